@@ -1,0 +1,37 @@
+//! # sicc-protocol
+//!
+//! The pure core of sicc, the federated exchange network of the national Social Innovation
+//! Competence Centres. It does no I/O and depends on no async runtime, network or storage crate
+//! (ARCHITECTURE.md, invariant 1), so everything here is tested without a node.
+//!
+//! Layout:
+//! - [`codes`]: the controlled vocabularies (countries, NUTS, SDGs, ESF+ objectives, themes, ...).
+//! - [`schema`]: the record kinds and their field tables, the single description of the model.
+//! - [`record`]: parsing and validation of records, canonical JSON, links, public projection.
+//! - [`query`]: the record filter language of the API and CLI.
+//! - [`id`]: record identifiers.
+//! - [`text`]: accent folding and text checks.
+//!
+//! ```
+//! use sicc_protocol::record::Record;
+//! let json = serde_json::json!({
+//!     "kind": "organisation",
+//!     "name": {"lv": "Sabiedrības integrācijas fonds", "en": "Society Integration Foundation"},
+//!     "original_lang": "lv",
+//!     "country": "LV",
+//!     "org_type": "public_agency",
+//! });
+//! let record = Record::from_json(&json).unwrap();
+//! assert_eq!(record.title("en"), "Society Integration Foundation");
+//! ```
+#![deny(missing_docs)]
+
+pub mod codes;
+pub mod id;
+pub mod query;
+pub mod record;
+pub mod schema;
+pub mod text;
+
+/// Version of the stored record format (the envelope written by `node::storage`).
+pub const RECORD_FORMAT_VERSION: u8 = 1;
