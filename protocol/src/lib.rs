@@ -9,6 +9,7 @@
 //! - [`schema`]: the record kinds and their field tables, the single description of the model.
 //! - [`record`]: parsing and validation of records, canonical JSON, links, public projection.
 //! - [`query`]: the record filter language of the API and CLI.
+//! - [`tabular`]: the flat CSV form of records.
 //! - [`id`]: record identifiers.
 //! - [`text`]: accent folding and text checks.
 //!
@@ -31,6 +32,7 @@ pub mod id;
 pub mod query;
 pub mod record;
 pub mod schema;
+pub mod tabular;
 pub mod text;
 
 /// Version of the stored record format (the envelope written by `node::storage`).

@@ -1,0 +1,101 @@
+//! The HTTP API under `/api/v1`, plus `/healthz` and `/readyz`. Only this module knows HTTP and
+//! JSON DTOs (ARCHITECTURE.md, invariant 2).
+
+mod error;
+mod records;
+
+pub use error::ApiError;
+
+use crate::storage::Store;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Json;
+use serde_json::json;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// What the API needs of the node: cheap handles and read-only facts.
+#[derive(Debug, Clone)]
+pub struct ApiState {
+    pub store: Store,
+    pub node: NodeInfo,
+}
+
+/// Facts about the node shown by `/api/v1/status`.
+#[derive(Debug, Clone)]
+pub struct NodeInfo {
+    pub node_id: String,
+    pub name: String,
+    pub country: String,
+}
+
+/// Limits applied to requests.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_body_bytes: usize,
+    pub max_import_bytes: usize,
+}
+
+/// Builds the router.
+pub fn router(state: ApiState, limits: Limits) -> Router {
+    let import = Router::new()
+        .route("/api/v1/records/import", post(records::import))
+        .layer(DefaultBodyLimit::max(limits.max_import_bytes));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/api/v1/status", get(status))
+        .route("/api/v1/records", get(records::list).post(records::create))
+        .route(
+            "/api/v1/records/{id}",
+            get(records::get_one).put(records::replace).delete(records::delete),
+        )
+        .route("/api/v1/audit", get(records::audit))
+        .route("/api/v1/codes", get(records::code_lists))
+        .route("/api/v1/codes/{list}", get(records::code_list))
+        .route("/api/v1/schema", get(records::schema))
+        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        .merge(import)
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no_route", "no such endpoint") })
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(120)))
+        .layer(CatchPanicLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn healthz() -> impl IntoResponse {
+    Json(json!({"status": "ok"}))
+}
+
+async fn readyz(State(state): State<ApiState>) -> impl IntoResponse {
+    let storage = state.store.ready().await;
+    let status = if storage { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (
+        status,
+        Json(json!({"status": if storage {"ready"} else {"not_ready"}, "checks": {"storage": storage}})),
+    )
+}
+
+async fn status(State(state): State<ApiState>) -> Result<Json<serde_json::Value>, ApiError> {
+    let stats = state.store.stats().await?;
+    let by_kind: serde_json::Map<String, serde_json::Value> = stats
+        .records_by_kind
+        .iter()
+        .map(|(k, n)| (k.to_string(), json!(n)))
+        .collect();
+    Ok(Json(json!({
+        "node_id": state.node.node_id,
+        "name": state.node.name,
+        "country": state.node.country,
+        "version": env!("CARGO_PKG_VERSION"),
+        "schema_version": crate::storage::SCHEMA_VERSION,
+        "records": stats.records_by_kind.values().sum::<u64>(),
+        "records_by_kind": by_kind,
+        "audit_entries": stats.audit_entries,
+    })))
+}

@@ -1,0 +1,88 @@
+//! The one mapping from errors to HTTP status and stable error codes.
+//!
+//! Body: `{"error": {"code": "invalid_record", "message": "...", "field": "title.lv", "details": [...]}}`.
+//! Codes are stable: scripts and the CLI branch on them.
+
+use crate::storage::StoreError;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use sicc_protocol::record::{FieldError, ValidationError};
+
+#[derive(Debug, Serialize)]
+pub struct ApiError {
+    #[serde(skip)]
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<FieldError>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+            details: Vec::new(),
+        }
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>) -> ApiError {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    pub fn invalid(e: ValidationError) -> ApiError {
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "invalid_record",
+            message: e.to_string(),
+            field: Some(e.field().to_owned()),
+            details: e.errors,
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        let message = e.to_string();
+        match e {
+            StoreError::Invalid(v) => ApiError::invalid(v),
+            StoreError::NotFound(_) => ApiError::new(StatusCode::NOT_FOUND, "not_found", message),
+            StoreError::AlreadyExists(_) => {
+                ApiError::new(StatusCode::CONFLICT, "already_exists", message).with_field("id")
+            }
+            StoreError::KindChange { .. } => {
+                ApiError::new(StatusCode::CONFLICT, "kind_change", message).with_field("kind")
+            }
+            StoreError::Referenced { .. } => ApiError::new(StatusCode::CONFLICT, "referenced", message),
+            StoreError::BatchTooLarge(_) => {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", message)
+            }
+            StoreError::Poisoned | StoreError::Stopped => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable", message)
+            }
+            StoreError::NewerSchema { .. } | StoreError::Corrupt { .. } | StoreError::Rocks(_) => {
+                tracing::error!(error = %message, "storage error");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "storage_error", message)
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status;
+        (status, Json(serde_json::json!({ "error": self }))).into_response()
+    }
+}

@@ -1,0 +1,264 @@
+//! Record endpoints.
+
+use super::{ApiError, ApiState};
+use crate::storage::PutMode;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use serde_json::{Value, json};
+use sicc_protocol::codes::CodeList;
+use sicc_protocol::id::RecordId;
+use sicc_protocol::query::Filter;
+use sicc_protocol::record::{FieldError, Record};
+use sicc_protocol::schema::{FieldType, RecordKind};
+
+/// Default page size of `GET /api/v1/records`.
+const DEFAULT_LIMIT: usize = 50;
+/// Header naming who makes a change, recorded in the audit trail.
+const ACTOR_HEADER: &str = "x-sicc-actor";
+
+fn actor(headers: &HeaderMap) -> Result<String, ApiError> {
+    match headers.get(ACTOR_HEADER) {
+        None => Ok("api".into()),
+        Some(v) => {
+            let s = v.to_str().unwrap_or_default().trim();
+            if s.is_empty() || s.len() > 100 || s.chars().any(char::is_control) {
+                Err(ApiError::bad_request(
+                    "invalid_actor",
+                    "x-sicc-actor must be 1-100 printable characters",
+                ))
+            } else {
+                Ok(s.to_owned())
+            }
+        }
+    }
+}
+
+fn body_json(body: Result<Bytes, BytesRejection>) -> Result<Value, ApiError> {
+    let bytes = body.map_err(rejection)?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError::bad_request("invalid_json", format!("request body is not valid JSON: {e}"))
+    })
+}
+
+fn rejection(r: BytesRejection) -> ApiError {
+    let status = r.status();
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(status, "payload_too_large", "request body exceeds the configured limit")
+    } else {
+        ApiError::new(status, "bad_body", r.body_text())
+    }
+}
+
+fn parse_id(id: &str) -> Result<RecordId, ApiError> {
+    RecordId::new(id).map_err(|e| ApiError::bad_request("invalid_id", e.to_string()).with_field("id"))
+}
+
+fn query_pairs(raw: Option<String>) -> Result<Vec<(String, String)>, ApiError> {
+    serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
+        .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))
+}
+
+fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+pub async fn list(State(state): State<ApiState>, RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
+    let pairs = query_pairs(raw)?;
+    let filter = Filter::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(|e| ApiError::bad_request("invalid_filter", e.to_string()).with_field(e.param))?;
+    let limit = match param(&pairs, "limit") {
+        None => DEFAULT_LIMIT,
+        Some(l) => l.parse::<usize>().ok().filter(|n| (1..=crate::storage::MAX_PAGE).contains(n)).ok_or_else(|| {
+            ApiError::bad_request("invalid_filter", format!("limit must be 1-{}", crate::storage::MAX_PAGE))
+                .with_field("limit")
+        })?,
+    };
+    let cursor = param(&pairs, "cursor").map(str::to_owned);
+    let page = state.store.list(filter, cursor, limit).await?;
+    Ok(Json(json!({
+        "records": page.records.iter().map(Record::to_json).collect::<Vec<_>>(),
+        "next_cursor": page.next_cursor,
+    })))
+}
+
+pub async fn get_one(State(state): State<ApiState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let id = parse_id(&id)?;
+    match state.store.get(id.clone()).await? {
+        Some(r) => Ok(Json(r.to_json())),
+        None => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("record `{id}` does not exist"))),
+    }
+}
+
+pub async fn create(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let actor = actor(&headers)?;
+    let record = Record::from_json(&body_json(body)?).map_err(ApiError::invalid)?;
+    let stored = state.store.put(record, PutMode::Create, &actor).await?;
+    Ok((StatusCode::CREATED, Json(stored.to_json())))
+}
+
+pub async fn replace(
+    State(state): State<ApiState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let actor = actor(&headers)?;
+    let id = parse_id(&id)?;
+    let mut value = body_json(body)?;
+    match value.get("id") {
+        None | Some(Value::Null) => {
+            if let Some(o) = value.as_object_mut() {
+                o.insert("id".into(), Value::String(id.to_string()));
+            }
+        }
+        Some(Value::String(s)) if s == id.as_str() => {}
+        Some(_) => {
+            return Err(ApiError::bad_request("id_mismatch", "the body's id differs from the URL's").with_field("id"));
+        }
+    }
+    let record = Record::from_json(&value).map_err(ApiError::invalid)?;
+    let stored = state.store.put(record, PutMode::Upsert, &actor).await?;
+    let status = if stored.revision == 1 { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(stored.to_json())))
+}
+
+pub async fn delete(
+    State(state): State<ApiState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let actor = actor(&headers)?;
+    state.store.delete(parse_id(&id)?, &actor).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/v1/records/import?mode=import|upsert|create`: a JSON array or NDJSON of records.
+/// Each record is accepted or rejected on its own; the answer lists the rejected ones by index
+/// (0-based position in the body) with the field at fault.
+pub async fn import(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let actor = actor(&headers)?;
+    let pairs = query_pairs(raw)?;
+    let mode = match param(&pairs, "mode").unwrap_or("import") {
+        "import" => PutMode::Import,
+        "upsert" => PutMode::Upsert,
+        "create" => PutMode::Create,
+        other => {
+            return Err(ApiError::bad_request("invalid_query", format!("unknown mode `{other}`; expected import, upsert or create"))
+                .with_field("mode"));
+        }
+    };
+    let bytes = body.map_err(rejection)?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| ApiError::bad_request("invalid_json", "body is not UTF-8"))?;
+    let items: Vec<Result<Value, String>> = if text.trim_start().starts_with('[') {
+        match serde_json::from_str::<Vec<Value>>(text) {
+            Ok(v) => v.into_iter().map(Ok).collect(),
+            Err(e) => return Err(ApiError::bad_request("invalid_json", format!("body is not a JSON array: {e}"))),
+        }
+    } else {
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).map_err(|e| format!("not valid JSON: {e}")))
+            .collect()
+    };
+    let mut failed: Vec<Value> = Vec::new();
+    let mut valid = Vec::new();
+    for (index, item) in items.into_iter().enumerate() {
+        let id = item.as_ref().ok().and_then(|v| v.get("id")).and_then(Value::as_str).map(str::to_owned);
+        match item.map_err(|m| FieldError { field: String::new(), message: m }).and_then(|v| {
+            Record::from_json(&v).map_err(|mut e| e.errors.remove(0))
+        }) {
+            Ok(r) => valid.push((index, r)),
+            Err(e) => failed.push(json!({"index": index, "id": id, "field": e.field, "message": e.message})),
+        }
+    }
+    let (indexes, records): (Vec<usize>, Vec<Record>) = valid.into_iter().unzip();
+    let mut imported = Vec::new();
+    for (index, result) in indexes.into_iter().zip(state.store.put_many(records, mode, &actor).await?) {
+        match result {
+            Ok(r) => imported.push(r.id.to_string()),
+            Err(e) => {
+                let api = ApiError::from(e);
+                failed.push(json!({"index": index, "field": api.field, "message": api.message, "code": api.code}));
+            }
+        }
+    }
+    failed.sort_by_key(|f| f["index"].as_u64());
+    Ok(Json(json!({"imported": imported.len(), "ids": imported, "failed": failed})))
+}
+
+pub async fn audit(State(state): State<ApiState>, RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
+    let pairs = query_pairs(raw)?;
+    let record = param(&pairs, "record").map(parse_id).transpose()?;
+    let limit = param(&pairs, "limit").and_then(|l| l.parse().ok()).unwrap_or(100);
+    let entries = state.store.audit(record, limit).await?;
+    Ok(Json(json!({ "entries": entries })))
+}
+
+pub async fn code_lists() -> Json<Value> {
+    let lists: Vec<_> = CodeList::ALL
+        .iter()
+        .map(|l| json!({"name": l.name(), "size": l.entries().len()}))
+        .collect();
+    Json(json!({ "lists": lists }))
+}
+
+pub async fn code_list(Path(name): Path<String>) -> Result<Json<Value>, ApiError> {
+    let list = CodeList::from_name(&name)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no code list `{name}`")))?;
+    let codes: Vec<_> = if list == CodeList::Nuts {
+        sicc_protocol::codes::nuts_regions()
+            .iter()
+            .map(|r| json!({"code": r.code, "label": r.name, "level": r.level, "version": r.version}))
+            .collect()
+    } else {
+        list.entries().iter().map(|c| json!({"code": c.code, "label": c.label})).collect()
+    };
+    Ok(Json(json!({"name": list.name(), "codes": codes})))
+}
+
+/// The record kinds and their fields, for clients that build forms or CSV templates.
+pub async fn schema() -> Json<Value> {
+    let kinds: Vec<_> = RecordKind::ALL
+        .iter()
+        .map(|k| {
+            let fields: Vec<_> = k
+                .fields()
+                .iter()
+                .map(|f| {
+                    let (ty, list, links) = match f.ty {
+                        FieldType::Text { .. } => ("text", None, None),
+                        FieldType::LangText { .. } => ("lang_text", None, None),
+                        FieldType::TextList { .. } => ("text_list", None, None),
+                        FieldType::Int { .. } => ("integer", None, None),
+                        FieldType::Bool => ("boolean", None, None),
+                        FieldType::Date => ("date", None, None),
+                        FieldType::Url => ("url", None, None),
+                        FieldType::Email => ("email", None, None),
+                        FieldType::Code(l) => ("code", Some(l.name()), None),
+                        FieldType::Codes(l) => ("codes", Some(l.name()), None),
+                        FieldType::Link(k) => ("link", None, Some(k)),
+                        FieldType::Links(k) => ("links", None, Some(k)),
+                    };
+                    json!({"name": f.name, "type": ty, "code_list": list,
+                           "link_kinds": links.map(|ks| ks.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
+                           "required": f.required, "local_only": f.local_only, "doc": f.doc})
+                })
+                .collect();
+            json!({"kind": k.as_str(), "fields": fields})
+        })
+        .collect();
+    Json(json!({"common_fields": sicc_protocol::record::COMMON_FIELDS, "kinds": kinds}))
+}

@@ -1,0 +1,130 @@
+//! The composition root: builds a node from its configuration, runs it, stops it in order.
+
+use crate::api::{self, ApiState, Limits, NodeInfo};
+use crate::config::Config;
+use crate::p2p::identity::{IdentityError, NodeIdentity};
+use crate::storage::{Store, StoreError};
+use crate::telemetry::node_span;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
+
+/// Name of the file, in the data directory, holding the API's URL while the node runs.
+pub const API_FILE: &str = "api";
+/// Subdirectory of the data directory holding RocksDB.
+pub const DB_DIR: &str = "db";
+
+/// Why a node could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Identity(#[from] IdentityError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    ApiFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A started node. Drop does not stop it: call [`RunningNode::shutdown`].
+#[derive(Debug)]
+pub struct RunningNode {
+    /// The address the API actually listens on (useful with port 0).
+    pub api_addr: SocketAddr,
+    /// The node id (libp2p PeerId).
+    pub node_id: String,
+    shutdown: CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningNode {
+    /// The API's base URL, e.g. `http://127.0.0.1:7300`.
+    pub fn api_url(&self) -> String {
+        format!("http://{}", self.api_addr)
+    }
+
+    /// Stops accepting requests, lets running ones finish, syncs and closes the store.
+    pub async fn shutdown(self) {
+        self.shutdown.cancel();
+        let _ = self.task.await;
+    }
+
+    /// A token that stops the node when cancelled (for signal handlers).
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.shutdown.clone()
+    }
+
+    /// Waits until the node has stopped.
+    pub async fn stopped(self) {
+        let _ = self.task.await;
+    }
+}
+
+/// Starts a node: identity, store, API. Returns once the API accepts connections.
+pub async fn start(config: Config) -> Result<RunningNode, StartError> {
+    let identity = NodeIdentity::load(&config.data_dir)?;
+    let span = node_span(&identity.short_id());
+    async move {
+        let db_path = config.data_dir.join(DB_DIR);
+        let (store, writer) = tokio::task::spawn_blocking(move || Store::open(&db_path))
+            .await
+            .map_err(|_| StoreError::Stopped)??;
+        let listener = tokio::net::TcpListener::bind(config.api.listen)
+            .await
+            .map_err(|source| StartError::Bind { addr: config.api.listen, source })?;
+        let api_addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.api.listen, source })?;
+        let api_file = config.data_dir.join(API_FILE);
+        write_api_file(&api_file, &format!("http://{api_addr}"))?;
+
+        let state = ApiState {
+            store,
+            node: NodeInfo {
+                node_id: identity.node_id(),
+                name: config.node.name.clone(),
+                country: config.node.country.clone(),
+            },
+        };
+        let router = api::router(
+            state,
+            Limits { max_body_bytes: config.api.max_body_bytes, max_import_bytes: config.api.max_import_bytes },
+        );
+        let shutdown = CancellationToken::new();
+        let token = shutdown.clone();
+        let task = tokio::spawn(
+            async move {
+                tracing::info!(api = %api_addr, "node started");
+                let served = axum::serve(listener, router)
+                    .with_graceful_shutdown(token.cancelled_owned())
+                    .await;
+                if let Err(e) = served {
+                    tracing::error!(error = %e, "api server failed");
+                }
+                // The router (and with it every Store handle) is gone: the writer drains and closes.
+                let _ = tokio::task::spawn_blocking(move || writer.join()).await;
+                let _ = std::fs::remove_file(&api_file);
+                tracing::info!("node stopped");
+            }
+            .instrument(tracing::Span::current()),
+        );
+        Ok(RunningNode { api_addr, node_id: identity.node_id(), shutdown, task })
+    }
+    .instrument(span)
+    .await
+}
+
+fn write_api_file(path: &Path, url: &str) -> Result<(), StartError> {
+    let tmp = path.with_extension("tmp");
+    let err = |source| StartError::ApiFile { path: path.to_owned(), source };
+    std::fs::write(&tmp, format!("{url}\n")).map_err(err)?;
+    std::fs::rename(&tmp, path).map_err(err)
+}

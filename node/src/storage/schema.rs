@@ -1,0 +1,77 @@
+//! Column families, key layouts and value envelopes. The table in ARCHITECTURE.md mirrors this
+//! file; change both together.
+//!
+//! | CF | key | value (first byte = format version) |
+//! |---|---|---|
+//! | `meta` | `schema_version` | u32 big-endian: the database schema version |
+//! | `records` | record id (UTF-8) | `1` + canonical record JSON |
+//! | `by_kind` | kind tag (1 byte) + record id | empty |
+//! | `links_in` | target id + `0x00` + source id | empty |
+//! | `audit` | sequence number, u64 big-endian | `1` + audit entry JSON |
+
+use serde::{Deserialize, Serialize};
+use sicc_protocol::id::RecordId;
+use sicc_protocol::schema::RecordKind;
+
+/// The schema version this build reads and writes. A database with a larger one is refused.
+pub const SCHEMA_VERSION: u32 = 1;
+
+pub const CF_META: &str = "meta";
+pub const CF_RECORDS: &str = "records";
+pub const CF_BY_KIND: &str = "by_kind";
+pub const CF_LINKS_IN: &str = "links_in";
+pub const CF_AUDIT: &str = "audit";
+pub const ALL_CFS: &[&str] = &[CF_META, CF_RECORDS, CF_BY_KIND, CF_LINKS_IN, CF_AUDIT];
+
+pub const META_SCHEMA_VERSION: &[u8] = b"schema_version";
+
+/// Format version of record values.
+pub const RECORD_VALUE_VERSION: u8 = sicc_protocol::RECORD_FORMAT_VERSION;
+/// Format version of audit values.
+pub const AUDIT_VALUE_VERSION: u8 = 1;
+
+pub fn by_kind_key(kind: RecordKind, id: &RecordId) -> Vec<u8> {
+    let mut k = Vec::with_capacity(1 + id.as_bytes().len());
+    k.push(kind.tag());
+    k.extend_from_slice(id.as_bytes());
+    k
+}
+
+pub fn links_in_prefix(target: &RecordId) -> Vec<u8> {
+    let mut k = Vec::with_capacity(target.as_bytes().len() + 1);
+    k.extend_from_slice(target.as_bytes());
+    k.push(0);
+    k
+}
+
+pub fn links_in_key(target: &RecordId, source: &RecordId) -> Vec<u8> {
+    let mut k = links_in_prefix(target);
+    k.extend_from_slice(source.as_bytes());
+    k
+}
+
+/// One entry of the audit trail: who changed what, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// Sequence number (also the key).
+    pub seq: u64,
+    /// RFC 3339 UTC.
+    pub at: String,
+    /// Who asked for the change (the API caller's declared actor, e.g. a staff user name).
+    pub actor: String,
+    /// `create`, `replace`, `import` or `delete`.
+    pub action: String,
+    /// The record changed.
+    pub record_id: String,
+    /// Its kind.
+    pub kind: String,
+    /// Its revision after the change (the deleted revision for deletes).
+    pub revision: u64,
+}
+
+pub fn encode_versioned(version: u8, json: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(1 + json.len());
+    v.push(version);
+    v.extend_from_slice(json);
+    v
+}
