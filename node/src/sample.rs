@@ -26,3 +26,76 @@ pub fn records() -> Vec<InputRecord> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sicc_protocol::codes::CodeList;
+    use sicc_protocol::id::RecordId;
+    use sicc_protocol::record::{LinkResolver, Record};
+    use sicc_protocol::schema::RecordKind;
+    use std::collections::HashMap;
+
+    struct Sample(HashMap<RecordId, RecordKind>);
+    impl LinkResolver for Sample {
+        fn kind_of(&self, id: &RecordId) -> Option<RecordKind> {
+            self.0.get(id).copied()
+        }
+    }
+
+    fn parsed() -> Vec<Record> {
+        records()
+            .into_iter()
+            .map(|(line, v)| {
+                let v = v.unwrap_or_else(|e| panic!("line {line}: {e}"));
+                Record::from_json(&v).unwrap_or_else(|e| panic!("line {line} ({}): {e}", v["id"]))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_sample_record_is_valid_and_its_links_resolve() {
+        let records = parsed();
+        let index: HashMap<_, _> = records.iter().map(|r| (r.id.clone(), r.kind)).collect();
+        assert_eq!(index.len(), records.len(), "duplicate ids in the sample");
+        let resolver = Sample(index);
+        for r in &records {
+            r.check_links(&resolver).unwrap_or_else(|e| panic!("{}: {e}", r.id));
+        }
+    }
+
+    #[test]
+    fn the_sample_covers_what_the_issue_asks_for() {
+        let records = parsed();
+        let count = |kind: RecordKind, country: &str| {
+            records
+                .iter()
+                .filter(|r| r.kind == kind && r.codes_of(CodeList::Country).first() == Some(&country))
+                .count()
+        };
+        for country in ["ES", "FR", "SE", "LV"] {
+            assert!(count(RecordKind::Initiative, country) >= 10, "initiatives of {country}");
+            assert!(count(RecordKind::EcosystemItem, country) >= 8, "SWOT items of {country}");
+            let initiatives = records
+                .iter()
+                .filter(|r| r.kind == RecordKind::Initiative && r.codes_of(CodeList::Country).first() == Some(&country));
+            for r in initiatives {
+                assert!(!r.sources.is_empty(), "{} has no source", r.id);
+                let has_english = matches!(r.fields.get("title"), Some(sicc_protocol::record::FieldValue::LangText(m)) if m.contains_key("en"));
+                assert!(has_english, "{} lacks an English title", r.id);
+            }
+        }
+        let cross_border = records
+            .iter()
+            .filter(|r| r.kind == RecordKind::ReplicationCase)
+            .filter(|r| r.codes_of(CodeList::Country).windows(2).any(|w| w[0] != w[1]))
+            .count();
+        assert!(cross_border >= 2, "cross-border replication cases: {cross_border}");
+        for kind in [RecordKind::SupportTool, RecordKind::Lesson, RecordKind::ActionItem, RecordKind::Person] {
+            assert!(records.iter().any(|r| r.kind == kind), "no {kind}");
+        }
+        // Action items address SWOT items.
+        assert!(records.iter().any(|r| r.kind == RecordKind::ActionItem
+            && r.links().iter().any(|l| records.iter().any(|t| &t.id == l.target && t.kind == RecordKind::EcosystemItem))));
+    }
+}
