@@ -10,6 +10,7 @@ mod transfer;
 
 /// Reading and sending records, for the demo and the tests.
 pub mod transfer_api {
+    pub use super::client::{Client, ClientError};
     pub use super::transfer::{ImportOutcome, InputRecord, import_values, parse_csv, parse_json, write_csv};
 }
 
@@ -346,13 +347,21 @@ fn init(dir: &Path, args: &InitArgs, json: bool) -> Result<(), Failure> {
 
 async fn run_until_signal(config: Config) -> Result<(), Failure> {
     let node = node::start(config).await.map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
-    let token = node.shutdown_token();
-    tokio::spawn(async move {
-        wait_for_signal().await;
-        token.cancel();
-    });
+    stop_on_signal(&node);
     node.stopped().await;
     Ok(())
+}
+
+fn stop_on_signal(node: &node::RunningNode) {
+    use tracing::Instrument;
+    let token = node.shutdown_token();
+    tokio::spawn(
+        async move {
+            wait_for_signal().await;
+            token.cancel();
+        }
+        .instrument(node.span()),
+    );
 }
 
 async fn wait_for_signal() {
@@ -402,11 +411,7 @@ async fn demo(dir: &Path, args: &DemoArgs) -> Result<(), Failure> {
     if outcome.failed > 0 {
         eprintln!("warning: {} sample records were rejected", outcome.failed);
     }
-    let token = node.shutdown_token();
-    tokio::spawn(async move {
-        wait_for_signal().await;
-        token.cancel();
-    });
+    stop_on_signal(&node);
     node.stopped().await;
     Ok(())
 }

@@ -64,6 +64,11 @@ impl RunningNode {
         self.shutdown.clone()
     }
 
+    /// The node's root span, for log lines emitted on its behalf outside its tasks.
+    pub fn span(&self) -> tracing::Span {
+        node_span(&self.node_id[self.node_id.len().saturating_sub(8)..])
+    }
+
     /// Waits until the node has stopped.
     pub async fn stopped(self) {
         let _ = self.task.await;

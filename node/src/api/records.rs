@@ -1,7 +1,7 @@
 //! Record endpoints.
 
 use super::{ApiError, ApiState};
-use crate::storage::PutMode;
+use crate::storage::{PutMode, StoreError};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -189,6 +189,10 @@ pub async fn import(
     for (index, result) in indexes.into_iter().zip(state.store.put_many(records, mode, &actor).await?) {
         match result {
             Ok(r) => imported.push(r.id.to_string()),
+            Err(StoreError::Invalid(mut v)) => {
+                let first = v.errors.remove(0);
+                failed.push(json!({"index": index, "field": first.field, "message": first.message, "code": "invalid_record"}));
+            }
             Err(e) => {
                 let api = ApiError::from(e);
                 failed.push(json!({"index": index, "field": api.field, "message": api.message, "code": api.code}));
