@@ -1,1 +1,103 @@
+//! The multi-node test harness: whole sicc nodes in one process, each with its own data
+//! directory, RocksDB and API on port 0, and helpers to wait on conditions with deadlines.
+//!
+//! Scenario tests live in `tests/scenarios.rs` (one test binary).
 
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+use sicc_node::cli::transfer_api::{Client, ImportOutcome, import_values};
+use sicc_node::cli::ImportMode;
+use sicc_node::config::{Config, Overrides};
+use sicc_node::node::RunningNode;
+use sicc_node::p2p::identity::NodeIdentity;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// How long any wait in a test may take.
+pub const DEADLINE: Duration = Duration::from_secs(20);
+
+/// One node of a test network.
+#[derive(Debug)]
+pub struct TestNode {
+    pub node: RunningNode,
+    pub http: reqwest::Client,
+    pub url: String,
+    /// Kept alive as long as the node: dropping it removes the data directory.
+    pub data_dir: tempfile::TempDir,
+}
+
+impl TestNode {
+    /// Starts a node with a fresh identity and data directory, API on 127.0.0.1:0.
+    pub async fn start(name: &str, country: &str) -> Result<TestNode> {
+        sicc_node::telemetry::init(Default::default(), "warn");
+        let dir = tempfile::tempdir()?;
+        NodeIdentity::create(dir.path())?;
+        let text = Config::template(name, country, "127.0.0.1:0".parse()?);
+        std::fs::write(dir.path().join(sicc_node::config::CONFIG_FILE), text)?;
+        let config = Config::load(dir.path(), &Overrides::default())?;
+        let node = sicc_node::node::start(config).await?;
+        let url = node.api_url();
+        Ok(TestNode { node, http: reqwest::Client::new(), url, data_dir: dir })
+    }
+
+    /// Loads the embedded sample data of the four countries through the API.
+    pub async fn load_sample(&self) -> Result<ImportOutcome> {
+        let client = Client::new(&self.url, "test");
+        import_values(&client, sicc_node::sample::records(), ImportMode::Import, false)
+            .await
+            .map_err(|f| anyhow::anyhow!(f.message))
+    }
+
+    /// GET a path; returns status and JSON body.
+    pub async fn get(&self, path_and_query: &str) -> Result<(u16, Value)> {
+        let r = self.http.get(format!("{}{path_and_query}", self.url)).send().await?;
+        Ok((r.status().as_u16(), r.json().await.context("json body")?))
+    }
+
+    /// The ids of all records matching a query string such as `kind=initiative&nuts=LV005`.
+    pub async fn ids(&self, query: &str) -> Result<Vec<String>> {
+        let mut ids = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let (status, body) = self.get(&format!("/api/v1/records?{query}&limit=100{cursor}")).await?;
+            if status != 200 {
+                bail!("HTTP {status}: {body}");
+            }
+            for r in body["records"].as_array().into_iter().flatten() {
+                ids.push(r["id"].as_str().unwrap_or_default().to_owned());
+            }
+            match body["next_cursor"].as_str() {
+                Some(c) => cursor = format!("&cursor={c}"),
+                None => return Ok(ids),
+            }
+        }
+    }
+
+    /// Stops the node and waits until its store is closed.
+    pub async fn stop(self) {
+        self.node.shutdown().await;
+    }
+
+    /// The node's data directory.
+    pub fn dir(&self) -> &Path {
+        self.data_dir.path()
+    }
+}
+
+/// Polls `check` until it yields `Some`, failing after [`DEADLINE`]. Never a bare sleep.
+pub async fn wait_until<T, F, Fut>(what: &str, mut check: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let start = Instant::now();
+    loop {
+        if let Some(v) = check().await {
+            return Ok(v);
+        }
+        if start.elapsed() > DEADLINE {
+            bail!("timed out after {DEADLINE:?} waiting for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
