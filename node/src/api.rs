@@ -7,12 +7,12 @@ mod records;
 pub use error::ApiError;
 
 use crate::storage::Store;
+use axum::Json;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use axum::Json;
 use serde_json::json;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -53,7 +53,9 @@ pub fn router(state: ApiState, limits: Limits) -> Router {
         .route("/api/v1/records", get(records::list).post(records::create))
         .route(
             "/api/v1/records/{id}",
-            get(records::get_one).put(records::replace).delete(records::delete),
+            get(records::get_one)
+                .put(records::replace)
+                .delete(records::delete),
         )
         .route("/api/v1/audit", get(records::audit))
         .route("/api/v1/codes", get(records::code_lists))
@@ -62,7 +64,10 @@ pub fn router(state: ApiState, limits: Limits) -> Router {
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .merge(import)
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no_route", "no such endpoint") })
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(120)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(120),
+        ))
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -74,10 +79,16 @@ async fn healthz() -> impl IntoResponse {
 
 async fn readyz(State(state): State<ApiState>) -> impl IntoResponse {
     let storage = state.store.ready().await;
-    let status = if storage { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if storage {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     (
         status,
-        Json(json!({"status": if storage {"ready"} else {"not_ready"}, "checks": {"storage": storage}})),
+        Json(
+            json!({"status": if storage {"ready"} else {"not_ready"}, "checks": {"storage": storage}}),
+        ),
     )
 }
 

@@ -11,7 +11,9 @@ mod transfer;
 /// Reading and sending records, for the demo and the tests.
 pub mod transfer_api {
     pub use super::client::{Client, ClientError};
-    pub use super::transfer::{ImportOutcome, InputRecord, import_values, parse_csv, parse_json, write_csv};
+    pub use super::transfer::{
+        ImportOutcome, InputRecord, import_values, parse_csv, parse_json, write_csv,
+    };
 }
 
 use crate::config::{Config, ConfigError, DEFAULT_API_LISTEN, Overrides};
@@ -41,7 +43,11 @@ pub const EXIT_UNAVAILABLE: i32 = 69;
 pub const EXIT_CONFIG: i32 = 78;
 
 #[derive(Debug, Parser)]
-#[command(name = "sicc", version, about = "Federated exchange node of the Social Innovation Competence Centres")]
+#[command(
+    name = "sicc",
+    version,
+    about = "Federated exchange node of the Social Innovation Competence Centres"
+)]
 pub struct Cli {
     /// Data directory (identity, config.toml, database).
     #[arg(long, global = true, env = "SICC_DATA_DIR")]
@@ -210,7 +216,10 @@ pub struct Failure {
 
 impl Failure {
     fn new(code: i32, message: impl Into<String>) -> Failure {
-        Failure { code, message: message.into() }
+        Failure {
+            code,
+            message: message.into(),
+        }
     }
 }
 
@@ -235,7 +244,9 @@ impl From<ConfigError> for Failure {
 impl From<IdentityError> for Failure {
     fn from(e: IdentityError) -> Failure {
         let code = match e {
-            IdentityError::Missing(_) | IdentityError::TooOpen { .. } | IdentityError::Invalid { .. } => EXIT_CONFIG,
+            IdentityError::Missing(_)
+            | IdentityError::TooOpen { .. }
+            | IdentityError::Invalid { .. } => EXIT_CONFIG,
             _ => EXIT_FAILURE,
         };
         Failure::new(code, e.to_string())
@@ -251,7 +262,10 @@ pub fn main() -> i32 {
             return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -289,14 +303,33 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Config(ConfigCommand::Check) => {
             let config = Config::load(&dir, &Overrides::default())?;
             NodeIdentity::load(&dir)?;
-            println!("configuration OK: {}", dir.join(crate::config::CONFIG_FILE).display());
-            println!("node.name = {:?}\nnode.country = {:?}", config.node.name, config.node.country);
-            println!("api.listen = {:?}\napi.max_body_bytes = {}\napi.max_import_bytes = {}", config.api.listen.to_string(), config.api.max_body_bytes, config.api.max_import_bytes);
-            println!("log.format = {:?}\nlog.filter = {:?}", config.log.format, config.log.filter);
+            println!(
+                "configuration OK: {}",
+                dir.join(crate::config::CONFIG_FILE).display()
+            );
+            println!(
+                "node.name = {:?}\nnode.country = {:?}",
+                config.node.name, config.node.country
+            );
+            println!(
+                "api.listen = {:?}\napi.max_body_bytes = {}\napi.max_import_bytes = {}",
+                config.api.listen.to_string(),
+                config.api.max_body_bytes,
+                config.api.max_import_bytes
+            );
+            println!(
+                "log.format = {:?}\nlog.filter = {:?}",
+                config.log.format, config.log.filter
+            );
             Ok(())
         }
         Command::Run(args) => {
-            let config = Config::load(&dir, &Overrides { api_listen: args.api_listen })?;
+            let config = Config::load(
+                &dir,
+                &Overrides {
+                    api_listen: args.api_listen,
+                },
+            )?;
             crate::telemetry::init(config.log.format, &config.log.filter);
             run_until_signal(config).await
         }
@@ -307,7 +340,15 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             if cli.json {
                 print_json(&status);
             } else {
-                for key in ["name", "country", "node_id", "version", "schema_version", "records", "audit_entries"] {
+                for key in [
+                    "name",
+                    "country",
+                    "node_id",
+                    "version",
+                    "schema_version",
+                    "records",
+                    "audit_entries",
+                ] {
                     println!("{key:16}{}", plain(&status[key]));
                 }
                 if let Some(kinds) = status["records_by_kind"].as_object() {
@@ -327,26 +368,47 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 
 fn init(dir: &Path, args: &InitArgs, json: bool) -> Result<(), Failure> {
     if !sicc_protocol::codes::CodeList::Country.contains(&args.country) {
-        return Err(Failure::new(EXIT_USAGE, format!("--country: `{}` is not an ISO 3166-1 alpha-2 code", args.country)));
+        return Err(Failure::new(
+            EXIT_USAGE,
+            format!(
+                "--country: `{}` is not an ISO 3166-1 alpha-2 code",
+                args.country
+            ),
+        ));
     }
-    std::fs::create_dir_all(dir).map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot create {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Failure::new(
+            EXIT_FAILURE,
+            format!("cannot create {}: {e}", dir.display()),
+        )
+    })?;
     let identity = NodeIdentity::create(dir)?;
     let config_path = dir.join(crate::config::CONFIG_FILE);
     if !config_path.exists() {
         let text = Config::template(&args.name, &args.country, args.api_listen);
-        std::fs::write(&config_path, text)
-            .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot write {}: {e}", config_path.display())))?;
+        std::fs::write(&config_path, text).map_err(|e| {
+            Failure::new(
+                EXIT_FAILURE,
+                format!("cannot write {}: {e}", config_path.display()),
+            )
+        })?;
     }
     if json {
         print_json(&serde_json::json!({"node_id": identity.node_id(), "data_dir": dir}));
     } else {
-        println!("initialised {}\nnode id: {}", dir.display(), identity.node_id());
+        println!(
+            "initialised {}\nnode id: {}",
+            dir.display(),
+            identity.node_id()
+        );
     }
     Ok(())
 }
 
 async fn run_until_signal(config: Config) -> Result<(), Failure> {
-    let node = node::start(config).await.map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
+    let node = node::start(config)
+        .await
+        .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
     stop_on_signal(&node);
     node.stopped().await;
     Ok(())
@@ -366,7 +428,10 @@ fn stop_on_signal(node: &node::RunningNode) {
 
 async fn wait_for_signal() {
     use tokio::signal::unix::{SignalKind, signal};
-    match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
+    match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) {
         (Ok(mut term), Ok(mut int)) => {
             tokio::select! {
                 _ = term.recv() => tracing::info!("SIGTERM received, shutting down"),
@@ -380,19 +445,36 @@ async fn wait_for_signal() {
 }
 
 async fn demo(dir: &Path, args: &DemoArgs) -> Result<(), Failure> {
-    let dir = if dir.ends_with(".local/share/sicc") { PathBuf::from("sicc-demo") } else { dir.to_owned() };
+    let dir = if dir.ends_with(".local/share/sicc") {
+        PathBuf::from("sicc-demo")
+    } else {
+        dir.to_owned()
+    };
     if !dir.join(crate::p2p::identity::IDENTITY_FILE).exists() {
         init(
             &dir,
-            &InitArgs { name: "sicc demo node".into(), country: "LV".into(), api_listen: args.api_listen },
+            &InitArgs {
+                name: "sicc demo node".into(),
+                country: "LV".into(),
+                api_listen: args.api_listen,
+            },
             false,
         )?;
     }
-    let config = Config::load(&dir, &Overrides { api_listen: Some(args.api_listen) })?;
+    let config = Config::load(
+        &dir,
+        &Overrides {
+            api_listen: Some(args.api_listen),
+        },
+    )?;
     crate::telemetry::init(config.log.format, "warn,sicc_node=info");
-    let node = node::start(config).await.map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
+    let node = node::start(config)
+        .await
+        .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
     let client = Client::new(&node.api_url(), "demo");
-    let outcome = transfer::import_values(&client, crate::sample::records(), ImportMode::Import, true).await?;
+    let outcome =
+        transfer::import_values(&client, crate::sample::records(), ImportMode::Import, true)
+            .await?;
     let url = node.api_url();
     println!(
         "\nsicc demo node {id} is running with the sample data of ES, FR, SE and LV ({n} records).\n\n\

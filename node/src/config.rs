@@ -227,6 +227,11 @@ mod tests {
     #[test]
     fn the_deploy_example_parses() {
         let text = include_str!("../../deploy/sicc.example.toml");
-        Config::parse(text, Path::new("sicc.example.toml"), Path::new("/var/lib/sicc")).unwrap();
+        Config::parse(
+            text,
+            Path::new("sicc.example.toml"),
+            Path::new("/var/lib/sicc"),
+        )
+        .unwrap();
     }
 }

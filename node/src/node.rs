@@ -86,8 +86,14 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
             .map_err(|_| StoreError::Stopped)??;
         let listener = tokio::net::TcpListener::bind(config.api.listen)
             .await
-            .map_err(|source| StartError::Bind { addr: config.api.listen, source })?;
-        let api_addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.api.listen, source })?;
+            .map_err(|source| StartError::Bind {
+                addr: config.api.listen,
+                source,
+            })?;
+        let api_addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: config.api.listen,
+            source,
+        })?;
         let api_file = config.data_dir.join(API_FILE);
         write_api_file(&api_file, &format!("http://{api_addr}"))?;
 
@@ -101,7 +107,10 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
         };
         let router = api::router(
             state,
-            Limits { max_body_bytes: config.api.max_body_bytes, max_import_bytes: config.api.max_import_bytes },
+            Limits {
+                max_body_bytes: config.api.max_body_bytes,
+                max_import_bytes: config.api.max_import_bytes,
+            },
         );
         let shutdown = CancellationToken::new();
         let token = shutdown.clone();
@@ -121,7 +130,12 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
             }
             .instrument(tracing::Span::current()),
         );
-        Ok(RunningNode { api_addr, node_id: identity.node_id(), shutdown, task })
+        Ok(RunningNode {
+            api_addr,
+            node_id: identity.node_id(),
+            shutdown,
+            task,
+        })
     }
     .instrument(span)
     .await
@@ -129,7 +143,10 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
 
 fn write_api_file(path: &Path, url: &str) -> Result<(), StartError> {
     let tmp = path.with_extension("tmp");
-    let err = |source| StartError::ApiFile { path: path.to_owned(), source };
+    let err = |source| StartError::ApiFile {
+        path: path.to_owned(),
+        source,
+    };
     std::fs::write(&tmp, format!("{url}\n")).map_err(err)?;
     std::fs::rename(&tmp, path).map_err(err)
 }

@@ -60,7 +60,8 @@ mod tests {
         assert_eq!(index.len(), records.len(), "duplicate ids in the sample");
         let resolver = Sample(index);
         for r in &records {
-            r.check_links(&resolver).unwrap_or_else(|e| panic!("{}: {e}", r.id));
+            r.check_links(&resolver)
+                .unwrap_or_else(|e| panic!("{}: {e}", r.id));
         }
     }
 
@@ -70,15 +71,24 @@ mod tests {
         let count = |kind: RecordKind, country: &str| {
             records
                 .iter()
-                .filter(|r| r.kind == kind && r.codes_of(CodeList::Country).first() == Some(&country))
+                .filter(|r| {
+                    r.kind == kind && r.codes_of(CodeList::Country).first() == Some(&country)
+                })
                 .count()
         };
         for country in ["ES", "FR", "SE", "LV"] {
-            assert!(count(RecordKind::Initiative, country) >= 10, "initiatives of {country}");
-            assert!(count(RecordKind::EcosystemItem, country) >= 8, "SWOT items of {country}");
-            let initiatives = records
-                .iter()
-                .filter(|r| r.kind == RecordKind::Initiative && r.codes_of(CodeList::Country).first() == Some(&country));
+            assert!(
+                count(RecordKind::Initiative, country) >= 10,
+                "initiatives of {country}"
+            );
+            assert!(
+                count(RecordKind::EcosystemItem, country) >= 8,
+                "SWOT items of {country}"
+            );
+            let initiatives = records.iter().filter(|r| {
+                r.kind == RecordKind::Initiative
+                    && r.codes_of(CodeList::Country).first() == Some(&country)
+            });
             for r in initiatives {
                 assert!(!r.sources.is_empty(), "{} has no source", r.id);
                 let has_english = matches!(r.fields.get("title"), Some(sicc_protocol::record::FieldValue::LangText(m)) if m.contains_key("en"));
@@ -88,14 +98,30 @@ mod tests {
         let cross_border = records
             .iter()
             .filter(|r| r.kind == RecordKind::ReplicationCase)
-            .filter(|r| r.codes_of(CodeList::Country).windows(2).any(|w| w[0] != w[1]))
+            .filter(|r| {
+                r.codes_of(CodeList::Country)
+                    .windows(2)
+                    .any(|w| w[0] != w[1])
+            })
             .count();
-        assert!(cross_border >= 2, "cross-border replication cases: {cross_border}");
-        for kind in [RecordKind::SupportTool, RecordKind::Lesson, RecordKind::ActionItem, RecordKind::Person] {
+        assert!(
+            cross_border >= 2,
+            "cross-border replication cases: {cross_border}"
+        );
+        for kind in [
+            RecordKind::SupportTool,
+            RecordKind::Lesson,
+            RecordKind::ActionItem,
+            RecordKind::Person,
+        ] {
             assert!(records.iter().any(|r| r.kind == kind), "no {kind}");
         }
         // Action items address SWOT items.
         assert!(records.iter().any(|r| r.kind == RecordKind::ActionItem
-            && r.links().iter().any(|l| records.iter().any(|t| &t.id == l.target && t.kind == RecordKind::EcosystemItem))));
+            && r.links().iter().any(|l| {
+                records
+                    .iter()
+                    .any(|t| &t.id == l.target && t.kind == RecordKind::EcosystemItem)
+            })));
     }
 }

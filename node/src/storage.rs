@@ -10,7 +10,9 @@ mod schema;
 
 pub use schema::{AuditEntry, SCHEMA_VERSION};
 
-use rocksdb::{ColumnFamilyDescriptor, DB, Direction, IteratorMode, Options, WriteBatch, WriteOptions};
+use rocksdb::{
+    ColumnFamilyDescriptor, DB, Direction, IteratorMode, Options, WriteBatch, WriteOptions,
+};
 use schema::*;
 use sicc_protocol::id::RecordId;
 use sicc_protocol::query::Filter;
@@ -47,7 +49,9 @@ pub enum StoreError {
     Referenced { id: RecordId, by: Vec<RecordId> },
     #[error("{0}")]
     Invalid(#[from] ValidationError),
-    #[error("database at {path} has schema version {found}; this sicc supports up to {supported}: upgrade sicc")]
+    #[error(
+        "database at {path} has schema version {found}; this sicc supports up to {supported}: upgrade sicc"
+    )]
     NewerSchema {
         path: String,
         found: u32,
@@ -115,7 +119,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.db.path()).finish()
+        f.debug_struct("Store")
+            .field("path", &self.db.path())
+            .finish()
     }
 }
 
@@ -165,7 +171,12 @@ impl Store {
     }
 
     /// Writes one record. Returns it as stored (id, revision and timestamps set).
-    pub async fn put(&self, record: Record, mode: PutMode, actor: &str) -> Result<Record, StoreError> {
+    pub async fn put(
+        &self,
+        record: Record,
+        mode: PutMode,
+        actor: &str,
+    ) -> Result<Record, StoreError> {
         self.put_many(vec![record], mode, actor)
             .await?
             .pop()
@@ -217,14 +228,23 @@ impl Store {
     }
 
     /// Lists records matching `filter` in id order, starting after `cursor`.
-    pub async fn list(&self, filter: Filter, cursor: Option<String>, limit: usize) -> Result<Page, StoreError> {
+    pub async fn list(
+        &self,
+        filter: Filter,
+        cursor: Option<String>,
+        limit: usize,
+    ) -> Result<Page, StoreError> {
         let db = self.db.clone();
         let limit = limit.clamp(1, MAX_PAGE);
         blocking(move || list_records(&db, &filter, cursor.as_deref(), limit)).await
     }
 
     /// Reads the audit trail, newest first, optionally for one record.
-    pub async fn audit(&self, record: Option<RecordId>, limit: usize) -> Result<Vec<AuditEntry>, StoreError> {
+    pub async fn audit(
+        &self,
+        record: Option<RecordId>,
+        limit: usize,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
         let db = self.db.clone();
         blocking(move || read_audit(&db, record.as_ref(), limit.clamp(1, MAX_PAGE))).await
     }
@@ -250,7 +270,10 @@ impl Store {
     /// Whether the store answers reads (for `/readyz`).
     pub async fn ready(&self) -> bool {
         let db = self.db.clone();
-        blocking(move || read_schema_version(&db).map(|_| ())).await.is_ok() && !self.writer.is_closed()
+        blocking(move || read_schema_version(&db).map(|_| ()))
+            .await
+            .is_ok()
+            && !self.writer.is_closed()
     }
 }
 
@@ -291,7 +314,12 @@ fn check_schema_version(db: &DB, path: &Path) -> Result<(), StoreError> {
         None => {
             let mut wo = WriteOptions::default();
             wo.set_sync(true);
-            db.put_cf_opt(cf(db, CF_META), META_SCHEMA_VERSION, SCHEMA_VERSION.to_be_bytes(), &wo)?;
+            db.put_cf_opt(
+                cf(db, CF_META),
+                META_SCHEMA_VERSION,
+                SCHEMA_VERSION.to_be_bytes(),
+                &wo,
+            )?;
             Ok(())
         }
     }
@@ -304,7 +332,8 @@ fn decode_record(key: &[u8], value: &[u8]) -> Result<Record, StoreError> {
     };
     match value.split_first() {
         Some((&RECORD_VALUE_VERSION, json)) => {
-            let v: serde_json::Value = serde_json::from_slice(json).map_err(|e| corrupt(e.to_string()))?;
+            let v: serde_json::Value =
+                serde_json::from_slice(json).map_err(|e| corrupt(e.to_string()))?;
             Record::from_json(&v).map_err(|e| corrupt(e.to_string()))
         }
         Some((version, _)) => Err(corrupt(format!("unknown record format version {version}"))),
@@ -319,7 +348,12 @@ fn read_record(db: &DB, id: &RecordId) -> Result<Option<Record>, StoreError> {
     }
 }
 
-fn list_records(db: &DB, filter: &Filter, cursor: Option<&str>, limit: usize) -> Result<Page, StoreError> {
+fn list_records(
+    db: &DB,
+    filter: &Filter,
+    cursor: Option<&str>,
+    limit: usize,
+) -> Result<Page, StoreError> {
     let mut records = Vec::with_capacity(limit.min(64));
     let mut last: Option<Vec<u8>> = None;
     let mut more = false;
@@ -347,7 +381,10 @@ fn list_records(db: &DB, filter: &Filter, cursor: Option<&str>, limit: usize) ->
             from.extend_from_slice(s);
         }
         let records_cf = cf(db, CF_RECORDS);
-        for item in db.iterator_cf(cf(db, CF_BY_KIND), IteratorMode::From(&from, Direction::Forward)) {
+        for item in db.iterator_cf(
+            cf(db, CF_BY_KIND),
+            IteratorMode::From(&from, Direction::Forward),
+        ) {
             let (k, _) = item?;
             if k.first() != Some(&kind.tag()) {
                 break;
@@ -380,7 +417,10 @@ fn list_records(db: &DB, filter: &Filter, cursor: Option<&str>, limit: usize) ->
     } else {
         None
     };
-    Ok(Page { records, next_cursor })
+    Ok(Page {
+        records,
+        next_cursor,
+    })
 }
 
 fn last_audit_seq(db: &DB) -> Result<u64, StoreError> {
@@ -397,15 +437,21 @@ fn last_audit_seq(db: &DB) -> Result<u64, StoreError> {
     }
 }
 
-fn read_audit(db: &DB, record: Option<&RecordId>, limit: usize) -> Result<Vec<AuditEntry>, StoreError> {
+fn read_audit(
+    db: &DB,
+    record: Option<&RecordId>,
+    limit: usize,
+) -> Result<Vec<AuditEntry>, StoreError> {
     let mut out = Vec::new();
     for item in db.iterator_cf(cf(db, CF_AUDIT), IteratorMode::End) {
         let (k, v) = item?;
         let entry: AuditEntry = match v.split_first() {
-            Some((&AUDIT_VALUE_VERSION, json)) => serde_json::from_slice(json).map_err(|e| StoreError::Corrupt {
-                key: format!("audit/{k:?}"),
-                reason: e.to_string(),
-            })?,
+            Some((&AUDIT_VALUE_VERSION, json)) => {
+                serde_json::from_slice(json).map_err(|e| StoreError::Corrupt {
+                    key: format!("audit/{k:?}"),
+                    reason: e.to_string(),
+                })?
+            }
             _ => {
                 return Err(StoreError::Corrupt {
                     key: format!("audit/{k:?}"),
@@ -508,7 +554,10 @@ impl Writer {
                 reply,
             } => {
                 let results = if self.poisoned {
-                    records.into_iter().map(|_| Err(StoreError::Poisoned)).collect()
+                    records
+                        .into_iter()
+                        .map(|_| Err(StoreError::Poisoned))
+                        .collect()
                 } else {
                     self.put_batch(records, mode, &actor)
                 };
@@ -536,19 +585,26 @@ impl Writer {
         }
     }
 
-    fn put_batch(&mut self, records: Vec<Record>, mode: PutMode, actor: &str) -> Vec<Result<Record, StoreError>> {
+    fn put_batch(
+        &mut self,
+        records: Vec<Record>,
+        mode: PutMode,
+        actor: &str,
+    ) -> Vec<Result<Record, StoreError>> {
         let now = Self::now();
         // Give ids to records that came without one.
         let mut records: Vec<Record> = records
             .into_iter()
             .map(|mut r| {
                 if r.has_pending_id() {
-                    r.id = RecordId::new(&uuid::Uuid::now_v7().to_string()).expect("uuid is a valid id");
+                    r.id = RecordId::new(&uuid::Uuid::now_v7().to_string())
+                        .expect("uuid is a valid id");
                 }
                 r
             })
             .collect();
-        let mut results: Vec<Option<Result<Record, StoreError>>> = (0..records.len()).map(|_| None).collect();
+        let mut results: Vec<Option<Result<Record, StoreError>>> =
+            (0..records.len()).map(|_| None).collect();
 
         // Checks that need the database but not the links.
         let mut seen = HashSet::new();
@@ -589,7 +645,10 @@ impl Writer {
                 .filter(|(_, res)| res.is_none())
                 .map(|(r, _)| (r.id.clone(), r.kind))
                 .collect();
-            let resolver = BatchResolver { db: &self.db, batch: &batch };
+            let resolver = BatchResolver {
+                db: &self.db,
+                batch: &batch,
+            };
             let mut changed = false;
             for (i, r) in records.iter().enumerate() {
                 if results[i].is_none()
@@ -628,7 +687,10 @@ impl Writer {
                 (_, Some(_)) => "replace",
                 (_, None) => "create",
             };
-            results[i] = Some(self.write_record(record, prev, actor, action, &now).map(|()| record.clone()));
+            results[i] = Some(
+                self.write_record(record, prev, actor, action, &now)
+                    .map(|()| record.clone()),
+            );
         }
         results
             .into_iter()
@@ -636,7 +698,14 @@ impl Writer {
             .collect()
     }
 
-    fn audit(&mut self, batch: &mut WriteBatch, actor: &str, action: &str, record: &Record, now: &str) -> Result<(), StoreError> {
+    fn audit(
+        &mut self,
+        batch: &mut WriteBatch,
+        actor: &str,
+        action: &str,
+        record: &Record,
+        now: &str,
+    ) -> Result<(), StoreError> {
         let entry = AuditEntry {
             seq: self.audit_seq + 1,
             at: now.to_owned(),
@@ -659,15 +728,30 @@ impl Writer {
     }
 
     /// One logical write = one atomic batch: record, kind index, link index, audit entry.
-    fn write_record(&mut self, record: &Record, prev: Option<&Record>, actor: &str, action: &str, now: &str) -> Result<(), StoreError> {
+    fn write_record(
+        &mut self,
+        record: &Record,
+        prev: Option<&Record>,
+        actor: &str,
+        action: &str,
+        now: &str,
+    ) -> Result<(), StoreError> {
         let db = self.db.clone();
         let mut batch = WriteBatch::default();
         let json = serde_json::to_vec(&record.to_json()).map_err(|e| StoreError::Corrupt {
             key: record.id.to_string(),
             reason: e.to_string(),
         })?;
-        batch.put_cf(cf(&db, CF_RECORDS), record.id.as_bytes(), encode_versioned(RECORD_VALUE_VERSION, &json));
-        batch.put_cf(cf(&db, CF_BY_KIND), by_kind_key(record.kind, &record.id), b"");
+        batch.put_cf(
+            cf(&db, CF_RECORDS),
+            record.id.as_bytes(),
+            encode_versioned(RECORD_VALUE_VERSION, &json),
+        );
+        batch.put_cf(
+            cf(&db, CF_BY_KIND),
+            by_kind_key(record.kind, &record.id),
+            b"",
+        );
         let new_links = record.link_targets();
         if let Some(p) = prev {
             for old in p.link_targets().difference(&new_links) {
@@ -695,7 +779,10 @@ impl Writer {
         let record = read_record(&db, id)?.ok_or_else(|| StoreError::NotFound(id.clone()))?;
         let prefix = links_in_prefix(id);
         let mut by = Vec::new();
-        for item in db.iterator_cf(cf(&db, CF_LINKS_IN), IteratorMode::From(&prefix, Direction::Forward)) {
+        for item in db.iterator_cf(
+            cf(&db, CF_LINKS_IN),
+            IteratorMode::From(&prefix, Direction::Forward),
+        ) {
             let (k, _) = item?;
             if !k.starts_with(&prefix) || by.len() >= 20 {
                 break;
@@ -729,30 +816,47 @@ mod tests {
     }
 
     fn org(id: &str) -> Record {
-        rec(json!({"id": id, "kind": "organisation", "name": {"en": "Org"}, "country": "LV", "org_type": "ngo_association"}))
+        rec(
+            json!({"id": id, "kind": "organisation", "name": {"en": "Org"}, "country": "LV", "org_type": "ngo_association"}),
+        )
     }
 
     #[tokio::test]
     async fn put_get_list_delete_with_audit_and_links() {
         let dir = tempfile::tempdir().unwrap();
         let (store, writer) = Store::open(dir.path()).unwrap();
-        let stored = store.put(org("org-1"), PutMode::Create, "alice").await.unwrap();
+        let stored = store
+            .put(org("org-1"), PutMode::Create, "alice")
+            .await
+            .unwrap();
         assert_eq!(stored.revision, 1);
         assert!(stored.created_at.is_some());
         assert!(matches!(
             store.put(org("org-1"), PutMode::Create, "alice").await,
             Err(StoreError::AlreadyExists(_))
         ));
-        let replaced = store.put(org("org-1"), PutMode::Upsert, "bob").await.unwrap();
+        let replaced = store
+            .put(org("org-1"), PutMode::Upsert, "bob")
+            .await
+            .unwrap();
         assert_eq!(replaced.revision, 2);
         assert_eq!(replaced.created_at, stored.created_at);
 
         // A dangling link is refused and nothing is stored.
         let tool = json!({"id": "tool-1", "kind": "support_tool", "name": {"en": "T"}, "tool_type": "training",
                           "summary": {"en": "s"}, "provider_org": "org-2"});
-        let err = store.put(rec(tool.clone()), PutMode::Upsert, "alice").await.unwrap_err();
+        let err = store
+            .put(rec(tool.clone()), PutMode::Upsert, "alice")
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("provider_org"), "{err}");
-        assert!(store.get(RecordId::new("tool-1").unwrap()).await.unwrap().is_none());
+        assert!(
+            store
+                .get(RecordId::new("tool-1").unwrap())
+                .await
+                .unwrap()
+                .is_none()
+        );
 
         // In one batch, links may point forward.
         let results = store
@@ -762,16 +866,31 @@ mod tests {
         assert!(results.iter().all(Result::is_ok), "{results:?}");
 
         // A linked record cannot be deleted.
-        let err = store.delete(RecordId::new("org-2").unwrap(), "alice").await.unwrap_err();
+        let err = store
+            .delete(RecordId::new("org-2").unwrap(), "alice")
+            .await
+            .unwrap_err();
         assert!(matches!(err, StoreError::Referenced { .. }), "{err}");
-        store.delete(RecordId::new("tool-1").unwrap(), "alice").await.unwrap();
-        store.delete(RecordId::new("org-2").unwrap(), "alice").await.unwrap();
+        store
+            .delete(RecordId::new("tool-1").unwrap(), "alice")
+            .await
+            .unwrap();
+        store
+            .delete(RecordId::new("org-2").unwrap(), "alice")
+            .await
+            .unwrap();
 
-        let page = store.list(Filter::kind(RecordKind::Organisation), None, 10).await.unwrap();
+        let page = store
+            .list(Filter::kind(RecordKind::Organisation), None, 10)
+            .await
+            .unwrap();
         assert_eq!(page.records.len(), 1);
         let audit = store.audit(None, 100).await.unwrap();
         let actions: Vec<_> = audit.iter().map(|a| a.action.as_str()).collect();
-        assert_eq!(actions, ["delete", "delete", "create", "create", "replace", "create"]);
+        assert_eq!(
+            actions,
+            ["delete", "delete", "create", "create", "replace", "create"]
+        );
         assert_eq!(audit[4].actor, "bob");
         drop(store);
         writer.join();
@@ -805,7 +924,12 @@ mod tests {
         {
             let (store, writer) = Store::open(dir.path()).unwrap();
             let db = store.db.clone();
-            db.put_cf(cf(&db, CF_META), META_SCHEMA_VERSION, (SCHEMA_VERSION + 1).to_be_bytes()).unwrap();
+            db.put_cf(
+                cf(&db, CF_META),
+                META_SCHEMA_VERSION,
+                (SCHEMA_VERSION + 1).to_be_bytes(),
+            )
+            .unwrap();
             drop(db);
             drop(store);
             writer.join();

@@ -25,7 +25,18 @@ fn stderr(o: &Output) -> String {
 }
 
 fn init(dir: &Path) {
-    let out = sicc(dir, &["init", "--name", "test node", "--country", "LV", "--api-listen", "127.0.0.1:0"]);
+    let out = sicc(
+        dir,
+        &[
+            "init",
+            "--name",
+            "test node",
+            "--country",
+            "LV",
+            "--api-listen",
+            "127.0.0.1:0",
+        ],
+    );
     assert!(out.status.success(), "init failed: {}", stderr(&out));
 }
 
@@ -67,9 +78,16 @@ impl Daemon {
             .spawn()
             .expect("spawn sicc run");
         let url = wait_for("the api file", || {
-            std::fs::read_to_string(&api_file).ok().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+            std::fs::read_to_string(&api_file)
+                .ok()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
         });
-        Daemon { child, url, dir: dir.to_owned() }
+        Daemon {
+            child,
+            url,
+            dir: dir.to_owned(),
+        }
     }
 
     fn kill9(mut self) {
@@ -78,9 +96,15 @@ impl Daemon {
     }
 
     fn terminate(mut self) -> std::process::ExitStatus {
-        let sent = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().expect("kill");
+        let sent = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill");
         assert!(sent.success());
-        wait_for("the daemon to exit", || self.child.try_wait().ok().flatten())
+        wait_for("the daemon to exit", || {
+            self.child.try_wait().ok().flatten()
+        })
     }
 }
 
@@ -106,7 +130,10 @@ fn initiative(id: &str, n: u64) -> Value {
 /// figure comes from 1,000 cycles run by hand).
 #[test]
 fn acknowledged_writes_survive_kill_9() {
-    let cycles: u64 = std::env::var("SICC_CRASH_CYCLES").ok().and_then(|c| c.parse().ok()).unwrap_or(8);
+    let cycles: u64 = std::env::var("SICC_CRASH_CYCLES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(8);
     let dir = tempfile::tempdir().unwrap();
     init(dir.path());
     let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -118,7 +145,10 @@ fn acknowledged_writes_survive_kill_9() {
         // Everything acknowledged before earlier crashes must be here.
         let lost = runtime.block_on(verify(&daemon.url, &acked.lock().unwrap()));
         total_lost += lost.len();
-        assert!(lost.is_empty(), "cycle {cycle}: lost acknowledged writes {lost:?}");
+        assert!(
+            lost.is_empty(),
+            "cycle {cycle}: lost acknowledged writes {lost:?}"
+        );
 
         seed ^= seed << 13;
         seed ^= seed >> 7;
@@ -133,8 +163,16 @@ fn acknowledged_writes_survive_kill_9() {
                     let mut n = 0u64;
                     while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                         // Every third write replaces an earlier record of this writer: revisions grow.
-                        let id = if n % 3 == 2 { format!("c{cycle}-w{w}-{}", n - 2) } else { format!("c{cycle}-w{w}-{n}") };
-                        let resp = http.put(format!("{url}/api/v1/records/{id}")).json(&initiative(&id, n)).send().await;
+                        let id = if n % 3 == 2 {
+                            format!("c{cycle}-w{w}-{}", n - 2)
+                        } else {
+                            format!("c{cycle}-w{w}-{n}")
+                        };
+                        let resp = http
+                            .put(format!("{url}/api/v1/records/{id}"))
+                            .json(&initiative(&id, n))
+                            .send()
+                            .await;
                         match resp {
                             Ok(r) if r.status().is_success() => {
                                 let body: Value = r.json().await.unwrap_or_default();
@@ -159,9 +197,18 @@ fn acknowledged_writes_survive_kill_9() {
     let acked = acked.lock().unwrap().clone();
     let lost = runtime.block_on(verify(&daemon.url, &acked));
     total_lost += lost.len();
-    eprintln!("kill -9 cycles: {cycles}, acknowledged writes: {}, lost: {total_lost}", acked.len());
-    assert!(acked.len() as u64 > cycles, "the writers made too few writes to prove anything");
-    assert!(lost.is_empty(), "lost acknowledged writes after the last restart: {lost:?}");
+    eprintln!(
+        "kill -9 cycles: {cycles}, acknowledged writes: {}, lost: {total_lost}",
+        acked.len()
+    );
+    assert!(
+        acked.len() as u64 > cycles,
+        "the writers made too few writes to prove anything"
+    );
+    assert!(
+        lost.is_empty(),
+        "lost acknowledged writes after the last restart: {lost:?}"
+    );
     let _ = daemon.terminate();
 }
 
@@ -170,7 +217,11 @@ async fn verify(url: &str, acked: &[(String, u64, u64)]) -> Vec<String> {
     let http = reqwest::Client::new();
     let mut lost = Vec::new();
     for (id, revision, _) in acked {
-        let r = http.get(format!("{url}/api/v1/records/{id}")).send().await.expect("daemon answers");
+        let r = http
+            .get(format!("{url}/api/v1/records/{id}"))
+            .send()
+            .await
+            .expect("daemon answers");
         if !r.status().is_success() {
             lost.push(format!("{id}: HTTP {}", r.status()));
             continue;
@@ -195,11 +246,20 @@ fn the_cli_names_the_field_of_an_invalid_record_and_exits_4() {
     std::fs::write(&file, bad.to_string()).unwrap();
     let out = sicc(dir.path(), &["records", "put", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
-    assert!(stderr(&out).contains("esf_objectives[0]"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("esf_objectives[0]"),
+        "{}",
+        stderr(&out)
+    );
     assert!(stderr(&out).contains("ESO4.99"), "{}", stderr(&out));
 
     let out = sicc(dir.path(), &["records", "get", "bad-1"]);
-    assert_eq!(out.status.code(), Some(3), "nothing was stored: {}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "nothing was stored: {}",
+        stderr(&out)
+    );
 
     std::fs::write(&file, initiative("good-1", 1).to_string()).unwrap();
     let out = sicc(dir.path(), &["records", "put", file.to_str().unwrap()]);
@@ -224,12 +284,32 @@ fn a_bad_csv_row_is_reported_by_line_and_field_and_the_rest_is_imported() {
     let out = sicc(dir.path(), &["records", "import", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("line 3") && err.contains("org_type") && err.contains("not_a_type"), "{err}");
-    let out = sicc(dir.path(), &["--json", "records", "list", "--kind", "organisation"]);
+    assert!(
+        err.contains("line 3") && err.contains("org_type") && err.contains("not_a_type"),
+        "{err}"
+    );
+    let out = sicc(
+        dir.path(),
+        &["--json", "records", "list", "--kind", "organisation"],
+    );
     let list: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let ids: Vec<_> = list.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect();
+    let ids: Vec<_> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(ids, ["org-a", "org-c"]);
-    let out = sicc(dir.path(), &["--json", "records", "list", "--where", "ecosystem_roles=funder"]);
+    let out = sicc(
+        dir.path(),
+        &[
+            "--json",
+            "records",
+            "list",
+            "--where",
+            "ecosystem_roles=funder",
+        ],
+    );
     let list: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 2);
 }
@@ -259,12 +339,23 @@ fn export_then_import_round_trips_every_record_exactly() {
     assert!(stderr(&out).contains("0 rejected"), "{}", stderr(&out));
 
     let export = |dir: &Path, format: &str, file: &Path| {
-        let out = sicc(dir, &["records", "export", "--format", format, "-o", file.to_str().unwrap()]);
+        let out = sicc(
+            dir,
+            &[
+                "records",
+                "export",
+                "--format",
+                format,
+                "-o",
+                file.to_str().unwrap(),
+            ],
+        );
         assert!(out.status.success(), "export: {}", stderr(&out));
     };
     let original = work.path().join("original.json");
     export(&source, "json", &original);
-    let original_records: Value = serde_json::from_str(&std::fs::read_to_string(&original).unwrap()).unwrap();
+    let original_records: Value =
+        serde_json::from_str(&std::fs::read_to_string(&original).unwrap()).unwrap();
     assert!(original_records.as_array().unwrap().len() >= 150);
 
     for format in ["json", "csv", "ndjson"] {
@@ -277,8 +368,12 @@ fn export_then_import_round_trips_every_record_exactly() {
         assert!(out.status.success(), "import {format}: {}", stderr(&out));
         let again = work.path().join(format!("again-{format}.json"));
         export(&target, "json", &again);
-        let again_records: Value = serde_json::from_str(&std::fs::read_to_string(&again).unwrap()).unwrap();
-        assert_eq!(again_records, original_records, "{format} round trip changed records");
+        let again_records: Value =
+            serde_json::from_str(&std::fs::read_to_string(&again).unwrap()).unwrap();
+        assert_eq!(
+            again_records, original_records,
+            "{format} round trip changed records"
+        );
     }
 }
 
@@ -290,14 +385,27 @@ fn exit_codes_for_config_errors_and_an_unreachable_daemon() {
     init(dir.path());
     let config = dir.path().join("config.toml");
     let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(&config, text.replace("filter = \"info\"", "filtre = \"info\"")).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("filter = \"info\"", "filtre = \"info\""),
+    )
+    .unwrap();
     let out = sicc(dir.path(), &["config", "check"]);
     assert_eq!(out.status.code(), Some(78));
     assert!(stderr(&out).contains("filtre"), "{}", stderr(&out));
     let out = sicc(dir.path(), &["run"]);
-    assert_eq!(out.status.code(), Some(78), "run refuses a bad config: {}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(78),
+        "run refuses a bad config: {}",
+        stderr(&out)
+    );
     let out = sicc(dir.path(), &["init"]);
-    assert_eq!(out.status.code(), Some(1), "init never overwrites an identity");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "init never overwrites an identity"
+    );
 }
 
 #[test]
@@ -308,7 +416,10 @@ fn sigterm_stops_the_daemon_cleanly() {
     let api_file = daemon.dir.join("api");
     let status = daemon.terminate();
     assert!(status.success(), "exit status {status:?}");
-    assert!(!api_file.exists(), "the api file is removed on a clean stop");
+    assert!(
+        !api_file.exists(),
+        "the api file is removed on a clean stop"
+    );
     let log = std::fs::read_to_string(dir.path().join("daemon.log")).unwrap();
     let id = String::from_utf8(sicc(dir.path(), &["id"]).stdout).unwrap();
     let short = &id.trim()[id.trim().len() - 8..];

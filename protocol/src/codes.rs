@@ -406,7 +406,10 @@ codes!(
             "(d) Adaptation of workers, enterprises and entrepreneurs to change"
         ),
         ("ESO4.5", "(e) Better education and training systems"),
-        ("ESO4.6", "(f) Equal access to quality education and training"),
+        (
+            "ESO4.6",
+            "(f) Equal access to quality education and training"
+        ),
         ("ESO4.7", "(g) Upskilling, reskilling and lifelong learning"),
         ("ESO4.8", "(h) Active inclusion"),
         (
@@ -442,7 +445,10 @@ codes!(
         ("low_education", "Education level ISCED 0-2"),
         ("people_with_disabilities", "Participants with disabilities"),
         ("third_country_nationals", "Third-country nationals"),
-        ("foreign_background", "Participants with a foreign background"),
+        (
+            "foreign_background",
+            "Participants with a foreign background"
+        ),
         (
             "minorities_roma",
             "Minorities, including marginalised communities such as Roma"
@@ -466,16 +472,28 @@ codes!(
             "women_far_from_labour_market",
             "Women far from the labour market"
         ),
-        ("people_living_alone", "People living alone or experiencing loneliness"),
-        ("end_of_life_bereaved", "People at end of life and the bereaved"),
+        (
+            "people_living_alone",
+            "People living alone or experiencing loneliness"
+        ),
+        (
+            "end_of_life_bereaved",
+            "People at end of life and the bereaved"
+        ),
         ("migrants_refugees", "Migrants and refugees"),
         ("chronically_ill", "People with chronic illness"),
         (
             "professionals_support_orgs",
             "Social-service professionals and support organisations"
         ),
-        ("public_authorities", "Public authorities and municipalities"),
-        ("social_entrepreneurs", "Social entrepreneurs and innovators"),
+        (
+            "public_authorities",
+            "Public authorities and municipalities"
+        ),
+        (
+            "social_entrepreneurs",
+            "Social entrepreneurs and innovators"
+        ),
     ]
 );
 
@@ -520,7 +538,10 @@ codes!(
         ("implemented_local", "Implemented locally"),
         ("sustained", "Sustained (stable funding)"),
         ("scaling", "Scaling"),
-        ("systemic_change", "Systemic change (adopted in policy or law)"),
+        (
+            "systemic_change",
+            "Systemic change (adopted in policy or law)"
+        ),
     ]
 );
 
@@ -614,19 +635,28 @@ codes!(
     [
         ("esf_plus_shared", "ESF+ national/regional programme"),
         ("esf_plus_easi", "ESF+ EaSI strand"),
-        ("esf_social_innovation_plus", "ESF+ Social Innovation+ (ECCSI)"),
+        (
+            "esf_social_innovation_plus",
+            "ESF+ Social Innovation+ (ECCSI)"
+        ),
         ("esf_legacy", "ESF 2014-2020 and earlier"),
         ("erdf", "ERDF"),
         ("interreg", "Interreg"),
         ("horizon_europe", "Horizon Europe / Horizon 2020"),
-        ("rrf_nextgen", "Recovery and Resilience Facility (NextGenerationEU)"),
+        (
+            "rrf_nextgen",
+            "Recovery and Resilience Facility (NextGenerationEU)"
+        ),
         ("national_public", "National public funds"),
         ("regional_public", "Regional public funds"),
         ("local_public", "Municipal public funds"),
         ("private_foundation", "Private foundation"),
         ("corporate", "Corporate"),
         ("earned_income", "Earned income"),
-        ("outcomes_contract_sib", "Outcomes contract / social impact bond"),
+        (
+            "outcomes_contract_sib",
+            "Outcomes contract / social impact bond"
+        ),
         ("social_investment", "Social investment"),
         ("donations_crowdfunding", "Donations and crowdfunding"),
     ]
@@ -656,7 +686,10 @@ codes!(
     LICENCES,
     [
         ("CC-BY-4.0", "Creative Commons Attribution 4.0"),
-        ("CC-BY-SA-4.0", "Creative Commons Attribution-ShareAlike 4.0"),
+        (
+            "CC-BY-SA-4.0",
+            "Creative Commons Attribution-ShareAlike 4.0"
+        ),
         ("CC0-1.0", "Creative Commons Zero 1.0"),
         ("ODbL-1.0", "Open Database License 1.0"),
         ("EUPL-1.2", "European Union Public Licence 1.2"),
@@ -783,7 +816,10 @@ codes!(
 codes!(
     PROCESS_ELEMENTS,
     [
-        ("understand_challenge", "Understanding the societal challenge"),
+        (
+            "understand_challenge",
+            "Understanding the societal challenge"
+        ),
         ("envision_change", "Envisioning societal change"),
         ("mobilise", "Mobilising actors and resources"),
         ("develop_test", "Developing and testing"),

@@ -25,7 +25,9 @@ pub enum InvalidId {
     #[error("id is longer than {MAX_ID_LEN} characters")]
     TooLong,
     /// The string holds a character outside the allowed set.
-    #[error("id `{0}` may only hold a-z, 0-9, '-', '_' and '.', and must start with a letter or digit")]
+    #[error(
+        "id `{0}` may only hold a-z, 0-9, '-', '_' and '.', and must start with a letter or digit"
+    )]
     BadCharacter(String),
 }
 

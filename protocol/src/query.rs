@@ -89,13 +89,16 @@ impl Filter {
                 "kind" => Condition::Kind(
                     values
                         .iter()
-                        .map(|v| v.parse::<RecordKind>().map_err(|e| err(name, e.to_string())))
+                        .map(|v| {
+                            v.parse::<RecordKind>()
+                                .map_err(|e| err(name, e.to_string()))
+                        })
                         .collect::<Result<_, _>>()?,
                 ),
                 "q" => Condition::Text(fold(value.trim())),
-                "links_to" => Condition::LinksTo(
-                    RecordId::new(value).map_err(|e| err(name, e.to_string()))?,
-                ),
+                "links_to" => {
+                    Condition::LinksTo(RecordId::new(value).map_err(|e| err(name, e.to_string()))?)
+                }
                 "updated_since" => {
                     time::OffsetDateTime::parse(
                         value,
@@ -219,7 +222,9 @@ fn condition_matches(c: &Condition, r: &Record) -> bool {
     match c {
         Condition::Kind(kinds) => kinds.contains(&r.kind),
         Condition::Text(needle) => {
-            needle.is_empty() || r.searchable_text().any(|t| fold(t).contains(needle.as_str()))
+            needle.is_empty()
+                || r.searchable_text()
+                    .any(|t| fold(t).contains(needle.as_str()))
         }
         Condition::List(list, wanted) => {
             let have = r.codes_of(*list);
@@ -238,7 +243,9 @@ fn condition_matches(c: &Condition, r: &Record) -> bool {
             Some(FieldValue::Int(n)) => wanted.iter().any(|w| w == &n.to_string()),
             Some(FieldValue::Text(t)) => wanted.iter().any(|w| w == t),
             Some(FieldValue::Link(id)) => wanted.iter().any(|w| w == id.as_str()),
-            Some(FieldValue::Links(ids)) => wanted.iter().any(|w| ids.iter().any(|i| i.as_str() == w)),
+            Some(FieldValue::Links(ids)) => {
+                wanted.iter().any(|w| ids.iter().any(|i| i.as_str() == w))
+            }
             _ => false,
         },
         Condition::Min(field, bound) => compare(r, field, bound).is_some_and(|o| o.is_ge()),
@@ -287,10 +294,12 @@ mod tests {
     }
 
     fn latgale() -> Record {
-        rec(json!({"id": "a", "kind": "initiative", "title": {"lv": "Aprūpe mājās Latgalē"},
+        rec(
+            json!({"id": "a", "kind": "initiative", "title": {"lv": "Aprūpe mājās Latgalē"},
             "status": "active", "countries": ["LV"], "nuts": ["LV005"],
             "summary": {"en": "Home care"}, "esf_objectives": ["ESO4.11"], "evidence_level": 3,
-            "themes": ["social_services_care", "ageing"], "partner_orgs": ["org-1"]}))
+            "themes": ["social_services_care", "ageing"], "partner_orgs": ["org-1"]}),
+        )
     }
 
     fn f(q: &[(&str, &str)]) -> Filter {
@@ -299,10 +308,18 @@ mod tests {
 
     #[test]
     fn query_2_active_latgale_eso4_11() {
-        let q = f(&[("kind", "initiative"), ("nuts", "LV005"), ("esf_objective", "ESO4.11"), ("status", "active")]);
+        let q = f(&[
+            ("kind", "initiative"),
+            ("nuts", "LV005"),
+            ("esf_objective", "ESO4.11"),
+            ("status", "active"),
+        ]);
         assert!(q.matches(&latgale()));
         assert!(!f(&[("status", "ended")]).matches(&latgale()));
-        assert!(f(&[("nuts", "LV0")]).matches(&latgale()), "NUTS is a prefix match");
+        assert!(
+            f(&[("nuts", "LV0")]).matches(&latgale()),
+            "NUTS is a prefix match"
+        );
         assert!(!f(&[("nuts", "LV006")]).matches(&latgale()));
     }
 
@@ -325,10 +342,19 @@ mod tests {
 
     #[test]
     fn bad_filters_name_the_parameter() {
-        assert_eq!(Filter::parse([("colour", "red")]).unwrap_err().param, "colour");
-        assert_eq!(Filter::parse([("theme", "nope")]).unwrap_err().param, "theme");
+        assert_eq!(
+            Filter::parse([("colour", "red")]).unwrap_err().param,
+            "colour"
+        );
+        assert_eq!(
+            Filter::parse([("theme", "nope")]).unwrap_err().param,
+            "theme"
+        );
         assert_eq!(Filter::parse([("kind", "x")]).unwrap_err().param, "kind");
-        assert_eq!(Filter::parse([("min_title", "x")]).unwrap_err().param, "min_title");
+        assert_eq!(
+            Filter::parse([("min_title", "x")]).unwrap_err().param,
+            "min_title"
+        );
         assert!(Filter::parse([("cursor", "abc"), ("limit", "5")]).is_ok());
     }
 }

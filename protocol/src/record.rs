@@ -256,7 +256,13 @@ impl Record {
         let updated_at = timestamp(obj, "updated_at", &mut errs);
 
         // Nothing leaves the node unless someone says so.
-        let access_level = code_or_default(obj, "access_level", CodeList::AccessLevel, "local", &mut errs);
+        let access_level = code_or_default(
+            obj,
+            "access_level",
+            CodeList::AccessLevel,
+            "local",
+            &mut errs,
+        );
         let access_level = AccessLevel::parse(&access_level).unwrap_or(AccessLevel::Local);
         let validation_status = code_or_default(
             obj,
@@ -265,8 +271,18 @@ impl Record {
             "draft",
             &mut errs,
         );
-        let default_licence = if kind == RecordKind::Person { "none" } else { "CC-BY-4.0" };
-        let licence = code_or_default(obj, "licence", CodeList::Licence, default_licence, &mut errs);
+        let default_licence = if kind == RecordKind::Person {
+            "none"
+        } else {
+            "CC-BY-4.0"
+        };
+        let licence = code_or_default(
+            obj,
+            "licence",
+            CodeList::Licence,
+            default_licence,
+            &mut errs,
+        );
         let sources = sources(obj.get("sources"), &mut errs);
         let internal_notes = match obj.get("internal_notes") {
             None | Some(Value::Null) => None,
@@ -279,10 +295,7 @@ impl Record {
                 continue;
             }
             let Some(spec) = kind.field(key) else {
-                errs.push(
-                    key.clone(),
-                    format!("unknown field for kind `{kind}`"),
-                );
+                errs.push(key.clone(), format!("unknown field for kind `{kind}`"));
                 continue;
             };
             if v.is_null() {
@@ -293,7 +306,10 @@ impl Record {
             }
         }
         for spec in kind.fields() {
-            if spec.required && !fields.contains_key(spec.name) && !has_parse_error(&errs, spec.name) {
+            if spec.required
+                && !fields.contains_key(spec.name)
+                && !has_parse_error(&errs, spec.name)
+            {
                 errs.push(spec.name, "required field is missing");
             }
         }
@@ -301,7 +317,10 @@ impl Record {
         let original_lang = match obj.get("original_lang") {
             Some(Value::String(s)) => {
                 if !CodeList::Language.contains(s) {
-                    errs.push("original_lang", format!("unknown code `{s}` in list `language`"));
+                    errs.push(
+                        "original_lang",
+                        format!("unknown code `{s}` in list `language`"),
+                    );
                 }
                 s.clone()
             }
@@ -345,7 +364,9 @@ impl Record {
         if !errs.0.is_empty() {
             return Err(ValidationError { errors: errs.0 });
         }
-        let size = serde_json::to_vec(&record.to_json()).map(|v| v.len()).unwrap_or(0);
+        let size = serde_json::to_vec(&record.to_json())
+            .map(|v| v.len())
+            .unwrap_or(0);
         if size > MAX_RECORD_BYTES {
             return Err(ValidationError::one(
                 "",
@@ -397,9 +418,10 @@ impl Record {
                 }
             }
         }
-        if let (Some(FieldValue::Int(min)), Some(FieldValue::Int(max))) =
-            (self.fields.get("grant_min_eur"), self.fields.get("grant_max_eur"))
-            && max < min
+        if let (Some(FieldValue::Int(min)), Some(FieldValue::Int(max))) = (
+            self.fields.get("grant_min_eur"),
+            self.fields.get("grant_max_eur"),
+        ) && max < min
         {
             errs.push("grant_max_eur", "must not be below `grant_min_eur`");
         }
@@ -497,7 +519,9 @@ impl Record {
         let mut out = Vec::new();
         for spec in self.kind.fields() {
             match (spec.ty, self.fields.get(spec.name)) {
-                (FieldType::Code(l), Some(FieldValue::Code(c))) if l == list => out.push(c.as_str()),
+                (FieldType::Code(l), Some(FieldValue::Code(c))) if l == list => {
+                    out.push(c.as_str())
+                }
                 (FieldType::Codes(l), Some(FieldValue::Codes(cs))) if l == list => {
                     out.extend(cs.iter().map(String::as_str))
                 }
@@ -534,10 +558,19 @@ impl Record {
         if let Some(t) = &self.updated_at {
             m.insert("updated_at".into(), Value::String(t.clone()));
         }
-        m.insert("access_level".into(), Value::String(self.access_level.as_str().into()));
-        m.insert("validation_status".into(), Value::String(self.validation_status.clone()));
+        m.insert(
+            "access_level".into(),
+            Value::String(self.access_level.as_str().into()),
+        );
+        m.insert(
+            "validation_status".into(),
+            Value::String(self.validation_status.clone()),
+        );
         m.insert("licence".into(), Value::String(self.licence.clone()));
-        m.insert("original_lang".into(), Value::String(self.original_lang.clone()));
+        m.insert(
+            "original_lang".into(),
+            Value::String(self.original_lang.clone()),
+        );
         if !self.sources.is_empty() {
             let sources = self
                 .sources
@@ -682,7 +715,10 @@ fn sources(v: Option<&Value>, errs: &mut Errors) -> Vec<Source> {
         };
         for k in o.keys() {
             if !matches!(k.as_str(), "url" | "title" | "retrieved") {
-                errs.push(format!("{path}.{k}"), "unknown field; expected url, title, retrieved");
+                errs.push(
+                    format!("{path}.{k}"),
+                    "unknown field; expected url, title, retrieved",
+                );
             }
         }
         let url = match o.get("url") {
@@ -777,7 +813,10 @@ fn date(v: &Value, path: &str, errs: &mut Errors) -> Option<String> {
     match time::Date::parse(s, format) {
         Ok(_) if s.len() == 10 => Some(s.to_owned()),
         _ => {
-            errs.push(path, format!("`{}` is not a date YYYY-MM-DD", truncate(&v.to_string())));
+            errs.push(
+                path,
+                format!("`{}` is not a date YYYY-MM-DD", truncate(&v.to_string())),
+            );
             None
         }
     }
@@ -828,7 +867,10 @@ fn parse_field(spec: &FieldSpec, v: &Value, errs: &mut Errors) -> Option<FieldVa
         FieldType::Date => date(v, name, errs).map(FieldValue::Text),
         FieldType::LangText { max } => {
             let Some(o) = v.as_object() else {
-                errs.push(name, "must be a language map such as {\"en\": \"...\", \"lv\": \"...\"}");
+                errs.push(
+                    name,
+                    "must be a language map such as {\"en\": \"...\", \"lv\": \"...\"}",
+                );
                 return None;
             };
             if o.is_empty() {
@@ -1076,9 +1118,19 @@ mod tests {
         let r = Record::from_json(&initiative()).unwrap();
         let e = r.check_links(&Known(vec![])).unwrap_err();
         assert_eq!(e.field(), "contact_person");
-        let wrong = Known(vec![(RecordId::new("person-1").unwrap(), RecordKind::Organisation)]);
-        assert!(r.check_links(&wrong).unwrap_err().errors[0].message.contains("expected person"));
-        let right = Known(vec![(RecordId::new("person-1").unwrap(), RecordKind::Person)]);
+        let wrong = Known(vec![(
+            RecordId::new("person-1").unwrap(),
+            RecordKind::Organisation,
+        )]);
+        assert!(
+            r.check_links(&wrong).unwrap_err().errors[0]
+                .message
+                .contains("expected person")
+        );
+        let right = Known(vec![(
+            RecordId::new("person-1").unwrap(),
+            RecordKind::Person,
+        )]);
         r.check_links(&right).unwrap();
     }
 
@@ -1094,6 +1146,11 @@ mod tests {
 
         let mut local = initiative();
         local["access_level"] = json!("local");
-        assert!(Record::from_json(&local).unwrap().public_projection().is_none());
+        assert!(
+            Record::from_json(&local)
+                .unwrap()
+                .public_projection()
+                .is_none()
+        );
     }
 }

@@ -272,85 +272,212 @@ const EUR: T = T::Int {
 const ORG: &[RecordKind] = &[K::Organisation];
 
 const ORGANISATION: &[FieldSpec] = &[
-    title(f("name", NAME, "name in the original language, plus translations")),
+    title(f(
+        "name",
+        NAME,
+        "name in the original language, plus translations",
+    )),
     f("acronym", SHORT, "short name or acronym"),
-    required(f("country", T::Code(C::Country), "ISO 3166-1 country of the seat")),
-    f("nuts", T::Codes(C::Nuts), "NUTS regions where it is based or active"),
-    f("city", SHORT, "city (never a street address in shared data)"),
+    required(f(
+        "country",
+        T::Code(C::Country),
+        "ISO 3166-1 country of the seat",
+    )),
+    f(
+        "nuts",
+        T::Codes(C::Nuts),
+        "NUTS regions where it is based or active",
+    ),
+    f(
+        "city",
+        SHORT,
+        "city (never a street address in shared data)",
+    ),
     f("website", T::Url, "web site"),
     required(f("org_type", T::Code(C::OrgType), "type of organisation")),
-    f("legal_form", SHORT, "national legal form, e.g. biedrība, SCIC, ideell förening"),
-    f("social_enterprise_status", T::Bool, "holds a national social-enterprise status or label"),
-    f("ecosystem_roles", T::Codes(C::EcosystemRole), "roles in the SI ecosystem"),
+    f(
+        "legal_form",
+        SHORT,
+        "national legal form, e.g. biedrība, SCIC, ideell förening",
+    ),
+    f(
+        "social_enterprise_status",
+        T::Bool,
+        "holds a national social-enterprise status or label",
+    ),
+    f(
+        "ecosystem_roles",
+        T::Codes(C::EcosystemRole),
+        "roles in the SI ecosystem",
+    ),
     f("themes", T::Codes(C::Theme), "themes it works on"),
     f("description", SUMMARY, "what it does"),
     f("founded_year", YEAR, "year founded"),
-    f("functional_contact", T::Email, "functional mailbox (never a person's address)"),
+    f(
+        "functional_contact",
+        T::Email,
+        "functional mailbox (never a person's address)",
+    ),
 ];
 
 const INITIATIVE: &[FieldSpec] = &[
-    title(f("title", NAME, "title in the original language, plus translations")),
+    title(f(
+        "title",
+        NAME,
+        "title in the original language, plus translations",
+    )),
     f("acronym", SHORT, "short name"),
     f("website", T::Url, "web site"),
-    required(f("status", T::Code(C::InitiativeStatus), "active, ended or discontinued")),
+    required(f(
+        "status",
+        T::Code(C::InitiativeStatus),
+        "active, ended or discontinued",
+    )),
     f("start_year", YEAR, "year it started"),
     f("end_year", YEAR, "year it ended"),
-    required(f("countries", T::Codes(C::Country), "countries where it runs")),
+    required(f(
+        "countries",
+        T::Codes(C::Country),
+        "countries where it runs",
+    )),
     f("nuts", T::Codes(C::Nuts), "NUTS regions where it runs"),
     f("city", SHORT, "main city or municipality"),
     f("scope", T::Code(C::Scope), "level of action"),
-    f("urban_rural", T::Code(C::UrbanRural), "urban, rural or mixed"),
+    f(
+        "urban_rural",
+        T::Code(C::UrbanRural),
+        "urban, rural or mixed",
+    ),
     f("lead_org", T::Link(ORG), "leading organisation"),
     f("partner_orgs", T::Links(ORG), "partner organisations"),
-    f("functional_contact", T::Email, "functional mailbox for enquiries"),
-    local(f("contact_person", T::Link(&[K::Person]), "contact person (local only)")),
-    local(f("founder_names", ITEMS, "names of founders (personal data, local only)")),
+    f(
+        "functional_contact",
+        T::Email,
+        "functional mailbox for enquiries",
+    ),
+    local(f(
+        "contact_person",
+        T::Link(&[K::Person]),
+        "contact person (local only)",
+    )),
+    local(f(
+        "founder_names",
+        ITEMS,
+        "names of founders (personal data, local only)",
+    )),
     required(f("summary", SUMMARY, "summary")),
     f("problem", LONG, "problem addressed"),
-    f("solution", LONG, "innovative solution: what is new, and for whom"),
+    f(
+        "solution",
+        LONG,
+        "innovative solution: what is new, and for whom",
+    ),
     f("activities", LONG, "main activities"),
     f("target_groups", T::Codes(C::TargetGroup), "target groups"),
-    f("beneficiaries_reached", T::Int { min: 0, max: 1_000_000_000 }, "people reached"),
+    f(
+        "beneficiaries_reached",
+        T::Int {
+            min: 0,
+            max: 1_000_000_000,
+        },
+        "people reached",
+    ),
     f("themes", T::Codes(C::Theme), "themes"),
-    f("esf_objectives", T::Codes(C::EsfObjective), "ESF+ specific objectives"),
+    f(
+        "esf_objectives",
+        T::Codes(C::EsfObjective),
+        "ESF+ specific objectives",
+    ),
     f("sdgs", T::Codes(C::Sdg), "Sustainable Development Goals"),
-    f("innovation_type", T::Code(C::InnovationType), "kind of innovation"),
+    f(
+        "innovation_type",
+        T::Code(C::InnovationType),
+        "kind of innovation",
+    ),
     f("stage", T::Code(C::Stage), "stage of maturity"),
-    f("evidence_level", T::Code(C::EvidenceLevel), "Nesta standard of evidence, 1-5"),
-    f("evaluation_methods", T::Codes(C::EvaluationMethod), "how it was evaluated"),
+    f(
+        "evidence_level",
+        T::Code(C::EvidenceLevel),
+        "Nesta standard of evidence, 1-5",
+    ),
+    f(
+        "evaluation_methods",
+        T::Codes(C::EvaluationMethod),
+        "how it was evaluated",
+    ),
     f("results", LONG, "key results"),
-    f("funding_sources", T::Codes(C::FundingSource), "funding sources used"),
+    f(
+        "funding_sources",
+        T::Codes(C::FundingSource),
+        "funding sources used",
+    ),
     f("business_model", SUMMARY, "how it is financed over time"),
-    f("cost_per_unit", SHORT, "cost per participant or unit, with currency and period"),
-    f("open_to_transfer", T::Code(C::OpenToTransfer), "open to transfer: yes, no, with conditions"),
-    f("transferability", LONG, "potential for learning or transfer"),
+    f(
+        "cost_per_unit",
+        SHORT,
+        "cost per participant or unit, with currency and period",
+    ),
+    f(
+        "open_to_transfer",
+        T::Code(C::OpenToTransfer),
+        "open to transfer: yes, no, with conditions",
+    ),
+    f(
+        "transferability",
+        LONG,
+        "potential for learning or transfer",
+    ),
     f("resources_needed", LONG, "resources needed to replicate"),
     f("core_elements", ITEMS, "elements that travel unchanged"),
     f("adaptable_elements", ITEMS, "elements to adapt locally"),
     f("difficulties", LONG, "difficulties encountered"),
-    f("policy_links", T::Links(&[K::PolicyInstrument]), "policies it relates to (micro-macro links)"),
-    f("mapped_in", SHORT, "mapping exercise, e.g. BuiCaSuS WP2 LV 2022"),
+    f(
+        "policy_links",
+        T::Links(&[K::PolicyInstrument]),
+        "policies it relates to (micro-macro links)",
+    ),
+    f(
+        "mapped_in",
+        SHORT,
+        "mapping exercise, e.g. BuiCaSuS WP2 LV 2022",
+    ),
 ];
 
 const POLICY_INSTRUMENT: &[FieldSpec] = &[
     title(f("title", NAME, "title")),
-    required(f("policy_type", T::Code(C::PolicyType), "law, regulation, strategy, programme, label or status")),
+    required(f(
+        "policy_type",
+        T::Code(C::PolicyType),
+        "law, regulation, strategy, programme, label or status",
+    )),
     required(f("country", T::Code(C::Country), "jurisdiction")),
     f("nuts", T::Codes(C::Nuts), "regional jurisdiction"),
     f("date_adopted", T::Date, "date adopted"),
     f("in_force_from", T::Date, "date in force"),
     f("in_force", T::Bool, "currently in force"),
     required(f("summary", SUMMARY, "what it does")),
-    f("effect_on_si", T::Code(C::PolicyEffect), "enabler, barrier or mixed"),
+    f(
+        "effect_on_si",
+        T::Code(C::PolicyEffect),
+        "enabler, barrier or mixed",
+    ),
     f("themes", T::Codes(C::Theme), "themes"),
-    f("related_initiatives", T::Links(&[K::Initiative]), "initiatives it enabled or affects"),
+    f(
+        "related_initiatives",
+        T::Links(&[K::Initiative]),
+        "initiatives it enabled or affects",
+    ),
     f("website", T::Url, "official text"),
 ];
 
 const FUNDING_INSTRUMENT: &[FieldSpec] = &[
     title(f("name", NAME, "name of the scheme or call")),
     f("funder_org", T::Link(ORG), "funding organisation"),
-    required(f("funding_source", T::Code(C::FundingSource), "source of the money")),
+    required(f(
+        "funding_source",
+        T::Code(C::FundingSource),
+        "source of the money",
+    )),
     required(f("country", T::Code(C::Country), "country")),
     f("programme", SHORT, "programme or call identifier"),
     f("open_from", T::Date, "applications open"),
@@ -362,32 +489,76 @@ const FUNDING_INSTRUMENT: &[FieldSpec] = &[
     f("summary", SUMMARY, "what it funds"),
     f("themes", T::Codes(C::Theme), "themes"),
     f("target_groups", T::Codes(C::TargetGroup), "target groups"),
-    f("esf_objectives", T::Codes(C::EsfObjective), "ESF+ specific objectives"),
+    f(
+        "esf_objectives",
+        T::Codes(C::EsfObjective),
+        "ESF+ specific objectives",
+    ),
     f("website", T::Url, "call page"),
 ];
 
 const SUPPORT_TOOL: &[FieldSpec] = &[
     title(f("name", NAME, "name")),
-    f("provider_org", T::Link(ORG), "organisation that provides it"),
-    required(f("tool_type", T::Code(C::SupportToolType), "type of support")),
-    f("process_elements", T::Codes(C::ProcessElement), "MSI process elements it supports"),
-    f("levels", T::Codes(C::SupportLevel), "individual, societal or system level"),
+    f(
+        "provider_org",
+        T::Link(ORG),
+        "organisation that provides it",
+    ),
+    required(f(
+        "tool_type",
+        T::Code(C::SupportToolType),
+        "type of support",
+    )),
+    f(
+        "process_elements",
+        T::Codes(C::ProcessElement),
+        "MSI process elements it supports",
+    ),
+    f(
+        "levels",
+        T::Codes(C::SupportLevel),
+        "individual, societal or system level",
+    ),
     f("audiences", T::Codes(C::Audience), "who it is for"),
-    f("countries", T::Codes(C::Country), "countries where it is offered"),
+    f(
+        "countries",
+        T::Codes(C::Country),
+        "countries where it is offered",
+    ),
     required(f("summary", SUMMARY, "what it is")),
     f("cost", SHORT, "cost to the user"),
-    f("evidence_level", T::Code(C::EvidenceLevel), "Nesta standard of evidence"),
+    f(
+        "evidence_level",
+        T::Code(C::EvidenceLevel),
+        "Nesta standard of evidence",
+    ),
     f("website", T::Url, "web site or materials"),
 ];
 
 const ECOSYSTEM_ITEM: &[FieldSpec] = &[
-    title(f("statement", SUMMARY, "the strength, weakness, opportunity or threat, in one sentence")),
+    title(f(
+        "statement",
+        SUMMARY,
+        "the strength, weakness, opportunity or threat, in one sentence",
+    )),
     required(f("country", T::Code(C::Country), "country assessed")),
     f("nuts", T::Codes(C::Nuts), "region assessed"),
-    required(f("dimension", T::Code(C::SwotDimension), "ecosystem dimension")),
-    required(f("polarity", T::Code(C::SwotPolarity), "strength, weakness, opportunity, threat, enabler, barrier")),
+    required(f(
+        "dimension",
+        T::Code(C::SwotDimension),
+        "ecosystem dimension",
+    )),
+    required(f(
+        "polarity",
+        T::Code(C::SwotPolarity),
+        "strength, weakness, opportunity, threat, enabler, barrier",
+    )),
     f("evidence", LONG, "what it is based on"),
-    f("assessment", SHORT, "mapping exercise, e.g. BuiCaSuS WP2 LV 2022"),
+    f(
+        "assessment",
+        SHORT,
+        "mapping exercise, e.g. BuiCaSuS WP2 LV 2022",
+    ),
     f("year", YEAR, "year of the assessment"),
     f("priority", T::Code(C::Priority), "priority for action"),
 ];
@@ -396,35 +567,81 @@ const LESSON: &[FieldSpec] = &[
     title(f("title", NAME, "the insight, in one sentence")),
     required(f("statement", LONG, "what was learned")),
     required(f("lesson_type", T::Code(C::LessonType), "type of lesson")),
-    f("about", T::Links(&[K::Initiative, K::ReplicationCase, K::SupportTool, K::PolicyInstrument, K::ActionItem]), "records it is about"),
+    f(
+        "about",
+        T::Links(&[
+            K::Initiative,
+            K::ReplicationCase,
+            K::SupportTool,
+            K::PolicyInstrument,
+            K::ActionItem,
+        ]),
+        "records it is about",
+    ),
     f("context", SUMMARY, "situation, place and phase"),
-    f("countries", T::Codes(C::Country), "countries where it is known to hold"),
+    f(
+        "countries",
+        T::Codes(C::Country),
+        "countries where it is known to hold",
+    ),
     f("themes", T::Codes(C::Theme), "themes"),
     f("target_groups", T::Codes(C::TargetGroup), "target groups"),
     f("recommendation", SUMMARY, "what to do about it"),
     f("audiences", T::Codes(C::Audience), "who should act on it"),
     f("confidence", T::Code(C::Confidence), "low, medium or high"),
-    f("evidence_level", T::Code(C::EvidenceLevel), "Nesta standard of evidence"),
+    f(
+        "evidence_level",
+        T::Code(C::EvidenceLevel),
+        "Nesta standard of evidence",
+    ),
 ];
 
 const REPLICATION_CASE: &[FieldSpec] = &[
     title(f("title", NAME, "title")),
-    required(f("origin_initiative", T::Link(&[K::Initiative]), "the initiative being replicated")),
-    required(f("origin_country", T::Code(C::Country), "country of origin")),
+    required(f(
+        "origin_initiative",
+        T::Link(&[K::Initiative]),
+        "the initiative being replicated",
+    )),
+    required(f(
+        "origin_country",
+        T::Code(C::Country),
+        "country of origin",
+    )),
     f("origin_nuts", T::Codes(C::Nuts), "region of origin"),
-    required(f("target_country", T::Code(C::Country), "country where it is replicated")),
-    f("target_nuts", T::Codes(C::Nuts), "region where it is replicated"),
+    required(f(
+        "target_country",
+        T::Code(C::Country),
+        "country where it is replicated",
+    )),
+    f(
+        "target_nuts",
+        T::Codes(C::Nuts),
+        "region where it is replicated",
+    ),
     f("target_place", SHORT, "town or area of the replication"),
-    f("originator_org", T::Link(ORG), "organisation transferring the model"),
+    f(
+        "originator_org",
+        T::Link(ORG),
+        "organisation transferring the model",
+    ),
     f("adopter_orgs", T::Links(ORG), "organisations adopting it"),
     f("scaling_type", T::Code(C::ScalingType), "out, up or deep"),
-    f("strategy", T::Code(C::ScalingStrategy), "replication strategy"),
+    f(
+        "strategy",
+        T::Code(C::ScalingStrategy),
+        "replication strategy",
+    ),
     required(f("status", T::Code(C::ReplicationStatus), "status")),
     f("start_year", YEAR, "year it started"),
     f("rationale", SUMMARY, "why replicate it there"),
     f("core_elements", ITEMS, "elements kept unchanged"),
     f("adaptable_elements", ITEMS, "elements adapted"),
-    f("context_differences", LONG, "legal, funding, cultural differences"),
+    f(
+        "context_differences",
+        LONG,
+        "legal, funding, cultural differences",
+    ),
     f("results", LONG, "outcomes so far"),
     f("themes", T::Codes(C::Theme), "themes"),
     f("lessons", T::Links(&[K::Lesson]), "lessons learned"),
@@ -433,28 +650,56 @@ const REPLICATION_CASE: &[FieldSpec] = &[
 const CAPACITY_PRIORITY: &[FieldSpec] = &[
     title(f("title", NAME, "the need, in one sentence")),
     required(f("country", T::Code(C::Country), "country")),
-    required(f("audience", T::Code(C::Audience), "whose capacity is to be built")),
+    required(f(
+        "audience",
+        T::Code(C::Audience),
+        "whose capacity is to be built",
+    )),
     f("need", LONG, "the need in detail"),
-    f("priority_rank", T::Int { min: 1, max: 100 }, "rank among national priorities"),
+    f(
+        "priority_rank",
+        T::Int { min: 1, max: 100 },
+        "rank among national priorities",
+    ),
     f("themes", T::Codes(C::Theme), "themes"),
-    f("related_tools", T::Links(&[K::SupportTool]), "tools that address it"),
+    f(
+        "related_tools",
+        T::Links(&[K::SupportTool]),
+        "tools that address it",
+    ),
     f("year", YEAR, "year identified"),
 ];
 
 const ACTION_ITEM: &[FieldSpec] = &[
     title(f("title", NAME, "the action")),
-    required(f("country", T::Code(C::Country), "country of the action plan")),
+    required(f(
+        "country",
+        T::Code(C::Country),
+        "country of the action plan",
+    )),
     f("objective", SUMMARY, "objective"),
-    f("ncc_function", T::Code(C::NccFunction), "competence-centre function"),
+    f(
+        "ncc_function",
+        T::Code(C::NccFunction),
+        "competence-centre function",
+    ),
     f("responsible_org", T::Link(ORG), "organisation responsible"),
     f("partner_orgs", T::Links(ORG), "partners"),
     f("start_date", T::Date, "start"),
     f("end_date", T::Date, "planned end"),
     f("budget_eur", EUR, "budget in euro"),
-    f("funding_source", T::Code(C::FundingSource), "funding source"),
+    f(
+        "funding_source",
+        T::Code(C::FundingSource),
+        "funding source",
+    ),
     f("kpi", SHORT, "key performance indicator"),
     required(f("status", T::Code(C::ActionStatus), "status")),
-    f("addresses", T::Links(&[K::EcosystemItem, K::CapacityPriority]), "SWOT items and priorities it addresses"),
+    f(
+        "addresses",
+        T::Links(&[K::EcosystemItem, K::CapacityPriority]),
+        "SWOT items and priorities it addresses",
+    ),
 ];
 
 const PERSON: &[FieldSpec] = &[
@@ -464,9 +709,21 @@ const PERSON: &[FieldSpec] = &[
     f("email", T::Email, "e-mail"),
     f("phone", T::Text { max: 40 }, "telephone"),
     f("languages", T::Codes(C::Language), "languages spoken"),
-    required(f("lawful_basis", T::Code(C::LawfulBasis), "GDPR lawful basis")),
-    f("source_of_data", SHORT, "where the data came from (GDPR Art. 14)"),
-    required(f("review_due", T::Date, "date by which the record must be reviewed")),
+    required(f(
+        "lawful_basis",
+        T::Code(C::LawfulBasis),
+        "GDPR lawful basis",
+    )),
+    f(
+        "source_of_data",
+        SHORT,
+        "where the data came from (GDPR Art. 14)",
+    ),
+    required(f(
+        "review_due",
+        T::Date,
+        "date by which the record must be reviewed",
+    )),
 ];
 
 #[cfg(test)]
@@ -493,7 +750,10 @@ mod tests {
             names.dedup();
             assert_eq!(n, names.len(), "{kind} has duplicate fields");
             for common in crate::record::COMMON_FIELDS {
-                assert!(kind.field(common).is_none(), "{kind}.{common} shadows a common field");
+                assert!(
+                    kind.field(common).is_none(),
+                    "{kind}.{common} shadows a common field"
+                );
             }
         }
     }

@@ -57,7 +57,10 @@ pub fn to_row(record: &Value) -> Vec<(String, String)> {
             Some(Value::Array(items)) => {
                 let cells: Vec<String> = items.iter().map(scalar).collect();
                 let plain = cells.iter().enumerate().all(|(i, c)| {
-                    !c.contains(';') && c.trim() == c && !c.is_empty() && !(i == 0 && c.starts_with('['))
+                    !c.contains(';')
+                        && c.trim() == c
+                        && !c.is_empty()
+                        && (i != 0 || !c.starts_with('['))
                 });
                 let cell = if plain {
                     cells.join("; ")
@@ -81,16 +84,24 @@ fn scalar(v: &Value) -> String {
 
 /// Converts one spreadsheet row into record JSON, ready for [`crate::record::Record::from_json`].
 /// `default_kind` applies when the row has no `kind` cell. Errors name the column.
-pub fn from_row(row: &[(&str, &str)], default_kind: Option<RecordKind>) -> Result<Value, FieldError> {
+pub fn from_row(
+    row: &[(&str, &str)],
+    default_kind: Option<RecordKind>,
+) -> Result<Value, FieldError> {
     let fail = |field: &str, message: String| FieldError {
         field: field.to_owned(),
         message,
     };
-    let kind = match row.iter().find(|(c, _)| *c == "kind").map(|(_, v)| v.trim()) {
+    let kind = match row
+        .iter()
+        .find(|(c, _)| *c == "kind")
+        .map(|(_, v)| v.trim())
+    {
         Some(k) if !k.is_empty() => k
             .parse::<RecordKind>()
             .map_err(|e| fail("kind", e.to_string()))?,
-        _ => default_kind.ok_or_else(|| fail("kind", "required column is missing or empty".into()))?,
+        _ => default_kind
+            .ok_or_else(|| fail("kind", "required column is missing or empty".into()))?,
     };
     let mut obj = Map::new();
     for (column, cell) in row {
@@ -112,7 +123,8 @@ pub fn from_row(row: &[(&str, &str)], default_kind: Option<RecordKind>) -> Resul
         }
         if column == "sources" {
             let sources = if cell.trim_start().starts_with('[') {
-                serde_json::from_str(cell).map_err(|e| fail(column, format!("not a JSON array: {e}")))?
+                serde_json::from_str(cell)
+                    .map_err(|e| fail(column, format!("not a JSON array: {e}")))?
             } else {
                 Value::Array(
                     split(cell)
@@ -150,7 +162,12 @@ pub fn from_row(row: &[(&str, &str)], default_kind: Option<RecordKind>) -> Resul
                     format!("human text needs a language column such as `{name}.en`"),
                 ));
             }
-            (_, Some(_)) => return Err(fail(column, "only human-text fields have language columns".into())),
+            (_, Some(_)) => {
+                return Err(fail(
+                    column,
+                    "only human-text fields have language columns".into(),
+                ));
+            }
             (FieldType::Int { .. }, None) => Value::from(
                 cell.trim()
                     .parse::<i64>()
@@ -163,7 +180,8 @@ pub fn from_row(row: &[(&str, &str)], default_kind: Option<RecordKind>) -> Resul
             },
             (FieldType::Codes(_) | FieldType::Links(_) | FieldType::TextList { .. }, None) => {
                 if cell.trim_start().starts_with('[') {
-                    serde_json::from_str(cell).map_err(|e| fail(column, format!("not a JSON array: {e}")))?
+                    serde_json::from_str(cell)
+                        .map_err(|e| fail(column, format!("not a JSON array: {e}")))?
                 } else {
                     Value::Array(split(cell).map(|s| Value::String(s.into())).collect())
                 }
@@ -229,7 +247,10 @@ mod tests {
         let cell = |c: &str| pairs.iter().find(|(k, _)| *k == c).map(|(_, v)| *v);
         assert_eq!(cell("countries"), Some("ES; PT"));
         assert_eq!(cell("title.es"), Some("Lanzaderas de Empleo"));
-        assert_eq!(cell("core_elements"), Some(r#"["team of 20; 5 months","coach"]"#));
+        assert_eq!(
+            cell("core_elements"),
+            Some(r#"["team of 20; 5 months","coach"]"#)
+        );
         let back = Record::from_json(&from_row(&pairs, None).unwrap()).unwrap();
         assert_eq!(back, record);
     }
@@ -248,7 +269,13 @@ mod tests {
 
     #[test]
     fn columns_are_ordered_common_first() {
-        let cols = column_order(["title.lv".into(), "id".into(), "kind".into(), "title.en".into(), "status".into()]);
+        let cols = column_order([
+            "title.lv".into(),
+            "id".into(),
+            "kind".into(),
+            "title.en".into(),
+            "status".into(),
+        ]);
         assert_eq!(cols, ["kind", "id", "title.en", "title.lv", "status"]);
     }
 }

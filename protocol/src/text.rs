@@ -47,7 +47,10 @@ mod tests {
         assert_eq!(fold("Hemtjänst i Malmö"), "hemtjanst i malmo");
         assert_eq!(fold("Aide à domicile, Œuvre"), "aide a domicile, oeuvre");
         assert_eq!(fold("Fundación Año"), "fundacion ano");
-        assert_eq!(fold("Ģimenes asistents, Ķekava, Ļ"), "gimenes asistents, kekava, l");
+        assert_eq!(
+            fold("Ģimenes asistents, Ķekava, Ļ"),
+            "gimenes asistents, kekava, l"
+        );
     }
 
     #[test]

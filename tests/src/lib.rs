@@ -5,8 +5,8 @@
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
-use sicc_node::cli::transfer_api::{Client, ImportOutcome, import_values};
 use sicc_node::cli::ImportMode;
+use sicc_node::cli::transfer_api::{Client, ImportOutcome, import_values};
 use sicc_node::config::{Config, Overrides};
 use sicc_node::node::RunningNode;
 use sicc_node::p2p::identity::NodeIdentity;
@@ -37,20 +37,34 @@ impl TestNode {
         let config = Config::load(dir.path(), &Overrides::default())?;
         let node = sicc_node::node::start(config).await?;
         let url = node.api_url();
-        Ok(TestNode { node, http: reqwest::Client::new(), url, data_dir: dir })
+        Ok(TestNode {
+            node,
+            http: reqwest::Client::new(),
+            url,
+            data_dir: dir,
+        })
     }
 
     /// Loads the embedded sample data of the four countries through the API.
     pub async fn load_sample(&self) -> Result<ImportOutcome> {
         let client = Client::new(&self.url, "test");
-        import_values(&client, sicc_node::sample::records(), ImportMode::Import, false)
-            .await
-            .map_err(|f| anyhow::anyhow!(f.message))
+        import_values(
+            &client,
+            sicc_node::sample::records(),
+            ImportMode::Import,
+            false,
+        )
+        .await
+        .map_err(|f| anyhow::anyhow!(f.message))
     }
 
     /// GET a path; returns status and JSON body.
     pub async fn get(&self, path_and_query: &str) -> Result<(u16, Value)> {
-        let r = self.http.get(format!("{}{path_and_query}", self.url)).send().await?;
+        let r = self
+            .http
+            .get(format!("{}{path_and_query}", self.url))
+            .send()
+            .await?;
         Ok((r.status().as_u16(), r.json().await.context("json body")?))
     }
 
@@ -59,7 +73,9 @@ impl TestNode {
         let mut ids = Vec::new();
         let mut cursor = String::new();
         loop {
-            let (status, body) = self.get(&format!("/api/v1/records?{query}&limit=100{cursor}")).await?;
+            let (status, body) = self
+                .get(&format!("/api/v1/records?{query}&limit=100{cursor}"))
+                .await?;
             if status != 200 {
                 bail!("HTTP {status}: {body}");
             }

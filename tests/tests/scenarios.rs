@@ -22,19 +22,32 @@ async fn local_queries_1_to_7_are_answered_by_filters() -> anyhow::Result<()> {
     assert_eq!(q1_es, ["es-etxean-bizi", "es-rural-care"]);
 
     // 2. Initiatives in Latgale (LV005) addressing ESO4.11 that are still active.
-    let q2 = node.ids("kind=initiative&nuts=LV005&esf_objective=ESO4.11&status=active").await?;
+    let q2 = node
+        .ids("kind=initiative&nuts=LV005&esf_objective=ESO4.11&status=active")
+        .await?;
     assert_eq!(q2, ["lv-samaritan-mobile-care"]);
 
     // 3. Funders, and funding instruments open in the next 6 months.
-    let funders = node.ids("kind=organisation&country=LV&ecosystem_roles=funder").await?;
-    assert!(funders.contains(&"lv-org-altum".to_owned()) && funders.contains(&"lv-org-sif".to_owned()), "{funders:?}");
-    let open = node.ids("kind=funding_instrument&max_open_from=2027-05-28&min_open_until=2026-11-28").await?;
+    let funders = node
+        .ids("kind=organisation&country=LV&ecosystem_roles=funder")
+        .await?;
+    assert!(
+        funders.contains(&"lv-org-altum".to_owned()) && funders.contains(&"lv-org-sif".to_owned()),
+        "{funders:?}"
+    );
+    let open = node
+        .ids("kind=funding_instrument&max_open_from=2027-05-28&min_open_until=2026-11-28")
+        .await?;
     assert_eq!(open, ["lv-fund-esf-social-entrepreneurship"]);
 
     // 4. Weaknesses of the 2022 mapping in funding_finance, and the action items that address them.
-    let weak = node.ids("kind=ecosystem_item&polarity=weakness&dimension=funding_finance&year=2022").await?;
+    let weak = node
+        .ids("kind=ecosystem_item&polarity=weakness&dimension=funding_finance&year=2022")
+        .await?;
     assert_eq!(weak, ["se-swot-long-term-support"]);
-    let actions = node.ids(&format!("kind=action_item&addresses={}", weak[0])).await?;
+    let actions = node
+        .ids(&format!("kind=action_item&addresses={}", weak[0]))
+        .await?;
     assert_eq!(actions, ["se-action-long-term-support"]);
 
     // 5. Support tools covering develop_test AND realise_disseminate at system level.
@@ -45,10 +58,19 @@ async fn local_queries_1_to_7_are_answered_by_filters() -> anyhow::Result<()> {
 
     // 6. Contact records overdue for review.
     let overdue = node.ids("kind=person&max_review_due=2026-11-28").await?;
-    assert_eq!(overdue, ["es-person-contact-lanzaderas", "lv-person-contact-samaritans", "se-person-contact-msi"]);
+    assert_eq!(
+        overdue,
+        [
+            "es-person-contact-lanzaderas",
+            "lv-person-contact-samaritans",
+            "se-person-contact-msi"
+        ]
+    );
 
     // 7. Validated initiatives, for export (the export itself is covered by the process tests).
-    let validated = node.ids("kind=initiative&validation_status=validated").await?;
+    let validated = node
+        .ids("kind=initiative&validation_status=validated")
+        .await?;
     assert!(validated.len() >= 40, "{}", validated.len());
 
     // Cross-country teasers that the same filters already answer (8 and 21 without stemming).
@@ -62,14 +84,23 @@ async fn local_queries_1_to_7_are_answered_by_filters() -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn send(node: &TestNode, method: reqwest::Method, path: &str, body: Option<String>) -> anyhow::Result<(u16, Value)> {
+async fn send(
+    node: &TestNode,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<String>,
+) -> anyhow::Result<(u16, Value)> {
     let mut req = node.http.request(method, format!("{}{path}", node.url));
     if let Some(b) = body {
         req = req.header("content-type", "application/json").body(b);
     }
     let r = req.send().await?;
     let status = r.status().as_u16();
-    let body = if status == 204 { Value::Null } else { r.json().await? };
+    let body = if status == 204 {
+        Value::Null
+    } else {
+        r.json().await?
+    };
     Ok((status, body))
 }
 
@@ -86,51 +117,139 @@ async fn api_errors_name_the_problem_and_store_nothing() -> anyhow::Result<()> {
 
     let mut bad = org("org-bad");
     bad["country"] = json!("XX");
-    let (status, body) = send(&node, Method::POST, "/api/v1/records", Some(bad.to_string())).await?;
-    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("invalid_record")));
+    let (status, body) = send(
+        &node,
+        Method::POST,
+        "/api/v1/records",
+        Some(bad.to_string()),
+    )
+    .await?;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("invalid_record"))
+    );
     assert_eq!(body["error"]["field"], "country");
     let (status, _) = node.get("/api/v1/records/org-bad").await?;
     assert_eq!(status, 404, "a rejected record is not stored");
 
-    let (status, body) = send(&node, Method::POST, "/api/v1/records", Some("{\"kind\": ".into())).await?;
-    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("invalid_json")));
+    let (status, body) = send(
+        &node,
+        Method::POST,
+        "/api/v1/records",
+        Some("{\"kind\": ".into()),
+    )
+    .await?;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_json"))
+    );
 
     let (status, body) = node.get("/api/v1/records?theme=nonsense").await?;
-    assert_eq!((status, body["error"]["field"].as_str()), (400, Some("theme")));
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (400, Some("theme"))
+    );
 
-    let (status, _) = send(&node, Method::POST, "/api/v1/records", Some(org("org-1").to_string())).await?;
+    let (status, _) = send(
+        &node,
+        Method::POST,
+        "/api/v1/records",
+        Some(org("org-1").to_string()),
+    )
+    .await?;
     assert_eq!(status, 201);
-    let (status, body) = send(&node, Method::POST, "/api/v1/records", Some(org("org-1").to_string())).await?;
-    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("already_exists")));
+    let (status, body) = send(
+        &node,
+        Method::POST,
+        "/api/v1/records",
+        Some(org("org-1").to_string()),
+    )
+    .await?;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("already_exists"))
+    );
 
     let tool = json!({"id": "tool-1", "kind": "support_tool", "name": {"en": "Tool"}, "tool_type": "training",
                       "summary": {"en": "A tool"}, "provider_org": "org-1"});
-    let (status, _) = send(&node, Method::PUT, "/api/v1/records/tool-1", Some(tool.to_string())).await?;
+    let (status, _) = send(
+        &node,
+        Method::PUT,
+        "/api/v1/records/tool-1",
+        Some(tool.to_string()),
+    )
+    .await?;
     assert_eq!(status, 201);
     let (status, body) = send(&node, Method::DELETE, "/api/v1/records/org-1", None).await?;
-    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("referenced")));
-    assert!(body["error"]["message"].as_str().unwrap_or_default().contains("tool-1"));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("referenced"))
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("tool-1")
+    );
 
-    let (status, body) = send(&node, Method::PUT, "/api/v1/records/tool-2", Some(tool.to_string())).await?;
-    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("id_mismatch")));
+    let (status, body) = send(
+        &node,
+        Method::PUT,
+        "/api/v1/records/tool-2",
+        Some(tool.to_string()),
+    )
+    .await?;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("id_mismatch"))
+    );
 
     let mut person = json!({"kind": "person", "name": "Ada Example", "lawful_basis": "consent", "review_due": "2027-01-01"});
     person["access_level"] = json!("public");
-    let (status, body) = send(&node, Method::POST, "/api/v1/records", Some(person.to_string())).await?;
-    assert_eq!((status, body["error"]["field"].as_str()), (422, Some("access_level")));
+    let (status, body) = send(
+        &node,
+        Method::POST,
+        "/api/v1/records",
+        Some(person.to_string()),
+    )
+    .await?;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (422, Some("access_level"))
+    );
 
     let huge = json!({"kind": "organisation", "name": {"en": "x".repeat(2 * 1024 * 1024)}});
-    let (status, body) = send(&node, Method::POST, "/api/v1/records", Some(huge.to_string())).await?;
-    assert_eq!((status, body["error"]["code"].as_str()), (413, Some("payload_too_large")));
+    let (status, body) = send(
+        &node,
+        Method::POST,
+        "/api/v1/records",
+        Some(huge.to_string()),
+    )
+    .await?;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (413, Some("payload_too_large"))
+    );
 
     let (status, body) = node.get("/api/v1/records/NOT_AN_ID").await?;
-    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("invalid_id")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_id"))
+    );
     let (status, body) = node.get("/api/v1/nowhere").await?;
-    assert_eq!((status, body["error"]["code"].as_str()), (404, Some("no_route")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("no_route"))
+    );
 
     // The audit trail saw exactly the two accepted writes.
     let (_, audit) = node.get("/api/v1/audit").await?;
-    let actions: Vec<_> = audit["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    let actions: Vec<_> = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
     assert_eq!(actions, ["create", "create"]);
     node.stop().await;
     Ok(())
@@ -142,12 +261,21 @@ async fn two_nodes_in_one_process_keep_their_own_data() -> anyhow::Result<()> {
     let lv = TestNode::start("LV", "LV").await?;
     let se = TestNode::start("SE", "SE").await?;
     assert_ne!(lv.node.node_id, se.node.node_id);
-    let (status, _) = send(&lv, reqwest::Method::PUT, "/api/v1/records/org-1", Some(org("org-1").to_string())).await?;
+    let (status, _) = send(
+        &lv,
+        reqwest::Method::PUT,
+        "/api/v1/records/org-1",
+        Some(org("org-1").to_string()),
+    )
+    .await?;
     assert_eq!(status, 201);
     assert_eq!(lv.ids("kind=organisation").await?, ["org-1"]);
     assert!(se.ids("kind=organisation").await?.is_empty());
     let (_, status_lv) = lv.get("/api/v1/status").await?;
-    assert_eq!((status_lv["country"].as_str(), status_lv["records"].as_u64()), (Some("LV"), Some(1)));
+    assert_eq!(
+        (status_lv["country"].as_str(), status_lv["records"].as_u64()),
+        (Some("LV"), Some(1))
+    );
     let (ready, _) = se.get("/readyz").await?;
     assert_eq!(ready, 200);
     lv.stop().await;
@@ -163,18 +291,30 @@ async fn a_node_restarts_from_disk() -> anyhow::Result<()> {
     let before = node.ids("kind=initiative").await?;
     let dir = node.dir().to_owned();
     // Keep the TempDir alive across the restart by stopping only the running node.
-    let TestNode { node: running, data_dir, .. } = node;
+    let TestNode {
+        node: running,
+        data_dir,
+        ..
+    } = node;
     running.shutdown().await;
     let config = sicc_node::config::Config::load(&dir, &Default::default())?;
     let restarted = sicc_node::node::start(config).await?;
     let client = reqwest::Client::new();
     let body: Value = client
-        .get(format!("{}/api/v1/records?kind=initiative&limit=1000", restarted.api_url()))
+        .get(format!(
+            "{}/api/v1/records?kind=initiative&limit=1000",
+            restarted.api_url()
+        ))
         .send()
         .await?
         .json()
         .await?;
-    let after: Vec<_> = body["records"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect();
+    let after: Vec<_> = body["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(after, before);
     restarted.shutdown().await;
     drop(data_dir);

@@ -65,13 +65,17 @@ impl From<StoreError> for ApiError {
             StoreError::KindChange { .. } => {
                 ApiError::new(StatusCode::CONFLICT, "kind_change", message).with_field("kind")
             }
-            StoreError::Referenced { .. } => ApiError::new(StatusCode::CONFLICT, "referenced", message),
+            StoreError::Referenced { .. } => {
+                ApiError::new(StatusCode::CONFLICT, "referenced", message)
+            }
             StoreError::BatchTooLarge(_) => {
                 ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", message)
             }
-            StoreError::Poisoned | StoreError::Stopped => {
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable", message)
-            }
+            StoreError::Poisoned | StoreError::Stopped => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "storage_unavailable",
+                message,
+            ),
             StoreError::NewerSchema { .. } | StoreError::Corrupt { .. } | StoreError::Rocks(_) => {
                 tracing::error!(error = %message, "storage error");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "storage_error", message)

@@ -40,21 +40,29 @@ fn actor(headers: &HeaderMap) -> Result<String, ApiError> {
 fn body_json(body: Result<Bytes, BytesRejection>) -> Result<Value, ApiError> {
     let bytes = body.map_err(rejection)?;
     serde_json::from_slice(&bytes).map_err(|e| {
-        ApiError::bad_request("invalid_json", format!("request body is not valid JSON: {e}"))
+        ApiError::bad_request(
+            "invalid_json",
+            format!("request body is not valid JSON: {e}"),
+        )
     })
 }
 
 fn rejection(r: BytesRejection) -> ApiError {
     let status = r.status();
     if status == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(status, "payload_too_large", "request body exceeds the configured limit")
+        ApiError::new(
+            status,
+            "payload_too_large",
+            "request body exceeds the configured limit",
+        )
     } else {
         ApiError::new(status, "bad_body", r.body_text())
     }
 }
 
 fn parse_id(id: &str) -> Result<RecordId, ApiError> {
-    RecordId::new(id).map_err(|e| ApiError::bad_request("invalid_id", e.to_string()).with_field("id"))
+    RecordId::new(id)
+        .map_err(|e| ApiError::bad_request("invalid_id", e.to_string()).with_field("id"))
 }
 
 fn query_pairs(raw: Option<String>) -> Result<Vec<(String, String)>, ApiError> {
@@ -63,19 +71,32 @@ fn query_pairs(raw: Option<String>) -> Result<Vec<(String, String)>, ApiError> {
 }
 
 fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
-pub async fn list(State(state): State<ApiState>, RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
+pub async fn list(
+    State(state): State<ApiState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
     let pairs = query_pairs(raw)?;
     let filter = Filter::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(|e| ApiError::bad_request("invalid_filter", e.to_string()).with_field(e.param))?;
     let limit = match param(&pairs, "limit") {
         None => DEFAULT_LIMIT,
-        Some(l) => l.parse::<usize>().ok().filter(|n| (1..=crate::storage::MAX_PAGE).contains(n)).ok_or_else(|| {
-            ApiError::bad_request("invalid_filter", format!("limit must be 1-{}", crate::storage::MAX_PAGE))
+        Some(l) => l
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=crate::storage::MAX_PAGE).contains(n))
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    "invalid_filter",
+                    format!("limit must be 1-{}", crate::storage::MAX_PAGE),
+                )
                 .with_field("limit")
-        })?,
+            })?,
     };
     let cursor = param(&pairs, "cursor").map(str::to_owned);
     let page = state.store.list(filter, cursor, limit).await?;
@@ -85,11 +106,18 @@ pub async fn list(State(state): State<ApiState>, RawQuery(raw): RawQuery) -> Res
     })))
 }
 
-pub async fn get_one(State(state): State<ApiState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn get_one(
+    State(state): State<ApiState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let id = parse_id(&id)?;
     match state.store.get(id.clone()).await? {
         Some(r) => Ok(Json(r.to_json())),
-        None => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("record `{id}` does not exist"))),
+        None => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("record `{id}` does not exist"),
+        )),
     }
 }
 
@@ -121,12 +149,20 @@ pub async fn replace(
         }
         Some(Value::String(s)) if s == id.as_str() => {}
         Some(_) => {
-            return Err(ApiError::bad_request("id_mismatch", "the body's id differs from the URL's").with_field("id"));
+            return Err(ApiError::bad_request(
+                "id_mismatch",
+                "the body's id differs from the URL's",
+            )
+            .with_field("id"));
         }
     }
     let record = Record::from_json(&value).map_err(ApiError::invalid)?;
     let stored = state.store.put(record, PutMode::Upsert, &actor).await?;
-    let status = if stored.revision == 1 { StatusCode::CREATED } else { StatusCode::OK };
+    let status = if stored.revision == 1 {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     Ok((status, Json(stored.to_json())))
 }
 
@@ -156,16 +192,25 @@ pub async fn import(
         "upsert" => PutMode::Upsert,
         "create" => PutMode::Create,
         other => {
-            return Err(ApiError::bad_request("invalid_query", format!("unknown mode `{other}`; expected import, upsert or create"))
-                .with_field("mode"));
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                format!("unknown mode `{other}`; expected import, upsert or create"),
+            )
+            .with_field("mode"));
         }
     };
     let bytes = body.map_err(rejection)?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| ApiError::bad_request("invalid_json", "body is not UTF-8"))?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| ApiError::bad_request("invalid_json", "body is not UTF-8"))?;
     let items: Vec<Result<Value, String>> = if text.trim_start().starts_with('[') {
         match serde_json::from_str::<Vec<Value>>(text) {
             Ok(v) => v.into_iter().map(Ok).collect(),
-            Err(e) => return Err(ApiError::bad_request("invalid_json", format!("body is not a JSON array: {e}"))),
+            Err(e) => {
+                return Err(ApiError::bad_request(
+                    "invalid_json",
+                    format!("body is not a JSON array: {e}"),
+                ));
+            }
         }
     } else {
         text.lines()
@@ -176,17 +221,30 @@ pub async fn import(
     let mut failed: Vec<Value> = Vec::new();
     let mut valid = Vec::new();
     for (index, item) in items.into_iter().enumerate() {
-        let id = item.as_ref().ok().and_then(|v| v.get("id")).and_then(Value::as_str).map(str::to_owned);
-        match item.map_err(|m| FieldError { field: String::new(), message: m }).and_then(|v| {
-            Record::from_json(&v).map_err(|mut e| e.errors.remove(0))
-        }) {
+        let id = item
+            .as_ref()
+            .ok()
+            .and_then(|v| v.get("id"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        match item
+            .map_err(|m| FieldError {
+                field: String::new(),
+                message: m,
+            })
+            .and_then(|v| Record::from_json(&v).map_err(|mut e| e.errors.remove(0)))
+        {
             Ok(r) => valid.push((index, r)),
-            Err(e) => failed.push(json!({"index": index, "id": id, "field": e.field, "message": e.message})),
+            Err(e) => failed
+                .push(json!({"index": index, "id": id, "field": e.field, "message": e.message})),
         }
     }
     let (indexes, records): (Vec<usize>, Vec<Record>) = valid.into_iter().unzip();
     let mut imported = Vec::new();
-    for (index, result) in indexes.into_iter().zip(state.store.put_many(records, mode, &actor).await?) {
+    for (index, result) in indexes
+        .into_iter()
+        .zip(state.store.put_many(records, mode, &actor).await?)
+    {
         match result {
             Ok(r) => imported.push(r.id.to_string()),
             Err(StoreError::Invalid(mut v)) => {
@@ -200,13 +258,20 @@ pub async fn import(
         }
     }
     failed.sort_by_key(|f| f["index"].as_u64());
-    Ok(Json(json!({"imported": imported.len(), "ids": imported, "failed": failed})))
+    Ok(Json(
+        json!({"imported": imported.len(), "ids": imported, "failed": failed}),
+    ))
 }
 
-pub async fn audit(State(state): State<ApiState>, RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
+pub async fn audit(
+    State(state): State<ApiState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
     let pairs = query_pairs(raw)?;
     let record = param(&pairs, "record").map(parse_id).transpose()?;
-    let limit = param(&pairs, "limit").and_then(|l| l.parse().ok()).unwrap_or(100);
+    let limit = param(&pairs, "limit")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(100);
     let entries = state.store.audit(record, limit).await?;
     Ok(Json(json!({ "entries": entries })))
 }
@@ -220,15 +285,23 @@ pub async fn code_lists() -> Json<Value> {
 }
 
 pub async fn code_list(Path(name): Path<String>) -> Result<Json<Value>, ApiError> {
-    let list = CodeList::from_name(&name)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no code list `{name}`")))?;
+    let list = CodeList::from_name(&name).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no code list `{name}`"),
+        )
+    })?;
     let codes: Vec<_> = if list == CodeList::Nuts {
         sicc_protocol::codes::nuts_regions()
             .iter()
             .map(|r| json!({"code": r.code, "label": r.name, "level": r.level, "version": r.version}))
             .collect()
     } else {
-        list.entries().iter().map(|c| json!({"code": c.code, "label": c.label})).collect()
+        list.entries()
+            .iter()
+            .map(|c| json!({"code": c.code, "label": c.label}))
+            .collect()
     };
     Ok(Json(json!({"name": list.name(), "codes": codes})))
 }

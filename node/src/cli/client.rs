@@ -6,7 +6,9 @@ use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
-    #[error("no running node found: {path} does not exist (start one with `sicc run`, or pass --api URL)")]
+    #[error(
+        "no running node found: {path} does not exist (start one with `sicc run`, or pass --api URL)"
+    )]
     NoDaemon { path: PathBuf },
     #[error("cannot reach the node at {url}: {reason}")]
     Unreachable { url: String, reason: String },
@@ -35,7 +37,11 @@ impl Client {
             .timeout(Duration::from_secs(300))
             .build()
             .unwrap_or_default();
-        Client { base: base.trim_end_matches('/').to_owned(), http, actor: actor.to_owned() }
+        Client {
+            base: base.trim_end_matches('/').to_owned(),
+            http,
+            actor: actor.to_owned(),
+        }
     }
 
     /// Finds the API from `--api` or the data directory's `api` file.
@@ -56,12 +62,19 @@ impl Client {
     }
 
     async fn send(&self, req: reqwest::RequestBuilder) -> Result<Option<Value>, ClientError> {
-        let resp = req.header("x-sicc-actor", &self.actor).send().await.map_err(|e| ClientError::Unreachable {
-            url: self.base.clone(),
-            reason: e.to_string(),
-        })?;
+        let resp = req
+            .header("x-sicc-actor", &self.actor)
+            .send()
+            .await
+            .map_err(|e| ClientError::Unreachable {
+                url: self.base.clone(),
+                reason: e.to_string(),
+            })?;
         let status = resp.status();
-        let bytes = resp.bytes().await.map_err(|e| ClientError::Protocol(e.to_string()))?;
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
         if status.as_u16() == 204 {
             return Ok(None);
         }
@@ -74,7 +87,10 @@ impl Client {
         Err(ClientError::Api {
             status: status.as_u16(),
             code: err["code"].as_str().unwrap_or("unknown").to_owned(),
-            message: err["message"].as_str().unwrap_or("request failed").to_owned(),
+            message: err["message"]
+                .as_str()
+                .unwrap_or("request failed")
+                .to_owned(),
             field: err["field"].as_str().map(str::to_owned),
         })
     }
@@ -83,7 +99,11 @@ impl Client {
         self.get_query(path, &[]).await
     }
 
-    pub async fn get_query(&self, path: &str, query: &[(String, String)]) -> Result<Value, ClientError> {
+    pub async fn get_query(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Result<Value, ClientError> {
         let req = self.http.get(format!("{}{path}", self.base)).query(query);
         Ok(self.send(req).await?.unwrap_or(Value::Null))
     }
@@ -108,6 +128,8 @@ impl Client {
     }
 
     pub async fn delete(&self, path: &str) -> Result<(), ClientError> {
-        self.send(self.http.delete(format!("{}{path}", self.base))).await.map(|_| ())
+        self.send(self.http.delete(format!("{}{path}", self.base)))
+            .await
+            .map(|_| ())
     }
 }

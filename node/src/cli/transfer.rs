@@ -1,7 +1,10 @@
 //! `sicc records ...`: put, get, list, delete, import, export, audit.
 
 use super::client::Client;
-use super::{EXIT_FAILURE, EXIT_REJECTED, EXIT_USAGE, Failure, FileFormat, FilterArgs, ImportMode, RecordsCommand};
+use super::{
+    EXIT_FAILURE, EXIT_REJECTED, EXIT_USAGE, Failure, FileFormat, FilterArgs, ImportMode,
+    RecordsCommand,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::Value;
 use sicc_protocol::record::FieldError;
@@ -28,16 +31,29 @@ pub async fn records(client: &Client, cmd: &RecordsCommand, json: bool) -> Resul
     match cmd {
         RecordsCommand::Put { file } => {
             let text = read_input(file)?;
-            let value: Value = serde_json::from_str(&text)
-                .map_err(|e| Failure::new(EXIT_REJECTED, format!("{}: not valid JSON: {e}", file.display())))?;
+            let value: Value = serde_json::from_str(&text).map_err(|e| {
+                Failure::new(
+                    EXIT_REJECTED,
+                    format!("{}: not valid JSON: {e}", file.display()),
+                )
+            })?;
             let stored = match value.get("id").and_then(Value::as_str) {
-                Some(id) => client.put_json(&format!("/api/v1/records/{id}"), &value).await?,
+                Some(id) => {
+                    client
+                        .put_json(&format!("/api/v1/records/{id}"), &value)
+                        .await?
+                }
                 None => client.post_json("/api/v1/records", &value).await?,
             };
             if json {
                 print_json(&stored);
             } else {
-                println!("stored {} `{}` (revision {})", plain(&stored["kind"]), plain(&stored["id"]), stored["revision"]);
+                println!(
+                    "stored {} `{}` (revision {})",
+                    plain(&stored["kind"]),
+                    plain(&stored["id"]),
+                    stored["revision"]
+                );
             }
             Ok(())
         }
@@ -69,10 +85,18 @@ pub async fn records(client: &Client, cmd: &RecordsCommand, json: bool) -> Resul
             }
             Ok(())
         }
-        RecordsCommand::Import { file, format, mode, kind } => {
+        RecordsCommand::Import {
+            file,
+            format,
+            mode,
+            kind,
+        } => {
             let kind = kind
                 .as_deref()
-                .map(|k| k.parse::<RecordKind>().map_err(|e| Failure::new(EXIT_USAGE, format!("--kind: {e}"))))
+                .map(|k| {
+                    k.parse::<RecordKind>()
+                        .map_err(|e| Failure::new(EXIT_USAGE, format!("--kind: {e}")))
+                })
                 .transpose()?;
             let format = match format {
                 Some(f) => *f,
@@ -85,26 +109,41 @@ pub async fn records(client: &Client, cmd: &RecordsCommand, json: bool) -> Resul
             };
             let outcome = import_values(client, items, *mode, !json).await?;
             if json {
-                print_json(&serde_json::json!({"imported": outcome.imported, "failed": outcome.failed}));
+                print_json(
+                    &serde_json::json!({"imported": outcome.imported, "failed": outcome.failed}),
+                );
             }
             if outcome.failed > 0 {
                 return Err(Failure::new(
                     EXIT_REJECTED,
-                    format!("{} record(s) rejected, {} imported", outcome.failed, outcome.imported),
+                    format!(
+                        "{} record(s) rejected, {} imported",
+                        outcome.failed, outcome.imported
+                    ),
                 ));
             }
             Ok(())
         }
-        RecordsCommand::Export { format, output, filter } => {
+        RecordsCommand::Export {
+            format,
+            output,
+            filter,
+        } => {
             let records = fetch(client, filter_query(filter)?, 1_000, true).await?;
             let mut out: Box<dyn Write> = match output {
                 Some(path) => Box::new(std::io::BufWriter::new(
-                    std::fs::File::create(path)
-                        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot create {}: {e}", path.display())))?,
+                    std::fs::File::create(path).map_err(|e| {
+                        Failure::new(
+                            EXIT_FAILURE,
+                            format!("cannot create {}: {e}", path.display()),
+                        )
+                    })?,
                 )),
                 None => Box::new(std::io::stdout().lock()),
             };
-            let io = |e: std::io::Error| Failure::new(EXIT_FAILURE, format!("cannot write the export: {e}"));
+            let io = |e: std::io::Error| {
+                Failure::new(EXIT_FAILURE, format!("cannot write the export: {e}"))
+            };
             match format {
                 FileFormat::Json => {
                     serde_json::to_writer_pretty(&mut out, &records).map_err(|e| io(e.into()))?;
@@ -132,7 +171,10 @@ pub async fn records(client: &Client, cmd: &RecordsCommand, json: bool) -> Resul
             if json {
                 print_json(&answer["entries"]);
             } else {
-                println!("{:>6}  {:20}  {:12}  {:8}  {:>4}  RECORD", "SEQ", "AT", "ACTOR", "ACTION", "REV");
+                println!(
+                    "{:>6}  {:20}  {:12}  {:8}  {:>4}  RECORD",
+                    "SEQ", "AT", "ACTOR", "ACTION", "REV"
+                );
                 for e in answer["entries"].as_array().into_iter().flatten() {
                     println!(
                         "{:>6}  {:20}  {:12}  {:8}  {:>4}  {}",
@@ -157,7 +199,8 @@ fn read_input(file: &Path) -> Result<String, Failure> {
     } else {
         std::fs::read_to_string(file).map(|t| text = t)
     };
-    result.map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot read {}: {e}", file.display())))?;
+    result
+        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot read {}: {e}", file.display())))?;
     Ok(text)
 }
 
@@ -166,17 +209,35 @@ fn format_from_extension(file: &Path) -> Result<FileFormat, Failure> {
         Some("csv") => Ok(FileFormat::Csv),
         Some("json") => Ok(FileFormat::Json),
         Some("ndjson" | "jsonl") => Ok(FileFormat::Ndjson),
-        _ => Err(Failure::new(EXIT_USAGE, format!("cannot tell the format of {}; pass --format", file.display()))),
+        _ => Err(Failure::new(
+            EXIT_USAGE,
+            format!(
+                "cannot tell the format of {}; pass --format",
+                file.display()
+            ),
+        )),
     }
 }
 
 /// Reads JSON: an array of records, or one record per line (NDJSON).
 pub fn parse_json(text: &str) -> Vec<InputRecord> {
-    let fail = |line, message: String| (line, Err(FieldError { field: String::new(), message }));
+    let fail = |line, message: String| {
+        (
+            line,
+            Err(FieldError {
+                field: String::new(),
+                message,
+            }),
+        )
+    };
     if text.trim_start().starts_with('[') {
         // Line numbers of array elements are not kept by serde; report positions instead.
         return match serde_json::from_str::<Vec<Value>>(text) {
-            Ok(items) => items.into_iter().enumerate().map(|(i, v)| (i + 1, Ok(v))).collect(),
+            Ok(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (i + 1, Ok(v)))
+                .collect(),
             Err(e) => vec![fail(e.line(), format!("not a valid JSON array: {e}"))],
         };
     }
@@ -192,7 +253,9 @@ pub fn parse_json(text: &str) -> Vec<InputRecord> {
 
 /// Reads a mapping spreadsheet saved as CSV (UTF-8, header row).
 pub fn parse_csv(text: &str, kind: Option<RecordKind>) -> Result<Vec<InputRecord>, Failure> {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
     let headers = reader
         .headers()
         .map_err(|e| Failure::new(EXIT_REJECTED, format!("CSV header: {e}")))?
@@ -207,7 +270,13 @@ pub fn parse_csv(text: &str, kind: Option<RecordKind>) -> Result<Vec<InputRecord
             }
             Err(e) => {
                 let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                out.push((line, Err(FieldError { field: String::new(), message: e.to_string() })));
+                out.push((
+                    line,
+                    Err(FieldError {
+                        field: String::new(),
+                        message: e.to_string(),
+                    }),
+                ));
             }
         }
     }
@@ -256,23 +325,36 @@ pub async fn import_values(
         }
     }
     pending.sort_by_key(|(_, v)| kind_rank(v));
-    let bar = if report { ProgressBar::new(pending.len() as u64) } else { ProgressBar::hidden() };
+    let bar = if report {
+        ProgressBar::new(pending.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
     bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} records {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template("{bar:40} {pos}/{len} records {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let mut outcome = ImportOutcome::default();
     // Records whose links point to a later chunk get a second chance once the rest is in.
     let mut retry: Vec<(usize, Value)> = Vec::new();
     for pass in 0..2 {
-        let batch = if pass == 0 { std::mem::take(&mut pending) } else { std::mem::take(&mut retry) };
+        let batch = if pass == 0 {
+            std::mem::take(&mut pending)
+        } else {
+            std::mem::take(&mut retry)
+        };
         for chunk in batch.chunks(IMPORT_CHUNK) {
             let body: String = chunk.iter().map(|(_, v)| format!("{v}\n")).collect();
-            let answer = client.post_ndjson(&format!("/api/v1/records/import?mode={mode}"), body).await?;
+            let answer = client
+                .post_ndjson(&format!("/api/v1/records/import?mode={mode}"), body)
+                .await?;
             let imported = answer["imported"].as_u64().unwrap_or(0) as usize;
             outcome.imported += imported;
             for f in answer["failed"].as_array().into_iter().flatten() {
                 let index = f["index"].as_u64().unwrap_or(0) as usize;
-                let Some((line, value)) = chunk.get(index) else { continue };
+                let Some((line, value)) = chunk.get(index) else {
+                    continue;
+                };
                 let message = f["message"].as_str().unwrap_or("rejected").to_owned();
                 if pass == 0 && message.contains("does not exist") {
                     retry.push((*line, value.clone()));
@@ -295,7 +377,10 @@ pub async fn import_values(
                 eprintln!("line {line}: field `{}`: {}", e.field, e.message);
             }
         }
-        eprintln!("imported {} records, {} rejected", outcome.imported, outcome.failed);
+        eprintln!(
+            "imported {} records, {} rejected",
+            outcome.imported, outcome.failed
+        );
     }
     Ok(outcome)
 }
@@ -309,15 +394,20 @@ fn filter_query(filter: &FilterArgs) -> Result<Vec<(String, String)>, Failure> {
         query.push(("q".to_owned(), q.clone()));
     }
     for c in &filter.conditions {
-        let (k, v) = c
-            .split_once('=')
-            .ok_or_else(|| Failure::new(EXIT_USAGE, format!("--where `{c}`: expected KEY=VALUE")))?;
+        let (k, v) = c.split_once('=').ok_or_else(|| {
+            Failure::new(EXIT_USAGE, format!("--where `{c}`: expected KEY=VALUE"))
+        })?;
         query.push((k.trim().to_owned(), v.trim().to_owned()));
     }
     Ok(query)
 }
 
-async fn fetch(client: &Client, query: Vec<(String, String)>, limit: usize, all: bool) -> Result<Vec<Value>, Failure> {
+async fn fetch(
+    client: &Client,
+    query: Vec<(String, String)>,
+    limit: usize,
+    all: bool,
+) -> Result<Vec<Value>, Failure> {
     let mut records = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
@@ -348,18 +438,31 @@ pub fn write_csv(out: &mut dyn Write, records: &[Value]) -> Result<(), Failure> 
     for row in rows {
         let cells: Vec<&str> = columns
             .iter()
-            .map(|c| row.iter().find(|(k, _)| k == c).map(|(_, v)| v.as_str()).unwrap_or(""))
+            .map(|c| {
+                row.iter()
+                    .find(|(k, _)| k == c)
+                    .map(|(_, v)| v.as_str())
+                    .unwrap_or("")
+            })
             .collect();
         writer.write_record(&cells).map_err(err)?;
     }
-    writer.flush().map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot write CSV: {e}")))
+    writer
+        .flush()
+        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot write CSV: {e}")))
 }
 
 fn print_table(records: &[Value], lang: &str) {
-    println!("{:38}  {:18}  {:44}  {:8}  {:14}  STATUS", "ID", "KIND", "TITLE", "COUNTRY", "NUTS");
+    println!(
+        "{:38}  {:18}  {:44}  {:8}  {:14}  STATUS",
+        "ID", "KIND", "TITLE", "COUNTRY", "NUTS"
+    );
     for r in records {
         let kind = plain(&r["kind"]);
-        let title_field = kind.parse::<RecordKind>().map(|k| k.title_field()).unwrap_or("title");
+        let title_field = kind
+            .parse::<RecordKind>()
+            .map(|k| k.title_field())
+            .unwrap_or("title");
         let title = match &r[title_field] {
             Value::Object(m) => m
                 .get(lang)
@@ -373,7 +476,11 @@ fn print_table(records: &[Value], lang: &str) {
             .map(list)
             .find(|s| !s.is_empty())
             .unwrap_or_default();
-        let nuts = [&r["nuts"], &r["target_nuts"]].into_iter().map(list).find(|s| !s.is_empty()).unwrap_or_default();
+        let nuts = [&r["nuts"], &r["target_nuts"]]
+            .into_iter()
+            .map(list)
+            .find(|s| !s.is_empty())
+            .unwrap_or_default();
         let status = [&r["status"], &r["polarity"], &r["validation_status"]]
             .into_iter()
             .map(plain)

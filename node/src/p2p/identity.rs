@@ -37,7 +37,9 @@ pub struct NodeIdentity {
 impl std::fmt::Debug for NodeIdentity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never print the secret key.
-        f.debug_struct("NodeIdentity").field("node_id", &self.node_id()).finish()
+        f.debug_struct("NodeIdentity")
+            .field("node_id", &self.node_id())
+            .finish()
     }
 }
 
@@ -46,11 +48,16 @@ impl NodeIdentity {
     pub fn create(data_dir: &Path) -> Result<NodeIdentity, IdentityError> {
         let path = data_dir.join(IDENTITY_FILE);
         let keypair = Keypair::generate_ed25519();
-        let bytes = keypair.to_protobuf_encoding().map_err(|e| IdentityError::Invalid {
+        let bytes = keypair
+            .to_protobuf_encoding()
+            .map_err(|e| IdentityError::Invalid {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+        let io = |source| IdentityError::Io {
             path: path.clone(),
-            reason: e.to_string(),
-        })?;
-        let io = |source| IdentityError::Io { path: path.clone(), source };
+            source,
+        };
         let mut file = fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -75,20 +82,30 @@ impl NodeIdentity {
             if e.kind() == std::io::ErrorKind::NotFound {
                 IdentityError::Missing(path.clone())
             } else {
-                IdentityError::Io { path: path.clone(), source: e }
+                IdentityError::Io {
+                    path: path.clone(),
+                    source: e,
+                }
             }
         })?;
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
             return Err(IdentityError::TooOpen { path, mode });
         }
-        let bytes = fs::read(&path).map_err(|source| IdentityError::Io { path: path.clone(), source })?;
-        let keypair = Keypair::from_protobuf_encoding(&bytes).map_err(|e| IdentityError::Invalid {
+        let bytes = fs::read(&path).map_err(|source| IdentityError::Io {
             path: path.clone(),
-            reason: e.to_string(),
+            source,
         })?;
+        let keypair =
+            Keypair::from_protobuf_encoding(&bytes).map_err(|e| IdentityError::Invalid {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
         if keypair.key_type() != libp2p_identity::KeyType::Ed25519 {
-            return Err(IdentityError::Invalid { path, reason: "not an Ed25519 key".into() });
+            return Err(IdentityError::Invalid {
+                path,
+                reason: "not an Ed25519 key".into(),
+            });
         }
         Ok(NodeIdentity { keypair })
     }
@@ -113,15 +130,32 @@ mod tests {
     fn create_load_and_never_overwrite() {
         let dir = tempfile::tempdir().unwrap();
         let created = NodeIdentity::create(dir.path()).unwrap();
-        let mode = fs::metadata(dir.path().join(IDENTITY_FILE)).unwrap().permissions().mode() & 0o777;
+        let mode = fs::metadata(dir.path().join(IDENTITY_FILE))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
         assert_eq!(mode, 0o600);
         let loaded = NodeIdentity::load(dir.path()).unwrap();
         assert_eq!(created.node_id(), loaded.node_id());
         assert!(created.node_id().starts_with("12D3KooW"));
-        assert!(matches!(NodeIdentity::create(dir.path()), Err(IdentityError::Exists(_))));
-        assert_eq!(NodeIdentity::load(dir.path()).unwrap().node_id(), created.node_id());
+        assert!(matches!(
+            NodeIdentity::create(dir.path()),
+            Err(IdentityError::Exists(_))
+        ));
+        assert_eq!(
+            NodeIdentity::load(dir.path()).unwrap().node_id(),
+            created.node_id()
+        );
 
-        fs::set_permissions(dir.path().join(IDENTITY_FILE), fs::Permissions::from_mode(0o644)).unwrap();
-        assert!(matches!(NodeIdentity::load(dir.path()), Err(IdentityError::TooOpen { .. })));
+        fs::set_permissions(
+            dir.path().join(IDENTITY_FILE),
+            fs::Permissions::from_mode(0o644),
+        )
+        .unwrap();
+        assert!(matches!(
+            NodeIdentity::load(dir.path()),
+            Err(IdentityError::TooOpen { .. })
+        ));
     }
 }

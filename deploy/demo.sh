@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The README's demo command: installs build prerequisites, builds sicc and starts a node loaded
+# with the sample data of Spain, France, Sweden and Latvia. Prints where to query it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+deploy/install-build-deps.sh
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/sicc-target}"
+cargo build --locked -p sicc-node --bin sicc
+exec "$CARGO_TARGET_DIR/debug/sicc" --data-dir "${SICC_DEMO_DIR:-./sicc-demo}" demo "$@"
