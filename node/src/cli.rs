@@ -333,7 +333,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             crate::telemetry::init(config.log.format, &config.log.filter);
             run_until_signal(config).await
         }
-        Command::Demo(args) => demo(&dir, args).await,
+        Command::Demo(args) => {
+            let dir = cli
+                .data_dir
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("sicc-demo"));
+            demo(&dir, args).await
+        }
         Command::Status => {
             let client = Client::from_cli(cli.api.as_deref(), &dir)?;
             let status = client.get("/api/v1/status").await?;
@@ -483,12 +489,15 @@ async fn demo(dir: &Path, args: &DemoArgs) -> Result<(), Failure> {
          Data dir:   {dir}\n\n\
          Try:\n  \
          curl '{url}/api/v1/records?kind=initiative&nuts=LV005&esf_objective=ESO4.11&status=active'\n  \
-         sicc --data-dir {dir} records list --kind initiative --where theme=housing_homelessness --where min_evidence_level=3\n  \
-         sicc --data-dir {dir} records export --format csv -o initiatives.csv --kind initiative\n\n\
+         {sicc} --data-dir {dir} records list --kind initiative --where theme=housing_homelessness --where min_evidence_level=3\n  \
+         {sicc} --data-dir {dir} records export --format csv -o initiatives.csv --kind initiative\n\n\
          Stop with Ctrl-C.",
         id = node.node_id,
         n = outcome.imported,
         dir = dir.display(),
+        sicc = std::env::current_exe()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| "sicc".into()),
     );
     if outcome.failed > 0 {
         eprintln!("warning: {} sample records were rejected", outcome.failed);
