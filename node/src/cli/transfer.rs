@@ -3,7 +3,7 @@
 use super::client::Client;
 use super::{
     EXIT_FAILURE, EXIT_REJECTED, EXIT_USAGE, Failure, FileFormat, FilterArgs, ImportMode,
-    RecordsCommand,
+    RecordsCommand, plain, print_json,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::Value;
@@ -513,18 +513,6 @@ fn cut(s: &str, n: usize) -> String {
         let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
         t.push('…');
         t
-    }
-}
-
-fn print_json(v: &Value) {
-    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
-}
-
-fn plain(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
     }
 }
 
