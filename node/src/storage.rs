@@ -47,6 +47,12 @@ pub enum StoreError {
     },
     #[error("record `{id}` is linked from {}; remove those links first", by.iter().map(|b| format!("`{b}`")).collect::<Vec<_>>().join(", "))]
     Referenced { id: RecordId, by: Vec<RecordId> },
+    #[error("record `{id}` is at revision {current}, not {expected}: it changed since it was read")]
+    RevisionMismatch {
+        id: RecordId,
+        expected: u64,
+        current: u64,
+    },
     #[error("{0}")]
     Invalid(#[from] ValidationError),
     #[error(
@@ -100,6 +106,8 @@ enum Command {
     Put {
         records: Vec<Record>,
         mode: PutMode,
+        /// For a single record: the revision the caller last read (0: must not exist yet).
+        expected_revision: Option<u64>,
         actor: String,
         reply: oneshot::Sender<Vec<Result<Record, StoreError>>>,
     },
@@ -177,7 +185,19 @@ impl Store {
         mode: PutMode,
         actor: &str,
     ) -> Result<Record, StoreError> {
-        self.put_many(vec![record], mode, actor)
+        self.put_checked(record, mode, None, actor).await
+    }
+
+    /// Writes one record if the stored revision is `expected_revision` (0: the record must not
+    /// exist yet): optimistic concurrency, so two editors cannot silently overwrite each other.
+    pub async fn put_checked(
+        &self,
+        record: Record,
+        mode: PutMode,
+        expected_revision: Option<u64>,
+        actor: &str,
+    ) -> Result<Record, StoreError> {
+        self.send_put(vec![record], mode, expected_revision, actor)
             .await?
             .pop()
             .unwrap_or(Err(StoreError::Stopped))
@@ -194,11 +214,22 @@ impl Store {
         if records.len() > MAX_BATCH_RECORDS {
             return Err(StoreError::BatchTooLarge(records.len()));
         }
+        self.send_put(records, mode, None, actor).await
+    }
+
+    async fn send_put(
+        &self,
+        records: Vec<Record>,
+        mode: PutMode,
+        expected_revision: Option<u64>,
+        actor: &str,
+    ) -> Result<Vec<Result<Record, StoreError>>, StoreError> {
         let (reply, rx) = oneshot::channel();
         self.writer
             .send(Command::Put {
                 records,
                 mode,
+                expected_revision,
                 actor: actor.to_owned(),
                 reply,
             })
@@ -550,6 +581,7 @@ impl Writer {
             Command::Put {
                 records,
                 mode,
+                expected_revision,
                 actor,
                 reply,
             } => {
@@ -559,7 +591,7 @@ impl Writer {
                         .map(|_| Err(StoreError::Poisoned))
                         .collect()
                 } else {
-                    self.put_batch(records, mode, &actor)
+                    self.put_batch(records, mode, expected_revision, &actor)
                 };
                 acks.push(Box::new(move |synced| {
                     let results = match synced {
@@ -589,6 +621,7 @@ impl Writer {
         &mut self,
         records: Vec<Record>,
         mode: PutMode,
+        expected_revision: Option<u64>,
         actor: &str,
     ) -> Vec<Result<Record, StoreError>> {
         let now = Self::now();
@@ -618,7 +651,14 @@ impl Writer {
                     continue;
                 }
             };
-            if !seen.insert(r.id.clone()) {
+            let current = prev.as_ref().map_or(0, |p| p.revision);
+            if let Some(expected) = expected_revision.filter(|e| *e != current) {
+                results[i] = Some(Err(StoreError::RevisionMismatch {
+                    id: r.id.clone(),
+                    expected,
+                    current,
+                }));
+            } else if !seen.insert(r.id.clone()) {
                 results[i] = Some(Err(StoreError::Invalid(ValidationError::one(
                     "id",
                     format!("`{}` appears twice in this batch", r.id),

@@ -242,7 +242,28 @@ async fn api_errors_name_the_problem_and_store_nothing() -> anyhow::Result<()> {
         (404, Some("no_route"))
     );
 
-    // The audit trail saw exactly the two accepted writes.
+    // Optimistic concurrency: replacing what you read works once; a stale If-Match is refused.
+    let r = node
+        .http
+        .get(format!("{}/api/v1/records/tool-1", node.url))
+        .send()
+        .await?;
+    let etag = r.headers()["etag"].to_str()?.to_owned();
+    assert_eq!(etag, "\"1\"");
+    let put = |etag: String| {
+        node.http
+            .put(format!("{}/api/v1/records/tool-1", node.url))
+            .header("if-match", etag)
+            .json(&tool)
+            .send()
+    };
+    assert_eq!(put(etag.clone()).await?.status().as_u16(), 200);
+    let stale = put(etag).await?;
+    assert_eq!(stale.status().as_u16(), 412);
+    let body: Value = stale.json().await?;
+    assert_eq!(body["error"]["code"], "revision_mismatch");
+
+    // The audit trail saw exactly the three accepted writes.
     let (_, audit) = node.get("/api/v1/audit").await?;
     let actions: Vec<_> = audit["entries"]
         .as_array()
@@ -250,7 +271,7 @@ async fn api_errors_name_the_problem_and_store_nothing() -> anyhow::Result<()> {
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions, ["create", "create"]);
+    assert_eq!(actions, ["replace", "create", "create"]);
     node.stop().await;
     Ok(())
 }

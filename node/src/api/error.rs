@@ -65,6 +65,11 @@ impl From<StoreError> for ApiError {
             StoreError::KindChange { .. } => {
                 ApiError::new(StatusCode::CONFLICT, "kind_change", message).with_field("kind")
             }
+            StoreError::RevisionMismatch { .. } => ApiError::new(
+                StatusCode::PRECONDITION_FAILED,
+                "revision_mismatch",
+                message,
+            ),
             StoreError::Referenced { .. } => {
                 ApiError::new(StatusCode::CONFLICT, "referenced", message)
             }

@@ -106,13 +106,40 @@ pub async fn list(
     })))
 }
 
+/// `ETag: "<revision>"`: send it back in `If-Match` to replace only what you read.
+fn with_etag(status: StatusCode, record: &Record) -> impl IntoResponse + use<> {
+    let etag = format!("\"{}\"", record.revision);
+    (
+        status,
+        [(axum::http::header::ETAG, etag)],
+        Json(record.to_json()),
+    )
+}
+
+/// Parses `If-Match: "<revision>"` (a bare number is accepted too).
+fn if_match(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
+    let Some(v) = headers.get(axum::http::header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = v.to_str().unwrap_or_default().trim();
+    text.trim_matches('"')
+        .parse::<u64>()
+        .map(Some)
+        .map_err(|_| {
+            ApiError::bad_request(
+                "invalid_if_match",
+                format!("If-Match must be a revision such as \"3\", not `{text}`"),
+            )
+        })
+}
+
 pub async fn get_one(
     State(state): State<ApiState>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<impl IntoResponse, ApiError> {
     let id = parse_id(&id)?;
     match state.store.get(id.clone()).await? {
-        Some(r) => Ok(Json(r.to_json())),
+        Some(r) => Ok(with_etag(StatusCode::OK, &r)),
         None => Err(ApiError::new(
             StatusCode::NOT_FOUND,
             "not_found",
@@ -129,7 +156,7 @@ pub async fn create(
     let actor = actor(&headers)?;
     let record = Record::from_json(&body_json(body)?).map_err(ApiError::invalid)?;
     let stored = state.store.put(record, PutMode::Create, &actor).await?;
-    Ok((StatusCode::CREATED, Json(stored.to_json())))
+    Ok(with_etag(StatusCode::CREATED, &stored))
 }
 
 pub async fn replace(
@@ -139,6 +166,7 @@ pub async fn replace(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let actor = actor(&headers)?;
+    let expected_revision = if_match(&headers)?;
     let id = parse_id(&id)?;
     let mut value = body_json(body)?;
     match value.get("id") {
@@ -157,13 +185,16 @@ pub async fn replace(
         }
     }
     let record = Record::from_json(&value).map_err(ApiError::invalid)?;
-    let stored = state.store.put(record, PutMode::Upsert, &actor).await?;
+    let stored = state
+        .store
+        .put_checked(record, PutMode::Upsert, expected_revision, &actor)
+        .await?;
     let status = if stored.revision == 1 {
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(stored.to_json())))
+    Ok(with_etag(status, &stored))
 }
 
 pub async fn delete(
