@@ -120,6 +120,8 @@ pub enum FileFormat {
     Json,
     Ndjson,
     Csv,
+    /// DCAT-AP catalogue in JSON-LD (export only; shareable records only).
+    Dcat,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -159,7 +161,7 @@ pub enum RecordsCommand {
         #[arg(long)]
         kind: Option<String>,
     },
-    /// Export records as JSON, NDJSON or CSV.
+    /// Export records as JSON, NDJSON, CSV or DCAT-AP (JSON-LD).
     Export {
         /// Output format.
         #[arg(long, value_enum, default_value = "json")]

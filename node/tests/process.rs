@@ -365,6 +365,20 @@ fn export_then_import_round_trips_every_record_exactly() {
         serde_json::from_str(&std::fs::read_to_string(&original).unwrap()).unwrap();
     assert!(original_records.as_array().unwrap().len() >= 150);
 
+    // DCAT-AP holds exactly the shareable records, without local-only data.
+    let dcat = work.path().join("catalog.jsonld");
+    export(&source, "dcat", &dcat);
+    let catalog: Value = serde_json::from_str(&std::fs::read_to_string(&dcat).unwrap()).unwrap();
+    let shareable = original_records
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["access_level"] != "local" && r["kind"] != "person")
+        .count();
+    assert_eq!(catalog["dcat:dataset"].as_array().unwrap().len(), shareable);
+    let text = catalog.to_string();
+    assert!(!text.contains("Illustrative sample item") && !text.contains("lv-person-contact"), "local data leaked");
+
     for format in ["json", "csv", "ndjson"] {
         let exported = work.path().join(format!("export.{format}"));
         export(&source, format, &exported);

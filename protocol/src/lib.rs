@@ -10,6 +10,7 @@
 //! - [`record`]: parsing and validation of records, canonical JSON, links, public projection.
 //! - [`query`]: the record filter language of the API and CLI.
 //! - [`tabular`]: the flat CSV form of records.
+//! - [`dcat`]: DCAT-AP (JSON-LD) export of what may leave the node.
 //! - [`id`]: record identifiers.
 //! - [`text`]: accent folding and text checks.
 //!
@@ -28,6 +29,7 @@
 #![deny(missing_docs)]
 
 pub mod codes;
+pub mod dcat;
 pub mod id;
 pub mod query;
 pub mod record;

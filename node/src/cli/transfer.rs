@@ -7,7 +7,7 @@ use super::{
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::Value;
-use sicc_protocol::record::FieldError;
+use sicc_protocol::record::{FieldError, Record};
 use sicc_protocol::schema::RecordKind;
 use sicc_protocol::tabular;
 use std::io::{Read, Write};
@@ -106,6 +106,12 @@ pub async fn records(client: &Client, cmd: &RecordsCommand, json: bool) -> Resul
             let items = match format {
                 FileFormat::Csv => parse_csv(&text, kind)?,
                 FileFormat::Json | FileFormat::Ndjson => parse_json(&text),
+                FileFormat::Dcat => {
+                    return Err(Failure::new(
+                        EXIT_USAGE,
+                        "DCAT-AP is an export format; import JSON, NDJSON or CSV",
+                    ));
+                }
             };
             let outcome = import_values(client, items, *mode, !json).await?;
             if json {
@@ -155,6 +161,23 @@ pub async fn records(client: &Client, cmd: &RecordsCommand, json: bool) -> Resul
                     }
                 }
                 FileFormat::Csv => write_csv(&mut out, &records)?,
+                FileFormat::Dcat => {
+                    let status = client.get("/api/v1/status").await?;
+                    let parsed: Vec<Record> = records
+                        .iter()
+                        .filter_map(|v| Record::from_json(v).ok())
+                        .collect();
+                    let catalog = sicc_protocol::dcat::catalog(
+                        &parsed,
+                        status["name"].as_str().unwrap_or("sicc node"),
+                        &format!(
+                            "urn:sicc:node:{}",
+                            status["node_id"].as_str().unwrap_or_default()
+                        ),
+                    );
+                    serde_json::to_writer_pretty(&mut out, &catalog).map_err(|e| io(e.into()))?;
+                    writeln!(out).map_err(io)?;
+                }
             }
             out.flush().map_err(io)?;
             if let Some(path) = output {
