@@ -63,6 +63,10 @@ pub enum StoreError {
         found: u32,
         supported: u32,
     },
+    #[error(
+        "the database at {0} is in use by another process (is another `sicc run` using this data directory?)"
+    )]
+    Locked(String),
     #[error("stored value under {key} is corrupt: {reason}")]
     Corrupt { key: String, reason: String },
     #[error("storage failure: {0}")]
@@ -159,7 +163,14 @@ impl Store {
             o.set_compression_type(rocksdb::DBCompressionType::Lz4);
             ColumnFamilyDescriptor::new(*name, o)
         });
-        let db = DB::open_cf_descriptors(&opts, path, cfs)?;
+        let db = DB::open_cf_descriptors(&opts, path, cfs).map_err(|e| {
+            // RocksDB reports a held LOCK file as an IO error mentioning "lock".
+            if e.to_string().to_ascii_lowercase().contains("lock") {
+                StoreError::Locked(path.display().to_string())
+            } else {
+                StoreError::Rocks(e)
+            }
+        })?;
         check_schema_version(&db, path)?;
         let db = Arc::new(db);
         let (tx, rx) = mpsc::channel(WRITE_QUEUE);

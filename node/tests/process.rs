@@ -377,7 +377,10 @@ fn export_then_import_round_trips_every_record_exactly() {
         .count();
     assert_eq!(catalog["dcat:dataset"].as_array().unwrap().len(), shareable);
     let text = catalog.to_string();
-    assert!(!text.contains("Illustrative sample item") && !text.contains("lv-person-contact"), "local data leaked");
+    assert!(
+        !text.contains("Illustrative sample item") && !text.contains("lv-person-contact"),
+        "local data leaked"
+    );
 
     for format in ["json", "csv", "ndjson"] {
         let exported = work.path().join(format!("export.{format}"));
@@ -434,6 +437,14 @@ fn sigterm_stops_the_daemon_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     init(dir.path());
     let daemon = Daemon::start(dir.path());
+    // A second daemon on the same data directory is refused with a clear message.
+    let second = sicc(dir.path(), &["run"]);
+    assert_eq!(second.status.code(), Some(1));
+    assert!(
+        stderr(&second).contains("in use by another process"),
+        "{}",
+        stderr(&second)
+    );
     let api_file = daemon.dir.join("api");
     let status = daemon.terminate();
     assert!(status.success(), "exit status {status:?}");

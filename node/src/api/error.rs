@@ -81,7 +81,10 @@ impl From<StoreError> for ApiError {
                 "storage_unavailable",
                 message,
             ),
-            StoreError::NewerSchema { .. } | StoreError::Corrupt { .. } | StoreError::Rocks(_) => {
+            StoreError::NewerSchema { .. }
+            | StoreError::Corrupt { .. }
+            | StoreError::Rocks(_)
+            | StoreError::Locked(_) => {
                 tracing::error!(error = %message, "storage error");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "storage_error", message)
             }
