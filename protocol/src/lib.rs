@@ -12,6 +12,7 @@
 //! - [`tabular`]: the flat CSV form of records.
 //! - [`dcat`]: DCAT-AP (JSON-LD) export of what may leave the node.
 //! - [`id`]: record identifiers.
+//! - [`identity`]: node ids (libp2p-compatible PeerIds), actor ids, domain-separated signatures.
 //! - [`text`]: accent folding and text checks.
 //!
 //! ```
@@ -31,6 +32,7 @@
 pub mod codes;
 pub mod dcat;
 pub mod id;
+pub mod identity;
 pub mod query;
 pub mod record;
 pub mod schema;

@@ -115,6 +115,19 @@ impl NodeIdentity {
         self.keypair.public().to_peer_id().to_base58()
     }
 
+    /// The signer of this node's manifests, changes and tombstones (protocol types: the
+    /// libp2p key never leaves this module).
+    pub fn signer(&self) -> sicc_protocol::identity::NodeSigner {
+        let ed = self
+            .keypair
+            .clone()
+            .try_into_ed25519()
+            .expect("load() and create() only accept Ed25519 keys");
+        let mut seed = [0u8; 32];
+        seed.copy_from_slice(ed.secret().as_ref());
+        sicc_protocol::identity::NodeSigner::from_seed(seed)
+    }
+
     /// The node id shortened for logs (last 8 characters, as libp2p tools do).
     pub fn short_id(&self) -> String {
         let id = self.node_id();
@@ -146,6 +159,15 @@ mod tests {
         assert_eq!(
             NodeIdentity::load(dir.path()).unwrap().node_id(),
             created.node_id()
+        );
+        // protocol's NodeId, computed without libp2p, is exactly libp2p's PeerId.
+        assert_eq!(created.signer().node_id().to_string(), created.node_id());
+        assert_eq!(
+            created
+                .node_id()
+                .parse::<sicc_protocol::identity::NodeId>()
+                .unwrap(),
+            created.signer().node_id()
         );
 
         fs::set_permissions(
