@@ -12,6 +12,7 @@
 //! - [`tabular`]: the flat CSV form of records.
 //! - [`dcat`]: DCAT-AP (JSON-LD) export of what may leave the node.
 //! - [`id`]: record identifiers.
+//! - [`catalog`]: signed catalogue manifests, change signatures, tombstones.
 //! - [`identity`]: node ids (libp2p-compatible PeerIds), actor ids, domain-separated signatures.
 //! - [`text`]: accent folding and text checks.
 //!
@@ -29,6 +30,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod catalog;
 pub mod codes;
 pub mod dcat;
 pub mod id;
