@@ -10,6 +10,7 @@
 //! - [`api`]: HTTP API (axum).
 //! - [`p2p`]: node identity (and, next, the federation).
 //! - [`cli`]: the `sicc` command line, including the API client used by staff commands.
+//! - [`sync`]: shared Automerge documents with signed changes (federation groundwork).
 //! - [`sample`]: the sample data set of the four countries.
 //! - [`telemetry`]: logging with the node id on every line.
 
@@ -20,4 +21,5 @@ pub mod node;
 pub mod p2p;
 pub mod sample;
 pub mod storage;
+pub mod sync;
 pub mod telemetry;

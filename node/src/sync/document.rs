@@ -1,0 +1,479 @@
+//! One shared record as an Automerge document: written from the record's public projection
+//! with minimal changes, every local change signed, every incoming change checked before it is
+//! applied (SPEC.md §4). Pure: no I/O, no clock, no network; the sync engine drives it.
+
+use automerge::{
+    AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value as AmValue, transaction::Transactable,
+};
+use serde_json::{Map, Value};
+use sicc_protocol::catalog::{CatalogError, CatalogId, ChangeSignature, Manifest};
+use sicc_protocol::identity::{ActorId, NodeSigner};
+use sicc_protocol::record::Record;
+
+/// Largest accepted change, in bytes (a record is at most 256 KiB of JSON).
+pub const MAX_CHANGE_BYTES: usize = 512 * 1024;
+
+/// An Automerge change with its author's signature, as it travels between nodes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedChange {
+    /// The change, as Automerge encodes it.
+    pub bytes: Vec<u8>,
+    /// Its signature (SPEC.md §4).
+    pub signature: ChangeSignature,
+}
+
+/// Why a document operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    #[error("record `{0}` is local or personal data and cannot be shared")]
+    NotShareable(String),
+    #[error("automerge: {0}")]
+    Automerge(#[from] automerge::AutomergeError),
+}
+
+/// Why an incoming change was rejected (it is then not applied and not relayed).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    #[error("change of {got} bytes exceeds {MAX_CHANGE_BYTES}")]
+    TooLarge { got: usize },
+    #[error("not an Automerge change: {0}")]
+    Malformed(String),
+    #[error("signature is for {catalog}/{doc}, not this document")]
+    WrongDocument { catalog: String, doc: String },
+    #[error("the signed hash is not the hash of the change")]
+    HashMismatch,
+    #[error(transparent)]
+    Provenance(#[from] CatalogError),
+}
+
+/// What applying a batch of incoming changes did.
+#[derive(Debug, Default)]
+pub struct ApplyReport {
+    /// Changes accepted and handed to Automerge.
+    pub applied: usize,
+    /// Changes refused, with the reason, by position in the batch.
+    pub rejected: Vec<(usize, Rejection)>,
+}
+
+/// A shared document held by one node.
+#[derive(Debug)]
+pub struct SharedDocument {
+    catalog: CatalogId,
+    doc_id: String,
+    epoch: u32,
+    doc: AutoCommit,
+}
+
+impl SharedDocument {
+    /// An empty document whose local changes are made by `signer` in `epoch`.
+    pub fn new(
+        catalog: CatalogId,
+        doc_id: &str,
+        signer: &NodeSigner,
+        epoch: u32,
+    ) -> SharedDocument {
+        let actor = ActorId::derive(&signer.node_id(), epoch);
+        SharedDocument {
+            catalog,
+            doc_id: doc_id.to_owned(),
+            epoch,
+            doc: AutoCommit::new().with_actor(automerge::ActorId::from(actor.as_bytes())),
+        }
+    }
+
+    /// Loads a saved document.
+    pub fn load(
+        catalog: CatalogId,
+        doc_id: &str,
+        bytes: &[u8],
+        signer: &NodeSigner,
+        epoch: u32,
+    ) -> Result<SharedDocument, DocumentError> {
+        let actor = ActorId::derive(&signer.node_id(), epoch);
+        let doc = AutoCommit::load(bytes)?.with_actor(automerge::ActorId::from(actor.as_bytes()));
+        Ok(SharedDocument {
+            catalog,
+            doc_id: doc_id.to_owned(),
+            epoch,
+            doc,
+        })
+    }
+
+    /// The whole document, compacted, for storage.
+    pub fn save(&mut self) -> Vec<u8> {
+        self.doc.save()
+    }
+
+    /// The document's current heads.
+    pub fn heads(&mut self) -> Vec<[u8; 32]> {
+        self.doc.get_heads().into_iter().map(|h| h.0).collect()
+    }
+
+    /// Writes the record's public projection into the document with the smallest change that
+    /// gets there (nothing if nothing changed), and returns that change signed.
+    pub fn publish(
+        &mut self,
+        record: &Record,
+        signer: &NodeSigner,
+    ) -> Result<Option<SignedChange>, DocumentError> {
+        let projection = record
+            .public_projection()
+            .ok_or_else(|| DocumentError::NotShareable(record.id.to_string()))?;
+        let Value::Object(want) = projection else {
+            return Err(DocumentError::NotShareable(record.id.to_string()));
+        };
+        reconcile_map(&mut self.doc, &automerge::ROOT, &want)?;
+        let Some(hash) = self.doc.commit() else {
+            return Ok(None);
+        };
+        let change = self
+            .doc
+            .get_change_by_hash(&hash)
+            .expect("a change just committed is in the document");
+        let signature = ChangeSignature::sign(
+            signer,
+            self.catalog.clone(),
+            &self.doc_id,
+            hash.0,
+            self.epoch,
+        );
+        Ok(Some(SignedChange {
+            bytes: change.raw_bytes().to_vec(),
+            signature,
+        }))
+    }
+
+    /// Checks and applies incoming changes, whoever relayed them. Only changes that pass every
+    /// check of SPEC.md §4 reach Automerge.
+    pub fn apply(
+        &mut self,
+        incoming: &[SignedChange],
+        manifest: &Manifest,
+    ) -> Result<ApplyReport, DocumentError> {
+        let mut report = ApplyReport::default();
+        let mut accepted = Vec::new();
+        for (i, c) in incoming.iter().enumerate() {
+            match self.check(c, manifest) {
+                Ok(change) => accepted.push(change),
+                Err(r) => report.rejected.push((i, r)),
+            }
+        }
+        report.applied = accepted.len();
+        self.doc.apply_changes(accepted)?;
+        Ok(report)
+    }
+
+    fn check(&self, c: &SignedChange, manifest: &Manifest) -> Result<automerge::Change, Rejection> {
+        if c.bytes.len() > MAX_CHANGE_BYTES {
+            return Err(Rejection::TooLarge { got: c.bytes.len() });
+        }
+        if c.signature.catalog != self.catalog || c.signature.doc != self.doc_id {
+            return Err(Rejection::WrongDocument {
+                catalog: c.signature.catalog.to_string(),
+                doc: c.signature.doc.clone(),
+            });
+        }
+        let change = automerge::Change::from_bytes(c.bytes.clone())
+            .map_err(|e| Rejection::Malformed(e.to_string()))?;
+        if change.hash().0 != c.signature.change_hash {
+            return Err(Rejection::HashMismatch);
+        }
+        c.signature.verify(manifest, change.actor_id().to_bytes())?;
+        Ok(change)
+    }
+
+    /// Every change of the document, for a peer that has none of them.
+    pub fn changes_since(&mut self, heads: &[[u8; 32]]) -> Vec<Vec<u8>> {
+        let have: Vec<automerge::ChangeHash> =
+            heads.iter().map(|h| automerge::ChangeHash(*h)).collect();
+        self.doc
+            .get_changes(&have)
+            .into_iter()
+            .map(|c| c.raw_bytes().to_vec())
+            .collect()
+    }
+
+    /// The document as JSON.
+    pub fn to_json(&self) -> Value {
+        read_map(&self.doc, &automerge::ROOT)
+    }
+}
+
+fn scalar(v: &Value) -> ScalarValue {
+    match v {
+        Value::Null => ScalarValue::Null,
+        Value::Bool(b) => ScalarValue::Boolean(*b),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => ScalarValue::Int(i),
+            (None, Some(u)) => ScalarValue::Uint(u),
+            _ => ScalarValue::F64(n.as_f64().unwrap_or(0.0)),
+        },
+        Value::String(s) => ScalarValue::Str(s.as_str().into()),
+        // Callers handle composites.
+        Value::Array(_) | Value::Object(_) => ScalarValue::Null,
+    }
+}
+
+fn reconcile_map(
+    doc: &mut AutoCommit,
+    obj: &ObjId,
+    want: &Map<String, Value>,
+) -> Result<(), automerge::AutomergeError> {
+    let stale: Vec<String> = doc.keys(obj).filter(|k| !want.contains_key(k)).collect();
+    for key in stale {
+        doc.delete(obj, key.as_str())?;
+    }
+    for (key, value) in want {
+        let current = doc.get(obj, key.as_str())?;
+        match value {
+            Value::Object(m) => {
+                let child = match current {
+                    Some((AmValue::Object(ObjType::Map), id)) => id,
+                    _ => doc.put_object(obj, key.as_str(), ObjType::Map)?,
+                };
+                reconcile_map(doc, &child, m)?;
+            }
+            Value::Array(items) => {
+                let same = match &current {
+                    Some((AmValue::Object(ObjType::List), id)) => read_list(doc, id) == *items,
+                    _ => false,
+                };
+                if !same {
+                    // Lists here are short (codes, links, sources): replacing a changed list
+                    // whole keeps the code simple and the change small.
+                    let list = doc.put_object(obj, key.as_str(), ObjType::List)?;
+                    for (i, item) in items.iter().enumerate() {
+                        match item {
+                            Value::Object(m) => {
+                                let child = doc.insert_object(&list, i, ObjType::Map)?;
+                                reconcile_map(doc, &child, m)?;
+                            }
+                            other => doc.insert(&list, i, scalar(other))?,
+                        }
+                    }
+                }
+            }
+            other => {
+                let same = matches!(&current, Some((AmValue::Scalar(s), _)) if scalar_to_json(s) == *other);
+                if !same {
+                    doc.put(obj, key.as_str(), scalar(other))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn scalar_to_json(s: &ScalarValue) -> Value {
+    match s {
+        ScalarValue::Str(s) => Value::String(s.to_string()),
+        ScalarValue::Int(i) => Value::from(*i),
+        ScalarValue::Uint(u) => Value::from(*u),
+        ScalarValue::F64(f) => serde_json::Number::from_f64(*f)
+            .map(Value::Number)
+            .unwrap_or(Value::Null),
+        ScalarValue::Boolean(b) => Value::Bool(*b),
+        ScalarValue::Timestamp(t) => Value::from(*t),
+        _ => Value::Null,
+    }
+}
+
+fn read_value(doc: &AutoCommit, value: AmValue<'_>, id: &ObjId) -> Value {
+    match value {
+        AmValue::Object(ObjType::Map | ObjType::Table) => read_map(doc, id),
+        AmValue::Object(ObjType::List | ObjType::Text) => Value::Array(read_list(doc, id)),
+        AmValue::Scalar(s) => scalar_to_json(&s),
+    }
+}
+
+fn read_map(doc: &AutoCommit, obj: &ObjId) -> Value {
+    let mut out = Map::new();
+    for key in doc.keys(obj) {
+        if let Ok(Some((value, id))) = doc.get(obj, key.as_str()) {
+            let v = read_value(doc, value, &id);
+            out.insert(key, v);
+        }
+    }
+    Value::Object(out)
+}
+
+fn read_list(doc: &AutoCommit, obj: &ObjId) -> Vec<Value> {
+    (0..doc.length(obj))
+        .filter_map(|i| doc.get(obj, i).ok().flatten())
+        .map(|(value, id)| read_value(doc, value, &id))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::collections::BTreeMap;
+
+    const CANARY: &str = "CANARY-local-only-4f1d";
+
+    fn record(summary: &str) -> Record {
+        Record::from_json(&json!({
+            "id": "lv-samaritan", "kind": "initiative", "access_level": "consortium",
+            "title": {"lv": "Samariešu mobilā aprūpe", "en": "Samaritan mobile care"}, "original_lang": "lv",
+            "status": "active", "countries": ["LV"], "nuts": ["LV005"], "summary": {"en": summary},
+            "sdgs": [3, 10], "evidence_level": 2, "founder_names": [CANARY], "internal_notes": CANARY,
+            "sources": [{"url": "https://example.org/samaritans", "title": "Source"}]
+        }))
+        .unwrap()
+    }
+
+    fn setup() -> (NodeSigner, NodeSigner, Manifest) {
+        let owner = NodeSigner::from_seed([1; 32]);
+        let reader = NodeSigner::from_seed([2; 32]);
+        let mut m = Manifest::new(
+            CatalogId::new(owner.node_id(), "replication").unwrap(),
+            BTreeMap::from([("en".into(), "Replication".into())]),
+        );
+        m.readers.insert(reader.node_id());
+        (owner, reader, m)
+    }
+
+    #[test]
+    fn publishing_writes_the_public_projection_and_nothing_local() {
+        let (owner, _, m) = setup();
+        let mut doc = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
+        let r = record("Mobile care for rural elderly.");
+        assert!(doc.publish(&r, &owner).unwrap().is_some());
+        assert_eq!(doc.to_json(), r.public_projection().unwrap());
+        let bytes = doc.doc.save_nocompress();
+        assert!(
+            !bytes.windows(CANARY.len()).any(|w| w == CANARY.as_bytes()),
+            "local-only data entered the document"
+        );
+    }
+
+    #[test]
+    fn republishing_an_edit_makes_a_minimal_change_and_no_edit_makes_none() {
+        let (owner, _, m) = setup();
+        let mut doc = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
+        let first = doc
+            .publish(&record("Mobile care for rural elderly."), &owner)
+            .unwrap()
+            .unwrap();
+        assert!(
+            doc.publish(&record("Mobile care for rural elderly."), &owner)
+                .unwrap()
+                .is_none()
+        );
+        let edit = doc
+            .publish(
+                &record("Mobile care for elderly people in Latgale."),
+                &owner,
+            )
+            .unwrap()
+            .unwrap();
+        // One op: the new summary text. Not a new copy of the record.
+        let ops = |c: &SignedChange| {
+            automerge::Change::from_bytes(c.bytes.clone())
+                .unwrap()
+                .len()
+        };
+        assert_eq!(
+            ops(&edit),
+            1,
+            "edit: {} bytes, first: {} bytes",
+            edit.bytes.len(),
+            first.bytes.len()
+        );
+        assert!(ops(&first) > 10);
+        let local = Record::from_json(
+            &json!({"id": "x", "kind": "organisation", "name": {"lv": "X"},
+            "country": "LV", "org_type": "foundation"}),
+        )
+        .unwrap();
+        assert!(matches!(
+            doc.publish(&local, &owner),
+            Err(DocumentError::NotShareable(_))
+        ));
+    }
+
+    #[test]
+    fn a_replica_applies_signed_changes_and_rejects_forgeries() {
+        let (owner, reader, m) = setup();
+        let mut origin = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
+        let c1 = origin.publish(&record("v1"), &owner).unwrap().unwrap();
+        let c2 = origin.publish(&record("v2"), &owner).unwrap().unwrap();
+
+        let mut replica = SharedDocument::new(m.id.clone(), "lv-samaritan", &reader, 0);
+        // Tampered bytes: the hash no longer matches.
+        let mut tampered = c2.clone();
+        let last = tampered.bytes.len() - 1;
+        tampered.bytes[last] ^= 0x55;
+        // A reader forging a change under its own actor (not a writer).
+        let mut forger_doc = SharedDocument::new(m.id.clone(), "lv-samaritan", &reader, 0);
+        let forged = forger_doc
+            .publish(&record("forged"), &reader)
+            .unwrap()
+            .unwrap();
+        // The owner's valid change re-signed by the reader (actor does not belong to the signer).
+        let mut resigned = c1.clone();
+        resigned.signature = ChangeSignature::sign(
+            &reader,
+            m.id.clone(),
+            "lv-samaritan",
+            c1.signature.change_hash,
+            0,
+        );
+        // A valid change replayed under another document id.
+        let mut elsewhere = c1.clone();
+        elsewhere.signature.doc = "other-doc".into();
+
+        let report = replica
+            .apply(
+                &[
+                    tampered,
+                    forged,
+                    resigned,
+                    elsewhere,
+                    c1.clone(),
+                    c2.clone(),
+                ],
+                &m,
+            )
+            .unwrap();
+        assert_eq!(report.applied, 2);
+        let reasons: Vec<_> = report
+            .rejected
+            .iter()
+            .map(|(i, r)| (*i, r.to_string()))
+            .collect();
+        assert_eq!(reasons.len(), 4, "{reasons:?}");
+        assert!(matches!(
+            report.rejected[0].1,
+            Rejection::Malformed(_) | Rejection::HashMismatch
+        ));
+        assert!(matches!(
+            report.rejected[1].1,
+            Rejection::Provenance(CatalogError::NotAllowed { .. })
+        ));
+        assert!(matches!(
+            report.rejected[2].1,
+            Rejection::Provenance(CatalogError::ActorMismatch { .. })
+        ));
+        assert!(matches!(
+            report.rejected[3].1,
+            Rejection::WrongDocument { .. }
+        ));
+        assert_eq!(replica.to_json(), origin.to_json());
+        assert_eq!(replica.heads(), origin.heads());
+    }
+
+    #[test]
+    fn a_saved_document_loads_back_identical() {
+        let (owner, _, m) = setup();
+        let mut doc = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
+        doc.publish(&record("v1"), &owner).unwrap();
+        let bytes = doc.save();
+        let mut loaded =
+            SharedDocument::load(m.id.clone(), "lv-samaritan", &bytes, &owner, 0).unwrap();
+        assert_eq!(loaded.to_json(), doc.to_json());
+        assert_eq!(loaded.heads(), doc.heads());
+        assert_eq!(loaded.changes_since(&[]).len(), 1);
+    }
+}
