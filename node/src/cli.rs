@@ -321,7 +321,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             );
             println!(
                 "log.format = {:?}\nlog.filter = {:?}",
-                config.log.format, config.log.filter
+                config.log.format.as_str(),
+                config.log.filter
             );
             Ok(())
         }
@@ -414,12 +415,17 @@ fn init(dir: &Path, args: &InitArgs, json: bool) -> Result<(), Failure> {
 }
 
 async fn run_until_signal(config: Config) -> Result<(), Failure> {
-    let node = node::start(config)
-        .await
-        .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
+    let node = node::start(config).await.map_err(start_failure)?;
     stop_on_signal(&node);
     node.stopped().await;
     Ok(())
+}
+
+fn start_failure(e: node::StartError) -> Failure {
+    match e {
+        node::StartError::Identity(i) => Failure::from(i),
+        other => Failure::new(EXIT_FAILURE, other.to_string()),
+    }
 }
 
 fn stop_on_signal(node: &node::RunningNode) {
@@ -476,9 +482,7 @@ async fn demo(dir: &Path, args: &DemoArgs) -> Result<(), Failure> {
         },
     )?;
     crate::telemetry::init(config.log.format, "warn,sicc_node=info");
-    let node = node::start(config)
-        .await
-        .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
+    let node = node::start(config).await.map_err(start_failure)?;
     let client = Client::new(&node.api_url(), "demo");
     let outcome =
         transfer::import_values(&client, crate::sample::records(), ImportMode::Import, true)

@@ -406,6 +406,15 @@ fn exit_codes_for_config_errors_and_an_unreachable_daemon() {
     let dir = tempfile::tempdir().unwrap();
     let out = sicc(dir.path(), &["records", "list"]);
     assert_eq!(out.status.code(), Some(69), "{}", stderr(&out));
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "version = 1\n[node]\nname = \"n\"\ncountry = \"LV\"\n",
+    )
+    .unwrap();
+    let out = sicc(dir.path(), &["run"]);
+    assert_eq!(out.status.code(), Some(78), "no identity: {}", stderr(&out));
+    assert!(stderr(&out).contains("sicc init"), "{}", stderr(&out));
+    std::fs::remove_file(dir.path().join("config.toml")).unwrap();
     init(dir.path());
     let config = dir.path().join("config.toml");
     let text = std::fs::read_to_string(&config).unwrap();
