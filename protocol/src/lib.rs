@@ -14,6 +14,7 @@
 //! - [`id`]: record identifiers.
 //! - [`catalog`]: signed catalogue manifests, change signatures, tombstones.
 //! - [`identity`]: node ids (libp2p-compatible PeerIds), actor ids, domain-separated signatures.
+//! - [`wire`]: the `/sicc/sync/1` messages, framing and limits (draft).
 //! - [`text`]: accent folding and text checks.
 //!
 //! ```
@@ -40,6 +41,7 @@ pub mod record;
 pub mod schema;
 pub mod tabular;
 pub mod text;
+pub mod wire;
 
 /// Version of the stored record format (the envelope written by `node::storage`).
 pub const RECORD_FORMAT_VERSION: u8 = 1;

@@ -65,3 +65,13 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Decoding arbitrary bytes as a frame never panics and never claims more bytes than given.
+    #[test]
+    fn frame_decoding_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+        if let Ok((_, used)) = sicc_protocol::wire::Message::decode(&bytes) {
+            prop_assert!(used <= bytes.len());
+        }
+    }
+}
