@@ -266,6 +266,36 @@ impl WireChange {
     }
 }
 
+/// The digest of a catalogue's state: SHA-256 over, for every live document in id order, the
+/// id, a zero byte, its sorted heads (32 bytes each) and a newline; then, for every tombstone in
+/// id order, `~`, the id and a newline. Equal digests mean identical catalogues.
+pub fn catalog_digest<'a>(
+    docs: impl IntoIterator<Item = (&'a str, Vec<[u8; 32]>)>,
+    tombstones: impl IntoIterator<Item = &'a str>,
+) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut docs: Vec<(&str, Vec<[u8; 32]>)> = docs.into_iter().collect();
+    docs.sort_by(|a, b| a.0.cmp(b.0));
+    let mut tombstones: Vec<&str> = tombstones.into_iter().collect();
+    tombstones.sort_unstable();
+    let mut h = Sha256::new();
+    for (doc, mut heads) in docs {
+        heads.sort_unstable();
+        h.update(doc.as_bytes());
+        h.update([0]);
+        for head in heads {
+            h.update(head);
+        }
+        h.update(b"\n");
+    }
+    for t in tombstones {
+        h.update(b"~");
+        h.update(t.as_bytes());
+        h.update(b"\n");
+    }
+    h.finalize().into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,34 +354,4 @@ mod tests {
         assert!(from_hex("zz").is_none());
         assert!(hash_from_hex(&"ab".repeat(31)).is_none());
     }
-}
-
-/// The digest of a catalogue's state: SHA-256 over, for every live document in id order, the
-/// id, a zero byte, its sorted heads (32 bytes each) and a newline; then, for every tombstone in
-/// id order, `~`, the id and a newline. Equal digests mean identical catalogues.
-pub fn catalog_digest<'a>(
-    docs: impl IntoIterator<Item = (&'a str, Vec<[u8; 32]>)>,
-    tombstones: impl IntoIterator<Item = &'a str>,
-) -> [u8; 32] {
-    use sha2::{Digest, Sha256};
-    let mut docs: Vec<(&str, Vec<[u8; 32]>)> = docs.into_iter().collect();
-    docs.sort_by(|a, b| a.0.cmp(b.0));
-    let mut tombstones: Vec<&str> = tombstones.into_iter().collect();
-    tombstones.sort_unstable();
-    let mut h = Sha256::new();
-    for (doc, mut heads) in docs {
-        heads.sort_unstable();
-        h.update(doc.as_bytes());
-        h.update([0]);
-        for head in heads {
-            h.update(head);
-        }
-        h.update(b"\n");
-    }
-    for t in tombstones {
-        h.update(b"~");
-        h.update(t.as_bytes());
-        h.update(b"\n");
-    }
-    h.finalize().into()
 }

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use sicc_protocol::catalog::{CatalogError, CatalogId, ChangeSignature, Manifest};
 use sicc_protocol::identity::{ActorId, NodeSigner};
 use sicc_protocol::record::Record;
+use std::collections::HashMap;
 
 /// Largest accepted change, in bytes (a record is at most 256 KiB of JSON).
 pub const MAX_CHANGE_BYTES: usize = 512 * 1024;
@@ -62,6 +63,8 @@ pub struct SharedDocument {
     doc_id: String,
     epoch: u32,
     doc: AutoCommit,
+    /// The signature of every change the document holds, so that it can relay them.
+    signatures: HashMap<[u8; 32], ChangeSignature>,
 }
 
 impl SharedDocument {
@@ -78,14 +81,16 @@ impl SharedDocument {
             doc_id: doc_id.to_owned(),
             epoch,
             doc: AutoCommit::new().with_actor(automerge::ActorId::from(actor.as_bytes())),
+            signatures: HashMap::new(),
         }
     }
 
-    /// Loads a saved document.
+    /// Loads a saved document and the signatures of its changes.
     pub fn load(
         catalog: CatalogId,
         doc_id: &str,
         bytes: &[u8],
+        signatures: Vec<ChangeSignature>,
         signer: &NodeSigner,
         epoch: u32,
     ) -> Result<SharedDocument, DocumentError> {
@@ -96,6 +101,7 @@ impl SharedDocument {
             doc_id: doc_id.to_owned(),
             epoch,
             doc,
+            signatures: signatures.into_iter().map(|s| (s.change_hash, s)).collect(),
         })
     }
 
@@ -137,6 +143,7 @@ impl SharedDocument {
             hash.0,
             self.epoch,
         );
+        self.signatures.insert(hash.0, signature.clone());
         Ok(Some(SignedChange {
             bytes: change.raw_bytes().to_vec(),
             signature,
@@ -154,7 +161,11 @@ impl SharedDocument {
         let mut accepted = Vec::new();
         for (i, c) in incoming.iter().enumerate() {
             match self.check(c, manifest) {
-                Ok(change) => accepted.push(change),
+                Ok(change) => {
+                    self.signatures
+                        .insert(c.signature.change_hash, c.signature.clone());
+                    accepted.push(change)
+                }
                 Err(r) => report.rejected.push((i, r)),
             }
         }
@@ -182,15 +193,36 @@ impl SharedDocument {
         Ok(change)
     }
 
-    /// Every change of the document, for a peer that has none of them.
-    pub fn changes_since(&mut self, heads: &[[u8; 32]]) -> Vec<Vec<u8>> {
-        let have: Vec<automerge::ChangeHash> =
-            heads.iter().map(|h| automerge::ChangeHash(*h)).collect();
+    /// The signed changes a peer holding `heads` lacks (heads this document does not know are
+    /// ignored, so a diverged peer may receive a few changes twice; applying is idempotent).
+    pub fn changes_since(&mut self, heads: &[[u8; 32]]) -> Vec<SignedChange> {
+        let have: Vec<automerge::ChangeHash> = heads
+            .iter()
+            .map(|h| automerge::ChangeHash(*h))
+            .filter(|h| self.doc.get_change_by_hash(h).is_some())
+            .collect();
         self.doc
             .get_changes(&have)
             .into_iter()
-            .map(|c| c.raw_bytes().to_vec())
+            .filter_map(|c| {
+                // A change without a signature cannot be relayed: peers would reject it.
+                let signature = self.signatures.get(&c.hash().0)?.clone();
+                Some(SignedChange {
+                    bytes: c.raw_bytes().to_vec(),
+                    signature,
+                })
+            })
             .collect()
+    }
+
+    /// The signatures of the document's changes, for storage.
+    pub fn signatures(&self) -> impl Iterator<Item = &ChangeSignature> {
+        self.signatures.values()
+    }
+
+    /// The document id.
+    pub fn id(&self) -> &str {
+        &self.doc_id
     }
 
     /// The document as JSON.
@@ -470,8 +502,10 @@ mod tests {
         let mut doc = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
         doc.publish(&record("v1"), &owner).unwrap();
         let bytes = doc.save();
+        let signatures = doc.signatures().cloned().collect();
         let mut loaded =
-            SharedDocument::load(m.id.clone(), "lv-samaritan", &bytes, &owner, 0).unwrap();
+            SharedDocument::load(m.id.clone(), "lv-samaritan", &bytes, signatures, &owner, 0)
+                .unwrap();
         assert_eq!(loaded.to_json(), doc.to_json());
         assert_eq!(loaded.heads(), doc.heads());
         assert_eq!(loaded.changes_since(&[]).len(), 1);
