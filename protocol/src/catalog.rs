@@ -306,11 +306,7 @@ pub struct ChangeSignature {
 impl ChangeSignature {
     /// The signed message: catalogue id, 0x00, document id, 0x00, change hash, epoch (u32 BE).
     pub fn message(catalog: &CatalogId, doc: &str, change_hash: &[u8; 32], epoch: u32) -> Vec<u8> {
-        let mut m = Vec::new();
-        m.extend_from_slice(catalog.to_string().as_bytes());
-        m.push(0);
-        m.extend_from_slice(doc.as_bytes());
-        m.push(0);
+        let mut m = document_scope(catalog, doc);
         m.extend_from_slice(change_hash);
         m.extend_from_slice(&epoch.to_be_bytes());
         m
@@ -398,11 +394,7 @@ pub struct Tombstone {
 impl Tombstone {
     /// The signed message: catalogue id, 0x00, document id, 0x00, time.
     pub fn message(catalog: &CatalogId, doc: &str, at: &str) -> Vec<u8> {
-        let mut m = Vec::new();
-        m.extend_from_slice(catalog.to_string().as_bytes());
-        m.push(0);
-        m.extend_from_slice(doc.as_bytes());
-        m.push(0);
+        let mut m = document_scope(catalog, doc);
         m.extend_from_slice(at.as_bytes());
         m
     }
@@ -444,6 +436,16 @@ impl Tombstone {
         }
         Ok(())
     }
+}
+
+/// The start of every per-document signed message: catalogue id, 0x00, document id, 0x00.
+fn document_scope(catalog: &CatalogId, doc: &str) -> Vec<u8> {
+    let mut m = Vec::new();
+    m.extend_from_slice(catalog.to_string().as_bytes());
+    m.push(0);
+    m.extend_from_slice(doc.as_bytes());
+    m.push(0);
+    m
 }
 
 /// Lower-case hex, for test vectors and logs.

@@ -252,7 +252,6 @@ mod tests {
     use std::sync::Arc;
 
     struct Node {
-        signer: Arc<NodeSigner>,
         replica: Replica,
     }
 
@@ -268,7 +267,6 @@ mod tests {
         m.readers.insert(b.node_id());
         let signed = m.sign(&owner);
         let node = |s: &Arc<NodeSigner>| Node {
-            signer: s.clone(),
             replica: Replica::new(signed.clone(), s.clone(), 0),
         };
         (node(&owner), node(&a), node(&b))
@@ -390,7 +388,6 @@ mod tests {
             b.replica.document_json("r1").unwrap()["summary"]["en"],
             "from the owner"
         );
-        let _ = (&owner.signer, &a.signer);
     }
 
     #[test]
