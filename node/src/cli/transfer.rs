@@ -276,6 +276,8 @@ pub fn parse_json(text: &str) -> Vec<InputRecord> {
 
 /// Reads a mapping spreadsheet saved as CSV (UTF-8, header row).
 pub fn parse_csv(text: &str, kind: Option<RecordKind>) -> Result<Vec<InputRecord>, Failure> {
+    // Spreadsheet programs often save UTF-8 CSV with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(text.as_bytes());
@@ -361,6 +363,9 @@ pub async fn import_values(
     // Records whose links point to a later chunk get a second chance once the rest is in.
     let mut retry: Vec<(usize, Value)> = Vec::new();
     for pass in 0..2 {
+        if pass == 1 {
+            bar.inc_length(retry.len() as u64);
+        }
         let batch = if pass == 0 {
             std::mem::take(&mut pending)
         } else {
@@ -576,6 +581,18 @@ mod tests {
             let back = Record::from_json(rows[0].1.as_ref().unwrap()).unwrap();
             prop_assert_eq!(back, record);
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_hide_the_first_column() {
+        let rows = parse_csv(
+            "\u{feff}kind,id,name.lv,country,org_type\norganisation,o-1,X,LV,foundation\n",
+            None,
+        )
+        .unwrap();
+        let v = rows[0].1.as_ref().unwrap();
+        assert_eq!(v["kind"], "organisation");
+        assert_eq!(rows[0].0, 2, "line numbers count the header");
     }
 
     #[test]
