@@ -1,5 +1,5 @@
-//! Peer-to-peer networking. For now only the node identity lives here: the federation
-//! (transport, membership, sync) is built on it. Only this module names libp2p types
-//! (ARCHITECTURE.md, invariant 2).
+//! Peer-to-peer networking: the node identity and the libp2p transport with roster-based
+//! membership. Only this module names libp2p types (ARCHITECTURE.md, invariant 2).
 
 pub mod identity;
+pub mod network;

@@ -1,6 +1,6 @@
 //! The node's Ed25519 identity. The node id is the libp2p PeerId of its public key.
 
-use libp2p_identity::Keypair;
+use libp2p::identity::Keypair;
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -101,7 +101,7 @@ impl NodeIdentity {
                 path: path.clone(),
                 reason: e.to_string(),
             })?;
-        if keypair.key_type() != libp2p_identity::KeyType::Ed25519 {
+        if keypair.key_type() != libp2p::identity::KeyType::Ed25519 {
             return Err(IdentityError::Invalid {
                 path,
                 reason: "not an Ed25519 key".into(),
@@ -126,6 +126,11 @@ impl NodeIdentity {
         let mut seed = [0u8; 32];
         seed.copy_from_slice(ed.secret().as_ref());
         sicc_protocol::identity::NodeSigner::from_seed(seed)
+    }
+
+    /// The key pair, for the transport (stays inside `p2p`).
+    pub(crate) fn keypair(&self) -> Keypair {
+        self.keypair.clone()
     }
 
     /// The node id shortened for logs (last 8 characters, as libp2p tools do).

@@ -1,0 +1,531 @@
+//! The libp2p transport: TCP and QUIC with Noise and yamux, identify, ping, and `/sicc/sync/1`
+//! as request/response of framed [`Message`]s. Only roster members get in: the allow list closes
+//! any other peer's connection right after the Noise handshake, before any application protocol.
+//!
+//! One task (the event loop) owns the `Swarm`; everybody else holds a [`NetworkHandle`] and
+//! reads [`NetworkEvent`]s. The loop translates; it makes no sync decisions.
+
+use super::identity::NodeIdentity;
+use futures::{AsyncReadExt, AsyncWriteExt, StreamExt};
+use libp2p::swarm::{NetworkBehaviour, SwarmEvent};
+use libp2p::{
+    Multiaddr, PeerId, StreamProtocol, Swarm, allow_block_list, connection_limits, identify, noise,
+    ping, request_response, tcp, yamux,
+};
+use sicc_protocol::identity::NodeId;
+use sicc_protocol::wire::{MAX_FRAME_BYTES, Message, PROTOCOL};
+use std::collections::{HashMap, HashSet};
+use std::io;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+use tracing::{debug, info, warn};
+
+/// Capacity of the command queue into the event loop.
+const COMMAND_QUEUE: usize = 64;
+/// Capacity of the event queue out of the event loop.
+const EVENT_QUEUE: usize = 256;
+/// Most outstanding requests of this node.
+const MAX_PENDING_REQUESTS: usize = 256;
+/// How long a request may wait for its response.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Connections with no stream open for this long are closed.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// A member of the federation, from the roster.
+#[derive(Debug, Clone)]
+pub struct Member {
+    /// Its node id.
+    pub node_id: NodeId,
+    /// Where to dial it (multiaddrs); empty if it dials us.
+    pub addrs: Vec<String>,
+}
+
+/// How the network runs.
+#[derive(Debug, Clone)]
+pub struct NetworkConfig {
+    /// Multiaddrs to listen on, e.g. `/ip4/0.0.0.0/tcp/7301`, `/ip4/0.0.0.0/udp/7301/quic-v1`.
+    pub listen: Vec<String>,
+    /// The federation roster (this node excluded).
+    pub members: Vec<Member>,
+    /// How often disconnected members with addresses are dialled again.
+    pub redial_every: Duration,
+}
+
+/// What can go wrong in the network layer.
+#[derive(Debug, thiserror::Error)]
+pub enum NetworkError {
+    #[error("invalid multiaddr `{0}`")]
+    BadAddress(String),
+    #[error("cannot listen on {addr}: {reason}")]
+    Listen { addr: String, reason: String },
+    #[error("transport setup failed: {0}")]
+    Setup(String),
+    #[error("{0} is not a member of the federation")]
+    NotMember(String),
+    #[error("request to {peer} failed: {reason}")]
+    Request { peer: String, reason: String },
+    #[error("too many outstanding requests")]
+    Busy,
+    #[error("the network has stopped")]
+    Stopped,
+}
+
+/// Where the answer to an inbound request goes (opaque outside `p2p`).
+#[derive(Debug)]
+pub struct ResponseSlot(request_response::ResponseChannel<Message>);
+
+/// What the network reports.
+#[derive(Debug)]
+pub enum NetworkEvent {
+    /// A member connected.
+    PeerUp(NodeId),
+    /// A member's last connection closed.
+    PeerDown(NodeId),
+    /// A member sent a sync message; answer with [`NetworkHandle::respond`].
+    Request {
+        peer: NodeId,
+        message: Message,
+        slot: ResponseSlot,
+    },
+    /// A connection from a non-member was closed after its handshake.
+    Refused { peer: Option<String> },
+}
+
+enum Command {
+    Request {
+        peer: NodeId,
+        message: Message,
+        reply: oneshot::Sender<Result<Message, NetworkError>>,
+    },
+    Respond {
+        slot: ResponseSlot,
+        message: Message,
+    },
+    ListenAddrs {
+        reply: oneshot::Sender<Vec<String>>,
+    },
+    Connected {
+        reply: oneshot::Sender<Vec<NodeId>>,
+    },
+}
+
+/// Cheap, cloneable handle to the network's event loop.
+#[derive(Debug, Clone)]
+pub struct NetworkHandle {
+    commands: mpsc::Sender<Command>,
+}
+
+impl NetworkHandle {
+    /// Sends a sync message to a member and waits for its answer.
+    pub async fn request(&self, peer: NodeId, message: Message) -> Result<Message, NetworkError> {
+        let (reply, rx) = oneshot::channel();
+        self.commands
+            .send(Command::Request {
+                peer,
+                message,
+                reply,
+            })
+            .await
+            .map_err(|_| NetworkError::Stopped)?;
+        rx.await.map_err(|_| NetworkError::Stopped)?
+    }
+
+    /// Answers an inbound request.
+    pub async fn respond(&self, slot: ResponseSlot, message: Message) -> Result<(), NetworkError> {
+        self.commands
+            .send(Command::Respond { slot, message })
+            .await
+            .map_err(|_| NetworkError::Stopped)
+    }
+
+    /// The addresses the node listens on (with the actual ports).
+    pub async fn listen_addrs(&self) -> Result<Vec<String>, NetworkError> {
+        let (reply, rx) = oneshot::channel();
+        self.commands
+            .send(Command::ListenAddrs { reply })
+            .await
+            .map_err(|_| NetworkError::Stopped)?;
+        rx.await.map_err(|_| NetworkError::Stopped)
+    }
+
+    /// The members currently connected.
+    pub async fn connected(&self) -> Result<Vec<NodeId>, NetworkError> {
+        let (reply, rx) = oneshot::channel();
+        self.commands
+            .send(Command::Connected { reply })
+            .await
+            .map_err(|_| NetworkError::Stopped)?;
+        rx.await.map_err(|_| NetworkError::Stopped)
+    }
+}
+
+/// Frames `/sicc/sync/1` messages: u32 BE length, then JSON (SPEC.md §6).
+#[derive(Debug, Clone, Default)]
+pub struct SyncCodec;
+
+async fn read_frame<T: futures::AsyncRead + Unpin + Send>(io: &mut T) -> io::Result<Message> {
+    let mut len = [0u8; 4];
+    io.read_exact(&mut len).await?;
+    let n = u32::from_be_bytes(len) as usize;
+    if n > MAX_FRAME_BYTES {
+        // Refuse before allocating.
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("frame of {n} bytes exceeds the limit"),
+        ));
+    }
+    let mut frame = vec![0u8; 4 + n];
+    frame[..4].copy_from_slice(&len);
+    io.read_exact(&mut frame[4..]).await?;
+    Message::decode(&frame)
+        .map(|(m, _)| m)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))
+}
+
+async fn write_frame<T: futures::AsyncWrite + Unpin + Send>(
+    io: &mut T,
+    m: Message,
+) -> io::Result<()> {
+    io.write_all(&m.encode()).await?;
+    io.close().await
+}
+
+impl request_response::Codec for SyncCodec {
+    type Protocol = StreamProtocol;
+    type Request = Message;
+    type Response = Message;
+
+    async fn read_request<T>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<Message>
+    where
+        T: futures::AsyncRead + Unpin + Send,
+    {
+        read_frame(io).await
+    }
+
+    async fn read_response<T>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<Message>
+    where
+        T: futures::AsyncRead + Unpin + Send,
+    {
+        read_frame(io).await
+    }
+
+    async fn write_request<T>(
+        &mut self,
+        _: &StreamProtocol,
+        io: &mut T,
+        req: Message,
+    ) -> io::Result<()>
+    where
+        T: futures::AsyncWrite + Unpin + Send,
+    {
+        write_frame(io, req).await
+    }
+
+    async fn write_response<T>(
+        &mut self,
+        _: &StreamProtocol,
+        io: &mut T,
+        res: Message,
+    ) -> io::Result<()>
+    where
+        T: futures::AsyncWrite + Unpin + Send,
+    {
+        write_frame(io, res).await
+    }
+}
+
+#[derive(NetworkBehaviour)]
+struct Behaviour {
+    members: allow_block_list::Behaviour<allow_block_list::AllowedPeers>,
+    limits: connection_limits::Behaviour,
+    identify: identify::Behaviour,
+    ping: ping::Behaviour,
+    sync: request_response::Behaviour<SyncCodec>,
+}
+
+fn peer_id(node: &NodeId) -> PeerId {
+    PeerId::from_bytes(&node.to_bytes()).expect("a NodeId is a valid Ed25519 PeerId")
+}
+
+fn node_id(peer: &PeerId) -> Option<NodeId> {
+    peer.to_base58().parse().ok()
+}
+
+/// Starts the event loop. Returns the handle, the event stream and the loop's task.
+pub fn spawn(
+    identity: &NodeIdentity,
+    config: NetworkConfig,
+) -> Result<
+    (
+        NetworkHandle,
+        mpsc::Receiver<NetworkEvent>,
+        tokio::task::JoinHandle<()>,
+    ),
+    NetworkError,
+> {
+    let limits = connection_limits::ConnectionLimits::default()
+        .with_max_pending_incoming(Some(32))
+        .with_max_pending_outgoing(Some(32))
+        .with_max_established_incoming(Some(64))
+        .with_max_established_outgoing(Some(64))
+        .with_max_established_per_peer(Some(2));
+    let mut swarm = libp2p::SwarmBuilder::with_existing_identity(identity.keypair())
+        .with_tokio()
+        .with_tcp(
+            tcp::Config::default().nodelay(true),
+            noise::Config::new,
+            yamux::Config::default,
+        )
+        .map_err(|e| NetworkError::Setup(e.to_string()))?
+        .with_quic()
+        .with_behaviour(|key| Behaviour {
+            members: allow_block_list::Behaviour::default(),
+            limits: connection_limits::Behaviour::new(limits),
+            identify: identify::Behaviour::new(identify::Config::new(
+                "/sicc/id/1".into(),
+                key.public(),
+            )),
+            ping: ping::Behaviour::default(),
+            sync: request_response::Behaviour::with_codec(
+                SyncCodec,
+                [(
+                    StreamProtocol::new(PROTOCOL),
+                    request_response::ProtocolSupport::Full,
+                )],
+                request_response::Config::default()
+                    .with_request_timeout(REQUEST_TIMEOUT)
+                    .with_max_concurrent_streams(64),
+            ),
+        })
+        .map_err(|e| NetworkError::Setup(e.to_string()))?
+        .with_swarm_config(|c| c.with_idle_connection_timeout(IDLE_TIMEOUT))
+        .build();
+
+    let mut dial = Vec::new();
+    for member in &config.members {
+        let peer = peer_id(&member.node_id);
+        swarm.behaviour_mut().members.allow_peer(peer);
+        for addr in &member.addrs {
+            let ma: Multiaddr = addr
+                .parse()
+                .map_err(|_| NetworkError::BadAddress(addr.clone()))?;
+            swarm.add_peer_address(peer, ma.clone());
+            dial.push(peer);
+        }
+    }
+    for addr in &config.listen {
+        let ma: Multiaddr = addr
+            .parse()
+            .map_err(|_| NetworkError::BadAddress(addr.clone()))?;
+        swarm.listen_on(ma).map_err(|e| NetworkError::Listen {
+            addr: addr.clone(),
+            reason: e.to_string(),
+        })?;
+    }
+    let (commands_tx, commands) = mpsc::channel(COMMAND_QUEUE);
+    let (events_tx, events) = mpsc::channel(EVENT_QUEUE);
+    let event_loop = EventLoop {
+        swarm,
+        commands,
+        events: events_tx,
+        pending: HashMap::new(),
+        connected: HashSet::new(),
+        dialable: dial.into_iter().collect(),
+        listen: Vec::new(),
+        redial_every: config.redial_every,
+    };
+    let task = tokio::spawn(event_loop.run());
+    Ok((
+        NetworkHandle {
+            commands: commands_tx,
+        },
+        events,
+        task,
+    ))
+}
+
+/// Bounded: a slow consumer slows the network down instead of growing a queue.
+async fn emit(events: &mpsc::Sender<NetworkEvent>, event: NetworkEvent) {
+    let _ = events.send(event).await;
+}
+
+struct EventLoop {
+    swarm: Swarm<Behaviour>,
+    commands: mpsc::Receiver<Command>,
+    events: mpsc::Sender<NetworkEvent>,
+    pending: HashMap<
+        request_response::OutboundRequestId,
+        oneshot::Sender<Result<Message, NetworkError>>,
+    >,
+    connected: HashSet<PeerId>,
+    dialable: HashSet<PeerId>,
+    listen: Vec<String>,
+    redial_every: Duration,
+}
+
+impl EventLoop {
+    async fn run(mut self) {
+        let mut redial = tokio::time::interval(self.redial_every);
+        loop {
+            tokio::select! {
+                biased;
+                command = self.commands.recv() => match command {
+                    Some(c) => self.on_command(c),
+                    // Every handle is gone: the node is shutting down.
+                    None => break,
+                },
+                event = self.swarm.select_next_some() => self.on_swarm_event(event).await,
+                _ = redial.tick() => self.redial(),
+            }
+        }
+        debug!("network stopped");
+    }
+
+    fn redial(&mut self) {
+        let missing: Vec<PeerId> = self.dialable.difference(&self.connected).copied().collect();
+        for peer in missing {
+            if let Err(e) = self.swarm.dial(peer) {
+                debug!(peer = %peer, error = %e, "dial failed");
+            }
+        }
+    }
+
+    fn on_command(&mut self, command: Command) {
+        match command {
+            Command::Request {
+                peer,
+                message,
+                reply,
+            } => {
+                let pid = peer_id(&peer);
+                if !self
+                    .swarm
+                    .behaviour()
+                    .members
+                    .allowed_peers()
+                    .contains(&pid)
+                {
+                    let _ = reply.send(Err(NetworkError::NotMember(peer.to_string())));
+                } else if self.pending.len() >= MAX_PENDING_REQUESTS {
+                    let _ = reply.send(Err(NetworkError::Busy));
+                } else {
+                    let id = self.swarm.behaviour_mut().sync.send_request(&pid, message);
+                    self.pending.insert(id, reply);
+                }
+            }
+            Command::Respond { slot, message } => {
+                if self
+                    .swarm
+                    .behaviour_mut()
+                    .sync
+                    .send_response(slot.0, message)
+                    .is_err()
+                {
+                    debug!("response dropped: the requester went away");
+                }
+            }
+            Command::ListenAddrs { reply } => {
+                let _ = reply.send(self.listen.clone());
+            }
+            Command::Connected { reply } => {
+                let _ = reply.send(self.connected.iter().filter_map(node_id).collect());
+            }
+        }
+    }
+
+    async fn on_swarm_event(&mut self, event: SwarmEvent<BehaviourEvent>) {
+        match event {
+            SwarmEvent::NewListenAddr { address, .. } => {
+                info!(%address, "listening");
+                self.listen.push(address.to_string());
+            }
+            SwarmEvent::ConnectionEstablished {
+                peer_id,
+                num_established,
+                ..
+            } => {
+                if num_established.get() == 1
+                    && self.connected.insert(peer_id)
+                    && let Some(node) = node_id(&peer_id)
+                {
+                    info!(peer = %node.short(), "peer up");
+                    emit(&self.events, NetworkEvent::PeerUp(node)).await;
+                }
+            }
+            SwarmEvent::ConnectionClosed {
+                peer_id,
+                num_established,
+                ..
+            } => {
+                if num_established == 0
+                    && self.connected.remove(&peer_id)
+                    && let Some(node) = node_id(&peer_id)
+                {
+                    info!(peer = %node.short(), "peer down");
+                    emit(&self.events, NetworkEvent::PeerDown(node)).await;
+                }
+            }
+            SwarmEvent::IncomingConnectionError { error, .. } => {
+                let text = error.to_string();
+                warn!(error = %text, "incoming connection refused");
+                emit(&self.events, NetworkEvent::Refused { peer: None }).await;
+            }
+            SwarmEvent::Behaviour(BehaviourEvent::Sync(event)) => self.on_sync_event(event).await,
+            other => debug!(event = ?other, "swarm event"),
+        }
+    }
+
+    async fn on_sync_event(&mut self, event: request_response::Event<Message, Message>) {
+        match event {
+            request_response::Event::Message { peer, message, .. } => match message {
+                request_response::Message::Request {
+                    request, channel, ..
+                } => {
+                    // The allow list already closed non-members' connections; check anyway.
+                    match node_id(&peer).filter(|_| {
+                        self.swarm
+                            .behaviour()
+                            .members
+                            .allowed_peers()
+                            .contains(&peer)
+                    }) {
+                        Some(node) => {
+                            let request = NetworkEvent::Request {
+                                peer: node,
+                                message: request,
+                                slot: ResponseSlot(channel),
+                            };
+                            emit(&self.events, request).await
+                        }
+                        None => warn!(peer = %peer, "request from a non-member dropped"),
+                    }
+                }
+                request_response::Message::Response {
+                    request_id,
+                    response,
+                } => {
+                    if let Some(reply) = self.pending.remove(&request_id) {
+                        let _ = reply.send(Ok(response));
+                    }
+                }
+            },
+            request_response::Event::OutboundFailure {
+                peer,
+                request_id,
+                error,
+                ..
+            } => {
+                if let Some(reply) = self.pending.remove(&request_id) {
+                    let _ = reply.send(Err(NetworkError::Request {
+                        peer: peer.to_base58(),
+                        reason: error.to_string(),
+                    }));
+                }
+            }
+            request_response::Event::InboundFailure { peer, error, .. } => {
+                debug!(peer = %peer, error = %error, "inbound request failed");
+            }
+            request_response::Event::ResponseSent { .. } => {}
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! Real libp2p connections between nodes on loopback: members meet and exchange
+//! `/sicc/sync/1` messages over TCP and QUIC; a non-member gets no session.
+
+use sicc_node::p2p::identity::NodeIdentity;
+use sicc_node::p2p::network::{Member, NetworkConfig, NetworkEvent, NetworkHandle, spawn};
+use sicc_protocol::identity::NodeId;
+use sicc_protocol::wire::{Message, WIRE_VERSION};
+use sicc_tests::wait_until;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+struct Peer {
+    id: NodeId,
+    identity: NodeIdentity,
+    _dir: tempfile::TempDir,
+}
+
+fn peer() -> Peer {
+    let dir = tempfile::tempdir().unwrap();
+    let identity = NodeIdentity::create(dir.path()).unwrap();
+    Peer {
+        id: identity.signer().node_id(),
+        identity,
+        _dir: dir,
+    }
+}
+
+fn config(listen: &[&str], members: Vec<Member>) -> NetworkConfig {
+    NetworkConfig {
+        listen: listen.iter().map(|s| s.to_string()).collect(),
+        members,
+        redial_every: Duration::from_millis(200),
+    }
+}
+
+fn summary() -> Message {
+    Message::Summary {
+        v: WIRE_VERSION,
+        catalog: "test".into(),
+        digest: "00".repeat(32),
+        docs: 0,
+    }
+}
+
+/// Answers every request with `in_sync` and records who asked and what else happened.
+fn answer_requests(
+    handle: NetworkHandle,
+    mut events: tokio::sync::mpsc::Receiver<NetworkEvent>,
+) -> Arc<Mutex<Vec<String>>> {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let seen = log.clone();
+    tokio::spawn(async move {
+        while let Some(event) = events.recv().await {
+            match event {
+                NetworkEvent::Request { peer, slot, .. } => {
+                    seen.lock().unwrap().push(format!("request from {peer}"));
+                    let _ = handle
+                        .respond(
+                            slot,
+                            Message::InSync {
+                                v: WIRE_VERSION,
+                                catalog: "test".into(),
+                            },
+                        )
+                        .await;
+                }
+                NetworkEvent::PeerUp(p) => seen.lock().unwrap().push(format!("up {p}")),
+                NetworkEvent::PeerDown(p) => seen.lock().unwrap().push(format!("down {p}")),
+                NetworkEvent::Refused { .. } => seen.lock().unwrap().push("refused".into()),
+            }
+        }
+    });
+    log
+}
+
+async fn addrs(handle: &NetworkHandle, transport: &str) -> Vec<String> {
+    wait_until("listen addresses", || async {
+        let a: Vec<String> = handle
+            .listen_addrs()
+            .await
+            .ok()?
+            .into_iter()
+            .filter(|a| a.contains(transport))
+            .collect();
+        (!a.is_empty()).then_some(a)
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn members_exchange_sync_messages_and_a_non_member_gets_no_session() -> anyhow::Result<()> {
+    let (a, b, c) = (peer(), peer(), peer());
+    // B knows A (A dials in); C is nobody's member.
+    let (hb, eb, _) = spawn(
+        &b.identity,
+        config(
+            &["/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/udp/0/quic-v1"],
+            vec![Member {
+                node_id: a.id,
+                addrs: vec![],
+            }],
+        ),
+    )?;
+    let b_log = answer_requests(hb.clone(), eb);
+    let b_tcp = addrs(&hb, "/tcp/").await;
+
+    // A dials B over TCP and syncs.
+    let (ha, ea, _) = spawn(
+        &a.identity,
+        config(
+            &["/ip4/127.0.0.1/tcp/0"],
+            vec![Member {
+                node_id: b.id,
+                addrs: b_tcp.clone(),
+            }],
+        ),
+    )?;
+    let _a_log = answer_requests(ha.clone(), ea);
+    wait_until("A connected to B", || async {
+        ha.connected().await.ok()?.contains(&b.id).then_some(())
+    })
+    .await?;
+    let answer = ha.request(b.id, summary()).await?;
+    assert_eq!(
+        answer,
+        Message::InSync {
+            v: WIRE_VERSION,
+            catalog: "test".into()
+        }
+    );
+
+    // C dials B as if it were a member: B closes the connection after the handshake.
+    let (hc, ec, _) = spawn(
+        &c.identity,
+        config(
+            &["/ip4/127.0.0.1/tcp/0"],
+            vec![Member {
+                node_id: b.id,
+                addrs: b_tcp,
+            }],
+        ),
+    )?;
+    let _c_log = answer_requests(hc.clone(), ec);
+    wait_until("B refused C", || async {
+        b_log
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l == "refused")
+            .then_some(())
+    })
+    .await?;
+    let attempt = hc.request(b.id, summary()).await;
+    assert!(attempt.is_err(), "a non-member got an answer: {attempt:?}");
+    let log = b_log.lock().unwrap().clone();
+    assert!(log.contains(&format!("request from {}", a.id)));
+    assert!(
+        !log.iter().any(|l| l.contains(&c.id.to_string())),
+        "B saw C: {log:?}"
+    );
+    assert!(!hb.connected().await?.contains(&c.id));
+
+    // A request to a node outside the roster is refused locally.
+    let stranger = peer();
+    assert!(ha.request(stranger.id, summary()).await.is_err());
+    Ok(())
+}
+
+#[tokio::test]
+async fn members_connect_over_quic() -> anyhow::Result<()> {
+    let (a, b) = (peer(), peer());
+    let (hb, eb, _) = spawn(
+        &b.identity,
+        config(
+            &["/ip4/127.0.0.1/udp/0/quic-v1"],
+            vec![Member {
+                node_id: a.id,
+                addrs: vec![],
+            }],
+        ),
+    )?;
+    let _b_log = answer_requests(hb.clone(), eb);
+    let b_quic = addrs(&hb, "/quic-v1").await;
+    let (ha, ea, _) = spawn(
+        &a.identity,
+        config(
+            &["/ip4/127.0.0.1/udp/0/quic-v1"],
+            vec![Member {
+                node_id: b.id,
+                addrs: b_quic,
+            }],
+        ),
+    )?;
+    let _a_log = answer_requests(ha.clone(), ea);
+    let answer = wait_until("a sync answer over QUIC", || async {
+        ha.request(b.id, summary()).await.ok()
+    })
+    .await?;
+    assert!(matches!(answer, Message::InSync { .. }));
+    Ok(())
+}
