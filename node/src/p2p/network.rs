@@ -28,6 +28,8 @@ const EVENT_QUEUE: usize = 256;
 const MAX_PENDING_REQUESTS: usize = 256;
 /// How long a request may wait for its response.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Longest wait between two dials of a member that stays unreachable.
+pub const MAX_REDIAL_DELAY: Duration = Duration::from_secs(60);
 /// Connections with no stream open for this long are closed.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -47,7 +49,8 @@ pub struct NetworkConfig {
     pub listen: Vec<String>,
     /// The federation roster (this node excluded).
     pub members: Vec<Member>,
-    /// How often disconnected members with addresses are dialled again.
+    /// First delay before a disconnected member with addresses is dialled again; it doubles
+    /// after every failed attempt, up to [`MAX_REDIAL_DELAY`].
     pub redial_every: Duration,
 }
 
@@ -331,6 +334,7 @@ pub fn spawn(
         pending: HashMap::new(),
         connected: HashSet::new(),
         dialable: dial.into_iter().collect(),
+        backoff: HashMap::new(),
         listen: Vec::new(),
         redial_every: config.redial_every,
     };
@@ -359,6 +363,8 @@ struct EventLoop {
     >,
     connected: HashSet<PeerId>,
     dialable: HashSet<PeerId>,
+    /// Per unreachable member: when to dial next and the delay after that (exponential backoff).
+    backoff: HashMap<PeerId, (tokio::time::Instant, Duration)>,
     listen: Vec<String>,
     redial_every: Duration,
 }
@@ -382,8 +388,15 @@ impl EventLoop {
     }
 
     fn redial(&mut self) {
+        let now = tokio::time::Instant::now();
         let missing: Vec<PeerId> = self.dialable.difference(&self.connected).copied().collect();
         for peer in missing {
+            let (next, delay) = self.backoff.entry(peer).or_insert((now, self.redial_every));
+            if now < *next {
+                continue;
+            }
+            *next = now + *delay;
+            *delay = (*delay * 2).min(MAX_REDIAL_DELAY);
             if let Err(e) = self.swarm.dial(peer) {
                 debug!(peer = %peer, error = %e, "dial failed");
             }
@@ -444,6 +457,8 @@ impl EventLoop {
                 num_established,
                 ..
             } => {
+                // Reachable again: the next outage starts from the first delay.
+                self.backoff.remove(&peer_id);
                 if num_established.get() == 1
                     && self.connected.insert(peer_id)
                     && let Some(node) = node_id(&peer_id)
