@@ -238,7 +238,94 @@ impl Manifest {
     }
 }
 
+impl Manifest {
+    /// Parses a manifest from its canonical form (as stored and as sent).
+    pub fn from_canonical(bytes: &[u8]) -> Result<Manifest, CatalogError> {
+        let bad = |m: String| CatalogError::BadManifest(m);
+        let v: Value = serde_json::from_slice(bytes).map_err(|e| bad(e.to_string()))?;
+        let o = v
+            .as_object()
+            .ok_or_else(|| bad("not a JSON object".into()))?;
+        if o.get("format").and_then(Value::as_u64) != Some(MANIFEST_FORMAT) {
+            return Err(bad(format!("format must be {MANIFEST_FORMAT}")));
+        }
+        let text_map = |key: &str| -> Result<BTreeMap<String, String>, CatalogError> {
+            serde_json::from_value(o.get(key).cloned().unwrap_or(Value::Null))
+                .map_err(|e| bad(format!("{key}: {e}")))
+        };
+        let ids = |key: &str| -> Result<BTreeSet<NodeId>, CatalogError> {
+            let list: Vec<String> =
+                serde_json::from_value(o.get(key).cloned().unwrap_or(Value::Null))
+                    .map_err(|e| bad(format!("{key}: {e}")))?;
+            list.iter()
+                .map(|s| s.parse::<NodeId>().map_err(|e| bad(format!("{key}: {e}"))))
+                .collect()
+        };
+        let id: CatalogId = o
+            .get("catalog")
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad("catalog is missing".into()))?
+            .parse()?;
+        let manifest = Manifest {
+            id,
+            version: o
+                .get("version")
+                .and_then(Value::as_u64)
+                .ok_or_else(|| bad("version is missing".into()))?,
+            title: text_map("title")?,
+            description: text_map("description")?,
+            admins: ids("admins")?,
+            readers: ids("readers")?,
+            writers: ids("writers")?,
+        };
+        if manifest.canonical_bytes() != bytes {
+            return Err(bad("not in canonical form".into()));
+        }
+        Ok(manifest)
+    }
+}
+
 impl SignedManifest {
+    /// The stored form: `{"manifest": <canonical form>, "signer": ..., "signature": hex}`.
+    pub fn encode(&self) -> Vec<u8> {
+        let manifest: Value = serde_json::from_slice(&self.manifest.canonical_bytes())
+            .expect("canonical form is JSON");
+        serde_json::to_vec(&json!({
+            "manifest": manifest,
+            "signer": self.signer.to_string(),
+            "signature": hex(&self.signature),
+        }))
+        .expect("a JSON value always serialises")
+    }
+
+    /// Parses [`SignedManifest::encode`]'s output. Does not judge it: see [`SignedManifest::accept_after`].
+    pub fn decode(bytes: &[u8]) -> Result<SignedManifest, CatalogError> {
+        let bad = |m: String| CatalogError::BadManifest(m);
+        let v: Value = serde_json::from_slice(bytes).map_err(|e| bad(e.to_string()))?;
+        let canonical = serde_json::to_vec(
+            v.get("manifest")
+                .ok_or_else(|| bad("manifest is missing".into()))?,
+        )
+        .map_err(|e| bad(e.to_string()))?;
+        let signer = v
+            .get("signer")
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad("signer is missing".into()))?
+            .parse::<NodeId>()
+            .map_err(|e| bad(e.to_string()))?;
+        let signature = v
+            .get("signature")
+            .and_then(Value::as_str)
+            .and_then(crate::wire::from_hex)
+            .and_then(|b| <[u8; 64]>::try_from(b).ok())
+            .ok_or_else(|| bad("signature must be 64 bytes of hex".into()))?;
+        Ok(SignedManifest {
+            manifest: Manifest::from_canonical(&canonical)?,
+            signer,
+            signature,
+        })
+    }
+
     /// Decides whether `self` may replace `current` (or be the first manifest held when
     /// `current` is `None`): well-formed, same catalogue, a higher version, signed by the owner
     /// or by an admin of the manifest it replaces, and the signature verifies.
@@ -332,6 +419,40 @@ impl ChangeSignature {
             epoch,
             signature,
         }
+    }
+
+    /// The stored form (JSON, with the catalogue, document, hash, author, epoch and signature).
+    pub fn encode(&self) -> Vec<u8> {
+        serde_json::to_vec(&json!({
+            "catalog": self.catalog.to_string(),
+            "doc": self.doc,
+            "hash": hex(&self.change_hash),
+            "author": self.author.to_string(),
+            "epoch": self.epoch,
+            "signature": hex(&self.signature),
+        }))
+        .expect("a JSON value always serialises")
+    }
+
+    /// Parses [`ChangeSignature::encode`]'s output.
+    pub fn decode(bytes: &[u8]) -> Result<ChangeSignature, CatalogError> {
+        let bad = |m: &str| CatalogError::BadManifest(format!("change signature: {m}"));
+        let v: Value = serde_json::from_slice(bytes).map_err(|_| bad("not JSON"))?;
+        let text = |k: &str| v.get(k).and_then(Value::as_str).ok_or_else(|| bad(k));
+        Ok(ChangeSignature {
+            catalog: text("catalog")?.parse()?,
+            doc: text("doc")?.to_owned(),
+            change_hash: crate::wire::hash_from_hex(text("hash")?).ok_or_else(|| bad("hash"))?,
+            author: text("author")?.parse().map_err(|_| bad("author"))?,
+            epoch: v
+                .get("epoch")
+                .and_then(Value::as_u64)
+                .and_then(|e| u32::try_from(e).ok())
+                .ok_or_else(|| bad("epoch"))?,
+            signature: crate::wire::from_hex(text("signature")?)
+                .and_then(|b| <[u8; 64]>::try_from(b).ok())
+                .ok_or_else(|| bad("signature"))?,
+        })
     }
 
     /// Everything a receiver checks before applying a change, whoever relayed it: the actor
@@ -557,6 +678,23 @@ mod tests {
             altered.verify(&m, actor.as_bytes()),
             Err(CatalogError::BadSignature { .. })
         ));
+    }
+
+    #[test]
+    fn manifests_and_change_signatures_survive_their_stored_form() {
+        let owner = signer(1);
+        let mut m = manifest(&owner);
+        m.admins.insert(signer(3).node_id());
+        m.description
+            .insert("lv".into(), "Apraksts ar \"pēdiņām\"".into());
+        let signed = m.sign(&owner);
+        let back = SignedManifest::decode(&signed.encode()).unwrap();
+        assert_eq!(back, signed);
+        back.accept_after(None).unwrap();
+        let sig = ChangeSignature::sign(&owner, signed.manifest.id.clone(), "lv-1", [9; 32], 2);
+        assert_eq!(ChangeSignature::decode(&sig.encode()).unwrap(), sig);
+        assert!(SignedManifest::decode(b"{}").is_err());
+        assert!(Manifest::from_canonical(b"{\"format\": 1}").is_err());
     }
 
     #[test]
