@@ -8,7 +8,7 @@
 
 mod schema;
 
-pub use schema::{AuditEntry, SCHEMA_VERSION};
+pub use schema::{AuditEntry, SCHEMA_VERSION, StoredDoc};
 
 use rocksdb::{
     ColumnFamilyDescriptor, DB, Direction, IteratorMode, Options, WriteBatch, WriteOptions,
@@ -119,6 +119,13 @@ enum Command {
         id: RecordId,
         actor: String,
         reply: oneshot::Sender<Result<Record, StoreError>>,
+    },
+    /// Writes a catalogue's manifest and any number of its documents in one atomic batch.
+    PutShared {
+        catalog: String,
+        manifest: Option<Vec<u8>>,
+        docs: Vec<StoredDoc>,
+        reply: oneshot::Sender<Result<(), StoreError>>,
     },
 }
 
@@ -261,6 +268,73 @@ impl Store {
             .await
             .map_err(|_| StoreError::Stopped)?;
         rx.await.map_err(|_| StoreError::Stopped)?
+    }
+
+    /// Stores a catalogue replica's manifest and documents (one atomic, synced batch).
+    pub async fn put_shared(
+        &self,
+        catalog: &str,
+        manifest: Option<Vec<u8>>,
+        docs: Vec<StoredDoc>,
+    ) -> Result<(), StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.writer
+            .send(Command::PutShared {
+                catalog: catalog.to_owned(),
+                manifest,
+                docs,
+                reply,
+            })
+            .await
+            .map_err(|_| StoreError::Stopped)?;
+        rx.await.map_err(|_| StoreError::Stopped)?
+    }
+
+    /// Reads a catalogue replica: its manifest and documents.
+    pub async fn load_shared(
+        &self,
+        catalog: &str,
+    ) -> Result<(Option<Vec<u8>>, Vec<StoredDoc>), StoreError> {
+        let db = self.db.clone();
+        let catalog = catalog.to_owned();
+        blocking(move || {
+            let manifest = match db.get_cf(cf(&db, CF_CATALOGS), catalog.as_bytes())? {
+                None => None,
+                Some(v) => match v.split_first() {
+                    Some((&SHARED_VALUE_VERSION, bytes)) => Some(bytes.to_vec()),
+                    _ => {
+                        return Err(StoreError::Corrupt {
+                            key: format!("catalogs/{catalog}"),
+                            reason: "unknown format version".into(),
+                        });
+                    }
+                },
+            };
+            let prefix = shared_doc_key(&catalog, "");
+            let mut docs = Vec::new();
+            for item in db.iterator_cf(
+                cf(&db, CF_SHARED_DOCS),
+                IteratorMode::From(&prefix, Direction::Forward),
+            ) {
+                let (k, v) = item?;
+                if !k.starts_with(&prefix) {
+                    break;
+                }
+                let doc = String::from_utf8_lossy(&k[prefix.len()..]).into_owned();
+                let (save, signatures) =
+                    decode_shared_doc(&v).ok_or_else(|| StoreError::Corrupt {
+                        key: format!("shared_docs/{catalog}/{doc}"),
+                        reason: "damaged value".into(),
+                    })?;
+                docs.push(StoredDoc {
+                    doc,
+                    save,
+                    signatures,
+                });
+            }
+            Ok((manifest, docs))
+        })
+        .await
     }
 
     /// Reads one record.
@@ -615,6 +689,38 @@ impl Writer {
                     let _ = reply.send(results);
                 }));
             }
+            Command::PutShared {
+                catalog,
+                manifest,
+                docs,
+                reply,
+            } => {
+                let result = if self.poisoned {
+                    Err(StoreError::Poisoned)
+                } else {
+                    let mut batch = WriteBatch::default();
+                    if let Some(m) = manifest {
+                        batch.put_cf(
+                            cf(&self.db, CF_CATALOGS),
+                            catalog.as_bytes(),
+                            encode_versioned(SHARED_VALUE_VERSION, &m),
+                        );
+                    }
+                    for d in &docs {
+                        batch.put_cf(
+                            cf(&self.db, CF_SHARED_DOCS),
+                            shared_doc_key(&catalog, &d.doc),
+                            encode_shared_doc(&d.save, &d.signatures),
+                        );
+                    }
+                    let mut wo = WriteOptions::default();
+                    wo.set_sync(false);
+                    self.db.write_opt(batch, &wo).map_err(StoreError::from)
+                };
+                acks.push(Box::new(move |synced| {
+                    let _ = reply.send(synced.and(result));
+                }));
+            }
             Command::Delete { id, actor, reply } => {
                 let result = if self.poisoned {
                     Err(StoreError::Poisoned)
@@ -967,6 +1073,49 @@ mod tests {
             let expected: Vec<_> = (0..57).map(|i| format!("org-{i:03}")).collect();
             assert_eq!(seen, expected);
         }
+    }
+
+    #[tokio::test]
+    async fn shared_documents_survive_a_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let docs = vec![
+            StoredDoc {
+                doc: "a".into(),
+                save: vec![1, 2, 3],
+                signatures: vec![b"sig-1".to_vec(), vec![]],
+            },
+            StoredDoc {
+                doc: "b".into(),
+                save: vec![],
+                signatures: vec![],
+            },
+        ];
+        {
+            let (store, writer) = Store::open(dir.path()).unwrap();
+            store
+                .put_shared("cat-1", Some(b"manifest".to_vec()), docs.clone())
+                .await
+                .unwrap();
+            store
+                .put_shared(
+                    "cat-10",
+                    None,
+                    vec![StoredDoc {
+                        doc: "x".into(),
+                        save: vec![9],
+                        signatures: vec![],
+                    }],
+                )
+                .await
+                .unwrap();
+            drop(store);
+            writer.join();
+        }
+        let (store, _writer) = Store::open(dir.path()).unwrap();
+        let (manifest, loaded) = store.load_shared("cat-1").await.unwrap();
+        assert_eq!(manifest.as_deref(), Some(&b"manifest"[..]));
+        assert_eq!(loaded, docs, "documents of cat-10 must not leak into cat-1");
+        assert_eq!(store.load_shared("cat-2").await.unwrap(), (None, vec![]));
     }
 
     #[tokio::test]

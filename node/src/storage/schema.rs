@@ -8,6 +8,8 @@
 //! | `by_kind` | kind tag (1 byte) + record id | empty |
 //! | `links_in` | target id + `0x00` + source id | empty |
 //! | `audit` | sequence number, u64 big-endian | `1` + audit entry JSON |
+//! | `catalogs` | catalogue id (UTF-8) | `1` + signed manifest (`SignedManifest::encode`) |
+//! | `shared_docs` | catalogue id + `0x00` + document id | `1` + u32 BE length + Automerge save + u32 BE count + (u32 BE length + change signature)* |
 
 use serde::{Deserialize, Serialize};
 use sicc_protocol::id::RecordId;
@@ -21,7 +23,17 @@ pub const CF_RECORDS: &str = "records";
 pub const CF_BY_KIND: &str = "by_kind";
 pub const CF_LINKS_IN: &str = "links_in";
 pub const CF_AUDIT: &str = "audit";
-pub const ALL_CFS: &[&str] = &[CF_META, CF_RECORDS, CF_BY_KIND, CF_LINKS_IN, CF_AUDIT];
+pub const CF_CATALOGS: &str = "catalogs";
+pub const CF_SHARED_DOCS: &str = "shared_docs";
+pub const ALL_CFS: &[&str] = &[
+    CF_META,
+    CF_RECORDS,
+    CF_BY_KIND,
+    CF_LINKS_IN,
+    CF_AUDIT,
+    CF_CATALOGS,
+    CF_SHARED_DOCS,
+];
 
 pub const META_SCHEMA_VERSION: &[u8] = b"schema_version";
 
@@ -67,6 +79,59 @@ pub struct AuditEntry {
     pub kind: String,
     /// Its revision after the change (the deleted revision for deletes).
     pub revision: u64,
+}
+
+/// Format version of catalogue and shared-document values.
+pub const SHARED_VALUE_VERSION: u8 = 1;
+
+pub fn shared_doc_key(catalog: &str, doc: &str) -> Vec<u8> {
+    let mut k = Vec::with_capacity(catalog.len() + 1 + doc.len());
+    k.extend_from_slice(catalog.as_bytes());
+    k.push(0);
+    k.extend_from_slice(doc.as_bytes());
+    k
+}
+
+/// A shared document as stored: the Automerge save and the signatures of its changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDoc {
+    pub doc: String,
+    pub save: Vec<u8>,
+    pub signatures: Vec<Vec<u8>>,
+}
+
+pub fn encode_shared_doc(save: &[u8], signatures: &[Vec<u8>]) -> Vec<u8> {
+    let mut v = vec![SHARED_VALUE_VERSION];
+    v.extend_from_slice(&(save.len() as u32).to_be_bytes());
+    v.extend_from_slice(save);
+    v.extend_from_slice(&(signatures.len() as u32).to_be_bytes());
+    for s in signatures {
+        v.extend_from_slice(&(s.len() as u32).to_be_bytes());
+        v.extend_from_slice(s);
+    }
+    v
+}
+
+/// Inverse of [`encode_shared_doc`]; `None` if the value is damaged.
+pub fn decode_shared_doc(value: &[u8]) -> Option<(Vec<u8>, Vec<Vec<u8>>)> {
+    let (&version, mut rest) = value.split_first()?;
+    if version != SHARED_VALUE_VERSION {
+        return None;
+    }
+    let mut take = |n: usize| -> Option<&[u8]> {
+        let (head, tail) = (rest.get(..n)?, rest.get(n..)?);
+        rest = tail;
+        Some(head)
+    };
+    let len = u32::from_be_bytes(take(4)?.try_into().ok()?) as usize;
+    let save = take(len)?.to_vec();
+    let count = u32::from_be_bytes(take(4)?.try_into().ok()?) as usize;
+    let mut signatures = Vec::with_capacity(count.min(100_000));
+    for _ in 0..count {
+        let len = u32::from_be_bytes(take(4)?.try_into().ok()?) as usize;
+        signatures.push(take(len)?.to_vec());
+    }
+    Some((save, signatures))
 }
 
 pub fn encode_versioned(version: u8, json: &[u8]) -> Vec<u8> {

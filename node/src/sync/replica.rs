@@ -2,7 +2,7 @@
 //! the session decides what to exchange, the engine (next) persists it.
 
 use super::document::{DocumentError, Rejection, SharedDocument, SignedChange};
-use sicc_protocol::catalog::{Manifest, SignedManifest};
+use sicc_protocol::catalog::{ChangeSignature, Manifest, SignedManifest};
 use sicc_protocol::identity::NodeSigner;
 use sicc_protocol::record::Record;
 use sicc_protocol::wire::{self, DocHeads, WireChange};
@@ -17,6 +17,18 @@ pub struct Replica {
     tombstones: BTreeSet<String>,
     signer: Arc<NodeSigner>,
     epoch: u32,
+}
+
+/// One document in stored form: its id, its Automerge save, its encoded change signatures.
+pub type ExportedDoc = (String, Vec<u8>, Vec<Vec<u8>>);
+
+/// A stored replica could not be read back.
+#[derive(Debug, thiserror::Error)]
+pub enum RestoreError {
+    #[error(transparent)]
+    Catalog(#[from] sicc_protocol::catalog::CatalogError),
+    #[error(transparent)]
+    Document(#[from] DocumentError),
 }
 
 /// What applying a batch of wire changes did.
@@ -38,6 +50,48 @@ impl Replica {
             signer,
             epoch,
         }
+    }
+
+    /// The replica in its stored form: the encoded manifest, and per document its id, its
+    /// Automerge save and the encoded signatures of its changes.
+    pub fn export(&mut self) -> (Vec<u8>, Vec<ExportedDoc>) {
+        let docs = self
+            .docs
+            .iter_mut()
+            .map(|(id, d)| {
+                let signatures = d.signatures().map(|s| s.encode()).collect();
+                (id.clone(), d.save(), signatures)
+            })
+            .collect();
+        (self.manifest.encode(), docs)
+    }
+
+    /// Rebuilds a replica from [`Replica::export`]'s output.
+    pub fn restore(
+        manifest: &[u8],
+        docs: impl IntoIterator<Item = ExportedDoc>,
+        signer: Arc<NodeSigner>,
+        epoch: u32,
+    ) -> Result<Replica, RestoreError> {
+        let manifest = SignedManifest::decode(manifest)?;
+        let mut replica = Replica::new(manifest, signer, epoch);
+        let catalog = replica.manifest().id.clone();
+        for (id, save, signatures) in docs {
+            let signatures = signatures
+                .iter()
+                .map(|s| ChangeSignature::decode(s))
+                .collect::<Result<Vec<_>, _>>()?;
+            let doc = SharedDocument::load(
+                catalog.clone(),
+                &id,
+                &save,
+                signatures,
+                &replica.signer,
+                epoch,
+            )?;
+            replica.docs.insert(id, doc);
+        }
+        Ok(replica)
     }
 
     /// The manifest in force.
@@ -167,5 +221,68 @@ impl Replica {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::{Store, StoredDoc};
+    use serde_json::json;
+    use sicc_protocol::catalog::CatalogId;
+
+    #[tokio::test]
+    async fn a_replica_survives_a_restart_through_the_store() {
+        let owner = Arc::new(NodeSigner::from_seed([1; 32]));
+        let manifest = Manifest::new(
+            CatalogId::new(owner.node_id(), "replication").unwrap(),
+            BTreeMap::from([("en".into(), "Replication".into())]),
+        )
+        .sign(&owner);
+        let mut replica = Replica::new(manifest, owner.clone(), 0);
+        for i in 0..3 {
+            let r = Record::from_json(
+                &json!({"id": format!("r{i}"), "kind": "initiative", "access_level": "public",
+                "title": {"en": format!("Initiative {i}")}, "status": "active", "countries": ["FR"],
+                "summary": {"en": "Summary"}}),
+            )
+            .unwrap();
+            replica.publish(&r).unwrap();
+        }
+        let digest = replica.digest();
+        let catalog = replica.manifest().id.to_string();
+
+        let dir = tempfile::tempdir().unwrap();
+        let (manifest_bytes, docs) = replica.export();
+        {
+            let (store, writer) = Store::open(dir.path()).unwrap();
+            let docs = docs
+                .into_iter()
+                .map(|(doc, save, signatures)| StoredDoc {
+                    doc,
+                    save,
+                    signatures,
+                })
+                .collect();
+            store
+                .put_shared(&catalog, Some(manifest_bytes), docs)
+                .await
+                .unwrap();
+            drop(store);
+            writer.join();
+        }
+        let (store, _writer) = Store::open(dir.path()).unwrap();
+        let (manifest, docs) = store.load_shared(&catalog).await.unwrap();
+        let mut restored = Replica::restore(
+            &manifest.unwrap(),
+            docs.into_iter().map(|d| (d.doc, d.save, d.signatures)),
+            owner,
+            0,
+        )
+        .unwrap();
+        assert_eq!(restored.digest(), digest);
+        assert_eq!(restored.document_json("r1"), replica.document_json("r1"));
+        // The restored replica can still relay every change with its signature.
+        assert_eq!(restored.changes_for("r2", &[]).len(), 1);
     }
 }
