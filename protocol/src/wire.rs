@@ -242,27 +242,24 @@ impl WireChange {
         }
     }
 
-    /// The change bytes and its signature. `change_hash` must be the hash of the decoded bytes;
-    /// the caller computes it (the protocol crate does not parse Automerge).
-    pub fn parts(
-        &self,
-        catalog: &CatalogId,
-        change_hash: [u8; 32],
-    ) -> Option<(Vec<u8>, ChangeSignature)> {
-        let bytes = from_hex(&self.change)?;
+    /// The change bytes (hex-decoded), if well formed.
+    pub fn change_bytes(&self) -> Option<Vec<u8>> {
+        from_hex(&self.change)
+    }
+
+    /// The change's signature. `change_hash` must be the hash of the decoded change bytes; the
+    /// receiver computes it (the protocol crate does not parse Automerge), never the sender.
+    pub fn signature(&self, catalog: &CatalogId, change_hash: [u8; 32]) -> Option<ChangeSignature> {
         let author: NodeId = self.author.parse().ok()?;
         let signature: [u8; 64] = from_hex(&self.signature)?.try_into().ok()?;
-        Some((
-            bytes,
-            ChangeSignature {
-                catalog: catalog.clone(),
-                doc: self.doc.clone(),
-                change_hash,
-                author,
-                epoch: self.epoch,
-                signature,
-            },
-        ))
+        Some(ChangeSignature {
+            catalog: catalog.clone(),
+            doc: self.doc.clone(),
+            change_hash,
+            author,
+            epoch: self.epoch,
+            signature,
+        })
     }
 }
 

@@ -14,6 +14,14 @@ use std::collections::HashMap;
 /// Largest accepted change, in bytes (a record is at most 256 KiB of JSON).
 pub const MAX_CHANGE_BYTES: usize = 512 * 1024;
 
+/// Decodes one change, refusing oversized input before parsing it.
+pub fn decode(bytes: &[u8]) -> Result<automerge::Change, Rejection> {
+    if bytes.len() > MAX_CHANGE_BYTES {
+        return Err(Rejection::TooLarge { got: bytes.len() });
+    }
+    automerge::Change::from_bytes(bytes.to_vec()).map_err(|e| Rejection::Malformed(e.to_string()))
+}
+
 /// An Automerge change with its author's signature, as it travels between nodes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedChange {
@@ -158,39 +166,57 @@ impl SharedDocument {
         manifest: &Manifest,
     ) -> Result<ApplyReport, DocumentError> {
         let mut report = ApplyReport::default();
-        let mut accepted = Vec::new();
+        let mut decoded = Vec::with_capacity(incoming.len());
         for (i, c) in incoming.iter().enumerate() {
-            match self.check(c, manifest) {
-                Ok(change) => {
-                    self.signatures
-                        .insert(c.signature.change_hash, c.signature.clone());
+            match decode(&c.bytes) {
+                Ok(change) => decoded.push((i, change, c.signature.clone())),
+                Err(r) => report.rejected.push((i, r)),
+            }
+        }
+        self.apply_decoded(decoded, manifest, report)
+    }
+
+    /// Like [`SharedDocument::apply`] for changes the caller has already decoded (the replica
+    /// decodes each change once, to compute the hash it checks the signature against).
+    pub fn apply_decoded(
+        &mut self,
+        incoming: Vec<(usize, automerge::Change, ChangeSignature)>,
+        manifest: &Manifest,
+        mut report: ApplyReport,
+    ) -> Result<ApplyReport, DocumentError> {
+        let mut accepted = Vec::new();
+        for (i, change, signature) in incoming {
+            match self.check(&change, &signature, manifest) {
+                Ok(()) => {
+                    self.signatures.insert(signature.change_hash, signature);
                     accepted.push(change)
                 }
                 Err(r) => report.rejected.push((i, r)),
             }
         }
+        report.rejected.sort_by_key(|(i, _)| *i);
         report.applied = accepted.len();
         self.doc.apply_changes(accepted)?;
         Ok(report)
     }
 
-    fn check(&self, c: &SignedChange, manifest: &Manifest) -> Result<automerge::Change, Rejection> {
-        if c.bytes.len() > MAX_CHANGE_BYTES {
-            return Err(Rejection::TooLarge { got: c.bytes.len() });
-        }
-        if c.signature.catalog != self.catalog || c.signature.doc != self.doc_id {
+    fn check(
+        &self,
+        change: &automerge::Change,
+        signature: &ChangeSignature,
+        manifest: &Manifest,
+    ) -> Result<(), Rejection> {
+        if signature.catalog != self.catalog || signature.doc != self.doc_id {
             return Err(Rejection::WrongDocument {
-                catalog: c.signature.catalog.to_string(),
-                doc: c.signature.doc.clone(),
+                catalog: signature.catalog.to_string(),
+                doc: signature.doc.clone(),
             });
         }
-        let change = automerge::Change::from_bytes(c.bytes.clone())
-            .map_err(|e| Rejection::Malformed(e.to_string()))?;
-        if change.hash().0 != c.signature.change_hash {
+        if change.hash().0 != signature.change_hash {
             return Err(Rejection::HashMismatch);
         }
-        c.signature.verify(manifest, change.actor_id().to_bytes())?;
-        Ok(change)
+        signature.verify(manifest, change.actor_id().to_bytes())?;
+        Ok(())
     }
 
     /// The signed changes a peer holding `heads` lacks (heads this document does not know are

@@ -1,7 +1,7 @@
 //! A node's copy of one catalogue: its manifest, its documents and its tombstones. Pure state;
 //! the session decides what to exchange, the engine (next) persists it.
 
-use super::document::{DocumentError, Rejection, SharedDocument, SignedChange};
+use super::document::{self, DocumentError, Rejection, SharedDocument, SignedChange};
 use sicc_protocol::catalog::{ChangeSignature, Manifest, SignedManifest};
 use sicc_protocol::identity::NodeSigner;
 use sicc_protocol::record::Record;
@@ -174,22 +174,29 @@ impl Replica {
     pub fn apply(&mut self, changes: &[WireChange]) -> Applied {
         let mut out = Applied::default();
         let catalog = self.manifest().id.clone();
-        let mut by_doc: BTreeMap<&str, Vec<SignedChange>> = BTreeMap::new();
-        for c in changes {
+        type Batch = Vec<(usize, automerge::Change, ChangeSignature)>;
+        let mut by_doc: BTreeMap<&str, Batch> = BTreeMap::new();
+        for (i, c) in changes.iter().enumerate() {
             if self.tombstones.contains(&c.doc) {
                 out.rejected.push(format!("{}: document was erased", c.doc));
                 continue;
             }
-            // The hash is computed from the bytes themselves, never taken from the sender.
-            let hash = sicc_protocol::wire::from_hex(&c.change)
-                .and_then(|b| automerge::Change::from_bytes(b).ok())
-                .map(|ch| ch.hash().0);
-            match hash.and_then(|h| c.parts(&catalog, h)) {
-                Some((bytes, signature)) => by_doc
+            // Decoded once; the hash is computed from the bytes, never taken from the sender.
+            let decoded = c
+                .change_bytes()
+                .ok_or_else(|| "change is not hex".to_owned())
+                .and_then(|b| document::decode(&b).map_err(|r| r.to_string()))
+                .and_then(|change| {
+                    c.signature(&catalog, change.hash().0)
+                        .map(|sig| (change, sig))
+                        .ok_or_else(|| "malformed signature".to_owned())
+                });
+            match decoded {
+                Ok((change, signature)) => by_doc
                     .entry(c.doc.as_str())
                     .or_default()
-                    .push(SignedChange { bytes, signature }),
-                None => out.rejected.push(format!("{}: malformed change", c.doc)),
+                    .push((i, change, signature)),
+                Err(reason) => out.rejected.push(format!("{}: {reason}", c.doc)),
             }
         }
         let manifest = self.manifest.manifest.clone();
@@ -199,7 +206,7 @@ impl Replica {
                 .docs
                 .entry(doc_id.to_owned())
                 .or_insert_with(|| SharedDocument::new(catalog.clone(), doc_id, &signer, epoch));
-            match doc.apply(&batch, &manifest) {
+            match doc.apply_decoded(batch, &manifest, Default::default()) {
                 Ok(report) => {
                     out.applied += report.applied;
                     out.rejected.extend(
