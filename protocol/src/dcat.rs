@@ -116,7 +116,9 @@ fn licence_uri(licence: &str) -> Option<&'static str> {
 
 /// One record as a `dcat:Dataset`, or `None` if it may not leave the node.
 pub fn dataset(record: &Record, base: &str) -> Option<Value> {
-    record.public_projection()?;
+    // Everything below reads the shareable form only, so no field added later can leak.
+    let shared = Record::from_json(&record.public_projection()?).ok()?;
+    let record = &shared;
     let mut d = serde_json::Map::new();
     d.insert("@id".into(), json!(format!("{base}{}", record.id)));
     d.insert("@type".into(), json!("dcat:Dataset"));
