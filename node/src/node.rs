@@ -44,6 +44,7 @@ pub struct RunningNode {
     /// The node id (libp2p PeerId).
     pub node_id: String,
     shutdown: CancellationToken,
+    span: tracing::Span,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -66,7 +67,7 @@ impl RunningNode {
 
     /// The node's root span, for log lines emitted on its behalf outside its tasks.
     pub fn span(&self) -> tracing::Span {
-        node_span(&self.node_id[self.node_id.len().saturating_sub(8)..])
+        self.span.clone()
     }
 
     /// Waits until the node has stopped.
@@ -134,6 +135,7 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
             api_addr,
             node_id: identity.node_id(),
             shutdown,
+            span: tracing::Span::current(),
             task,
         })
     }

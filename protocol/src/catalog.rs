@@ -467,7 +467,7 @@ impl ChangeSignature {
         }
         if !ActorId::belongs_to(change_actor, &self.author, self.epoch) {
             return Err(CatalogError::ActorMismatch {
-                actor: change_actor.iter().map(|b| format!("{b:02x}")).collect(),
+                actor: hex(change_actor),
                 author: self.author.to_string(),
                 epoch: self.epoch,
             });

@@ -91,7 +91,7 @@ pub enum NetworkEvent {
         slot: ResponseSlot,
     },
     /// A connection from a non-member was closed after its handshake.
-    Refused { peer: Option<String> },
+    Refused,
 }
 
 enum Command {
@@ -483,7 +483,7 @@ impl EventLoop {
             SwarmEvent::IncomingConnectionError { error, .. } => {
                 let text = error.to_string();
                 warn!(error = %text, "incoming connection refused");
-                emit(&self.events, NetworkEvent::Refused { peer: None }).await;
+                emit(&self.events, NetworkEvent::Refused).await;
             }
             SwarmEvent::Behaviour(BehaviourEvent::Sync(event)) => self.on_sync_event(event).await,
             other => debug!(event = ?other, "swarm event"),
