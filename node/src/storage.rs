@@ -99,6 +99,57 @@ pub struct Page {
     pub next_cursor: Option<String>,
 }
 
+/// One write of the sync engine; a list of them is applied atomically by [`Store::write_shared`].
+#[derive(Debug, Clone)]
+pub enum SharedOp {
+    /// A catalogue's signed manifest (stored form).
+    Manifest { catalog: String, bytes: Vec<u8> },
+    /// A shared document.
+    Doc { catalog: String, doc: StoredDoc },
+    /// An erasure: stores the tombstone and drops the document and its materialised record.
+    Tombstone {
+        catalog: String,
+        doc: String,
+        bytes: Vec<u8>,
+    },
+    /// The readable form of another node's shared document (`None`: remove it).
+    Materialised {
+        catalog: String,
+        doc: String,
+        origin: String,
+        record: Option<serde_json::Value>,
+    },
+    /// A small piece of sync state under `key` (`None`: remove it).
+    State { key: String, value: Option<Vec<u8>> },
+}
+
+/// One catalogue replica as stored.
+#[derive(Debug, Clone)]
+pub struct StoredCatalog {
+    pub catalog: String,
+    pub manifest: Vec<u8>,
+    pub docs: Vec<StoredDoc>,
+    pub tombstones: Vec<(String, Vec<u8>)>,
+}
+
+/// A record shared by another node, as materialised for reading.
+#[derive(Debug, Clone)]
+pub struct SharedRecord {
+    pub record: Record,
+    /// The node that published it.
+    pub origin: String,
+    /// The catalogue it arrived through.
+    pub catalog: String,
+}
+
+/// One page of shared records.
+#[derive(Debug, Clone)]
+pub struct SharedPage {
+    pub records: Vec<SharedRecord>,
+    /// More follow.
+    pub more: bool,
+}
+
 /// Counts for status displays.
 #[derive(Debug, Clone, Default)]
 pub struct StoreStats {
@@ -120,11 +171,10 @@ enum Command {
         actor: String,
         reply: oneshot::Sender<Result<Record, StoreError>>,
     },
-    /// Writes a catalogue's manifest and any number of its documents in one atomic batch.
-    PutShared {
-        catalog: String,
-        manifest: Option<Vec<u8>>,
-        docs: Vec<StoredDoc>,
+    /// Writes sync state (manifests, documents, tombstones, materialised records, per-peer
+    /// state) in one atomic batch.
+    WriteShared {
+        ops: Vec<SharedOp>,
         reply: oneshot::Sender<Result<(), StoreError>>,
     },
 }
@@ -270,69 +320,155 @@ impl Store {
         rx.await.map_err(|_| StoreError::Stopped)?
     }
 
-    /// Stores a catalogue replica's manifest and documents (one atomic, synced batch).
-    pub async fn put_shared(
-        &self,
-        catalog: &str,
-        manifest: Option<Vec<u8>>,
-        docs: Vec<StoredDoc>,
-    ) -> Result<(), StoreError> {
+    /// Applies sync writes as one atomic, synced batch.
+    pub async fn write_shared(&self, ops: Vec<SharedOp>) -> Result<(), StoreError> {
+        if ops.is_empty() {
+            return Ok(());
+        }
         let (reply, rx) = oneshot::channel();
         self.writer
-            .send(Command::PutShared {
-                catalog: catalog.to_owned(),
-                manifest,
-                docs,
-                reply,
-            })
+            .send(Command::WriteShared { ops, reply })
             .await
             .map_err(|_| StoreError::Stopped)?;
         rx.await.map_err(|_| StoreError::Stopped)?
     }
 
-    /// Reads a catalogue replica: its manifest and documents.
-    pub async fn load_shared(
-        &self,
-        catalog: &str,
-    ) -> Result<(Option<Vec<u8>>, Vec<StoredDoc>), StoreError> {
+    /// Reads every catalogue replica.
+    pub async fn load_catalogs(&self) -> Result<Vec<StoredCatalog>, StoreError> {
         let db = self.db.clone();
-        let catalog = catalog.to_owned();
         blocking(move || {
-            let manifest = match db.get_cf(cf(&db, CF_CATALOGS), catalog.as_bytes())? {
-                None => None,
-                Some(v) => match v.split_first() {
-                    Some((&SHARED_VALUE_VERSION, bytes)) => Some(bytes.to_vec()),
+            let mut out = Vec::new();
+            for item in db.iterator_cf(cf(&db, CF_CATALOGS), IteratorMode::Start) {
+                let (k, v) = item?;
+                let catalog = String::from_utf8_lossy(&k).into_owned();
+                let manifest = match v.split_first() {
+                    Some((&SHARED_VALUE_VERSION, bytes)) => bytes.to_vec(),
                     _ => {
                         return Err(StoreError::Corrupt {
                             key: format!("catalogs/{catalog}"),
                             reason: "unknown format version".into(),
                         });
                     }
-                },
+                };
+                let mut docs = Vec::new();
+                for (doc, v) in scan_prefix(&db, CF_SHARED_DOCS, &shared_doc_key(&catalog, ""))? {
+                    let (save, signatures) =
+                        decode_shared_doc(&v).ok_or_else(|| StoreError::Corrupt {
+                            key: format!("shared_docs/{catalog}/{doc}"),
+                            reason: "damaged value".into(),
+                        })?;
+                    docs.push(StoredDoc {
+                        doc,
+                        save,
+                        signatures,
+                    });
+                }
+                let mut tombstones = Vec::new();
+                for (doc, v) in scan_prefix(&db, CF_TOMBSTONES, &shared_doc_key(&catalog, ""))? {
+                    match v.split_first() {
+                        Some((&SHARED_VALUE_VERSION, bytes)) => {
+                            tombstones.push((doc, bytes.to_vec()))
+                        }
+                        _ => {
+                            return Err(StoreError::Corrupt {
+                                key: format!("tombstones/{catalog}/{doc}"),
+                                reason: "unknown format version".into(),
+                            });
+                        }
+                    }
+                }
+                out.push(StoredCatalog {
+                    catalog,
+                    manifest,
+                    docs,
+                    tombstones,
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    /// Reads the sync state stored under keys starting with `prefix`.
+    pub async fn load_state(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let db = self.db.clone();
+        let prefix = prefix.to_owned();
+        blocking(move || {
+            scan_prefix(&db, CF_SYNC_STATE, prefix.as_bytes())?
+                .into_iter()
+                .map(|(k, v)| match v.split_first() {
+                    Some((&SHARED_VALUE_VERSION, bytes)) => {
+                        Ok((format!("{prefix}{k}"), bytes.to_vec()))
+                    }
+                    _ => Err(StoreError::Corrupt {
+                        key: format!("sync_state/{prefix}{k}"),
+                        reason: "unknown format version".into(),
+                    }),
+                })
+                .collect()
+        })
+        .await
+    }
+
+    /// Lists records shared by other nodes that match `filter`, in (id, catalogue) order,
+    /// starting strictly after the key `(after_id, after_catalog)`.
+    pub async fn list_shared(
+        &self,
+        filter: Filter,
+        after: Option<(String, String)>,
+        limit: usize,
+    ) -> Result<SharedPage, StoreError> {
+        let db = self.db.clone();
+        let limit = limit.clamp(1, MAX_PAGE);
+        blocking(move || {
+            let start = after.map(|(id, catalog)| {
+                let mut k = shared_record_key(&id, &catalog);
+                k.push(0);
+                k
+            });
+            let mode = match &start {
+                Some(s) => IteratorMode::From(s, Direction::Forward),
+                None => IteratorMode::Start,
             };
-            let prefix = shared_doc_key(&catalog, "");
-            let mut docs = Vec::new();
+            let mut records = Vec::new();
+            for item in db.iterator_cf(cf(&db, CF_SHARED_RECORDS), mode) {
+                let (k, v) = item?;
+                let shared = decode_shared_record(&k, &v)?;
+                if filter.matches(&shared.record) {
+                    if records.len() == limit {
+                        return Ok(SharedPage {
+                            records,
+                            more: true,
+                        });
+                    }
+                    records.push(shared);
+                }
+            }
+            Ok(SharedPage {
+                records,
+                more: false,
+            })
+        })
+        .await
+    }
+
+    /// Reads the shared records with this id (one per catalogue it arrived through).
+    pub async fn get_shared(&self, id: RecordId) -> Result<Vec<SharedRecord>, StoreError> {
+        let db = self.db.clone();
+        blocking(move || {
+            let prefix = shared_record_key(id.as_str(), "");
+            let mut out = Vec::new();
             for item in db.iterator_cf(
-                cf(&db, CF_SHARED_DOCS),
+                cf(&db, CF_SHARED_RECORDS),
                 IteratorMode::From(&prefix, Direction::Forward),
             ) {
                 let (k, v) = item?;
                 if !k.starts_with(&prefix) {
                     break;
                 }
-                let doc = String::from_utf8_lossy(&k[prefix.len()..]).into_owned();
-                let (save, signatures) =
-                    decode_shared_doc(&v).ok_or_else(|| StoreError::Corrupt {
-                        key: format!("shared_docs/{catalog}/{doc}"),
-                        reason: "damaged value".into(),
-                    })?;
-                docs.push(StoredDoc {
-                    doc,
-                    save,
-                    signatures,
-                });
+                out.push(decode_shared_record(&k, &v)?);
             }
-            Ok((manifest, docs))
+            Ok(out)
         })
         .await
     }
@@ -399,6 +535,40 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|_| StoreError::Stopped)?
+}
+
+/// Every (key suffix, value) under `prefix` in a column family.
+fn scan_prefix(db: &DB, name: &str, prefix: &[u8]) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+    let mut out = Vec::new();
+    for item in db.iterator_cf(cf(db, name), IteratorMode::From(prefix, Direction::Forward)) {
+        let (k, v) = item?;
+        if !k.starts_with(prefix) {
+            break;
+        }
+        out.push((
+            String::from_utf8_lossy(&k[prefix.len()..]).into_owned(),
+            v.to_vec(),
+        ));
+    }
+    Ok(out)
+}
+
+fn decode_shared_record(key: &[u8], value: &[u8]) -> Result<SharedRecord, StoreError> {
+    let corrupt = |reason: String| StoreError::Corrupt {
+        key: format!("shared_records/{}", String::from_utf8_lossy(key)),
+        reason,
+    };
+    let Some((&SHARED_VALUE_VERSION, json)) = value.split_first() else {
+        return Err(corrupt("unknown format version".into()));
+    };
+    let v: serde_json::Value = serde_json::from_slice(json).map_err(|e| corrupt(e.to_string()))?;
+    let record = Record::from_json(&v["record"]).map_err(|e| corrupt(e.to_string()))?;
+    let text = |k: &str| v["origin"][k].as_str().unwrap_or_default().to_owned();
+    Ok(SharedRecord {
+        record,
+        origin: text("node"),
+        catalog: text("catalog"),
+    })
 }
 
 fn cf<'a>(db: &'a DB, name: &str) -> &'a rocksdb::ColumnFamily {
@@ -689,33 +859,15 @@ impl Writer {
                     let _ = reply.send(results);
                 }));
             }
-            Command::PutShared {
-                catalog,
-                manifest,
-                docs,
-                reply,
-            } => {
+            Command::WriteShared { ops, reply } => {
                 let result = if self.poisoned {
                     Err(StoreError::Poisoned)
                 } else {
-                    let mut batch = WriteBatch::default();
-                    if let Some(m) = manifest {
-                        batch.put_cf(
-                            cf(&self.db, CF_CATALOGS),
-                            catalog.as_bytes(),
-                            encode_versioned(SHARED_VALUE_VERSION, &m),
-                        );
-                    }
-                    for d in &docs {
-                        batch.put_cf(
-                            cf(&self.db, CF_SHARED_DOCS),
-                            shared_doc_key(&catalog, &d.doc),
-                            encode_shared_doc(&d.save, &d.signatures),
-                        );
-                    }
                     let mut wo = WriteOptions::default();
                     wo.set_sync(false);
-                    self.db.write_opt(batch, &wo).map_err(StoreError::from)
+                    self.db
+                        .write_opt(self.shared_batch(ops), &wo)
+                        .map_err(StoreError::from)
                 };
                 acks.push(Box::new(move |synced| {
                     let _ = reply.send(synced.and(result));
@@ -732,6 +884,72 @@ impl Writer {
                 }));
             }
         }
+    }
+
+    fn shared_batch(&self, ops: Vec<SharedOp>) -> WriteBatch {
+        let db = &self.db;
+        let mut batch = WriteBatch::default();
+        for op in ops {
+            match op {
+                SharedOp::Manifest { catalog, bytes } => batch.put_cf(
+                    cf(db, CF_CATALOGS),
+                    catalog.as_bytes(),
+                    encode_versioned(SHARED_VALUE_VERSION, &bytes),
+                ),
+                SharedOp::Doc { catalog, doc } => batch.put_cf(
+                    cf(db, CF_SHARED_DOCS),
+                    shared_doc_key(&catalog, &doc.doc),
+                    encode_shared_doc(&doc.save, &doc.signatures),
+                ),
+                SharedOp::Tombstone {
+                    catalog,
+                    doc,
+                    bytes,
+                } => {
+                    batch.delete_cf(cf(db, CF_SHARED_DOCS), shared_doc_key(&catalog, &doc));
+                    batch.delete_cf(cf(db, CF_SHARED_RECORDS), shared_record_key(&doc, &catalog));
+                    batch.put_cf(
+                        cf(db, CF_TOMBSTONES),
+                        shared_doc_key(&catalog, &doc),
+                        encode_versioned(SHARED_VALUE_VERSION, &bytes),
+                    );
+                }
+                SharedOp::Materialised {
+                    catalog,
+                    doc,
+                    origin,
+                    record,
+                } => {
+                    let key = shared_record_key(&doc, &catalog);
+                    match record {
+                        None => batch.delete_cf(cf(db, CF_SHARED_RECORDS), key),
+                        Some(record) => {
+                            let value = serde_json::json!({
+                                "record": record,
+                                "origin": {"node": origin, "catalog": catalog},
+                            });
+                            batch.put_cf(
+                                cf(db, CF_SHARED_RECORDS),
+                                key,
+                                encode_versioned(
+                                    SHARED_VALUE_VERSION,
+                                    &serde_json::to_vec(&value).expect("serialises"),
+                                ),
+                            )
+                        }
+                    }
+                }
+                SharedOp::State { key, value } => match value {
+                    None => batch.delete_cf(cf(db, CF_SYNC_STATE), key.as_bytes()),
+                    Some(v) => batch.put_cf(
+                        cf(db, CF_SYNC_STATE),
+                        key.as_bytes(),
+                        encode_versioned(SHARED_VALUE_VERSION, &v),
+                    ),
+                },
+            }
+        }
+        batch
     }
 
     fn put_batch(
@@ -1092,30 +1310,53 @@ mod tests {
         ];
         {
             let (store, writer) = Store::open(dir.path()).unwrap();
-            store
-                .put_shared("cat-1", Some(b"manifest".to_vec()), docs.clone())
-                .await
-                .unwrap();
-            store
-                .put_shared(
-                    "cat-10",
-                    None,
-                    vec![StoredDoc {
-                        doc: "x".into(),
-                        save: vec![9],
-                        signatures: vec![],
-                    }],
-                )
-                .await
-                .unwrap();
+            let doc_ops = |catalog: &str, docs: &[StoredDoc]| {
+                docs.iter()
+                    .map(|d| SharedOp::Doc {
+                        catalog: catalog.into(),
+                        doc: d.clone(),
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let mut ops = vec![SharedOp::Manifest {
+                catalog: "cat-1".into(),
+                bytes: b"manifest".to_vec(),
+            }];
+            ops.extend(doc_ops("cat-1", &docs));
+            ops.push(SharedOp::Manifest {
+                catalog: "cat-10".into(),
+                bytes: b"other".to_vec(),
+            });
+            ops.extend(doc_ops(
+                "cat-10",
+                &[StoredDoc {
+                    doc: "x".into(),
+                    save: vec![9],
+                    signatures: vec![],
+                }],
+            ));
+            ops.push(SharedOp::State {
+                key: "peer/p1/cat-1".into(),
+                value: Some(b"{}".to_vec()),
+            });
+            store.write_shared(ops).await.unwrap();
             drop(store);
             writer.join();
         }
         let (store, _writer) = Store::open(dir.path()).unwrap();
-        let (manifest, loaded) = store.load_shared("cat-1").await.unwrap();
-        assert_eq!(manifest.as_deref(), Some(&b"manifest"[..]));
-        assert_eq!(loaded, docs, "documents of cat-10 must not leak into cat-1");
-        assert_eq!(store.load_shared("cat-2").await.unwrap(), (None, vec![]));
+        let catalogs = store.load_catalogs().await.unwrap();
+        assert_eq!(catalogs.len(), 2);
+        assert_eq!(catalogs[0].catalog, "cat-1");
+        assert_eq!(catalogs[0].manifest, b"manifest");
+        assert_eq!(
+            catalogs[0].docs, docs,
+            "documents of cat-10 must not leak into cat-1"
+        );
+        assert_eq!(catalogs[1].docs.len(), 1);
+        assert_eq!(
+            store.load_state("peer/").await.unwrap(),
+            vec![("peer/p1/cat-1".to_owned(), b"{}".to_vec())]
+        );
     }
 
     #[tokio::test]

@@ -1,12 +1,22 @@
-//! Messages of `/sicc/sync/1` and their framing (SPEC.md §6, draft).
+//! Messages of `/sicc/sync/1` and their framing (SPEC.md §6).
 //!
 //! A frame is a u32 big-endian length followed by that many bytes of JSON (one [`Message`]).
 //! The length is checked against [`MAX_FRAME_BYTES`] before anything is allocated, and every
 //! list in a message has a bound, so a peer cannot make a node allocate without limit.
+//!
+//! Every exchange is one request and one response on its own stream:
+//!
+//! | request | response |
+//! |---|---|
+//! | `summary` | `in_sync`, `heads` or `error` |
+//! | `changes` | `changes` (answers to `want`, and the responder's digest) or `error` |
+//! | `offers` | `catalogs` |
+//! | `subscribe` | `subscription` or `error` |
 
-use crate::catalog::{CatalogId, ChangeSignature};
+use crate::catalog::{CatalogId, ChangeSignature, SignedManifest, Tombstone};
 use crate::identity::NodeId;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// The libp2p protocol name.
 pub const PROTOCOL: &str = "/sicc/sync/1";
@@ -14,12 +24,17 @@ pub const PROTOCOL: &str = "/sicc/sync/1";
 pub const WIRE_VERSION: u32 = 1;
 /// Largest frame, in bytes.
 pub const MAX_FRAME_BYTES: usize = 8 * 1024 * 1024;
-/// Most documents listed in one `heads` message.
+/// Most documents plus tombstones listed in one `heads` message.
 pub const MAX_DOCS_PER_MESSAGE: usize = 2_000;
 /// Most changes in one `changes` message.
 pub const MAX_CHANGES_PER_MESSAGE: usize = 5_000;
+/// Senders stop adding changes to one `changes` message once their hex reaches this size, and
+/// set `more` (one change is always sent, and a change is at most 2 MiB of hex).
+pub const CHANGES_BUDGET_BYTES: usize = 4 * 1024 * 1024;
 /// Most heads of one document.
 pub const MAX_HEADS: usize = 64;
+/// Most catalogues in one `catalogs` message.
+pub const MAX_OFFERS: usize = 256;
 
 /// One message of a sync session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,10 +46,15 @@ pub enum Message {
         v: u32,
         /// The catalogue.
         catalog: String,
-        /// SHA-256 over the sorted (document, heads) pairs and tombstones, hex.
+        /// Version of the sender's manifest (0: it holds none yet).
+        manifest_version: u64,
+        /// The catalogue digest (SPEC.md §6.3), hex.
         digest: String,
         /// Number of live documents.
         docs: u64,
+        /// Asks for the page of heads after this document id (the digest is then not compared).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after: Option<String>,
     },
     /// The responder holds exactly the same: the session ends.
     InSync {
@@ -43,16 +63,23 @@ pub enum Message {
         /// The catalogue.
         catalog: String,
     },
-    /// The responder's heads of every document, and its tombstones.
+    /// One page of the responder's documents with their heads, and its tombstones, in id order.
     Heads {
         /// Wire version.
         v: u32,
         /// The catalogue.
         catalog: String,
+        /// Version of the responder's manifest.
+        manifest_version: u64,
+        /// The responder's signed manifest, when it is newer than the initiator's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        manifest: Option<Value>,
         /// Documents and their heads.
         docs: Vec<DocHeads>,
         /// Erased documents.
-        tombstones: Vec<String>,
+        tombstones: Vec<WireTombstone>,
+        /// More pages follow: ask with `summary.after` = the last id of this page.
+        more: bool,
     },
     /// Changes for documents, and requests for what the sender lacks.
     Changes {
@@ -60,12 +87,50 @@ pub enum Message {
         v: u32,
         /// The catalogue.
         catalog: String,
-        /// Signed changes, grouped by nothing: each names its document.
+        /// The sender's signed manifest, when it is newer than the receiver's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        manifest: Option<Value>,
+        /// Signed changes; each names its document.
         changes: Vec<WireChange>,
+        /// Erasures the receiver lacks.
+        tombstones: Vec<WireTombstone>,
         /// Documents the sender wants changes for, with the heads it has.
         want: Vec<DocHeads>,
+        /// The sender had more changes than fit in this message.
+        more: bool,
+        /// In a response: the responder's catalogue digest after applying the request.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        digest: Option<String>,
     },
-    /// The session failed.
+    /// Asks which catalogues the responder owns.
+    Offers {
+        /// Wire version.
+        v: u32,
+    },
+    /// The responder's catalogues: their signed manifests.
+    Catalogs {
+        /// Wire version.
+        v: u32,
+        /// Signed manifests.
+        catalogs: Vec<Value>,
+    },
+    /// Asks the owner to be granted read access to a catalogue.
+    Subscribe {
+        /// Wire version.
+        v: u32,
+        /// The catalogue.
+        catalog: String,
+    },
+    /// The owner's answer to `subscribe`.
+    Subscription {
+        /// Wire version.
+        v: u32,
+        /// The catalogue.
+        catalog: String,
+        /// Where the request stands.
+        status: SubscriptionStatus,
+    },
+    /// The request failed.
     Error {
         /// Wire version.
         v: u32,
@@ -74,6 +139,29 @@ pub enum Message {
         /// For people.
         message: String,
     },
+}
+
+/// Where a subscription request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubscriptionStatus {
+    /// Waiting for the owner's decision.
+    Pending,
+    /// The requester is a reader; entries follow.
+    Granted,
+    /// The owner refused.
+    Refused,
+}
+
+impl SubscriptionStatus {
+    /// The value as written on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubscriptionStatus::Pending => "pending",
+            SubscriptionStatus::Granted => "granted",
+            SubscriptionStatus::Refused => "refused",
+        }
+    }
 }
 
 /// A document and its heads (hex change hashes, sorted).
@@ -102,6 +190,20 @@ pub struct WireChange {
     pub signature: String,
 }
 
+/// A signed erasure on the wire (SPEC.md §5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WireTombstone {
+    /// Document id.
+    pub doc: String,
+    /// When, RFC 3339.
+    pub at: String,
+    /// Who erased it.
+    pub author: String,
+    /// Ed25519 signature, hex.
+    pub signature: String,
+}
+
 /// Stable error codes of [`Message::Error`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -112,6 +214,8 @@ pub enum ErrorCode {
     NotAllowed,
     /// A message broke a limit or the protocol.
     Malformed,
+    /// The responder cannot answer now (shutting down, overloaded); retry later.
+    Unavailable,
 }
 
 /// A frame could not be decoded.
@@ -162,12 +266,40 @@ impl Message {
         Ok((message, 4 + len))
     }
 
+    /// The message's `type`, for logs and errors.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Message::Summary { .. } => "summary",
+            Message::InSync { .. } => "in_sync",
+            Message::Heads { .. } => "heads",
+            Message::Changes { .. } => "changes",
+            Message::Offers { .. } => "offers",
+            Message::Catalogs { .. } => "catalogs",
+            Message::Subscribe { .. } => "subscribe",
+            Message::Subscription { .. } => "subscription",
+            Message::Error { .. } => "error",
+        }
+    }
+
+    /// An `error` message.
+    pub fn error(code: ErrorCode, message: impl Into<String>) -> Message {
+        Message::Error {
+            v: WIRE_VERSION,
+            code,
+            message: message.into(),
+        }
+    }
+
     fn version(&self) -> u32 {
         match self {
             Message::Summary { v, .. }
             | Message::InSync { v, .. }
             | Message::Heads { v, .. }
             | Message::Changes { v, .. }
+            | Message::Offers { v }
+            | Message::Catalogs { v, .. }
+            | Message::Subscribe { v, .. }
+            | Message::Subscription { v, .. }
             | Message::Error { v, .. } => *v,
         }
     }
@@ -190,18 +322,30 @@ impl Message {
             Message::Heads {
                 docs, tombstones, ..
             } => {
-                limit("docs", docs.len(), MAX_DOCS_PER_MESSAGE)?;
-                limit("tombstones", tombstones.len(), MAX_DOCS_PER_MESSAGE)?;
+                limit(
+                    "docs and tombstones",
+                    docs.len() + tombstones.len(),
+                    MAX_DOCS_PER_MESSAGE,
+                )?;
                 for d in docs {
                     limit("heads", d.heads.len(), MAX_HEADS)?;
                 }
             }
-            Message::Changes { changes, want, .. } => {
+            Message::Changes {
+                changes,
+                want,
+                tombstones,
+                ..
+            } => {
                 limit("changes", changes.len(), MAX_CHANGES_PER_MESSAGE)?;
                 limit("want", want.len(), MAX_DOCS_PER_MESSAGE)?;
+                limit("tombstones", tombstones.len(), MAX_DOCS_PER_MESSAGE)?;
                 for d in want {
                     limit("heads", d.heads.len(), MAX_HEADS)?;
                 }
+            }
+            Message::Catalogs { catalogs, .. } => {
+                limit("catalogs", catalogs.len(), MAX_OFFERS)?;
             }
             _ => {}
         }
@@ -216,12 +360,20 @@ pub fn to_hex(bytes: &[u8]) -> String {
 
 /// Parses lower- or upper-case hex.
 pub fn from_hex(s: &str) -> Option<Vec<u8>> {
+    fn nibble(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            b'A'..=b'F' => Some(c - b'A' + 10),
+            _ => None,
+        }
+    }
+    let s = s.as_bytes();
     if !s.len().is_multiple_of(2) {
         return None;
     }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+    s.chunks_exact(2)
+        .map(|pair| Some(nibble(pair[0])? << 4 | nibble(pair[1])?))
         .collect()
 }
 
@@ -263,10 +415,46 @@ impl WireChange {
     }
 }
 
-/// The digest of a catalogue's state: SHA-256 over, for every live document in id order, the
-/// id, a zero byte, its sorted heads (32 bytes each) and a newline; then, for every tombstone in
-/// id order, `~`, the id and a newline. Equal digests mean identical catalogues.
+impl WireTombstone {
+    /// The wire form of an erasure.
+    pub fn new(t: &Tombstone) -> WireTombstone {
+        WireTombstone {
+            doc: t.doc.clone(),
+            at: t.at.clone(),
+            author: t.author.to_string(),
+            signature: to_hex(&t.signature),
+        }
+    }
+
+    /// The erasure in `catalog`, if well formed (not yet verified: see [`Tombstone::verify`]).
+    pub fn tombstone(&self, catalog: &CatalogId) -> Option<Tombstone> {
+        Some(Tombstone {
+            catalog: catalog.clone(),
+            doc: self.doc.clone(),
+            at: self.at.clone(),
+            author: self.author.parse().ok()?,
+            signature: from_hex(&self.signature)?.try_into().ok()?,
+        })
+    }
+}
+
+/// A signed manifest as carried in messages: its stored form as a JSON object.
+pub fn manifest_value(m: &SignedManifest) -> Value {
+    serde_json::from_slice(&m.encode()).expect("the stored form is JSON")
+}
+
+/// Parses a manifest carried in a message (not yet judged: see [`SignedManifest::accept_after`]).
+pub fn manifest_from_value(v: &Value) -> Result<SignedManifest, crate::catalog::CatalogError> {
+    let bytes = serde_json::to_vec(v).expect("a JSON value always serialises");
+    SignedManifest::decode(&bytes)
+}
+
+/// The digest of a catalogue's state: SHA-256 over `sicc-digest/1`, a zero byte, the manifest
+/// version (u64 big-endian); then, for every live document in id order, the id, a zero byte, its
+/// sorted heads (32 bytes each) and a newline; then, for every tombstone in id order, `~`, the id
+/// and a newline. Equal digests mean identical catalogues.
 pub fn catalog_digest<'a>(
+    manifest_version: u64,
     docs: impl IntoIterator<Item = (&'a str, Vec<[u8; 32]>)>,
     tombstones: impl IntoIterator<Item = &'a str>,
 ) -> [u8; 32] {
@@ -276,6 +464,8 @@ pub fn catalog_digest<'a>(
     let mut tombstones: Vec<&str> = tombstones.into_iter().collect();
     tombstones.sort_unstable();
     let mut h = Sha256::new();
+    h.update(b"sicc-digest/1\0");
+    h.update(manifest_version.to_be_bytes());
     for (doc, mut heads) in docs {
         heads.sort_unstable();
         h.update(doc.as_bytes());
@@ -302,8 +492,10 @@ mod tests {
         let m = Message::Summary {
             v: WIRE_VERSION,
             catalog: "c".into(),
+            manifest_version: 1,
             digest: "00".repeat(32),
             docs: 3,
+            after: None,
         };
         let frame = m.encode();
         assert_eq!(Message::decode(&frame).unwrap(), (m.clone(), frame.len()));
@@ -326,8 +518,19 @@ mod tests {
         let too_many = Message::Heads {
             v: WIRE_VERSION,
             catalog: "c".into(),
+            manifest_version: 1,
+            manifest: None,
             docs: vec![],
-            tombstones: vec!["x".into(); MAX_DOCS_PER_MESSAGE + 1],
+            tombstones: vec![
+                WireTombstone {
+                    doc: "x".into(),
+                    at: "t".into(),
+                    author: "a".into(),
+                    signature: "00".into()
+                };
+                MAX_DOCS_PER_MESSAGE + 1
+            ],
+            more: false,
         }
         .encode();
         assert!(matches!(

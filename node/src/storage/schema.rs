@@ -10,6 +10,9 @@
 //! | `audit` | sequence number, u64 big-endian | `1` + audit entry JSON |
 //! | `catalogs` | catalogue id (UTF-8) | `1` + signed manifest (`SignedManifest::encode`) |
 //! | `shared_docs` | catalogue id + `0x00` + document id | `1` + u32 BE length + Automerge save + u32 BE count + (u32 BE length + change signature)* |
+//! | `tombstones` | catalogue id + `0x00` + document id | `1` + wire tombstone JSON (SPEC.md §5) |
+//! | `shared_records` | document id + `0x00` + catalogue id | `1` + `{"record": public projection, "origin": {"node", "catalog"}}` |
+//! | `sync_state` | `peer/` + node id + `/` + catalogue id, `sub/out/` + catalogue id, `sub/in/` + catalogue id + `/` + node id | `1` + JSON |
 
 use serde::{Deserialize, Serialize};
 use sicc_protocol::id::RecordId;
@@ -25,7 +28,13 @@ pub const CF_LINKS_IN: &str = "links_in";
 pub const CF_AUDIT: &str = "audit";
 pub const CF_CATALOGS: &str = "catalogs";
 pub const CF_SHARED_DOCS: &str = "shared_docs";
+pub const CF_TOMBSTONES: &str = "tombstones";
+pub const CF_SHARED_RECORDS: &str = "shared_records";
+pub const CF_SYNC_STATE: &str = "sync_state";
 pub const ALL_CFS: &[&str] = &[
+    CF_TOMBSTONES,
+    CF_SHARED_RECORDS,
+    CF_SYNC_STATE,
     CF_META,
     CF_RECORDS,
     CF_BY_KIND,
@@ -139,4 +148,8 @@ pub fn encode_versioned(version: u8, json: &[u8]) -> Vec<u8> {
     v.push(version);
     v.extend_from_slice(json);
     v
+}
+
+pub fn shared_record_key(doc: &str, catalog: &str) -> Vec<u8> {
+    shared_doc_key(doc, catalog)
 }

@@ -136,10 +136,47 @@ impl SharedDocument {
         let Value::Object(want) = projection else {
             return Err(DocumentError::NotShareable(record.id.to_string()));
         };
-        reconcile_map(&mut self.doc, &automerge::ROOT, &want)?;
-        let Some(hash) = self.doc.commit() else {
-            return Ok(None);
+        if want.contains_key(ANNOTATIONS) {
+            return Err(DocumentError::NotShareable(record.id.to_string()));
+        }
+        reconcile_map(&mut self.doc, &automerge::ROOT, &want, &[ANNOTATIONS])?;
+        // The owner creates the annotations map once, so that members' concurrent annotations
+        // land in the same map instead of competing maps of which only one would survive.
+        if self.doc.get(&automerge::ROOT, ANNOTATIONS)?.is_none() {
+            self.doc
+                .put_object(&automerge::ROOT, ANNOTATIONS, ObjType::Map)?;
+        }
+        Ok(self.commit_signed(signer))
+    }
+
+    /// Writes (or replaces) `node`'s annotation on the document: a short note such as "we
+    /// intend to replicate this". Each member has its own key, so concurrent annotations merge.
+    pub fn annotate(
+        &mut self,
+        node: &str,
+        text: &str,
+        at: &str,
+        signer: &NodeSigner,
+    ) -> Result<Option<SignedChange>, DocumentError> {
+        let annotations = match self.doc.get(&automerge::ROOT, ANNOTATIONS)? {
+            Some((AmValue::Object(ObjType::Map), id)) => id,
+            _ => self
+                .doc
+                .put_object(&automerge::ROOT, ANNOTATIONS, ObjType::Map)?,
         };
+        let mut want = Map::new();
+        want.insert("text".into(), Value::from(text));
+        want.insert("at".into(), Value::from(at));
+        let mine = match self.doc.get(&annotations, node)? {
+            Some((AmValue::Object(ObjType::Map), id)) => id,
+            _ => self.doc.put_object(&annotations, node, ObjType::Map)?,
+        };
+        reconcile_map(&mut self.doc, &mine, &want, &[])?;
+        Ok(self.commit_signed(signer))
+    }
+
+    fn commit_signed(&mut self, signer: &NodeSigner) -> Option<SignedChange> {
+        let hash = self.doc.commit()?;
         let change = self
             .doc
             .get_change_by_hash(&hash)
@@ -152,10 +189,10 @@ impl SharedDocument {
             self.epoch,
         );
         self.signatures.insert(hash.0, signature.clone());
-        Ok(Some(SignedChange {
+        Some(SignedChange {
             bytes: change.raw_bytes().to_vec(),
             signature,
-        }))
+        })
     }
 
     /// Checks and applies incoming changes, whoever relayed them. Only changes that pass every
@@ -251,9 +288,18 @@ impl SharedDocument {
         &self.doc_id
     }
 
-    /// The document as JSON.
+    /// The document as JSON: the record's public projection plus members' `annotations`.
     pub fn to_json(&self) -> Value {
         read_map(&self.doc, &automerge::ROOT)
+    }
+
+    /// The shared record alone (the document without its annotations).
+    pub fn record_json(&self) -> Value {
+        let mut v = self.to_json();
+        if let Value::Object(m) = &mut v {
+            m.remove(ANNOTATIONS);
+        }
+        v
     }
 }
 
@@ -272,12 +318,19 @@ fn scalar(v: &Value) -> ScalarValue {
     }
 }
 
+/// Root key of members' annotations; never a record field.
+pub const ANNOTATIONS: &str = "annotations";
+
 fn reconcile_map(
     doc: &mut AutoCommit,
     obj: &ObjId,
     want: &Map<String, Value>,
+    keep: &[&str],
 ) -> Result<(), automerge::AutomergeError> {
-    let stale: Vec<String> = doc.keys(obj).filter(|k| !want.contains_key(k)).collect();
+    let stale: Vec<String> = doc
+        .keys(obj)
+        .filter(|k| !want.contains_key(k) && !keep.contains(&k.as_str()))
+        .collect();
     for key in stale {
         doc.delete(obj, key.as_str())?;
     }
@@ -289,7 +342,7 @@ fn reconcile_map(
                     Some((AmValue::Object(ObjType::Map), id)) => id,
                     _ => doc.put_object(obj, key.as_str(), ObjType::Map)?,
                 };
-                reconcile_map(doc, &child, m)?;
+                reconcile_map(doc, &child, m, &[])?;
             }
             Value::Array(items) => {
                 let same = match &current {
@@ -304,7 +357,7 @@ fn reconcile_map(
                         match item {
                             Value::Object(m) => {
                                 let child = doc.insert_object(&list, i, ObjType::Map)?;
-                                reconcile_map(doc, &child, m)?;
+                                reconcile_map(doc, &child, m, &[])?;
                             }
                             other => doc.insert(&list, i, scalar(other))?,
                         }
@@ -398,7 +451,7 @@ mod tests {
         let mut doc = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
         let r = record("Mobile care for rural elderly.");
         assert!(doc.publish(&r, &owner).unwrap().is_some());
-        assert_eq!(doc.to_json(), r.public_projection().unwrap());
+        assert_eq!(doc.record_json(), r.public_projection().unwrap());
         let bytes = doc.doc.save_nocompress();
         assert!(
             !bytes.windows(CANARY.len()).any(|w| w == CANARY.as_bytes()),

@@ -1,12 +1,13 @@
 //! A node's copy of one catalogue: its manifest, its documents and its tombstones. Pure state;
-//! the session decides what to exchange, the engine (next) persists it.
+//! sessions decide what to exchange, the engine persists what [`Replica::take_dirty`] reports.
 
 use super::document::{self, DocumentError, Rejection, SharedDocument, SignedChange};
-use sicc_protocol::catalog::{ChangeSignature, Manifest, SignedManifest};
-use sicc_protocol::identity::NodeSigner;
+use sicc_protocol::catalog::{CatalogError, ChangeSignature, Manifest, SignedManifest, Tombstone};
+use sicc_protocol::identity::{NodeId, NodeSigner};
 use sicc_protocol::record::Record;
-use sicc_protocol::wire::{self, DocHeads, WireChange};
+use sicc_protocol::wire::{self, DocHeads, WireChange, WireTombstone};
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 use std::sync::Arc;
 
 /// One catalogue as held by one node.
@@ -14,9 +15,28 @@ use std::sync::Arc;
 pub struct Replica {
     manifest: SignedManifest,
     docs: BTreeMap<String, SharedDocument>,
-    tombstones: BTreeSet<String>,
+    tombstones: BTreeMap<String, Tombstone>,
     signer: Arc<NodeSigner>,
     epoch: u32,
+    dirty: Dirty,
+}
+
+/// What changed since the last [`Replica::take_dirty`]: what the engine must persist.
+#[derive(Debug, Default)]
+pub struct Dirty {
+    /// The manifest was replaced.
+    pub manifest: bool,
+    /// Documents created or changed.
+    pub docs: BTreeSet<String>,
+    /// Documents erased (their tombstones are new).
+    pub erased: BTreeSet<String>,
+}
+
+impl Dirty {
+    /// Whether nothing changed.
+    pub fn is_empty(&self) -> bool {
+        !self.manifest && self.docs.is_empty() && self.erased.is_empty()
+    }
 }
 
 /// One document in stored form: its id, its Automerge save, its encoded change signatures.
@@ -26,9 +46,24 @@ pub type ExportedDoc = (String, Vec<u8>, Vec<Vec<u8>>);
 #[derive(Debug, thiserror::Error)]
 pub enum RestoreError {
     #[error(transparent)]
-    Catalog(#[from] sicc_protocol::catalog::CatalogError),
+    Catalog(#[from] CatalogError),
     #[error(transparent)]
     Document(#[from] DocumentError),
+    #[error("stored tombstone of `{0}` is damaged")]
+    Tombstone(String),
+}
+
+/// Why a local operation on a replica failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ReplicaError {
+    #[error(transparent)]
+    Document(#[from] DocumentError),
+    #[error("`{0}` was erased from this catalogue; erased entries never come back")]
+    Erased(String),
+    #[error("`{0}` is not in this catalogue")]
+    NoSuchDocument(String),
+    #[error("this node may not {0} in catalogue {1}")]
+    NotAllowed(&'static str, String),
 }
 
 /// What applying a batch of wire changes did.
@@ -40,36 +75,64 @@ pub struct Applied {
     pub rejected: Vec<String>,
 }
 
+impl Applied {
+    /// Adds another report to this one.
+    pub fn merge(&mut self, other: Applied) {
+        self.applied += other.applied;
+        self.rejected.extend(other.rejected);
+    }
+}
+
+/// Changes for a peer, cut to one message's budget.
+#[derive(Debug, Default)]
+pub struct Outgoing {
+    pub changes: Vec<WireChange>,
+    /// Some changes did not fit.
+    pub more: bool,
+    bytes: usize,
+}
+
+impl Outgoing {
+    /// Adds changes until the message budget is reached; returns false once it is.
+    pub fn add(&mut self, changes: Vec<WireChange>) -> bool {
+        for c in changes {
+            let size = c.change.len() + c.signature.len() + c.doc.len() + 128;
+            if !self.changes.is_empty()
+                && (self.bytes + size > wire::CHANGES_BUDGET_BYTES
+                    || self.changes.len() >= wire::MAX_CHANGES_PER_MESSAGE)
+            {
+                self.more = true;
+                return false;
+            }
+            self.bytes += size;
+            self.changes.push(c);
+        }
+        true
+    }
+}
+
 impl Replica {
     /// A replica of the catalogue `manifest` describes, held by `signer`'s node in `epoch`.
     pub fn new(manifest: SignedManifest, signer: Arc<NodeSigner>, epoch: u32) -> Replica {
         Replica {
             manifest,
             docs: BTreeMap::new(),
-            tombstones: BTreeSet::new(),
+            tombstones: BTreeMap::new(),
             signer,
             epoch,
+            dirty: Dirty {
+                manifest: true,
+                ..Dirty::default()
+            },
         }
     }
 
-    /// The replica in its stored form: the encoded manifest, and per document its id, its
-    /// Automerge save and the encoded signatures of its changes.
-    pub fn export(&mut self) -> (Vec<u8>, Vec<ExportedDoc>) {
-        let docs = self
-            .docs
-            .iter_mut()
-            .map(|(id, d)| {
-                let signatures = d.signatures().map(|s| s.encode()).collect();
-                (id.clone(), d.save(), signatures)
-            })
-            .collect();
-        (self.manifest.encode(), docs)
-    }
-
-    /// Rebuilds a replica from [`Replica::export`]'s output.
+    /// Rebuilds a replica from its stored form (the inverse of [`Replica::export_doc`],
+    /// [`Replica::manifest_bytes`] and [`Replica::tombstone_bytes`]).
     pub fn restore(
         manifest: &[u8],
         docs: impl IntoIterator<Item = ExportedDoc>,
+        tombstones: impl IntoIterator<Item = (String, Vec<u8>)>,
         signer: Arc<NodeSigner>,
         epoch: u32,
     ) -> Result<Replica, RestoreError> {
@@ -91,7 +154,39 @@ impl Replica {
             )?;
             replica.docs.insert(id, doc);
         }
+        for (doc, bytes) in tombstones {
+            let t = serde_json::from_slice::<WireTombstone>(&bytes)
+                .ok()
+                .and_then(|w| w.tombstone(&catalog))
+                .ok_or_else(|| RestoreError::Tombstone(doc.clone()))?;
+            replica.tombstones.insert(doc, t);
+        }
+        replica.dirty = Dirty::default();
         Ok(replica)
+    }
+
+    /// The stored form of the manifest.
+    pub fn manifest_bytes(&self) -> Vec<u8> {
+        self.manifest.encode()
+    }
+
+    /// The stored form of one document, if the replica holds it.
+    pub fn export_doc(&mut self, doc: &str) -> Option<ExportedDoc> {
+        let d = self.docs.get_mut(doc)?;
+        let signatures = d.signatures().map(|s| s.encode()).collect();
+        Some((doc.to_owned(), d.save(), signatures))
+    }
+
+    /// The stored form of one tombstone.
+    pub fn tombstone_bytes(&self, doc: &str) -> Option<Vec<u8>> {
+        self.tombstones
+            .get(doc)
+            .map(|t| serde_json::to_vec(&WireTombstone::new(t)).expect("serialises"))
+    }
+
+    /// What changed since the last call.
+    pub fn take_dirty(&mut self) -> Dirty {
+        std::mem::take(&mut self.dirty)
     }
 
     /// The manifest in force.
@@ -99,17 +194,130 @@ impl Replica {
         &self.manifest.manifest
     }
 
+    /// The manifest in force, with its signature.
+    pub fn signed_manifest(&self) -> &SignedManifest {
+        &self.manifest
+    }
+
+    /// Replaces the manifest with a newer one signed by someone allowed to (SPEC.md §3).
+    pub fn adopt_manifest(&mut self, newer: SignedManifest) -> Result<(), CatalogError> {
+        newer.accept_after(Some(&self.manifest))?;
+        self.manifest = newer;
+        self.dirty.manifest = true;
+        Ok(())
+    }
+
+    /// Whether this node may write documents here.
+    fn check_may(&self, action: &'static str, allowed: bool) -> Result<(), ReplicaError> {
+        if allowed {
+            Ok(())
+        } else {
+            Err(ReplicaError::NotAllowed(
+                action,
+                self.manifest().id.to_string(),
+            ))
+        }
+    }
+
     /// Publishes (or re-publishes) a record into its document; returns the signed change, if
     /// anything changed.
-    pub fn publish(&mut self, record: &Record) -> Result<Option<SignedChange>, DocumentError> {
+    pub fn publish(&mut self, record: &Record) -> Result<Option<SignedChange>, ReplicaError> {
         let doc_id = record.id.to_string();
+        self.check_may("publish", self.manifest().may_write(&self.signer.node_id()))?;
+        if self.tombstones.contains_key(&doc_id) {
+            return Err(ReplicaError::Erased(doc_id));
+        }
         let catalog = self.manifest().id.clone();
         let (signer, epoch) = (self.signer.clone(), self.epoch);
         let doc = self
             .docs
             .entry(doc_id.clone())
             .or_insert_with(|| SharedDocument::new(catalog, &doc_id, &signer, epoch));
-        doc.publish(record, &self.signer)
+        let change = doc.publish(record, &self.signer);
+        if doc.heads().is_empty() {
+            self.docs.remove(&doc_id);
+        }
+        let change = change?;
+        if change.is_some() {
+            self.dirty.docs.insert(doc_id);
+        }
+        Ok(change)
+    }
+
+    /// Writes this node's annotation on a document.
+    pub fn annotate(
+        &mut self,
+        doc_id: &str,
+        text: &str,
+        at: &str,
+    ) -> Result<Option<SignedChange>, ReplicaError> {
+        let me = self.signer.node_id();
+        self.check_may("annotate", self.manifest().may_write(&me))?;
+        let doc = self
+            .docs
+            .get_mut(doc_id)
+            .ok_or_else(|| ReplicaError::NoSuchDocument(doc_id.to_owned()))?;
+        let change = doc.annotate(&me.to_string(), text, at, &self.signer)?;
+        if change.is_some() {
+            self.dirty.docs.insert(doc_id.to_owned());
+        }
+        Ok(change)
+    }
+
+    /// Erases a document: drops it with its history and returns the signed tombstone.
+    pub fn erase(&mut self, doc_id: &str, at: &str) -> Result<Tombstone, ReplicaError> {
+        self.check_may(
+            "erase",
+            self.manifest().may_administer(&self.signer.node_id()),
+        )?;
+        if let Some(t) = self.tombstones.get(doc_id) {
+            return Ok(t.clone());
+        }
+        if !self.docs.contains_key(doc_id) {
+            return Err(ReplicaError::NoSuchDocument(doc_id.to_owned()));
+        }
+        let t = Tombstone::sign(&self.signer, self.manifest().id.clone(), doc_id, at);
+        self.docs.remove(doc_id);
+        self.dirty.docs.remove(doc_id);
+        self.tombstones.insert(doc_id.to_owned(), t.clone());
+        self.dirty.erased.insert(doc_id.to_owned());
+        Ok(t)
+    }
+
+    /// Checks and applies an erasure received from a peer; returns whether it was new.
+    pub fn accept_tombstone(&mut self, wire: &WireTombstone) -> Result<bool, String> {
+        if self.tombstones.contains_key(&wire.doc) {
+            return Ok(false);
+        }
+        let t = wire
+            .tombstone(&self.manifest().id)
+            .ok_or_else(|| format!("{}: malformed tombstone", wire.doc))?;
+        t.verify(self.manifest())
+            .map_err(|e| format!("{}: {e}", wire.doc))?;
+        self.docs.remove(&t.doc);
+        self.dirty.docs.remove(&t.doc);
+        self.dirty.erased.insert(t.doc.clone());
+        self.tombstones.insert(t.doc.clone(), t);
+        Ok(true)
+    }
+
+    /// The wire form of one document's tombstone, if it was erased.
+    pub fn tombstones_in_one(&self, doc: &str) -> Option<WireTombstone> {
+        self.tombstones.get(doc).map(WireTombstone::new)
+    }
+
+    /// Whether the document was erased.
+    pub fn is_erased(&self, doc: &str) -> bool {
+        self.tombstones.contains_key(doc)
+    }
+
+    /// The wire form of every tombstone in `(after, upto]` (`upto` `None`: to the end).
+    pub fn tombstones_in(&self, after: &str, upto: Option<&str>) -> Vec<WireTombstone> {
+        let hi = upto.map_or(Bound::Unbounded, Bound::Included);
+        self.tombstones
+            .range::<str, _>((Bound::Excluded(after), hi))
+            .map(|(_, t)| WireTombstone::new(t))
+            .collect()
     }
 
     /// A document's content, if the replica holds it.
@@ -117,24 +325,75 @@ impl Replica {
         self.docs.get(doc).map(SharedDocument::to_json)
     }
 
+    /// Whether the replica holds this live document.
+    pub fn contains(&self, doc: &str) -> bool {
+        self.docs.contains_key(doc)
+    }
+
     /// Ids of the live documents.
     pub fn doc_ids(&self) -> impl Iterator<Item = &str> {
         self.docs.keys().map(String::as_str)
     }
 
-    /// Heads of every live document.
-    pub fn heads(&mut self) -> Vec<DocHeads> {
+    /// Number of live documents.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Whether the replica holds no live document.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// Ids of the live documents in `(after, upto]`.
+    pub fn doc_ids_in(&self, after: &str, upto: Option<&str>) -> Vec<String> {
+        let hi = upto.map_or(Bound::Unbounded, Bound::Included);
         self.docs
-            .iter_mut()
-            .map(|(id, d)| {
-                let mut heads: Vec<String> = d.heads().iter().map(|h| wire::to_hex(h)).collect();
-                heads.sort();
-                DocHeads {
-                    doc: id.clone(),
-                    heads,
-                }
-            })
+            .range::<str, _>((Bound::Excluded(after), hi))
+            .map(|(k, _)| k.clone())
             .collect()
+    }
+
+    /// One page of heads and tombstones after `after`, in id order: at most `max` entries, and
+    /// whether more follow.
+    pub fn heads_page(
+        &mut self,
+        after: &str,
+        max: usize,
+    ) -> (Vec<DocHeads>, Vec<WireTombstone>, bool) {
+        let mut docs = Vec::new();
+        let mut tombstones = Vec::new();
+        let mut live = self
+            .docs
+            .range_mut::<str, _>((Bound::Excluded(after), Bound::Unbounded))
+            .peekable();
+        let mut dead = self
+            .tombstones
+            .range::<str, _>((Bound::Excluded(after), Bound::Unbounded))
+            .peekable();
+        loop {
+            let next_live = live.peek().map(|(k, _)| k.as_str());
+            let next_dead = dead.peek().map(|(k, _)| k.as_str());
+            let take_live = match (next_live, next_dead) {
+                (None, None) => return (docs, tombstones, false),
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (Some(a), Some(b)) => a < b,
+            };
+            if docs.len() + tombstones.len() == max {
+                return (docs, tombstones, true);
+            }
+            if take_live {
+                let (id, d) = live.next().expect("peeked");
+                docs.push(DocHeads {
+                    doc: id.clone(),
+                    heads: sorted_hex(d.heads()),
+                });
+            } else {
+                let (_, t) = dead.next().expect("peeked");
+                tombstones.push(WireTombstone::new(t));
+            }
+        }
     }
 
     /// Heads of one document (empty if the replica lacks it).
@@ -145,7 +404,7 @@ impl Replica {
             .unwrap_or_default()
     }
 
-    /// The catalogue digest (SPEC.md §6).
+    /// The catalogue digest (SPEC.md §6.3).
     pub fn digest(&mut self) -> [u8; 32] {
         let heads: Vec<(String, Vec<[u8; 32]>)> = self
             .docs
@@ -153,8 +412,9 @@ impl Replica {
             .map(|(id, d)| (id.clone(), d.heads()))
             .collect();
         wire::catalog_digest(
+            self.manifest.manifest.version,
             heads.iter().map(|(id, h)| (id.as_str(), h.clone())),
-            self.tombstones.iter().map(String::as_str),
+            self.tombstones.keys().map(String::as_str),
         )
     }
 
@@ -177,7 +437,7 @@ impl Replica {
         type Batch = Vec<(usize, automerge::Change, ChangeSignature)>;
         let mut by_doc: BTreeMap<&str, Batch> = BTreeMap::new();
         for (i, c) in changes.iter().enumerate() {
-            if self.tombstones.contains(&c.doc) {
+            if self.tombstones.contains_key(&c.doc) {
                 out.rejected.push(format!("{}: document was erased", c.doc));
                 continue;
             }
@@ -206,6 +466,7 @@ impl Replica {
                 .docs
                 .entry(doc_id.to_owned())
                 .or_insert_with(|| SharedDocument::new(catalog.clone(), doc_id, &signer, epoch));
+            let before = doc.heads();
             match doc.apply_decoded(batch, &manifest, Default::default()) {
                 Ok(report) => {
                     out.applied += report.applied;
@@ -218,23 +479,33 @@ impl Replica {
                 }
                 Err(e) => out.rejected.push(format!("{doc_id}: {e}")),
             }
-            // A document created for changes that were all rejected holds nothing: drop it.
-            if self
-                .docs
-                .get_mut(doc_id)
-                .is_some_and(|d| d.heads().is_empty())
-            {
+            let after = doc.heads();
+            if after.is_empty() {
+                // A document created for changes that were all rejected holds nothing: drop it.
                 self.docs.remove(doc_id);
+            } else if after != before {
+                self.dirty.docs.insert(doc_id.to_owned());
             }
         }
         out
     }
 }
 
+/// Sorted hex heads.
+pub fn sorted_hex(mut heads: Vec<[u8; 32]>) -> Vec<String> {
+    heads.sort_unstable();
+    heads.iter().map(|h| wire::to_hex(h)).collect()
+}
+
+/// Whether `node` may receive the catalogue (used by both ends of a session).
+pub fn may_read(replica: &Replica, node: &NodeId) -> bool {
+    replica.manifest().may_read(node)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::storage::{Store, StoredDoc};
+    use crate::storage::{SharedOp, Store, StoredDoc};
     use serde_json::json;
     use sicc_protocol::catalog::CatalogId;
 
@@ -256,37 +527,54 @@ mod tests {
             .unwrap();
             replica.publish(&r).unwrap();
         }
-        let digest = replica.digest();
         let catalog = replica.manifest().id.to_string();
 
+        replica.erase("r0", "2026-11-28T00:00:00Z").unwrap();
+        let digest = replica.digest();
         let dir = tempfile::tempdir().unwrap();
-        let (manifest_bytes, docs) = replica.export();
         {
             let (store, writer) = Store::open(dir.path()).unwrap();
-            let docs = docs
-                .into_iter()
-                .map(|(doc, save, signatures)| StoredDoc {
-                    doc,
-                    save,
-                    signatures,
-                })
-                .collect();
-            store
-                .put_shared(&catalog, Some(manifest_bytes), docs)
-                .await
-                .unwrap();
+            let dirty = replica.take_dirty();
+            let mut ops = vec![SharedOp::Manifest {
+                catalog: catalog.clone(),
+                bytes: replica.manifest_bytes(),
+            }];
+            for doc in &dirty.docs {
+                let (doc, save, signatures) = replica.export_doc(doc).unwrap();
+                ops.push(SharedOp::Doc {
+                    catalog: catalog.clone(),
+                    doc: StoredDoc {
+                        doc,
+                        save,
+                        signatures,
+                    },
+                });
+            }
+            for doc in &dirty.erased {
+                ops.push(SharedOp::Tombstone {
+                    catalog: catalog.clone(),
+                    doc: doc.clone(),
+                    bytes: replica.tombstone_bytes(doc).unwrap(),
+                });
+            }
+            store.write_shared(ops).await.unwrap();
             drop(store);
             writer.join();
         }
         let (store, _writer) = Store::open(dir.path()).unwrap();
-        let (manifest, docs) = store.load_shared(&catalog).await.unwrap();
+        let mut stored = store.load_catalogs().await.unwrap();
+        assert_eq!(stored.len(), 1);
+        let c = stored.remove(0);
+        assert_eq!(c.docs.len(), 2, "the erased document is not stored");
         let mut restored = Replica::restore(
-            &manifest.unwrap(),
-            docs.into_iter().map(|d| (d.doc, d.save, d.signatures)),
+            &c.manifest,
+            c.docs.into_iter().map(|d| (d.doc, d.save, d.signatures)),
+            c.tombstones,
             owner,
             0,
         )
         .unwrap();
+        assert!(restored.is_erased("r0"));
         assert_eq!(restored.digest(), digest);
         assert_eq!(restored.document_json("r1"), replica.document_json("r1"));
         // The restored replica can still relay every change with its signature.

@@ -1,54 +1,69 @@
-//! One `/sicc/sync/1` session on one catalogue, sans I/O: messages in, messages and events
-//! out. The network layer carries the messages; tests drive two sessions by hand.
+//! `/sicc/sync/1` sessions on one catalogue, sans I/O: messages in, messages and effects out.
+//! The engine carries the messages over the network; tests drive both ends by hand.
 //!
 //! ```text
-//! initiator                         responder
-//!   Summary{digest}        ─────►   same digest?  ── yes ──► InSync   (1 round trip, done)
-//!                          ◄─────   Heads{every doc's heads}
-//!   Changes{what it lacks,
-//!           want: docs I lack}  ─►  apply; answer the wants
-//!                          ◄─────   Changes{wanted changes}           (2 round trips, done)
+//! initiator                              responder (stateless: one answer per request)
+//!   summary{digest}              ─────►  same digest?  ── yes ──► in_sync   (1 round trip)
+//!                                ◄─────  heads{page 1: docs, tombstones, newer manifest?}
+//!   changes{what it lacks, tombstones,
+//!           want: what I lack}   ─────►  apply; answer the wants
+//!                                ◄─────  changes{wanted changes, digest}
+//!   summary{after: last id of page 1} ─► heads{page 2} ...           (2 round trips a page)
 //! ```
+//!
+//! Pages keep every message within its limits whatever the catalogue's size; when a side has
+//! more changes than fit in one message it says `more` and the initiator asks for the same
+//! page again, so a session always converges in a bounded number of round trips.
 
-use super::replica::{Applied, Replica};
+use super::replica::{Applied, Outgoing, Replica};
 use sicc_protocol::catalog::CatalogId;
-use sicc_protocol::wire::{self, DocHeads, ErrorCode, Message, WIRE_VERSION};
-use std::collections::BTreeMap;
+use sicc_protocol::identity::NodeId;
+use sicc_protocol::wire::{self, DocHeads, ErrorCode, Message, WIRE_VERSION, WireTombstone};
+use std::collections::{BTreeMap, BTreeSet};
 
-/// What a session asks its driver to do.
+/// Most round trips of one session before it gives up (a misbehaving peer cannot keep it busy).
+pub const MAX_ROUND_TRIPS: u32 = 1_000;
+
+/// What the initiator's driver must do next.
 #[derive(Debug)]
-pub enum Output {
-    /// Send this message to the peer.
+pub enum Step {
+    /// Send this request and feed the response back to [`Session::handle`].
     Send(Message),
-    /// Changes were applied to the replica (persist it) and some may have been rejected.
-    Applied(Applied),
     /// The session is over.
-    Done {
-        /// The two replicas were already identical.
-        in_sync: bool,
-    },
-    /// The session failed; the peer has been sent an error if it was at fault.
+    Done(Outcome),
+    /// The session failed.
     Failed(String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Step {
-    /// Initiator: waiting for `InSync` or `Heads`.
-    AwaitHeads,
-    /// Responder: waiting for `Summary`.
-    AwaitSummary,
-    /// Waiting for the final `Changes`.
-    AwaitChanges {
-        answer_wants: bool,
-    },
-    Done,
+/// How a finished session went.
+#[derive(Debug, Default, Clone)]
+pub struct Outcome {
+    /// Both replicas were identical from the start (one round trip).
+    pub in_sync: bool,
+    /// The peer's digest equals ours at the end.
+    pub converged: bool,
+    /// Round trips used.
+    pub round_trips: u32,
+    /// Changes sent to the peer.
+    pub sent: usize,
+    /// Documents that differed between the two replicas.
+    pub docs_differing: usize,
 }
 
-/// A sync session on one catalogue.
+/// The initiator's side of a session.
 #[derive(Debug)]
 pub struct Session {
     catalog: CatalogId,
-    step: Step,
+    peer: NodeId,
+    /// Start of the current page (`""`: the first).
+    after: String,
+    /// End of the current page, once its heads arrived (`None`: to the end).
+    upto: Option<String>,
+    more_pages: bool,
+    /// Our changes to the peer for this page did not all fit.
+    truncated: bool,
+    outcome: Outcome,
+    differing: BTreeSet<String>,
 }
 
 fn hashes(heads: &[String]) -> Vec<[u8; 32]> {
@@ -58,186 +73,304 @@ fn hashes(heads: &[String]) -> Vec<[u8; 32]> {
         .collect()
 }
 
+fn summary(replica: &mut Replica, after: Option<String>) -> Message {
+    Message::Summary {
+        v: WIRE_VERSION,
+        catalog: replica.manifest().id.to_string(),
+        manifest_version: replica.manifest().version,
+        digest: wire::to_hex(&replica.digest()),
+        docs: replica.len() as u64,
+        after,
+    }
+}
+
+/// Adopts a newer manifest carried in a message, if any.
+fn adopt(replica: &mut Replica, manifest: Option<&serde_json::Value>) -> Result<(), String> {
+    let Some(v) = manifest else { return Ok(()) };
+    let m = wire::manifest_from_value(v).map_err(|e| format!("manifest: {e}"))?;
+    if m.manifest.version <= replica.manifest().version {
+        return Ok(());
+    }
+    replica
+        .adopt_manifest(m)
+        .map_err(|e| format!("manifest: {e}"))
+}
+
+/// Accepts a batch of tombstones; the rejected ones are reported in `applied`.
+fn accept_tombstones(replica: &mut Replica, tombstones: &[WireTombstone], applied: &mut Applied) {
+    for t in tombstones {
+        if let Err(reason) = replica.accept_tombstone(t) {
+            applied.rejected.push(reason);
+        }
+    }
+}
+
 impl Session {
-    /// Starts a session as the initiator; the returned message opens it.
-    pub fn initiate(replica: &mut Replica) -> (Session, Message) {
-        let catalog = replica.manifest().id.clone();
-        let docs = replica.doc_ids().count() as u64;
-        let message = Message::Summary {
-            v: WIRE_VERSION,
-            catalog: catalog.to_string(),
-            digest: wire::to_hex(&replica.digest()),
-            docs,
-        };
+    /// Starts a session with `peer`; the returned request opens it.
+    pub fn initiate(replica: &mut Replica, peer: NodeId) -> (Session, Message) {
+        let message = summary(replica, None);
         (
             Session {
-                catalog,
-                step: Step::AwaitHeads,
+                catalog: replica.manifest().id.clone(),
+                peer,
+                after: String::new(),
+                upto: None,
+                more_pages: false,
+                truncated: false,
+                outcome: Outcome::default(),
+                differing: BTreeSet::new(),
             },
             message,
         )
     }
 
-    /// A session that waits for the peer's `Summary`.
-    pub fn respond(replica: &Replica) -> Session {
-        Session {
-            catalog: replica.manifest().id.clone(),
-            step: Step::AwaitSummary,
+    /// The catalogue.
+    pub fn catalog(&self) -> &CatalogId {
+        &self.catalog
+    }
+
+    /// The peer.
+    pub fn peer(&self) -> &NodeId {
+        &self.peer
+    }
+
+    fn finish(&mut self, converged: bool) -> Step {
+        self.outcome.converged = converged;
+        self.outcome.docs_differing = self.differing.len();
+        Step::Done(self.outcome.clone())
+    }
+
+    /// Feeds the peer's response to the last request; `applied` collects what was applied
+    /// and rejected (the replica's dirty set says what to persist).
+    pub fn handle(
+        &mut self,
+        replica: &mut Replica,
+        response: Message,
+        applied: &mut Applied,
+    ) -> Step {
+        self.outcome.round_trips += 1;
+        if self.outcome.round_trips > MAX_ROUND_TRIPS {
+            return Step::Failed(format!(
+                "no convergence after {MAX_ROUND_TRIPS} round trips"
+            ));
         }
-    }
-
-    /// Whether the session has ended.
-    pub fn is_done(&self) -> bool {
-        self.step == Step::Done
-    }
-
-    fn fail(&mut self, out: &mut Vec<Output>, code: ErrorCode, message: String) {
-        out.push(Output::Send(Message::Error {
-            v: WIRE_VERSION,
-            code,
-            message: message.clone(),
-        }));
-        out.push(Output::Failed(message));
-        self.step = Step::Done;
-    }
-
-    /// Feeds one message from the peer.
-    pub fn handle(&mut self, replica: &mut Replica, message: Message, out: &mut Vec<Output>) {
         let catalog = self.catalog.to_string();
-        match (self.step, message) {
-            (_, Message::Error { code, message, .. }) => {
-                out.push(Output::Failed(format!("peer error {code:?}: {message}")));
-                self.step = Step::Done;
+        match response {
+            Message::Error { code, message, .. } => {
+                Step::Failed(format!("peer refused ({code:?}): {message}"))
             }
-            (
-                Step::AwaitSummary,
-                Message::Summary {
-                    catalog: c, digest, ..
-                },
-            ) if c == catalog => {
-                if digest == wire::to_hex(&replica.digest()) {
-                    out.push(Output::Send(Message::InSync {
-                        v: WIRE_VERSION,
-                        catalog,
-                    }));
-                    out.push(Output::Done { in_sync: true });
-                    self.step = Step::Done;
+            Message::InSync { catalog: c, .. } if c == catalog => {
+                self.outcome.in_sync = self.outcome.round_trips == 1;
+                self.finish(true)
+            }
+            Message::Heads {
+                catalog: c,
+                manifest_version,
+                manifest,
+                docs,
+                tombstones,
+                more,
+                ..
+            } if c == catalog => {
+                if let Err(e) = adopt(replica, manifest.as_ref()) {
+                    return Step::Failed(e);
+                }
+                if !replica.manifest().may_read(&self.peer) {
+                    return Step::Failed(format!("{} may not read {catalog}", self.peer.short()));
+                }
+                accept_tombstones(replica, &tombstones, applied);
+                self.more_pages = more;
+                self.upto = if more {
+                    docs.iter()
+                        .map(|d| d.doc.as_str())
+                        .chain(tombstones.iter().map(|t| t.doc.as_str()))
+                        .max()
+                        .map(str::to_owned)
                 } else {
-                    let docs = replica.heads();
-                    if docs.len() > wire::MAX_DOCS_PER_MESSAGE {
-                        // Paging of heads lands with the sync engine; refuse rather than break a limit.
-                        return self.fail(
-                            out,
-                            ErrorCode::Malformed,
-                            format!("{} documents exceed one heads message", docs.len()),
-                        );
-                    }
-                    out.push(Output::Send(Message::Heads {
-                        v: WIRE_VERSION,
-                        catalog,
-                        docs,
-                        tombstones: Vec::new(),
-                    }));
-                    self.step = Step::AwaitChanges { answer_wants: true };
-                }
-            }
-            (Step::AwaitHeads, Message::InSync { catalog: c, .. }) if c == catalog => {
-                out.push(Output::Done { in_sync: true });
-                self.step = Step::Done;
-            }
-            (
-                Step::AwaitHeads,
-                Message::Heads {
-                    catalog: c, docs, ..
-                },
-            ) if c == catalog => {
-                let theirs: BTreeMap<String, Vec<[u8; 32]>> = docs
+                    None
+                };
+                let upto = self.upto.as_deref();
+                let theirs: BTreeMap<&str, Vec<[u8; 32]>> = docs
                     .iter()
-                    .map(|d| (d.doc.clone(), hashes(&d.heads)))
+                    .map(|d| (d.doc.as_str(), hashes(&d.heads)))
                     .collect();
-                let mut changes = Vec::new();
+                let their_dead: BTreeSet<&str> =
+                    tombstones.iter().map(|t| t.doc.as_str()).collect();
+                let mut out = Outgoing::default();
                 let mut want = Vec::new();
-                let mine: Vec<String> = replica.doc_ids().map(str::to_owned).collect();
-                for doc in &mine {
-                    let mut my_heads = replica.doc_heads(doc);
-                    my_heads.sort_unstable();
-                    let their_heads = theirs.get(doc).cloned().unwrap_or_default();
-                    let mut sorted_theirs = their_heads.clone();
-                    sorted_theirs.sort_unstable();
-                    if sorted_theirs != my_heads {
-                        changes.extend(replica.changes_for(doc, &their_heads));
-                        if theirs.contains_key(doc) {
-                            want.push(DocHeads {
-                                doc: doc.clone(),
-                                heads: my_heads.iter().map(|h| wire::to_hex(h)).collect(),
-                            });
-                        }
+                for doc in replica.doc_ids_in(&self.after, upto) {
+                    if their_dead.contains(doc.as_str()) {
+                        continue;
+                    }
+                    let mut mine = replica.doc_heads(&doc);
+                    mine.sort_unstable();
+                    let their = theirs.get(doc.as_str()).cloned().unwrap_or_default();
+                    let mut their_sorted = their.clone();
+                    their_sorted.sort_unstable();
+                    if mine == their_sorted {
+                        continue;
+                    }
+                    self.differing.insert(doc.clone());
+                    out.add(replica.changes_for(&doc, &their));
+                    if theirs.contains_key(doc.as_str()) {
+                        want.push(DocHeads {
+                            doc: doc.clone(),
+                            heads: mine.iter().map(|h| wire::to_hex(h)).collect(),
+                        });
                     }
                 }
-                for doc in theirs.keys().filter(|d| !mine.contains(d)) {
-                    want.push(DocHeads {
-                        doc: doc.clone(),
-                        heads: Vec::new(),
-                    });
+                for doc in theirs.keys() {
+                    if !replica.contains(doc) && !replica.is_erased(doc) {
+                        self.differing.insert((*doc).to_owned());
+                        want.push(DocHeads {
+                            doc: (*doc).to_owned(),
+                            heads: Vec::new(),
+                        });
+                    }
                 }
-                let finished = want.is_empty();
-                out.push(Output::Send(Message::Changes {
+                let my_tombstones: Vec<WireTombstone> = replica
+                    .tombstones_in(&self.after, upto)
+                    .into_iter()
+                    .filter(|t| !their_dead.contains(t.doc.as_str()))
+                    .collect();
+                self.truncated = out.more;
+                self.outcome.sent += out.changes.len();
+                let manifest = (replica.manifest().version > manifest_version)
+                    .then(|| wire::manifest_value(replica.signed_manifest()));
+                Step::Send(Message::Changes {
                     v: WIRE_VERSION,
                     catalog,
-                    changes,
+                    manifest,
+                    changes: out.changes,
+                    tombstones: my_tombstones,
                     want,
-                }));
-                if finished {
-                    out.push(Output::Done { in_sync: false });
-                    self.step = Step::Done;
-                } else {
-                    self.step = Step::AwaitChanges {
-                        answer_wants: false,
-                    };
-                }
+                    more: out.more,
+                    digest: None,
+                })
             }
-            (
-                Step::AwaitChanges { answer_wants },
-                Message::Changes {
-                    catalog: c,
-                    changes,
-                    want,
-                    ..
-                },
-            ) if c == catalog => {
+            Message::Changes {
+                catalog: c,
+                manifest,
+                changes,
+                tombstones,
+                more,
+                digest,
+                ..
+            } if c == catalog => {
+                if let Err(e) = adopt(replica, manifest.as_ref()) {
+                    return Step::Failed(e);
+                }
+                accept_tombstones(replica, &tombstones, applied);
                 if !changes.is_empty() {
-                    out.push(Output::Applied(replica.apply(&changes)));
+                    applied.merge(replica.apply(&changes));
                 }
-                if answer_wants {
-                    let mut reply = Vec::new();
-                    for w in &want {
-                        reply.extend(replica.changes_for(&w.doc, &hashes(&w.heads)));
-                    }
-                    out.push(Output::Send(Message::Changes {
-                        v: WIRE_VERSION,
-                        catalog,
-                        changes: reply,
-                        want: Vec::new(),
-                    }));
+                if more || self.truncated {
+                    // Ask for the same page again: what was sent is now shared.
+                    return Step::Send(summary(replica, Some(self.after.clone())));
                 }
-                out.push(Output::Done { in_sync: false });
-                self.step = Step::Done;
+                if self.more_pages {
+                    self.after = self.upto.take().unwrap_or_default();
+                    return Step::Send(summary(replica, Some(self.after.clone())));
+                }
+                let mine = wire::to_hex(&replica.digest());
+                self.finish(digest.as_deref() == Some(mine.as_str()))
             }
-            (step, other) => {
-                let kind = match other {
-                    Message::Summary { .. } => "summary",
-                    Message::InSync { .. } => "in_sync",
-                    Message::Heads { .. } => "heads",
-                    Message::Changes { .. } => "changes",
-                    Message::Error { .. } => "error",
+            other => Step::Failed(format!(
+                "unexpected {} response in a session on {catalog}",
+                other.kind()
+            )),
+        }
+    }
+}
+
+/// The responder's answer to one request on a catalogue it holds, with what it applied.
+/// `peer` must already have been checked against the manifest (see [`super::replica::may_read`]).
+pub fn answer(replica: &mut Replica, request: Message, applied: &mut Applied) -> Message {
+    let catalog = replica.manifest().id.to_string();
+    match request {
+        Message::Summary {
+            catalog: c,
+            manifest_version,
+            digest,
+            after,
+            ..
+        } if c == catalog => {
+            if after.is_none() && digest == wire::to_hex(&replica.digest()) {
+                return Message::InSync {
+                    v: WIRE_VERSION,
+                    catalog,
                 };
-                self.fail(
-                    out,
-                    ErrorCode::Malformed,
-                    format!("unexpected {kind} message in step {step:?} of catalogue {catalog}"),
-                );
+            }
+            let after = after.unwrap_or_default();
+            let (docs, tombstones, more) = replica.heads_page(&after, wire::MAX_DOCS_PER_MESSAGE);
+            let manifest = (replica.manifest().version > manifest_version)
+                .then(|| wire::manifest_value(replica.signed_manifest()));
+            Message::Heads {
+                v: WIRE_VERSION,
+                catalog,
+                manifest_version: replica.manifest().version,
+                manifest,
+                docs,
+                tombstones,
+                more,
             }
         }
+        Message::Changes {
+            catalog: c,
+            manifest,
+            changes,
+            tombstones,
+            want,
+            ..
+        } if c == catalog => {
+            if let Err(e) = adopt(replica, manifest.as_ref()) {
+                return Message::error(ErrorCode::NotAllowed, e);
+            }
+            accept_tombstones(replica, &tombstones, applied);
+            if !changes.is_empty() {
+                applied.merge(replica.apply(&changes));
+            }
+            let mut out = Outgoing::default();
+            let mut reply_tombstones = Vec::new();
+            for w in &want {
+                if replica.is_erased(&w.doc) {
+                    reply_tombstones.extend(replica.tombstones_in_one(&w.doc));
+                } else if !out.add(replica.changes_for(&w.doc, &hashes(&w.heads))) {
+                    break;
+                }
+            }
+            Message::Changes {
+                v: WIRE_VERSION,
+                catalog,
+                manifest: None,
+                changes: out.changes,
+                tombstones: reply_tombstones,
+                want: Vec::new(),
+                more: out.more,
+                digest: Some(wire::to_hex(&replica.digest())),
+            }
+        }
+        other => Message::error(
+            ErrorCode::Malformed,
+            format!(
+                "a {} message cannot open an exchange on {catalog}",
+                other.kind()
+            ),
+        ),
+    }
+}
+
+/// The answer of a node that holds no replica of the catalogue yet but asked to subscribe to
+/// it: an empty page, so that the owner sends its manifest and every entry.
+pub fn answer_empty(catalog: &str) -> Message {
+    Message::Heads {
+        v: WIRE_VERSION,
+        catalog: catalog.to_owned(),
+        manifest_version: 0,
+        manifest: None,
+        docs: Vec::new(),
+        tombstones: Vec::new(),
+        more: false,
     }
 }
 
@@ -252,6 +385,7 @@ mod tests {
     use std::sync::Arc;
 
     struct Node {
+        id: NodeId,
         replica: Replica,
     }
 
@@ -267,6 +401,7 @@ mod tests {
         m.readers.insert(b.node_id());
         let signed = m.sign(&owner);
         let node = |s: &Arc<NodeSigner>| Node {
+            id: s.node_id(),
             replica: Replica::new(signed.clone(), s.clone(), 0),
         };
         (node(&owner), node(&a), node(&b))
@@ -281,44 +416,36 @@ mod tests {
         .unwrap()
     }
 
-    /// Runs a session between two replicas until both sides are done, through the codec.
+    /// Runs a session between two replicas until it ends, every message through the codec.
     /// Returns (messages, bytes on the wire, rejected changes).
     fn sync(initiator: &mut Node, responder: &mut Node) -> (usize, usize, Vec<String>) {
-        let (mut si, first) = Session::initiate(&mut initiator.replica);
-        let mut sr = Session::respond(&responder.replica);
-        let mut to_responder = vec![first];
-        let mut to_initiator: Vec<Message> = Vec::new();
-        let (mut messages, mut bytes, mut rejected) = (0, 0, Vec::new());
-        let mut pass =
-            |msg: Message, session: &mut Session, node: &mut Node, replies: &mut Vec<Message>| {
-                let frame = msg.encode();
-                messages += 1;
-                bytes += frame.len();
-                let (decoded, _) = Message::decode(&frame).unwrap();
-                let mut out = Vec::new();
-                session.handle(&mut node.replica, decoded, &mut out);
-                for o in out {
-                    match o {
-                        Output::Send(m) => replies.push(m),
-                        Output::Applied(a) => rejected.extend(a.rejected),
-                        Output::Failed(f) => panic!("session failed: {f}"),
-                        Output::Done { .. } => {}
-                    }
+        let (mut session, mut request) = Session::initiate(&mut initiator.replica, responder.id);
+        let (mut messages, mut bytes) = (0, 0);
+        let mut applied = Applied::default();
+        let through_codec = |m: Message, messages: &mut usize, bytes: &mut usize| {
+            let frame = m.encode();
+            *messages += 1;
+            *bytes += frame.len();
+            Message::decode(&frame).unwrap().0
+        };
+        loop {
+            let request_in = through_codec(request, &mut messages, &mut bytes);
+            assert!(super::super::replica::may_read(
+                &responder.replica,
+                &initiator.id
+            ));
+            let response = answer(&mut responder.replica, request_in, &mut applied);
+            let response_in = through_codec(response, &mut messages, &mut bytes);
+            match session.handle(&mut initiator.replica, response_in, &mut applied) {
+                Step::Send(next) => request = next,
+                Step::Done(outcome) => {
+                    assert!(outcome.converged, "{outcome:?}");
+                    break;
                 }
-            };
-        for _ in 0..10 {
-            for m in std::mem::take(&mut to_responder) {
-                pass(m, &mut sr, responder, &mut to_initiator);
-            }
-            for m in std::mem::take(&mut to_initiator) {
-                pass(m, &mut si, initiator, &mut to_responder);
-            }
-            if to_responder.is_empty() && to_initiator.is_empty() {
-                break;
+                Step::Failed(f) => panic!("session failed: {f}"),
             }
         }
-        assert!(si.is_done() && sr.is_done(), "session did not finish");
-        (messages, bytes, rejected)
+        (messages, bytes, applied.rejected)
     }
 
     #[test]
@@ -372,14 +499,27 @@ mod tests {
             owner.replica.document_json("r1")
         );
 
-        // a is only a reader: its own edit is refused by b and by the owner.
-        a.replica
-            .publish(&record("r1", "forged by a reader"))
-            .unwrap();
-        let (_, _, rejected_by_b) = sync(&mut a, &mut b);
-        assert_eq!(rejected_by_b.len(), 1, "{rejected_by_b:?}");
-        let (_, _, rejected_by_owner) = sync(&mut a, &mut owner);
-        assert_eq!(rejected_by_owner.len(), 1);
+        // a is only a reader. It forges changes anyway, under its own actor (a replica whose
+        // manifest it signed itself) and under the owner's node id: b and the owner refuse both.
+        let a_signer = Arc::new(NodeSigner::from_seed([2; 32]));
+        let mut fake = owner.replica.manifest().clone();
+        fake.writers.insert(a.id);
+        let mut forger = Replica::new(fake.sign(&a_signer), a_signer.clone(), 0);
+        forger.publish(&record("r1", "forged by a reader")).unwrap();
+        let forged = forger.changes_for("r1", &[]);
+        let mut impersonated = forged.clone();
+        impersonated[0].author = owner.id.to_string();
+        let mut unsigned = forged.clone();
+        unsigned[0].signature = "00".repeat(64);
+        for batch in [forged, impersonated, unsigned] {
+            let rejected_by_b = b.replica.apply(&batch);
+            assert_eq!(
+                (rejected_by_b.applied, rejected_by_b.rejected.len()),
+                (0, 1)
+            );
+            let rejected_by_owner = owner.replica.apply(&batch);
+            assert_eq!(rejected_by_owner.applied, 0);
+        }
         assert_eq!(
             owner.replica.document_json("r1").unwrap()["summary"]["en"],
             "from the owner"
@@ -388,28 +528,91 @@ mod tests {
             b.replica.document_json("r1").unwrap()["summary"]["en"],
             "from the owner"
         );
+        assert!(a.replica.publish(&record("r1", "as a reader")).is_err());
     }
 
     #[test]
-    fn an_unexpected_message_fails_the_session_with_an_error_to_the_peer() {
+    fn an_unexpected_message_gets_an_error_and_changes_nothing() {
         let (mut owner, _, _) = network();
-        let mut s = Session::respond(&owner.replica);
-        let mut out = Vec::new();
-        s.handle(
+        let before = owner.replica.digest();
+        let mut applied = Applied::default();
+        let reply = answer(
             &mut owner.replica,
             Message::InSync {
                 v: WIRE_VERSION,
                 catalog: "x".into(),
             },
-            &mut out,
+            &mut applied,
         );
         assert!(matches!(
-            out[0],
-            Output::Send(Message::Error {
+            reply,
+            Message::Error {
                 code: ErrorCode::Malformed,
                 ..
-            })
+            }
         ));
-        assert!(s.is_done());
+        assert_eq!(owner.replica.digest(), before);
+    }
+
+    #[test]
+    fn large_catalogues_sync_in_pages_and_erasures_travel_and_never_resurrect() {
+        let (mut owner, mut a, mut b) = network();
+        let n = wire::MAX_DOCS_PER_MESSAGE * 2 + 10;
+        for i in 0..n {
+            owner
+                .replica
+                .publish(&record(&format!("r{i:05}"), "x"))
+                .unwrap();
+        }
+
+        let (messages, _, rejected) = sync(&mut a, &mut owner);
+        assert!(rejected.is_empty());
+        assert_eq!(a.replica.len(), n);
+        assert_eq!(messages, 2 * 2 * 3, "three pages of two round trips");
+        sync(&mut b, &mut a);
+        assert_eq!(b.replica.digest(), owner.replica.digest());
+
+        owner
+            .replica
+            .erase("r00007", "2026-11-28T00:00:00Z")
+            .unwrap();
+        sync(&mut owner, &mut a);
+        assert!(a.replica.document_json("r00007").is_none());
+        assert!(a.replica.is_erased("r00007"));
+        // b still holds the document and offers it back: it is erased there, not resurrected.
+        sync(&mut b, &mut a);
+        assert!(b.replica.document_json("r00007").is_none());
+        assert!(a.replica.document_json("r00007").is_none());
+        assert_eq!(b.replica.digest(), owner.replica.digest());
+        // A reader cannot erase.
+        assert!(a.replica.erase("r00008", "2026-11-28T00:00:00Z").is_err());
+    }
+
+    #[test]
+    fn concurrent_annotations_by_writers_converge() {
+        let owner_signer = Arc::new(NodeSigner::from_seed([1; 32]));
+        let (mut owner, mut a, mut b) = network();
+        owner.replica.publish(&record("r1", "x")).unwrap();
+        let mut m = owner.replica.manifest().clone();
+        m.writers.insert(a.id);
+        m.writers.insert(b.id);
+        m.version += 1;
+        owner.replica.adopt_manifest(m.sign(&owner_signer)).unwrap();
+        sync(&mut a, &mut owner);
+        sync(&mut b, &mut owner);
+        a.replica
+            .annotate("r1", "we replicate this in Riga", "t1")
+            .unwrap();
+        b.replica.annotate("r1", "piloted in Umeå", "t2").unwrap();
+        owner.replica.publish(&record("r1", "edited")).unwrap();
+        sync(&mut a, &mut owner);
+        sync(&mut b, &mut owner);
+        sync(&mut a, &mut owner);
+        let doc = owner.replica.document_json("r1").unwrap();
+        assert_eq!(doc["annotations"].as_object().unwrap().len(), 2);
+        assert_eq!(doc["summary"]["en"], "edited");
+        assert_eq!(a.replica.digest(), owner.replica.digest());
+        assert_eq!(b.replica.digest(), owner.replica.digest());
+        assert_eq!(a.replica.document_json("r1"), Some(doc));
     }
 }
