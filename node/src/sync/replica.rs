@@ -30,6 +30,8 @@ pub struct Dirty {
     pub docs: BTreeSet<String>,
     /// Documents erased (their tombstones are new).
     pub erased: BTreeSet<String>,
+    /// Documents among `docs` that are new to this replica.
+    pub created: BTreeSet<String>,
 }
 
 impl Dirty {
@@ -296,6 +298,7 @@ impl Replica {
             .map_err(|e| format!("{}: {e}", wire.doc))?;
         self.docs.remove(&t.doc);
         self.dirty.docs.remove(&t.doc);
+        self.dirty.created.remove(&t.doc);
         self.dirty.erased.insert(t.doc.clone());
         self.tombstones.insert(t.doc.clone(), t);
         Ok(true)
@@ -462,6 +465,9 @@ impl Replica {
         let manifest = self.manifest.manifest.clone();
         for (doc_id, batch) in by_doc {
             let (signer, epoch) = (self.signer.clone(), self.epoch);
+            if !self.docs.contains_key(doc_id) {
+                self.dirty.created.insert(doc_id.to_owned());
+            }
             let doc = self
                 .docs
                 .entry(doc_id.to_owned())
@@ -483,6 +489,7 @@ impl Replica {
             if after.is_empty() {
                 // A document created for changes that were all rejected holds nothing: drop it.
                 self.docs.remove(doc_id);
+                self.dirty.created.remove(doc_id);
             } else if after != before {
                 self.dirty.docs.insert(doc_id.to_owned());
             }
