@@ -2,6 +2,7 @@
 //! JSON DTOs (ARCHITECTURE.md, invariant 2).
 
 mod error;
+mod federation;
 mod records;
 
 pub use error::ApiError;
@@ -23,6 +24,8 @@ use tower_http::trace::TraceLayer;
 #[derive(Debug, Clone)]
 pub struct ApiState {
     pub store: Store,
+    pub sync: crate::sync::engine::SyncHandle,
+    pub network: crate::p2p::network::NetworkHandle,
     pub node: NodeInfo,
 }
 
@@ -58,6 +61,38 @@ pub fn router(state: ApiState, limits: Limits) -> Router {
                 .delete(records::delete),
         )
         .route("/api/v1/audit", get(records::audit))
+        .route(
+            "/api/v1/catalogs",
+            get(federation::list).post(federation::create),
+        )
+        .route("/api/v1/catalogs/{owner}/{name}", get(federation::show))
+        .route(
+            "/api/v1/catalogs/{owner}/{name}/publish",
+            post(federation::publish),
+        )
+        .route(
+            "/api/v1/catalogs/{owner}/{name}/unpublish",
+            post(federation::unpublish),
+        )
+        .route(
+            "/api/v1/catalogs/{owner}/{name}/annotate",
+            post(federation::annotate),
+        )
+        .route(
+            "/api/v1/catalogs/{owner}/{name}/grant",
+            post(federation::grant),
+        )
+        .route(
+            "/api/v1/catalogs/{owner}/{name}/revoke",
+            post(federation::revoke),
+        )
+        .route(
+            "/api/v1/catalogs/{owner}/{name}/subscribe",
+            post(federation::subscribe),
+        )
+        .route("/api/v1/subscriptions", get(federation::subscriptions))
+        .route("/api/v1/peers", get(federation::peers))
+        .route("/api/v1/events", get(federation::events))
         .route("/api/v1/codes", get(records::code_lists))
         .route("/api/v1/codes/{list}", get(records::code_list))
         .route("/api/v1/schema", get(records::schema))

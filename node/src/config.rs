@@ -40,6 +40,49 @@ pub struct Config {
     pub node: NodeSection,
     pub api: ApiSection,
     pub log: LogSection,
+    pub network: NetworkSection,
+    /// The federation roster (may include this node; it is skipped).
+    pub members: Vec<MemberSection>,
+}
+
+/// Default libp2p listen addresses: TCP and QUIC on port 7301 of every interface.
+pub const DEFAULT_P2P_LISTEN: [&str; 2] = ["/ip4/0.0.0.0/tcp/7301", "/ip4/0.0.0.0/udp/7301/quic-v1"];
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NetworkSection {
+    /// libp2p multiaddrs to listen on.
+    pub listen: Vec<String>,
+    /// Seconds between anti-entropy passes over every (peer, catalogue) pair.
+    pub anti_entropy_secs: u64,
+    /// First delay before redialling an unreachable member, in seconds (doubles up to 60).
+    pub redial_secs: u64,
+    /// Debugging aid: append every sync frame sent or received to this file.
+    pub capture_frames: Option<PathBuf>,
+}
+
+impl Default for NetworkSection {
+    fn default() -> Self {
+        NetworkSection {
+            listen: DEFAULT_P2P_LISTEN.iter().map(|s| s.to_string()).collect(),
+            anti_entropy_secs: 30,
+            redial_secs: 2,
+            capture_frames: None,
+        }
+    }
+}
+
+/// One member of the federation roster.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberSection {
+    pub name: String,
+    pub country: String,
+    /// The member's node id (`sicc id` on its machine).
+    pub node_id: String,
+    /// Where to dial it (libp2p multiaddrs); empty if it dials this node.
+    #[serde(default)]
+    pub addrs: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -116,6 +159,10 @@ struct RawConfig {
     api: ApiSection,
     #[serde(default)]
     log: LogSection,
+    #[serde(default)]
+    network: NetworkSection,
+    #[serde(default)]
+    members: Vec<MemberSection>,
 }
 
 /// Overrides given on the command line.
@@ -171,11 +218,36 @@ impl Config {
                 "must be at least 1024 and at most api.max_import_bytes".into(),
             ));
         }
+        if raw.network.anti_entropy_secs == 0 || raw.network.redial_secs == 0 {
+            return Err(invalid(
+                "network.anti_entropy_secs",
+                "intervals must be at least 1 second".into(),
+            ));
+        }
+        if raw.members.len() > 64 {
+            return Err(invalid("members", "at most 64 members".into()));
+        }
+        for (i, m) in raw.members.iter().enumerate() {
+            if m.node_id.parse::<sicc_protocol::identity::NodeId>().is_err() {
+                return Err(invalid(
+                    &format!("members[{i}].node_id"),
+                    format!("`{}` is not a node id", m.node_id),
+                ));
+            }
+            if !sicc_protocol::codes::CodeList::Country.contains(&m.country) {
+                return Err(invalid(
+                    &format!("members[{i}].country"),
+                    format!("`{}` is not an ISO 3166-1 alpha-2 code", m.country),
+                ));
+            }
+        }
         Ok(Config {
             data_dir: data_dir.to_owned(),
             node: raw.node,
             api: raw.api,
             log: raw.log,
+            network: raw.network,
+            members: raw.members,
         })
     }
 
@@ -203,6 +275,20 @@ max_import_bytes = 67108864
 # "pretty" for people, "json" for log collectors. SICC_LOG overrides the filter.
 format = "pretty"
 filter = "info"
+
+[network]
+# libp2p addresses for partners (TCP and QUIC).
+listen = ["/ip4/0.0.0.0/tcp/7301", "/ip4/0.0.0.0/udp/7301/quic-v1"]
+# Seconds between anti-entropy passes; first redial delay of an unreachable member.
+anti_entropy_secs = 30
+redial_secs = 2
+
+# The federation roster: one [[members]] table per partner node. Only these nodes get in.
+# [[members]]
+# name = "SICC Spain"
+# country = "ES"
+# node_id = "12D3KooW..."
+# addrs = ["/dns4/sicc.example.es/tcp/7301", "/dns4/sicc.example.es/udp/7301/quic-v1"]
 "#
         )
     }

@@ -5,7 +5,11 @@ use crate::config::Config;
 use crate::p2p::identity::{IdentityError, NodeIdentity};
 use crate::storage::{Store, StoreError};
 use crate::telemetry::node_span;
+use crate::p2p::network::{self, Member, NetworkConfig};
+use crate::sync::engine::{self, EngineConfig, MemberInfo};
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 use std::path::{Path, PathBuf};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
@@ -28,6 +32,12 @@ pub enum StartError {
         #[source]
         source: std::io::Error,
     },
+    #[error("network: {0}")]
+    Network(#[from] crate::p2p::network::NetworkError),
+    #[error("sync engine: {0}")]
+    Sync(#[from] crate::sync::engine::SyncError),
+    #[error("config: members: {0}")]
+    Roster(String),
     #[error("cannot write {path}: {source}")]
     ApiFile {
         path: PathBuf,
@@ -98,8 +108,52 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
         let api_file = config.data_dir.join(API_FILE);
         write_api_file(&api_file, &format!("http://{api_addr}"))?;
 
+        let mut members = Vec::new();
+        let mut roster = Vec::new();
+        for m in &config.members {
+            let node_id: sicc_protocol::identity::NodeId = m
+                .node_id
+                .parse()
+                .map_err(|_| StartError::Roster(format!("`{}` is not a node id", m.node_id)))?;
+            if node_id.to_string() == identity.node_id() {
+                continue;
+            }
+            members.push(Member {
+                node_id,
+                addrs: m.addrs.clone(),
+            });
+            roster.push(MemberInfo {
+                node_id,
+                name: m.name.clone(),
+                country: m.country.clone(),
+            });
+        }
+        let (network, network_events, network_task) = network::spawn(
+            &identity,
+            NetworkConfig {
+                listen: config.network.listen.clone(),
+                members,
+                redial_every: Duration::from_secs(config.network.redial_secs),
+            },
+        )?;
+        let (sync, sync_task) = engine::spawn(
+            store.clone(),
+            Arc::new(identity.signer()),
+            network.clone(),
+            network_events,
+            EngineConfig {
+                members: roster,
+                anti_entropy_every: Duration::from_secs(config.network.anti_entropy_secs),
+                epoch: 0,
+                capture_frames: config.network.capture_frames.clone(),
+            },
+        )
+        .await?;
+
         let state = ApiState {
             store,
+            sync,
+            network: network.clone(),
             node: NodeInfo {
                 node_id: identity.node_id(),
                 name: config.node.name.clone(),
@@ -124,6 +178,10 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
                 if let Err(e) = served {
                     tracing::error!(error = %e, "api server failed");
                 }
+                // The router held the last sync handle: the engine stops, then the network.
+                let _ = sync_task.await;
+                drop(network);
+                let _ = network_task.await;
                 // The router (and with it every Store handle) is gone: the writer drains and closes.
                 let _ = tokio::task::spawn_blocking(move || writer.join()).await;
                 let _ = std::fs::remove_file(&api_file);

@@ -64,7 +64,7 @@ fn err(param: &str, message: impl Into<String>) -> FilterError {
 }
 
 /// Parameters that are not filters (paging, formatting) and are skipped by [`Filter::parse`].
-pub const NON_FILTER_PARAMS: &[&str] = &["cursor", "limit", "format", "lang"];
+pub const NON_FILTER_PARAMS: &[&str] = &["cursor", "limit", "format", "lang", "origin"];
 
 impl Filter {
     /// Parses `(name, value)` pairs as found in a query string.

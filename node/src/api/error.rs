@@ -98,3 +98,36 @@ impl IntoResponse for ApiError {
         (status, Json(serde_json::json!({ "error": self }))).into_response()
     }
 }
+
+impl From<crate::sync::engine::SyncError> for ApiError {
+    fn from(e: crate::sync::engine::SyncError) -> ApiError {
+        use crate::sync::engine::SyncError as E;
+        use crate::sync::replica::ReplicaError as R;
+        let message = e.to_string();
+        match e {
+            E::UnknownCatalog(_) => ApiError::new(StatusCode::NOT_FOUND, "unknown_catalog", message),
+            E::CatalogExists(_) => ApiError::new(StatusCode::CONFLICT, "catalog_exists", message),
+            E::Invalid(_) | E::Catalog(_) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", message)
+            }
+            E::NotOwner(_) => ApiError::new(StatusCode::FORBIDDEN, "not_owner", message),
+            E::NotMember(_) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "not_member", message),
+            E::Replica(R::NotAllowed(..)) => {
+                ApiError::new(StatusCode::FORBIDDEN, "not_allowed", message)
+            }
+            E::Replica(R::Erased(_)) => ApiError::new(StatusCode::GONE, "erased", message),
+            E::Replica(R::NoSuchDocument(_)) => {
+                ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+            }
+            E::Replica(R::Document(crate::sync::document::DocumentError::NotShareable(_))) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "not_shareable", message)
+            }
+            E::Replica(R::Document(_)) => {
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
+            }
+            E::TooManyCatalogs => ApiError::new(StatusCode::CONFLICT, "limit_reached", message),
+            E::Store(s) => ApiError::from(s),
+            E::Stopped => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message),
+        }
+    }
+}

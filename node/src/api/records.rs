@@ -60,7 +60,7 @@ fn rejection(r: BytesRejection) -> ApiError {
     }
 }
 
-fn parse_id(id: &str) -> Result<RecordId, ApiError> {
+pub(super) fn parse_id(id: &str) -> Result<RecordId, ApiError> {
     RecordId::new(id)
         .map_err(|e| ApiError::bad_request("invalid_id", e.to_string()).with_field("id"))
 }
@@ -98,12 +98,74 @@ pub async fn list(
                 .with_field("limit")
             })?,
     };
+    let origin = param(&pairs, "origin").unwrap_or("all");
+    if !matches!(origin, "all" | "local" | "shared") {
+        return Err(ApiError::bad_request(
+            "invalid_filter",
+            format!("origin must be all, local or shared, not `{origin}`"),
+        )
+        .with_field("origin"));
+    }
+    // Cursor: `<id>` after a local record, `<id>~<catalogue>` after a shared one.
     let cursor = param(&pairs, "cursor").map(str::to_owned);
-    let page = state.store.list(filter, cursor, limit).await?;
+    let (after_id, after_catalog) = match cursor.as_deref().map(|c| c.split_once('~')) {
+        None => (None, None),
+        Some(None) => (cursor.clone(), None),
+        Some(Some((id, catalog))) => (Some(id.to_owned()), Some(catalog.to_owned())),
+    };
+    // Local and shared records merge in (id, catalogue) order; local sorts first for an id.
+    let mut rows: Vec<(String, String, Value)> = Vec::new();
+    let mut more = false;
+    if origin != "shared" {
+        // After a shared record with id X, local X was already listed: either way, after X.
+        let local_after = after_id.clone();
+        let page = state.store.list(filter.clone(), local_after, limit).await?;
+        more |= page.next_cursor.is_some();
+        rows.extend(
+            page.records
+                .iter()
+                .map(|r| (r.id.to_string(), String::new(), r.to_json())),
+        );
+    }
+    if origin != "local" {
+        let shared_after = after_id.clone().map(|id| (id, after_catalog.clone().unwrap_or_default()));
+        let page = state.store.list_shared(filter, shared_after, limit).await?;
+        more |= page.more;
+        rows.extend(page.records.iter().map(|s| {
+            (
+                s.record.id.to_string(),
+                s.catalog.clone(),
+                shared_json(s),
+            )
+        }));
+    }
+    rows.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    if rows.len() > limit {
+        rows.truncate(limit);
+        more = true;
+    }
+    let next_cursor = if more {
+        rows.last().map(|(id, catalog, _)| {
+            if catalog.is_empty() {
+                id.clone()
+            } else {
+                format!("{id}~{catalog}")
+            }
+        })
+    } else {
+        None
+    };
     Ok(Json(json!({
-        "records": page.records.iter().map(Record::to_json).collect::<Vec<_>>(),
-        "next_cursor": page.next_cursor,
+        "records": rows.into_iter().map(|(_, _, v)| v).collect::<Vec<_>>(),
+        "next_cursor": next_cursor,
     })))
+}
+
+/// A shared record as the API shows it: the record plus where it came from.
+fn shared_json(s: &crate::storage::SharedRecord) -> Value {
+    let mut v = s.record.to_json();
+    v["origin"] = json!({"node_id": s.origin, "catalog": s.catalog});
+    v
 }
 
 /// `ETag: "<revision>"`: send it back in `If-Match` to replace only what you read.
@@ -138,8 +200,12 @@ pub async fn get_one(
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
     let id = parse_id(&id)?;
-    match state.store.get(id.clone()).await? {
-        Some(r) => Ok(with_etag(StatusCode::OK, &r)),
+    if let Some(r) = state.store.get(id.clone()).await? {
+        return Ok(with_etag(StatusCode::OK, &r).into_response());
+    }
+    // Not local: a record shared by another node, read-only here.
+    match state.store.get_shared(id.clone()).await?.first() {
+        Some(s) => Ok(Json(shared_json(s)).into_response()),
         None => Err(ApiError::new(
             StatusCode::NOT_FOUND,
             "not_found",
@@ -189,6 +255,11 @@ pub async fn replace(
         .store
         .put_checked(record, PutMode::Upsert, expected_revision, &actor)
         .await?;
+    // Keep its publications current (or erase them if it became local).
+    state
+        .sync
+        .local_record(stored.id.to_string(), Some(stored.clone()))
+        .await;
     let status = if stored.revision == 1 {
         StatusCode::CREATED
     } else {
@@ -203,7 +274,9 @@ pub async fn delete(
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     let actor = actor(&headers)?;
-    state.store.delete(parse_id(&id)?, &actor).await?;
+    let deleted = state.store.delete(parse_id(&id)?, &actor).await?;
+    // Erase it from every catalogue it was published in.
+    state.sync.local_record(deleted.id.to_string(), None).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
