@@ -78,8 +78,62 @@ pub enum Command {
     /// Work with records on the running node.
     #[command(subcommand)]
     Records(RecordsCommand),
-    /// Show the running node's status.
+    /// Show the running node's status, with every peer's sync state.
     Status,
+    /// Replication catalogues: create, publish into, grant, subscribe.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+    /// The federation's members and their sync state with this node.
+    Peers,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// List this node's catalogues, its subscriptions and what connected members offer.
+    List,
+    /// Create a catalogue owned by this node.
+    Create {
+        /// Short name: a-z, 0-9 and '-', e.g. `replication`.
+        name: String,
+        /// Title in English (add others with --title-lang).
+        #[arg(long)]
+        title: String,
+        /// Extra titles, `lang=text`, e.g. `--title-lang lv="Replikācija"`.
+        #[arg(long = "title-lang")]
+        title_lang: Vec<String>,
+        /// Description in English.
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Describe a catalogue: manifest, entries, requests, peers.
+    Show { catalog: String },
+    /// Publish local records (their public projection) into a catalogue this node owns.
+    Publish {
+        catalog: String,
+        /// Record ids.
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
+    /// Remove entries from a catalogue everywhere (a signed tombstone; they never come back).
+    Unpublish {
+        catalog: String,
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
+    /// Let a member read (or write annotations in) a catalogue; accepts its request.
+    Grant {
+        catalog: String,
+        node_id: String,
+        /// `reader` or `writer`.
+        #[arg(long, default_value = "reader")]
+        role: String,
+    },
+    /// Withdraw a member's access, or refuse its request.
+    Revoke { catalog: String, node_id: String },
+    /// Ask a catalogue's owner for access; entries arrive once it grants.
+    Subscribe { catalog: String },
+    /// Subscription requests: received (to grant or revoke) and sent.
+    Requests,
 }
 
 #[derive(Debug, Args)]
@@ -343,10 +397,27 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 .unwrap_or_else(|| PathBuf::from("sicc-demo"));
             demo(&dir, args).await
         }
+        Command::Catalog(cmd) => {
+            let client = Client::from_cli(cli.api.as_deref(), &dir)?;
+            catalog_command(&client, cmd, cli.json).await
+        }
+        Command::Peers => {
+            let client = Client::from_cli(cli.api.as_deref(), &dir)?;
+            let peers = client.get("/api/v1/peers").await?;
+            if cli.json {
+                print_json(&peers);
+            } else {
+                print_peers(&peers);
+            }
+            Ok(())
+        }
         Command::Status => {
             let client = Client::from_cli(cli.api.as_deref(), &dir)?;
-            let status = client.get("/api/v1/status").await?;
+            let mut status = client.get("/api/v1/status").await?;
+            let peers = client.get("/api/v1/peers").await?;
             if cli.json {
+                status["peers"] = peers["peers"].clone();
+                status["rejected_changes"] = peers["rejected_changes"].clone();
                 print_json(&status);
             } else {
                 for key in [
@@ -365,6 +436,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                         println!("  {k:22}{n}");
                     }
                 }
+                println!();
+                print_peers(&peers);
             }
             Ok(())
         }
@@ -458,58 +531,300 @@ async fn wait_for_signal() {
     }
 }
 
+/// The demo's four national nodes: directory, country, name, sample file.
+const DEMO_NODES: [(&str, &str, &str, usize); 4] = [
+    ("es", "ES", "SICC Spain (demo)", 0),
+    ("fr", "FR", "SICC France (demo)", 1),
+    ("se", "SE", "SICC Sweden (demo)", 2),
+    ("lv", "LV", "SICC Latvia (demo)", 3),
+];
+
 async fn demo(dir: &Path, args: &DemoArgs) -> Result<(), Failure> {
+    use serde_json::json;
     let dir = if dir.ends_with(".local/share/sicc") {
         PathBuf::from("sicc-demo")
     } else {
         dir.to_owned()
     };
-    if !dir.join(crate::p2p::identity::IDENTITY_FILE).exists() {
-        init(
-            &dir,
-            &InitArgs {
-                name: "sicc demo node".into(),
-                country: "LV".into(),
-                api_listen: args.api_listen,
-            },
-            false,
-        )?;
+    let ip = args.api_listen.ip();
+    let port = |offset: u16| args.api_listen.port() + offset;
+    // Identities first: every roster lists every node.
+    let mut ids = Vec::new();
+    for (i, (sub, country, name, _)) in DEMO_NODES.iter().enumerate() {
+        let node_dir = dir.join(sub);
+        if !node_dir.join(crate::p2p::identity::IDENTITY_FILE).exists() {
+            init(
+                &node_dir,
+                &InitArgs {
+                    name: (*name).into(),
+                    country: (*country).into(),
+                    api_listen: SocketAddr::new(ip, port(i as u16)),
+                },
+                false,
+            )?;
+        }
+        ids.push(NodeIdentity::load(&node_dir)?.node_id());
     }
-    let config = Config::load(
-        &dir,
-        &Overrides {
-            api_listen: Some(args.api_listen),
-        },
-    )?;
-    crate::telemetry::init(config.log.format, "warn,sicc_node=info");
-    let node = node::start(config).await.map_err(start_failure)?;
-    let client = Client::new(&node.api_url(), "demo");
-    let outcome =
-        transfer::import_values(&client, crate::sample::records(), ImportMode::Import, true)
+    let p2p = |i: usize| port(10 + i as u16);
+    let mut roster = String::new();
+    for (i, (_, country, name, _)) in DEMO_NODES.iter().enumerate() {
+        roster.push_str(&format!(
+            "\n[[members]]\nname = \"{name}\"\ncountry = \"{country}\"\nnode_id = \"{}\"\naddrs = [\"/ip4/127.0.0.1/tcp/{}\", \"/ip4/127.0.0.1/udp/{}/quic-v1\"]\n",
+            ids[i],
+            p2p(i),
+            p2p(i)
+        ));
+    }
+    crate::telemetry::init(crate::config::LogFormat::Pretty, "warn,sicc_node=info");
+    let mut nodes = Vec::new();
+    for (i, (sub, country, name, _)) in DEMO_NODES.iter().enumerate() {
+        let node_dir = dir.join(sub);
+        let text = Config::template(name, country, SocketAddr::new(ip, port(i as u16)))
+            .replace("anti_entropy_secs = 30", "anti_entropy_secs = 10")
+            .replace(
+                "listen = [\"/ip4/0.0.0.0/tcp/7301\", \"/ip4/0.0.0.0/udp/7301/quic-v1\"]",
+                &format!(
+                    "listen = [\"/ip4/127.0.0.1/tcp/{0}\", \"/ip4/127.0.0.1/udp/{0}/quic-v1\"]",
+                    p2p(i)
+                ),
+            )
+            + &roster;
+        std::fs::write(node_dir.join(crate::config::CONFIG_FILE), text)
+            .map_err(|e| Failure::new(EXIT_FAILURE, format!("{}: {e}", node_dir.display())))?;
+        let config = Config::load(&node_dir, &Overrides::default())?;
+        nodes.push(node::start(config).await.map_err(start_failure)?);
+    }
+    let clients: Vec<Client> = nodes
+        .iter()
+        .map(|n| Client::new(&n.api_url(), "demo"))
+        .collect();
+    // Each centre loads its own sample data and publishes what it may share.
+    let mut published = Vec::new();
+    for (i, (_, country, _, file)) in DEMO_NODES.iter().enumerate() {
+        let c = &clients[i];
+        let (_, text) = crate::sample::FILES[*file];
+        let items = crate::cli::transfer_api::parse_json(text);
+        transfer::import_values(c, items, ImportMode::Import, false).await?;
+        let catalog = format!("{}/replication", ids[i]);
+        let create = c
+            .post_json(
+                "/api/v1/catalogs",
+                &json!({"name": "replication",
+                        "title": {"en": format!("{country} practices open to replication")},
+                        "description": {"en": "Initiatives, lessons, tools and plans this centre shares with the consortium."}}),
+            )
+            .await;
+        match create {
+            Ok(_) | Err(ClientError::Api { status: 409, .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+        let path = catalog_path(&catalog)?;
+        let local = c
+            .get("/api/v1/records?origin=local&limit=1000")
             .await?;
-    let url = node.api_url();
-    println!(
-        "\nsicc demo node {id} is running with the sample data of ES, FR, SE and LV ({n} records).\n\n\
-         API:        {url}/api/v1/records\n\
-         Status:     {url}/api/v1/status\n\
-         Data dir:   {dir}\n\n\
-         Try:\n  \
-         curl '{url}/api/v1/records?kind=initiative&nuts=LV005&esf_objective=ESO4.11&status=active'\n  \
-         {sicc} --data-dir {dir} records list --kind initiative --where theme=housing_homelessness --where min_evidence_level=3\n  \
-         {sicc} --data-dir {dir} records export --format csv -o initiatives.csv --kind initiative\n\n\
-         Stop with Ctrl-C.",
-        id = node.node_id,
-        n = outcome.imported,
-        dir = dir.display(),
-        sicc = std::env::current_exe()
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|_| "sicc".into()),
-    );
-    if outcome.failed > 0 {
-        eprintln!("warning: {} sample records were rejected", outcome.failed);
+        let mut n = 0;
+        for r in local["records"].as_array().into_iter().flatten() {
+            if r["access_level"] == "local" || r["kind"] == "person" {
+                continue;
+            }
+            c.post_json(&format!("{path}/publish"), &json!({"id": r["id"]}))
+                .await?;
+            n += 1;
+        }
+        for (j, other) in ids.iter().enumerate() {
+            if j != i {
+                c.post_json(&format!("{path}/grant"), &json!({"node_id": other}))
+                    .await?;
+            }
+        }
+        published.push((catalog, n));
     }
-    stop_on_signal(&node);
-    node.stopped().await;
+    for (i, c) in clients.iter().enumerate() {
+        for (j, (catalog, _)) in published.iter().enumerate() {
+            if i != j {
+                c.post_json(&format!("{}/subscribe", catalog_path(catalog)?), &json!({}))
+                    .await?;
+            }
+        }
+    }
+    let total: usize = published.iter().map(|(_, n)| n).sum();
+    println!("\nWaiting for the four nodes to exchange their catalogues ({total} entries)...");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let mut done = true;
+        for (i, c) in clients.iter().enumerate() {
+            let expected = total - published[i].1;
+            let shared = c
+                .get("/api/v1/records?origin=shared&limit=1000")
+                .await?;
+            done &= shared["records"].as_array().map_or(0, Vec::len) >= expected;
+        }
+        if done || std::time::Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    let sicc = std::env::current_exe()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| "sicc".into());
+    println!("\nsicc demo: four national nodes, federated over libp2p (TCP and QUIC) on this machine.\n");
+    for (i, (sub, country, name, _)) in DEMO_NODES.iter().enumerate() {
+        println!(
+            "  {country}  {name:<22} {url}   {sicc} --data-dir {d} status",
+            url = nodes[i].api_url(),
+            d = dir.join(sub).display()
+        );
+    }
+    let lv = dir.join("lv");
+    println!(
+        "\nEach node shares its catalogue `replication` ({total} entries in all) and subscribes to the other three.\n\n\
+         Try:\n  \
+         curl '{es}/api/v1/records?origin=shared&country=LV&kind=initiative'\n  \
+         {sicc} --data-dir {lv} catalog list\n  \
+         {sicc} --data-dir {lv} peers\n  \
+         curl -N {es}/api/v1/events      # live: entries arriving, peers up and down\n\n\
+         Publish on LV, read on ES, FR and SE within a second:\n  \
+         {sicc} --data-dir {lv} records put my-record.json && {sicc} --data-dir {lv} catalog publish {cat} <id>\n\n\
+         Stop with Ctrl-C.",
+        es = nodes[0].api_url(),
+        lv = lv.display(),
+        cat = published[3].0,
+    );
+    let token = nodes[0].shutdown_token();
+    let tokens: Vec<_> = nodes.iter().map(|n| n.shutdown_token()).collect();
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        for t in tokens {
+            t.cancel();
+        }
+    });
+    token.cancelled().await;
+    for n in nodes {
+        n.stopped().await;
+    }
+    Ok(())
+}
+
+fn print_peers(peers: &Value) {
+    println!(
+        "{:<28} {:<3} {:<10} {:<26} {:>12}",
+        "PEER", "CC", "CONNECTED", "LAST SYNC", "DOCS BEHIND"
+    );
+    for p in peers["peers"].as_array().into_iter().flatten() {
+        println!(
+            "{:<28} {:<3} {:<10} {:<26} {:>12}",
+            plain(&p["name"]),
+            plain(&p["country"]),
+            if p["connected"].as_bool() == Some(true) { "yes" } else { "no" },
+            p["last_sync_at"].as_str().unwrap_or("never"),
+            plain(&p["docs_behind"]),
+        );
+    }
+    if let Some(r) = peers["rejected_changes"].as_object().filter(|r| !r.is_empty()) {
+        println!("rejected changes: {}", Value::Object(r.clone()));
+    }
+}
+
+fn catalog_path(catalog: &str) -> Result<String, Failure> {
+    let (owner, name) = catalog.split_once('/').ok_or_else(|| {
+        Failure::new(
+            EXIT_REJECTED,
+            format!("`{catalog}` is not a catalogue id (owner-node-id/name)"),
+        )
+    })?;
+    Ok(format!("/api/v1/catalogs/{owner}/{name}"))
+}
+
+async fn catalog_command(client: &Client, cmd: &CatalogCommand, json: bool) -> Result<(), Failure> {
+    use serde_json::json;
+    let out = match cmd {
+        CatalogCommand::List => {
+            let v = client.get("/api/v1/catalogs").await?;
+            if !json {
+                println!("{:<12} {:<8} {:<40} {:<24} ID", "ROLE", "ENTRIES", "TITLE", "OWNER");
+                for c in v["catalogs"].as_array().into_iter().flatten() {
+                    let title = c["title"]["en"]
+                        .as_str()
+                        .or_else(|| c["title"].as_object()?.values().next()?.as_str())
+                        .unwrap_or("");
+                    let role = match c["subscription"].as_str() {
+                        Some(s) if c["role"] != "subscriber" => format!("{} ({s})", plain(&c["role"])),
+                        _ => plain(&c["role"]),
+                    };
+                    println!(
+                        "{:<12} {:<8} {:<40} {:<24} {}",
+                        role,
+                        plain(&c["entries"]),
+                        title,
+                        plain(&c["owner_name"]),
+                        plain(&c["id"])
+                    );
+                }
+                return Ok(());
+            }
+            v
+        }
+        CatalogCommand::Create {
+            name,
+            title,
+            title_lang,
+            description,
+        } => {
+            let mut titles = serde_json::Map::new();
+            titles.insert("en".into(), json!(title));
+            for t in title_lang {
+                let (lang, text) = t.split_once('=').ok_or_else(|| {
+                    Failure::new(EXIT_REJECTED, format!("--title-lang `{t}`: use lang=text"))
+                })?;
+                titles.insert(lang.into(), json!(text));
+            }
+            let mut body = json!({"name": name, "title": titles});
+            if let Some(d) = description {
+                body["description"] = json!({"en": d});
+            }
+            client.post_json("/api/v1/catalogs", &body).await?
+        }
+        CatalogCommand::Show { catalog } => client.get(&catalog_path(catalog)?).await?,
+        CatalogCommand::Publish { catalog, ids } | CatalogCommand::Unpublish { catalog, ids } => {
+            let verb = if matches!(cmd, CatalogCommand::Publish { .. }) {
+                "publish"
+            } else {
+                "unpublish"
+            };
+            let path = format!("{}/{verb}", catalog_path(catalog)?);
+            let mut results = Vec::new();
+            for id in ids {
+                results.push(client.post_json(&path, &json!({"id": id})).await?);
+                if !json {
+                    println!("{verb}ed {id}");
+                }
+            }
+            if !json {
+                return Ok(());
+            }
+            json!(results)
+        }
+        CatalogCommand::Grant {
+            catalog,
+            node_id,
+            role,
+        } => {
+            let path = format!("{}/grant", catalog_path(catalog)?);
+            client
+                .post_json(&path, &json!({"node_id": node_id, "role": role}))
+                .await?
+        }
+        CatalogCommand::Revoke { catalog, node_id } => {
+            let path = format!("{}/revoke", catalog_path(catalog)?);
+            client.post_json(&path, &json!({"node_id": node_id})).await?
+        }
+        CatalogCommand::Subscribe { catalog } => {
+            let path = format!("{}/subscribe", catalog_path(catalog)?);
+            client.post_json(&path, &json!({})).await?
+        }
+        CatalogCommand::Requests => client.get("/api/v1/subscriptions").await?,
+    };
+    print_json(&out);
     Ok(())
 }
 

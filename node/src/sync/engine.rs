@@ -811,10 +811,12 @@ impl Engine {
             } => match result {
                 Ok(Message::Subscription { status, .. }) => {
                     info!(catalog = %catalog, status = status.as_str(), "subscription answered");
-                    self.set_subscription(catalog.clone(), status).await;
-                    if status == SubscriptionStatus::Granted {
-                        self.adopt_offered(&peer, &catalog).await;
+                    // When granted, the owner opens a session that brings the manifest and
+                    // every entry (see `answer_unknown`).
+                    if !self.replicas.contains_key(&catalog) {
+                        self.set_subscription(catalog.clone(), status).await;
                     }
+                    let _ = peer;
                 }
                 Ok(Message::Error { message, .. }) => {
                     warn!(catalog = %catalog, %message, "subscription refused by the owner");
@@ -822,45 +824,6 @@ impl Engine {
                 other => debug!(catalog = %catalog, ?other, "subscription request failed"),
             },
         }
-    }
-
-    /// Creates the replica of a catalogue we were granted, from the owner's manifest.
-    async fn adopt_offered(&mut self, owner: &NodeId, catalog: &CatalogId) {
-        if self.replicas.contains_key(catalog) {
-            return;
-        }
-        // Ask again for the owner's offers: the grant produced a new manifest.
-        self.request_offers(*owner);
-        self.start_session_for_new(*owner, catalog.clone());
-    }
-
-    /// Opens a session with the owner of a catalogue we hold no replica of yet: we send an
-    /// empty summary; the owner's heads carry its manifest.
-    fn start_session_for_new(&mut self, owner: NodeId, catalog: CatalogId) {
-        let request = Message::Summary {
-            v: WIRE_VERSION,
-            catalog: catalog.to_string(),
-            manifest_version: 0,
-            digest: wire::to_hex(&[0; 32]),
-            docs: 0,
-            after: None,
-        };
-        self.capture(&request);
-        let network = self.network.clone();
-        let tx = self.responses_tx.clone();
-        tokio::spawn(async move {
-            let result = network
-                .request(owner, request)
-                .await
-                .map_err(|e| e.to_string());
-            let _ = tx
-                .send(Response::Session {
-                    peer: owner,
-                    catalog,
-                    result,
-                })
-                .await;
-        });
     }
 
     fn request_offers(&mut self, peer: NodeId) {
@@ -1099,6 +1062,9 @@ impl Engine {
                 }
             }
         };
+        if status == SubscriptionStatus::Granted {
+            self.start_session(peer, id.clone());
+        }
         Message::Subscription {
             v: WIRE_VERSION,
             catalog: id.to_string(),
