@@ -67,6 +67,10 @@ pub fn router(state: ApiState, limits: Limits) -> Router {
         )
         .route("/api/v1/catalogs/{owner}/{name}", get(federation::show))
         .route(
+            "/api/v1/catalogs/{owner}/{name}/entries/{id}",
+            get(federation::entry),
+        )
+        .route(
             "/api/v1/catalogs/{owner}/{name}/publish",
             post(federation::publish),
         )

@@ -3,6 +3,8 @@
 //!
 //! Scenario tests live in `tests/scenarios.rs` (one test binary).
 
+pub mod federation;
+
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use sicc_node::cli::ImportMode;
@@ -14,7 +16,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// How long any wait in a test may take.
-pub const DEADLINE: Duration = Duration::from_secs(20);
+pub const DEADLINE: Duration = Duration::from_secs(30);
 
 /// One node of a test network.
 #[derive(Debug)]

@@ -37,8 +37,10 @@ fn summary() -> Message {
     Message::Summary {
         v: WIRE_VERSION,
         catalog: "test".into(),
+        manifest_version: 1,
         digest: "00".repeat(32),
         docs: 0,
+        after: None,
     }
 }
 

@@ -58,6 +58,13 @@ pub async fn show(
     Ok(Json(state.sync.show_catalog(catalog_id(&owner, &name)).await?))
 }
 
+pub async fn entry(
+    State(state): State<ApiState>,
+    Path((owner, name, id)): Path<(String, String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(state.sync.entry(catalog_id(&owner, &name), id).await?))
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntryRequest {

@@ -136,6 +136,11 @@ enum Command {
         id: String,
         reply: Reply<Value>,
     },
+    Entry {
+        catalog: String,
+        id: String,
+        reply: Reply<Value>,
+    },
     Publish {
         catalog: String,
         record: Record,
@@ -213,6 +218,10 @@ impl SyncHandle {
     }
     pub async fn show_catalog(&self, id: String) -> Result<Value, SyncError> {
         ask!(self, ShowCatalog { id })
+    }
+    /// One entry's shared document (record and annotations) and its heads.
+    pub async fn entry(&self, catalog: String, id: String) -> Result<Value, SyncError> {
+        ask!(self, Entry { catalog, id })
     }
     pub async fn publish(&self, catalog: String, record: Record) -> Result<Value, SyncError> {
         ask!(self, Publish { catalog, record })
@@ -305,6 +314,8 @@ struct Engine {
     /// Requests from partners to subscribe to this node's catalogues.
     requests: BTreeMap<(CatalogId, NodeId), Subscription>,
     rejected: BTreeMap<String, u64>,
+    /// Connections from non-members closed after their handshake.
+    refused: u64,
     responses_tx: mpsc::Sender<Response>,
     events: broadcast::Sender<SyncEvent>,
     capture: Option<std::fs::File>,
@@ -408,6 +419,7 @@ pub async fn spawn(
         subscriptions,
         requests,
         rejected: BTreeMap::new(),
+        refused: 0,
         responses_tx,
         events: events.clone(),
         capture,
@@ -928,7 +940,7 @@ impl Engine {
                     let _ = network.respond(slot, reply).await;
                 });
             }
-            NetworkEvent::Refused => {}
+            NetworkEvent::Refused => self.refused += 1,
         }
     }
 
@@ -1090,6 +1102,9 @@ impl Engine {
             Command::ShowCatalog { id, reply } => {
                 let _ = reply.send(self.show_catalog(&id));
             }
+            Command::Entry { catalog, id, reply } => {
+                let _ = reply.send(self.entry(&catalog, &id));
+            }
             Command::Publish {
                 catalog,
                 record,
@@ -1239,7 +1254,7 @@ impl Engine {
         json!({ "catalogs": out })
     }
 
-    fn show_catalog(&self, id: &str) -> Result<Value, SyncError> {
+    fn show_catalog(&mut self, id: &str) -> Result<Value, SyncError> {
         let cid = parse_catalog(id)?;
         let Some(r) = self.replicas.get(&cid) else {
             // An offer we can see but do not hold.
@@ -1252,8 +1267,12 @@ impl Engine {
             }
             return Err(SyncError::UnknownCatalog(id.to_owned()));
         };
+        let entry_ids: Vec<String> = r.doc_ids().map(str::to_owned).collect();
         let mut v = self.describe(&cid);
-        v["entry_ids"] = json!(r.doc_ids().collect::<Vec<_>>());
+        v["entry_ids"] = json!(entry_ids);
+        if let Some(r) = self.replicas.get_mut(&cid) {
+            v["digest"] = json!(wire::to_hex(&r.digest()));
+        }
         v["requests"] = json!(
             self.requests
                 .iter()
@@ -1269,6 +1288,20 @@ impl Engine {
                 .collect::<Vec<_>>()
         );
         Ok(v)
+    }
+
+    fn entry(&mut self, catalog: &str, doc: &str) -> Result<Value, SyncError> {
+        let id = parse_catalog(catalog)?;
+        let replica = self
+            .replicas
+            .get_mut(&id)
+            .ok_or_else(|| SyncError::UnknownCatalog(catalog.to_owned()))?;
+        let document = replica
+            .document_json(doc)
+            .ok_or_else(|| ReplicaError::NoSuchDocument(doc.to_owned()))?;
+        let heads = super::replica::sorted_hex(replica.doc_heads(doc));
+        Ok(json!({"catalog": id.to_string(), "id": doc, "origin": id.owner().to_string(),
+                  "document": document, "heads": heads}))
     }
 
     async fn publish(&mut self, catalog: &str, record: &Record) -> Result<Value, SyncError> {
@@ -1452,6 +1485,7 @@ impl Engine {
         json!({
             "peers": peers,
             "rejected_changes": self.rejected,
+            "refused_connections": self.refused,
             "catalogs": self.replicas.len(),
         })
     }

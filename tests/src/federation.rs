@@ -1,0 +1,345 @@
+//! A federation of whole nodes in one process, connected over real libp2p (TCP on loopback)
+//! through small TCP proxies, one per direction of every pair, so that a test can cut and
+//! restore the links between any two nodes (a partition in both directions) without touching
+//! the nodes themselves. Nodes can be stopped and restarted on the same data directory.
+
+use crate::{DEADLINE, wait_until};
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
+use sicc_node::config::{Config, Overrides};
+use sicc_node::node::RunningNode;
+use sicc_node::p2p::identity::NodeIdentity;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+
+/// A TCP proxy whose link can be cut (closing every connection and refusing new ones).
+#[derive(Debug)]
+struct Proxy {
+    port: u16,
+    cut: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Proxy {
+    async fn start(upstream: u16) -> Result<Proxy> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let port = listener.local_addr()?.port();
+        let (cut, cut_rx) = watch::channel(false);
+        let task = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if *cut_rx.borrow() {
+                    drop(inbound);
+                    continue;
+                }
+                let mut cut_rx = cut_rx.clone();
+                tokio::spawn(async move {
+                    let Ok(mut outbound) = TcpStream::connect(("127.0.0.1", upstream)).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        _ = cut_rx.wait_for(|cut| *cut) => {}
+                    }
+                });
+            }
+        });
+        Ok(Proxy { port, cut, task })
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// One member of a test federation.
+#[derive(Debug)]
+pub struct Member {
+    pub node_id: String,
+    pub country: String,
+    /// `None` while stopped.
+    pub node: Option<RunningNode>,
+    pub url: String,
+    dir: tempfile::TempDir,
+}
+
+impl Member {
+    pub fn dir(&self) -> PathBuf {
+        self.dir.path().to_owned()
+    }
+}
+
+/// Nodes, their proxies and an HTTP client.
+#[derive(Debug)]
+pub struct Federation {
+    pub members: Vec<Member>,
+    proxies: BTreeMap<(usize, usize), Proxy>,
+    http: reqwest::Client,
+}
+
+impl Federation {
+    /// Starts one node per country, every node in every roster (plus `extra_roster_entries`
+    /// written verbatim, e.g. to list an outsider nobody dials).
+    pub async fn start(countries: &[&str]) -> Result<Federation> {
+        sicc_node::telemetry::init(Default::default(), "warn,sicc_node::sync=info");
+        let mut dirs = Vec::new();
+        let mut ids = Vec::new();
+        let mut ports = Vec::new();
+        for _ in countries {
+            let dir = tempfile::tempdir()?;
+            ids.push(NodeIdentity::create(dir.path())?.node_id());
+            // Reserve a port for the node's libp2p listener.
+            let l = std::net::TcpListener::bind("127.0.0.1:0")?;
+            ports.push(l.local_addr()?.port());
+            dirs.push(dir);
+        }
+        let mut proxies = BTreeMap::new();
+        for from in 0..countries.len() {
+            for to in 0..countries.len() {
+                if from != to {
+                    proxies.insert((from, to), Proxy::start(ports[to]).await?);
+                }
+            }
+        }
+        let mut members = Vec::new();
+        for (i, dir) in dirs.into_iter().enumerate() {
+            let mut text = Config::template(
+                &format!("test {}", countries[i]),
+                countries[i],
+                "127.0.0.1:0".parse()?,
+            )
+            .replace(
+                "listen = [\"/ip4/0.0.0.0/tcp/7301\", \"/ip4/0.0.0.0/udp/7301/quic-v1\"]",
+                &format!("listen = [\"/ip4/127.0.0.1/tcp/{}\"]", ports[i]),
+            )
+            .replace("anti_entropy_secs = 30", "anti_entropy_secs = 2")
+            .replace("redial_secs = 2", "redial_secs = 1");
+            text.push_str(&format!(
+                "capture_frames = \"{}\"\n",
+                dir.path().join("frames.bin").display()
+            ));
+            for (j, id) in ids.iter().enumerate() {
+                let addrs = if i == j {
+                    String::new()
+                } else {
+                    format!("\"/ip4/127.0.0.1/tcp/{}\"", proxies[&(i, j)].port)
+                };
+                text.push_str(&format!(
+                    "\n[[members]]\nname = \"test {c}\"\ncountry = \"{c}\"\nnode_id = \"{id}\"\naddrs = [{addrs}]\n",
+                    c = countries[j]
+                ));
+            }
+            std::fs::write(dir.path().join(sicc_node::config::CONFIG_FILE), text)?;
+            members.push(Member {
+                node_id: ids[i].clone(),
+                country: countries[i].to_owned(),
+                node: None,
+                url: String::new(),
+                dir,
+            });
+        }
+        let mut fed = Federation {
+            members,
+            proxies,
+            http: reqwest::Client::new(),
+        };
+        for i in 0..countries.len() {
+            fed.restart(i).await?;
+        }
+        Ok(fed)
+    }
+
+    /// Starts (again) a stopped node on its data directory.
+    pub async fn restart(&mut self, i: usize) -> Result<()> {
+        let m = &mut self.members[i];
+        if m.node.is_some() {
+            bail!("node {i} is running");
+        }
+        let config = Config::load(m.dir.path(), &Overrides::default())?;
+        let node = sicc_node::node::start(config).await?;
+        m.url = node.api_url();
+        m.node = Some(node);
+        Ok(())
+    }
+
+    /// Stops a node (its data directory stays).
+    pub async fn stop(&mut self, i: usize) {
+        if let Some(node) = self.members[i].node.take() {
+            node.shutdown().await;
+        }
+    }
+
+    /// Stops every node.
+    pub async fn stop_all(&mut self) {
+        for i in 0..self.members.len() {
+            self.stop(i).await;
+        }
+    }
+
+    /// Cuts every link between a node of `a` and a node of `b`, in both directions.
+    pub fn partition(&self, a: &[usize], b: &[usize]) {
+        for &x in a {
+            for &y in b {
+                let _ = self.proxies[&(x, y)].cut.send(true);
+                let _ = self.proxies[&(y, x)].cut.send(true);
+            }
+        }
+    }
+
+    /// Restores every link.
+    pub fn heal(&self) {
+        for p in self.proxies.values() {
+            let _ = p.cut.send(false);
+        }
+    }
+
+    /// The id of node `i`'s test catalogue.
+    pub fn catalog(&self, i: usize) -> String {
+        format!("{}/test", self.members[i].node_id)
+    }
+
+    /// `/api/v1/catalogs/<owner>/<name>` of node `i`'s test catalogue.
+    pub fn catalog_path(&self, i: usize) -> String {
+        format!("/api/v1/catalogs/{}/test", self.members[i].node_id)
+    }
+
+    async fn send(&self, i: usize, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<(u16, Value)> {
+        let url = format!("{}{path}", self.members[i].url);
+        let mut req = self.http.request(method, url).header("x-sicc-actor", "test");
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let r = req.send().await?;
+        let status = r.status().as_u16();
+        let text = r.text().await?;
+        let v = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).context("json body")? };
+        Ok((status, v))
+    }
+
+    /// GET on node `i`.
+    pub async fn get(&self, i: usize, path: &str) -> Result<(u16, Value)> {
+        self.send(i, reqwest::Method::GET, path, None).await
+    }
+
+    /// POST JSON on node `i`.
+    pub async fn post(&self, i: usize, path: &str, body: Value) -> Result<(u16, Value)> {
+        self.send(i, reqwest::Method::POST, path, Some(body)).await
+    }
+
+    /// PUT JSON on node `i`.
+    pub async fn put(&self, i: usize, path: &str, body: Value) -> Result<(u16, Value)> {
+        self.send(i, reqwest::Method::PUT, path, Some(body)).await
+    }
+
+    /// DELETE on node `i`.
+    pub async fn delete(&self, i: usize, path: &str) -> Result<(u16, Value)> {
+        self.send(i, reqwest::Method::DELETE, path, None).await
+    }
+
+    /// POST that must succeed.
+    pub async fn ok(&self, i: usize, path: &str, body: Value) -> Result<Value> {
+        let (status, v) = self.post(i, path, body).await?;
+        if !(200..300).contains(&status) {
+            bail!("POST {path} on node {i}: HTTP {status}: {v}");
+        }
+        Ok(v)
+    }
+
+    /// Node `owner` creates its test catalogue and grants `readers`; each reader subscribes.
+    pub async fn share(&self, owner: usize, readers: &[usize]) -> Result<()> {
+        self.ok(owner, "/api/v1/catalogs", json!({"name": "test", "title": {"en": "Test catalogue"}}))
+            .await?;
+        for &r in readers {
+            self.ok(owner, &format!("{}/grant", self.catalog_path(owner)), json!({"node_id": self.members[r].node_id}))
+                .await?;
+            self.ok(r, &format!("{}/subscribe", self.catalog_path(owner)), json!({})).await?;
+        }
+        Ok(())
+    }
+
+    /// Creates a local record on node `i` and publishes it into node `i`'s test catalogue.
+    pub async fn publish(&self, i: usize, record: Value) -> Result<()> {
+        let (status, v) = self.post(i, "/api/v1/records", record.clone()).await?;
+        if status != 201 {
+            bail!("create on node {i}: HTTP {status}: {v}");
+        }
+        self.ok(i, &format!("{}/publish", self.catalog_path(i)), json!({"id": record["id"]}))
+            .await?;
+        Ok(())
+    }
+
+    /// The shared record `id` as node `i` reads it (`None` if it has not got it).
+    pub async fn shared(&self, i: usize, id: &str) -> Option<Value> {
+        match self.get(i, &format!("/api/v1/records/{id}")).await {
+            Ok((200, v)) if v.get("origin").is_some() => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Waits until node `i` reads the shared record `id` and `check` accepts it.
+    pub async fn wait_for(&self, i: usize, id: &str, check: impl Fn(&Value) -> bool) -> Result<Value> {
+        wait_until(&format!("node {i} to read {id}"), || async {
+            self.shared(i, id).await.filter(|v| check(v))
+        })
+        .await
+    }
+
+    /// How many shared records node `i` holds.
+    pub async fn shared_count(&self, i: usize) -> Result<usize> {
+        let mut n = 0;
+        let mut cursor = String::new();
+        loop {
+            let (status, v) = self
+                .get(i, &format!("/api/v1/records?origin=shared&limit=1000{cursor}"))
+                .await?;
+            if status != 200 {
+                bail!("HTTP {status}: {v}");
+            }
+            n += v["records"].as_array().map_or(0, Vec::len);
+            match v["next_cursor"].as_str() {
+                Some(c) => cursor = format!("&cursor={c}"),
+                None => return Ok(n),
+            }
+        }
+    }
+
+    /// Waits until every listed node holds `n` shared records.
+    pub async fn wait_counts(&self, nodes: &[usize], n: usize) -> Result<()> {
+        for &i in nodes {
+            wait_until(&format!("node {i} to hold {n} shared records"), || async {
+                (self.shared_count(i).await.ok()? == n).then_some(())
+            })
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Waits until node `i` reports `peer` connected.
+    pub async fn wait_connected(&self, i: usize, peer: usize) -> Result<()> {
+        let id = self.members[peer].node_id.clone();
+        wait_until(&format!("node {i} to see node {peer}"), || async {
+            let (_, v) = self.get(i, "/api/v1/peers").await.ok()?;
+            v["peers"]
+                .as_array()?
+                .iter()
+                .any(|p| p["node_id"] == id.as_str() && p["connected"] == true)
+                .then_some(())
+        })
+        .await
+    }
+}
+
+/// An initiative in test form.
+pub fn initiative(id: &str, country: &str, summary: &str) -> Value {
+    json!({
+        "id": id, "kind": "initiative", "access_level": "consortium",
+        "title": {"en": format!("Initiative {id}")}, "status": "active",
+        "countries": [country], "summary": {"en": summary},
+    })
+}
+
+/// The deadline used by every wait.
+pub const WAIT: std::time::Duration = DEADLINE;

@@ -1,0 +1,391 @@
+//! Federation scenarios over real nodes: real RocksDB, real libp2p (TCP on loopback through
+//! cuttable proxies), real Automerge documents, observed through the HTTP API only.
+//! Every node's log lines carry its node id (the node's root span).
+
+use anyhow::Result;
+use serde_json::json;
+use sicc_tests::federation::{Federation, initiative};
+use sicc_protocol::wire::Message;
+use sicc_tests::wait_until;
+
+const ES: usize = 0;
+const FR: usize = 1;
+const SE: usize = 2;
+const LV: usize = 3;
+
+async fn four() -> Result<Federation> {
+    Federation::start(&["ES", "FR", "SE", "LV"]).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn published_on_one_node_read_on_three_live_edited_and_erased_for_good() -> Result<()> {
+    let mut fed = four().await?;
+    fed.share(LV, &[ES, FR, SE]).await?;
+    for i in [ES, FR, SE] {
+        fed.wait_connected(i, LV).await?;
+    }
+    fed.publish(LV, initiative("lv-home-care", "LV", "Mobile home care in Latgale"))
+        .await?;
+    let lv_id = fed.members[LV].node_id.clone();
+    for i in [ES, FR, SE] {
+        let r = fed.wait_for(i, "lv-home-care", |_| true).await?;
+        assert_eq!(r["origin"]["node_id"], lv_id.as_str(), "marked with its origin");
+        assert_eq!(r["origin"]["catalog"], fed.catalog(LV).as_str());
+    }
+    // Shared records answer the same filters as local ones.
+    let (_, list) = fed
+        .get(ES, "/api/v1/records?country=LV&kind=initiative&origin=shared")
+        .await?;
+    assert_eq!(list["records"].as_array().unwrap().len(), 1);
+    let (_, none) = fed.get(ES, "/api/v1/records?country=LV&origin=local").await?;
+    assert!(none["records"].as_array().unwrap().is_empty());
+    // Subscribers cannot publish into a catalogue they only read.
+    let (status, body) = fed
+        .post(ES, &format!("{}/publish", fed.catalog_path(LV)), json!({"id": "x"}))
+        .await?;
+    assert_eq!(status, 404, "{body}");
+
+    // An edit of the local record travels as a change to every subscriber.
+    let (status, _) = fed
+        .put(
+            LV,
+            "/api/v1/records/lv-home-care",
+            initiative("lv-home-care", "LV", "Now also in Vidzeme"),
+        )
+        .await?;
+    assert_eq!(status, 200);
+    for i in [ES, FR, SE] {
+        fed.wait_for(i, "lv-home-care", |r| {
+            r["summary"]["en"] == "Now also in Vidzeme"
+        })
+        .await?;
+    }
+
+    // SE goes offline holding the entry; LV erases it; SE comes back: the entry disappears
+    // from SE too, and SE offering its old copy resurrects it nowhere.
+    fed.stop(SE).await;
+    let (status, _) = fed.delete(LV, "/api/v1/records/lv-home-care").await?;
+    assert_eq!(status, 204);
+    for i in [ES, FR] {
+        wait_until("erasure to reach a subscriber", || async {
+            fed.shared(i, "lv-home-care").await.is_none().then_some(())
+        })
+        .await?;
+    }
+    fed.restart(SE).await?;
+    wait_until("erasure to reach the returning node", || async {
+        let (status, _) = fed.get(SE, "/api/v1/records/lv-home-care").await.ok()?;
+        (status == 404).then_some(())
+    })
+    .await?;
+    fed.wait_connected(SE, ES).await?;
+    fed.wait_connected(SE, FR).await?;
+    // Let SE complete sessions with everyone, then check nobody got the entry back.
+    let catalog = fed.catalog(LV);
+    wait_until("SE to sync with ES and FR", || async {
+        let (_, peers) = fed.get(SE, "/api/v1/peers").await.ok()?;
+        let synced = peers["peers"]
+            .as_array()?
+            .iter()
+            .filter(|p| {
+                p["catalogs"].as_array().is_some_and(|cs| {
+                    cs.iter()
+                        .any(|c| c["catalog"] == catalog.as_str() && c["converged"] == true)
+                })
+            })
+            .count();
+        (synced >= 3).then_some(())
+    })
+    .await?;
+    for i in [ES, FR, SE, LV] {
+        let (status, _) = fed.get(i, "/api/v1/records/lv-home-care").await?;
+        assert_eq!(status, 404, "node {i} resurrected an erased entry");
+    }
+    fed.stop_all().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_offline_subscriber_catches_up_500_entries_and_restarts_keep_data_and_sync_state()
+-> Result<()> {
+    let mut fed = Federation::start(&["ES", "LV"]).await?;
+    let (es, lv) = (0, 1);
+    fed.share(lv, &[es]).await?;
+    fed.publish(lv, initiative("lv-first", "LV", "before the outage"))
+        .await?;
+    fed.wait_for(es, "lv-first", |_| true).await?;
+    fed.stop(es).await;
+
+    let records: Vec<_> = (0..500)
+        .map(|i| initiative(&format!("lv-bulk-{i:03}"), "LV", &format!("entry {i}")))
+        .collect();
+    let (status, report) = fed
+        .post(lv, "/api/v1/records/import", json!(records))
+        .await?;
+    assert_eq!(status, 200, "{report}");
+    for i in 0..500 {
+        fed.ok(
+            lv,
+            &format!("{}/publish", fed.catalog_path(lv)),
+            json!({"id": format!("lv-bulk-{i:03}")}),
+        )
+        .await?;
+    }
+    fed.restart(es).await?;
+    fed.wait_counts(&[es], 501).await?;
+    let r = fed.wait_for(es, "lv-bulk-499", |_| true).await?;
+    assert_eq!(r["summary"]["en"], "entry 499");
+
+    // Both nodes restart: everything stays, and the persisted sync state means the first
+    // session after the restart finds both sides identical and resends nothing.
+    let catalog = fed.catalog(lv);
+    wait_until("a converged session", || async {
+        let (_, peers) = fed.get(es, "/api/v1/peers").await.ok()?;
+        peers["peers"][0]["catalogs"]
+            .as_array()?
+            .iter()
+            .any(|c| c["catalog"] == catalog.as_str() && c["converged"] == true)
+            .then_some(())
+    })
+    .await?;
+    fed.stop_all().await;
+    let frames = fed.members[lv].dir().join("frames.bin");
+    let before = std::fs::metadata(&frames)?.len() as usize;
+    fed.restart(lv).await?;
+    fed.restart(es).await?;
+    assert_eq!(fed.shared_count(es).await?, 501, "data kept across restarts");
+    let (_, peers) = fed.get(es, "/api/v1/peers").await?;
+    assert!(
+        peers["peers"][0]["last_sync_at"].is_string(),
+        "sync state kept across restarts: {peers}"
+    );
+    fed.wait_connected(es, lv).await?;
+    wait_until("a session after the restart", || async {
+        let len = std::fs::metadata(&frames).ok()?.len() as usize;
+        (len > before).then_some(())
+    })
+    .await?;
+    // Give the first sessions time to finish, then read every frame LV exchanged since.
+    fed.wait_counts(&[es], 501).await?;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let bytes = std::fs::read(&frames)?;
+    let mut at = before;
+    let mut resent = 0;
+    while at < bytes.len() {
+        let (message, used) = sicc_protocol::wire::Message::decode(&bytes[at..])?;
+        if let sicc_protocol::wire::Message::Changes { changes, .. } = &message {
+            resent += changes.len();
+        }
+        at += used;
+    }
+    assert_eq!(resent, 0, "changes resent after a restart");
+    fed.stop_all().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_edits_during_a_partition_converge_to_identical_heads_after_heal() -> Result<()>
+{
+    let mut fed = Federation::start(&["ES", "FR", "LV"]).await?;
+    let (es, fr, lv) = (0, 1, 2);
+    fed.share(lv, &[es, fr]).await?;
+    for i in [es, fr] {
+        fed.ok(
+            lv,
+            &format!("{}/grant", fed.catalog_path(lv)),
+            json!({"node_id": fed.members[i].node_id, "role": "writer"}),
+        )
+        .await?;
+    }
+    fed.publish(lv, initiative("lv-shared", "LV", "first")).await?;
+    for i in [es, fr] {
+        fed.wait_for(i, "lv-shared", |_| true).await?;
+    }
+    let entry = format!("{}/entries/lv-shared", fed.catalog_path(lv));
+    // Writers' rights arrive with the new manifest; wait for it before annotating.
+    for i in [es, fr] {
+        wait_until("writer role to arrive", || async {
+            let (_, c) = fed.get(i, &fed.catalog_path(lv)).await.ok()?;
+            (c["writers"].as_array()?.len() == 2).then_some(())
+        })
+        .await?;
+    }
+
+    fed.partition(&[es], &[fr, lv]);
+    fed.partition(&[fr], &[lv]);
+    for (i, peer) in [(es, lv), (fr, lv), (lv, es)] {
+        wait_until("links to drop", || async {
+            let (_, v) = fed.get(i, "/api/v1/peers").await.ok()?;
+            let id = fed.members[peer].node_id.as_str();
+            v["peers"]
+                .as_array()?
+                .iter()
+                .any(|p| p["node_id"] == id && p["connected"] == false)
+                .then_some(())
+        })
+        .await?;
+    }
+    fed.put(lv, "/api/v1/records/lv-shared", initiative("lv-shared", "LV", "edited during the partition"))
+        .await?;
+    fed.ok(es, &format!("{}/annotate", fed.catalog_path(lv)), json!({"id": "lv-shared", "text": "Spain: piloting in Valencia"}))
+        .await?;
+    fed.ok(fr, &format!("{}/annotate", fed.catalog_path(lv)), json!({"id": "lv-shared", "text": "France: under study"}))
+        .await?;
+    let (_, during) = fed.get(es, &entry).await?;
+    assert_eq!(during["document"]["summary"]["en"], "first", "the partition held");
+
+    fed.heal();
+    let heads = wait_until("identical heads everywhere", || async {
+        let mut all = Vec::new();
+        for i in [es, fr, lv] {
+            let (status, v) = fed.get(i, &entry).await.ok()?;
+            if status != 200 {
+                return None;
+            }
+            all.push(v);
+        }
+        (all.iter().all(|v| v["heads"] == all[0]["heads"])
+            && all[0]["document"]["annotations"].as_object()?.len() == 2
+            && all[0]["document"]["summary"]["en"] == "edited during the partition")
+            .then_some(all)
+    })
+    .await?;
+    assert_eq!(heads[0]["document"], heads[2]["document"]);
+    let digests: Vec<_> = {
+        let mut d = Vec::new();
+        for i in [es, fr, lv] {
+            d.push(fed.get(i, &fed.catalog_path(lv)).await?.1["digest"].clone());
+        }
+        d
+    };
+    assert!(digests.iter().all(|d| d == &digests[0]), "{digests:?}");
+    fed.stop_all().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_revoked_member_receives_nothing_new() -> Result<()> {
+    let mut fed = Federation::start(&["ES", "FR", "LV"]).await?;
+    let (es, fr, lv) = (0, 1, 2);
+    fed.share(lv, &[es, fr]).await?;
+    fed.publish(lv, initiative("lv-one", "LV", "before")).await?;
+    for i in [es, fr] {
+        fed.wait_for(i, "lv-one", |_| true).await?;
+    }
+    fed.ok(
+        lv,
+        &format!("{}/revoke", fed.catalog_path(lv)),
+        json!({"node_id": fed.members[fr].node_id}),
+    )
+    .await?;
+    fed.publish(lv, initiative("lv-two", "LV", "after")).await?;
+    fed.wait_for(es, "lv-two", |_| true).await?;
+    // FR keeps trying (anti-entropy) and is refused by the owner and by ES alike.
+    let catalog = fed.catalog(lv);
+    for peer in [lv, es] {
+        let id = fed.members[peer].node_id.clone();
+        wait_until("FR to be refused", || async {
+            let (_, v) = fed.get(fr, "/api/v1/peers").await.ok()?;
+            v["peers"]
+                .as_array()?
+                .iter()
+                .filter(|p| p["node_id"] == id.as_str())
+                .flat_map(|p| p["catalogs"].as_array().cloned().unwrap_or_default())
+                .any(|c| {
+                    c["catalog"] == catalog.as_str()
+                        && c["last_error"].as_str().is_some_and(|e| e.contains("NotAllowed"))
+                })
+                .then_some(())
+        })
+        .await?;
+    }
+    assert!(fed.shared(fr, "lv-two").await.is_none(), "revoked member got a new entry");
+    fed.stop_all().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_local_only_canary_never_reaches_a_peer_the_wire_or_a_stored_document() -> Result<()> {
+    const CANARY: &str = "CANARY-7d3e-local-only";
+    let mut fed = Federation::start(&["ES", "LV"]).await?;
+    let (es, lv) = (0, 1);
+    fed.share(lv, &[es]).await?;
+    let mut record = initiative("lv-canary", "LV", "Shared summary");
+    record["internal_notes"] = json!(CANARY);
+    record["founder_names"] = json!([CANARY]);
+    fed.publish(lv, record).await?;
+    // A person and a local record cannot be published at all.
+    let person = json!({"id": "lv-person", "kind": "person", "name": CANARY,
+                        "email": "canary@example.org", "lawful_basis": "legitimate_interest",
+                        "source_of_data": "test", "review_due": "2027-01-01"});
+    let (status, body) = fed.post(lv, "/api/v1/records", person).await?;
+    assert_eq!(status, 201, "{body}");
+    let mut local = initiative("lv-local", "LV", CANARY);
+    local["access_level"] = json!("local");
+    let (status, body) = fed.post(lv, "/api/v1/records", local).await?;
+    assert_eq!(status, 201, "{body}");
+    for id in ["lv-person", "lv-local"] {
+        let (s, body) = fed
+            .post(lv, &format!("{}/publish", fed.catalog_path(lv)), json!({"id": id}))
+            .await?;
+        assert_eq!(s, 422, "{id}: {body}");
+        assert_eq!(body["error"]["code"], "not_shareable");
+    }
+    let shared = fed.wait_for(es, "lv-canary", |_| true).await?;
+    assert_eq!(shared["summary"]["en"], "Shared summary");
+    assert!(!shared.to_string().contains(CANARY));
+    let (_, entry) = fed
+        .get(es, &format!("{}/entries/lv-canary", fed.catalog_path(lv)))
+        .await?;
+    assert_eq!(entry["document"]["summary"]["en"], "Shared summary");
+    assert!(!entry.to_string().contains(CANARY), "canary in the stored document");
+    fed.stop_all().await;
+
+    // Every frame both nodes exchanged: the JSON, and every Automerge change inside it.
+    let needle = CANARY.as_bytes();
+    let contains = |hay: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
+    let mut changes_seen = 0;
+    for m in &fed.members {
+        let frames = std::fs::read(m.dir().join("frames.bin"))?;
+        assert!(!contains(&frames), "canary on the wire ({})", m.country);
+        let mut at = 0;
+        while at < frames.len() {
+            let (message, used) = Message::decode(&frames[at..])?;
+            at += used;
+            if let Message::Changes { changes, .. } = message {
+                for c in changes {
+                    let change = automerge::Change::from_bytes(c.change_bytes().unwrap())?;
+                    let ops = format!("{:?}", change.decode());
+                    assert!(!ops.contains(CANARY), "canary inside a change");
+                    // Proof that decoding exposes the shared text the canary would sit beside.
+                    if ops.contains("Shared summary") {
+                        changes_seen += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(changes_seen > 0, "the record's change was never seen: the check saw nothing");
+    // Every file of each store: the owner holds the canary (so the scan can see it), the
+    // subscriber nowhere.
+    let scan = |dir: std::path::PathBuf| -> Result<(usize, bool)> {
+        let (mut scanned, mut found) = (0, false);
+        let mut files = vec![dir];
+        while let Some(p) = files.pop() {
+            if p.is_dir() {
+                files.extend(std::fs::read_dir(&p)?.filter_map(|e| e.ok().map(|e| e.path())));
+            } else {
+                let bytes = std::fs::read(&p)?;
+                scanned += bytes.len();
+                found |= contains(&bytes);
+            }
+        }
+        Ok((scanned, found))
+    };
+    let (_, owner_has_it) = scan(fed.members[lv].dir().join("db"))?;
+    assert!(owner_has_it, "the owner's store should hold its own local data");
+    let (scanned, subscriber_has_it) = scan(fed.members[es].dir().join("db"))?;
+    assert!(!subscriber_has_it, "canary stored by the subscriber");
+    assert!(scanned > 0);
+    Ok(())
+}
