@@ -619,9 +619,7 @@ async fn demo(dir: &Path, args: &DemoArgs) -> Result<(), Failure> {
             Err(e) => return Err(e.into()),
         }
         let path = catalog_path(&catalog)?;
-        let local = c
-            .get("/api/v1/records?origin=local&limit=1000")
-            .await?;
+        let local = c.get("/api/v1/records?origin=local&limit=1000").await?;
         let mut n = 0;
         for r in local["records"].as_array().into_iter().flatten() {
             if r["access_level"] == "local" || r["kind"] == "person" {
@@ -654,9 +652,7 @@ async fn demo(dir: &Path, args: &DemoArgs) -> Result<(), Failure> {
         let mut done = true;
         for (i, c) in clients.iter().enumerate() {
             let expected = total - published[i].1;
-            let shared = c
-                .get("/api/v1/records?origin=shared&limit=1000")
-                .await?;
+            let shared = c.get("/api/v1/records?origin=shared&limit=1000").await?;
             done &= shared["records"].as_array().map_or(0, Vec::len) >= expected;
         }
         if done || std::time::Instant::now() > deadline {
@@ -667,7 +663,9 @@ async fn demo(dir: &Path, args: &DemoArgs) -> Result<(), Failure> {
     let sicc = std::env::current_exe()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|_| "sicc".into());
-    println!("\nsicc demo: four national nodes, federated over libp2p (TCP and QUIC) on this machine.\n");
+    println!(
+        "\nsicc demo: four national nodes, federated over libp2p (TCP and QUIC) on this machine.\n"
+    );
     for (i, (sub, country, name, _)) in DEMO_NODES.iter().enumerate() {
         println!(
             "  {country}  {name:<22} {url}   {sicc} --data-dir {d} status",
@@ -715,12 +713,19 @@ fn print_peers(peers: &Value) {
             "{:<28} {:<3} {:<10} {:<26} {:>12}",
             plain(&p["name"]),
             plain(&p["country"]),
-            if p["connected"].as_bool() == Some(true) { "yes" } else { "no" },
+            if p["connected"].as_bool() == Some(true) {
+                "yes"
+            } else {
+                "no"
+            },
             p["last_sync_at"].as_str().unwrap_or("never"),
             plain(&p["docs_behind"]),
         );
     }
-    if let Some(r) = peers["rejected_changes"].as_object().filter(|r| !r.is_empty()) {
+    if let Some(r) = peers["rejected_changes"]
+        .as_object()
+        .filter(|r| !r.is_empty())
+    {
         println!("rejected changes: {}", Value::Object(r.clone()));
     }
 }
@@ -741,14 +746,19 @@ async fn catalog_command(client: &Client, cmd: &CatalogCommand, json: bool) -> R
         CatalogCommand::List => {
             let v = client.get("/api/v1/catalogs").await?;
             if !json {
-                println!("{:<12} {:<8} {:<40} {:<24} ID", "ROLE", "ENTRIES", "TITLE", "OWNER");
+                println!(
+                    "{:<12} {:<8} {:<40} {:<24} ID",
+                    "ROLE", "ENTRIES", "TITLE", "OWNER"
+                );
                 for c in v["catalogs"].as_array().into_iter().flatten() {
                     let title = c["title"]["en"]
                         .as_str()
                         .or_else(|| c["title"].as_object()?.values().next()?.as_str())
                         .unwrap_or("");
                     let role = match c["subscription"].as_str() {
-                        Some(s) if c["role"] != "subscriber" => format!("{} ({s})", plain(&c["role"])),
+                        Some(s) if c["role"] != "subscriber" => {
+                            format!("{} ({s})", plain(&c["role"]))
+                        }
                         _ => plain(&c["role"]),
                     };
                     println!(
@@ -816,7 +826,9 @@ async fn catalog_command(client: &Client, cmd: &CatalogCommand, json: bool) -> R
         }
         CatalogCommand::Revoke { catalog, node_id } => {
             let path = format!("{}/revoke", catalog_path(catalog)?);
-            client.post_json(&path, &json!({"node_id": node_id})).await?
+            client
+                .post_json(&path, &json!({"node_id": node_id}))
+                .await?
         }
         CatalogCommand::Subscribe { catalog } => {
             let path = format!("{}/subscribe", catalog_path(catalog)?);

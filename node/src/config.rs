@@ -46,7 +46,8 @@ pub struct Config {
 }
 
 /// Default libp2p listen addresses: TCP and QUIC on port 7301 of every interface.
-pub const DEFAULT_P2P_LISTEN: [&str; 2] = ["/ip4/0.0.0.0/tcp/7301", "/ip4/0.0.0.0/udp/7301/quic-v1"];
+pub const DEFAULT_P2P_LISTEN: [&str; 2] =
+    ["/ip4/0.0.0.0/tcp/7301", "/ip4/0.0.0.0/udp/7301/quic-v1"];
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -228,7 +229,10 @@ impl Config {
             return Err(invalid("members", "at most 64 members".into()));
         }
         for (i, m) in raw.members.iter().enumerate() {
-            if m.node_id.parse::<sicc_protocol::identity::NodeId>().is_err() {
+            if m.node_id
+                .parse::<sicc_protocol::identity::NodeId>()
+                .is_err()
+            {
                 return Err(invalid(
                     &format!("members[{i}].node_id"),
                     format!("`{}` is not a node id", m.node_id),

@@ -3,14 +3,14 @@
 use crate::api::{self, ApiState, Limits, NodeInfo};
 use crate::config::Config;
 use crate::p2p::identity::{IdentityError, NodeIdentity};
-use crate::storage::{Store, StoreError};
-use crate::telemetry::node_span;
 use crate::p2p::network::{self, Member, NetworkConfig};
+use crate::storage::{Store, StoreError};
 use crate::sync::engine::{self, EngineConfig, MemberInfo};
+use crate::telemetry::node_span;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
-use std::path::{Path, PathBuf};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
@@ -180,7 +180,7 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
                 }
                 // The router held the last sync handle: the engine stops, then the network.
                 let _ = sync_task.await;
-                drop(network);
+                network.shutdown().await;
                 let _ = network_task.await;
                 // The router (and with it every Store handle) is gone: the writer drains and closes.
                 let _ = tokio::task::spawn_blocking(move || writer.join()).await;

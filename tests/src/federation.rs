@@ -81,9 +81,14 @@ pub struct Federation {
 }
 
 impl Federation {
-    /// Starts one node per country, every node in every roster (plus `extra_roster_entries`
-    /// written verbatim, e.g. to list an outsider nobody dials).
+    /// Starts one node per country, every node in every roster.
     pub async fn start(countries: &[&str]) -> Result<Federation> {
+        Federation::start_with_members(countries, &[]).await
+    }
+
+    /// Like [`Federation::start`], with extra members (node ids) in every roster that no node
+    /// dials: test-driven peers that dial in themselves.
+    pub async fn start_with_members(countries: &[&str], extra: &[String]) -> Result<Federation> {
         sicc_node::telemetry::init(Default::default(), "warn,sicc_node::sync=info");
         let mut dirs = Vec::new();
         let mut ids = Vec::new();
@@ -130,6 +135,11 @@ impl Federation {
                 text.push_str(&format!(
                     "\n[[members]]\nname = \"test {c}\"\ncountry = \"{c}\"\nnode_id = \"{id}\"\naddrs = [{addrs}]\n",
                     c = countries[j]
+                ));
+            }
+            for id in extra {
+                text.push_str(&format!(
+                    "\n[[members]]\nname = \"test peer\"\ncountry = \"DE\"\nnode_id = \"{id}\"\n"
                 ));
             }
             std::fs::write(dir.path().join(sicc_node::config::CONFIG_FILE), text)?;
@@ -196,6 +206,25 @@ impl Federation {
         }
     }
 
+    /// Node `i`'s libp2p listen addresses.
+    pub async fn listen_addrs(&self, i: usize) -> Result<Vec<String>> {
+        let (_, v) = self.get(i, "/api/v1/peers").await?;
+        Ok(v["listen"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a.as_str().map(str::to_owned))
+            .collect())
+    }
+
+    /// Changes node `i` rejected, over every reason.
+    pub async fn rejected(&self, i: usize) -> Result<u64> {
+        let (_, v) = self.get(i, "/api/v1/peers").await?;
+        Ok(v["rejected_changes"]
+            .as_object()
+            .map_or(0, |m| m.values().filter_map(Value::as_u64).sum()))
+    }
+
     /// The id of node `i`'s test catalogue.
     pub fn catalog(&self, i: usize) -> String {
         format!("{}/test", self.members[i].node_id)
@@ -206,16 +235,29 @@ impl Federation {
         format!("/api/v1/catalogs/{}/test", self.members[i].node_id)
     }
 
-    async fn send(&self, i: usize, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<(u16, Value)> {
+    async fn send(
+        &self,
+        i: usize,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<(u16, Value)> {
         let url = format!("{}{path}", self.members[i].url);
-        let mut req = self.http.request(method, url).header("x-sicc-actor", "test");
+        let mut req = self
+            .http
+            .request(method, url)
+            .header("x-sicc-actor", "test");
         if let Some(b) = body {
             req = req.json(&b);
         }
         let r = req.send().await?;
         let status = r.status().as_u16();
         let text = r.text().await?;
-        let v = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).context("json body")? };
+        let v = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).context("json body")?
+        };
         Ok((status, v))
     }
 
@@ -250,12 +292,25 @@ impl Federation {
 
     /// Node `owner` creates its test catalogue and grants `readers`; each reader subscribes.
     pub async fn share(&self, owner: usize, readers: &[usize]) -> Result<()> {
-        self.ok(owner, "/api/v1/catalogs", json!({"name": "test", "title": {"en": "Test catalogue"}}))
-            .await?;
+        self.ok(
+            owner,
+            "/api/v1/catalogs",
+            json!({"name": "test", "title": {"en": "Test catalogue"}}),
+        )
+        .await?;
         for &r in readers {
-            self.ok(owner, &format!("{}/grant", self.catalog_path(owner)), json!({"node_id": self.members[r].node_id}))
-                .await?;
-            self.ok(r, &format!("{}/subscribe", self.catalog_path(owner)), json!({})).await?;
+            self.ok(
+                owner,
+                &format!("{}/grant", self.catalog_path(owner)),
+                json!({"node_id": self.members[r].node_id}),
+            )
+            .await?;
+            self.ok(
+                r,
+                &format!("{}/subscribe", self.catalog_path(owner)),
+                json!({}),
+            )
+            .await?;
         }
         Ok(())
     }
@@ -266,8 +321,12 @@ impl Federation {
         if status != 201 {
             bail!("create on node {i}: HTTP {status}: {v}");
         }
-        self.ok(i, &format!("{}/publish", self.catalog_path(i)), json!({"id": record["id"]}))
-            .await?;
+        self.ok(
+            i,
+            &format!("{}/publish", self.catalog_path(i)),
+            json!({"id": record["id"]}),
+        )
+        .await?;
         Ok(())
     }
 
@@ -280,7 +339,12 @@ impl Federation {
     }
 
     /// Waits until node `i` reads the shared record `id` and `check` accepts it.
-    pub async fn wait_for(&self, i: usize, id: &str, check: impl Fn(&Value) -> bool) -> Result<Value> {
+    pub async fn wait_for(
+        &self,
+        i: usize,
+        id: &str,
+        check: impl Fn(&Value) -> bool,
+    ) -> Result<Value> {
         wait_until(&format!("node {i} to read {id}"), || async {
             self.shared(i, id).await.filter(|v| check(v))
         })
@@ -293,7 +357,10 @@ impl Federation {
         let mut cursor = String::new();
         loop {
             let (status, v) = self
-                .get(i, &format!("/api/v1/records?origin=shared&limit=1000{cursor}"))
+                .get(
+                    i,
+                    &format!("/api/v1/records?origin=shared&limit=1000{cursor}"),
+                )
                 .await?;
             if status != 200 {
                 bail!("HTTP {status}: {v}");

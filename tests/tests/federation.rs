@@ -4,8 +4,8 @@
 
 use anyhow::Result;
 use serde_json::json;
-use sicc_tests::federation::{Federation, initiative};
 use sicc_protocol::wire::Message;
+use sicc_tests::federation::{Federation, initiative};
 use sicc_tests::wait_until;
 
 const ES: usize = 0;
@@ -24,24 +24,40 @@ async fn published_on_one_node_read_on_three_live_edited_and_erased_for_good() -
     for i in [ES, FR, SE] {
         fed.wait_connected(i, LV).await?;
     }
-    fed.publish(LV, initiative("lv-home-care", "LV", "Mobile home care in Latgale"))
-        .await?;
+    fed.publish(
+        LV,
+        initiative("lv-home-care", "LV", "Mobile home care in Latgale"),
+    )
+    .await?;
     let lv_id = fed.members[LV].node_id.clone();
     for i in [ES, FR, SE] {
         let r = fed.wait_for(i, "lv-home-care", |_| true).await?;
-        assert_eq!(r["origin"]["node_id"], lv_id.as_str(), "marked with its origin");
+        assert_eq!(
+            r["origin"]["node_id"],
+            lv_id.as_str(),
+            "marked with its origin"
+        );
         assert_eq!(r["origin"]["catalog"], fed.catalog(LV).as_str());
     }
     // Shared records answer the same filters as local ones.
     let (_, list) = fed
-        .get(ES, "/api/v1/records?country=LV&kind=initiative&origin=shared")
+        .get(
+            ES,
+            "/api/v1/records?country=LV&kind=initiative&origin=shared",
+        )
         .await?;
     assert_eq!(list["records"].as_array().unwrap().len(), 1);
-    let (_, none) = fed.get(ES, "/api/v1/records?country=LV&origin=local").await?;
+    let (_, none) = fed
+        .get(ES, "/api/v1/records?country=LV&origin=local")
+        .await?;
     assert!(none["records"].as_array().unwrap().is_empty());
     // Subscribers cannot publish into a catalogue they only read.
     let (status, body) = fed
-        .post(ES, &format!("{}/publish", fed.catalog_path(LV)), json!({"id": "x"}))
+        .post(
+            ES,
+            &format!("{}/publish", fed.catalog_path(LV)),
+            json!({"id": "x"}),
+        )
         .await?;
     assert_eq!(status, 404, "{body}");
 
@@ -153,7 +169,11 @@ async fn an_offline_subscriber_catches_up_500_entries_and_restarts_keep_data_and
     let before = std::fs::metadata(&frames)?.len() as usize;
     fed.restart(lv).await?;
     fed.restart(es).await?;
-    assert_eq!(fed.shared_count(es).await?, 501, "data kept across restarts");
+    assert_eq!(
+        fed.shared_count(es).await?,
+        501,
+        "data kept across restarts"
+    );
     let (_, peers) = fed.get(es, "/api/v1/peers").await?;
     assert!(
         peers["peers"][0]["last_sync_at"].is_string(),
@@ -197,7 +217,8 @@ async fn concurrent_edits_during_a_partition_converge_to_identical_heads_after_h
         )
         .await?;
     }
-    fed.publish(lv, initiative("lv-shared", "LV", "first")).await?;
+    fed.publish(lv, initiative("lv-shared", "LV", "first"))
+        .await?;
     for i in [es, fr] {
         fed.wait_for(i, "lv-shared", |_| true).await?;
     }
@@ -225,14 +246,29 @@ async fn concurrent_edits_during_a_partition_converge_to_identical_heads_after_h
         })
         .await?;
     }
-    fed.put(lv, "/api/v1/records/lv-shared", initiative("lv-shared", "LV", "edited during the partition"))
-        .await?;
-    fed.ok(es, &format!("{}/annotate", fed.catalog_path(lv)), json!({"id": "lv-shared", "text": "Spain: piloting in Valencia"}))
-        .await?;
-    fed.ok(fr, &format!("{}/annotate", fed.catalog_path(lv)), json!({"id": "lv-shared", "text": "France: under study"}))
-        .await?;
+    fed.put(
+        lv,
+        "/api/v1/records/lv-shared",
+        initiative("lv-shared", "LV", "edited during the partition"),
+    )
+    .await?;
+    fed.ok(
+        es,
+        &format!("{}/annotate", fed.catalog_path(lv)),
+        json!({"id": "lv-shared", "text": "Spain: piloting in Valencia"}),
+    )
+    .await?;
+    fed.ok(
+        fr,
+        &format!("{}/annotate", fed.catalog_path(lv)),
+        json!({"id": "lv-shared", "text": "France: under study"}),
+    )
+    .await?;
     let (_, during) = fed.get(es, &entry).await?;
-    assert_eq!(during["document"]["summary"]["en"], "first", "the partition held");
+    assert_eq!(
+        during["document"]["summary"]["en"], "first",
+        "the partition held"
+    );
 
     fed.heal();
     let heads = wait_until("identical heads everywhere", || async {
@@ -268,7 +304,8 @@ async fn a_revoked_member_receives_nothing_new() -> Result<()> {
     let mut fed = Federation::start(&["ES", "FR", "LV"]).await?;
     let (es, fr, lv) = (0, 1, 2);
     fed.share(lv, &[es, fr]).await?;
-    fed.publish(lv, initiative("lv-one", "LV", "before")).await?;
+    fed.publish(lv, initiative("lv-one", "LV", "before"))
+        .await?;
     for i in [es, fr] {
         fed.wait_for(i, "lv-one", |_| true).await?;
     }
@@ -293,13 +330,18 @@ async fn a_revoked_member_receives_nothing_new() -> Result<()> {
                 .flat_map(|p| p["catalogs"].as_array().cloned().unwrap_or_default())
                 .any(|c| {
                     c["catalog"] == catalog.as_str()
-                        && c["last_error"].as_str().is_some_and(|e| e.contains("NotAllowed"))
+                        && c["last_error"]
+                            .as_str()
+                            .is_some_and(|e| e.contains("NotAllowed"))
                 })
                 .then_some(())
         })
         .await?;
     }
-    assert!(fed.shared(fr, "lv-two").await.is_none(), "revoked member got a new entry");
+    assert!(
+        fed.shared(fr, "lv-two").await.is_none(),
+        "revoked member got a new entry"
+    );
     fed.stop_all().await;
     Ok(())
 }
@@ -326,7 +368,11 @@ async fn a_local_only_canary_never_reaches_a_peer_the_wire_or_a_stored_document(
     assert_eq!(status, 201, "{body}");
     for id in ["lv-person", "lv-local"] {
         let (s, body) = fed
-            .post(lv, &format!("{}/publish", fed.catalog_path(lv)), json!({"id": id}))
+            .post(
+                lv,
+                &format!("{}/publish", fed.catalog_path(lv)),
+                json!({"id": id}),
+            )
             .await?;
         assert_eq!(s, 422, "{id}: {body}");
         assert_eq!(body["error"]["code"], "not_shareable");
@@ -338,7 +384,10 @@ async fn a_local_only_canary_never_reaches_a_peer_the_wire_or_a_stored_document(
         .get(es, &format!("{}/entries/lv-canary", fed.catalog_path(lv)))
         .await?;
     assert_eq!(entry["document"]["summary"]["en"], "Shared summary");
-    assert!(!entry.to_string().contains(CANARY), "canary in the stored document");
+    assert!(
+        !entry.to_string().contains(CANARY),
+        "canary in the stored document"
+    );
     fed.stop_all().await;
 
     // Every frame both nodes exchanged: the JSON, and every Automerge change inside it.
@@ -365,7 +414,10 @@ async fn a_local_only_canary_never_reaches_a_peer_the_wire_or_a_stored_document(
             }
         }
     }
-    assert!(changes_seen > 0, "the record's change was never seen: the check saw nothing");
+    assert!(
+        changes_seen > 0,
+        "the record's change was never seen: the check saw nothing"
+    );
     // Every file of each store: the owner holds the canary (so the scan can see it), the
     // subscriber nowhere.
     let scan = |dir: std::path::PathBuf| -> Result<(usize, bool)> {
@@ -383,9 +435,213 @@ async fn a_local_only_canary_never_reaches_a_peer_the_wire_or_a_stored_document(
         Ok((scanned, found))
     };
     let (_, owner_has_it) = scan(fed.members[lv].dir().join("db"))?;
-    assert!(owner_has_it, "the owner's store should hold its own local data");
+    assert!(
+        owner_has_it,
+        "the owner's store should hold its own local data"
+    );
     let (scanned, subscriber_has_it) = scan(fed.members[es].dir().join("db"))?;
     assert!(!subscriber_has_it, "canary stored by the subscriber");
     assert!(scanned > 0);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_non_member_gets_no_session_and_no_data() -> Result<()> {
+    let mut fed = Federation::start(&["ES", "LV"]).await?;
+    let (es, lv) = (0, 1);
+    fed.share(lv, &[es]).await?;
+    fed.publish(lv, initiative("lv-members-only", "LV", "for members"))
+        .await?;
+    fed.wait_for(es, "lv-members-only", |_| true).await?;
+
+    // An outsider that lists LV in its own roster and dials it directly.
+    let dir = tempfile::tempdir()?;
+    sicc_node::p2p::identity::NodeIdentity::create(dir.path())?;
+    let addrs = fed.listen_addrs(lv).await?;
+    assert!(!addrs.is_empty());
+    let mut text = sicc_node::config::Config::template("outsider", "DE", "127.0.0.1:0".parse()?)
+        .replace(
+            "listen = [\"/ip4/0.0.0.0/tcp/7301\", \"/ip4/0.0.0.0/udp/7301/quic-v1\"]",
+            "listen = [\"/ip4/127.0.0.1/tcp/0\"]",
+        )
+        .replace("redial_secs = 2", "redial_secs = 1");
+    text.push_str(&format!(
+        "\n[[members]]\nname = \"LV\"\ncountry = \"LV\"\nnode_id = \"{}\"\naddrs = {:?}\n",
+        fed.members[lv].node_id, addrs
+    ));
+    std::fs::write(dir.path().join(sicc_node::config::CONFIG_FILE), text)?;
+    let config = sicc_node::config::Config::load(dir.path(), &Default::default())?;
+    let outsider = sicc_node::node::start(config).await?;
+    let http = reqwest::Client::new();
+    let url = outsider.api_url();
+
+    wait_until("LV to refuse the outsider", || async {
+        let (_, v) = fed.get(lv, "/api/v1/peers").await.ok()?;
+        (v["refused_connections"].as_u64()? >= 2).then_some(())
+    })
+    .await?;
+    let subscribe: serde_json::Value = http
+        .post(format!("{url}{}/subscribe", fed.catalog_path(lv)))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(subscribe["owner_connected"], false, "{subscribe}");
+    let peers: serde_json::Value = http
+        .get(format!("{url}/api/v1/peers"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(peers["peers"][0]["connected"], false, "{peers}");
+    assert!(peers["peers"][0]["last_sync_at"].is_null(), "{peers}");
+    let records: serde_json::Value = http
+        .get(format!("{url}/api/v1/records?origin=shared"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(records["records"], json!([]));
+    let (_, lv_peers) = fed.get(lv, "/api/v1/peers").await?;
+    assert_eq!(lv_peers["peers"].as_array().unwrap().len(), 1, "{lv_peers}");
+    outsider.shutdown().await;
+    fed.stop_all().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_member_forging_or_relaying_unsigned_changes_gets_them_rejected_everywhere() -> Result<()>
+{
+    use sicc_node::p2p::network::{self, Member, NetworkConfig};
+    use sicc_node::sync::replica::Replica;
+    use sicc_protocol::catalog::{CatalogId, Manifest};
+    use sicc_protocol::record::Record;
+    use sicc_protocol::wire::WIRE_VERSION;
+    use std::sync::Arc;
+
+    // The rogue is a member (in every roster) and becomes a reader of LV's catalogue.
+    let rogue_dir = tempfile::tempdir()?;
+    let rogue = sicc_node::p2p::identity::NodeIdentity::create(rogue_dir.path())?;
+    let rogue_signer = Arc::new(rogue.signer());
+    let mut fed = Federation::start_with_members(&["ES", "FR", "LV"], &[rogue.node_id()]).await?;
+    let (es, fr, lv) = (0, 1, 2);
+    fed.share(lv, &[es, fr]).await?;
+    fed.publish(lv, initiative("lv-target", "LV", "genuine"))
+        .await?;
+    for i in [es, fr] {
+        fed.wait_for(i, "lv-target", |_| true).await?;
+    }
+    let mut members = Vec::new();
+    for i in [es, lv] {
+        members.push(Member {
+            node_id: fed.members[i].node_id.parse()?,
+            addrs: fed.listen_addrs(i).await?,
+        });
+    }
+    let (net, _events, _task) = network::spawn(
+        &rogue,
+        NetworkConfig {
+            listen: vec!["/ip4/127.0.0.1/tcp/0".into()],
+            members,
+            redial_every: std::time::Duration::from_millis(200),
+        },
+    )?;
+    let es_id: sicc_protocol::identity::NodeId = fed.members[es].node_id.parse()?;
+    let lv_id: sicc_protocol::identity::NodeId = fed.members[lv].node_id.parse()?;
+    let catalog: CatalogId = fed.catalog(lv).parse()?;
+
+    // Not granted yet: even reading is refused.
+    let summary = Message::Summary {
+        v: WIRE_VERSION,
+        catalog: catalog.to_string(),
+        manifest_version: 0,
+        digest: "00".repeat(32),
+        docs: 0,
+        after: None,
+    };
+    let reply = wait_until("the rogue to reach LV", || async {
+        net.request(lv_id, summary.clone()).await.ok()
+    })
+    .await?;
+    assert!(
+        matches!(
+            &reply,
+            Message::Error {
+                code: sicc_protocol::wire::ErrorCode::NotAllowed,
+                ..
+            }
+        ),
+        "{reply:?}"
+    );
+    fed.ok(
+        lv,
+        &format!("{}/grant", fed.catalog_path(lv)),
+        json!({"node_id": rogue.node_id()}),
+    )
+    .await?;
+
+    // Changes the rogue makes under a manifest it signed itself (claiming to be a writer).
+    let mut fake = Manifest::new(catalog.clone(), [("en".to_owned(), "x".to_owned())].into());
+    fake.writers.insert(rogue_signer.node_id());
+    let mut forger = Replica::new(fake.sign(&rogue_signer), rogue_signer.clone(), 0);
+    let record = Record::from_json(&initiative("lv-target", "LV", "FORGED by a reader"))?;
+    forger.publish(&record)?;
+    let own = forger.changes_for("lv-target", &[]);
+    let mut impersonated = own.clone();
+    impersonated[0].author = lv_id.to_string();
+    let mut unsigned = own.clone();
+    unsigned[0].signature = "00".repeat(64);
+    let mut batch = Vec::new();
+    batch.extend(own);
+    batch.extend(impersonated);
+    batch.extend(unsigned);
+    let before = fed.rejected(es).await?;
+    let push = Message::Changes {
+        v: WIRE_VERSION,
+        catalog: catalog.to_string(),
+        manifest: None,
+        changes: batch,
+        tombstones: Vec::new(),
+        want: Vec::new(),
+        more: false,
+        digest: None,
+    };
+    let reply = wait_until("ES to take the rogue's push", || async {
+        match net.request(es_id, push.clone()).await.ok()? {
+            Message::Changes { .. } => Some(()),
+            // ES may not have the manifest granting the rogue yet.
+            _ => None,
+        }
+    })
+    .await;
+    reply?;
+    assert_eq!(
+        fed.rejected(es).await? - before,
+        3,
+        "all three refused by ES"
+    );
+    // Nothing applied, nothing relayed: every node still reads the genuine text, and a full
+    // anti-entropy round later FR and LV have seen no forged change either.
+    for i in [es, fr] {
+        let r = fed.shared(i, "lv-target").await.unwrap();
+        assert_eq!(r["summary"]["en"], "genuine");
+    }
+    let (_, doc) = fed
+        .get(lv, &format!("{}/entries/lv-target", fed.catalog_path(lv)))
+        .await?;
+    let heads = doc["heads"].clone();
+    for i in [es, fr] {
+        wait_until("identical heads", || async {
+            let (_, d) = fed
+                .get(i, &format!("{}/entries/lv-target", fed.catalog_path(lv)))
+                .await
+                .ok()?;
+            (d["heads"] == heads).then_some(())
+        })
+        .await?;
+    }
+    assert_eq!(fed.rejected(fr).await?, 0, "ES relayed a rejected change");
+    assert_eq!(fed.rejected(lv).await?, 0, "ES relayed a rejected change");
+    fed.stop_all().await;
     Ok(())
 }

@@ -105,13 +105,17 @@ impl From<crate::sync::engine::SyncError> for ApiError {
         use crate::sync::replica::ReplicaError as R;
         let message = e.to_string();
         match e {
-            E::UnknownCatalog(_) => ApiError::new(StatusCode::NOT_FOUND, "unknown_catalog", message),
+            E::UnknownCatalog(_) => {
+                ApiError::new(StatusCode::NOT_FOUND, "unknown_catalog", message)
+            }
             E::CatalogExists(_) => ApiError::new(StatusCode::CONFLICT, "catalog_exists", message),
             E::Invalid(_) | E::Catalog(_) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", message)
             }
             E::NotOwner(_) => ApiError::new(StatusCode::FORBIDDEN, "not_owner", message),
-            E::NotMember(_) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "not_member", message),
+            E::NotMember(_) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "not_member", message)
+            }
             E::Replica(R::NotAllowed(..)) => {
                 ApiError::new(StatusCode::FORBIDDEN, "not_allowed", message)
             }

@@ -7,17 +7,23 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::IntoResponse;
+use axum::response::sse::{Event, KeepAlive, Sse};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::time::Duration;
 
-fn body<T: serde::de::DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> Result<T, ApiError> {
+fn body<T: serde::de::DeserializeOwned>(
+    body: Result<Bytes, BytesRejection>,
+) -> Result<T, ApiError> {
     let bytes = body.map_err(|e| ApiError::bad_request("invalid_body", e.body_text()))?;
-    let bytes = if bytes.is_empty() { Bytes::from_static(b"{}") } else { bytes };
+    let bytes = if bytes.is_empty() {
+        Bytes::from_static(b"{}")
+    } else {
+        bytes
+    };
     serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::bad_request("invalid_json", format!("request body: {e}")))
 }
@@ -55,7 +61,9 @@ pub async fn show(
     State(state): State<ApiState>,
     Path((owner, name)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(state.sync.show_catalog(catalog_id(&owner, &name)).await?))
+    Ok(Json(
+        state.sync.show_catalog(catalog_id(&owner, &name)).await?,
+    ))
 }
 
 pub async fn entry(
@@ -115,9 +123,9 @@ pub async fn annotate(
     b: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let req: EntryRequest = body(b)?;
-    let text = req
-        .text
-        .ok_or_else(|| ApiError::bad_request("invalid_body", "text is required").with_field("text"))?;
+    let text = req.text.ok_or_else(|| {
+        ApiError::bad_request("invalid_body", "text is required").with_field("text")
+    })?;
     Ok(Json(
         state
             .sync

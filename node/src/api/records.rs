@@ -128,16 +128,16 @@ pub async fn list(
         );
     }
     if origin != "local" {
-        let shared_after = after_id.clone().map(|id| (id, after_catalog.clone().unwrap_or_default()));
+        let shared_after = after_id
+            .clone()
+            .map(|id| (id, after_catalog.clone().unwrap_or_default()));
         let page = state.store.list_shared(filter, shared_after, limit).await?;
         more |= page.more;
-        rows.extend(page.records.iter().map(|s| {
-            (
-                s.record.id.to_string(),
-                s.catalog.clone(),
-                shared_json(s),
-            )
-        }));
+        rows.extend(
+            page.records
+                .iter()
+                .map(|s| (s.record.id.to_string(), s.catalog.clone(), shared_json(s))),
+        );
     }
     rows.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
     if rows.len() > limit {

@@ -110,6 +110,7 @@ enum Command {
     Connected {
         reply: oneshot::Sender<Vec<NodeId>>,
     },
+    Shutdown,
 }
 
 /// Cheap, cloneable handle to the network's event loop.
@@ -119,6 +120,11 @@ pub struct NetworkHandle {
 }
 
 impl NetworkHandle {
+    /// Stops the event loop (closing every connection), even while requests are outstanding.
+    pub async fn shutdown(&self) {
+        let _ = self.commands.send(Command::Shutdown).await;
+    }
+
     /// Sends a sync message to a member and waits for its answer.
     pub async fn request(&self, peer: NodeId, message: Message) -> Result<Message, NetworkError> {
         let (reply, rx) = oneshot::channel();
@@ -376,9 +382,10 @@ impl EventLoop {
             tokio::select! {
                 biased;
                 command = self.commands.recv() => match command {
+                    // Outstanding requests fail at once (their senders drop) instead of
+                    // holding the node up until they time out.
+                    Some(Command::Shutdown) | None => break,
                     Some(c) => self.on_command(c),
-                    // Every handle is gone: the node is shutting down.
-                    None => break,
                 },
                 event = self.swarm.select_next_some() => self.on_swarm_event(event).await,
                 _ = redial.tick() => self.redial(),
@@ -443,6 +450,7 @@ impl EventLoop {
             Command::Connected { reply } => {
                 let _ = reply.send(self.connected.iter().filter_map(node_id).collect());
             }
+            Command::Shutdown => {}
         }
     }
 

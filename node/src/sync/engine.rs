@@ -211,7 +211,14 @@ impl SyncHandle {
         title: BTreeMap<String, String>,
         description: BTreeMap<String, String>,
     ) -> Result<Value, SyncError> {
-        ask!(self, CreateCatalog { name, title, description })
+        ask!(
+            self,
+            CreateCatalog {
+                name,
+                title,
+                description
+            }
+        )
     }
     pub async fn list_catalogs(&self) -> Result<Value, SyncError> {
         ask!(self, ListCatalogs {})
@@ -244,7 +251,14 @@ impl SyncHandle {
         node: String,
         grant: Option<Role>,
     ) -> Result<Value, SyncError> {
-        ask!(self, Access { catalog, node, grant })
+        ask!(
+            self,
+            Access {
+                catalog,
+                node,
+                grant
+            }
+        )
     }
     pub async fn subscribe(&self, catalog: String) -> Result<Value, SyncError> {
         ask!(self, Subscribe { catalog })
@@ -344,11 +358,19 @@ pub async fn spawn(
     let mut replicas = BTreeMap::new();
     for c in store.load_catalogs().await? {
         let docs = c.docs.into_iter().map(|d| (d.doc, d.save, d.signatures));
-        match Replica::restore(&c.manifest, docs, c.tombstones, signer.clone(), config.epoch) {
+        match Replica::restore(
+            &c.manifest,
+            docs,
+            c.tombstones,
+            signer.clone(),
+            config.epoch,
+        ) {
             Ok(r) => {
                 replicas.insert(r.manifest().id.clone(), r);
             }
-            Err(e) => warn!(catalog = %c.catalog, error = %e, "stored catalogue unreadable; skipped"),
+            Err(e) => {
+                warn!(catalog = %c.catalog, error = %e, "stored catalogue unreadable; skipped")
+            }
         }
     }
     let mut peer_sync = BTreeMap::new();
@@ -615,10 +637,7 @@ impl Engine {
     }
 
     fn start_session(&mut self, peer: NodeId, catalog: CatalogId) {
-        let slot = self
-            .sessions
-            .entry((peer, catalog.clone()))
-            .or_default();
+        let slot = self.sessions.entry((peer, catalog.clone())).or_default();
         if slot.session.is_some() {
             slot.again = true;
             return;
@@ -962,7 +981,10 @@ impl Engine {
             Message::Subscribe { catalog, .. } => self.on_subscribe_request(peer, &catalog).await,
             Message::Summary { ref catalog, .. } | Message::Changes { ref catalog, .. } => {
                 let Ok(id) = catalog.parse::<CatalogId>() else {
-                    return Message::error(ErrorCode::Malformed, format!("bad catalogue id `{catalog}`"));
+                    return Message::error(
+                        ErrorCode::Malformed,
+                        format!("bad catalogue id `{catalog}`"),
+                    );
                 };
                 if !self.replicas.contains_key(&id) {
                     return self.answer_unknown(peer, id, message).await;
@@ -1008,13 +1030,18 @@ impl Engine {
             } => {
                 let manifest = match wire::manifest_from_value(m) {
                     Ok(m) => m,
-                    Err(e) => return Message::error(ErrorCode::Malformed, format!("manifest: {e}")),
+                    Err(e) => {
+                        return Message::error(ErrorCode::Malformed, format!("manifest: {e}"));
+                    }
                 };
                 if let Err(e) = manifest.accept_after(None) {
                     return Message::error(ErrorCode::NotAllowed, format!("manifest: {e}"));
                 }
                 if manifest.manifest.id != id || !manifest.manifest.may_read(&self.me) {
-                    return Message::error(ErrorCode::NotAllowed, "manifest does not grant this node");
+                    return Message::error(
+                        ErrorCode::NotAllowed,
+                        "manifest does not grant this node",
+                    );
                 }
                 if self.replicas.len() >= MAX_CATALOGS {
                     return Message::error(ErrorCode::Unavailable, "too many catalogues");
@@ -1040,11 +1067,17 @@ impl Engine {
 
     async fn on_subscribe_request(&mut self, peer: NodeId, catalog: &str) -> Message {
         let Ok(id) = catalog.parse::<CatalogId>() else {
-            return Message::error(ErrorCode::Malformed, format!("bad catalogue id `{catalog}`"));
+            return Message::error(
+                ErrorCode::Malformed,
+                format!("bad catalogue id `{catalog}`"),
+            );
         };
         let owned = id.owner() == &self.me;
         let Some(replica) = self.replicas.get(&id).filter(|_| owned) else {
-            return Message::error(ErrorCode::NotAllowed, format!("this node does not own {id}"));
+            return Message::error(
+                ErrorCode::NotAllowed,
+                format!("this node does not own {id}"),
+            );
         };
         let status = if replica.manifest().may_read(&peer) {
             SubscriptionStatus::Granted
@@ -1300,8 +1333,10 @@ impl Engine {
             .document_json(doc)
             .ok_or_else(|| ReplicaError::NoSuchDocument(doc.to_owned()))?;
         let heads = super::replica::sorted_hex(replica.doc_heads(doc));
-        Ok(json!({"catalog": id.to_string(), "id": doc, "origin": id.owner().to_string(),
-                  "document": document, "heads": heads}))
+        Ok(
+            json!({"catalog": id.to_string(), "id": doc, "origin": id.owner().to_string(),
+                  "document": document, "heads": heads}),
+        )
     }
 
     async fn publish(&mut self, catalog: &str, record: &Record) -> Result<Value, SyncError> {
@@ -1314,7 +1349,11 @@ impl Engine {
         self.persist(&id).await?;
         let changed = change.is_some();
         if let Some(c) = change {
-            self.announce(&id, vec![WireChange::new(&c.bytes, &c.signature)], Vec::new());
+            self.announce(
+                &id,
+                vec![WireChange::new(&c.bytes, &c.signature)],
+                Vec::new(),
+            );
         }
         Ok(json!({"catalog": id.to_string(), "id": record.id.to_string(), "changed": changed}))
     }
@@ -1346,7 +1385,11 @@ impl Engine {
         let change = replica.annotate(doc, text, &now())?;
         self.persist(&id).await?;
         if let Some(c) = change {
-            self.announce(&id, vec![WireChange::new(&c.bytes, &c.signature)], Vec::new());
+            self.announce(
+                &id,
+                vec![WireChange::new(&c.bytes, &c.signature)],
+                Vec::new(),
+            );
         }
         Ok(json!({"catalog": id.to_string(), "id": doc, "annotated": true}))
     }
@@ -1498,9 +1541,7 @@ impl Engine {
             .map(|(c, _)| c.clone())
             .collect();
         for catalog in owned {
-            let shareable = record
-                .as_ref()
-                .filter(|r| r.public_projection().is_some());
+            let shareable = record.as_ref().filter(|r| r.public_projection().is_some());
             let result = match shareable {
                 Some(r) => self.publish(&catalog.to_string(), r).await.map(|_| ()),
                 // Deleted, or no longer shareable: the entry is erased everywhere.
