@@ -103,9 +103,9 @@ impl Federation {
         }
         let mut proxies = BTreeMap::new();
         for from in 0..countries.len() {
-            for to in 0..countries.len() {
+            for (to, &port) in ports.iter().enumerate() {
                 if from != to {
-                    proxies.insert((from, to), Proxy::start(ports[to]).await?);
+                    proxies.insert((from, to), Proxy::start(port).await?);
                 }
             }
         }

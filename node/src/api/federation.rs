@@ -194,24 +194,19 @@ pub async fn peers(State(state): State<ApiState>) -> Result<Json<Value>, ApiErro
 pub async fn events(State(state): State<ApiState>) -> impl IntoResponse {
     let rx = state.sync.events();
     let stream = futures::stream::unfold(rx, |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok(e) => {
-                    let data = serde_json::to_value(&e).unwrap_or_default();
-                    let name = data["event"].as_str().unwrap_or("event").to_owned();
-                    let event = Event::default().event(name).data(data.to_string());
-                    return Some((Ok::<_, Infallible>(event), rx));
-                }
-                // A slow reader missed events: tell it, so it can reload.
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
-                    let event = Event::default()
-                        .event("lagged")
-                        .data(format!("{{\"missed\":{n}}}"));
-                    return Some((Ok(event), rx));
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+        let event = match rx.recv().await {
+            Ok(e) => {
+                let data = serde_json::to_value(&e).unwrap_or_default();
+                let name = data["event"].as_str().unwrap_or("event").to_owned();
+                Event::default().event(name).data(data.to_string())
             }
-        }
+            // A slow reader missed events: tell it, so it can reload.
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => Event::default()
+                .event("lagged")
+                .data(format!("{{\"missed\":{n}}}")),
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+        };
+        Some((Ok::<_, Infallible>(event), rx))
     });
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
