@@ -147,6 +147,10 @@ pub struct InitArgs {
     /// API address written into config.toml.
     #[arg(long, default_value = DEFAULT_API_LISTEN)]
     pub api_listen: SocketAddr,
+    /// libp2p listen addresses written into config.toml (repeat for several; default: TCP and
+    /// QUIC on port 7301 of every interface).
+    #[arg(long = "p2p-listen")]
+    pub p2p_listen: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -467,7 +471,10 @@ fn init(dir: &Path, args: &InitArgs, json: bool) -> Result<(), Failure> {
     let identity = NodeIdentity::create(dir)?;
     let config_path = dir.join(crate::config::CONFIG_FILE);
     if !config_path.exists() {
-        let text = Config::template(&args.name, &args.country, args.api_listen);
+        let mut text = Config::template(&args.name, &args.country, args.api_listen);
+        if !args.p2p_listen.is_empty() {
+            text = Config::with_p2p_listen(&text, &args.p2p_listen);
+        }
         std::fs::write(&config_path, text).map_err(|e| {
             Failure::new(
                 EXIT_FAILURE,
@@ -559,6 +566,7 @@ async fn demo(dir: &Path, args: &DemoArgs) -> Result<(), Failure> {
                     name: (*name).into(),
                     country: (*country).into(),
                     api_listen: SocketAddr::new(ip, port(i as u16)),
+                    p2p_listen: Vec::new(),
                 },
                 false,
             )?;
@@ -579,15 +587,14 @@ async fn demo(dir: &Path, args: &DemoArgs) -> Result<(), Failure> {
     let mut nodes = Vec::new();
     for (i, (sub, country, name, _)) in DEMO_NODES.iter().enumerate() {
         let node_dir = dir.join(sub);
-        let text = Config::template(name, country, SocketAddr::new(ip, port(i as u16)))
-            .replace("anti_entropy_secs = 30", "anti_entropy_secs = 10")
-            .replace(
-                "listen = [\"/ip4/0.0.0.0/tcp/7301\", \"/ip4/0.0.0.0/udp/7301/quic-v1\"]",
-                &format!(
-                    "listen = [\"/ip4/127.0.0.1/tcp/{0}\", \"/ip4/127.0.0.1/udp/{0}/quic-v1\"]",
-                    p2p(i)
-                ),
-            )
+        let text = Config::with_p2p_listen(
+            &Config::template(name, country, SocketAddr::new(ip, port(i as u16))),
+            &[
+                format!("/ip4/127.0.0.1/tcp/{}", p2p(i)),
+                format!("/ip4/127.0.0.1/udp/{}/quic-v1", p2p(i)),
+            ],
+        )
+        .replace("anti_entropy_secs = 30", "anti_entropy_secs = 10")
             + &roster;
         std::fs::write(node_dir.join(crate::config::CONFIG_FILE), text)
             .map_err(|e| Failure::new(EXIT_FAILURE, format!("{}: {e}", node_dir.display())))?;

@@ -255,6 +255,12 @@ impl Config {
         })
     }
 
+    /// Replaces the `network.listen` line of a [`Config::template`] text.
+    pub fn with_p2p_listen(template: &str, addrs: &[String]) -> String {
+        let default = format!("listen = {:?}", DEFAULT_P2P_LISTEN);
+        template.replace(&default, &format!("listen = {addrs:?}"))
+    }
+
     /// The commented configuration `sicc init` writes.
     pub fn template(name: &str, country: &str, api_listen: SocketAddr) -> String {
         format!(
@@ -308,6 +314,11 @@ mod tests {
         let c = Config::parse(&text, Path::new("config.toml"), Path::new("/d")).unwrap();
         assert_eq!(c.node.country, "LV");
         assert_eq!(c.api.listen.to_string(), DEFAULT_API_LISTEN);
+
+        assert_eq!(c.network.listen, DEFAULT_P2P_LISTEN);
+        let local = Config::with_p2p_listen(&text, &["/ip4/127.0.0.1/tcp/0".into()]);
+        let c = Config::parse(&local, Path::new("config.toml"), Path::new("/d")).unwrap();
+        assert_eq!(c.network.listen, ["/ip4/127.0.0.1/tcp/0"]);
 
         let typo = text.replace("listen =", "lisen =");
         let e = Config::parse(&typo, Path::new("config.toml"), Path::new("/d")).unwrap_err();

@@ -35,6 +35,8 @@ fn init(dir: &Path) {
             "LV",
             "--api-listen",
             "127.0.0.1:0",
+            "--p2p-listen",
+            "/ip4/127.0.0.1/tcp/0",
         ],
     );
     assert!(out.status.success(), "init failed: {}", stderr(&out));

@@ -111,14 +111,13 @@ impl Federation {
         }
         let mut members = Vec::new();
         for (i, dir) in dirs.into_iter().enumerate() {
-            let mut text = Config::template(
-                &format!("test {}", countries[i]),
-                countries[i],
-                "127.0.0.1:0".parse()?,
-            )
-            .replace(
-                "listen = [\"/ip4/0.0.0.0/tcp/7301\", \"/ip4/0.0.0.0/udp/7301/quic-v1\"]",
-                &format!("listen = [\"/ip4/127.0.0.1/tcp/{}\"]", ports[i]),
+            let mut text = Config::with_p2p_listen(
+                &Config::template(
+                    &format!("test {}", countries[i]),
+                    countries[i],
+                    "127.0.0.1:0".parse()?,
+                ),
+                &[format!("/ip4/127.0.0.1/tcp/{}", ports[i])],
             )
             .replace("anti_entropy_secs = 30", "anti_entropy_secs = 2")
             .replace("redial_secs = 2", "redial_secs = 1");

@@ -34,7 +34,10 @@ impl TestNode {
         sicc_node::telemetry::init(Default::default(), "warn");
         let dir = tempfile::tempdir()?;
         NodeIdentity::create(dir.path())?;
-        let text = Config::template(name, country, "127.0.0.1:0".parse()?);
+        let text = Config::with_p2p_listen(
+            &Config::template(name, country, "127.0.0.1:0".parse()?),
+            &["/ip4/127.0.0.1/tcp/0".into()],
+        );
         std::fs::write(dir.path().join(sicc_node::config::CONFIG_FILE), text)?;
         let config = Config::load(dir.path(), &Overrides::default())?;
         let node = sicc_node::node::start(config).await?;

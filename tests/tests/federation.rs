@@ -459,12 +459,12 @@ async fn a_non_member_gets_no_session_and_no_data() -> Result<()> {
     sicc_node::p2p::identity::NodeIdentity::create(dir.path())?;
     let addrs = fed.listen_addrs(lv).await?;
     assert!(!addrs.is_empty());
-    let mut text = sicc_node::config::Config::template("outsider", "DE", "127.0.0.1:0".parse()?)
-        .replace(
-            "listen = [\"/ip4/0.0.0.0/tcp/7301\", \"/ip4/0.0.0.0/udp/7301/quic-v1\"]",
-            "listen = [\"/ip4/127.0.0.1/tcp/0\"]",
-        )
-        .replace("redial_secs = 2", "redial_secs = 1");
+    use sicc_node::config::Config;
+    let mut text = Config::with_p2p_listen(
+        &Config::template("outsider", "DE", "127.0.0.1:0".parse()?),
+        &["/ip4/127.0.0.1/tcp/0".into()],
+    )
+    .replace("redial_secs = 2", "redial_secs = 1");
     text.push_str(&format!(
         "\n[[members]]\nname = \"LV\"\ncountry = \"LV\"\nnode_id = \"{}\"\naddrs = {:?}\n",
         fed.members[lv].node_id, addrs

@@ -344,7 +344,11 @@ pub fn spawn(
         listen: Vec::new(),
         redial_every: config.redial_every,
     };
-    let task = tokio::spawn(event_loop.run());
+    // The loop logs under the caller's span: every line carries the node id.
+    let task = tokio::spawn(tracing::Instrument::instrument(
+        event_loop.run(),
+        tracing::Span::current(),
+    ));
     Ok((
         NetworkHandle {
             commands: commands_tx,
