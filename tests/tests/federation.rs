@@ -573,6 +573,19 @@ async fn a_member_forging_or_relaying_unsigned_changes_gets_them_rejected_everyw
         ),
         "{reply:?}"
     );
+    // A message of another wire version gets a clear error, not a hang.
+    let mut future = summary.clone();
+    if let Message::Summary { v, .. } = &mut future {
+        *v = 2;
+    }
+    let reply = net.request(lv_id, future).await?;
+    match &reply {
+        Message::Error { code, message, .. } => {
+            assert_eq!(*code, sicc_protocol::wire::ErrorCode::Version);
+            assert!(message.contains("wire version 2"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
     fed.ok(
         lv,
         &format!("{}/grant", fed.catalog_path(lv)),

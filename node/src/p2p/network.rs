@@ -13,7 +13,7 @@ use libp2p::{
     ping, request_response, tcp, yamux,
 };
 use sicc_protocol::identity::NodeId;
-use sicc_protocol::wire::{MAX_FRAME_BYTES, Message, PROTOCOL};
+use sicc_protocol::wire::{ErrorCode, FrameError, MAX_FRAME_BYTES, Message, PROTOCOL};
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::time::Duration;
@@ -172,7 +172,9 @@ impl NetworkHandle {
 #[derive(Debug, Clone, Default)]
 pub struct SyncCodec;
 
-async fn read_frame<T: futures::AsyncRead + Unpin + Send>(io: &mut T) -> io::Result<Message> {
+async fn read_frame<T: futures::AsyncRead + Unpin + Send>(
+    io: &mut T,
+) -> io::Result<Result<Message, FrameError>> {
     let mut len = [0u8; 4];
     io.read_exact(&mut len).await?;
     let n = u32::from_be_bytes(len) as usize;
@@ -186,9 +188,7 @@ async fn read_frame<T: futures::AsyncRead + Unpin + Send>(io: &mut T) -> io::Res
     let mut frame = vec![0u8; 4 + n];
     frame[..4].copy_from_slice(&len);
     io.read_exact(&mut frame[4..]).await?;
-    Message::decode(&frame)
-        .map(|(m, _)| m)
-        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))
+    Ok(Message::decode(&frame).map(|(m, _)| m))
 }
 
 async fn write_frame<T: futures::AsyncWrite + Unpin + Send>(
@@ -208,14 +208,25 @@ impl request_response::Codec for SyncCodec {
     where
         T: futures::AsyncRead + Unpin + Send,
     {
-        read_frame(io).await
+        // A request that arrived whole but does not decode still gets an answer naming the
+        // problem (SPEC.md §6.2): it reaches the engine as an `error` "request", which no peer
+        // sends otherwise, and the engine answers with the same code.
+        Ok(read_frame(io).await?.unwrap_or_else(|e| {
+            let code = match e {
+                FrameError::Version(_) => ErrorCode::Version,
+                _ => ErrorCode::Malformed,
+            };
+            Message::error(code, e.to_string())
+        }))
     }
 
     async fn read_response<T>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<Message>
     where
         T: futures::AsyncRead + Unpin + Send,
     {
-        read_frame(io).await
+        read_frame(io)
+            .await?
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))
     }
 
     async fn write_request<T>(

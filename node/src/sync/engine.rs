@@ -1005,6 +1005,11 @@ impl Engine {
                 }
                 reply
             }
+            // The network turns an undecodable request into an `error` (SPEC.md §6.2).
+            Message::Error { code, message, .. } => {
+                warn!(peer = %peer.short(), %message, "undecodable request");
+                Message::error(code, format!("your request: {message}"))
+            }
             other => Message::error(
                 ErrorCode::Malformed,
                 format!("a {} message is not a request", other.kind()),
