@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The README's demo command: installs build prerequisites, builds sicc and starts a node loaded
-# with the sample data of Spain, France, Sweden and Latvia. Prints where to query it.
+# The README's demo command: installs build prerequisites, builds sicc and starts four federated
+# national nodes (ES, FR, SE, LV), each with its sample data, sharing catalogues. Prints where to
+# query them; runs until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/install-build-deps.sh
