@@ -86,9 +86,23 @@ impl Federation {
         Federation::start_with_members(countries, &[]).await
     }
 
+    /// Like [`Federation::start`] with no periodic anti-entropy (once an hour): entries then
+    /// travel only by live announcement and by the sessions that open on (re)connection.
+    pub async fn start_live_only(countries: &[&str]) -> Result<Federation> {
+        Federation::start_with(countries, &[], 3_600).await
+    }
+
     /// Like [`Federation::start`], with extra members (node ids) in every roster that no node
     /// dials: test-driven peers that dial in themselves.
     pub async fn start_with_members(countries: &[&str], extra: &[String]) -> Result<Federation> {
+        Federation::start_with(countries, extra, 2).await
+    }
+
+    async fn start_with(
+        countries: &[&str],
+        extra: &[String],
+        anti_entropy_secs: u64,
+    ) -> Result<Federation> {
         sicc_node::telemetry::init(Default::default(), "warn,sicc_node::sync=info");
         let mut dirs = Vec::new();
         let mut ids = Vec::new();
@@ -119,7 +133,10 @@ impl Federation {
                 ),
                 &[format!("/ip4/127.0.0.1/tcp/{}", ports[i])],
             )
-            .replace("anti_entropy_secs = 30", "anti_entropy_secs = 2")
+            .replace(
+                "anti_entropy_secs = 30",
+                &format!("anti_entropy_secs = {anti_entropy_secs}"),
+            )
             .replace("redial_secs = 2", "redial_secs = 1");
             text.push_str(&format!(
                 "capture_frames = \"{}\"\n",

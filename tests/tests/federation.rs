@@ -13,8 +13,9 @@ const FR: usize = 1;
 const SE: usize = 2;
 const LV: usize = 3;
 
+/// Four nodes whose entries travel only live and on reconnection (no periodic pass).
 async fn four() -> Result<Federation> {
-    Federation::start(&["ES", "FR", "SE", "LV"]).await
+    Federation::start_live_only(&["ES", "FR", "SE", "LV"]).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -655,6 +656,107 @@ async fn a_member_forging_or_relaying_unsigned_changes_gets_them_rejected_everyw
     }
     assert_eq!(fed.rejected(fr).await?, 0, "ES relayed a rejected change");
     assert_eq!(fed.rejected(lv).await?, 0, "ES relayed a rejected change");
+    fed.stop_all().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn partners_see_offers_ask_to_subscribe_and_the_owner_grants_or_refuses() -> Result<()> {
+    let mut fed = Federation::start(&["ES", "FR", "LV"]).await?;
+    let (es, fr, lv) = (0, 1, 2);
+    fed.ok(
+        lv,
+        "/api/v1/catalogs",
+        json!({"name": "test", "title": {"en": "Home care practices", "lv": "Mājas aprūpe"},
+               "description": {"en": "What Latvia shares"}}),
+    )
+    .await?;
+    fed.publish(lv, initiative("lv-offered", "LV", "offered"))
+        .await?;
+    let catalog = fed.catalog(lv);
+    // Connected partners see the offer, with its title, without holding it.
+    for i in [es, fr] {
+        wait_until("the offer to be visible", || async {
+            let (_, v) = fed.get(i, "/api/v1/catalogs").await.ok()?;
+            v["catalogs"]
+                .as_array()?
+                .iter()
+                .any(|c| {
+                    c["id"] == catalog.as_str()
+                        && c["role"] == "offered"
+                        && c["title"]["lv"] == "Mājas aprūpe"
+                })
+                .then_some(())
+        })
+        .await?;
+    }
+    for i in [es, fr] {
+        let v = fed
+            .ok(i, &format!("{}/subscribe", fed.catalog_path(lv)), json!({}))
+            .await?;
+        assert_eq!(v["status"], "pending");
+    }
+    let requests = wait_until("two requests at the owner", || async {
+        let (_, v) = fed.get(lv, "/api/v1/subscriptions").await.ok()?;
+        (v["incoming"].as_array()?.len() == 2).then_some(v)
+    })
+    .await?;
+    assert!(
+        requests["incoming"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["status"] == "pending")
+    );
+    // Pending means nothing yet.
+    assert!(fed.shared(es, "lv-offered").await.is_none());
+
+    fed.ok(
+        lv,
+        &format!("{}/grant", fed.catalog_path(lv)),
+        json!({"node_id": fed.members[es].node_id}),
+    )
+    .await?;
+    fed.ok(
+        lv,
+        &format!("{}/revoke", fed.catalog_path(lv)),
+        json!({"node_id": fed.members[fr].node_id}),
+    )
+    .await?;
+    fed.wait_for(es, "lv-offered", |_| true).await?;
+    let (_, shown) = fed.get(es, &fed.catalog_path(lv)).await?;
+    assert_eq!(shown["role"], "subscriber");
+    assert_eq!(shown["entries"], 1);
+    assert_eq!(shown["version"], 2, "one grant: one new manifest version");
+    // FR asks again: the owner answers refused, and FR gets nothing.
+    fed.ok(
+        fr,
+        &format!("{}/subscribe", fed.catalog_path(lv)),
+        json!({}),
+    )
+    .await?;
+    wait_until("FR to learn it was refused", || async {
+        let (_, v) = fed.get(fr, "/api/v1/subscriptions").await.ok()?;
+        v["outgoing"]
+            .as_array()?
+            .iter()
+            .any(|s| s["status"] == "refused")
+            .then_some(())
+    })
+    .await?;
+    assert!(fed.shared(fr, "lv-offered").await.is_none());
+    // Only the owner grants.
+    let (status, body) = fed
+        .post(
+            es,
+            &format!("{}/grant", fed.catalog_path(lv)),
+            json!({"node_id": fed.members[fr].node_id}),
+        )
+        .await?;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("not_owner"))
+    );
     fed.stop_all().await;
     Ok(())
 }
