@@ -55,6 +55,31 @@ pub enum Rejection {
     Provenance(#[from] CatalogError),
 }
 
+impl Rejection {
+    /// A stable code for counting rejections by reason.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rejection::TooLarge { .. } => "too_large",
+            Rejection::Malformed(_) => "malformed",
+            Rejection::WrongDocument { .. } => "wrong_document",
+            Rejection::HashMismatch => "hash_mismatch",
+            Rejection::Provenance(e) => provenance_code(e),
+        }
+    }
+}
+
+/// A stable code for a provenance failure.
+pub fn provenance_code(e: &CatalogError) -> &'static str {
+    match e {
+        CatalogError::BadSignature { .. } => "bad_signature",
+        CatalogError::NotAllowed { .. } => "not_allowed",
+        CatalogError::ActorMismatch { .. } => "actor_mismatch",
+        CatalogError::BadId(_) | CatalogError::BadManifest(_) | CatalogError::Stale { .. } => {
+            "malformed"
+        }
+    }
+}
+
 /// What applying a batch of incoming changes did.
 #[derive(Debug, Default)]
 pub struct ApplyReport {

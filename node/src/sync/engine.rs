@@ -327,12 +327,45 @@ struct Engine {
     subscriptions: BTreeMap<CatalogId, Subscription>,
     /// Requests from partners to subscribe to this node's catalogues.
     requests: BTreeMap<(CatalogId, NodeId), Subscription>,
-    rejected: BTreeMap<String, u64>,
+    /// Rejected changes and tombstones, by reason code.
+    rejected: BTreeMap<&'static str, u64>,
     /// Connections from non-members closed after their handshake.
     refused: u64,
     responses_tx: mpsc::Sender<Response>,
     events: broadcast::Sender<SyncEvent>,
-    capture: Option<std::fs::File>,
+    /// Frames for the capture file's writer thread (file I/O never runs on the executor).
+    capture: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    capture_thread: Option<std::thread::JoinHandle<()>>,
+}
+
+type Capture = (
+    std::sync::mpsc::SyncSender<Vec<u8>>,
+    std::thread::JoinHandle<()>,
+);
+
+/// Frames queued for the capture file before new ones are dropped (and the drop logged).
+const CAPTURE_QUEUE: usize = 16_384;
+
+fn start_capture(path: &std::path::Path) -> Result<Capture, SyncError> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| SyncError::Invalid(format!("{}: {e}", path.display())))?;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(CAPTURE_QUEUE);
+    let thread = std::thread::Builder::new()
+        .name("sicc-frame-capture".into())
+        .spawn(move || {
+            // Ends when the engine (the only sender) is gone.
+            while let Ok(frame) = rx.recv() {
+                if file.write_all(&frame).is_err() {
+                    return;
+                }
+            }
+        })
+        .map_err(|e| SyncError::Invalid(format!("capture thread: {e}")))?;
+    Ok((tx, thread))
 }
 
 fn now() -> String {
@@ -409,15 +442,12 @@ pub async fn spawn(
             requests.insert((c, n), s);
         }
     }
-    let capture = match &config.capture_frames {
-        None => None,
-        Some(path) => Some(
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-                .map_err(|e| SyncError::Invalid(format!("{}: {e}", path.display())))?,
-        ),
+    let (capture, capture_thread) = match &config.capture_frames {
+        None => (None, None),
+        Some(path) => {
+            let (tx, thread) = start_capture(path)?;
+            (Some(tx), Some(thread))
+        }
     };
     let (commands_tx, commands) = mpsc::channel(COMMAND_QUEUE);
     let (responses_tx, responses) = mpsc::channel(RESPONSE_QUEUE);
@@ -445,6 +475,7 @@ pub async fn spawn(
         responses_tx,
         events: events.clone(),
         capture,
+        capture_thread,
     };
     let span = tracing::Span::current();
     let task = tokio::spawn(tracing::Instrument::instrument(
@@ -481,6 +512,11 @@ impl Engine {
                 _ = tick.tick() => self.anti_entropy(),
             }
         }
+        // Every captured frame is in the file once the engine has stopped.
+        self.capture = None;
+        if let Some(thread) = self.capture_thread.take() {
+            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+        }
         debug!("sync engine stopped");
     }
 
@@ -498,9 +534,10 @@ impl Engine {
     }
 
     fn capture(&mut self, message: &Message) {
-        if let Some(f) = &mut self.capture {
-            use std::io::Write;
-            let _ = f.write_all(&message.encode());
+        if let Some(tx) = &self.capture
+            && tx.try_send(message.encode()).is_err()
+        {
+            warn!("frame capture cannot keep up: frames dropped from the capture file");
         }
     }
 
@@ -596,18 +633,9 @@ impl Engine {
     }
 
     fn count_rejections(&mut self, peer: &NodeId, catalog: &CatalogId, applied: &Applied) {
-        for reason in &applied.rejected {
-            warn!(peer = %peer.short(), catalog = %catalog, %reason, "change rejected");
-            let kind = reason
-                .split_once(": ")
-                .map(|(_, r)| r)
-                .unwrap_or(reason)
-                .split([':', '(', '`'])
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_owned();
-            *self.rejected.entry(kind).or_default() += 1;
+        for r in &applied.rejected {
+            warn!(peer = %peer.short(), catalog = %catalog, doc = %r.doc, code = r.code, reason = %r.reason, "change rejected");
+            *self.rejected.entry(r.code).or_default() += 1;
         }
     }
 

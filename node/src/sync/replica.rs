@@ -68,13 +68,41 @@ pub enum ReplicaError {
     NotAllowed(&'static str, String),
 }
 
+/// A change or tombstone refused (never applied, never relayed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// The document it was for.
+    pub doc: String,
+    /// Stable code, for counting: `erased`, `malformed`, `too_large`, `wrong_document`,
+    /// `hash_mismatch`, `bad_signature`, `not_allowed`, `actor_mismatch`.
+    pub code: &'static str,
+    /// For people.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Rejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.doc, self.reason)
+    }
+}
+
+impl Rejected {
+    fn new(doc: &str, code: &'static str, reason: impl Into<String>) -> Rejected {
+        Rejected {
+            doc: doc.to_owned(),
+            code,
+            reason: reason.into(),
+        }
+    }
+}
+
 /// What applying a batch of wire changes did.
 #[derive(Debug, Default)]
 pub struct Applied {
     /// Changes that passed every check and were applied.
     pub applied: usize,
-    /// Changes refused, with the reason (never applied, never relayed).
-    pub rejected: Vec<String>,
+    /// Changes and tombstones refused.
+    pub rejected: Vec<Rejected>,
 }
 
 impl Applied {
@@ -287,15 +315,15 @@ impl Replica {
     }
 
     /// Checks and applies an erasure received from a peer; returns whether it was new.
-    pub fn accept_tombstone(&mut self, wire: &WireTombstone) -> Result<bool, String> {
+    pub fn accept_tombstone(&mut self, wire: &WireTombstone) -> Result<bool, Rejected> {
         if self.tombstones.contains_key(&wire.doc) {
             return Ok(false);
         }
         let t = wire
             .tombstone(&self.manifest().id)
-            .ok_or_else(|| format!("{}: malformed tombstone", wire.doc))?;
+            .ok_or_else(|| Rejected::new(&wire.doc, "malformed", "malformed tombstone"))?;
         t.verify(self.manifest())
-            .map_err(|e| format!("{}: {e}", wire.doc))?;
+            .map_err(|e| Rejected::new(&wire.doc, document::provenance_code(&e), e.to_string()))?;
         self.docs.remove(&t.doc);
         self.dirty.docs.remove(&t.doc);
         self.dirty.created.remove(&t.doc);
@@ -441,25 +469,28 @@ impl Replica {
         let mut by_doc: BTreeMap<&str, Batch> = BTreeMap::new();
         for (i, c) in changes.iter().enumerate() {
             if self.tombstones.contains_key(&c.doc) {
-                out.rejected.push(format!("{}: document was erased", c.doc));
+                out.rejected
+                    .push(Rejected::new(&c.doc, "erased", "document was erased"));
                 continue;
             }
             // Decoded once; the hash is computed from the bytes, never taken from the sender.
             let decoded = c
                 .change_bytes()
-                .ok_or_else(|| "change is not hex".to_owned())
-                .and_then(|b| document::decode(&b).map_err(|r| r.to_string()))
+                .ok_or_else(|| Rejected::new(&c.doc, "malformed", "change is not hex"))
+                .and_then(|b| {
+                    document::decode(&b).map_err(|r| Rejected::new(&c.doc, r.code(), r.to_string()))
+                })
                 .and_then(|change| {
                     c.signature(&catalog, change.hash().0)
                         .map(|sig| (change, sig))
-                        .ok_or_else(|| "malformed signature".to_owned())
+                        .ok_or_else(|| Rejected::new(&c.doc, "malformed", "malformed signature"))
                 });
             match decoded {
                 Ok((change, signature)) => by_doc
                     .entry(c.doc.as_str())
                     .or_default()
                     .push((i, change, signature)),
-                Err(reason) => out.rejected.push(format!("{}: {reason}", c.doc)),
+                Err(r) => out.rejected.push(r),
             }
         }
         let manifest = self.manifest.manifest.clone();
@@ -476,14 +507,13 @@ impl Replica {
             match doc.apply_decoded(batch, &manifest, Default::default()) {
                 Ok(report) => {
                     out.applied += report.applied;
-                    out.rejected.extend(
-                        report
-                            .rejected
-                            .into_iter()
-                            .map(|(_, r): (usize, Rejection)| format!("{doc_id}: {r}")),
-                    );
+                    out.rejected.extend(report.rejected.into_iter().map(
+                        |(_, r): (usize, Rejection)| Rejected::new(doc_id, r.code(), r.to_string()),
+                    ));
                 }
-                Err(e) => out.rejected.push(format!("{doc_id}: {e}")),
+                Err(e) => out
+                    .rejected
+                    .push(Rejected::new(doc_id, "malformed", e.to_string())),
             }
             let after = doc.heads();
             if after.is_empty() {

@@ -377,6 +377,7 @@ pub fn answer_empty(catalog: &str) -> Message {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sync::replica::Rejected;
     use serde_json::json;
     use sicc_protocol::catalog::Manifest;
     use sicc_protocol::identity::NodeSigner;
@@ -418,7 +419,7 @@ mod tests {
 
     /// Runs a session between two replicas until it ends, every message through the codec.
     /// Returns (messages, bytes on the wire, rejected changes).
-    fn sync(initiator: &mut Node, responder: &mut Node) -> (usize, usize, Vec<String>) {
+    fn sync(initiator: &mut Node, responder: &mut Node) -> (usize, usize, Vec<Rejected>) {
         let (mut session, mut request) = Session::initiate(&mut initiator.replica, responder.id);
         let (mut messages, mut bytes) = (0, 0);
         let mut applied = Applied::default();
