@@ -504,9 +504,25 @@ impl EventLoop {
                 }
             }
             SwarmEvent::IncomingConnectionError { error, .. } => {
-                let text = error.to_string();
-                warn!(error = %text, "incoming connection refused");
-                emit(&self.events, NetworkEvent::Refused).await;
+                let non_member = matches!(
+                    &error,
+                    libp2p::swarm::ListenError::Denied { cause }
+                        if cause.downcast_ref::<allow_block_list::NotAllowed>().is_some()
+                );
+                let over_limit = matches!(
+                    &error,
+                    libp2p::swarm::ListenError::Denied { cause }
+                        if cause.downcast_ref::<connection_limits::Exceeded>().is_some()
+                );
+                if non_member {
+                    warn!(error = %error, "connection from a non-member closed after the handshake");
+                    emit(&self.events, NetworkEvent::Refused).await;
+                } else if over_limit {
+                    warn!(error = %error, "incoming connection refused: connection limit reached");
+                } else {
+                    // Dial races, aborted handshakes, connection limits: routine on a busy link.
+                    debug!(error = %error, "incoming connection failed");
+                }
             }
             SwarmEvent::Behaviour(BehaviourEvent::Sync(event)) => self.on_sync_event(event).await,
             other => debug!(event = ?other, "swarm event"),
