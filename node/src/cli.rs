@@ -315,6 +315,20 @@ impl From<IdentityError> for Failure {
 
 /// Entry point of the binary: returns the process exit code.
 pub fn main() -> i32 {
+    // `println!` panics when stdout is a closed pipe (`sicc records list | head`); like other
+    // Unix tools, stop quietly instead of printing a panic.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .unwrap_or_default();
+        if message.contains("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(EXIT_OK);
+        }
+        default_hook(info);
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
