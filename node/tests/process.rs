@@ -470,3 +470,85 @@ fn sigterm_stops_the_daemon_cleanly() {
         assert!(line.contains(short), "log line without the node id: {line}");
     }
 }
+
+#[test]
+fn catalog_commands_create_publish_show_and_name_their_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let _daemon = Daemon::start(dir.path());
+    let id = String::from_utf8(sicc(dir.path(), &["id"]).stdout).unwrap();
+    let catalog = format!("{}/replication", id.trim());
+    let file = dir.path().join("r.json");
+    std::fs::write(&file, initiative("lv-shared-1", 1).to_string()).unwrap();
+    assert!(
+        sicc(dir.path(), &["records", "put", file.to_str().unwrap()])
+            .status
+            .success()
+    );
+
+    let out = sicc(
+        dir.path(),
+        &[
+            "catalog",
+            "create",
+            "replication",
+            "--title",
+            "Practices",
+            "--title-lang",
+            "lv=Prakses",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let again = sicc(
+        dir.path(),
+        &["catalog", "create", "replication", "--title", "Practices"],
+    );
+    assert_eq!(again.status.code(), Some(4), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
+
+    let out = sicc(dir.path(), &["catalog", "publish", &catalog, "lv-shared-1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = sicc(dir.path(), &["catalog", "list"]);
+    let table = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        table.contains("owner") && table.contains("Practices"),
+        "{table}"
+    );
+    let out = sicc(dir.path(), &["--json", "catalog", "show", &catalog]);
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["entry_ids"], json!(["lv-shared-1"]));
+    assert_eq!(shown["title"]["lv"], "Prakses");
+
+    // A missing record, an unknown catalogue, a malformed id: each named, each with its code.
+    let out = sicc(dir.path(), &["catalog", "publish", &catalog, "nope"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nope"), "{}", stderr(&out));
+    let unknown = format!("{}/other", id.trim());
+    let out = sicc(dir.path(), &["catalog", "show", &unknown]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let out = sicc(dir.path(), &["catalog", "show", "not-a-catalogue"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a catalogue id"),
+        "{}",
+        stderr(&out)
+    );
+    // Unpublished entries never come back.
+    assert!(
+        sicc(
+            dir.path(),
+            &["catalog", "unpublish", &catalog, "lv-shared-1"]
+        )
+        .status
+        .success()
+    );
+    let out = sicc(dir.path(), &["catalog", "publish", &catalog, "lv-shared-1"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(stderr(&out).contains("never come back"), "{}", stderr(&out));
+    let out = sicc(dir.path(), &["peers"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
