@@ -103,7 +103,8 @@ impl Federation {
         extra: &[String],
         anti_entropy_secs: u64,
     ) -> Result<Federation> {
-        sicc_node::telemetry::init(Default::default(), "warn,sicc_node::sync=info");
+        // Quiet by default; `SICC_LOG=info` shows every node's sync log, each line tagged with its id.
+        sicc_node::telemetry::init(Default::default(), "warn");
         let mut dirs = Vec::new();
         let mut ids = Vec::new();
         let mut ports = Vec::new();

@@ -299,7 +299,6 @@ enum Response {
         result: Result<Message, String>,
     },
     Subscribe {
-        peer: NodeId,
         catalog: CatalogId,
         result: Result<Message, String>,
     },
@@ -679,7 +678,14 @@ impl Engine {
         self.send_session_request(peer, catalog, request);
     }
 
-    fn send_session_request(&mut self, peer: NodeId, catalog: CatalogId, request: Message) {
+    /// Sends a request on its own task; the response comes back through the engine's bounded
+    /// response queue, wrapped by `wrap`, so the loop never waits on a peer.
+    fn request(
+        &mut self,
+        peer: NodeId,
+        request: Message,
+        wrap: impl FnOnce(Result<Message, String>) -> Response + Send + 'static,
+    ) {
         self.capture(&request);
         let network = self.network.clone();
         let tx = self.responses_tx.clone();
@@ -688,13 +694,15 @@ impl Engine {
                 .request(peer, request)
                 .await
                 .map_err(|e| e.to_string());
-            let _ = tx
-                .send(Response::Session {
-                    peer,
-                    catalog,
-                    result,
-                })
-                .await;
+            let _ = tx.send(wrap(result)).await;
+        });
+    }
+
+    fn send_session_request(&mut self, peer: NodeId, catalog: CatalogId, request: Message) {
+        self.request(peer, request, move |result| Response::Session {
+            peer,
+            catalog,
+            result,
         });
     }
 
@@ -797,22 +805,11 @@ impl Engine {
                 more: false,
                 digest: None,
             };
-            self.capture(&request);
-            let network = self.network.clone();
-            let tx = self.responses_tx.clone();
             let catalog = catalog.clone();
-            tokio::spawn(async move {
-                let result = network
-                    .request(peer, request)
-                    .await
-                    .map_err(|e| e.to_string());
-                let _ = tx
-                    .send(Response::Announce {
-                        peer,
-                        catalog,
-                        result,
-                    })
-                    .await;
+            self.request(peer, request, move |result| Response::Announce {
+                peer,
+                catalog,
+                result,
             });
         }
     }
@@ -863,11 +860,7 @@ impl Engine {
                     self.offers.insert(peer, manifests);
                 }
             }
-            Response::Subscribe {
-                peer,
-                catalog,
-                result,
-            } => match result {
+            Response::Subscribe { catalog, result } => match result {
                 Ok(Message::Subscription { status, .. }) => {
                     info!(catalog = %catalog, status = status.as_str(), "subscription answered");
                     // When granted, the owner opens a session that brings the manifest and
@@ -875,7 +868,6 @@ impl Engine {
                     if !self.replicas.contains_key(&catalog) {
                         self.set_subscription(catalog.clone(), status).await;
                     }
-                    let _ = peer;
                 }
                 Ok(Message::Error { message, .. }) => {
                     warn!(catalog = %catalog, %message, "subscription refused by the owner");
@@ -886,16 +878,8 @@ impl Engine {
     }
 
     fn request_offers(&mut self, peer: NodeId) {
-        let request = Message::Offers { v: WIRE_VERSION };
-        self.capture(&request);
-        let network = self.network.clone();
-        let tx = self.responses_tx.clone();
-        tokio::spawn(async move {
-            let result = network
-                .request(peer, request)
-                .await
-                .map_err(|e| e.to_string());
-            let _ = tx.send(Response::Offers { peer, result }).await;
+        self.request(peer, Message::Offers { v: WIRE_VERSION }, move |result| {
+            Response::Offers { peer, result }
         });
     }
 
@@ -905,21 +889,9 @@ impl Engine {
             v: WIRE_VERSION,
             catalog: catalog.to_string(),
         };
-        self.capture(&request);
-        let network = self.network.clone();
-        let tx = self.responses_tx.clone();
-        tokio::spawn(async move {
-            let result = network
-                .request(owner, request)
-                .await
-                .map_err(|e| e.to_string());
-            let _ = tx
-                .send(Response::Subscribe {
-                    peer: owner,
-                    catalog,
-                    result,
-                })
-                .await;
+        self.request(owner, request, move |result| Response::Subscribe {
+            catalog,
+            result,
         });
     }
 
@@ -1017,21 +989,13 @@ impl Engine {
                 if !self.replicas.contains_key(&id) {
                     return self.answer_unknown(peer, id, message).await;
                 }
-                let replica = self.replicas.get_mut(&id).expect("checked");
-                if !replica.manifest().may_read(&peer) {
+                if !self.replicas[&id].manifest().may_read(&peer) {
                     return Message::error(
                         ErrorCode::NotAllowed,
                         format!("{} may not read {id}", peer.short()),
                     );
                 }
-                let mut applied = Applied::default();
-                let reply = session::answer(replica, message, &mut applied);
-                self.count_rejections(&peer, &id, &applied);
-                if let Err(e) = self.persist(&id).await {
-                    warn!(error = %e, "could not persist received changes");
-                    return Message::error(ErrorCode::Unavailable, "storage failure");
-                }
-                reply
+                self.answer_held(peer, &id, message).await
             }
             // The network turns an undecodable request into an `error` (SPEC.md §6.2).
             Message::Error { code, message, .. } => {
@@ -1043,6 +1007,21 @@ impl Engine {
                 format!("a {} message is not a request", other.kind()),
             ),
         }
+    }
+
+    /// Answers a request on a catalogue this node holds, then persists what it applied.
+    async fn answer_held(&mut self, peer: NodeId, id: &CatalogId, message: Message) -> Message {
+        let Some(replica) = self.replicas.get_mut(id) else {
+            return Message::error(ErrorCode::NotAllowed, format!("{id} is not held here"));
+        };
+        let mut applied = Applied::default();
+        let reply = session::answer(replica, message, &mut applied);
+        self.count_rejections(&peer, id, &applied);
+        if let Err(e) = self.persist(id).await {
+            warn!(error = %e, "could not persist received changes");
+            return Message::error(ErrorCode::Unavailable, "storage failure");
+        }
+        reply
     }
 
     /// A request about a catalogue this node holds no replica of: only its owner, for a
@@ -1084,15 +1063,7 @@ impl Engine {
                 self.replicas.insert(id.clone(), replica);
                 self.set_subscription(id.clone(), SubscriptionStatus::Granted)
                     .await;
-                let replica = self.replicas.get_mut(&id).expect("just inserted");
-                let mut applied = Applied::default();
-                let reply = session::answer(replica, message, &mut applied);
-                self.count_rejections(&peer, &id, &applied);
-                if let Err(e) = self.persist(&id).await {
-                    warn!(error = %e, "could not persist received changes");
-                    return Message::error(ErrorCode::Unavailable, "storage failure");
-                }
-                reply
+                self.answer_held(peer, &id, message).await
             }
             _ => Message::error(ErrorCode::NotAllowed, "send the manifest first"),
         }
