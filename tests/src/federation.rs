@@ -15,6 +15,8 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
 /// A TCP proxy whose link can be cut (closing every connection and refusing new ones).
+/// Its upstream is the port its node listens on, set once the node has started (nodes listen
+/// on port 0, so no port is ever reserved and then lost to a race).
 #[derive(Debug)]
 struct Proxy {
     port: u16,
@@ -23,19 +25,20 @@ struct Proxy {
 }
 
 impl Proxy {
-    async fn start(upstream: u16) -> Result<Proxy> {
+    async fn start(upstream: watch::Receiver<u16>) -> Result<Proxy> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let port = listener.local_addr()?.port();
         let (cut, cut_rx) = watch::channel(false);
         let task = tokio::spawn(async move {
             while let Ok((mut inbound, _)) = listener.accept().await {
-                if *cut_rx.borrow() {
+                let target = *upstream.borrow();
+                if *cut_rx.borrow() || target == 0 {
                     drop(inbound);
                     continue;
                 }
                 let mut cut_rx = cut_rx.clone();
                 tokio::spawn(async move {
-                    let Ok(mut outbound) = TcpStream::connect(("127.0.0.1", upstream)).await else {
+                    let Ok(mut outbound) = TcpStream::connect(("127.0.0.1", target)).await else {
                         return;
                     };
                     tokio::select! {
@@ -77,6 +80,8 @@ impl Member {
 pub struct Federation {
     pub members: Vec<Member>,
     proxies: BTreeMap<(usize, usize), Proxy>,
+    /// Each node's libp2p port, once started; its proxies follow it.
+    ports: Vec<watch::Sender<u16>>,
     http: reqwest::Client,
 }
 
@@ -111,16 +116,14 @@ impl Federation {
         for _ in countries {
             let dir = tempfile::tempdir()?;
             ids.push(NodeIdentity::create(dir.path())?.node_id());
-            // Reserve a port for the node's libp2p listener.
-            let l = std::net::TcpListener::bind("127.0.0.1:0")?;
-            ports.push(l.local_addr()?.port());
+            ports.push(watch::channel(0u16).0);
             dirs.push(dir);
         }
         let mut proxies = BTreeMap::new();
         for from in 0..countries.len() {
-            for (to, &port) in ports.iter().enumerate() {
+            for (to, port) in ports.iter().enumerate() {
                 if from != to {
-                    proxies.insert((from, to), Proxy::start(port).await?);
+                    proxies.insert((from, to), Proxy::start(port.subscribe()).await?);
                 }
             }
         }
@@ -132,7 +135,7 @@ impl Federation {
                     countries[i],
                     "127.0.0.1:0".parse()?,
                 ),
-                &[format!("/ip4/127.0.0.1/tcp/{}", ports[i])],
+                &["/ip4/127.0.0.1/tcp/0".to_owned()],
             )
             .replace(
                 "anti_entropy_secs = 30",
@@ -171,6 +174,7 @@ impl Federation {
         let mut fed = Federation {
             members,
             proxies,
+            ports,
             http: reqwest::Client::new(),
         };
         for i in 0..countries.len() {
@@ -189,11 +193,24 @@ impl Federation {
         let node = sicc_node::node::start(config).await?;
         m.url = node.api_url();
         m.node = Some(node);
+        // Point the proxies at the port the node actually listens on.
+        let addrs = wait_until("the node's libp2p listener", || async {
+            let a = self.listen_addrs(i).await.ok()?;
+            (!a.is_empty()).then_some(a)
+        })
+        .await?;
+        let port = addrs[0]
+            .rsplit('/')
+            .next()
+            .and_then(|p| p.parse::<u16>().ok())
+            .context("listen address without a TCP port")?;
+        self.ports[i].send_replace(port);
         Ok(())
     }
 
     /// Stops a node (its data directory stays).
     pub async fn stop(&mut self, i: usize) {
+        self.ports[i].send_replace(0);
         if let Some(node) = self.members[i].node.take() {
             node.shutdown().await;
         }

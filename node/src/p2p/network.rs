@@ -301,10 +301,13 @@ pub fn spawn(
         .with_behaviour(|key| Behaviour {
             members: allow_block_list::Behaviour::default(),
             limits: connection_limits::Behaviour::new(limits),
-            identify: identify::Behaviour::new(identify::Config::new(
-                "/sicc/id/1".into(),
-                key.public(),
-            )),
+            // Addresses come from the roster only: peers neither learn ours nor feed theirs
+            // into dialling (a self-reported address could bypass what the operator set up).
+            identify: identify::Behaviour::new(
+                identify::Config::new("/sicc/id/1".into(), key.public())
+                    .with_cache_size(0)
+                    .with_hide_listen_addrs(true),
+            ),
             ping: ping::Behaviour::default(),
             sync: request_response::Behaviour::with_codec(
                 SyncCodec,

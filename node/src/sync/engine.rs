@@ -653,6 +653,11 @@ impl Engine {
     }
 
     fn anti_entropy(&mut self) {
+        // Catalogues created or changed since a peer connected show up in its offers.
+        let peers: Vec<NodeId> = self.connected.iter().copied().collect();
+        for peer in peers {
+            self.request_offers(peer);
+        }
         let pairs: Vec<(NodeId, CatalogId)> = self
             .replicas
             .keys()
