@@ -552,3 +552,85 @@ fn catalog_commands_create_publish_show_and_name_their_errors() {
     let out = sicc(dir.path(), &["peers"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// Appends a roster member to a node's config.toml.
+fn add_member(dir: &Path, name: &str, node_id: &str, addrs: &[String]) {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(dir.join("config.toml"))
+        .unwrap();
+    writeln!(
+        f,
+        "\n[[members]]\nname = \"{name}\"\ncountry = \"LV\"\nnode_id = \"{node_id}\"\naddrs = {addrs:?}"
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_subscriber_killed_with_sigkill_catches_up_when_restarted() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    init(a.path());
+    init(b.path());
+    let id = |d: &Path| {
+        String::from_utf8(sicc(d, &["id"]).stdout)
+            .unwrap()
+            .trim()
+            .to_owned()
+    };
+    let (a_id, b_id) = (id(a.path()), id(b.path()));
+    // The owner knows the subscriber's id (its allow list) but not its address: B dials A.
+    add_member(a.path(), "subscriber", &b_id, &[]);
+    let _owner = Daemon::start(a.path());
+    let peers: Value =
+        serde_json::from_slice(&sicc(a.path(), &["--json", "peers"]).stdout).unwrap();
+    let a_addrs: Vec<String> = serde_json::from_value(peers["listen"].clone()).unwrap();
+    add_member(b.path(), "owner", &a_id, &a_addrs);
+    let subscriber = Daemon::start(b.path());
+
+    let catalog = format!("{a_id}/replication");
+    let put_and_publish = |rid: &str| {
+        let file = a.path().join(format!("{rid}.json"));
+        std::fs::write(&file, initiative(rid, 1).to_string()).unwrap();
+        let out = sicc(a.path(), &["records", "put", file.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let out = sicc(a.path(), &["catalog", "publish", &catalog, rid]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    };
+    let ok = |d: &Path, args: &[&str]| {
+        let out = sicc(d, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    };
+    ok(
+        a.path(),
+        &["catalog", "create", "replication", "--title", "Replication"],
+    );
+    put_and_publish("lv-before");
+    ok(a.path(), &["catalog", "grant", &catalog, &b_id]);
+    ok(b.path(), &["catalog", "subscribe", &catalog]);
+    let readable = |rid: &str| {
+        let out = sicc(b.path(), &["--json", "records", "get", rid]);
+        out.status.success().then(|| {
+            let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(v["origin"]["node_id"], a_id.as_str());
+        })
+    };
+    wait_for("the subscriber to read the first entry", || {
+        readable("lv-before")
+    });
+
+    subscriber.kill9();
+    for i in 0..20 {
+        put_and_publish(&format!("lv-during-{i:02}"));
+    }
+    let _subscriber = Daemon::start(b.path());
+    for i in 0..20 {
+        wait_for("the subscriber to catch up", || {
+            readable(&format!("lv-during-{i:02}"))
+        });
+    }
+    assert!(readable("lv-before").is_some(), "kept across kill -9");
+    let out = sicc(b.path(), &["--json", "peers"]);
+    let peers: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(peers["peers"][0]["connected"], true, "{peers}");
+}
