@@ -26,6 +26,7 @@ pub struct ApiState {
     pub store: Store,
     pub sync: crate::sync::engine::SyncHandle,
     pub network: crate::p2p::network::NetworkHandle,
+    pub search: crate::search::SearchHandle,
     pub node: NodeInfo,
 }
 
@@ -61,6 +62,7 @@ pub fn router(state: ApiState, limits: Limits) -> Router {
                 .delete(records::delete),
         )
         .route("/api/v1/audit", get(records::audit))
+        .route("/api/v1/search", get(records::search))
         .route(
             "/api/v1/catalogs",
             get(federation::list).post(federation::create),

@@ -8,9 +8,10 @@
 //! - [`config`]: the versioned TOML configuration.
 //! - [`storage`]: RocksDB, owned by one writer thread; the cloneable [`storage::Store`] handle.
 //! - [`api`]: HTTP API (axum).
-//! - [`p2p`]: node identity (and, next, the federation).
+//! - [`p2p`]: node identity and the libp2p transport with roster membership.
 //! - [`cli`]: the `sicc` command line, including the API client used by staff commands.
-//! - [`sync`]: shared Automerge documents with signed changes (federation groundwork).
+//! - [`sync`]: shared Automerge documents, catalogue replicas, sans-IO sessions, the engine.
+//! - [`search`]: the multilingual full-text and faceted index (tantivy), a derived view.
 //! - [`sample`]: the sample data set of the four countries.
 //! - [`telemetry`]: logging with the node id on every line.
 
@@ -20,6 +21,7 @@ pub mod config;
 pub mod node;
 pub mod p2p;
 pub mod sample;
+pub mod search;
 pub mod storage;
 pub mod sync;
 pub mod telemetry;

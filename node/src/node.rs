@@ -36,6 +36,8 @@ pub enum StartError {
     Network(#[from] crate::p2p::network::NetworkError),
     #[error("sync engine: {0}")]
     Sync(#[from] crate::sync::engine::SyncError),
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
     #[error("config: members: {0}")]
     Roster(String),
     #[error("cannot write {path}: {source}")]
@@ -108,6 +110,13 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
         let api_file = config.data_dir.join(API_FILE);
         write_api_file(&api_file, &format!("http://{api_addr}"))?;
 
+        let data_dir = config.data_dir.clone();
+        let (search, indexer, fresh) =
+            tokio::task::spawn_blocking(move || crate::search::open(&data_dir))
+                .await
+                .map_err(|_| StoreError::Stopped)??;
+        ensure_index(&store, &search, fresh).await?;
+
         let mut members = Vec::new();
         let mut roster = Vec::new();
         for m in &config.members {
@@ -138,6 +147,7 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
         )?;
         let (sync, sync_task) = engine::spawn(
             store.clone(),
+            search.clone(),
             Arc::new(identity.signer()),
             network.clone(),
             network_events,
@@ -154,6 +164,7 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
             store,
             sync,
             network: network.clone(),
+            search,
             node: NodeInfo {
                 node_id: identity.node_id(),
                 name: config.node.name.clone(),
@@ -182,6 +193,9 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
                 let _ = sync_task.await;
                 network.shutdown().await;
                 let _ = network_task.await;
+                // The last search handle went with the router and the engine: the indexer
+                // commits what is queued and stops.
+                let _ = tokio::task::spawn_blocking(move || indexer.join()).await;
                 // The router (and with it every Store handle) is gone: the writer drains and closes.
                 let _ = tokio::task::spawn_blocking(move || writer.join()).await;
                 let _ = std::fs::remove_file(&api_file);
@@ -199,6 +213,70 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
     }
     .instrument(span)
     .await
+}
+
+/// Makes sure the search index holds what the store holds: rebuilt when it was just created,
+/// or when its count differs (a crash between a store write and its indexing).
+async fn ensure_index(
+    store: &Store,
+    search: &crate::search::SearchHandle,
+    fresh: bool,
+) -> Result<(), StartError> {
+    let local: u64 = store.stats().await?.records_by_kind.values().sum();
+    let shared = store.count_shared().await?;
+    if fresh || search.len() != local + shared {
+        tracing::info!(
+            local,
+            shared,
+            indexed = search.len(),
+            "rebuilding the search index"
+        );
+        reindex(store, search).await?;
+    }
+    Ok(())
+}
+
+/// Rebuilds the search index from the store: every local record and every shared one.
+pub async fn reindex(
+    store: &Store,
+    search: &crate::search::SearchHandle,
+) -> Result<u64, StartError> {
+    use sicc_protocol::query::Filter;
+    search.clear().await?;
+    let mut n = 0;
+    let mut cursor = None;
+    loop {
+        let page = store
+            .list(Filter::default(), cursor, crate::storage::MAX_PAGE)
+            .await?;
+        for r in page.records {
+            search.upsert_local(r).await;
+            n += 1;
+        }
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    let mut after = None;
+    loop {
+        let page = store
+            .list_shared(Filter::default(), after, crate::storage::MAX_PAGE)
+            .await?;
+        after = page
+            .records
+            .last()
+            .map(|s| (s.record.id.to_string(), s.catalog.clone()));
+        for s in page.records {
+            search.upsert_shared(s.record, s.origin, s.catalog).await;
+            n += 1;
+        }
+        if !page.more {
+            break;
+        }
+    }
+    search.flush().await?;
+    Ok(n)
 }
 
 fn write_api_file(path: &Path, url: &str) -> Result<(), StartError> {

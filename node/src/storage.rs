@@ -452,6 +452,20 @@ impl Store {
         .await
     }
 
+    /// Number of records shared by other nodes held here.
+    pub async fn count_shared(&self) -> Result<u64, StoreError> {
+        let db = self.db.clone();
+        blocking(move || {
+            let mut n = 0;
+            for item in db.iterator_cf(cf(&db, CF_SHARED_RECORDS), IteratorMode::Start) {
+                item?;
+                n += 1;
+            }
+            Ok(n)
+        })
+        .await
+    }
+
     /// Reads the shared records with this id (one per catalogue it arrived through).
     pub async fn get_shared(&self, id: RecordId) -> Result<Vec<SharedRecord>, StoreError> {
         let db = self.db.clone();

@@ -616,6 +616,36 @@ impl Record {
         Some(v)
     }
 
+    /// Searchable text with its language: the tag of a language map's entry, or the record's
+    /// original language for plain text.
+    pub fn searchable_text_by_lang(&self) -> Vec<(&str, &str)> {
+        let mut out = Vec::new();
+        for spec in self.kind.fields().iter().filter(|s| s.searchable) {
+            match self.fields.get(spec.name) {
+                Some(FieldValue::LangText(m)) => {
+                    out.extend(m.iter().map(|(l, t)| (l.as_str(), t.as_str())))
+                }
+                Some(FieldValue::Text(t)) => out.push((self.original_lang.as_str(), t.as_str())),
+                Some(FieldValue::TextList(items)) => out.extend(
+                    items
+                        .iter()
+                        .map(|t| (self.original_lang.as_str(), t.as_str())),
+                ),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The languages the record's text is written in.
+    pub fn languages(&self) -> std::collections::BTreeSet<&str> {
+        self.searchable_text_by_lang()
+            .into_iter()
+            .map(|(l, _)| l)
+            .filter(|l| !l.is_empty())
+            .collect()
+    }
+
     /// All searchable text of the record (titles, summaries and long text, in every language).
     pub fn searchable_text(&self) -> impl Iterator<Item = &str> {
         self.kind

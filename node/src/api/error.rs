@@ -135,3 +135,18 @@ impl From<crate::sync::engine::SyncError> for ApiError {
         }
     }
 }
+
+impl From<crate::search::SearchError> for ApiError {
+    fn from(e: crate::search::SearchError) -> ApiError {
+        use crate::search::SearchError as E;
+        let message = e.to_string();
+        match e {
+            E::BadRequest(_) => ApiError::bad_request("invalid_search", message),
+            E::Stopped => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message),
+            E::Index(_) | E::Io { .. } => {
+                tracing::error!(error = %message, "search failed");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "search_error", message)
+            }
+        }
+    }
+}

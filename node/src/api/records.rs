@@ -222,6 +222,7 @@ pub async fn create(
     let actor = actor(&headers)?;
     let record = Record::from_json(&body_json(body)?).map_err(ApiError::invalid)?;
     let stored = state.store.put(record, PutMode::Create, &actor).await?;
+    state.search.upsert_local(stored.clone()).await;
     Ok(with_etag(StatusCode::CREATED, &stored))
 }
 
@@ -255,6 +256,7 @@ pub async fn replace(
         .store
         .put_checked(record, PutMode::Upsert, expected_revision, &actor)
         .await?;
+    state.search.upsert_local(stored.clone()).await;
     // Keep its publications current (or erase them if it became local).
     state
         .sync
@@ -275,6 +277,7 @@ pub async fn delete(
 ) -> Result<StatusCode, ApiError> {
     let actor = actor(&headers)?;
     let deleted = state.store.delete(parse_id(&id)?, &actor).await?;
+    state.search.delete_local(deleted.id.as_str()).await;
     // Erase it from every catalogue it was published in.
     state.sync.local_record(deleted.id.to_string(), None).await;
     Ok(StatusCode::NO_CONTENT)
@@ -350,7 +353,11 @@ pub async fn import(
         .zip(state.store.put_many(records, mode, &actor).await?)
     {
         match result {
-            Ok(r) => imported.push(r.id.to_string()),
+            Ok(r) => {
+                imported.push(r.id.to_string());
+                state.search.upsert_local(r.clone()).await;
+                state.sync.local_record(r.id.to_string(), Some(r)).await;
+            }
             Err(StoreError::Invalid(mut v)) => {
                 let first = v.errors.remove(0);
                 failed.push(json!({"index": index, "field": first.field, "message": first.message, "code": "invalid_record"}));
@@ -365,6 +372,18 @@ pub async fn import(
     Ok(Json(
         json!({"imported": imported.len(), "ids": imported, "failed": failed}),
     ))
+}
+
+/// `GET /api/v1/search?q=&FACET=&min_evidence_level=&sort=&offset=&limit=`.
+pub async fn search(
+    State(state): State<ApiState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let pairs = query_pairs(raw)?;
+    let request =
+        crate::search::SearchRequest::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    let result = state.search.search(request).await?;
+    Ok(Json(serde_json::to_value(result).unwrap_or_default()))
 }
 
 pub async fn audit(

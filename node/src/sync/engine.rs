@@ -316,6 +316,7 @@ struct Engine {
     signer: Arc<NodeSigner>,
     config: EngineConfig,
     store: Store,
+    search: crate::search::SearchHandle,
     network: NetworkHandle,
     replicas: BTreeMap<CatalogId, Replica>,
     connected: BTreeSet<NodeId>,
@@ -381,6 +382,7 @@ fn parse_catalog(id: &str) -> Result<CatalogId, SyncError> {
 /// Starts the engine: loads every replica from the store, then serves.
 pub async fn spawn(
     store: Store,
+    search: crate::search::SearchHandle,
     signer: Arc<NodeSigner>,
     network: NetworkHandle,
     network_events: mpsc::Receiver<NetworkEvent>,
@@ -461,6 +463,7 @@ pub async fn spawn(
         signer,
         config,
         store,
+        search,
         network,
         replicas,
         connected: BTreeSet::new(),
@@ -614,7 +617,33 @@ impl Engine {
                 });
             }
         }
+        // What the search index must learn once the batch is durable.
+        let mut index = Vec::new();
+        for op in &ops {
+            match op {
+                SharedOp::Materialised {
+                    catalog,
+                    doc,
+                    origin,
+                    record,
+                } => index.push((doc.clone(), catalog.clone(), origin.clone(), record.clone())),
+                SharedOp::Tombstone { catalog, doc, .. } => {
+                    index.push((doc.clone(), catalog.clone(), String::new(), None))
+                }
+                _ => {}
+            }
+        }
         self.store.write_shared(ops).await?;
+        for (doc, catalog, origin, record) in index {
+            match record.map(|v| Record::from_json(&v)) {
+                Some(Ok(r)) => self.search.upsert_shared(r, origin, catalog).await,
+                Some(Err(e)) => {
+                    warn!(doc = %doc, error = %e, "shared record not searchable");
+                    self.search.delete_shared(&doc, &catalog).await
+                }
+                None => self.search.delete_shared(&doc, &catalog).await,
+            }
+        }
         for e in events {
             self.emit(e);
         }
