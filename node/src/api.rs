@@ -3,7 +3,9 @@
 
 mod error;
 mod federation;
+mod openapi;
 mod records;
+mod ui;
 
 pub use error::ApiError;
 
@@ -45,6 +47,11 @@ pub struct Limits {
     pub max_import_bytes: usize,
 }
 
+/// The OpenAPI description of the API (also served at `/api/v1/openapi.json`).
+pub fn openapi_document() -> serde_json::Value {
+    openapi::document()
+}
+
 /// Builds the router.
 pub fn router(state: ApiState, limits: Limits) -> Router {
     let import = Router::new()
@@ -63,6 +70,17 @@ pub fn router(state: ApiState, limits: Limits) -> Router {
         )
         .route("/api/v1/audit", get(records::audit))
         .route("/api/v1/search", get(records::search))
+        .route("/api/v1/openapi.json", get(openapi::openapi))
+        .route("/api/docs", get(openapi::explorer))
+        .route("/", get(ui::search_page))
+        .route("/records/{id}", get(ui::record_page))
+        .route("/catalogs", get(ui::catalogs_page))
+        .route("/peers", get(ui::peers_page))
+        .route("/new", get(ui::new_page))
+        .route("/ui/publish", post(ui::publish))
+        .route("/ui/subscribe", post(ui::subscribe))
+        .route("/ui/grant", post(ui::grant))
+        .route("/ui/refuse", post(ui::refuse))
         .route(
             "/api/v1/catalogs",
             get(federation::list).post(federation::create),
@@ -150,4 +168,36 @@ async fn status(State(state): State<ApiState>) -> Result<Json<serde_json::Value>
         "records_by_kind": by_kind,
         "audit_entries": stats.audit_entries,
     })))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_api_route_is_described_in_the_openapi_document() {
+        let doc = super::openapi_document();
+        let paths = doc["paths"].as_object().unwrap();
+        let file = include_str!("api.rs");
+        // The router's body: every string literal in it is a path or an error text.
+        let start = file.find("pub fn router(").unwrap();
+        let end = file[start..].find("async fn healthz").unwrap() + start;
+        let source = &file[start..end];
+        let mut routes = 0;
+        for piece in source.split('"').skip(1).step_by(2) {
+            let api = piece.starts_with("/api/v1/") || piece == "/healthz" || piece == "/readyz";
+            if api && !piece.contains(' ') {
+                routes += 1;
+                assert!(paths.contains_key(piece), "{piece} is not in openapi.json");
+            }
+        }
+        assert!(
+            routes > 20,
+            "found only {routes} routes: the scan is broken"
+        );
+        for path in paths.keys() {
+            assert!(
+                source.contains(&format!("\"{path}\"")),
+                "openapi.json describes {path}, which the router lacks"
+            );
+        }
+    }
 }

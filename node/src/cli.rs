@@ -80,11 +80,36 @@ pub enum Command {
     Records(RecordsCommand),
     /// Show the running node's status, with every peer's sync state.
     Status,
+    /// Search local and shared records in any language, with facet filters.
+    Search(SearchArgs),
+    /// Rebuild the search index from the store (the daemon must be stopped).
+    Reindex,
     /// Replication catalogues: create, publish into, grant, subscribe.
     #[command(subcommand)]
     Catalog(CatalogCommand),
     /// The federation's members and their sync state with this node.
     Peers,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words to find, in any language (accents and small typos forgiven).
+    pub query: Vec<String>,
+    /// Facet filter FACET=VALUE (VALUE may be `a,b`); repeat for several. Facets: kind,
+    /// country, nuts, theme, target_group, esf_objective, sdg, stage, evidence_level, origin,
+    /// catalog, language, open_to_transfer; also min_evidence_level.
+    #[arg(long = "where", value_name = "FACET=VALUE")]
+    pub filters: Vec<String>,
+    /// `relevance` (default) or `date`.
+    #[arg(long, default_value = "relevance")]
+    pub sort: String,
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Also print the facet counts.
+    #[arg(long)]
+    pub facets: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -414,6 +439,26 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("sicc-demo"));
             demo(&dir, args).await
+        }
+        Command::Search(args) => {
+            let client = Client::from_cli(cli.api.as_deref(), &dir)?;
+            search_command(&client, args, cli.json).await
+        }
+        Command::Reindex => {
+            let store_dir = dir.join(node::DB_DIR);
+            let (store, writer) = crate::storage::Store::open(&store_dir)
+                .map_err(|e| Failure::new(EXIT_FAILURE, format!("{}: {e}", store_dir.display())))?;
+            let (search, indexer, _) =
+                crate::search::open(&dir).map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
+            let n = node::reindex(&store, &search)
+                .await
+                .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
+            drop(search);
+            drop(store);
+            indexer.join();
+            writer.join();
+            println!("search index rebuilt: {n} records");
+            Ok(())
         }
         Command::Catalog(cmd) => {
             let client = Client::from_cli(cli.api.as_deref(), &dir)?;
@@ -749,6 +794,59 @@ fn print_peers(peers: &Value) {
     {
         println!("rejected changes: {}", Value::Object(r.clone()));
     }
+}
+
+async fn search_command(client: &Client, args: &SearchArgs, json: bool) -> Result<(), Failure> {
+    let mut query: Vec<(String, String)> = vec![
+        ("q".into(), args.query.join(" ")),
+        ("sort".into(), args.sort.clone()),
+        ("limit".into(), args.limit.to_string()),
+        ("offset".into(), args.offset.to_string()),
+    ];
+    for f in &args.filters {
+        let (k, v) = f.split_once('=').ok_or_else(|| {
+            Failure::new(EXIT_REJECTED, format!("--where `{f}`: use FACET=VALUE"))
+        })?;
+        query.push((k.into(), v.into()));
+    }
+    let encoded = serde_urlencoded::to_string(&query).unwrap_or_default();
+    let v = client.get(&format!("/api/v1/search?{encoded}")).await?;
+    if json {
+        print_json(&v);
+        return Ok(());
+    }
+    println!("{} found", plain(&v["total"]));
+    println!("{:38}  {:18}  {:48}  ORIGIN", "ID", "KIND", "TITLE");
+    for h in v["hits"].as_array().into_iter().flatten() {
+        let title: String = plain(&h["title"]).chars().take(48).collect();
+        let origin = match h["origin"].as_str() {
+            Some("local") | None => "local".to_owned(),
+            Some(node) => format!("shared by …{}", &node[node.len().saturating_sub(8)..]),
+        };
+        println!(
+            "{:38}  {:18}  {:48}  {origin}",
+            plain(&h["id"]),
+            plain(&h["kind"]),
+            title
+        );
+    }
+    if args.facets
+        && let Some(facets) = v["facets"].as_object()
+    {
+        for (name, buckets) in facets {
+            let values: Vec<String> = buckets
+                .as_array()
+                .into_iter()
+                .flatten()
+                .take(12)
+                .map(|b| format!("{} ({})", plain(&b["value"]), plain(&b["count"])))
+                .collect();
+            if !values.is_empty() {
+                println!("{name:18}{}", values.join(", "));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn catalog_path(catalog: &str) -> Result<String, Failure> {

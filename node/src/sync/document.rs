@@ -303,6 +303,24 @@ impl SharedDocument {
             .collect()
     }
 
+    /// The document's history, oldest first: per change its hash, author node (from its
+    /// signature) and the time its author recorded (Unix seconds).
+    pub fn history(&mut self) -> Vec<(String, String, i64)> {
+        let signatures = &self.signatures;
+        self.doc
+            .get_changes(&[])
+            .into_iter()
+            .map(|c| {
+                let hash = c.hash().0;
+                let author = signatures
+                    .get(&hash)
+                    .map(|s| s.author.to_string())
+                    .unwrap_or_default();
+                (sicc_protocol::catalog::hex(&hash), author, c.timestamp())
+            })
+            .collect()
+    }
+
     /// The signatures of the document's changes, for storage.
     pub fn signatures(&self) -> impl Iterator<Item = &ChangeSignature> {
         self.signatures.values()

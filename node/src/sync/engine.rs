@@ -1371,10 +1371,28 @@ impl Engine {
             .document_json(doc)
             .ok_or_else(|| ReplicaError::NoSuchDocument(doc.to_owned()))?;
         let heads = super::replica::sorted_hex(replica.doc_heads(doc));
-        Ok(
-            json!({"catalog": id.to_string(), "id": doc, "origin": id.owner().to_string(),
-                  "document": document, "heads": heads}),
-        )
+        let raw_history = replica.doc_history(doc);
+        let history: Vec<Value> = raw_history
+            .into_iter()
+            .map(|(hash, author, at)| {
+                let at = time::OffsetDateTime::from_unix_timestamp(at)
+                    .ok()
+                    .and_then(|t| {
+                        t.format(&time::format_description::well_known::Rfc3339)
+                            .ok()
+                    });
+                let name = author
+                    .parse::<NodeId>()
+                    .map(|n| self.name_of(&n))
+                    .unwrap_or_default();
+                json!({"change": hash, "author": author, "author_name": name, "at": at})
+            })
+            .collect();
+        Ok(json!({
+            "catalog": id.to_string(), "id": doc, "origin": id.owner().to_string(),
+            "origin_name": self.name_of(id.owner()),
+            "document": document, "heads": heads, "history": history,
+        }))
     }
 
     async fn publish(&mut self, catalog: &str, record: &Record) -> Result<Value, SyncError> {

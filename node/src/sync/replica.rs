@@ -427,6 +427,14 @@ impl Replica {
         }
     }
 
+    /// One document's history (see [`SharedDocument::history`]).
+    pub fn doc_history(&mut self, doc: &str) -> Vec<(String, String, i64)> {
+        self.docs
+            .get_mut(doc)
+            .map(SharedDocument::history)
+            .unwrap_or_default()
+    }
+
     /// Heads of one document (empty if the replica lacks it).
     pub fn doc_heads(&mut self, doc: &str) -> Vec<[u8; 32]> {
         self.docs

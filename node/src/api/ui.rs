@@ -1,0 +1,675 @@
+//! The staff web UI, rendered on the server (maud): search with facets, record pages with
+//! provenance and history, catalogues with publish and subscribe actions, what is new since the
+//! last visit, peers. Every page works without JavaScript; a few lines of hand-written script
+//! add a live notice through server-sent events. Actions are POST forms accepted only from this
+//! UI's own pages (same-origin check), so another site cannot trigger them in a staff browser.
+
+use super::{ApiError, ApiState};
+use axum::extract::{Form, Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use serde::Deserialize;
+use serde_json::Value;
+use sicc_protocol::query::Filter;
+use sicc_protocol::schema::RecordKind;
+use std::collections::BTreeMap;
+
+const STYLE: &str = r#"
+:root { --accent: #1d4e89; --muted: #5b6470; --line: #d8dde3; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
+body { margin: 0; color: #1b1f24; background: #fafbfc; line-height: 1.45; }
+a { color: var(--accent); } a:focus, button:focus, input:focus, select:focus { outline: 3px solid #f0b400; outline-offset: 1px; }
+.skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: 1rem; background: #fff; padding: .5rem; }
+header { background: var(--accent); color: #fff; padding: .6rem 1.2rem; display: flex; gap: 1.5rem; align-items: center; flex-wrap: wrap; }
+header a { color: #fff; } header .node { font-weight: 600; } nav ul { list-style: none; display: flex; gap: 1rem; margin: 0; padding: 0; }
+main { max-width: 72rem; margin: 0 auto; padding: 1rem 1.2rem 3rem; }
+.layout { display: grid; grid-template-columns: 17rem 1fr; gap: 1.5rem; } @media (max-width: 50rem) { .layout { grid-template-columns: 1fr; } }
+fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 .8rem; padding: .4rem .7rem; max-height: 14rem; overflow: auto; background: #fff; }
+legend { font-weight: 600; } label { display: block; } .count { color: var(--muted); }
+.hit { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .7rem .9rem; margin-bottom: .7rem; }
+.hit h3 { margin: 0 0 .2rem; font-size: 1.05rem; } .meta { color: var(--muted); font-size: .9rem; } b { background: #fff2a8; }
+.badge { display: inline-block; border-radius: 4px; padding: 0 .4rem; font-size: .8rem; background: #e8eef6; color: var(--accent); margin-right: .3rem; }
+table { border-collapse: collapse; width: 100%; background: #fff; } th, td { border: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; }
+dl.fields { display: grid; grid-template-columns: 14rem 1fr; gap: .3rem 1rem; background: #fff; border: 1px solid var(--line); padding: .8rem; border-radius: 6px; }
+dl.fields dt { font-weight: 600; } dl.fields dd { margin: 0; }
+.notice { background: #e7f5e9; border: 1px solid #9ccc9f; padding: .5rem .8rem; border-radius: 6px; margin-bottom: 1rem; }
+#live[hidden] { display: none; } #live { position: sticky; top: 0; background: #fff8d6; border: 1px solid #e5c100; padding: .4rem .8rem; }
+input[type=search] { width: 100%; font-size: 1.1rem; padding: .4rem; box-sizing: border-box; } button { font-size: 1rem; padding: .3rem .8rem; }
+"#;
+
+const LIVE_SCRIPT: &str = r#"
+(function () {
+  if (!window.EventSource) return;
+  var box = document.getElementById('live'), n = 0;
+  var es = new EventSource('/api/v1/events');
+  function note(text) { n += 1; box.hidden = false; box.querySelector('span').textContent = text + (n > 1 ? ' (' + n + ' updates)' : ''); }
+  ['entry_arrived', 'entry_changed', 'entry_removed'].forEach(function (t) {
+    es.addEventListener(t, function (e) { var d = JSON.parse(e.data); note('Shared entry ' + d.id + ' ' + t.replace('entry_', '') + '.'); });
+  });
+  es.addEventListener('peer_up', function () { note('A partner node connected.'); });
+  es.addEventListener('peer_down', function () { note('A partner node disconnected.'); });
+})();
+"#;
+
+fn page(state: &ApiState, title: &str, body: Markup) -> Html<String> {
+    let node = &state.node;
+    Html(
+        html! {
+            (DOCTYPE)
+            html lang="en" {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    title { (title) " · " (node.name) }
+                    style { (PreEscaped(STYLE)) }
+                }
+                body {
+                    a.skip href="#main" { "Skip to content" }
+                    header {
+                        span.node { (node.name) " · " (node.country) }
+                        nav aria-label="Main" {
+                            ul {
+                                li { a href="/" { "Search" } }
+                                li { a href="/new" { "What is new" } }
+                                li { a href="/catalogs" { "Catalogues" } }
+                                li { a href="/peers" { "Peers" } }
+                                li { a href="/api/docs" { "API" } }
+                            }
+                        }
+                    }
+                    main id="main" {
+                        div id="live" role="status" aria-live="polite" hidden {
+                            span {} " " a href="" { "Reload" }
+                        }
+                        (body)
+                    }
+                    script { (PreEscaped(LIVE_SCRIPT)) }
+                }
+            }
+        }
+        .into_string(),
+    )
+}
+
+/// Query pairs, with the UI's repeated facet checkboxes merged into one "either" condition.
+fn ui_pairs(raw: Option<String>) -> Vec<(String, String)> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or_default();
+    let mut merged: Vec<(String, String)> = Vec::new();
+    for (k, v) in pairs {
+        if v.is_empty() {
+            continue;
+        }
+        match merged.iter_mut().find(|(mk, _)| *mk == k) {
+            Some((_, mv)) if crate::search::FACETS.contains(&k.as_str()) => {
+                mv.push(',');
+                mv.push_str(&v);
+            }
+            Some((_, mv)) => *mv = v,
+            None => merged.push((k, v)),
+        }
+    }
+    merged
+}
+
+fn facet_label(name: &str) -> String {
+    let mut s = name.replace('_', " ");
+    if let Some(first) = s.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    s
+}
+
+/// `GET /`: the search page.
+pub async fn search_page(
+    State(state): State<ApiState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Html<String>, ApiError> {
+    let pairs = ui_pairs(raw);
+    let request =
+        crate::search::SearchRequest::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    let q = request.q.clone();
+    let result = state.search.search(request.clone()).await?;
+    let selected = |facet: &str, value: &str| {
+        request
+            .filters
+            .iter()
+            .any(|(f, vs)| f == facet && vs.iter().any(|v| v == value))
+    };
+    let names = origin_names(&state).await;
+    let link_with_offset = |offset: usize| {
+        let mut p: Vec<(String, String)> = pairs
+            .iter()
+            .filter(|(k, _)| k != "offset")
+            .cloned()
+            .collect();
+        p.push(("offset".into(), offset.to_string()));
+        format!("/?{}", serde_urlencoded::to_string(&p).unwrap_or_default())
+    };
+    let body = html! {
+        h1 { "Find practices" }
+        form method="get" action="/" role="search" {
+            div.layout {
+                div {
+                    h2 { "Filters" }
+                    @for facet in crate::search::FACETS {
+                        @let buckets = result.facets.get(facet).cloned().unwrap_or_default();
+                        @if !buckets.is_empty() {
+                            fieldset {
+                                legend { (facet_label(facet)) }
+                                @for b in buckets.iter().take(40) {
+                                    label {
+                                        input type="checkbox" name=(facet) value=(b.value) checked[selected(facet, &b.value)];
+                                        " " (display_value(facet, &b.value, &names)) " "
+                                        span.count { "(" (b.count) ")" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    button type="submit" { "Apply filters" }
+                }
+                div {
+                    label for="q" { "Search in any language (es, fr, sv, lv, en)" }
+                    input id="q" type="search" name="q" value=(q) placeholder="e.g. aprūpe mājās, vivienda, hemtjänst, home care";
+                    p {
+                        label for="sort" style="display:inline" { "Order: " }
+                        select id="sort" name="sort" {
+                            option value="relevance" selected[request.sort == crate::search::Sort::Relevance] { "best match" }
+                            option value="date" selected[request.sort == crate::search::Sort::Date] { "newest" }
+                        }
+                        " " button type="submit" { "Search" }
+                    }
+                    h2 { (result.total) " records" }
+                    @for hit in &result.hits {
+                        article.hit {
+                            h3 { a href={ "/records/" (hit.id) } { (hit.title) } }
+                            p.meta {
+                                span.badge { (hit.kind.replace('_', " ")) }
+                                @if hit.origin == "local" { span.badge { "this node" } }
+                                @else { span.badge { "shared by " (names.get(&hit.origin).cloned().unwrap_or_else(|| hit.origin.clone())) } }
+                                " updated " (hit.updated_at.get(..10).unwrap_or(""))
+                            }
+                            @if !hit.highlight.is_empty() { p { (PreEscaped(&hit.highlight)) } }
+                        }
+                    }
+                    nav aria-label="Pages" {
+                        @if result.offset > 0 {
+                            a href=(link_with_offset(result.offset.saturating_sub(result.limit))) { "← Previous" } " "
+                        }
+                        @if result.offset + result.hits.len() < result.total {
+                            a href=(link_with_offset(result.offset + result.limit)) { "Next →" }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(&state, "Search", body))
+}
+
+/// Node ids → "name (country)" for every member, from the sync engine's peer list.
+async fn origin_names(state: &ApiState) -> BTreeMap<String, String> {
+    let mut names = BTreeMap::new();
+    if let Ok(v) = state.sync.peers().await {
+        for p in v["peers"].as_array().into_iter().flatten() {
+            if let (Some(id), Some(name)) = (p["node_id"].as_str(), p["name"].as_str()) {
+                names.insert(
+                    id.to_owned(),
+                    format!("{name} ({})", p["country"].as_str().unwrap_or("")),
+                );
+            }
+        }
+    }
+    names.insert("local".into(), "this node".into());
+    names
+}
+
+fn display_value(facet: &str, value: &str, names: &BTreeMap<String, String>) -> String {
+    match facet {
+        "origin" => names
+            .get(value)
+            .cloned()
+            .unwrap_or_else(|| value.to_owned()),
+        "catalog" => value
+            .rsplit('/')
+            .next()
+            .map(|n| {
+                let owner = value.split('/').next().unwrap_or_default();
+                format!(
+                    "{n} — {}",
+                    names.get(owner).cloned().unwrap_or_else(|| "?".into())
+                )
+            })
+            .unwrap_or_default(),
+        _ => value.replace('_', " "),
+    }
+}
+
+fn render_value(field: &str, v: &Value, link: bool) -> Markup {
+    html! {
+        @match v {
+            Value::Object(m) => {
+                @for (k, item) in m {
+                    div { span.badge { (k) } (render_value(field, item, link)) }
+                }
+            }
+            Value::Array(items) => {
+                ul {
+                    @for item in items { li { (render_value(field, item, link)) } }
+                }
+            }
+            Value::String(s) if link => { a href={ "/records/" (s) } { (s) } }
+            Value::String(s) if s.starts_with("https://") || s.starts_with("http://") => {
+                a href=(s) rel="noopener noreferrer" { (s) }
+            }
+            Value::String(s) => { (s) }
+            other => { (other.to_string()) }
+        }
+    }
+}
+
+fn is_link_field(kind: RecordKind, field: &str) -> bool {
+    use sicc_protocol::schema::FieldType;
+    kind.fields()
+        .iter()
+        .find(|s| s.name == field)
+        .is_some_and(|s| matches!(s.ty, FieldType::Link(..) | FieldType::Links(..)))
+}
+
+#[derive(Deserialize)]
+pub struct Flash {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+/// `GET /records/{id}`: every field, links, provenance, history, and actions.
+pub async fn record_page(
+    State(state): State<ApiState>,
+    Path(id): Path<String>,
+    axum::extract::Query(flash): axum::extract::Query<Flash>,
+) -> Result<Html<String>, ApiError> {
+    let rid = super::records::parse_id(&id)?;
+    let local = state.store.get(rid.clone()).await?;
+    let shared = if local.is_none() {
+        state
+            .store
+            .get_shared(rid.clone())
+            .await?
+            .into_iter()
+            .next()
+    } else {
+        None
+    };
+    let (record, origin) = match (&local, &shared) {
+        (Some(r), _) => (r.clone(), None),
+        (None, Some(s)) => (s.record.clone(), Some(s)),
+        (None, None) => {
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("record `{id}` does not exist"),
+            ));
+        }
+    };
+    let names = origin_names(&state).await;
+    let json = record.to_json();
+    let title = record.title("en");
+    let catalogs = state.sync.list_catalogs().await?;
+    let own: Vec<(String, String)> = catalogs["catalogs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["role"] == "owner")
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap_or_default().to_owned(),
+                c["title"]["en"]
+                    .as_str()
+                    .or_else(|| c["name"].as_str())
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        })
+        .collect();
+    let entry = match origin {
+        Some(s) => state.sync.entry(s.catalog.clone(), id.clone()).await.ok(),
+        None => None,
+    };
+    let audit = if local.is_some() {
+        state.store.audit(Some(rid.clone()), 50).await?
+    } else {
+        Vec::new()
+    };
+    let shareable = local
+        .as_ref()
+        .is_some_and(|r| r.public_projection().is_some());
+    let body = html! {
+        @if let Some(done) = &flash.done { p.notice role="status" { (done) } }
+        h1 { (title) }
+        p.meta {
+            span.badge { (record.kind.as_str().replace('_', " ")) }
+            @match origin {
+                None => { span.badge { "this node" } " access: " (record.access_level.as_str()) }
+                Some(s) => {
+                    "Shared by " strong { (names.get(&s.origin).cloned().unwrap_or_else(|| s.origin.clone())) }
+                    " through catalogue " code { (s.catalog) }
+                }
+            }
+        }
+        h2 { "Fields" }
+        dl.fields {
+            @if let Value::Object(m) = &json {
+                @for (k, v) in m {
+                    dt { (facet_label(k)) }
+                    dd { (render_value(k, v, is_link_field(record.kind, k))) }
+                }
+            }
+        }
+        @if let Some(e) = &entry {
+            @if let Some(notes) = e["document"]["annotations"].as_object().filter(|m| !m.is_empty()) {
+                h2 { "Annotations by members" }
+                ul {
+                    @for (node, a) in notes {
+                        li { strong { (names.get(node).cloned().unwrap_or_else(|| node.clone())) } ": " (a["text"].as_str().unwrap_or("")) " " span.meta { (a["at"].as_str().unwrap_or("")) } }
+                    }
+                }
+            }
+            h2 { "History" }
+            table {
+                thead { tr { th scope="col" { "When" } th scope="col" { "Author" } th scope="col" { "Change" } } }
+                tbody {
+                    @for h in e["history"].as_array().into_iter().flatten() {
+                        tr { td { (h["at"].as_str().unwrap_or("")) } td { (h["author_name"].as_str().unwrap_or("")) } td { code { (h["change"].as_str().unwrap_or("").get(..12).unwrap_or("")) } } }
+                    }
+                }
+            }
+        }
+        @if !audit.is_empty() {
+            h2 { "History" }
+            table {
+                thead { tr { th scope="col" { "When" } th scope="col" { "Who" } th scope="col" { "What" } th scope="col" { "Revision" } } }
+                tbody {
+                    @for a in &audit {
+                        tr { td { (a.at) } td { (a.actor) } td { (a.action) } td { (a.revision) } }
+                    }
+                }
+            }
+        }
+        @if shareable && !own.is_empty() {
+            h2 { "Publish" }
+            form method="post" action="/ui/publish" {
+                input type="hidden" name="id" value=(id);
+                label for="catalog" { "Catalogue" }
+                select id="catalog" name="catalog" {
+                    @for (cid, ctitle) in &own { option value=(cid) { (ctitle) } }
+                }
+                " " button type="submit" { "Publish to partners" }
+            }
+            p.meta { "Only the record's public projection is shared: never internal notes, contact people or founders' names." }
+        }
+        @if local.is_some() && !shareable {
+            p.meta { "This record is local (or personal data) and cannot be shared." }
+        }
+    };
+    Ok(page(&state, &title, body))
+}
+
+/// Accepts a form POST only when it comes from this UI's own pages.
+fn same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
+    let refused = || {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "cross_site",
+            "this action is accepted only from the node's own pages",
+        )
+    };
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && site != "same-origin"
+        && site != "none"
+    {
+        return Err(refused());
+    }
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let origin_host = origin.split("://").nth(1).unwrap_or(origin);
+        if origin != "null" && origin_host != host {
+            return Err(refused());
+        }
+    }
+    Ok(())
+}
+
+fn back(to: &str, message: &str) -> Response {
+    let q = serde_urlencoded::to_string([("done", message)]).unwrap_or_default();
+    Redirect::to(&format!("{to}?{q}")).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct PublishForm {
+    id: String,
+    catalog: String,
+}
+
+/// `POST /ui/publish`.
+pub async fn publish(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    Form(form): Form<PublishForm>,
+) -> Result<Response, ApiError> {
+    same_origin(&headers)?;
+    let rid = super::records::parse_id(&form.id)?;
+    let record =
+        state.store.get(rid).await?.ok_or_else(|| {
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such local record")
+        })?;
+    state.sync.publish(form.catalog, record).await?;
+    Ok(back(
+        &format!("/records/{}", form.id),
+        "Published: partners subscribed to the catalogue receive it now.",
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct CatalogForm {
+    catalog: String,
+    #[serde(default)]
+    node_id: Option<String>,
+}
+
+/// `POST /ui/subscribe`.
+pub async fn subscribe(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    Form(form): Form<CatalogForm>,
+) -> Result<Response, ApiError> {
+    same_origin(&headers)?;
+    state.sync.subscribe(form.catalog).await?;
+    Ok(back(
+        "/catalogs",
+        "Subscription requested: entries arrive once the owner grants it.",
+    ))
+}
+
+/// `POST /ui/grant` and `/ui/refuse`.
+pub async fn grant(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    Form(form): Form<CatalogForm>,
+) -> Result<Response, ApiError> {
+    same_origin(&headers)?;
+    let node = form.node_id.unwrap_or_default();
+    state
+        .sync
+        .access(form.catalog, node, Some(crate::sync::engine::Role::Reader))
+        .await?;
+    Ok(back("/catalogs", "Access granted."))
+}
+
+pub async fn refuse(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    Form(form): Form<CatalogForm>,
+) -> Result<Response, ApiError> {
+    same_origin(&headers)?;
+    let node = form.node_id.unwrap_or_default();
+    state.sync.access(form.catalog, node, None).await?;
+    Ok(back("/catalogs", "Access withdrawn or request refused."))
+}
+
+/// `GET /catalogs`.
+pub async fn catalogs_page(
+    State(state): State<ApiState>,
+    axum::extract::Query(flash): axum::extract::Query<Flash>,
+) -> Result<Html<String>, ApiError> {
+    let v = state.sync.list_catalogs().await?;
+    let requests = state.sync.requests().await?;
+    let title_of = |c: &Value| {
+        c["title"]["en"]
+            .as_str()
+            .or_else(|| c["title"].as_object()?.values().next()?.as_str())
+            .or_else(|| c["name"].as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let body = html! {
+        @if let Some(done) = &flash.done { p.notice role="status" { (done) } }
+        h1 { "Catalogues" }
+        table {
+            thead { tr { th scope="col" { "Catalogue" } th scope="col" { "Owner" } th scope="col" { "Role" } th scope="col" { "Entries" } th scope="col" { "Action" } } }
+            tbody {
+                @for c in v["catalogs"].as_array().into_iter().flatten() {
+                    tr {
+                        td { (title_of(c)) br; code { (c["id"].as_str().unwrap_or("")) } }
+                        td { (c["owner_name"].as_str().unwrap_or("")) }
+                        td { (c["role"].as_str().unwrap_or("")) @if let Some(s) = c["subscription"].as_str() { " (" (s) ")" } }
+                        td { (c["entries"].as_u64().map(|n| n.to_string()).unwrap_or_default()) }
+                        td {
+                            @if c["role"] == "offered" || (c["role"] == "requested" && c["subscription"] == "refused") {
+                                form method="post" action="/ui/subscribe" {
+                                    input type="hidden" name="catalog" value=(c["id"].as_str().unwrap_or(""));
+                                    button type="submit" { "Subscribe" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "Requests to subscribe to this node's catalogues" }
+        @let incoming = requests["incoming"].as_array().cloned().unwrap_or_default();
+        @if incoming.is_empty() { p { "None." } }
+        @else {
+            table {
+                thead { tr { th scope="col" { "Member" } th scope="col" { "Catalogue" } th scope="col" { "Status" } th scope="col" { "Action" } } }
+                tbody {
+                    @for r in &incoming {
+                        tr {
+                            td { (r["name"].as_str().unwrap_or("")) }
+                            td { code { (r["catalog"].as_str().unwrap_or("")) } }
+                            td { (r["status"].as_str().unwrap_or("")) }
+                            td {
+                                @if r["status"] == "pending" {
+                                    form method="post" action="/ui/grant" style="display:inline" {
+                                        input type="hidden" name="catalog" value=(r["catalog"].as_str().unwrap_or(""));
+                                        input type="hidden" name="node_id" value=(r["node_id"].as_str().unwrap_or(""));
+                                        button type="submit" { "Grant" }
+                                    }
+                                    " "
+                                    form method="post" action="/ui/refuse" style="display:inline" {
+                                        input type="hidden" name="catalog" value=(r["catalog"].as_str().unwrap_or(""));
+                                        input type="hidden" name="node_id" value=(r["node_id"].as_str().unwrap_or(""));
+                                        button type="submit" { "Refuse" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(&state, "Catalogues", body))
+}
+
+/// `GET /peers`.
+pub async fn peers_page(State(state): State<ApiState>) -> Result<Html<String>, ApiError> {
+    let v = state.sync.peers().await?;
+    let body = html! {
+        h1 { "Peers" }
+        table {
+            thead { tr { th scope="col" { "Member" } th scope="col" { "Country" } th scope="col" { "Connected" } th scope="col" { "Last sync" } th scope="col" { "Documents behind" } } }
+            tbody {
+                @for p in v["peers"].as_array().into_iter().flatten() {
+                    tr {
+                        td { (p["name"].as_str().unwrap_or("")) br; code { (p["node_id"].as_str().unwrap_or("")) } }
+                        td { (p["country"].as_str().unwrap_or("")) }
+                        td { @if p["connected"] == true { "yes" } @else { "no" } }
+                        td { (p["last_sync_at"].as_str().unwrap_or("never")) }
+                        td { (p["docs_behind"].as_u64().unwrap_or(0)) }
+                    }
+                }
+            }
+        }
+        @if let Some(r) = v["rejected_changes"].as_object().filter(|r| !r.is_empty()) {
+            h2 { "Rejected changes" }
+            ul { @for (reason, n) in r { li { (reason) ": " (n) } } }
+        }
+    };
+    Ok(page(&state, "Peers", body))
+}
+
+const LAST_VISIT: &str = "sicc_last_visit";
+
+/// `GET /new`: records created or changed since the last visit (a cookie), local and shared.
+pub async fn new_page(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let since = headers
+        .get(header::COOKIE)
+        .and_then(|c| c.to_str().ok())
+        .and_then(|c| {
+            c.split(';')
+                .filter_map(|kv| kv.trim().split_once('='))
+                .find(|(k, _)| *k == LAST_VISIT)
+                .map(|(_, v)| v.to_owned())
+        })
+        .filter(|v| {
+            time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc3339).is_ok()
+        })
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned());
+    let filter = Filter::parse([("updated_since", since.as_str())])
+        .map_err(|e| ApiError::bad_request("invalid_filter", e.to_string()))?;
+    let local = state.store.list(filter.clone(), None, 200).await?;
+    let shared = state.store.list_shared(filter, None, 200).await?;
+    let names = origin_names(&state).await;
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let body = html! {
+        h1 { "What is new" }
+        p.meta { "Since your last visit (" (since.get(..19).unwrap_or(&since)) "), newest pages first." }
+        h2 { "Shared by partners (" (shared.records.len()) ")" }
+        ul {
+            @for s in &shared.records {
+                li { a href={ "/records/" (s.record.id) } { (s.record.title("en")) } " — " (names.get(&s.origin).cloned().unwrap_or_default()) }
+            }
+        }
+        h2 { "On this node (" (local.records.len()) ")" }
+        ul {
+            @for r in &local.records {
+                li { a href={ "/records/" (r.id) } { (r.title("en")) } " — " (r.kind.as_str().replace('_', " ")) }
+            }
+        }
+    };
+    let cookie = format!("{LAST_VISIT}={now}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly");
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        page(&state, "What is new", body),
+    )
+        .into_response())
+}
