@@ -246,17 +246,17 @@ fn display_value(facet: &str, value: &str, names: &BTreeMap<String, String>) -> 
     }
 }
 
-fn render_value(field: &str, v: &Value, link: bool) -> Markup {
+fn render_value(v: &Value, link: bool) -> Markup {
     html! {
         @match v {
             Value::Object(m) => {
                 @for (k, item) in m {
-                    div { span.badge { (k) } (render_value(field, item, link)) }
+                    div { span.badge { (k) } (render_value(item, link)) }
                 }
             }
             Value::Array(items) => {
                 ul {
-                    @for item in items { li { (render_value(field, item, link)) } }
+                    @for item in items { li { (render_value(item, link)) } }
                 }
             }
             Value::String(s) if link => { a href={ "/records/" (s) } { (s) } }
@@ -362,7 +362,7 @@ pub async fn record_page(
             @if let Value::Object(m) = &json {
                 @for (k, v) in m {
                     dt { (facet_label(k)) }
-                    dd { (render_value(k, v, is_link_field(record.kind, k))) }
+                    dd { (render_value(v, is_link_field(record.kind, k))) }
                 }
             }
         }
