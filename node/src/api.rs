@@ -25,6 +25,8 @@ use tower_http::trace::TraceLayer;
 /// What the API needs of the node: cheap handles and read-only facts.
 #[derive(Debug, Clone)]
 pub struct ApiState {
+    /// Cancelled when the node stops: long-lived responses (event streams) end with it.
+    pub shutdown: tokio_util::sync::CancellationToken,
     pub store: Store,
     pub sync: crate::sync::engine::SyncHandle,
     pub network: crate::p2p::network::NetworkHandle,

@@ -160,7 +160,9 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
         )
         .await?;
 
+        let shutdown = CancellationToken::new();
         let state = ApiState {
+            shutdown: shutdown.clone(),
             store,
             sync,
             network: network.clone(),
@@ -178,7 +180,6 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
                 max_import_bytes: config.api.max_import_bytes,
             },
         );
-        let shutdown = CancellationToken::new();
         let token = shutdown.clone();
         let task = tokio::spawn(
             async move {

@@ -193,6 +193,7 @@ pub async fn peers(State(state): State<ApiState>) -> Result<Json<Value>, ApiErro
 /// `peer_down`, `subscription_requested`; each event's data is a JSON object.
 pub async fn events(State(state): State<ApiState>) -> impl IntoResponse {
     let rx = state.sync.events();
+    let state = state.clone();
     let stream = futures::stream::unfold(rx, |mut rx| async move {
         let event = match rx.recv().await {
             Ok(e) => {
@@ -208,5 +209,7 @@ pub async fn events(State(state): State<ApiState>) -> impl IntoResponse {
         };
         Some((Ok::<_, Infallible>(event), rx))
     });
+    // The stream ends when the node stops, so a browser left open never holds a shutdown.
+    let stream = futures::StreamExt::take_until(stream, state.shutdown.clone().cancelled_owned());
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }

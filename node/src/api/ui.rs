@@ -167,7 +167,7 @@ pub async fn search_page(
                             }
                         }
                     }
-                    button type="submit" { "Apply filters" }
+                    button id="apply-filters" type="submit" { "Apply filters" }
                 }
                 div {
                     label for="q" { "Search in any language (es, fr, sv, lv, en)" }
@@ -178,9 +178,9 @@ pub async fn search_page(
                             option value="relevance" selected[request.sort == crate::search::Sort::Relevance] { "best match" }
                             option value="date" selected[request.sort == crate::search::Sort::Date] { "newest" }
                         }
-                        " " button type="submit" { "Search" }
+                        " " button id="search-button" type="submit" { "Search" }
                     }
-                    h2 { (result.total) " records" }
+                    h2 id="count" { (result.total) " records" }
                     @for hit in &result.hits {
                         article.hit {
                             h3 { a href={ "/records/" (hit.id) } { (hit.title) } }
