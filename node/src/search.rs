@@ -39,7 +39,7 @@ use tantivy::{
 use tokio::sync::{mpsc, oneshot};
 
 /// Version of the index layout; another version on disk is dropped and rebuilt.
-pub const INDEX_VERSION: u32 = 1;
+pub const INDEX_VERSION: u32 = 2;
 /// Subdirectory of the data directory holding the index.
 pub const INDEX_DIR: &str = "index";
 const VERSION_FILE: &str = "sicc-index-version";
@@ -129,6 +129,8 @@ struct Fields {
     texts: Vec<(&'static str, Field)>,
     facets: BTreeMap<&'static str, Field>,
     nuts_prefix: Field,
+    /// `local` or `shared`, so that `origin=shared` selects every partner's records.
+    scope: Field,
 }
 
 /// Cheap, cloneable handle: searches, and updates for the indexer.
@@ -208,6 +210,7 @@ fn schema() -> (Schema, Fields) {
         .map(|name| (*name, b.add_text_field(name, STRING | FAST | STORED)))
         .collect();
     let nuts_prefix = b.add_text_field("nuts_prefix", STRING);
+    let scope = b.add_text_field("scope", STRING);
     (
         b.build(),
         Fields {
@@ -220,6 +223,7 @@ fn schema() -> (Schema, Fields) {
             texts,
             facets,
             nuts_prefix,
+            scope,
         },
     )
 }
@@ -274,6 +278,14 @@ fn to_document(fields: &Fields, record: &Record, origin: &Origin) -> TantivyDocu
     doc.add_text(fields.key, origin.key(&id));
     doc.add_text(fields.id, &id);
     doc.add_text(fields.title, record.title("en"));
+    doc.add_text(
+        fields.scope,
+        if *origin == Origin::Local {
+            "local"
+        } else {
+            "shared"
+        },
+    );
     doc.add_i64(fields.updated, unix_seconds(record.updated_at.as_deref()));
     doc.add_text(
         fields.updated_at,
@@ -669,7 +681,13 @@ impl SearchHandle {
             } else {
                 self.fields.facets[facet.as_str()]
             };
-            let any = values.iter().map(|v| term_query(field, v)).collect();
+            let any = values
+                .iter()
+                .map(|v| match (facet.as_str(), v.as_str()) {
+                    ("origin", "shared") => term_query(self.fields.scope, "shared"),
+                    _ => term_query(field, v),
+                })
+                .collect();
             must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
         if let Some(min) = request.min_evidence_level {

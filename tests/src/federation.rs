@@ -295,6 +295,16 @@ impl Federation {
         Ok((status, v))
     }
 
+    /// GET on node `i`, as text (web UI pages).
+    pub async fn get_text(&self, i: usize, path: &str) -> Result<(u16, String)> {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.members[i].url))
+            .send()
+            .await?;
+        Ok((r.status().as_u16(), r.text().await?))
+    }
+
     /// GET on node `i`.
     pub async fn get(&self, i: usize, path: &str) -> Result<(u16, Value)> {
         self.send(i, reqwest::Method::GET, path, None).await

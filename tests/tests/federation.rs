@@ -52,6 +52,25 @@ async fn published_on_one_node_read_on_three_live_edited_and_erased_for_good() -
         .get(ES, "/api/v1/records?country=LV&origin=local")
         .await?;
     assert!(none["records"].as_array().unwrap().is_empty());
+    // ... and search, in any language, with the partner as a facet.
+    let hit = wait_until("the entry in ES's search index", || async {
+        let (_, v) = fed
+            .get(ES, "/api/v1/search?q=latgale&origin=shared")
+            .await
+            .ok()?;
+        (v["total"] == 1).then_some(v)
+    })
+    .await?;
+    assert_eq!(hit["hits"][0]["origin"], lv_id.as_str());
+    assert_eq!(hit["facets"]["origin"][0]["value"], lv_id.as_str());
+    let (_, local_only) = fed.get(ES, "/api/v1/search?q=latgale&origin=local").await?;
+    assert_eq!(local_only["total"], 0);
+    let (status, page) = fed.get_text(ES, "/new?country=LV").await?;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("lv-home-care"),
+        "what is new lists the arrival"
+    );
     // Subscribers cannot publish into a catalogue they only read.
     let (status, body) = fed
         .post(

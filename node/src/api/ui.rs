@@ -624,26 +624,43 @@ pub async fn peers_page(State(state): State<ApiState>) -> Result<Html<String>, A
 
 const LAST_VISIT: &str = "sicc_last_visit";
 
-/// `GET /new`: records created or changed since the last visit (a cookie), local and shared.
+/// `GET /new`: records created or changed since the last visit (a cookie), local and shared,
+/// optionally narrowed with the record filters (`?theme=…&country=…`).
 pub async fn new_page(
     State(state): State<ApiState>,
     headers: HeaderMap,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let since = headers
-        .get(header::COOKIE)
-        .and_then(|c| c.to_str().ok())
-        .and_then(|c| {
-            c.split(';')
-                .filter_map(|kv| kv.trim().split_once('='))
-                .find(|(k, _)| *k == LAST_VISIT)
-                .map(|(_, v)| v.to_owned())
+    let extra = ui_pairs(raw);
+    // The time of the previous visit: from the narrowing form (it carries it), else the cookie.
+    let given = extra
+        .iter()
+        .find(|(k, _)| k == "since")
+        .map(|(_, v)| v.clone());
+    let since = given
+        .or_else(|| {
+            headers
+                .get(header::COOKIE)
+                .and_then(|c| c.to_str().ok())
+                .and_then(|c| {
+                    c.split(';')
+                        .filter_map(|kv| kv.trim().split_once('='))
+                        .find(|(k, _)| *k == LAST_VISIT)
+                        .map(|(_, v)| v.to_owned())
+                })
         })
         .filter(|v| {
             time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc3339).is_ok()
         })
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned());
-    let filter = Filter::parse([("updated_since", since.as_str())])
-        .map_err(|e| ApiError::bad_request("invalid_filter", e.to_string()))?;
+    let filter = Filter::parse(
+        extra
+            .iter()
+            .filter(|(k, _)| k != "updated_since" && k != "since")
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain([("updated_since", since.as_str())]),
+    )
+    .map_err(|e| ApiError::bad_request("invalid_filter", e.to_string()).with_field(e.param))?;
     let local = state.store.list(filter.clone(), None, 200).await?;
     let shared = state.store.list_shared(filter, None, 200).await?;
     let names = origin_names(&state).await;
@@ -652,7 +669,16 @@ pub async fn new_page(
         .unwrap_or_default();
     let body = html! {
         h1 { "What is new" }
-        p.meta { "Since your last visit (" (since.get(..19).unwrap_or(&since)) "), newest pages first." }
+        p.meta { "Since your last visit (" (since.get(..19).unwrap_or(&since)) ")." }
+        form method="get" action="/new" {
+            input type="hidden" name="since" value=(since);
+            label for="theme" style="display:inline" { "Theme " }
+            input id="theme" name="theme" size="24" placeholder="e.g. housing_homelessness";
+            " "
+            label for="country" style="display:inline" { "Country " }
+            input id="country" name="country" size="6" placeholder="e.g. ES,SE";
+            " " button type="submit" { "Narrow" }
+        }
         h2 { "Shared by partners (" (shared.records.len()) ")" }
         ul {
             @for s in &shared.records {
