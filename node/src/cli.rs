@@ -554,8 +554,11 @@ fn init(dir: &Path, args: &InitArgs, json: bool) -> Result<(), Failure> {
 }
 
 async fn run_until_signal(config: Config) -> Result<(), Failure> {
+    // Listen for signals before starting: a SIGTERM right after the `api` file appears is then
+    // a clean stop, not the default action's abrupt death.
+    let signals = Signals::listen();
     let node = node::start(config).await.map_err(start_failure)?;
-    stop_on_signal(&node);
+    stop_on_signal(&node, signals);
     node.stopped().await;
     Ok(())
 }
@@ -567,34 +570,50 @@ fn start_failure(e: node::StartError) -> Failure {
     }
 }
 
-fn stop_on_signal(node: &node::RunningNode) {
+fn stop_on_signal(node: &node::RunningNode, signals: Signals) {
     use tracing::Instrument;
     let token = node.shutdown_token();
     tokio::spawn(
         async move {
-            wait_for_signal().await;
+            signals.wait().await;
             token.cancel();
         }
         .instrument(node.span()),
     );
 }
 
-async fn wait_for_signal() {
-    use tokio::signal::unix::{SignalKind, signal};
-    match (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-    ) {
-        (Ok(mut term), Ok(mut int)) => {
-            tokio::select! {
-                _ = term.recv() => tracing::info!("SIGTERM received, shutting down"),
-                _ = int.recv() => tracing::info!("SIGINT received, shutting down"),
-            }
-        }
-        _ => {
-            let _ = tokio::signal::ctrl_c().await;
+/// SIGTERM and SIGINT, registered when created (signals that arrive later are kept).
+struct Signals {
+    streams: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl Signals {
+    fn listen() -> Signals {
+        use tokio::signal::unix::{SignalKind, signal};
+        Signals {
+            streams: signal(SignalKind::terminate())
+                .ok()
+                .zip(signal(SignalKind::interrupt()).ok()),
         }
     }
+
+    async fn wait(self) {
+        match self.streams {
+            Some((mut term, mut int)) => {
+                tokio::select! {
+                    _ = term.recv() => tracing::info!("SIGTERM received, shutting down"),
+                    _ = int.recv() => tracing::info!("SIGINT received, shutting down"),
+                }
+            }
+            None => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+}
+
+async fn wait_for_signal() {
+    Signals::listen().wait().await;
 }
 
 /// The demo's four national nodes: directory, country, name, sample file.

@@ -107,8 +107,6 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
             addr: config.api.listen,
             source,
         })?;
-        let api_file = config.data_dir.join(API_FILE);
-        write_api_file(&api_file, &format!("http://{api_addr}"))?;
 
         let data_dir = config.data_dir.clone();
         let (search, indexer, fresh) =
@@ -160,6 +158,9 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
         )
         .await?;
 
+        // Written last: when the file appears, the whole node (index, network, engine) is up.
+        let api_file = config.data_dir.join(API_FILE);
+        write_api_file(&api_file, &format!("http://{api_addr}"))?;
         let shutdown = CancellationToken::new();
         let state = ApiState {
             shutdown: shutdown.clone(),
