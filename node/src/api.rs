@@ -140,16 +140,25 @@ async fn healthz() -> impl IntoResponse {
 
 async fn readyz(State(state): State<ApiState>) -> impl IntoResponse {
     let storage = state.store.ready().await;
-    let status = if storage {
+    let network = state
+        .network
+        .listen_addrs()
+        .await
+        .is_ok_and(|a| !a.is_empty());
+    // The index is rebuilt before the API starts; it is ready while its indexer runs.
+    let index = state.search.flush().await.is_ok();
+    let ready = storage && network && index;
+    let status = if ready {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
     (
         status,
-        Json(
-            json!({"status": if storage {"ready"} else {"not_ready"}, "checks": {"storage": storage}}),
-        ),
+        Json(json!({
+            "status": if ready {"ready"} else {"not_ready"},
+            "checks": {"storage": storage, "network": network, "index": index},
+        })),
     )
 }
 

@@ -551,6 +551,16 @@ fn catalog_commands_create_publish_show_and_name_their_errors() {
     assert!(stderr(&out).contains("never come back"), "{}", stderr(&out));
     let out = sicc(dir.path(), &["peers"]);
     assert!(out.status.success(), "{}", stderr(&out));
+    // The record is searchable from the CLI, in any word form.
+    let found = wait_for("the CLI search to find the record", || {
+        let out = sicc(dir.path(), &["--json", "search", "aprupe", "majas"]);
+        let v: Value = serde_json::from_slice(&out.stdout).ok()?;
+        (v["total"].as_u64()? >= 1).then_some(v)
+    });
+    assert_eq!(found["hits"][0]["id"], "lv-shared-1");
+    let out = sicc(dir.path(), &["search", "--where", "colour=red"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(stderr(&out).contains("colour"), "{}", stderr(&out));
 }
 
 /// Appends a roster member to a node's config.toml.

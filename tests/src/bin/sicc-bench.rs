@@ -48,9 +48,20 @@ fn queries() -> Vec<Vec<(&'static str, &'static str)>> {
         vec![("q", "social enterprise")],
         vec![("q", "employment"), ("country", "ES")],
         vec![("kind", "initiative"), ("theme", "housing_homelessness")],
-        vec![("kind", "initiative"), ("min_evidence_level", "3"), ("country", "SE,ES")],
-        vec![("q", "homeless"), ("kind", "initiative"), ("min_evidence_level", "3")],
-        vec![("esf_objective", "ESO4.11"), ("target_group", "older_people")],
+        vec![
+            ("kind", "initiative"),
+            ("min_evidence_level", "3"),
+            ("country", "SE,ES"),
+        ],
+        vec![
+            ("q", "homeless"),
+            ("kind", "initiative"),
+            ("min_evidence_level", "3"),
+        ],
+        vec![
+            ("esf_objective", "ESO4.11"),
+            ("target_group", "older_people"),
+        ],
     ]
 }
 
@@ -60,8 +71,8 @@ fn baseline(records: &[(Record, String)], query: &[(&str, &str)]) -> usize {
         .filter(|(k, _)| *k == "q")
         .flat_map(|(_, v)| v.split_whitespace().map(sicc_protocol::text::fold))
         .collect();
-    let filter = Filter::parse(query.iter().copied().filter(|(k, _)| *k != "q"))
-        .expect("valid filter");
+    let filter =
+        Filter::parse(query.iter().copied().filter(|(k, _)| *k != "q")).expect("valid filter");
     records
         .iter()
         .filter(|(r, folded)| filter.matches(r) && text.iter().all(|w| folded.contains(w)))
@@ -97,7 +108,8 @@ async fn main() -> Result<()> {
     let scanned: Vec<(Record, String)> = records
         .into_iter()
         .map(|r| {
-            let folded = sicc_protocol::text::fold(&r.searchable_text().collect::<Vec<_>>().join(" "));
+            let folded =
+                sicc_protocol::text::fold(&r.searchable_text().collect::<Vec<_>>().join(" "));
             (r, folded)
         })
         .collect();
@@ -117,11 +129,27 @@ async fn main() -> Result<()> {
     ours.sort_by(f64::total_cmp);
     theirs.sort_by(f64::total_cmp);
     let figures = [
-        ("search p50", percentile(&ours, 0.5), percentile(&theirs, 0.5), None),
-        ("search p99", percentile(&ours, 0.99), percentile(&theirs, 0.99), Some(10.0)),
+        (
+            "search p50",
+            percentile(&ours, 0.5),
+            percentile(&theirs, 0.5),
+            None,
+        ),
+        (
+            "search p99",
+            percentile(&ours, 0.99),
+            percentile(&theirs, 0.99),
+            Some(10.0),
+        ),
     ];
-    println!("records: {n}; indexed in {index_secs:.1} s; {} queries per figure", ours.len());
-    println!("{:<12} {:>10} {:>14} {:>8} {:>8}", "figure", "ms", "baseline ms", "ratio", "goal");
+    println!(
+        "records: {n}; indexed in {index_secs:.1} s; {} queries per figure",
+        ours.len()
+    );
+    println!(
+        "{:<12} {:>10} {:>14} {:>8} {:>8}",
+        "figure", "ms", "baseline ms", "ratio", "goal"
+    );
     let mut out = Vec::new();
     for (name, value, base, goal) in figures {
         let met = goal.is_none_or(|g| value < g);
@@ -130,8 +158,10 @@ async fn main() -> Result<()> {
             value / base,
             goal.map(|g| format!("<{g} ms")).unwrap_or_default()
         );
-        out.push(json!({"name": name, "value": value, "unit": "ms", "baseline": base,
-                        "ratio": value / base, "goal": goal, "met": met, "records": n}));
+        out.push(
+            json!({"name": name, "value": value, "unit": "ms", "baseline": base,
+                        "ratio": value / base, "goal": goal, "met": met, "records": n}),
+        );
     }
     if let Some(path) = json_path {
         std::fs::write(&path, serde_json::to_string_pretty(&out)?)?;
