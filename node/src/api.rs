@@ -81,6 +81,7 @@ pub fn router(state: ApiState, limits: Limits) -> Router {
         .route("/new", get(ui::new_page))
         .route("/ui/publish", post(ui::publish))
         .route("/ui/subscribe", post(ui::subscribe))
+        .route("/ui/unsubscribe", post(ui::unsubscribe))
         .route("/ui/grant", post(ui::grant))
         .route("/ui/refuse", post(ui::refuse))
         .route(
@@ -115,6 +116,10 @@ pub fn router(state: ApiState, limits: Limits) -> Router {
         .route(
             "/api/v1/catalogs/{owner}/{name}/subscribe",
             post(federation::subscribe),
+        )
+        .route(
+            "/api/v1/catalogs/{owner}/{name}/unsubscribe",
+            post(federation::unsubscribe),
         )
         .route("/api/v1/subscriptions", get(federation::subscriptions))
         .route("/api/v1/peers", get(federation::peers))

@@ -157,6 +157,8 @@ pub enum CatalogCommand {
     Revoke { catalog: String, node_id: String },
     /// Ask a catalogue's owner for access; entries arrive once it grants.
     Subscribe { catalog: String },
+    /// Stop holding a partner's catalogue; its entries are removed from this node.
+    Unsubscribe { catalog: String },
     /// Subscription requests: received (to grant or revoke) and sent.
     Requests,
 }
@@ -970,6 +972,10 @@ async fn catalog_command(client: &Client, cmd: &CatalogCommand, json: bool) -> R
         }
         CatalogCommand::Subscribe { catalog } => {
             let path = format!("{}/subscribe", catalog_path(catalog)?);
+            client.post_json(&path, &json!({})).await?
+        }
+        CatalogCommand::Unsubscribe { catalog } => {
+            let path = format!("{}/unsubscribe", catalog_path(catalog)?);
             client.post_json(&path, &json!({})).await?
         }
         CatalogCommand::Requests => client.get("/api/v1/subscriptions").await?,

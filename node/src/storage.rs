@@ -121,6 +121,13 @@ pub enum SharedOp {
     },
     /// A small piece of sync state under `key` (`None`: remove it).
     State { key: String, value: Option<Vec<u8>> },
+    /// Forgets a catalogue this node stops holding: its manifest, the named documents with
+    /// their materialised records, and the named tombstones.
+    DropCatalog {
+        catalog: String,
+        docs: Vec<String>,
+        tombstones: Vec<String>,
+    },
 }
 
 /// One catalogue replica as stored.
@@ -951,6 +958,21 @@ impl Writer {
                                 ),
                             )
                         }
+                    }
+                }
+                SharedOp::DropCatalog {
+                    catalog,
+                    docs,
+                    tombstones,
+                } => {
+                    batch.delete_cf(cf(db, CF_CATALOGS), catalog.as_bytes());
+                    for doc in &docs {
+                        batch.delete_cf(cf(db, CF_SHARED_DOCS), shared_doc_key(&catalog, doc));
+                        batch
+                            .delete_cf(cf(db, CF_SHARED_RECORDS), shared_record_key(doc, &catalog));
+                    }
+                    for doc in &tombstones {
+                        batch.delete_cf(cf(db, CF_TOMBSTONES), shared_doc_key(&catalog, doc));
                     }
                 }
                 SharedOp::State { key, value } => match value {

@@ -781,6 +781,36 @@ async fn partners_see_offers_ask_to_subscribe_and_the_owner_grants_or_refuses() 
         (status, body["error"]["code"].as_str()),
         (403, Some("not_owner"))
     );
+    // ES unsubscribes: the entries go, and the owner's next sessions are refused, so they
+    // do not come back.
+    let v = fed
+        .ok(
+            es,
+            &format!("{}/unsubscribe", fed.catalog_path(lv)),
+            json!({}),
+        )
+        .await?;
+    assert_eq!(v["removed_entries"], 1);
+    assert!(fed.shared(es, "lv-offered").await.is_none());
+    let es_id = fed.members[es].node_id.clone();
+    wait_until("the owner's session to be refused", || async {
+        let (_, v) = fed.get(lv, "/api/v1/peers").await.ok()?;
+        v["peers"]
+            .as_array()?
+            .iter()
+            .filter(|p| p["node_id"] == es_id.as_str())
+            .flat_map(|p| p["catalogs"].as_array().cloned().unwrap_or_default())
+            .any(|c| {
+                c["last_error"]
+                    .as_str()
+                    .is_some_and(|e| e.contains("does not subscribe"))
+            })
+            .then_some(())
+    })
+    .await?;
+    assert!(fed.shared(es, "lv-offered").await.is_none(), "came back");
+    let (_, hits) = fed.get(es, "/api/v1/search?q=offered").await?;
+    assert_eq!(hits["total"], 0, "removed from the index too");
     fed.stop_all().await;
     Ok(())
 }

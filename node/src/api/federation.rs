@@ -179,6 +179,15 @@ pub async fn subscribe(
     Ok(Json(state.sync.subscribe(catalog_id(&owner, &name)).await?))
 }
 
+pub async fn unsubscribe(
+    State(state): State<ApiState>,
+    Path((owner, name)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        state.sync.unsubscribe(catalog_id(&owner, &name)).await?,
+    ))
+}
+
 pub async fn subscriptions(State(state): State<ApiState>) -> Result<Json<Value>, ApiError> {
     Ok(Json(state.sync.requests().await?))
 }

@@ -124,6 +124,7 @@ pub fn document() -> Value {
             "/api/v1/catalogs/{owner}/{name}/grant": {"post": with_body(op("Grant a member read (or write) access (owner)", "federation", catalog(), ok("catalogue")), body("member and role", json!({"node_id": "12D3KooW...", "role": "reader"})))},
             "/api/v1/catalogs/{owner}/{name}/revoke": {"post": with_body(op("Revoke a member's access or refuse its request (owner)", "federation", catalog(), ok("catalogue")), body("member", json!({"node_id": "12D3KooW..."})))},
             "/api/v1/catalogs/{owner}/{name}/subscribe": {"post": op("Ask the owner for access", "federation", catalog(), ok("{status}"))},
+            "/api/v1/catalogs/{owner}/{name}/unsubscribe": {"post": op("Stop holding a partner's catalogue (its entries are removed here)", "federation", catalog(), ok("{removed_entries}"))},
             "/api/v1/subscriptions": {"get": op("Subscription requests received and sent", "federation", vec![], ok("{incoming, outgoing}"))},
             "/api/v1/peers": {"get": op("Members: connection, last sync, documents behind, rejected changes", "federation", vec![], ok("{peers}"))},
             "/api/v1/events": {"get": {"summary": "Server-sent events: entry_arrived, entry_changed, entry_removed, peer_up, peer_down, subscription_requested, lagged", "tags": ["federation"],

@@ -494,6 +494,20 @@ pub async fn subscribe(
     ))
 }
 
+/// `POST /ui/unsubscribe`.
+pub async fn unsubscribe(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    Form(form): Form<CatalogForm>,
+) -> Result<Response, ApiError> {
+    same_origin(&headers)?;
+    state.sync.unsubscribe(form.catalog).await?;
+    Ok(back(
+        "/catalogs",
+        "Unsubscribed: the catalogue's entries were removed from this node.",
+    ))
+}
+
 /// `POST /ui/grant` and `/ui/refuse`.
 pub async fn grant(
     State(state): State<ApiState>,
@@ -548,6 +562,12 @@ pub async fn catalogs_page(
                         td { (c["role"].as_str().unwrap_or("")) @if let Some(s) = c["subscription"].as_str() { " (" (s) ")" } }
                         td { (c["entries"].as_u64().map(|n| n.to_string()).unwrap_or_default()) }
                         td {
+                            @if c["role"] == "subscriber" || (c["role"] == "requested" && c["subscription"] == "pending") {
+                                form method="post" action="/ui/unsubscribe" {
+                                    input type="hidden" name="catalog" value=(c["id"].as_str().unwrap_or(""));
+                                    button type="submit" { "Unsubscribe" }
+                                }
+                            }
                             @if c["role"] == "offered" || (c["role"] == "requested" && c["subscription"] == "refused") {
                                 form method="post" action="/ui/subscribe" {
                                     input type="hidden" name="catalog" value=(c["id"].as_str().unwrap_or(""));

@@ -167,6 +167,10 @@ enum Command {
         catalog: String,
         reply: Reply<Value>,
     },
+    Unsubscribe {
+        catalog: String,
+        reply: Reply<Value>,
+    },
     Requests {
         reply: Reply<Value>,
     },
@@ -262,6 +266,10 @@ impl SyncHandle {
     }
     pub async fn subscribe(&self, catalog: String) -> Result<Value, SyncError> {
         ask!(self, Subscribe { catalog })
+    }
+    /// Stops holding a catalogue of another node: its entries are removed here.
+    pub async fn unsubscribe(&self, catalog: String) -> Result<Value, SyncError> {
+        ask!(self, Unsubscribe { catalog })
     }
     pub async fn requests(&self) -> Result<Value, SyncError> {
         ask!(self, Requests {})
@@ -1205,6 +1213,9 @@ impl Engine {
             Command::Subscribe { catalog, reply } => {
                 let _ = reply.send(self.subscribe(&catalog).await);
             }
+            Command::Unsubscribe { catalog, reply } => {
+                let _ = reply.send(self.unsubscribe(&catalog).await);
+            }
             Command::Requests { reply } => {
                 let _ = reply.send(Ok(self.list_requests()));
             }
@@ -1531,6 +1542,46 @@ impl Engine {
             "status": "pending",
             "owner_connected": connected,
         }))
+    }
+
+    async fn unsubscribe(&mut self, catalog: &str) -> Result<Value, SyncError> {
+        let id = parse_catalog(catalog)?;
+        if id.owner() == &self.me {
+            return Err(SyncError::Invalid(format!("this node owns {id}")));
+        }
+        let (docs, tombstones) = match self.replicas.get(&id) {
+            Some(r) => (
+                r.doc_ids().map(str::to_owned).collect::<Vec<_>>(),
+                r.tombstone_ids().map(str::to_owned).collect::<Vec<_>>(),
+            ),
+            None if self.subscriptions.contains_key(&id) => (Vec::new(), Vec::new()),
+            None => return Err(SyncError::UnknownCatalog(catalog.to_owned())),
+        };
+        self.store
+            .write_shared(vec![
+                SharedOp::DropCatalog {
+                    catalog: id.to_string(),
+                    docs: docs.clone(),
+                    tombstones,
+                },
+                SharedOp::State {
+                    key: format!("sub/out/{id}"),
+                    value: None,
+                },
+            ])
+            .await?;
+        self.replicas.remove(&id);
+        self.subscriptions.remove(&id);
+        self.sessions.retain(|(_, c), _| c != &id);
+        for doc in &docs {
+            self.search.delete_shared(doc, &id.to_string()).await;
+            self.emit(SyncEvent::EntryRemoved {
+                catalog: id.to_string(),
+                id: doc.clone(),
+            });
+        }
+        info!(catalog = %id, entries = docs.len(), "unsubscribed");
+        Ok(json!({"catalog": id.to_string(), "removed_entries": docs.len()}))
     }
 
     fn list_requests(&self) -> Value {

@@ -337,6 +337,11 @@ impl Replica {
         self.tombstones.get(doc).map(WireTombstone::new)
     }
 
+    /// Ids of the erased documents.
+    pub fn tombstone_ids(&self) -> impl Iterator<Item = &str> {
+        self.tombstones.keys().map(String::as_str)
+    }
+
     /// Whether the document was erased.
     pub fn is_erased(&self, doc: &str) -> bool {
         self.tombstones.contains_key(doc)
