@@ -65,10 +65,11 @@ async fn each_language_finds_its_records_stemmed_folded_and_with_typos() -> Resu
                "summary": {"fr": "Un toit stable avant tout accompagnement."}}),
     )
     .await?;
+    // The French record went last: once it is searchable, both are (updates apply in order).
     wait_until("the new records to be searchable", || async {
-        let v = search(&node, "q=hemtjanst").await.ok()?;
+        let v = search(&node, "q=young%20people").await.ok()?;
         ids(&v)
-            .contains(&"se-test-hemtjanst".to_owned())
+            .contains(&"fr-test-logement".to_owned())
             .then_some(())
     })
     .await?;
@@ -88,9 +89,10 @@ async fn each_language_finds_its_records_stemmed_folded_and_with_typos() -> Resu
     assert!(ids(&v).contains(&"es-h4y-derechos-vivienda".into()), "{v}");
     // Swedish: stemming and folding ("hemtjänst" finds "hemtjänsten", "hemtjänstpersonal" not needed).
     let v = search(&node, "q=hemtj%C3%A4nst").await?;
-    assert_eq!(
-        ids(&v).first().map(String::as_str),
-        Some("se-test-hemtjanst"),
+    assert!(ids(&v).contains(&"se-test-hemtjanst".into()), "{v}");
+    // The sample's own Swedish home-care record is found the same way.
+    assert!(
+        ids(&v).contains(&"se-illustrative-digital-tillsyn".into()),
         "{v}"
     );
     // French: "logements" finds "logement".
