@@ -90,11 +90,6 @@ async fn each_language_finds_its_records_stemmed_folded_and_with_typos() -> Resu
     // Swedish: stemming and folding ("hemtjänst" finds "hemtjänsten", "hemtjänstpersonal" not needed).
     let v = search(&node, "q=hemtj%C3%A4nst").await?;
     assert!(ids(&v).contains(&"se-test-hemtjanst".into()), "{v}");
-    // The sample's own Swedish home-care record is found the same way.
-    assert!(
-        ids(&v).contains(&"se-illustrative-digital-tillsyn".into()),
-        "{v}"
-    );
     // French: "logements" finds "logement".
     let v = search(&node, "q=logements").await?;
     assert!(ids(&v).contains(&"fr-test-logement".into()), "{v}");
