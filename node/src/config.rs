@@ -56,8 +56,10 @@ pub struct NetworkSection {
     pub listen: Vec<String>,
     /// Seconds between anti-entropy passes over every (peer, catalogue) pair.
     pub anti_entropy_secs: u64,
-    /// First delay before redialling an unreachable member, in seconds (doubles up to 60).
+    /// First delay before redialling an unreachable member, in seconds (it doubles).
     pub redial_secs: u64,
+    /// Longest delay between two dials of an unreachable member, in seconds.
+    pub redial_max_secs: u64,
     /// Debugging aid: append every sync frame sent or received to this file.
     pub capture_frames: Option<PathBuf>,
 }
@@ -68,6 +70,7 @@ impl Default for NetworkSection {
             listen: DEFAULT_P2P_LISTEN.iter().map(|s| s.to_string()).collect(),
             anti_entropy_secs: 30,
             redial_secs: 2,
+            redial_max_secs: 60,
             capture_frames: None,
         }
     }
@@ -289,9 +292,10 @@ filter = "info"
 [network]
 # libp2p addresses for partners (TCP and QUIC).
 listen = ["/ip4/0.0.0.0/tcp/7301", "/ip4/0.0.0.0/udp/7301/quic-v1"]
-# Seconds between anti-entropy passes; first redial delay of an unreachable member.
+# Seconds between anti-entropy passes; first and longest redial delay of an unreachable member.
 anti_entropy_secs = 30
 redial_secs = 2
+redial_max_secs = 60
 
 # The federation roster: one [[members]] table per partner node. Only these nodes get in.
 # [[members]]

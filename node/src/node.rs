@@ -141,6 +141,7 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
                 listen: config.network.listen.clone(),
                 members,
                 redial_every: Duration::from_secs(config.network.redial_secs),
+                redial_max: Duration::from_secs(config.network.redial_max_secs),
             },
         )?;
         let (sync, sync_task) = engine::spawn(

@@ -141,7 +141,9 @@ impl Federation {
                 "anti_entropy_secs = 30",
                 &format!("anti_entropy_secs = {anti_entropy_secs}"),
             )
-            .replace("redial_secs = 2", "redial_secs = 1");
+            .replace("redial_secs = 2", "redial_secs = 1")
+            // Links come back within 2 s of a heal, however long the partition lasted.
+            .replace("redial_max_secs = 60", "redial_max_secs = 2");
             text.push_str(&format!(
                 "capture_frames = \"{}\"\n",
                 dir.path().join("frames.bin").display()

@@ -569,6 +569,7 @@ async fn a_member_forging_or_relaying_unsigned_changes_gets_them_rejected_everyw
             listen: vec!["/ip4/127.0.0.1/tcp/0".into()],
             members,
             redial_every: std::time::Duration::from_millis(200),
+            redial_max: std::time::Duration::from_secs(2),
         },
     )?;
     let es_id: sicc_protocol::identity::NodeId = fed.members[es].node_id.parse()?;

@@ -30,6 +30,7 @@ fn config(listen: &[&str], members: Vec<Member>) -> NetworkConfig {
         listen: listen.iter().map(|s| s.to_string()).collect(),
         members,
         redial_every: Duration::from_millis(200),
+        redial_max: Duration::from_secs(2),
     }
 }
 

@@ -28,7 +28,7 @@ const EVENT_QUEUE: usize = 256;
 const MAX_PENDING_REQUESTS: usize = 256;
 /// How long a request may wait for its response.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-/// Longest wait between two dials of a member that stays unreachable.
+/// Default longest wait between two dials of a member that stays unreachable.
 pub const MAX_REDIAL_DELAY: Duration = Duration::from_secs(60);
 /// Connections with no stream open for this long are closed.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
@@ -50,8 +50,10 @@ pub struct NetworkConfig {
     /// The federation roster (this node excluded).
     pub members: Vec<Member>,
     /// First delay before a disconnected member with addresses is dialled again; it doubles
-    /// after every failed attempt, up to [`MAX_REDIAL_DELAY`].
+    /// after every failed attempt, up to `redial_max`.
     pub redial_every: Duration,
+    /// Longest wait between two dials (default [`MAX_REDIAL_DELAY`]).
+    pub redial_max: Duration,
 }
 
 /// What can go wrong in the network layer.
@@ -357,6 +359,7 @@ pub fn spawn(
         backoff: HashMap::new(),
         listen: Vec::new(),
         redial_every: config.redial_every,
+        redial_max: config.redial_max.max(config.redial_every),
     };
     // The loop logs under the caller's span: every line carries the node id.
     let task = tokio::spawn(tracing::Instrument::instrument(
@@ -391,6 +394,7 @@ struct EventLoop {
     backoff: HashMap<PeerId, (tokio::time::Instant, Duration)>,
     listen: Vec<String>,
     redial_every: Duration,
+    redial_max: Duration,
 }
 
 impl EventLoop {
@@ -421,7 +425,7 @@ impl EventLoop {
                 continue;
             }
             *next = now + *delay;
-            *delay = (*delay * 2).min(MAX_REDIAL_DELAY);
+            *delay = (*delay * 2).min(self.redial_max);
             if let Err(e) = self.swarm.dial(peer) {
                 debug!(peer = %peer, error = %e, "dial failed");
             }
