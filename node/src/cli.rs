@@ -78,6 +78,9 @@ pub enum Command {
     /// Work with records on the running node.
     #[command(subcommand)]
     Records(RecordsCommand),
+    /// Exit 0 if the running node is ready (storage, network, index), 1 if not, 69 if it cannot
+    /// be reached: for container health checks and monitoring.
+    Healthcheck,
     /// Show the running node's status, with every peer's sync state.
     Status,
     /// Search local and shared records in any language, with facet filters.
@@ -476,6 +479,20 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Healthcheck => {
+            let client = Client::from_cli(cli.api.as_deref(), &dir)?;
+            match client.get("/readyz").await {
+                Ok(v) => {
+                    println!("ready: {}", v["checks"]);
+                    Ok(())
+                }
+                Err(ClientError::Api { status, .. }) => Err(Failure::new(
+                    EXIT_FAILURE,
+                    format!("not ready (HTTP {status}): see /readyz for which check failed"),
+                )),
+                Err(e) => Err(e.into()),
+            }
+        }
         Command::Status => {
             let client = Client::from_cli(cli.api.as_deref(), &dir)?;
             let mut status = client.get("/api/v1/status").await?;
@@ -561,8 +578,26 @@ async fn run_until_signal(config: Config) -> Result<(), Failure> {
     let signals = Signals::listen();
     let node = node::start(config).await.map_err(start_failure)?;
     stop_on_signal(&node, signals);
+    // Under systemd `Type=notify`, tell it the node is up (and later that it is stopping).
+    sd_notify("READY=1");
     node.stopped().await;
+    sd_notify("STOPPING=1");
     Ok(())
+}
+
+/// Sends a state line to systemd's notification socket, if `$NOTIFY_SOCKET` names one.
+fn sd_notify(state: &str) {
+    let Ok(path) = std::env::var("NOTIFY_SOCKET") else {
+        return;
+    };
+    // Abstract sockets ("@name") are not reachable through std's path API; systemd uses a
+    // path socket for services by default.
+    if path.starts_with('/')
+        && let Ok(socket) = std::os::unix::net::UnixDatagram::unbound()
+        && let Err(e) = socket.send_to(state.as_bytes(), &path)
+    {
+        tracing::warn!(error = %e, "systemd notification failed");
+    }
 }
 
 fn start_failure(e: node::StartError) -> Failure {

@@ -644,3 +644,43 @@ fn a_subscriber_killed_with_sigkill_catches_up_when_restarted() {
     let peers: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(peers["peers"][0]["connected"], true, "{peers}");
 }
+
+#[test]
+fn healthcheck_and_systemd_readiness() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let out = sicc(dir.path(), &["healthcheck"]);
+    assert_eq!(out.status.code(), Some(69), "no daemon: {}", stderr(&out));
+
+    // Started as systemd would under Type=notify: READY=1 arrives once the node is up.
+    let socket_path = dir.path().join("notify.sock");
+    let socket = std::os::unix::net::UnixDatagram::bind(&socket_path).unwrap();
+    socket.set_read_timeout(Some(DEADLINE)).unwrap();
+    let mut child = Command::new(SICC)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .arg("run")
+        .env("NOTIFY_SOCKET", &socket_path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut buf = [0u8; 64];
+    let n = socket.recv(&mut buf).expect("READY=1 within the deadline");
+    assert_eq!(&buf[..n], b"READY=1");
+    assert!(
+        dir.path().join("api").exists(),
+        "ready means the API answers"
+    );
+    let out = sicc(dir.path(), &["healthcheck"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"index\":true"));
+    Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    let n = socket.recv(&mut buf).expect("STOPPING=1");
+    assert_eq!(&buf[..n], b"STOPPING=1");
+    assert!(child.wait().unwrap().success());
+}
