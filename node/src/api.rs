@@ -80,10 +80,7 @@ pub fn router(state: ApiState, limits: Limits) -> Router {
         .route("/peers", get(ui::peers_page))
         .route("/new", get(ui::new_page))
         .route("/ui/publish", post(ui::publish))
-        .route("/ui/subscribe", post(ui::subscribe))
-        .route("/ui/unsubscribe", post(ui::unsubscribe))
-        .route("/ui/grant", post(ui::grant))
-        .route("/ui/refuse", post(ui::refuse))
+        .route("/ui/catalogs/{action}", post(ui::catalog_action))
         .route(
             "/api/v1/catalogs",
             get(federation::list).post(federation::create),

@@ -450,18 +450,30 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             search_command(&client, args, cli.json).await
         }
         Command::Reindex => {
+            // Opening RocksDB and tantivy and joining their threads block: not on the executor.
             let store_dir = dir.join(node::DB_DIR);
-            let (store, writer) = crate::storage::Store::open(&store_dir)
-                .map_err(|e| Failure::new(EXIT_FAILURE, format!("{}: {e}", store_dir.display())))?;
-            let (search, indexer, _) =
-                crate::search::open(&dir).map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
+            let index_dir = dir.clone();
+            let opened = tokio::task::spawn_blocking(move || {
+                let store = crate::storage::Store::open(&store_dir).map_err(|e| {
+                    Failure::new(EXIT_FAILURE, format!("{}: {e}", store_dir.display()))
+                })?;
+                let search = crate::search::open(&index_dir)
+                    .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
+                Ok::<_, Failure>((store, search))
+            })
+            .await
+            .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))??;
+            let ((store, writer), (search, indexer, _)) = opened;
             let n = node::reindex(&store, &search)
                 .await
                 .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
             drop(search);
             drop(store);
-            indexer.join();
-            writer.join();
+            let _ = tokio::task::spawn_blocking(move || {
+                indexer.join();
+                writer.join();
+            })
+            .await;
             println!("search index rebuilt: {n} records");
             Ok(())
         }

@@ -782,6 +782,17 @@ async fn partners_see_offers_ask_to_subscribe_and_the_owner_grants_or_refuses() 
         (status, body["error"]["code"].as_str()),
         (403, Some("not_owner"))
     );
+    // The UI's catalogue actions are form posts accepted only from the node's own pages.
+    let form = |site: &'static str| {
+        reqwest::Client::new()
+            .post(format!("{}/ui/catalogs/unsubscribe", fed.members[es].url))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", site)
+            .body(format!("catalog={}", fed.catalog(lv).replace('/', "%2F")))
+            .send()
+    };
+    assert_eq!(form("cross-site").await?.status().as_u16(), 403);
+    assert!(fed.shared(es, "lv-offered").await.is_some(), "nothing done");
     // ES unsubscribes: the entries go, and the owner's next sessions are refused, so they
     // do not come back.
     let v = fed

@@ -480,58 +480,46 @@ pub struct CatalogForm {
     node_id: Option<String>,
 }
 
-/// `POST /ui/subscribe`.
-pub async fn subscribe(
+/// `POST /ui/catalogs/{action}`: `subscribe`, `unsubscribe` (a partner's catalogue), `grant`,
+/// `refuse` (a member's request to one of this node's catalogues).
+pub async fn catalog_action(
     State(state): State<ApiState>,
+    Path(action): Path<String>,
     headers: HeaderMap,
     Form(form): Form<CatalogForm>,
 ) -> Result<Response, ApiError> {
-    same_origin(&headers)?;
-    state.sync.subscribe(form.catalog).await?;
-    Ok(back(
-        "/catalogs",
-        "Subscription requested: entries arrive once the owner grants it.",
-    ))
-}
-
-/// `POST /ui/unsubscribe`.
-pub async fn unsubscribe(
-    State(state): State<ApiState>,
-    headers: HeaderMap,
-    Form(form): Form<CatalogForm>,
-) -> Result<Response, ApiError> {
-    same_origin(&headers)?;
-    state.sync.unsubscribe(form.catalog).await?;
-    Ok(back(
-        "/catalogs",
-        "Unsubscribed: the catalogue's entries were removed from this node.",
-    ))
-}
-
-/// `POST /ui/grant` and `/ui/refuse`.
-pub async fn grant(
-    State(state): State<ApiState>,
-    headers: HeaderMap,
-    Form(form): Form<CatalogForm>,
-) -> Result<Response, ApiError> {
+    use crate::sync::engine::Role;
     same_origin(&headers)?;
     let node = form.node_id.unwrap_or_default();
-    state
-        .sync
-        .access(form.catalog, node, Some(crate::sync::engine::Role::Reader))
-        .await?;
-    Ok(back("/catalogs", "Access granted."))
-}
-
-pub async fn refuse(
-    State(state): State<ApiState>,
-    headers: HeaderMap,
-    Form(form): Form<CatalogForm>,
-) -> Result<Response, ApiError> {
-    same_origin(&headers)?;
-    let node = form.node_id.unwrap_or_default();
-    state.sync.access(form.catalog, node, None).await?;
-    Ok(back("/catalogs", "Access withdrawn or request refused."))
+    let done = match action.as_str() {
+        "subscribe" => {
+            state.sync.subscribe(form.catalog).await?;
+            "Subscription requested: entries arrive once the owner grants it."
+        }
+        "unsubscribe" => {
+            state.sync.unsubscribe(form.catalog).await?;
+            "Unsubscribed: the catalogue's entries were removed from this node."
+        }
+        "grant" => {
+            state
+                .sync
+                .access(form.catalog, node, Some(Role::Reader))
+                .await?;
+            "Access granted."
+        }
+        "refuse" => {
+            state.sync.access(form.catalog, node, None).await?;
+            "Access withdrawn or request refused."
+        }
+        other => {
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "no_route",
+                format!("no catalogue action `{other}`"),
+            ));
+        }
+    };
+    Ok(back("/catalogs", done))
 }
 
 /// `GET /catalogs`.
@@ -563,13 +551,13 @@ pub async fn catalogs_page(
                         td { (c["entries"].as_u64().map(|n| n.to_string()).unwrap_or_default()) }
                         td {
                             @if c["role"] == "subscriber" || (c["role"] == "requested" && c["subscription"] == "pending") {
-                                form method="post" action="/ui/unsubscribe" {
+                                form method="post" action="/ui/catalogs/unsubscribe" {
                                     input type="hidden" name="catalog" value=(c["id"].as_str().unwrap_or(""));
                                     button type="submit" { "Unsubscribe" }
                                 }
                             }
                             @if c["role"] == "offered" || (c["role"] == "requested" && c["subscription"] == "refused") {
-                                form method="post" action="/ui/subscribe" {
+                                form method="post" action="/ui/catalogs/subscribe" {
                                     input type="hidden" name="catalog" value=(c["id"].as_str().unwrap_or(""));
                                     button type="submit" { "Subscribe" }
                                 }
@@ -593,13 +581,13 @@ pub async fn catalogs_page(
                             td { (r["status"].as_str().unwrap_or("")) }
                             td {
                                 @if r["status"] == "pending" {
-                                    form method="post" action="/ui/grant" style="display:inline" {
+                                    form method="post" action="/ui/catalogs/grant" style="display:inline" {
                                         input type="hidden" name="catalog" value=(r["catalog"].as_str().unwrap_or(""));
                                         input type="hidden" name="node_id" value=(r["node_id"].as_str().unwrap_or(""));
                                         button type="submit" { "Grant" }
                                     }
                                     " "
-                                    form method="post" action="/ui/refuse" style="display:inline" {
+                                    form method="post" action="/ui/catalogs/refuse" style="display:inline" {
                                         input type="hidden" name="catalog" value=(r["catalog"].as_str().unwrap_or(""));
                                         input type="hidden" name="node_id" value=(r["node_id"].as_str().unwrap_or(""));
                                         button type="submit" { "Refuse" }
