@@ -405,36 +405,38 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Config(ConfigCommand::Check) => {
-            let config = Config::load(&dir, &Overrides::default())?;
-            NodeIdentity::load(&dir)?;
+            let config = Config::load(&dir, &Overrides::from_env())?;
+            let identity = NodeIdentity::load(&dir)?;
             println!(
                 "configuration OK: {}",
                 dir.join(crate::config::CONFIG_FILE).display()
             );
             println!(
-                "node.name = {:?}\nnode.country = {:?}",
-                config.node.name, config.node.country
+                "node id {} (identity key {}: not shown)",
+                identity.node_id(),
+                dir.join(crate::p2p::identity::IDENTITY_FILE).display()
             );
+            for key in crate::config::KEYS {
+                println!(
+                    "{key} = {}    # {}",
+                    config.value_of(key),
+                    config.source_of(key)
+                );
+            }
             println!(
-                "api.listen = {:?}\napi.max_body_bytes = {}\napi.max_import_bytes = {}",
-                config.api.listen.to_string(),
-                config.api.max_body_bytes,
-                config.api.max_import_bytes
+                "members: {} node(s)    # {}",
+                config.members.len(),
+                config.source_of("members")
             );
-            println!(
-                "log.format = {:?}\nlog.filter = {:?}",
-                config.log.format.as_str(),
-                config.log.filter
-            );
+            for m in &config.members {
+                println!("  {} ({}) {} {:?}", m.name, m.country, m.node_id, m.addrs);
+            }
             Ok(())
         }
         Command::Run(args) => {
-            let config = Config::load(
-                &dir,
-                &Overrides {
-                    api_listen: args.api_listen,
-                },
-            )?;
+            let overrides =
+                Overrides::from_env().flag("api.listen", "--api-listen", args.api_listen.as_ref());
+            let config = Config::load(&dir, &overrides)?;
             crate::telemetry::init(config.log.format, &config.log.filter);
             run_until_signal(config).await
         }

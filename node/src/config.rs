@@ -1,7 +1,12 @@
-//! The node's configuration: a versioned TOML file in the data directory, overlaid by
-//! command-line flags. Unknown keys are rejected so that a typo never goes unnoticed.
+//! The node's configuration, merged explicitly in four layers: built-in defaults <
+//! `DATA_DIR/config.toml` < `SICC_<SECTION>__<KEY>` environment variables < command-line flags.
+//! The environment is read, never written. Every effective key remembers which layer set it, so
+//! an error (and `sicc config check`) names both the key and where its value came from.
+//! Unknown keys — in the file or as `SICC_*__*` variables — are rejected so a typo never goes
+//! unnoticed.
 
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -25,12 +30,64 @@ pub enum ConfigError {
     Parse { path: PathBuf, message: String },
     #[error("{path}: key `version` is {found}; this sicc reads version {CONFIG_VERSION}")]
     Version { path: PathBuf, found: u32 },
-    #[error("{source_name}: key `{key}`: {message}")]
+    #[error("key `{key}` (from {origin}): {message}")]
     Invalid {
-        source_name: String,
         key: String,
+        origin: Source,
         message: String,
     },
+    #[error("environment variable {var}: no configuration key `{key}`; known keys: {known}")]
+    UnknownEnv {
+        var: String,
+        key: String,
+        known: String,
+    },
+}
+
+/// Where an effective configuration value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Default,
+    File(PathBuf),
+    Env(String),
+    Flag(String),
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Default => f.write_str("default"),
+            Source::File(p) => write!(f, "{}", p.display()),
+            Source::Env(var) => write!(f, "environment variable {var}"),
+            Source::Flag(flag) => write!(f, "flag {flag}"),
+        }
+    }
+}
+
+/// Every key that can be set outside `[[members]]`, in the order `config check` prints them.
+/// Each is also settable as `SICC_<SECTION>__<KEY>` (e.g. `SICC_API__LISTEN`); list values
+/// (`network.listen`) are comma-separated there.
+pub const KEYS: [&str; 12] = [
+    "node.name",
+    "node.country",
+    "api.listen",
+    "api.max_body_bytes",
+    "api.max_import_bytes",
+    "log.format",
+    "log.filter",
+    "network.listen",
+    "network.anti_entropy_secs",
+    "network.redial_secs",
+    "network.redial_max_secs",
+    "network.capture_frames",
+];
+
+/// Environment variables starting with `SICC_` that are not configuration keys.
+const NON_CONFIG_ENV: [&str; 3] = ["SICC_DATA_DIR", "SICC_API", "SICC_LOG"];
+
+/// The environment variable that sets `key` (`api.listen` → `SICC_API__LISTEN`).
+pub fn env_var_of(key: &str) -> String {
+    format!("SICC_{}", key.replace('.', "__").to_uppercase())
 }
 
 /// The effective configuration of one node.
@@ -43,6 +100,8 @@ pub struct Config {
     pub network: NetworkSection,
     /// The federation roster (may include this node; it is skipped).
     pub members: Vec<MemberSection>,
+    /// Where each key of [`KEYS`] (and `members`) got its effective value.
+    pub sources: BTreeMap<String, Source>,
 }
 
 /// Default libp2p listen addresses: TCP and QUIC on port 7301 of every interface.
@@ -169,30 +228,109 @@ struct RawConfig {
     members: Vec<MemberSection>,
 }
 
-/// Overrides given on the command line.
+/// The layers above the file: environment variables, then command-line flags. Built
+/// explicitly by the caller ([`Overrides::from_env`]), so tests never touch the process
+/// environment.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
-    pub api_listen: Option<SocketAddr>,
+    /// `(variable, value)` pairs of `SICC_*__*` variables.
+    pub env: Vec<(String, String)>,
+    /// `(key, flag, value)` triples, e.g. `("api.listen", "--api-listen", "127.0.0.1:0")`.
+    pub flags: Vec<(String, String, String)>,
+}
+
+impl Overrides {
+    /// The configuration variables of this process's environment (`SICC_<SECTION>__<KEY>`).
+    pub fn from_env() -> Overrides {
+        let env = std::env::vars()
+            .filter(|(k, _)| k.starts_with("SICC_") && !NON_CONFIG_ENV.contains(&k.as_str()))
+            .filter(|(k, _)| k.contains("__"))
+            .collect();
+        Overrides {
+            env,
+            flags: Vec::new(),
+        }
+    }
+
+    /// Adds a command-line flag's value for `key`.
+    pub fn flag(mut self, key: &str, flag: &str, value: Option<impl ToString>) -> Overrides {
+        if let Some(v) = value {
+            self.flags.push((key.into(), flag.into(), v.to_string()));
+        }
+        self
+    }
+}
+
+/// Sets one key of `raw` from a string (an environment variable or a flag).
+fn set_key(raw: &mut RawConfig, key: &str, value: &str) -> Result<(), String> {
+    fn number<T: std::str::FromStr>(value: &str) -> Result<T, String> {
+        value
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{value}` is not a whole number"))
+    }
+    match key {
+        "node.name" => raw.node.name = value.into(),
+        "node.country" => raw.node.country = value.into(),
+        "api.listen" => {
+            raw.api.listen = value
+                .trim()
+                .parse()
+                .map_err(|_| format!("`{value}` is not a socket address such as 127.0.0.1:7300"))?
+        }
+        "api.max_body_bytes" => raw.api.max_body_bytes = number(value)?,
+        "api.max_import_bytes" => raw.api.max_import_bytes = number(value)?,
+        "log.format" => {
+            raw.log.format = match value.trim() {
+                "pretty" => LogFormat::Pretty,
+                "json" => LogFormat::Json,
+                other => return Err(format!("`{other}` is not one of: pretty, json")),
+            }
+        }
+        "log.filter" => raw.log.filter = value.into(),
+        "network.listen" => {
+            raw.network.listen = value
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(String::from)
+                .collect()
+        }
+        "network.anti_entropy_secs" => raw.network.anti_entropy_secs = number(value)?,
+        "network.redial_secs" => raw.network.redial_secs = number(value)?,
+        "network.redial_max_secs" => raw.network.redial_max_secs = number(value)?,
+        "network.capture_frames" => {
+            raw.network.capture_frames = (!value.is_empty()).then(|| PathBuf::from(value))
+        }
+        _ => return Err("no such key".into()),
+    }
+    Ok(())
 }
 
 impl Config {
-    /// Reads `data_dir/config.toml` and applies `overrides`.
+    /// Reads `data_dir/config.toml` and applies `overrides` (environment, then flags).
     pub fn load(data_dir: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
         let path = data_dir.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
             path: path.clone(),
             source,
         })?;
-        let mut config = Config::parse(&text, &path, data_dir)?;
-        if let Some(listen) = overrides.api_listen {
-            config.api.listen = listen;
-        }
-        Ok(config)
+        Config::parse_with(&text, &path, data_dir, overrides)
     }
 
     /// Parses a configuration file's text.
     pub fn parse(text: &str, path: &Path, data_dir: &Path) -> Result<Config, ConfigError> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
+        Config::parse_with(text, path, data_dir, &Overrides::default())
+    }
+
+    /// Parses a configuration file's text and applies `overrides` on top of it.
+    pub fn parse_with(
+        text: &str,
+        path: &Path,
+        data_dir: &Path,
+        overrides: &Overrides,
+    ) -> Result<Config, ConfigError> {
+        let mut raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
             path: path.to_owned(),
             message: e.to_string().trim().to_owned(),
         })?;
@@ -202,9 +340,69 @@ impl Config {
                 found: raw.version,
             });
         }
+        // Which keys the file set (the typed parse above already proved it well-formed).
+        let table: toml::Table = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        let mut sources = BTreeMap::new();
+        for key in KEYS {
+            let (section, name) = key.split_once('.').expect("keys are section.name");
+            let in_file = table.get(section).and_then(|s| s.get(name)).is_some();
+            let source = if in_file {
+                Source::File(path.to_owned())
+            } else {
+                Source::Default
+            };
+            sources.insert(key.to_string(), source);
+        }
+        let members_source = if raw.members.is_empty() {
+            Source::Default
+        } else {
+            Source::File(path.to_owned())
+        };
+        sources.insert("members".into(), members_source);
+
+        for (var, value) in &overrides.env {
+            let key = KEYS.iter().find(|k| env_var_of(k) == *var).ok_or_else(|| {
+                ConfigError::UnknownEnv {
+                    var: var.clone(),
+                    key: var
+                        .trim_start_matches("SICC_")
+                        .replace("__", ".")
+                        .to_lowercase(),
+                    known: KEYS.map(env_var_of).join(", "),
+                }
+            })?;
+            let source = Source::Env(var.clone());
+            set_key(&mut raw, key, value).map_err(|message| ConfigError::Invalid {
+                key: key.to_string(),
+                origin: source.clone(),
+                message,
+            })?;
+            sources.insert(key.to_string(), source);
+        }
+        for (key, flag, value) in &overrides.flags {
+            let source = Source::Flag(flag.clone());
+            set_key(&mut raw, key, value).map_err(|message| ConfigError::Invalid {
+                key: key.clone(),
+                origin: source.clone(),
+                message,
+            })?;
+            sources.insert(key.clone(), source);
+        }
+        Config::validate(raw, data_dir, sources)
+    }
+
+    /// Checks the merged values; an error names the key and the layer its value came from.
+    fn validate(
+        raw: RawConfig,
+        data_dir: &Path,
+        sources: BTreeMap<String, Source>,
+    ) -> Result<Config, ConfigError> {
         let invalid = |key: &str, message: String| ConfigError::Invalid {
-            source_name: path.display().to_string(),
             key: key.into(),
+            origin: sources.get(key).cloned().unwrap_or(Source::Default),
             message,
         };
         if !sicc_protocol::codes::CodeList::Country.contains(&raw.node.country) {
@@ -216,36 +414,90 @@ impl Config {
         if raw.node.name.trim().is_empty() || raw.node.name.chars().count() > 100 {
             return Err(invalid("node.name", "must be 1-100 characters".into()));
         }
-        if raw.api.max_body_bytes < 1024 || raw.api.max_import_bytes < raw.api.max_body_bytes {
+        if raw.api.max_body_bytes < 1024 {
             return Err(invalid(
                 "api.max_body_bytes",
-                "must be at least 1024 and at most api.max_import_bytes".into(),
+                "must be at least 1024".into(),
             ));
         }
-        if raw.network.anti_entropy_secs == 0 || raw.network.redial_secs == 0 {
+        if raw.api.max_import_bytes < raw.api.max_body_bytes {
             return Err(invalid(
-                "network.anti_entropy_secs",
-                "intervals must be at least 1 second".into(),
+                "api.max_import_bytes",
+                "must be at least api.max_body_bytes".into(),
+            ));
+        }
+        if tracing_subscriber::EnvFilter::try_new(&raw.log.filter).is_err() {
+            return Err(invalid(
+                "log.filter",
+                format!(
+                    "`{}` is not a tracing filter such as `info`",
+                    raw.log.filter
+                ),
+            ));
+        }
+        if raw.network.listen.is_empty() {
+            return Err(invalid(
+                "network.listen",
+                "needs at least one address".into(),
+            ));
+        }
+        for addr in &raw.network.listen {
+            if addr.parse::<libp2p::Multiaddr>().is_err() {
+                return Err(invalid(
+                    "network.listen",
+                    format!("`{addr}` is not a multiaddr such as /ip4/0.0.0.0/tcp/7301"),
+                ));
+            }
+        }
+        for key in [
+            "network.anti_entropy_secs",
+            "network.redial_secs",
+            "network.redial_max_secs",
+        ] {
+            let value = match key {
+                "network.anti_entropy_secs" => raw.network.anti_entropy_secs,
+                "network.redial_secs" => raw.network.redial_secs,
+                _ => raw.network.redial_max_secs,
+            };
+            if value == 0 {
+                return Err(invalid(key, "must be at least 1 second".into()));
+            }
+        }
+        if raw.network.redial_max_secs < raw.network.redial_secs {
+            return Err(invalid(
+                "network.redial_max_secs",
+                "must be at least network.redial_secs".into(),
             ));
         }
         if raw.members.len() > 64 {
             return Err(invalid("members", "at most 64 members".into()));
         }
         for (i, m) in raw.members.iter().enumerate() {
+            let key = |field: &str| format!("members[{i}].{field}");
+            let member_err = |field: &str, message: String| ConfigError::Invalid {
+                key: key(field),
+                origin: sources.get("members").cloned().unwrap_or(Source::Default),
+                message,
+            };
             if m.node_id
                 .parse::<sicc_protocol::identity::NodeId>()
                 .is_err()
             {
-                return Err(invalid(
-                    &format!("members[{i}].node_id"),
+                return Err(member_err(
+                    "node_id",
                     format!("`{}` is not a node id", m.node_id),
                 ));
             }
             if !sicc_protocol::codes::CodeList::Country.contains(&m.country) {
-                return Err(invalid(
-                    &format!("members[{i}].country"),
+                return Err(member_err(
+                    "country",
                     format!("`{}` is not an ISO 3166-1 alpha-2 code", m.country),
                 ));
+            }
+            for addr in &m.addrs {
+                if addr.parse::<libp2p::Multiaddr>().is_err() {
+                    return Err(member_err("addrs", format!("`{addr}` is not a multiaddr")));
+                }
             }
         }
         Ok(Config {
@@ -255,7 +507,36 @@ impl Config {
             log: raw.log,
             network: raw.network,
             members: raw.members,
+            sources,
         })
+    }
+
+    /// The effective value of `key` (one of [`KEYS`]) as TOML would write it.
+    pub fn value_of(&self, key: &str) -> String {
+        let q = |s: &str| format!("{s:?}");
+        match key {
+            "node.name" => q(&self.node.name),
+            "node.country" => q(&self.node.country),
+            "api.listen" => q(&self.api.listen.to_string()),
+            "api.max_body_bytes" => self.api.max_body_bytes.to_string(),
+            "api.max_import_bytes" => self.api.max_import_bytes.to_string(),
+            "log.format" => q(self.log.format.as_str()),
+            "log.filter" => q(&self.log.filter),
+            "network.listen" => format!("{:?}", self.network.listen),
+            "network.anti_entropy_secs" => self.network.anti_entropy_secs.to_string(),
+            "network.redial_secs" => self.network.redial_secs.to_string(),
+            "network.redial_max_secs" => self.network.redial_max_secs.to_string(),
+            "network.capture_frames" => match &self.network.capture_frames {
+                Some(p) => q(&p.display().to_string()),
+                None => "(off)".into(),
+            },
+            _ => "?".into(),
+        }
+    }
+
+    /// Where `key` got its effective value.
+    pub fn source_of(&self, key: &str) -> Source {
+        self.sources.get(key).cloned().unwrap_or(Source::Default)
     }
 
     /// Replaces the `network.listen` line of a [`Config::template`] text.
@@ -337,6 +618,94 @@ mod tests {
             Config::parse(&newer, Path::new("c"), Path::new("/d")),
             Err(ConfigError::Version { found: 2, .. })
         ));
+    }
+
+    #[test]
+    fn layers_merge_in_order_and_errors_name_key_and_source() {
+        let text = Config::template("LV SICC", "LV", DEFAULT_API_LISTEN.parse().unwrap());
+        let file = Path::new("/d/config.toml");
+        let env = |pairs: &[(&str, &str)]| Overrides {
+            env: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            flags: Vec::new(),
+        };
+
+        // Environment beats the file; a flag beats the environment.
+        let o = env(&[
+            ("SICC_API__LISTEN", "127.0.0.1:9000"),
+            (
+                "SICC_NETWORK__LISTEN",
+                "/ip4/127.0.0.1/tcp/1, /ip4/127.0.0.1/tcp/2",
+            ),
+            ("SICC_LOG__FORMAT", "json"),
+        ]);
+        let c = Config::parse_with(&text, file, Path::new("/d"), &o).unwrap();
+        assert_eq!(c.api.listen.to_string(), "127.0.0.1:9000");
+        assert_eq!(c.network.listen.len(), 2);
+        assert_eq!(c.log.format, LogFormat::Json);
+        assert_eq!(
+            c.source_of("api.listen"),
+            Source::Env("SICC_API__LISTEN".into())
+        );
+        assert_eq!(c.source_of("node.name"), Source::File(file.into()));
+        assert_eq!(c.source_of("network.capture_frames"), Source::Default);
+        let o = o.flag("api.listen", "--api-listen", Some("127.0.0.1:9001"));
+        let c = Config::parse_with(&text, file, Path::new("/d"), &o).unwrap();
+        assert_eq!(c.api.listen.to_string(), "127.0.0.1:9001");
+        assert_eq!(
+            c.source_of("api.listen"),
+            Source::Flag("--api-listen".into())
+        );
+
+        // A bad value names the key and the variable.
+        let e = Config::parse_with(
+            &text,
+            file,
+            Path::new("/d"),
+            &env(&[("SICC_API__LISTEN", "not-an-address")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("`api.listen`") && e.contains("SICC_API__LISTEN"),
+            "{e}"
+        );
+        // An unknown variable is refused, not ignored.
+        let e = Config::parse_with(
+            &text,
+            file,
+            Path::new("/d"),
+            &env(&[("SICC_API__LISTN", "127.0.0.1:1")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("SICC_API__LISTN") && e.contains("SICC_API__LISTEN"),
+            "{e}"
+        );
+        // A value that parses but fails validation still names where it came from.
+        let e = Config::parse_with(
+            &text,
+            file,
+            Path::new("/d"),
+            &env(&[("SICC_NODE__COUNTRY", "XX")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("node.country") && e.contains("SICC_NODE__COUNTRY"),
+            "{e}"
+        );
+        let bad_file = text.replace("redial_max_secs = 60", "redial_max_secs = 0");
+        let e = Config::parse(&bad_file, file, Path::new("/d"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("network.redial_max_secs") && e.contains("/d/config.toml"),
+            "{e}"
+        );
     }
 
     #[test]
