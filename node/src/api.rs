@@ -3,6 +3,7 @@
 
 mod error;
 mod federation;
+mod metrics;
 mod openapi;
 mod records;
 mod ui;
@@ -31,6 +32,10 @@ pub struct ApiState {
     pub sync: crate::sync::engine::SyncHandle,
     pub network: crate::p2p::network::NetworkHandle,
     pub search: crate::search::SearchHandle,
+    /// The node's metrics registry (read-only once started) and the handles the API sets.
+    pub metrics: std::sync::Arc<crate::metrics::NodeMetrics>,
+    /// When the node started (uptime in `/api/v1/status` and `/metrics`).
+    pub started: std::time::Instant,
     pub node: NodeInfo,
 }
 
@@ -124,8 +129,13 @@ pub fn router(state: ApiState, limits: Limits) -> Router {
         .route("/api/v1/codes", get(records::code_lists))
         .route("/api/v1/codes/{list}", get(records::code_list))
         .route("/api/v1/schema", get(records::schema))
+        .route("/metrics", get(metrics::metrics))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .merge(import)
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track_http,
+        ))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no_route", "no such endpoint") })
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -196,7 +206,8 @@ mod tests {
         let source = &file[start..end];
         let mut routes = 0;
         for piece in source.split('"').skip(1).step_by(2) {
-            let api = piece.starts_with("/api/v1/") || piece == "/healthz" || piece == "/readyz";
+            let api = piece.starts_with("/api/v1/")
+                || ["/healthz", "/readyz", "/metrics"].contains(&piece);
             if api && !piece.contains(' ') {
                 routes += 1;
                 assert!(paths.contains_key(piece), "{piece} is not in openapi.json");

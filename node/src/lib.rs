@@ -13,11 +13,13 @@
 //! - [`sync`]: shared Automerge documents, catalogue replicas, sans-IO sessions, the engine.
 //! - [`search`]: the multilingual full-text and faceted index (tantivy), a derived view.
 //! - [`sample`]: the sample data set of the four countries.
+//! - [`metrics`]: the Prometheus registry (sicc's and libp2p's metrics) behind `/metrics`.
 //! - [`telemetry`]: logging with the node id on every line.
 
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod metrics;
 pub mod node;
 pub mod p2p;
 pub mod sample;

@@ -135,6 +135,7 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
                 country: m.country.clone(),
             });
         }
+        let mut metrics = crate::metrics::NodeMetrics::new();
         let (network, network_events, network_task) = network::spawn(
             &identity,
             NetworkConfig {
@@ -143,6 +144,7 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
                 redial_every: Duration::from_secs(config.network.redial_secs),
                 redial_max: Duration::from_secs(config.network.redial_max_secs),
             },
+            &mut metrics.registry,
         )?;
         let (sync, sync_task) = engine::spawn(
             store.clone(),
@@ -155,6 +157,7 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
                 anti_entropy_every: Duration::from_secs(config.network.anti_entropy_secs),
                 epoch: 0,
                 capture_frames: config.network.capture_frames.clone(),
+                metrics: metrics.sync.clone(),
             },
         )
         .await?;
@@ -169,6 +172,8 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
             sync,
             network: network.clone(),
             search,
+            metrics: Arc::new(metrics),
+            started: std::time::Instant::now(),
             node: NodeInfo {
                 node_id: identity.node_id(),
                 name: config.node.name.clone(),

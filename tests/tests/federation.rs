@@ -571,6 +571,7 @@ async fn a_member_forging_or_relaying_unsigned_changes_gets_them_rejected_everyw
             redial_every: std::time::Duration::from_millis(200),
             redial_max: std::time::Duration::from_secs(2),
         },
+        &mut sicc_node::metrics::NodeMetrics::new().registry,
     )?;
     let es_id: sicc_protocol::identity::NodeId = fed.members[es].node_id.parse()?;
     let lv_id: sicc_protocol::identity::NodeId = fed.members[lv].node_id.parse()?;
@@ -823,6 +824,78 @@ async fn partners_see_offers_ask_to_subscribe_and_the_owner_grants_or_refuses() 
     assert!(fed.shared(es, "lv-offered").await.is_none(), "came back");
     let (_, hits) = fed.get(es, "/api/v1/search?q=offered").await?;
     assert_eq!(hits["total"], 0, "removed from the index too");
+    fed.stop_all().await;
+    Ok(())
+}
+
+/// Sum of the samples of `name` whose labels contain every one of `labels`.
+fn metric(text: &str, name: &str, labels: &[&str]) -> f64 {
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter(|l| l.starts_with(&format!("{name}{{")) || l.starts_with(&format!("{name} ")))
+        .filter(|l| labels.iter().all(|want| l.contains(want)))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn metrics_move_with_sync_and_libp2p_traffic_as_entries_are_published() -> Result<()> {
+    let (es, lv) = (0, 1);
+    let mut fed = Federation::start_live_only(&["ES", "LV"]).await?;
+    fed.share(lv, &[es]).await?;
+    fed.wait_connected(es, lv).await?;
+    let (status, before) = fed.get_text(es, "/metrics").await?;
+    assert_eq!(status, 200);
+    assert!(before.ends_with("# EOF\n"), "OpenMetrics exposition");
+    let lv_id = fed.members[lv].node_id.clone();
+    let from_lv = format!("peer=\"{lv_id}\"");
+    let received = |t: &str| metric(t, "sicc_sync_changes_total", &[&from_lv, "received"]);
+    let wire = |t: &str| metric(t, "sicc_libp2p_bandwidth_bytes_total", &["Inbound"]);
+
+    for i in 0..5 {
+        let id = format!("lv-metric-{i}");
+        fed.publish(lv, initiative(&id, "LV", "Metrics probe"))
+            .await?;
+        fed.wait_for(es, &id, |_| true).await?;
+    }
+    let (_, after) = fed.get_text(es, "/metrics").await?;
+    assert!(
+        received(&after) >= received(&before) + 5.0,
+        "changes received from LV: {} -> {}",
+        received(&before),
+        received(&after)
+    );
+    assert!(
+        wire(&after) > wire(&before),
+        "libp2p bandwidth counters move"
+    );
+    assert_eq!(
+        metric(&after, "sicc_peer_connected", &[&from_lv]),
+        1.0,
+        "LV is connected"
+    );
+    assert_eq!(
+        metric(&after, "sicc_catalog_entries", &["role=\"subscriber\""]),
+        5.0
+    );
+    assert!(
+        metric(
+            &after,
+            "sicc_rocksdb_estimated_keys",
+            &["cf=\"shared_docs\""]
+        ) >= 5.0
+    );
+    // The owner timed its publish requests under the route pattern, not the raw path.
+    let (_, owner) = fed.get_text(lv, "/metrics").await?;
+    assert!(
+        metric(
+            &owner,
+            "sicc_http_request_duration_seconds_count",
+            &["route=\"/api/v1/catalogs/{owner}/{name}/publish\""]
+        ) >= 5.0,
+        "publish latency recorded"
+    );
+    assert!(metric(&owner, "sicc_sync_changes_total", &["sent"]) >= 5.0);
     fed.stop_all().await;
     Ok(())
 }

@@ -104,6 +104,7 @@ async fn members_exchange_sync_messages_and_a_non_member_gets_no_session() -> an
                 addrs: vec![],
             }],
         ),
+        &mut sicc_node::metrics::NodeMetrics::new().registry,
     )?;
     let b_log = answer_requests(hb.clone(), eb);
     let b_tcp = addrs(&hb, "/tcp/").await;
@@ -118,6 +119,7 @@ async fn members_exchange_sync_messages_and_a_non_member_gets_no_session() -> an
                 addrs: b_tcp.clone(),
             }],
         ),
+        &mut sicc_node::metrics::NodeMetrics::new().registry,
     )?;
     let _a_log = answer_requests(ha.clone(), ea);
     wait_until("A connected to B", || async {
@@ -143,6 +145,7 @@ async fn members_exchange_sync_messages_and_a_non_member_gets_no_session() -> an
                 addrs: b_tcp,
             }],
         ),
+        &mut sicc_node::metrics::NodeMetrics::new().registry,
     )?;
     let _c_log = answer_requests(hc.clone(), ec);
     wait_until("B refused C", || async {
@@ -182,6 +185,7 @@ async fn members_connect_over_quic() -> anyhow::Result<()> {
                 addrs: vec![],
             }],
         ),
+        &mut sicc_node::metrics::NodeMetrics::new().registry,
     )?;
     let _b_log = answer_requests(hb.clone(), eb);
     let b_quic = addrs(&hb, "/quic-v1").await;
@@ -194,6 +198,7 @@ async fn members_connect_over_quic() -> anyhow::Result<()> {
                 addrs: b_quic,
             }],
         ),
+        &mut sicc_node::metrics::NodeMetrics::new().registry,
     )?;
     let _a_log = answer_requests(ha.clone(), ea);
     let answer = wait_until("a sync answer over QUIC", || async {

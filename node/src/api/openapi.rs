@@ -91,7 +91,8 @@ pub fn document() -> Value {
         },
         "paths": {
             "/healthz": {"get": op("Liveness", "operations", vec![], ok("the process answers"))},
-            "/readyz": {"get": op("Readiness (storage)", "operations", vec![], ok("ready; 503 otherwise"))},
+            "/readyz": {"get": op("Readiness (storage, network, search index)", "operations", vec![], ok("ready; 503 otherwise"))},
+            "/metrics": {"get": op("Prometheus metrics (OpenMetrics text): sync, peers, catalogues, RocksDB, HTTP latency, libp2p", "operations", vec![], ok("text exposition"))},
             "/api/v1/status": {"get": op("Node identity and record counts", "operations", vec![], ok("status"))},
             "/api/v1/records": {
                 "get": op("List local and shared records with filters", "records", filters, ok("{records, next_cursor}")),

@@ -277,6 +277,7 @@ fn node_id(peer: &PeerId) -> Option<NodeId> {
 pub fn spawn(
     identity: &NodeIdentity,
     config: NetworkConfig,
+    registry: &mut prometheus_client::registry::Registry,
 ) -> Result<
     (
         NetworkHandle,
@@ -300,6 +301,7 @@ pub fn spawn(
         )
         .map_err(|e| NetworkError::Setup(e.to_string()))?
         .with_quic()
+        .with_bandwidth_metrics(registry)
         .with_behaviour(|key| Behaviour {
             members: allow_block_list::Behaviour::default(),
             limits: connection_limits::Behaviour::new(limits),
@@ -360,6 +362,7 @@ pub fn spawn(
         listen: Vec::new(),
         redial_every: config.redial_every,
         redial_max: config.redial_max.max(config.redial_every),
+        metrics: libp2p::metrics::Metrics::new(registry),
     };
     // The loop logs under the caller's span: every line carries the node id.
     let task = tokio::spawn(tracing::Instrument::instrument(
@@ -395,6 +398,8 @@ struct EventLoop {
     listen: Vec<String>,
     redial_every: Duration,
     redial_max: Duration,
+    /// libp2p's own metrics (connections, dials, identify, ping), in the node's registry.
+    metrics: libp2p::metrics::Metrics,
 }
 
 impl EventLoop {
@@ -477,6 +482,13 @@ impl EventLoop {
     }
 
     async fn on_swarm_event(&mut self, event: SwarmEvent<BehaviourEvent>) {
+        use libp2p::metrics::Recorder;
+        self.metrics.record(&event);
+        match &event {
+            SwarmEvent::Behaviour(BehaviourEvent::Identify(e)) => self.metrics.record(e),
+            SwarmEvent::Behaviour(BehaviourEvent::Ping(e)) => self.metrics.record(e),
+            _ => {}
+        }
         match event {
             SwarmEvent::NewListenAddr { address, .. } => {
                 info!(%address, "listening");

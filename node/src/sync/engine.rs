@@ -53,6 +53,8 @@ pub struct EngineConfig {
     pub epoch: u32,
     /// Appends every frame sent or received to this file (debugging and the wire-canary test).
     pub capture_frames: Option<PathBuf>,
+    /// Where the engine counts frames, changes, rejections and sessions.
+    pub metrics: crate::metrics::SyncMetrics,
 }
 
 /// What can go wrong when asking the engine for something.
@@ -543,6 +545,14 @@ impl Engine {
             .unwrap_or_else(|| node.short())
     }
 
+    /// Counts a frame exchanged with `peer` and appends it to the capture file, if any.
+    fn observe(&mut self, peer: &NodeId, direction: &'static str, message: &Message) {
+        self.config
+            .metrics
+            .frame(&peer.to_string(), direction, message);
+        self.capture(message);
+    }
+
     fn capture(&mut self, message: &Message) {
         if let Some(tx) = &self.capture
             && tx.try_send(message.encode()).is_err()
@@ -672,6 +682,13 @@ impl Engine {
         for r in &applied.rejected {
             warn!(peer = %peer.short(), catalog = %catalog, doc = %r.doc, code = r.code, reason = %r.reason, "change rejected");
             *self.rejected.entry(r.code).or_default() += 1;
+            self.config
+                .metrics
+                .rejected
+                .get_or_create(&crate::metrics::ReasonLabel {
+                    reason: r.code.to_string(),
+                })
+                .inc();
         }
     }
 
@@ -728,7 +745,7 @@ impl Engine {
         request: Message,
         wrap: impl FnOnce(Result<Message, String>) -> Response + Send + 'static,
     ) {
-        self.capture(&request);
+        self.observe(&peer, "sent", &request);
         let network = self.network.clone();
         let tx = self.responses_tx.clone();
         tokio::spawn(async move {
@@ -761,7 +778,7 @@ impl Engine {
         let step = match result {
             Err(e) => Step::Failed(e),
             Ok(message) => {
-                self.capture(&message);
+                self.observe(&peer, "received", &message);
                 if !self.replicas.contains_key(&catalog) {
                     Step::Failed("catalogue dropped".into())
                 } else {
@@ -785,6 +802,16 @@ impl Engine {
             }
             Step::Done(outcome) => {
                 debug!(peer = %peer.short(), catalog = %catalog, ?outcome, "session done");
+                let label = if outcome.converged {
+                    "converged"
+                } else {
+                    "differing"
+                };
+                self.config
+                    .metrics
+                    .sessions
+                    .get_or_create(&crate::metrics::OutcomeLabel { outcome: label })
+                    .inc();
                 let state = PeerSync {
                     last_sync_at: Some(now()),
                     converged: outcome.converged,
@@ -796,6 +823,11 @@ impl Engine {
             }
             Step::Failed(reason) => {
                 info!(peer = %peer.short(), catalog = %catalog, %reason, "session failed");
+                self.config
+                    .metrics
+                    .sessions
+                    .get_or_create(&crate::metrics::OutcomeLabel { outcome: "failed" })
+                    .inc();
                 let mut state = self.peer_sync.get(&key).cloned().unwrap_or_default();
                 state.converged = false;
                 state.last_error = Some(reason);
@@ -872,6 +904,9 @@ impl Engine {
             } => {
                 // The peer answers with its digest; if it still differs from ours (it missed
                 // something earlier), a full session repairs it now.
+                if let Ok(message) = &result {
+                    self.observe(&peer, "received", message);
+                }
                 let differs = match &result {
                     Ok(Message::Changes {
                         digest: Some(d), ..
@@ -879,10 +914,7 @@ impl Engine {
                         .replicas
                         .get_mut(&catalog)
                         .is_some_and(|r| &wire::to_hex(&r.digest()) != d),
-                    Ok(other) => {
-                        self.capture(other);
-                        true
-                    }
+                    Ok(_) => true,
                     Err(e) => {
                         debug!(peer = %peer.short(), error = %e, "announce failed");
                         false
@@ -992,16 +1024,19 @@ impl Engine {
                 message,
                 slot,
             } => {
-                self.capture(&message);
+                self.observe(&peer, "received", &message);
                 let reply = self.answer(peer, message).await;
-                self.capture(&reply);
+                self.observe(&peer, "sent", &reply);
                 let network = self.network.clone();
                 // Responding goes through the network's bounded queue: never wait on it here.
                 tokio::spawn(async move {
                     let _ = network.respond(slot, reply).await;
                 });
             }
-            NetworkEvent::Refused => self.refused += 1,
+            NetworkEvent::Refused => {
+                self.refused += 1;
+                self.config.metrics.refused_connections.inc();
+            }
         }
     }
 
