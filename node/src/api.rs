@@ -45,6 +45,10 @@ pub struct NodeInfo {
     pub node_id: String,
     pub name: String,
     pub country: String,
+    /// The data directory (backups copy its identity and configuration).
+    pub data_dir: std::path::PathBuf,
+    /// The actor epoch this run signs its changes in.
+    pub actor_epoch: u32,
 }
 
 /// Limits applied to requests.
@@ -130,6 +134,7 @@ pub fn router(state: ApiState, limits: Limits) -> Router {
         .route("/api/v1/codes/{list}", get(records::code_list))
         .route("/api/v1/schema", get(records::schema))
         .route("/metrics", get(metrics::metrics))
+        .route("/api/v1/admin/backup", post(backup))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .merge(import)
         .route_layer(axum::middleware::from_fn_with_state(
@@ -190,6 +195,40 @@ async fn status(State(state): State<ApiState>) -> Result<Json<serde_json::Value>
         "records": stats.records_by_kind.values().sum::<u64>(),
         "records_by_kind": by_kind,
         "audit_entries": stats.audit_entries,
+        "actor_epoch": state.node.actor_epoch,
+        "uptime_secs": state.started.elapsed().as_secs(),
+        "storage_bytes": crate::backup::dir_bytes(&state.node.data_dir.join(crate::node::DB_DIR)),
+        "search_documents": state.search.len(),
+    })))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BackupRequest {
+    /// Absolute path of a directory to create.
+    path: std::path::PathBuf,
+}
+
+/// Takes an online backup while the node keeps serving (`sicc backup`).
+async fn backup(
+    State(state): State<ApiState>,
+    body: Result<Json<BackupRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let Json(request) =
+        body.map_err(|e| ApiError::bad_request("invalid_json", e.body_text()).with_field("path"))?;
+    let started = std::time::Instant::now();
+    let manifest = crate::backup::create(
+        &state.store,
+        &state.node.data_dir,
+        &state.node.node_id,
+        &request.path,
+    )
+    .await?;
+    tracing::info!(path = %request.path.display(), bytes = manifest.db_bytes, "backup taken");
+    Ok(Json(json!({
+        "path": request.path,
+        "manifest": manifest,
+        "duration_ms": started.elapsed().as_millis() as u64,
     })))
 }
 

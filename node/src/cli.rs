@@ -92,6 +92,20 @@ pub enum Command {
     Catalog(CatalogCommand),
     /// The federation's members and their sync state with this node.
     Peers,
+    /// Take a backup (RocksDB checkpoint, identity, config) into a new directory. Online
+    /// through the running daemon, which keeps serving; directly when it is stopped.
+    Backup {
+        /// Directory to create, e.g. /var/backups/sicc/2026-11-28.
+        target: PathBuf,
+    },
+    /// Restore a backup into an empty data directory (`--data-dir`); the node then starts in a
+    /// new actor epoch and catches up from its peers on `sicc run`.
+    Restore {
+        /// A directory written by `sicc backup`.
+        backup: PathBuf,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions { shell: clap_complete::Shell },
 }
 
 #[derive(Debug, Args)]
@@ -524,6 +538,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     "schema_version",
                     "records",
                     "audit_entries",
+                    "uptime_secs",
+                    "storage_bytes",
+                    "search_documents",
+                    "actor_epoch",
                 ] {
                     println!("{key:16}{}", plain(&status[key]));
                 }
@@ -541,7 +559,82 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let client = Client::from_cli(cli.api.as_deref(), &dir)?;
             transfer::records(&client, cmd, cli.json).await
         }
+        Command::Backup { target } => backup(&cli, &dir, target).await,
+        Command::Restore { backup } => {
+            let report = crate::backup::restore(backup, &dir)
+                .await
+                .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
+            if cli.json {
+                print_json(&serde_json::to_value(&report).expect("serialises"));
+            } else {
+                println!(
+                    "restored node {} from the backup of {} into {}",
+                    report.node_id,
+                    report.backup_created_at,
+                    dir.display()
+                );
+                println!(
+                    "actor epoch {} -> {}: start it with `sicc --data-dir {} run`; it catches up \
+                     from its peers",
+                    report.previous_epoch,
+                    report.epoch,
+                    dir.display()
+                );
+            }
+            Ok(())
+        }
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut command = Cli::command();
+            clap_complete::generate(*shell, &mut command, "sicc", &mut std::io::stdout());
+            Ok(())
+        }
     }
+}
+
+/// `sicc backup`: through the daemon when it runs (online), else on the closed store.
+async fn backup(cli: &Cli, dir: &Path, target: &Path) -> Result<(), Failure> {
+    let target = if target.is_absolute() {
+        target.to_owned()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?
+            .join(target)
+    };
+    let result = match Client::from_cli(cli.api.as_deref(), dir) {
+        Ok(client) => {
+            client
+                .post_json("/api/v1/admin/backup", &serde_json::json!({"path": target}))
+                .await?
+        }
+        Err(ClientError::NoDaemon { .. }) => {
+            let identity = NodeIdentity::load(dir)?;
+            let db = dir.join(node::DB_DIR);
+            let (store, writer) =
+                tokio::task::spawn_blocking(move || crate::storage::Store::open(&db))
+                    .await
+                    .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?
+                    .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
+            let made = crate::backup::create(&store, dir, &identity.node_id(), &target).await;
+            drop(store);
+            let _ = tokio::task::spawn_blocking(move || writer.join()).await;
+            let manifest = made.map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
+            serde_json::json!({"path": target, "manifest": manifest})
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if cli.json {
+        print_json(&result);
+    } else {
+        println!(
+            "backup of node {} written to {} ({} bytes of database, actor epoch {})",
+            plain(&result["manifest"]["node_id"]),
+            target.display(),
+            plain(&result["manifest"]["db_bytes"]),
+            plain(&result["manifest"]["actor_epoch"]),
+        );
+    }
+    Ok(())
 }
 
 fn init(dir: &Path, args: &InitArgs, json: bool) -> Result<(), Failure> {

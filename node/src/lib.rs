@@ -5,7 +5,8 @@
 //!
 //! Layout (see ARCHITECTURE.md for the code map and invariants):
 //! - [`node`]: composition root; `start(config)` returns a [`node::RunningNode`].
-//! - [`config`]: the versioned TOML configuration.
+//! - [`config`]: the versioned TOML configuration, merged from defaults, file, env and flags.
+//! - [`backup`]: online backups (RocksDB checkpoint + identity + config) and restores.
 //! - [`storage`]: RocksDB, owned by one writer thread; the cloneable [`storage::Store`] handle.
 //! - [`api`]: HTTP API (axum).
 //! - [`p2p`]: node identity and the libp2p transport with roster membership.
@@ -17,6 +18,7 @@
 //! - [`telemetry`]: logging with the node id on every line.
 
 pub mod api;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod metrics;

@@ -135,6 +135,7 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
                 country: m.country.clone(),
             });
         }
+        let epoch = crate::backup::actor_epoch(&store).await?;
         let mut metrics = crate::metrics::NodeMetrics::new();
         let (network, network_events, network_task) = network::spawn(
             &identity,
@@ -155,7 +156,7 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
             EngineConfig {
                 members: roster,
                 anti_entropy_every: Duration::from_secs(config.network.anti_entropy_secs),
-                epoch: 0,
+                epoch,
                 capture_frames: config.network.capture_frames.clone(),
                 metrics: metrics.sync.clone(),
             },
@@ -178,6 +179,8 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
                 node_id: identity.node_id(),
                 name: config.node.name.clone(),
                 country: config.node.country.clone(),
+                data_dir: config.data_dir.clone(),
+                actor_epoch: epoch,
             },
         };
         let router = api::router(

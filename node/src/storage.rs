@@ -8,7 +8,7 @@
 
 mod schema;
 
-pub use schema::{AuditEntry, SCHEMA_VERSION, StoredDoc};
+pub use schema::{ACTOR_EPOCH_KEY, AuditEntry, SCHEMA_VERSION, StoredDoc};
 
 use rocksdb::{
     ColumnFamilyDescriptor, DB, Direction, IteratorMode, Options, WriteBatch, WriteOptions,
@@ -235,7 +235,7 @@ impl Store {
                 StoreError::Rocks(e)
             }
         })?;
-        check_schema_version(&db, path)?;
+        prepare_schema(&db, path)?;
         let db = Arc::new(db);
         let (tx, rx) = mpsc::channel(WRITE_QUEUE);
         let writer = Writer::new(db.clone())?;
@@ -655,25 +655,79 @@ fn read_schema_version(db: &DB) -> Result<Option<u32>, StoreError> {
     }
 }
 
-fn check_schema_version(db: &DB, path: &Path) -> Result<(), StoreError> {
+/// Refuses a newer database, stamps a new one, and migrates an older one forward after taking
+/// a checkpoint next to it (`db.pre-v<N>-<unix time>`), so a failed or regretted upgrade can be
+/// rolled back by moving that directory into place.
+fn prepare_schema(db: &DB, path: &Path) -> Result<(), StoreError> {
+    let mut wo = WriteOptions::default();
+    wo.set_sync(true);
     match read_schema_version(db)? {
         Some(found) if found > SCHEMA_VERSION => Err(StoreError::NewerSchema {
             path: path.display().to_string(),
             found,
             supported: SCHEMA_VERSION,
         }),
-        Some(_) => Ok(()),
+        Some(found) if found == SCHEMA_VERSION => Ok(()),
+        Some(found) => {
+            let stamp = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            let name = format!(
+                "{}.pre-v{SCHEMA_VERSION}-{stamp}",
+                path.file_name()
+                    .map_or("db".into(), |n| n.to_string_lossy())
+            );
+            let saved = path.with_file_name(name);
+            rocksdb::checkpoint::Checkpoint::new(db)?.create_checkpoint(&saved)?;
+            tracing::info!(from = found, to = SCHEMA_VERSION, checkpoint = %saved.display(), "migrating the database");
+            for version in found..SCHEMA_VERSION {
+                let mut batch = WriteBatch::default();
+                migrate(db, version, &mut batch)?;
+                batch.put_cf(
+                    cf(db, CF_META),
+                    META_SCHEMA_VERSION,
+                    (version + 1).to_be_bytes(),
+                );
+                db.write_opt(batch, &wo)?;
+            }
+            Ok(())
+        }
         None => {
-            let mut wo = WriteOptions::default();
-            wo.set_sync(true);
-            db.put_cf_opt(
+            let mut batch = WriteBatch::default();
+            batch.put_cf(
                 cf(db, CF_META),
                 META_SCHEMA_VERSION,
                 SCHEMA_VERSION.to_be_bytes(),
-                &wo,
-            )?;
+            );
+            batch.put_cf(
+                cf(db, CF_SYNC_STATE),
+                ACTOR_EPOCH_KEY,
+                encode_versioned(SHARED_VALUE_VERSION, br#"{"epoch":0}"#),
+            );
+            db.write_opt(batch, &wo)?;
             Ok(())
         }
+    }
+}
+
+/// The forward migration from schema `from` to `from + 1`, as one atomic batch.
+fn migrate(db: &DB, from: u32, batch: &mut WriteBatch) -> Result<(), StoreError> {
+    match from {
+        1 => {
+            // v1 nodes always ran in actor epoch 0.
+            if db.get_cf(cf(db, CF_SYNC_STATE), ACTOR_EPOCH_KEY)?.is_none() {
+                batch.put_cf(
+                    cf(db, CF_SYNC_STATE),
+                    ACTOR_EPOCH_KEY,
+                    encode_versioned(SHARED_VALUE_VERSION, br#"{"epoch":0}"#),
+                );
+            }
+            Ok(())
+        }
+        other => Err(StoreError::Corrupt {
+            key: "meta/schema_version".into(),
+            reason: format!("no migration from schema version {other}"),
+        }),
     }
 }
 
@@ -1459,5 +1513,47 @@ mod tests {
         let err = Store::open(dir.path()).unwrap_err();
         assert!(matches!(err, StoreError::NewerSchema { .. }), "{err}");
         assert!(err.to_string().contains("upgrade sicc"));
+    }
+
+    #[tokio::test]
+    async fn an_older_schema_is_checkpointed_then_migrated_keeping_its_records() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("db");
+        let record = org("org-migrated");
+        {
+            // A version-1 database: no stored actor epoch.
+            let (store, writer) = Store::open(&path).unwrap();
+            store
+                .put(record.clone(), PutMode::Create, "test")
+                .await
+                .unwrap();
+            let db = store.db.clone();
+            db.put_cf(cf(&db, CF_META), META_SCHEMA_VERSION, 1u32.to_be_bytes())
+                .unwrap();
+            db.delete_cf(cf(&db, CF_SYNC_STATE), ACTOR_EPOCH_KEY)
+                .unwrap();
+            drop(db);
+            drop(store);
+            writer.join();
+        }
+        let (store, writer) = Store::open(&path).unwrap();
+        assert_eq!(
+            read_schema_version(&store.db).unwrap(),
+            Some(SCHEMA_VERSION)
+        );
+        let epoch = store.load_state(ACTOR_EPOCH_KEY).await.unwrap();
+        assert_eq!(epoch.len(), 1, "the migration stored the epoch");
+        assert!(store.get(record.id.clone()).await.unwrap().is_some());
+        drop(store);
+        writer.join();
+        // The pre-migration checkpoint is a whole version-1 database beside it.
+        let saved: Vec<_> = std::fs::read_dir(root.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with("db.pre-v2-"))
+            .collect();
+        assert_eq!(saved.len(), 1);
+        let db = DB::open_cf(&Options::default(), saved[0].path(), ALL_CFS).unwrap();
+        assert_eq!(read_schema_version(&db).unwrap(), Some(1));
     }
 }

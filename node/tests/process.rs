@@ -441,6 +441,95 @@ fn exit_codes_for_config_errors_and_an_unreachable_daemon() {
         Some(1),
         "init never overwrites an identity"
     );
+
+    // Environment overrides: a bad value or an unknown variable names itself and the key.
+    std::fs::write(&config, &text).unwrap();
+    let with_env = |var: &str, value: &str, args: &[&str]| {
+        Command::new(SICC)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .env(var, value)
+            .output()
+            .unwrap()
+    };
+    for args in [&["config", "check"][..], &["run"][..]] {
+        let out = with_env("SICC_API__LISTEN", "localhost-7300", args);
+        assert_eq!(out.status.code(), Some(78), "{args:?}: {}", stderr(&out));
+        let e = stderr(&out);
+        assert!(
+            e.contains("`api.listen`") && e.contains("SICC_API__LISTEN"),
+            "{e}"
+        );
+    }
+    let out = with_env("SICC_API__LISTN", "127.0.0.1:0", &["config", "check"]);
+    assert_eq!(out.status.code(), Some(78));
+    assert!(stderr(&out).contains("SICC_API__LISTN"), "{}", stderr(&out));
+    // A good override shows up in the effective configuration with its source.
+    let out = with_env("SICC_LOG__FORMAT", "json", &["config", "check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        shown.contains("log.format = \"json\"    # environment variable SICC_LOG__FORMAT"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn backup_while_serving_then_restore_elsewhere_in_a_new_epoch() {
+    let root = tempfile::tempdir().unwrap();
+    let (dir, restored) = (root.path().join("node"), root.path().join("restored"));
+    init(&dir);
+    let daemon = Daemon::start(&dir);
+    for n in 0..3 {
+        let url = format!("{}/api/v1/records", daemon.url);
+        let (code, _) = http(
+            reqwest::Method::POST,
+            &url,
+            Some(initiative(&format!("kept-{n}"), n)),
+        );
+        assert_eq!(code, 201);
+    }
+    let target = root.path().join("backup");
+    let out = sicc(&dir, &["backup", target.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Refuses to overwrite.
+    let again = sicc(&dir, &["backup", target.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(4), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("does not exist yet"),
+        "{}",
+        stderr(&again)
+    );
+    daemon.kill9();
+
+    let out = sicc(&restored, &["restore", target.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = sicc(&restored, &["restore", target.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "never restores over a node");
+    assert!(
+        stderr(&out).contains("already holds a node"),
+        "{}",
+        stderr(&out)
+    );
+    let daemon = Daemon::start(&restored);
+    for n in 0..3 {
+        let url = format!("{}/api/v1/records/kept-{n}", daemon.url);
+        assert_eq!(
+            http(reqwest::Method::GET, &url, None).0,
+            200,
+            "kept-{n} restored"
+        );
+    }
+    let (_, status) = http(
+        reqwest::Method::GET,
+        &format!("{}/api/v1/status", daemon.url),
+        None,
+    );
+    assert!(status["actor_epoch"].as_u64().unwrap() > 0, "{status}");
+    let out = sicc(&restored, &["status"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("actor_epoch"));
+    daemon.terminate();
 }
 
 #[test]
@@ -683,4 +772,22 @@ fn healthcheck_and_systemd_readiness() {
     let n = socket.recv(&mut buf).expect("STOPPING=1");
     assert_eq!(&buf[..n], b"STOPPING=1");
     assert!(child.wait().unwrap().success());
+}
+
+/// One HTTP request from a synchronous test: (status, JSON body or null).
+fn http(method: reqwest::Method, url: &str, body: Option<Value>) -> (u16, Value) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut request = reqwest::Client::new().request(method, url);
+        if let Some(b) = body {
+            request = request.json(&b);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let value = response.json().await.unwrap_or(Value::Null);
+        (status, value)
+    })
 }

@@ -83,6 +83,8 @@ pub struct Federation {
     /// Each node's libp2p port, once started; its proxies follow it.
     ports: Vec<watch::Sender<u16>>,
     http: reqwest::Client,
+    /// Data directories replaced by [`Federation::move_to`], kept until the end of the test.
+    retired: Vec<tempfile::TempDir>,
 }
 
 impl Federation {
@@ -178,6 +180,7 @@ impl Federation {
             proxies,
             ports,
             http: reqwest::Client::new(),
+            retired: Vec::new(),
         };
         for i in 0..countries.len() {
             fed.restart(i).await?;
@@ -216,6 +219,22 @@ impl Federation {
         if let Some(node) = self.members[i].node.take() {
             node.shutdown().await;
         }
+    }
+
+    /// Points the stopped node `i` at another data directory (e.g. one restored from a
+    /// backup); the old one is kept until the federation is dropped.
+    pub fn move_to(&mut self, i: usize, dir: tempfile::TempDir) -> Result<()> {
+        if self.members[i].node.is_some() {
+            bail!("node {i} is running");
+        }
+        let old = std::mem::replace(&mut self.members[i].dir, dir);
+        self.retired.push(old);
+        Ok(())
+    }
+
+    /// The base URL of node `i`'s API (for tasks that outlive a borrow of the federation).
+    pub fn url(&self, i: usize) -> String {
+        self.members[i].url.clone()
     }
 
     /// Stops every node.

@@ -150,3 +150,22 @@ impl From<crate::search::SearchError> for ApiError {
         }
     }
 }
+
+impl From<crate::backup::BackupError> for ApiError {
+    fn from(e: crate::backup::BackupError) -> ApiError {
+        use crate::backup::BackupError as E;
+        let message = e.to_string();
+        match e {
+            E::Target(_) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_backup_target",
+                message,
+            )
+            .with_field("path"),
+            E::Store(s) => ApiError::from(s),
+            E::NotABackup(_) | E::NewerFormat { .. } | E::Occupied(_) | E::Io { .. } => {
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "backup_failed", message)
+            }
+        }
+    }
+}

@@ -92,6 +92,8 @@ pub fn document() -> Value {
         "paths": {
             "/healthz": {"get": op("Liveness", "operations", vec![], ok("the process answers"))},
             "/readyz": {"get": op("Readiness (storage, network, search index)", "operations", vec![], ok("ready; 503 otherwise"))},
+            "/api/v1/admin/backup": {"post": with_body(op("Take an online backup (RocksDB checkpoint + identity + config) into a new directory", "operations", vec![], ok("{path, manifest, duration_ms}")),
+                body("where", json!({"path": "/var/backups/sicc/2026-11-28"})))},
             "/metrics": {"get": op("Prometheus metrics (OpenMetrics text): sync, peers, catalogues, RocksDB, HTTP latency, libp2p", "operations", vec![], ok("text exposition"))},
             "/api/v1/status": {"get": op("Node identity and record counts", "operations", vec![], ok("status"))},
             "/api/v1/records": {

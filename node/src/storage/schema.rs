@@ -18,8 +18,16 @@ use serde::{Deserialize, Serialize};
 use sicc_protocol::id::RecordId;
 use sicc_protocol::schema::RecordKind;
 
-/// The schema version this build reads and writes. A database with a larger one is refused.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The schema version this build reads and writes. A database with a larger one is refused;
+/// a smaller one is checkpointed, then migrated forward (`storage::migrate`).
+///
+/// - 1: records, audit, shared catalogues, sync state.
+/// - 2: the node's actor epoch is stored explicitly under `sync_state/node/actor_epoch`
+///   (it changes when a node is restored from a backup; SPEC.md §2).
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Key, in `sync_state`, of the node's current actor epoch (`1` + JSON `{"epoch": n, ...}`).
+pub const ACTOR_EPOCH_KEY: &str = "node/actor_epoch";
 
 pub const CF_META: &str = "meta";
 pub const CF_RECORDS: &str = "records";

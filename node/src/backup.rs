@@ -1,0 +1,228 @@
+//! Backups and restores of a whole node.
+//!
+//! A backup is a directory: `db/` (an online RocksDB checkpoint, consistent as of one instant,
+//! holding every write acknowledged before it), `identity.key` (0600), `config.toml` and
+//! `backup.json` (what it is). The search index is not copied: it is derived and rebuilt at
+//! start. A restored node moves to a new actor epoch, so the changes it makes from now on
+//! never reuse an (actor, sequence) pair the original made after the backup and already
+//! gave to its peers; it then catches up from them (SPEC.md §2).
+
+use crate::config::CONFIG_FILE;
+use crate::node::DB_DIR;
+use crate::p2p::identity::IDENTITY_FILE;
+use crate::storage::{ACTOR_EPOCH_KEY, SCHEMA_VERSION, SharedOp, Store, StoreError};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// File, in a backup directory, describing the backup.
+pub const MANIFEST_FILE: &str = "backup.json";
+/// Format version of `backup.json`.
+pub const BACKUP_FORMAT: u32 = 1;
+
+/// What can go wrong with a backup or a restore.
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error("backup target {0}: must be an absolute path that does not exist yet")]
+    Target(PathBuf),
+    #[error("{0} is not a sicc backup (no readable {MANIFEST_FILE})")]
+    NotABackup(PathBuf),
+    #[error("backup format {found} is newer than this sicc reads ({BACKUP_FORMAT}): upgrade sicc")]
+    NewerFormat { found: u32 },
+    #[error(
+        "{0} already holds a node (identity or database): restore into an empty data directory"
+    )]
+    Occupied(PathBuf),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BackupError + '_ {
+    move |source| BackupError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// `backup.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BackupManifest {
+    pub format: u32,
+    pub node_id: String,
+    pub created_at: String,
+    pub sicc_version: String,
+    pub schema_version: u32,
+    /// The actor epoch the node was in when the backup was taken.
+    pub actor_epoch: u32,
+    /// Bytes of the database checkpoint.
+    pub db_bytes: u64,
+}
+
+/// The actor epoch stored in sync state (`{"epoch": n, ...}`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EpochRecord {
+    pub epoch: u32,
+    /// When a restore moved the node to this epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restored_at: Option<String>,
+}
+
+/// The node's current actor epoch (0 when none is stored).
+pub async fn actor_epoch(store: &Store) -> Result<u32, StoreError> {
+    let found = store.load_state(ACTOR_EPOCH_KEY).await?;
+    Ok(found
+        .into_iter()
+        .find(|(k, _)| k == ACTOR_EPOCH_KEY)
+        .and_then(|(_, v)| serde_json::from_slice::<EpochRecord>(&v).ok())
+        .map_or(0, |e| e.epoch))
+}
+
+fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Bytes of every file under `dir` (the database's size on disk).
+pub fn dir_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => dir_bytes(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+fn copy_private(from: &Path, to: &Path) -> Result<(), BackupError> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::copy(from, to).map_err(io(from))?;
+    std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o600)).map_err(io(to))
+}
+
+/// Takes a backup of the node whose data directory is `data_dir` and whose (open, possibly
+/// serving) store is `store`, into the new directory `target`.
+pub async fn create(
+    store: &Store,
+    data_dir: &Path,
+    node_id: &str,
+    target: &Path,
+) -> Result<BackupManifest, BackupError> {
+    if !target.is_absolute() || target.exists() {
+        return Err(BackupError::Target(target.to_owned()));
+    }
+    std::fs::create_dir_all(target).map_err(io(target))?;
+    let db = target.join(DB_DIR);
+    store.checkpoint(db.clone()).await?;
+    copy_private(&data_dir.join(IDENTITY_FILE), &target.join(IDENTITY_FILE))?;
+    copy_private(&data_dir.join(CONFIG_FILE), &target.join(CONFIG_FILE))?;
+    let manifest = BackupManifest {
+        format: BACKUP_FORMAT,
+        node_id: node_id.to_owned(),
+        created_at: now(),
+        sicc_version: env!("CARGO_PKG_VERSION").into(),
+        schema_version: SCHEMA_VERSION,
+        actor_epoch: actor_epoch(store).await?,
+        db_bytes: dir_bytes(&db),
+    };
+    let path = target.join(MANIFEST_FILE);
+    let text = serde_json::to_vec_pretty(&manifest).expect("serialises");
+    std::fs::write(&path, text).map_err(io(&path))?;
+    // The manifest is written last: a directory without it is an interrupted backup.
+    std::fs::File::open(target)
+        .and_then(|d| d.sync_all())
+        .map_err(io(target))?;
+    Ok(manifest)
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, Serialize)]
+pub struct RestoreReport {
+    pub node_id: String,
+    pub backup_created_at: String,
+    pub previous_epoch: u32,
+    pub epoch: u32,
+}
+
+/// Reads a backup's manifest.
+pub fn read_manifest(backup: &Path) -> Result<BackupManifest, BackupError> {
+    let text = std::fs::read(backup.join(MANIFEST_FILE))
+        .map_err(|_| BackupError::NotABackup(backup.to_owned()))?;
+    let manifest: BackupManifest =
+        serde_json::from_slice(&text).map_err(|_| BackupError::NotABackup(backup.to_owned()))?;
+    if manifest.format > BACKUP_FORMAT {
+        return Err(BackupError::NewerFormat {
+            found: manifest.format,
+        });
+    }
+    Ok(manifest)
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result<(), BackupError> {
+    std::fs::create_dir_all(to).map_err(io(to))?;
+    for entry in std::fs::read_dir(from).map_err(io(from))? {
+        let entry = entry.map_err(io(from))?;
+        let target = to.join(entry.file_name());
+        if entry.file_type().map_err(io(&entry.path()))?.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target).map_err(io(&entry.path()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Restores `backup` into the empty (or absent) data directory `data_dir` and moves the node
+/// to a new actor epoch: the larger of the backup's epoch + 1 and the current Unix time in
+/// seconds, so that restoring the same backup twice still gives two different epochs.
+pub async fn restore(backup: &Path, data_dir: &Path) -> Result<RestoreReport, BackupError> {
+    let (backup, data_dir) = (backup.to_owned(), data_dir.to_owned());
+    let (from, to) = (backup.clone(), data_dir.clone());
+    // File copies and opening RocksDB block: off the executor.
+    let (manifest, store, writer) = tokio::task::spawn_blocking(move || {
+        let manifest = read_manifest(&from)?;
+        if to.join(IDENTITY_FILE).exists() || to.join(DB_DIR).exists() {
+            return Err(BackupError::Occupied(to));
+        }
+        std::fs::create_dir_all(&to).map_err(io(&to))?;
+        copy_tree(&from.join(DB_DIR), &to.join(DB_DIR))?;
+        copy_private(&from.join(CONFIG_FILE), &to.join(CONFIG_FILE))?;
+        let (store, writer) = Store::open(&to.join(DB_DIR))?;
+        Ok((manifest, store, writer))
+    })
+    .await
+    .map_err(|_| StoreError::Stopped)??;
+    let unix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let epoch = (manifest.actor_epoch + 1).max(u32::try_from(unix).unwrap_or(u32::MAX));
+    let record = EpochRecord {
+        epoch,
+        restored_at: Some(now()),
+    };
+    let written = store
+        .write_shared(vec![SharedOp::State {
+            key: ACTOR_EPOCH_KEY.into(),
+            value: Some(serde_json::to_vec(&record).expect("serialises")),
+        }])
+        .await;
+    drop(store);
+    let _ = tokio::task::spawn_blocking(move || writer.join()).await;
+    written?;
+    // The identity goes in last: until it is there, the directory is not a startable node.
+    copy_private(&backup.join(IDENTITY_FILE), &data_dir.join(IDENTITY_FILE))?;
+    Ok(RestoreReport {
+        node_id: manifest.node_id,
+        backup_created_at: manifest.created_at,
+        previous_epoch: manifest.actor_epoch,
+        epoch,
+    })
+}
