@@ -301,6 +301,9 @@ pub fn spawn(
         )
         .map_err(|e| NetworkError::Setup(e.to_string()))?
         .with_quic()
+        // Roster addresses may name hosts (`/dns4/sicc.example.es/tcp/7301`).
+        .with_dns()
+        .map_err(|e| NetworkError::Setup(e.to_string()))?
         .with_bandwidth_metrics(registry)
         .with_behaviour(|key| Behaviour {
             members: allow_block_list::Behaviour::default(),
@@ -328,16 +331,19 @@ pub fn spawn(
         .with_swarm_config(|c| c.with_idle_connection_timeout(IDLE_TIMEOUT))
         .build();
 
-    let mut dial = Vec::new();
+    let mut dialable = HashMap::new();
     for member in &config.members {
         let peer = peer_id(&member.node_id);
         swarm.behaviour_mut().members.allow_peer(peer);
+        let mut addrs = Vec::new();
         for addr in &member.addrs {
-            let ma: Multiaddr = addr
-                .parse()
-                .map_err(|_| NetworkError::BadAddress(addr.clone()))?;
-            swarm.add_peer_address(peer, ma.clone());
-            dial.push(peer);
+            addrs.push(
+                addr.parse::<Multiaddr>()
+                    .map_err(|_| NetworkError::BadAddress(addr.clone()))?,
+            );
+        }
+        if !addrs.is_empty() {
+            dialable.insert(peer, addrs);
         }
     }
     for addr in &config.listen {
@@ -357,7 +363,7 @@ pub fn spawn(
         events: events_tx,
         pending: HashMap::new(),
         connected: HashSet::new(),
-        dialable: dial.into_iter().collect(),
+        dialable,
         backoff: HashMap::new(),
         listen: Vec::new(),
         redial_every: config.redial_every,
@@ -392,7 +398,10 @@ struct EventLoop {
         oneshot::Sender<Result<Message, NetworkError>>,
     >,
     connected: HashSet<PeerId>,
-    dialable: HashSet<PeerId>,
+    /// Members with roster addresses, dialled with exactly those every time: libp2p's own
+    /// address book forgets an address after one failed dial, which would leave a member
+    /// that was down once undialable for good.
+    dialable: HashMap<PeerId, Vec<Multiaddr>>,
     /// Per unreachable member: when to dial next and the delay after that (exponential backoff).
     backoff: HashMap<PeerId, (tokio::time::Instant, Duration)>,
     listen: Vec<String>,
@@ -423,7 +432,12 @@ impl EventLoop {
 
     fn redial(&mut self) {
         let now = tokio::time::Instant::now();
-        let missing: Vec<PeerId> = self.dialable.difference(&self.connected).copied().collect();
+        let missing: Vec<PeerId> = self
+            .dialable
+            .keys()
+            .filter(|p| !self.connected.contains(p))
+            .copied()
+            .collect();
         for peer in missing {
             let (next, delay) = self.backoff.entry(peer).or_insert((now, self.redial_every));
             if now < *next {
@@ -431,7 +445,11 @@ impl EventLoop {
             }
             *next = now + *delay;
             *delay = (*delay * 2).min(self.redial_max);
-            if let Err(e) = self.swarm.dial(peer) {
+            let dial = libp2p::swarm::dial_opts::DialOpts::peer_id(peer)
+                .addresses(self.dialable[&peer].clone())
+                .condition(libp2p::swarm::dial_opts::PeerCondition::DisconnectedAndNotDialing)
+                .build();
+            if let Err(e) = self.swarm.dial(dial) {
                 debug!(peer = %peer, error = %e, "dial failed");
             }
         }
