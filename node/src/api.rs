@@ -47,6 +47,8 @@ pub struct NodeInfo {
     pub country: String,
     /// The data directory (backups copy its identity and configuration).
     pub data_dir: std::path::PathBuf,
+    /// The configuration file the node was started with (backups copy it).
+    pub config_file: std::path::PathBuf,
     /// The actor epoch this run signs its changes in.
     pub actor_epoch: u32,
 }
@@ -220,6 +222,7 @@ async fn backup(
     let manifest = crate::backup::create(
         &state.store,
         &state.node.data_dir,
+        &state.node.config_file,
         &state.node.node_id,
         &request.path,
     )

@@ -108,11 +108,12 @@ fn copy_private(from: &Path, to: &Path) -> Result<(), BackupError> {
     std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o600)).map_err(io(to))
 }
 
-/// Takes a backup of the node whose data directory is `data_dir` and whose (open, possibly
-/// serving) store is `store`, into the new directory `target`.
+/// Takes a backup of the node whose data directory is `data_dir`, configuration `config_file`
+/// and (open, possibly serving) store `store`, into the new directory `target`.
 pub async fn create(
     store: &Store,
     data_dir: &Path,
+    config_file: &Path,
     node_id: &str,
     target: &Path,
 ) -> Result<BackupManifest, BackupError> {
@@ -123,7 +124,7 @@ pub async fn create(
     let db = target.join(DB_DIR);
     store.checkpoint(db.clone()).await?;
     copy_private(&data_dir.join(IDENTITY_FILE), &target.join(IDENTITY_FILE))?;
-    copy_private(&data_dir.join(CONFIG_FILE), &target.join(CONFIG_FILE))?;
+    copy_private(config_file, &target.join(CONFIG_FILE))?;
     let manifest = BackupManifest {
         format: BACKUP_FORMAT,
         node_id: node_id.to_owned(),

@@ -52,6 +52,9 @@ pub struct Cli {
     /// Data directory (identity, config.toml, database).
     #[arg(long, global = true, env = "SICC_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Configuration file (default: DATA_DIR/config.toml), e.g. /etc/sicc/config.toml.
+    #[arg(long, global = true, env = "SICC_CONFIG")]
+    pub config: Option<PathBuf>,
     /// Base URL of the node's API (default: read from DATA_DIR/api).
     #[arg(long, global = true, env = "SICC_API")]
     pub api: Option<String>,
@@ -399,6 +402,14 @@ pub fn main() -> i32 {
     }
 }
 
+/// The configuration: `--config` (or `SICC_CONFIG`) if given, else `DATA_DIR/config.toml`.
+fn load_config(cli: &Cli, dir: &Path, overrides: Overrides) -> Result<Config, ConfigError> {
+    match &cli.config {
+        Some(file) => Config::load_file(file, dir, &overrides),
+        None => Config::load(dir, &overrides),
+    }
+}
+
 fn data_dir(cli: &Cli) -> PathBuf {
     if let Some(d) = &cli.data_dir {
         return d.clone();
@@ -419,12 +430,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Config(ConfigCommand::Check) => {
-            let config = Config::load(&dir, &Overrides::from_env())?;
+            let config = load_config(&cli, &dir, Overrides::from_env())?;
             let identity = NodeIdentity::load(&dir)?;
-            println!(
-                "configuration OK: {}",
-                dir.join(crate::config::CONFIG_FILE).display()
-            );
+            println!("configuration OK: {}", config.file.display());
             println!(
                 "node id {} (identity key {}: not shown)",
                 identity.node_id(),
@@ -450,7 +458,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Run(args) => {
             let overrides =
                 Overrides::from_env().flag("api.listen", "--api-listen", args.api_listen.as_ref());
-            let config = Config::load(&dir, &overrides)?;
+            let config = load_config(&cli, &dir, overrides)?;
             crate::telemetry::init(config.log.format, &config.log.filter);
             run_until_signal(config).await
         }
@@ -615,7 +623,13 @@ async fn backup(cli: &Cli, dir: &Path, target: &Path) -> Result<(), Failure> {
                     .await
                     .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?
                     .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
-            let made = crate::backup::create(&store, dir, &identity.node_id(), &target).await;
+            let config_file = cli
+                .config
+                .clone()
+                .unwrap_or_else(|| dir.join(crate::config::CONFIG_FILE));
+            let made =
+                crate::backup::create(&store, dir, &config_file, &identity.node_id(), &target)
+                    .await;
             drop(store);
             let _ = tokio::task::spawn_blocking(move || writer.join()).await;
             let manifest = made.map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;

@@ -83,7 +83,7 @@ pub const KEYS: [&str; 12] = [
 ];
 
 /// Environment variables starting with `SICC_` that are not configuration keys.
-const NON_CONFIG_ENV: [&str; 3] = ["SICC_DATA_DIR", "SICC_API", "SICC_LOG"];
+const NON_CONFIG_ENV: [&str; 4] = ["SICC_DATA_DIR", "SICC_API", "SICC_LOG", "SICC_CONFIG"];
 
 /// The environment variable that sets `key` (`api.listen` → `SICC_API__LISTEN`).
 pub fn env_var_of(key: &str) -> String {
@@ -94,6 +94,8 @@ pub fn env_var_of(key: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub data_dir: PathBuf,
+    /// The file this configuration was read from (`DATA_DIR/config.toml` unless `--config`).
+    pub file: PathBuf,
     pub node: NodeSection,
     pub api: ApiSection,
     pub log: LogSection,
@@ -310,7 +312,17 @@ fn set_key(raw: &mut RawConfig, key: &str, value: &str) -> Result<(), String> {
 impl Config {
     /// Reads `data_dir/config.toml` and applies `overrides` (environment, then flags).
     pub fn load(data_dir: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
-        let path = data_dir.join(CONFIG_FILE);
+        Config::load_file(&data_dir.join(CONFIG_FILE), data_dir, overrides)
+    }
+
+    /// Reads the configuration file `path` (e.g. `/etc/sicc/config.toml`) for the node whose
+    /// data directory is `data_dir`, and applies `overrides`.
+    pub fn load_file(
+        path: &Path,
+        data_dir: &Path,
+        overrides: &Overrides,
+    ) -> Result<Config, ConfigError> {
+        let path = path.to_owned();
         let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
             path: path.clone(),
             source,
@@ -391,7 +403,9 @@ impl Config {
             })?;
             sources.insert(key.clone(), source);
         }
-        Config::validate(raw, data_dir, sources)
+        let mut config = Config::validate(raw, data_dir, sources)?;
+        config.file = path.to_owned();
+        Ok(config)
     }
 
     /// Checks the merged values; an error names the key and the layer its value came from.
@@ -502,6 +516,7 @@ impl Config {
         }
         Ok(Config {
             data_dir: data_dir.to_owned(),
+            file: data_dir.join(CONFIG_FILE),
             node: raw.node,
             api: raw.api,
             log: raw.log,
@@ -706,6 +721,34 @@ mod tests {
             e.contains("network.redial_max_secs") && e.contains("/d/config.toml"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn the_deploy_example_documents_every_key_and_the_federation_configs_parse() {
+        let example = include_str!("../../deploy/sicc.example.toml");
+        for key in KEYS {
+            let (section, name) = key.split_once('.').unwrap();
+            let at = example
+                .find(&format!("[{section}]"))
+                .unwrap_or_else(|| panic!("[{section}] missing"));
+            assert!(
+                example[at..].contains(&format!("{name} =")),
+                "{key} is not documented in deploy/sicc.example.toml"
+            );
+        }
+        assert!(
+            example.contains("SICC_<SECTION>__<KEY>"),
+            "the layers are documented"
+        );
+        for (name, text) in [
+            ("es", include_str!("../../deploy/federation/es.toml")),
+            ("fr", include_str!("../../deploy/federation/fr.toml")),
+            ("se", include_str!("../../deploy/federation/se.toml")),
+            ("lv", include_str!("../../deploy/federation/lv.toml")),
+        ] {
+            let c = Config::parse(text, Path::new(name), Path::new("/var/lib/sicc")).unwrap();
+            assert_eq!(c.node.country.to_lowercase(), name);
+        }
     }
 
     #[test]

@@ -180,6 +180,7 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
                 name: config.node.name.clone(),
                 country: config.node.country.clone(),
                 data_dir: config.data_dir.clone(),
+                config_file: config.file.clone(),
                 actor_epoch: epoch,
             },
         };

@@ -4,6 +4,7 @@
 //! Scenario tests live in `tests/scenarios.rs` (one test binary).
 
 pub mod federation;
+pub mod netns;
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;

@@ -1,0 +1,384 @@
+//! A federation of real `sicc run` processes, each in its own Linux network namespace with its
+//! own address, joined by a bridge in the root namespace (iproute2 only: `ip netns`, veth,
+//! bridge). Nodes reach each other over the bridge only, so cutting a node's bridge veth is a
+//! real network partition. Each namespace also has a point-to-point management link to the
+//! root namespace, on which the harness reaches the node's API even while it is cut off.
+//!
+//! Needs root (CAP_NET_ADMIN). Names carry a per-run prefix so parallel runs never collide, and
+//! [`NetnsFederation::down`] (also run on drop) removes every process, namespace and link it
+//! made; [`leftovers`] checks that.
+
+use crate::wait_until;
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+/// One node of the federation.
+#[derive(Debug)]
+pub struct NetnsNode {
+    pub country: String,
+    pub namespace: String,
+    /// Its address on the bridge (the federation's network).
+    pub ip: String,
+    /// Its address on the management link (the API, as the harness sees it).
+    pub mgmt_ip: String,
+    pub node_id: String,
+    pub api: String,
+    pub data_dir: PathBuf,
+    /// The host side of its veth pair (down = the node is cut off).
+    host_link: String,
+    /// The host side of its management link.
+    mgmt_link: String,
+    process: Option<Child>,
+}
+
+/// Four (or any number of) nodes in namespaces.
+#[derive(Debug)]
+pub struct NetnsFederation {
+    pub nodes: Vec<NetnsNode>,
+    pub prefix: String,
+    bridge: String,
+    binary: PathBuf,
+    torn_down: bool,
+    _work: tempfile::TempDir,
+}
+
+/// Runs a command, failing with its stderr.
+fn run(args: &[&str]) -> Result<String> {
+    let out = Command::new(args[0])
+        .args(&args[1..])
+        .output()
+        .with_context(|| format!("running {}", args.join(" ")))?;
+    if !out.status.success() {
+        bail!(
+            "{} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Whether this process may create namespaces (root, with `ip` installed).
+pub fn available() -> bool {
+    Command::new("ip")
+        .args(["netns", "list"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+        && Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// The `sicc` binary next to the running test or tool (`target/<profile>/sicc`), or `SICC_BIN`.
+pub fn sicc_binary() -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os("SICC_BIN") {
+        return Ok(p.into());
+    }
+    let exe = std::env::current_exe()?;
+    for dir in exe.ancestors().skip(1).take(2) {
+        let candidate = dir.join("sicc");
+        if candidate.is_file() {
+            return Ok(candidate);
+        }
+    }
+    bail!(
+        "no sicc binary near {}: build it (cargo build -p sicc-node) or set SICC_BIN",
+        exe.display()
+    )
+}
+
+/// Namespaces and links whose names start with `prefix` (empty when all is clean).
+pub fn leftovers(prefix: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    if let Ok(ns) = run(&["ip", "netns", "list"]) {
+        found.extend(
+            ns.lines()
+                .filter_map(|l| l.split_whitespace().next())
+                .filter(|n| n.starts_with(prefix))
+                .map(|n| format!("namespace {n}")),
+        );
+    }
+    if let Ok(links) = run(&["ip", "-o", "link", "show"]) {
+        found.extend(
+            links
+                .lines()
+                .filter_map(|l| l.split(':').nth(1))
+                .map(|n| n.trim().split('@').next().unwrap_or_default().to_string())
+                .filter(|n| n.starts_with(prefix))
+                .map(|n| format!("link {n}")),
+        );
+    }
+    found
+}
+
+impl NetnsFederation {
+    /// Creates the namespaces and the bridge, initialises one node per country with the whole
+    /// roster, starts every `sicc run` and waits until each API answers.
+    pub async fn up(countries: &[&str]) -> Result<NetnsFederation> {
+        if !available() {
+            bail!("network namespaces need root and iproute2 (`ip netns`)");
+        }
+        let binary = sicc_binary()?;
+        let pid = std::process::id();
+        // Short: interface names are limited to 15 bytes.
+        let prefix = format!("sn{}", pid % 100_000);
+        let a = 100 + (pid / 250) % 50;
+        let subnet = format!("10.{a}.{}", pid % 250);
+        let mgmt_subnet = format!("10.{}.{}", a + 100, pid % 250);
+        let work = tempfile::tempdir()?;
+        let bridge = format!("{prefix}br");
+        let mut fed = NetnsFederation {
+            nodes: Vec::new(),
+            prefix: prefix.clone(),
+            bridge: bridge.clone(),
+            binary: binary.clone(),
+            torn_down: false,
+            _work: work,
+        };
+        // From here on, a failure still tears down what was made (Drop).
+        run(&["ip", "link", "add", &bridge, "type", "bridge"])?;
+        run(&[
+            "ip",
+            "addr",
+            "add",
+            &format!("{subnet}.254/24"),
+            "dev",
+            &bridge,
+        ])?;
+        run(&["ip", "link", "set", &bridge, "up"])?;
+        for (i, country) in countries.iter().enumerate() {
+            let namespace = format!("{prefix}-{}", country.to_lowercase());
+            let (host, inner) = (format!("{prefix}h{i}"), format!("{prefix}n{i}"));
+            let ip = format!("{subnet}.{}", i + 1);
+            let (mgmt_host, mgmt_inner) = (format!("{prefix}m{i}"), format!("{prefix}k{i}"));
+            let (mgmt_root_ip, mgmt_ip) = (
+                format!("{mgmt_subnet}.{}", 4 * i + 1),
+                format!("{mgmt_subnet}.{}", 4 * i + 2),
+            );
+            run(&["ip", "netns", "add", &namespace])?;
+            run(&[
+                "ip", "link", "add", &host, "type", "veth", "peer", "name", &inner,
+            ])?;
+            run(&["ip", "link", "set", &inner, "netns", &namespace])?;
+            run(&["ip", "link", "set", &host, "master", &bridge])?;
+            run(&["ip", "link", "set", &host, "up"])?;
+            let ns = |args: &[&str]| {
+                let mut full = vec!["ip", "netns", "exec", &namespace];
+                full.extend_from_slice(args);
+                run(&full)
+            };
+            ns(&["ip", "addr", "add", &format!("{ip}/24"), "dev", &inner])?;
+            ns(&["ip", "link", "set", &inner, "up"])?;
+            ns(&["ip", "link", "set", "lo", "up"])?;
+            run(&[
+                "ip",
+                "link",
+                "add",
+                &mgmt_host,
+                "type",
+                "veth",
+                "peer",
+                "name",
+                &mgmt_inner,
+            ])?;
+            run(&["ip", "link", "set", &mgmt_inner, "netns", &namespace])?;
+            run(&[
+                "ip",
+                "addr",
+                "add",
+                &format!("{mgmt_root_ip}/30"),
+                "dev",
+                &mgmt_host,
+            ])?;
+            run(&["ip", "link", "set", &mgmt_host, "up"])?;
+            ns(&[
+                "ip",
+                "addr",
+                "add",
+                &format!("{mgmt_ip}/30"),
+                "dev",
+                &mgmt_inner,
+            ])?;
+            ns(&["ip", "link", "set", &mgmt_inner, "up"])?;
+            let data_dir = fed._work.path().join(country.to_lowercase());
+            let out = Command::new(&binary)
+                .arg("--data-dir")
+                .arg(&data_dir)
+                .args(["init", "--name", &format!("SICC {country} (netns)")])
+                .args(["--country", country])
+                // Every address of the namespace: the management link included.
+                .args(["--api-listen", "0.0.0.0:7300"])
+                .args(["--p2p-listen", &format!("/ip4/{ip}/tcp/7301")])
+                .args(["--p2p-listen", &format!("/ip4/{ip}/udp/7301/quic-v1")])
+                .output()?;
+            if !out.status.success() {
+                bail!("sicc init: {}", String::from_utf8_lossy(&out.stderr));
+            }
+            let node_id = run(&[
+                binary.to_str().context("binary path")?,
+                "--data-dir",
+                data_dir.to_str().context("data dir")?,
+                "id",
+            ])?
+            .trim()
+            .to_string();
+            fed.nodes.push(NetnsNode {
+                country: country.to_string(),
+                namespace,
+                ip: ip.clone(),
+                node_id,
+                api: format!("http://{mgmt_ip}:7300"),
+                mgmt_ip,
+                data_dir,
+                host_link: host,
+                mgmt_link: mgmt_host,
+                process: None,
+            });
+        }
+        // Every node gets the whole roster (its own entry is skipped), TCP and QUIC addresses.
+        let roster: String = fed
+            .nodes
+            .iter()
+            .map(|n| {
+                format!(
+                    "\n[[members]]\nname = \"SICC {c}\"\ncountry = \"{c}\"\nnode_id = \"{id}\"\naddrs = [\"/ip4/{ip}/tcp/7301\", \"/ip4/{ip}/udp/7301/quic-v1\"]\n",
+                    c = n.country,
+                    id = n.node_id,
+                    ip = n.ip
+                )
+            })
+            .collect();
+        for n in &fed.nodes {
+            let config = n.data_dir.join(sicc_node::config::CONFIG_FILE);
+            let mut text = std::fs::read_to_string(&config)?;
+            text = text
+                .replace("anti_entropy_secs = 30", "anti_entropy_secs = 5")
+                .replace("redial_max_secs = 60", "redial_max_secs = 4");
+            text.push_str(&roster);
+            std::fs::write(&config, text)?;
+        }
+        for i in 0..fed.nodes.len() {
+            fed.start(i).await?;
+        }
+        Ok(fed)
+    }
+
+    /// Starts (again) node `i`'s `sicc run` inside its namespace and waits for its API.
+    pub async fn start(&mut self, i: usize) -> Result<()> {
+        let n = &mut self.nodes[i];
+        if n.process.is_some() {
+            bail!("node {i} runs already");
+        }
+        let _ = std::fs::remove_file(n.data_dir.join("api"));
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(n.data_dir.join("daemon.log"))?;
+        let child = Command::new("ip")
+            .args(["netns", "exec", &n.namespace])
+            .arg(&self.binary)
+            .arg("--data-dir")
+            .arg(&n.data_dir)
+            .arg("run")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()?;
+        n.process = Some(child);
+        let api = n.api.clone();
+        let http = reqwest::Client::new();
+        wait_until(&format!("{}'s API", n.country), || async {
+            let r = http.get(format!("{api}/readyz")).send().await.ok()?;
+            r.status().is_success().then_some(())
+        })
+        .await
+    }
+
+    /// Stops node `i` with SIGKILL (`ip netns exec` execs, so the child is `sicc` itself).
+    pub fn kill(&mut self, i: usize) {
+        if let Some(mut child) = self.nodes[i].process.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Stops node `i` with SIGTERM and waits for it.
+    pub fn terminate(&mut self, i: usize) {
+        if let Some(mut child) = self.nodes[i].process.take() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
+            let _ = child.wait();
+        }
+    }
+
+    /// Cuts node `i` off the bridge (both directions), or puts it back.
+    pub fn set_connected(&self, i: usize, connected: bool) -> Result<()> {
+        let state = if connected { "up" } else { "down" };
+        run(&["ip", "link", "set", &self.nodes[i].host_link, state]).map(drop)
+    }
+
+    /// GET `path` on node `i`'s API.
+    pub async fn get(&self, i: usize, path: &str) -> Result<(u16, Value)> {
+        let r = reqwest::get(format!("{}{path}", self.nodes[i].api)).await?;
+        let status = r.status().as_u16();
+        Ok((status, r.json().await.unwrap_or(Value::Null)))
+    }
+
+    /// POST JSON `body` to `path` on node `i`'s API; fails unless 2xx.
+    pub async fn post(&self, i: usize, path: &str, body: &Value) -> Result<Value> {
+        let r = reqwest::Client::new()
+            .post(format!("{}{path}", self.nodes[i].api))
+            .header("x-sicc-actor", "netns-test")
+            .json(body)
+            .send()
+            .await?;
+        let status = r.status();
+        let v: Value = r.json().await.unwrap_or(Value::Null);
+        if !status.is_success() {
+            bail!(
+                "POST {path} on {}: HTTP {status}: {v}",
+                self.nodes[i].country
+            );
+        }
+        Ok(v)
+    }
+
+    /// Kills every process and removes every namespace and link this federation made.
+    pub fn down(&mut self) -> Result<()> {
+        if self.torn_down {
+            return Ok(());
+        }
+        self.torn_down = true;
+        for i in 0..self.nodes.len() {
+            self.terminate(i);
+        }
+        for n in &self.nodes {
+            // Deleting the namespace deletes its veth end, and with it the host end.
+            let _ = run(&["ip", "netns", "del", &n.namespace]);
+            let _ = run(&["ip", "link", "del", &n.host_link]);
+            let _ = run(&["ip", "link", "del", &n.mgmt_link]);
+        }
+        let _ = run(&["ip", "link", "del", &self.bridge]);
+        let left = leftovers(&self.prefix);
+        if !left.is_empty() {
+            bail!("teardown left {}", left.join(", "));
+        }
+        Ok(())
+    }
+
+    /// Where node `i` keeps its data.
+    pub fn data_dir(&self, i: usize) -> &Path {
+        &self.nodes[i].data_dir
+    }
+}
+
+impl Drop for NetnsFederation {
+    fn drop(&mut self) {
+        if let Err(e) = self.down() {
+            eprintln!("netns federation: {e}");
+        }
+    }
+}
