@@ -5,6 +5,7 @@
 
 pub mod federation;
 pub mod netns;
+pub mod process;
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;

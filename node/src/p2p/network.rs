@@ -170,12 +170,17 @@ impl NetworkHandle {
     }
 }
 
-/// Frames `/sicc/sync/1` messages: u32 BE length, then JSON (SPEC.md §6).
+/// Frames `/sicc/sync/1` messages: u32 BE length, then JSON (SPEC.md §6). Counts the bytes
+/// of every frame it reads and writes (`sicc_sync_frame_bytes_total`).
 #[derive(Debug, Clone, Default)]
-pub struct SyncCodec;
+pub struct SyncCodec {
+    sent_bytes: prometheus_client::metrics::counter::Counter,
+    received_bytes: prometheus_client::metrics::counter::Counter,
+}
 
 async fn read_frame<T: futures::AsyncRead + Unpin + Send>(
     io: &mut T,
+    received: &prometheus_client::metrics::counter::Counter,
 ) -> io::Result<Result<Message, FrameError>> {
     let mut len = [0u8; 4];
     io.read_exact(&mut len).await?;
@@ -190,14 +195,18 @@ async fn read_frame<T: futures::AsyncRead + Unpin + Send>(
     let mut frame = vec![0u8; 4 + n];
     frame[..4].copy_from_slice(&len);
     io.read_exact(&mut frame[4..]).await?;
+    received.inc_by(frame.len() as u64);
     Ok(Message::decode(&frame).map(|(m, _)| m))
 }
 
 async fn write_frame<T: futures::AsyncWrite + Unpin + Send>(
     io: &mut T,
     m: Message,
+    sent: &prometheus_client::metrics::counter::Counter,
 ) -> io::Result<()> {
-    io.write_all(&m.encode()).await?;
+    let frame = m.encode();
+    io.write_all(&frame).await?;
+    sent.inc_by(frame.len() as u64);
     io.close().await
 }
 
@@ -213,20 +222,22 @@ impl request_response::Codec for SyncCodec {
         // A request that arrived whole but does not decode still gets an answer naming the
         // problem (SPEC.md §6.2): it reaches the engine as an `error` "request", which no peer
         // sends otherwise, and the engine answers with the same code.
-        Ok(read_frame(io).await?.unwrap_or_else(|e| {
-            let code = match e {
-                FrameError::Version(_) => ErrorCode::Version,
-                _ => ErrorCode::Malformed,
-            };
-            Message::error(code, e.to_string())
-        }))
+        Ok(read_frame(io, &self.received_bytes)
+            .await?
+            .unwrap_or_else(|e| {
+                let code = match e {
+                    FrameError::Version(_) => ErrorCode::Version,
+                    _ => ErrorCode::Malformed,
+                };
+                Message::error(code, e.to_string())
+            }))
     }
 
     async fn read_response<T>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<Message>
     where
         T: futures::AsyncRead + Unpin + Send,
     {
-        read_frame(io)
+        read_frame(io, &self.received_bytes)
             .await?
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))
     }
@@ -240,7 +251,7 @@ impl request_response::Codec for SyncCodec {
     where
         T: futures::AsyncWrite + Unpin + Send,
     {
-        write_frame(io, req).await
+        write_frame(io, req, &self.sent_bytes).await
     }
 
     async fn write_response<T>(
@@ -252,7 +263,7 @@ impl request_response::Codec for SyncCodec {
     where
         T: futures::AsyncWrite + Unpin + Send,
     {
-        write_frame(io, res).await
+        write_frame(io, res, &self.sent_bytes).await
     }
 }
 
@@ -292,6 +303,24 @@ pub fn spawn(
         .with_max_established_incoming(Some(64))
         .with_max_established_outgoing(Some(64))
         .with_max_established_per_peer(Some(2));
+    let frame_bytes = prometheus_client::metrics::family::Family::<
+        Vec<(String, String)>,
+        prometheus_client::metrics::counter::Counter,
+    >::default();
+    registry.register(
+        "sync_frame_bytes",
+        "Bytes of /sicc/sync/1 frames, by direction",
+        frame_bytes.clone(),
+    );
+    let direction = |d: &str| {
+        frame_bytes
+            .get_or_create(&vec![("direction".into(), d.into())])
+            .clone()
+    };
+    let codec = SyncCodec {
+        sent_bytes: direction("sent"),
+        received_bytes: direction("received"),
+    };
     let mut swarm = libp2p::SwarmBuilder::with_existing_identity(identity.keypair())
         .with_tokio()
         .with_tcp(
@@ -317,7 +346,7 @@ pub fn spawn(
             ),
             ping: ping::Behaviour::default(),
             sync: request_response::Behaviour::with_codec(
-                SyncCodec,
+                codec,
                 [(
                     StreamProtocol::new(PROTOCOL),
                     request_response::ProtocolSupport::Full,

@@ -1,14 +1,10 @@
-//! `sicc-bench`: figures measured against a baseline from the same run. For now: search
-//! latency over a realistic index (issue 4); the sync, propagation, import and memory figures
-//! join it with the benchmark issue. Build in release: `cargo run --release -p sicc-tests
-//! --bin sicc-bench -- [--quick] [--json PATH]`.
-//!
 //! Search: N records (100,000; `--quick`: 20,000) derived from the sample data (each sample
 //! record copied with a new id, country rotation and numbered title), indexed by the node's
 //! own search module; then a fixed mix of full-text queries in the five languages, faceted
 //! filters and both together. Baseline: the same queries answered by a linear scan over the
 //! same records in memory (folded substring match + the record filter), in the same run.
 
+use super::{Figure, Goal, percentile};
 use anyhow::{Context, Result};
 use serde_json::{Value, json};
 use sicc_node::search::{SearchRequest, open};
@@ -16,7 +12,10 @@ use sicc_protocol::query::Filter;
 use sicc_protocol::record::Record;
 use std::time::Instant;
 
-fn records(n: usize) -> Result<Vec<Record>> {
+/// `n` realistic records derived from the sample data: each sample record (persons excluded)
+/// copied with the id `bench-NNNNNN`, initiatives rotated over the four countries. Links still
+/// point at the original sample records, so a node that holds the sample accepts them.
+pub fn records(n: usize) -> Result<Vec<Record>> {
     let sample: Vec<Value> = sicc_node::sample::records()
         .into_iter()
         .filter_map(|(_, v)| v.ok())
@@ -79,21 +78,8 @@ fn baseline(records: &[(Record, String)], query: &[(&str, &str)]) -> usize {
         .count()
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-#[tokio::main]
-async fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().collect();
-    let quick = args.iter().any(|a| a == "--quick");
-    let json_path = args
-        .iter()
-        .position(|a| a == "--json")
-        .and_then(|i| args.get(i + 1).cloned());
-    let n = if quick { 20_000 } else { 100_000 };
-    let rounds = if quick { 20 } else { 50 };
-
+/// Search latency over `n` indexed records, against a linear scan of the same records.
+pub async fn run(n: usize, rounds: usize) -> Result<Vec<Figure>> {
     let records = records(n)?;
     let dir = tempfile::tempdir()?;
     let (search, indexer, _) = open(dir.path())?;
@@ -128,45 +114,25 @@ async fn main() -> Result<()> {
     }
     ours.sort_by(f64::total_cmp);
     theirs.sort_by(f64::total_cmp);
-    let figures = [
-        (
-            "search p50",
-            percentile(&ours, 0.5),
-            percentile(&theirs, 0.5),
-            None,
-        ),
-        (
-            "search p99",
-            percentile(&ours, 0.99),
-            percentile(&theirs, 0.99),
-            Some(10.0),
-        ),
-    ];
-    println!(
-        "records: {n}; indexed in {index_secs:.1} s; {} queries per figure",
-        ours.len()
-    );
-    println!(
-        "{:<12} {:>10} {:>14} {:>8} {:>8}",
-        "figure", "ms", "baseline ms", "ratio", "goal"
-    );
-    let mut out = Vec::new();
-    for (name, value, base, goal) in figures {
-        let met = goal.is_none_or(|g| value < g);
-        println!(
-            "{name:<12} {value:>10.2} {base:>14.2} {:>8.3} {:>8}",
-            value / base,
-            goal.map(|g| format!("<{g} ms")).unwrap_or_default()
-        );
-        out.push(
-            json!({"name": name, "value": value, "unit": "ms", "baseline": base,
-                        "ratio": value / base, "goal": goal, "met": met, "records": n}),
-        );
-    }
-    if let Some(path) = json_path {
-        std::fs::write(&path, serde_json::to_string_pretty(&out)?)?;
-    }
     drop(search);
     indexer.join();
-    Ok(())
+    let detail = json!({"records": n, "queries": ours.len(), "index_secs": index_secs});
+    Ok(vec![
+        Figure::new(
+            "search p50",
+            percentile(&ours, 0.5),
+            "ms",
+            percentile(&theirs, 0.5),
+            Goal::None,
+        )
+        .detail(detail.clone()),
+        Figure::new(
+            "search p99",
+            percentile(&ours, 0.99),
+            "ms",
+            percentile(&theirs, 0.99),
+            Goal::Below(10.0),
+        )
+        .detail(detail),
+    ])
 }

@@ -1,0 +1,83 @@
+//! Import throughput: N records (~1 KB of JSON each) through `sicc records import FILE` (the
+//! CLI process, chunks of 500 over HTTP, validated, written and fsynced by the daemon), against
+//! raw RocksDB batched puts of the same bytes (batches of 500, one synced write each) in the
+//! same run.
+
+use super::{Figure, Goal};
+use anyhow::{Result, bail};
+use serde_json::{Value, json};
+use sicc_tests::process::{Daemon, init, sicc};
+use std::path::Path;
+use std::time::Instant;
+
+fn raw_rocksdb(lines: &[(String, Vec<u8>)]) -> Result<f64> {
+    let dir = tempfile::tempdir()?;
+    let db = rocksdb::DB::open_default(dir.path())?;
+    let mut options = rocksdb::WriteOptions::default();
+    options.set_sync(true);
+    let started = Instant::now();
+    for chunk in lines.chunks(500) {
+        let mut batch = rocksdb::WriteBatch::default();
+        for (id, bytes) in chunk {
+            batch.put(id.as_bytes(), bytes);
+        }
+        db.write_opt(batch, &options)?;
+    }
+    Ok(started.elapsed().as_secs_f64())
+}
+
+pub async fn run(binary: &Path, n: usize) -> Result<Vec<Figure>> {
+    let root = tempfile::tempdir()?;
+    let dir = root.path().join("node");
+    init(binary, &dir, "ES")?;
+    let node = Daemon::start(binary, &dir).await?;
+    // The records link to sample records: load those first.
+    let sample: Vec<Value> = sicc_node::sample::records()
+        .into_iter()
+        .filter_map(|(_, v)| v.ok())
+        .collect();
+    super::subscribe::import(&node.url, sample).await?;
+    let lines: Vec<(String, Vec<u8>)> = super::search::records(n)?
+        .into_iter()
+        .map(|r| {
+            let v = r.to_json();
+            let id = v["id"].as_str().unwrap_or_default().to_string();
+            (id, serde_json::to_vec(&v).expect("serialises"))
+        })
+        .collect();
+    let bytes: usize = lines.iter().map(|(_, b)| b.len()).sum();
+    let file = root.path().join("records.ndjson");
+    let mut text = Vec::with_capacity(bytes + n);
+    for (_, b) in &lines {
+        text.extend_from_slice(b);
+        text.push(b'\n');
+    }
+    std::fs::write(&file, text)?;
+
+    let started = Instant::now();
+    sicc(
+        binary,
+        &dir,
+        &["records", "import", file.to_str().unwrap_or_default()],
+    )?;
+    let secs = started.elapsed().as_secs_f64();
+    let status = node.get("/api/v1/status").await?;
+    let stored = status["records"].as_u64().unwrap_or(0);
+    node.stop()?;
+    if stored < n as u64 {
+        bail!("only {stored} records stored after importing {n}");
+    }
+    let raw = raw_rocksdb(&lines)?;
+    let rate = n as f64 / secs;
+    let raw_rate = n as f64 / raw;
+    Ok(vec![
+        Figure::new(
+            "import",
+            rate,
+            "rec/s",
+            raw_rate,
+            Goal::AtLeastAndRatio(20_000.0, 0.5),
+        )
+        .detail(json!({"records": n, "bytes": bytes, "secs": secs, "raw_secs": raw})),
+    ])
+}

@@ -1,0 +1,364 @@
+//! Cold subscribe, no-op reconciliation and memory, with two real `sicc run` processes on
+//! loopback: LV owns a catalogue of N records; ES, which has never seen it, subscribes.
+//!
+//! - Cold subscribe: from ES's subscribe request to ES holding all N entries; bytes of
+//!   `/sicc/sync/1` frames both ways and round trips (frames / 2) from ES's `/metrics`; peak
+//!   RSS of ES's process. Baseline, same run: the same records' JSON sent over one loopback TCP
+//!   connection and written to a fresh RocksDB in synced batches of 1,000.
+//! - No-op reconciliation: ES restarts; the reconnection sessions of both nodes find nothing
+//!   to do. Round trips and bytes per session, read from ES's frame capture. Baseline: the
+//!   bytes of one `heads` message listing every document (what a digest-less protocol sends).
+//! - Memory: ES's RSS once synced and once restarted. Baseline: ES's RSS while idle and empty.
+
+use super::{Figure, Goal, Scale};
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
+use sicc_protocol::wire::{DocHeads, Message, WIRE_VERSION};
+use sicc_tests::process::{Daemon, add_member, init, metric};
+use std::io::{Read, Write};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const MB: f64 = 1024.0 * 1024.0;
+
+/// Polls `check` every 20 ms until it answers or `secs` pass.
+pub async fn wait_for<T, F, Fut>(what: &str, secs: u64, mut check: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let start = Instant::now();
+    loop {
+        if let Some(v) = check().await {
+            return Ok(v);
+        }
+        if start.elapsed() > Duration::from_secs(secs) {
+            bail!("timed out waiting for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The bench records as the node would take them: shareable, with the sample they link to.
+fn catalogue_records(n: usize) -> Result<Vec<Value>> {
+    Ok(super::search::records(n)?
+        .into_iter()
+        .map(|r| {
+            let mut v = r.to_json();
+            v["access_level"] = json!("consortium");
+            v
+        })
+        .collect())
+}
+
+pub async fn import(url: &str, values: Vec<Value>) -> Result<()> {
+    let client = sicc_node::cli::transfer_api::Client::new(url, "bench");
+    let items = values
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| (i + 1, Ok(v)))
+        .collect();
+    let outcome = sicc_node::cli::transfer_api::import_values(
+        &client,
+        items,
+        sicc_node::cli::ImportMode::Import,
+        false,
+    )
+    .await
+    .map_err(|f| anyhow::anyhow!(f.message))?;
+    if outcome.failed > 0 {
+        bail!("{} records rejected on import", outcome.failed);
+    }
+    Ok(())
+}
+
+/// Publishes `ids` into `catalog` on `node`, 16 requests at a time.
+pub async fn publish_all(node: &Daemon, catalog: &str, ids: Vec<String>) -> Result<()> {
+    let http = reqwest::Client::new();
+    let url = format!("{}{catalog}/publish", node.url);
+    let mut pending: tokio::task::JoinSet<Result<()>> = tokio::task::JoinSet::new();
+    for id in ids {
+        if pending.len() >= 16
+            && let Some(done) = pending.join_next().await
+        {
+            done??;
+        }
+        let (http, url) = (http.clone(), url.clone());
+        pending.spawn(async move {
+            let r = http.post(&url).json(&json!({"id": id})).send().await?;
+            if !r.status().is_success() {
+                bail!("publish {id}: HTTP {}", r.status());
+            }
+            Ok(())
+        });
+    }
+    while let Some(done) = pending.join_next().await {
+        done??;
+    }
+    Ok(())
+}
+
+/// Baseline: the records' JSON over one loopback TCP connection into RocksDB, synced batches.
+fn baseline_transfer(docs: Vec<Vec<u8>>) -> Result<f64> {
+    let dir = tempfile::tempdir()?;
+    let db = rocksdb::DB::open_default(dir.path())?;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let addr = listener.local_addr()?;
+    let started = Instant::now();
+    let sender = std::thread::spawn(move || -> std::io::Result<()> {
+        let mut stream = std::io::BufWriter::new(std::net::TcpStream::connect(addr)?);
+        for d in docs {
+            stream.write_all(&(d.len() as u32).to_be_bytes())?;
+            stream.write_all(&d)?;
+        }
+        stream.flush()
+    });
+    let (conn, _) = listener.accept()?;
+    let mut reader = std::io::BufReader::new(conn);
+    let mut options = rocksdb::WriteOptions::default();
+    options.set_sync(true);
+    let mut batch = rocksdb::WriteBatch::default();
+    let mut i: u64 = 0;
+    loop {
+        let mut len = [0u8; 4];
+        if reader.read_exact(&mut len).is_err() {
+            break;
+        }
+        let mut body = vec![0u8; u32::from_be_bytes(len) as usize];
+        reader.read_exact(&mut body)?;
+        batch.put(i.to_be_bytes(), body);
+        i += 1;
+        if batch.len() >= 1_000 {
+            db.write_opt(std::mem::take(&mut batch), &options)?;
+        }
+    }
+    db.write_opt(batch, &options)?;
+    let secs = started.elapsed().as_secs_f64();
+    sender.join().expect("sender thread")?;
+    Ok(secs)
+}
+
+/// Frames of `catalog` in a capture file from byte `from`: (frames, bytes, summaries).
+fn captured(path: &Path, from: u64, catalog: &str) -> Result<(usize, usize, usize)> {
+    let bytes = std::fs::read(path)?;
+    let mut at = from as usize;
+    let (mut frames, mut total, mut summaries) = (0, 0, 0);
+    while at < bytes.len() {
+        let (message, used) = Message::decode(&bytes[at..]).context("capture frame")?;
+        at += used;
+        let of_catalog = match &message {
+            Message::Summary { catalog: c, .. } => {
+                if c == catalog {
+                    summaries += 1;
+                }
+                c == catalog
+            }
+            Message::InSync { catalog: c, .. }
+            | Message::Heads { catalog: c, .. }
+            | Message::Changes { catalog: c, .. } => c == catalog,
+            _ => false,
+        };
+        if of_catalog {
+            frames += 1;
+            total += used;
+        }
+    }
+    Ok((frames, total, summaries))
+}
+
+pub async fn run(binary: &Path, scale: Scale) -> Result<Vec<Figure>> {
+    let n = scale.catalogue;
+    let root = tempfile::tempdir()?;
+    let (lv_dir, es_dir) = (root.path().join("lv"), root.path().join("es"));
+    let lv_id = init(binary, &lv_dir, "LV")?;
+    let es_id = init(binary, &es_dir, "ES")?;
+    add_member(&lv_dir, "ES", &es_id, &[])?;
+    let capture = root.path().join("es-frames.bin");
+    let es_config = es_dir.join(sicc_node::config::CONFIG_FILE);
+    let text = std::fs::read_to_string(&es_config)?.replace(
+        "redial_max_secs = 60",
+        &format!(
+            "redial_max_secs = 2\ncapture_frames = {:?}",
+            capture.display().to_string()
+        ),
+    );
+    std::fs::write(&es_config, text)?;
+
+    let lv = Daemon::start(binary, &lv_dir).await?;
+    let listen: Vec<String> = lv.get("/api/v1/peers").await?["listen"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a.as_str().map(String::from))
+        .collect();
+    add_member(&es_dir, "LV", &lv_id, &listen)?;
+    let es = Daemon::start(binary, &es_dir).await?;
+    wait_for("ES and LV connected", 60, || async {
+        let v = es.get("/api/v1/peers").await.ok()?;
+        (v["peers"][0]["connected"] == true).then_some(())
+    })
+    .await?;
+    let idle_rss = es.memory("VmRSS")? as f64 / MB;
+
+    let values = catalogue_records(n)?;
+    let raw: Vec<Vec<u8>> = values
+        .iter()
+        .map(serde_json::to_vec)
+        .collect::<Result<_, _>>()?;
+    let raw_bytes: usize = raw.iter().map(Vec::len).sum();
+    let ids: Vec<String> = values
+        .iter()
+        .filter_map(|v| v["id"].as_str().map(String::from))
+        .collect();
+    let sample: Vec<Value> = sicc_node::sample::records()
+        .into_iter()
+        .filter_map(|(_, v)| v.ok())
+        .collect();
+    import(&lv.url, sample).await?;
+    import(&lv.url, values).await?;
+    let catalog = format!("/api/v1/catalogs/{lv_id}/bench");
+    lv.post(
+        "/api/v1/catalogs",
+        &json!({"name": "bench", "title": {"en": "Benchmark catalogue"}}),
+    )
+    .await?;
+    publish_all(&lv, &catalog, ids.clone()).await?;
+    lv.post(&format!("{catalog}/grant"), &json!({"node_id": es_id}))
+        .await?;
+
+    // Cold subscribe.
+    let before = es.get_text("/metrics").await?;
+    let started = Instant::now();
+    es.post(&format!("{catalog}/subscribe"), &json!({})).await?;
+    let held = |v: Value| {
+        v["catalogs"]
+            .as_array()?
+            .iter()
+            .find(|c| c["owner"] == lv_id.as_str())?["entries"]
+            .as_u64()
+    };
+    wait_for("ES to hold every entry", 1_800, || async {
+        let v = es.get("/api/v1/catalogs").await.ok()?;
+        (held(v)? == n as u64).then_some(())
+    })
+    .await?;
+    let secs = started.elapsed().as_secs_f64();
+    let after = es.get_text("/metrics").await?;
+    let peer = format!("peer=\"{lv_id}\"");
+    let delta =
+        |name: &str, labels: &[&str]| metric(&after, name, labels) - metric(&before, name, labels);
+    let frames = delta("sicc_sync_frames_total", &[&peer]);
+    let wire = delta("sicc_sync_frame_bytes_total", &[]);
+    let transport = delta("sicc_libp2p_bandwidth_bytes_total", &[]);
+    let peak_rss = es.memory("VmHWM")? as f64 / MB;
+    let synced_rss = es.memory("VmRSS")? as f64 / MB;
+    let baseline = baseline_transfer(raw)?;
+
+    // No-op reconciliation: restart ES; both nodes' reconnection sessions find nothing to do.
+    let lv_before = lv.get_text("/metrics").await?;
+    let offset = std::fs::metadata(&capture).map_or(0, |m| m.len());
+    let es = es.restart().await?;
+    wait_for("both reconnection sessions", 120, || async {
+        let mine = es.get_text("/metrics").await.ok()?;
+        let theirs = lv.get_text("/metrics").await.ok()?;
+        let converged = |t: &str| metric(t, "sicc_sync_sessions_total", &["converged"]);
+        (converged(&mine) >= 1.0 && converged(&theirs) > converged(&lv_before)).then_some(())
+    })
+    .await?;
+    let entries = held(es.get("/api/v1/catalogs").await?);
+    if entries != Some(n as u64) {
+        bail!("ES lost entries over a restart: {entries:?}");
+    }
+    let restarted_rss = es.memory("VmRSS")? as f64 / MB;
+    es.stop()?;
+    let (noop_frames, noop_bytes, sessions) =
+        captured(&capture, offset, &format!("{lv_id}/bench"))?;
+    if sessions == 0 {
+        bail!("no reconciliation session was captured after the restart");
+    }
+    let naive = Message::Heads {
+        v: WIRE_VERSION,
+        catalog: format!("{lv_id}/bench"),
+        manifest_version: 1,
+        manifest: None,
+        docs: ids
+            .iter()
+            .map(|id| DocHeads {
+                doc: id.clone(),
+                heads: vec!["0".repeat(64)],
+            })
+            .collect(),
+        tombstones: Vec::new(),
+        more: false,
+    }
+    .encode()
+    .len();
+    lv.stop()?;
+
+    let detail = json!({
+        "records": n, "record_json_bytes": raw_bytes, "frames": frames,
+        "sync_frame_bytes": wire, "transport_bytes": transport,
+        "peak_rss_mb": peak_rss, "idle_rss_mb": idle_rss,
+    });
+    Ok(vec![
+        Figure::new(
+            "cold subscribe",
+            secs,
+            "s",
+            baseline,
+            Goal::RatioAtMost(3.0),
+        )
+        .detail(detail.clone()),
+        Figure::new(
+            "cold subscribe sync bytes",
+            wire / MB,
+            "MB",
+            raw_bytes as f64 / MB,
+            Goal::None,
+        )
+        .detail(detail.clone()),
+        Figure::new(
+            "cold subscribe round trips",
+            frames / 2.0,
+            "",
+            1.0,
+            Goal::None,
+        ),
+        Figure::new(
+            "cold subscribe peak RSS",
+            peak_rss,
+            "MB",
+            idle_rss,
+            Goal::None,
+        ),
+        Figure::new(
+            "no-op round trips per session",
+            noop_frames as f64 / 2.0 / sessions as f64,
+            "",
+            1.0,
+            Goal::AtMost(1.0),
+        )
+        .detail(json!({"sessions": sessions, "frames": noop_frames})),
+        Figure::new(
+            "no-op bytes per session",
+            noop_bytes as f64 / sessions as f64,
+            "B",
+            naive as f64,
+            Goal::Below(1024.0),
+        ),
+        Figure::new(
+            &format!("memory, {n} shared docs, synced"),
+            synced_rss,
+            "MB",
+            idle_rss,
+            Goal::Below(150.0),
+        ),
+        Figure::new(
+            &format!("memory, {n} shared docs, restarted"),
+            restarted_rss,
+            "MB",
+            idle_rss,
+            Goal::Below(150.0),
+        ),
+    ])
+}
