@@ -346,7 +346,9 @@ pub fn open(data_dir: &Path) -> Result<(SearchHandle, Indexer, bool), SearchErro
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
         .try_into()?;
-    let writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(1, 32_000_000)?;
+    // tantivy's smallest arena (15 MB): it stays allocated for the node's lifetime, and the
+    // indexer commits small groups anyway.
+    let writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(1, 15_000_000)?;
     let (tx, rx) = mpsc::channel(UPDATE_QUEUE);
     let span = tracing::Span::current();
     let (thread_fields, thread_reader) = (fields.clone(), reader.clone());

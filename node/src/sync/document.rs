@@ -90,14 +90,29 @@ pub struct ApplyReport {
 }
 
 /// A shared document held by one node.
+///
+/// Between uses a document is kept in its saved, compressed form (about 1 KB for a record)
+/// with its heads, not as a live Automerge document (about 30 KB in memory each): a node holds
+/// every entry of every catalogue it shares or subscribes to, and the live form is only needed
+/// while a change is made, applied or read. It goes back to the saved form when persisted.
 #[derive(Debug)]
 pub struct SharedDocument {
     catalog: CatalogId,
     doc_id: String,
     epoch: u32,
-    doc: AutoCommit,
+    actor: automerge::ActorId,
+    state: DocState,
     /// The signature of every change the document holds, so that it can relay them.
     signatures: HashMap<[u8; 32], ChangeSignature>,
+}
+
+#[derive(Debug)]
+enum DocState {
+    Live(Box<AutoCommit>),
+    Saved {
+        bytes: Vec<u8>,
+        heads: Vec<[u8; 32]>,
+    },
 }
 
 impl SharedDocument {
@@ -108,12 +123,13 @@ impl SharedDocument {
         signer: &NodeSigner,
         epoch: u32,
     ) -> SharedDocument {
-        let actor = ActorId::derive(&signer.node_id(), epoch);
+        let actor = automerge::ActorId::from(ActorId::derive(&signer.node_id(), epoch).as_bytes());
         SharedDocument {
             catalog,
             doc_id: doc_id.to_owned(),
             epoch,
-            doc: AutoCommit::new().with_actor(automerge::ActorId::from(actor.as_bytes())),
+            state: DocState::Live(Box::new(AutoCommit::new().with_actor(actor.clone()))),
+            actor,
             signatures: HashMap::new(),
         }
     }
@@ -127,25 +143,80 @@ impl SharedDocument {
         signer: &NodeSigner,
         epoch: u32,
     ) -> Result<SharedDocument, DocumentError> {
-        let actor = ActorId::derive(&signer.node_id(), epoch);
-        let doc = AutoCommit::load(bytes)?.with_actor(automerge::ActorId::from(actor.as_bytes()));
+        let actor = automerge::ActorId::from(ActorId::derive(&signer.node_id(), epoch).as_bytes());
+        // Loaded once to check the bytes and learn the heads, then kept saved.
+        let mut doc = AutoCommit::load(bytes)?;
+        let heads = doc.get_heads().into_iter().map(|h| h.0).collect();
         Ok(SharedDocument {
             catalog,
             doc_id: doc_id.to_owned(),
             epoch,
-            doc,
+            actor,
+            state: DocState::Saved {
+                bytes: bytes.to_vec(),
+                heads,
+            },
             signatures: signatures.into_iter().map(|s| (s.change_hash, s)).collect(),
         })
     }
 
-    /// The whole document, compacted, for storage.
+    /// The live document, loaded from its saved form if needed.
+    fn doc(&mut self) -> Result<&mut AutoCommit, DocumentError> {
+        if let DocState::Saved { bytes, .. } = &self.state {
+            let doc = AutoCommit::load(bytes)?.with_actor(self.actor.clone());
+            self.state = DocState::Live(Box::new(doc));
+        }
+        match &mut self.state {
+            DocState::Live(doc) => Ok(doc),
+            DocState::Saved { .. } => unreachable!("loaded just above"),
+        }
+    }
+
+    /// Runs `f` on the live document, or on a copy loaded for the call when it is saved (so
+    /// serving peers and readers does not make documents live).
+    fn with_copy<R>(&mut self, f: impl FnOnce(&mut AutoCommit) -> R) -> Option<R> {
+        match &mut self.state {
+            DocState::Live(doc) => Some(f(doc)),
+            DocState::Saved { bytes, .. } => AutoCommit::load(bytes).ok().map(|mut d| f(&mut d)),
+        }
+    }
+
+    /// Reads the document without keeping it live.
+    fn read<R>(&self, f: impl FnOnce(&AutoCommit) -> R) -> Option<R> {
+        match &self.state {
+            DocState::Live(doc) => Some(f(doc)),
+            DocState::Saved { bytes, .. } => AutoCommit::load(bytes).ok().map(|d| f(&d)),
+        }
+    }
+
+    /// The whole document, compacted, for storage; the document stays in that saved form
+    /// until it is used again.
     pub fn save(&mut self) -> Vec<u8> {
-        self.doc.save()
+        match &mut self.state {
+            DocState::Saved { bytes, .. } => bytes.clone(),
+            DocState::Live(doc) => {
+                let bytes = doc.save();
+                let heads = doc.get_heads().into_iter().map(|h| h.0).collect();
+                self.state = DocState::Saved {
+                    bytes: bytes.clone(),
+                    heads,
+                };
+                bytes
+            }
+        }
+    }
+
+    /// Whether the document is held live (in Automerge's in-memory form) right now.
+    pub fn is_live(&self) -> bool {
+        matches!(self.state, DocState::Live(_))
     }
 
     /// The document's current heads.
     pub fn heads(&mut self) -> Vec<[u8; 32]> {
-        self.doc.get_heads().into_iter().map(|h| h.0).collect()
+        match &mut self.state {
+            DocState::Saved { heads, .. } => heads.clone(),
+            DocState::Live(doc) => doc.get_heads().into_iter().map(|h| h.0).collect(),
+        }
     }
 
     /// Writes the record's public projection into the document with the smallest change that
@@ -164,14 +235,14 @@ impl SharedDocument {
         if want.contains_key(ANNOTATIONS) {
             return Err(DocumentError::NotShareable(record.id.to_string()));
         }
-        reconcile_map(&mut self.doc, &automerge::ROOT, &want, &[ANNOTATIONS])?;
+        let doc = self.doc()?;
+        reconcile_map(doc, &automerge::ROOT, &want, &[ANNOTATIONS])?;
         // The owner creates the annotations map once, so that members' concurrent annotations
         // land in the same map instead of competing maps of which only one would survive.
-        if self.doc.get(&automerge::ROOT, ANNOTATIONS)?.is_none() {
-            self.doc
-                .put_object(&automerge::ROOT, ANNOTATIONS, ObjType::Map)?;
+        if doc.get(&automerge::ROOT, ANNOTATIONS)?.is_none() {
+            doc.put_object(&automerge::ROOT, ANNOTATIONS, ObjType::Map)?;
         }
-        Ok(self.commit_signed(signer))
+        self.commit_signed(signer)
     }
 
     /// Writes (or replaces) `node`'s annotation on the document: a short note such as "we
@@ -183,29 +254,35 @@ impl SharedDocument {
         at: &str,
         signer: &NodeSigner,
     ) -> Result<Option<SignedChange>, DocumentError> {
-        let annotations = match self.doc.get(&automerge::ROOT, ANNOTATIONS)? {
+        let doc = self.doc()?;
+        let annotations = match doc.get(&automerge::ROOT, ANNOTATIONS)? {
             Some((AmValue::Object(ObjType::Map), id)) => id,
-            _ => self
-                .doc
-                .put_object(&automerge::ROOT, ANNOTATIONS, ObjType::Map)?,
+            _ => doc.put_object(&automerge::ROOT, ANNOTATIONS, ObjType::Map)?,
         };
         let mut want = Map::new();
         want.insert("text".into(), Value::from(text));
         want.insert("at".into(), Value::from(at));
-        let mine = match self.doc.get(&annotations, node)? {
+        let mine = match doc.get(&annotations, node)? {
             Some((AmValue::Object(ObjType::Map), id)) => id,
-            _ => self.doc.put_object(&annotations, node, ObjType::Map)?,
+            _ => doc.put_object(&annotations, node, ObjType::Map)?,
         };
-        reconcile_map(&mut self.doc, &mine, &want, &[])?;
-        Ok(self.commit_signed(signer))
+        reconcile_map(doc, &mine, &want, &[])?;
+        self.commit_signed(signer)
     }
 
-    fn commit_signed(&mut self, signer: &NodeSigner) -> Option<SignedChange> {
-        let hash = self.doc.commit()?;
-        let change = self
-            .doc
+    fn commit_signed(
+        &mut self,
+        signer: &NodeSigner,
+    ) -> Result<Option<SignedChange>, DocumentError> {
+        let doc = self.doc()?;
+        let Some(hash) = doc.commit() else {
+            return Ok(None);
+        };
+        let bytes = doc
             .get_change_by_hash(&hash)
-            .expect("a change just committed is in the document");
+            .expect("a change just committed is in the document")
+            .raw_bytes()
+            .to_vec();
         let signature = ChangeSignature::sign(
             signer,
             self.catalog.clone(),
@@ -214,10 +291,7 @@ impl SharedDocument {
             self.epoch,
         );
         self.signatures.insert(hash.0, signature.clone());
-        Some(SignedChange {
-            bytes: change.raw_bytes().to_vec(),
-            signature,
-        })
+        Ok(Some(SignedChange { bytes, signature }))
     }
 
     /// Checks and applies incoming changes, whoever relayed them. Only changes that pass every
@@ -258,7 +332,9 @@ impl SharedDocument {
         }
         report.rejected.sort_by_key(|(i, _)| *i);
         report.applied = accepted.len();
-        self.doc.apply_changes(accepted)?;
+        if !accepted.is_empty() {
+            self.doc()?.apply_changes(accepted)?;
+        }
         Ok(report)
     }
 
@@ -284,21 +360,26 @@ impl SharedDocument {
     /// The signed changes a peer holding `heads` lacks (heads this document does not know are
     /// ignored, so a diverged peer may receive a few changes twice; applying is idempotent).
     pub fn changes_since(&mut self, heads: &[[u8; 32]]) -> Vec<SignedChange> {
-        let have: Vec<automerge::ChangeHash> = heads
-            .iter()
-            .map(|h| automerge::ChangeHash(*h))
-            .filter(|h| self.doc.get_change_by_hash(h).is_some())
-            .collect();
-        self.doc
-            .get_changes(&have)
+        if self.heads() == heads {
+            return Vec::new();
+        }
+        let raw = self.with_copy(|doc| {
+            let have: Vec<automerge::ChangeHash> = heads
+                .iter()
+                .map(|h| automerge::ChangeHash(*h))
+                .filter(|h| doc.get_change_by_hash(h).is_some())
+                .collect();
+            doc.get_changes(&have)
+                .into_iter()
+                .map(|c| (c.hash().0, c.raw_bytes().to_vec()))
+                .collect::<Vec<_>>()
+        });
+        raw.unwrap_or_default()
             .into_iter()
-            .filter_map(|c| {
+            .filter_map(|(hash, bytes)| {
                 // A change without a signature cannot be relayed: peers would reject it.
-                let signature = self.signatures.get(&c.hash().0)?.clone();
-                Some(SignedChange {
-                    bytes: c.raw_bytes().to_vec(),
-                    signature,
-                })
+                let signature = self.signatures.get(&hash)?.clone();
+                Some(SignedChange { bytes, signature })
             })
             .collect()
     }
@@ -306,17 +387,23 @@ impl SharedDocument {
     /// The document's history, oldest first: per change its hash, author node (from its
     /// signature) and the time its author recorded (Unix seconds).
     pub fn history(&mut self) -> Vec<(String, String, i64)> {
-        let signatures = &self.signatures;
-        self.doc
-            .get_changes(&[])
+        let Some(changes) = self.with_copy(|doc| {
+            doc.get_changes(&[])
+                .into_iter()
+                .map(|c| (c.hash().0, c.timestamp()))
+                .collect::<Vec<_>>()
+        }) else {
+            return Vec::new();
+        };
+        changes
             .into_iter()
-            .map(|c| {
-                let hash = c.hash().0;
-                let author = signatures
+            .map(|(hash, timestamp)| {
+                let author = self
+                    .signatures
                     .get(&hash)
                     .map(|s| s.author.to_string())
                     .unwrap_or_default();
-                (sicc_protocol::catalog::hex(&hash), author, c.timestamp())
+                (sicc_protocol::catalog::hex(&hash), author, timestamp)
             })
             .collect()
     }
@@ -333,7 +420,8 @@ impl SharedDocument {
 
     /// The document as JSON: the record's public projection plus members' `annotations`.
     pub fn to_json(&self) -> Value {
-        read_map(&self.doc, &automerge::ROOT)
+        self.read(|doc| read_map(doc, &automerge::ROOT))
+            .unwrap_or(Value::Null)
     }
 
     /// The shared record alone (the document without its annotations).
@@ -495,11 +583,48 @@ mod tests {
         let r = record("Mobile care for rural elderly.");
         assert!(doc.publish(&r, &owner).unwrap().is_some());
         assert_eq!(doc.record_json(), r.public_projection().unwrap());
-        let bytes = doc.doc.save_nocompress();
+        let bytes = doc.doc().unwrap().save_nocompress();
         assert!(
             !bytes.windows(CANARY.len()).any(|w| w == CANARY.as_bytes()),
             "local-only data entered the document"
         );
+    }
+
+    #[test]
+    fn a_saved_document_stays_compact_and_behaves_like_a_live_one() {
+        let (owner, member, m) = setup();
+        let mut doc = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
+        let first = doc
+            .publish(&record("Mobile care."), &owner)
+            .unwrap()
+            .unwrap();
+        let heads = doc.heads();
+        let saved = doc.save();
+        assert!(
+            matches!(doc.state, DocState::Saved { .. }),
+            "persisting compacts"
+        );
+        // Reads, heads and serving peers do not make it live again.
+        assert_eq!(doc.heads(), heads);
+        assert_eq!(
+            doc.record_json(),
+            record("Mobile care.").public_projection().unwrap()
+        );
+        assert_eq!(doc.changes_since(&[]).len(), 1);
+        assert!(doc.changes_since(&heads).is_empty());
+        assert_eq!(doc.history().len(), 1);
+        assert!(matches!(doc.state, DocState::Saved { .. }));
+        // Changes load it and keep working from where it was.
+        let second = doc
+            .publish(&record("Mobile care, now weekly."), &owner)
+            .unwrap()
+            .unwrap();
+        assert!(matches!(doc.state, DocState::Live(_)));
+        let mut other = SharedDocument::new(m.id.clone(), "lv-samaritan", &member, 0);
+        let report = other.apply(&[first, second], &m).unwrap();
+        assert_eq!(report.applied, 2);
+        assert_eq!(other.heads(), doc.heads());
+        assert_ne!(doc.save(), saved);
     }
 
     #[test]

@@ -1341,6 +1341,7 @@ impl Engine {
         let mut v = self.manifest_json(r.manifest());
         v["role"] = json!(self.role_of(id));
         v["entries"] = json!(r.len());
+        v["live_documents"] = json!(r.live_len());
         v
     }
 

@@ -366,12 +366,17 @@ impl Replica {
         self.docs.contains_key(doc)
     }
 
-    /// Ids of the live documents.
+    /// Ids of the documents (erased ones excluded).
     pub fn doc_ids(&self) -> impl Iterator<Item = &str> {
         self.docs.keys().map(String::as_str)
     }
 
-    /// Number of live documents.
+    /// Documents held live (the rest are kept saved until used).
+    pub fn live_len(&self) -> usize {
+        self.docs.values().filter(|d| d.is_live()).count()
+    }
+
+    /// Number of documents.
     pub fn len(&self) -> usize {
         self.docs.len()
     }
