@@ -1,4 +1,6 @@
-//! Import throughput: N records (~1 KB of JSON each) through `sicc records import FILE` (the
+//! Import throughput, then backup and restore of the node that imported.
+//!
+//! Import: N records (~1 KB of JSON each) through `sicc records import FILE` (the
 //! CLI process, chunks of 500 over HTTP, validated, written and fsynced by the daemon), against
 //! raw RocksDB batched puts of the same bytes (batches of 500, one synced write each) in the
 //! same run.
@@ -63,13 +65,52 @@ pub async fn run(binary: &Path, n: usize) -> Result<Vec<Figure>> {
     let secs = started.elapsed().as_secs_f64();
     let status = node.get("/api/v1/status").await?;
     let stored = status["records"].as_u64().unwrap_or(0);
-    node.stop()?;
     if stored < n as u64 {
         bail!("only {stored} records stored after importing {n}");
+    }
+
+    // Backup and restore of that node (RPO/RTO): online backup while it serves, restore into
+    // a fresh directory, start until ready. Baseline: copying the data directory (`cp -a`).
+    let backup = root.path().join("backup");
+    let started = Instant::now();
+    let taken = node
+        .post("/api/v1/admin/backup", &json!({"path": backup}))
+        .await?;
+    let backup_secs = started.elapsed().as_secs_f64();
+    node.stop()?;
+    let started = Instant::now();
+    let copied = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(&dir)
+        .arg(root.path().join("copy"))
+        .status()?;
+    let copy_secs = started.elapsed().as_secs_f64();
+    if !copied.success() {
+        bail!("cp -a failed");
+    }
+    let restored = root.path().join("restored");
+    let started = Instant::now();
+    sicc(
+        binary,
+        &restored,
+        &["restore", backup.to_str().unwrap_or_default()],
+    )?;
+    let restore_secs = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let node = Daemon::start(binary, &restored).await?;
+    let ready_secs = started.elapsed().as_secs_f64();
+    let back = node.get("/api/v1/status").await?["records"]
+        .as_u64()
+        .unwrap_or(0);
+    node.stop()?;
+    if back != stored {
+        bail!("the restored node holds {back} records, the original {stored}");
     }
     let raw = raw_rocksdb(&lines)?;
     let rate = n as f64 / secs;
     let raw_rate = n as f64 / raw;
+    let db_mb = taken["manifest"]["db_bytes"].as_f64().unwrap_or(0.0) / 1024.0 / 1024.0;
+    let detail = json!({"records": stored, "database_mb": db_mb});
     Ok(vec![
         Figure::new(
             "import",
@@ -79,5 +120,16 @@ pub async fn run(binary: &Path, n: usize) -> Result<Vec<Figure>> {
             Goal::AtLeastAndRatio(20_000.0, 0.5),
         )
         .detail(json!({"records": n, "bytes": bytes, "secs": secs, "raw_secs": raw})),
+        Figure::new("backup, online", backup_secs, "s", copy_secs, Goal::None)
+            .detail(detail.clone()),
+        Figure::new("restore", restore_secs, "s", copy_secs, Goal::None).detail(detail.clone()),
+        Figure::new(
+            "restored node ready",
+            ready_secs,
+            "s",
+            copy_secs,
+            Goal::None,
+        )
+        .detail(detail),
     ])
 }
