@@ -587,6 +587,13 @@ impl Engine {
             });
         }
         for doc in &dirty.docs {
+            // Read before exporting: exporting compacts the document, reading it afterwards
+            // would load it again.
+            let json = if foreign {
+                replica.document_json(doc)
+            } else {
+                None
+            };
             let Some((id, save, signatures)) = replica.export_doc(doc) else {
                 continue;
             };
@@ -598,8 +605,8 @@ impl Engine {
                     signatures,
                 },
             });
-            if foreign && let Some(json) = replica.document_json(doc) {
-                let mut record = json.clone();
+            if let Some(json) = json {
+                let mut record = json;
                 if let Value::Object(m) = &mut record {
                     m.remove(super::document::ANNOTATIONS);
                 }

@@ -187,13 +187,8 @@ pub async fn run(binary: &Path, scale: Scale) -> Result<Vec<Figure>> {
     add_member(&lv_dir, "ES", &es_id, &[])?;
     let capture = root.path().join("es-frames.bin");
     let es_config = es_dir.join(sicc_node::config::CONFIG_FILE);
-    let text = std::fs::read_to_string(&es_config)?.replace(
-        "redial_max_secs = 60",
-        &format!(
-            "redial_max_secs = 2\ncapture_frames = {:?}",
-            capture.display().to_string()
-        ),
-    );
+    let text =
+        std::fs::read_to_string(&es_config)?.replace("redial_max_secs = 60", "redial_max_secs = 2");
     std::fs::write(&es_config, text)?;
 
     let lv = Daemon::start(binary, &lv_dir).await?;
@@ -294,8 +289,18 @@ pub async fn run(binary: &Path, scale: Scale) -> Result<Vec<Figure>> {
 
     // No-op reconciliation: restart ES; both nodes' reconnection sessions find nothing to do.
     let lv_before = lv.get_text("/metrics").await?;
-    let offset = std::fs::metadata(&capture).map_or(0, |m| m.len());
-    let es = es.restart().await?;
+    // Frames are captured from here on only: capturing costs an encode per frame.
+    es.stop()?;
+    let text = std::fs::read_to_string(&es_config)?.replace(
+        "redial_max_secs = 2",
+        &format!(
+            "redial_max_secs = 2\ncapture_frames = {:?}",
+            capture.display().to_string()
+        ),
+    );
+    std::fs::write(&es_config, text)?;
+    let offset = 0;
+    let es = Daemon::start(binary, &es_dir).await?;
     wait_for("both reconnection sessions", 120, || async {
         let mine = es.get_text("/metrics").await.ok()?;
         let theirs = lv.get_text("/metrics").await.ok()?;
