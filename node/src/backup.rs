@@ -121,6 +121,21 @@ pub async fn create(
         return Err(BackupError::Target(target.to_owned()));
     }
     std::fs::create_dir_all(target).map_err(io(target))?;
+    let made = fill(store, data_dir, config_file, node_id, target).await;
+    if made.is_err() {
+        // Never leave a half-written backup that looks like one.
+        let _ = std::fs::remove_dir_all(target);
+    }
+    made
+}
+
+async fn fill(
+    store: &Store,
+    data_dir: &Path,
+    config_file: &Path,
+    node_id: &str,
+    target: &Path,
+) -> Result<BackupManifest, BackupError> {
     let db = target.join(DB_DIR);
     store.checkpoint(db.clone()).await?;
     copy_private(&data_dir.join(IDENTITY_FILE), &target.join(IDENTITY_FILE))?;
