@@ -40,6 +40,8 @@ pub struct NetnsFederation {
     pub prefix: String,
     bridge: String,
     binary: PathBuf,
+    /// Directed links cut by blackhole routes.
+    cuts: std::collections::BTreeSet<(usize, usize)>,
     torn_down: bool,
     _work: tempfile::TempDir,
 }
@@ -135,6 +137,7 @@ impl NetnsFederation {
             prefix: prefix.clone(),
             bridge: bridge.clone(),
             binary: binary.clone(),
+            cuts: Default::default(),
             torn_down: false,
             _work: work,
         };
@@ -304,12 +307,23 @@ impl NetnsFederation {
         }
     }
 
-    /// Stops node `i` with SIGTERM and waits for it.
+    /// Stops node `i` with SIGTERM (after SIGCONT, in case it is paused) and waits for it;
+    /// SIGKILL if it has not stopped within 15 s.
     pub fn terminate(&mut self, i: usize) {
         if let Some(mut child) = self.nodes[i].process.take() {
-            let _ = Command::new("kill")
-                .args(["-TERM", &child.id().to_string()])
-                .status();
+            for signal in ["-CONT", "-TERM"] {
+                let _ = Command::new("kill")
+                    .args([signal, &child.id().to_string()])
+                    .status();
+            }
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+            while std::time::Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            let _ = child.kill();
             let _ = child.wait();
         }
     }
@@ -318,6 +332,69 @@ impl NetnsFederation {
     pub fn set_connected(&self, i: usize, connected: bool) -> Result<()> {
         let state = if connected { "up" } else { "down" };
         run(&["ip", "link", "set", &self.nodes[i].host_link, state]).map(drop)
+    }
+
+    /// Drops every packet node `from` sends to node `to` (a blackhole route in `from`'s
+    /// namespace): one direction of a link. `heal_links` removes every such cut.
+    pub fn cut(&mut self, from: usize, to: usize) -> Result<()> {
+        if self.cuts.insert((from, to)) {
+            let dst = format!("{}/32", self.nodes[to].ip);
+            run(&[
+                "ip",
+                "netns",
+                "exec",
+                &self.nodes[from].namespace,
+                "ip",
+                "route",
+                "add",
+                "blackhole",
+                &dst,
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// Cuts both directions between every node of `a` and every node of `b`.
+    pub fn partition(&mut self, a: &[usize], b: &[usize]) -> Result<()> {
+        for &x in a {
+            for &y in b {
+                self.cut(x, y)?;
+                self.cut(y, x)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes every cut made by [`NetnsFederation::cut`].
+    pub fn heal_links(&mut self) -> Result<()> {
+        for (from, to) in std::mem::take(&mut self.cuts) {
+            let dst = format!("{}/32", self.nodes[to].ip);
+            run(&[
+                "ip",
+                "netns",
+                "exec",
+                &self.nodes[from].namespace,
+                "ip",
+                "route",
+                "del",
+                "blackhole",
+                &dst,
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// Whether node `i`'s process runs (it may be paused).
+    pub fn is_running(&self, i: usize) -> bool {
+        self.nodes[i].process.is_some()
+    }
+
+    /// Sends a signal (`STOP`, `CONT`, ...) to node `i`'s process.
+    pub fn signal(&self, i: usize, signal: &str) -> Result<()> {
+        if let Some(child) = &self.nodes[i].process {
+            run(&["kill", &format!("-{signal}"), &child.id().to_string()])?;
+        }
+        Ok(())
     }
 
     /// GET `path` on node `i`'s API.

@@ -1070,3 +1070,48 @@ async fn annotations(fed: &Federation, i: usize, entry: &str) -> Option<String> 
     let (_, v) = fed.get(i, entry).await.ok()?;
     Some(v["document"]["annotations"].to_string())
 }
+
+/// A crash between a record's durable write and the publication update that follows it leaves
+/// the shared entry behind the record. Simulated by writing the store directly while the node
+/// is down; at start the node brings its publications back in line: the edit reaches the
+/// partner, and a record deleted meanwhile is erased there. (Found by the kill -9 fault runs.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn publications_are_repaired_at_start_after_a_crash_between_write_and_publish() -> Result<()>
+{
+    let (es, lv) = (0, 1);
+    let mut fed = Federation::start_live_only(&["ES", "LV"]).await?;
+    fed.share(lv, &[es]).await?;
+    fed.wait_connected(es, lv).await?;
+    for id in ["lv-edited", "lv-deleted"] {
+        fed.publish(lv, initiative(id, "LV", "before the crash"))
+            .await?;
+        fed.wait_for(es, id, |_| true).await?;
+    }
+    fed.stop(lv).await;
+    {
+        let db = fed.members[lv].dir().join(sicc_node::node::DB_DIR);
+        let (store, writer) = sicc_node::storage::Store::open(&db)?;
+        let edited = sicc_protocol::record::Record::from_json(&initiative(
+            "lv-edited",
+            "LV",
+            "written just before the crash",
+        ))?;
+        store
+            .put(edited, sicc_node::storage::PutMode::Upsert, "test")
+            .await?;
+        store.delete("lv-deleted".parse()?, "test").await?;
+        drop(store);
+        writer.join();
+    }
+    fed.restart(lv).await?;
+    fed.wait_for(es, "lv-edited", |v| {
+        v["summary"]["en"] == "written just before the crash"
+    })
+    .await?;
+    wait_until("the deleted record erased on ES", || async {
+        fed.shared(es, "lv-deleted").await.is_none().then_some(())
+    })
+    .await?;
+    fed.stop_all().await;
+    Ok(())
+}

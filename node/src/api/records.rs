@@ -348,6 +348,7 @@ pub async fn import(
     }
     let (indexes, records): (Vec<usize>, Vec<Record>) = valid.into_iter().unzip();
     let mut imported = Vec::new();
+    let mut changed = Vec::new();
     for (index, result) in indexes
         .into_iter()
         .zip(state.store.put_many(records, mode, &actor).await?)
@@ -356,7 +357,7 @@ pub async fn import(
             Ok(r) => {
                 imported.push(r.id.to_string());
                 state.search.upsert_local(r.clone()).await;
-                state.sync.local_record(r.id.to_string(), Some(r)).await;
+                changed.push((r.id.to_string(), Some(r)));
             }
             Err(StoreError::Invalid(mut v)) => {
                 let first = v.errors.remove(0);
@@ -368,6 +369,8 @@ pub async fn import(
             }
         }
     }
+    // Keep the publications of any re-imported published record current, before answering.
+    state.sync.local_records(changed).await;
     failed.sort_by_key(|f| f["index"].as_u64());
     Ok(Json(
         json!({"imported": imported.len(), "ids": imported, "failed": failed}),

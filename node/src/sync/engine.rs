@@ -180,9 +180,11 @@ enum Command {
         reply: Reply<Value>,
     },
     /// A local record changed (`Some`) or was deleted (`None`): keep every publication current.
-    LocalRecord {
-        id: String,
-        record: Option<Record>,
+    /// Answered once the publications are persisted, so the record's acknowledgement covers
+    /// them.
+    LocalRecords {
+        changed: Vec<(String, Option<Record>)>,
+        reply: oneshot::Sender<()>,
     },
 }
 
@@ -281,10 +283,20 @@ impl SyncHandle {
     }
     /// Tells the engine a local record changed or was deleted.
     pub async fn local_record(&self, id: String, record: Option<Record>) {
-        let _ = self
+        self.local_records(vec![(id, record)]).await;
+    }
+
+    /// Like [`SyncHandle::local_record`] for many records at once (imports).
+    pub async fn local_records(&self, changed: Vec<(String, Option<Record>)>) {
+        let (reply, done) = oneshot::channel();
+        if self
             .commands
-            .send(Command::LocalRecord { id, record })
-            .await;
+            .send(Command::LocalRecords { changed, reply })
+            .await
+            .is_ok()
+        {
+            let _ = done.await;
+        }
     }
     /// Live events (entries arriving, changing, removed; peers up and down).
     pub fn events(&self) -> broadcast::Receiver<SyncEvent> {
@@ -510,6 +522,7 @@ impl Engine {
         mut responses: mpsc::Receiver<Response>,
         mut network: mpsc::Receiver<NetworkEvent>,
     ) {
+        self.reconcile_publications().await;
         let mut tick = tokio::time::interval(self.config.anti_entropy_every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -1264,7 +1277,12 @@ impl Engine {
             Command::Peers { reply } => {
                 let _ = reply.send(Ok(self.peers()));
             }
-            Command::LocalRecord { id, record } => self.local_record(&id, record).await,
+            Command::LocalRecords { changed, reply } => {
+                for (id, record) in changed {
+                    self.local_record(&id, record).await;
+                }
+                let _ = reply.send(());
+            }
         }
     }
 
@@ -1681,6 +1699,59 @@ impl Engine {
             "refused_connections": self.refused,
             "catalogs": self.replicas.len(),
         })
+    }
+
+    /// Brings every entry of this node's own catalogues in line with its local record: a
+    /// crash between a record's durable write and the publication update that follows it
+    /// (`local_record`) would otherwise leave the entry stale, or an erased record shared,
+    /// until the record is next edited. Found by the kill -9 fault runs.
+    async fn reconcile_publications(&mut self) {
+        let owned: Vec<(CatalogId, Vec<String>)> = self
+            .replicas
+            .iter()
+            .filter(|(c, _)| c.owner() == &self.me)
+            .map(|(c, r)| (c.clone(), r.doc_ids().map(str::to_owned).collect()))
+            .collect();
+        let mut repaired = 0;
+        for (catalog, ids) in owned {
+            for id in ids {
+                let Ok(record_id) = id.parse::<sicc_protocol::id::RecordId>() else {
+                    continue;
+                };
+                let record = match self.store.get(record_id).await {
+                    Ok(r) => r,
+                    Err(e) => {
+                        warn!(id, error = %e, "cannot read a published record");
+                        continue;
+                    }
+                };
+                let want = record.as_ref().and_then(Record::public_projection);
+                let have = self.replicas.get(&catalog).and_then(|r| {
+                    let mut v = r.document_json(&id)?;
+                    if let Value::Object(m) = &mut v {
+                        m.remove(super::document::ANNOTATIONS);
+                    }
+                    Some(v)
+                });
+                if want == have {
+                    continue;
+                }
+                repaired += 1;
+                let result = match (&record, want) {
+                    (Some(r), Some(_)) => self.publish(&catalog.to_string(), r).await.map(drop),
+                    _ => self.unpublish(&catalog.to_string(), &id).await.map(drop),
+                };
+                if let Err(e) = result {
+                    warn!(catalog = %catalog, id, error = %e, "publication not repaired");
+                }
+            }
+        }
+        if repaired > 0 {
+            info!(
+                repaired,
+                "publications brought back in line with their local records"
+            );
+        }
     }
 
     async fn local_record(&mut self, id: &str, record: Option<Record>) {

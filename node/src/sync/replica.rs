@@ -270,6 +270,9 @@ impl Replica {
         let change = change?;
         if change.is_some() {
             self.dirty.docs.insert(doc_id);
+        } else if let Some(doc) = self.docs.get_mut(&doc_id) {
+            // Nothing changed, so nothing will be persisted (which compacts): compact now.
+            doc.save();
         }
         Ok(change)
     }

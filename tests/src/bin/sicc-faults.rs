@@ -1,0 +1,674 @@
+//! `sicc-faults`: Jepsen-style fault runs over the real `sicc` binary, four nodes in Linux
+//! network namespaces (root needed; `tests/src/netns.rs`).
+//!
+//! ```sh
+//! cargo build -p sicc-node --bin sicc -p sicc-tests --bin sicc-faults
+//! /var/tmp/sicc-target/debug/sicc-faults --short [--seed N] [--json PATH]
+//! ```
+//!
+//! Each scenario starts a fresh federation in which every node owns a catalogue the other three
+//! subscribe to. One worker per node drives that node's own records through its HTTP API —
+//! publish (create + publish), edit, erase — and records every operation as a history entry
+//! (invoke, ok | fail | info, with times). A seeded schedule injects the scenario's fault, then
+//! heals everything, restarts whatever is down, and waits until the four nodes agree. The
+//! checker then compares every node's final records with what the history allows: an
+//! acknowledged record missing anywhere is *lost*, a value older than the last acknowledged
+//! edit is *stale*, an id never written is *unexpected*; catalogue digests must be equal on
+//! all nodes. Every run prints its seed; the same seed replays the same schedule and workload
+//! choices (timing still varies). Teardown never leaves namespaces, routes or processes behind.
+//!
+//! Faults covered here: isolate one node, split 2|2, bridge, one-way cut, flapping partitions,
+//! `kill -9` of a random node in a loop under load, all four nodes killed at once,
+//! `SIGSTOP`/`SIGCONT` pauses. `--sabotage` checks the checker: it erases an acknowledged
+//! record and writes an unrecorded one behind the history's back, and the run must fail. Not yet: clock skew, disk full, restore from backup mid-run, and
+//! the attack scenarios (which run in-process in `tests/tests/federation.rs` today).
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
+use sicc_tests::netns::{NetnsFederation, leftovers};
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+/// SplitMix64: a small seeded generator, so schedules replay from the seed.
+#[derive(Debug, Clone)]
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Ok,
+    /// Definitely not applied (refused, or the node was unreachable before sending).
+    Fail,
+    /// Unknown: the request may or may not have taken effect (timeout, cut mid-way).
+    Info,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Publish,
+    Edit,
+    Erase,
+}
+
+#[derive(Debug, Clone)]
+struct Op {
+    node: usize,
+    id: String,
+    kind: Kind,
+    /// The summary written (publish, edit).
+    value: Option<String>,
+    invoked: Duration,
+    completed: Duration,
+    outcome: Outcome,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Fault {
+    Isolate,
+    Split,
+    Bridge,
+    OneWay,
+    Flapping,
+    Kill9Loop,
+    KillAll,
+    Pause,
+}
+
+impl Fault {
+    fn name(self) -> &'static str {
+        match self {
+            Fault::Isolate => "isolate one node",
+            Fault::Split => "split 2|2",
+            Fault::Bridge => "bridge",
+            Fault::OneWay => "one-way cut",
+            Fault::Flapping => "flapping partitions",
+            Fault::Kill9Loop => "kill -9 loop under load",
+            Fault::KillAll => "all four killed at once",
+            Fault::Pause => "SIGSTOP/SIGCONT pauses",
+        }
+    }
+}
+
+const ALL: [Fault; 8] = [
+    Fault::Isolate,
+    Fault::Split,
+    Fault::Bridge,
+    Fault::OneWay,
+    Fault::Flapping,
+    Fault::Kill9Loop,
+    Fault::KillAll,
+    Fault::Pause,
+];
+
+fn initiative(id: &str, country: &str, summary: &str) -> Value {
+    json!({
+        "id": id, "kind": "initiative", "access_level": "consortium",
+        "title": {"en": format!("Initiative {id}")}, "status": "active",
+        "countries": [country], "summary": {"en": summary},
+    })
+}
+
+/// One HTTP call with a deadline: Ok(status) or Err(reached the node at all?).
+async fn call(
+    http: &reqwest::Client,
+    method: reqwest::Method,
+    url: String,
+    body: Option<Value>,
+) -> std::result::Result<u16, bool> {
+    let mut request = http.request(method, url).header("x-sicc-actor", "faults");
+    if let Some(b) = body {
+        request = request.json(&b);
+    }
+    match request.send().await {
+        Ok(r) => Ok(r.status().as_u16()),
+        // Connection refused: nothing was sent, so nothing was applied.
+        Err(e) if e.is_connect() => Err(false),
+        Err(_) => Err(true),
+    }
+}
+
+/// Drives node `i`'s own records until `stop`; returns its history.
+async fn worker(
+    i: usize,
+    api: String,
+    country: String,
+    catalog: String,
+    seed: u64,
+    started: Instant,
+    stop: tokio_util::sync::CancellationToken,
+) -> Vec<Op> {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .connect_timeout(Duration::from_millis(500))
+        .build()
+        .expect("http client");
+    let mut rng = Rng(seed ^ (i as u64 + 1).wrapping_mul(0xA076_1D64_78BD_642F));
+    let mut history = Vec::new();
+    let mut mine: Vec<String> = Vec::new();
+    let mut n = 0u64;
+    let mut version = 0u64;
+    while !stop.is_cancelled() {
+        let roll = rng.below(100);
+        let invoked = started.elapsed();
+        let op = if mine.is_empty() || roll < 60 {
+            n += 1;
+            let id = format!("f{i}-{n}");
+            let value = format!("v0 of {id}");
+            let created = call(
+                &http,
+                reqwest::Method::POST,
+                format!("{api}/api/v1/records"),
+                Some(initiative(&id, &country, &value)),
+            )
+            .await;
+            let outcome = match created {
+                Ok(201) => {
+                    mine.push(id.clone());
+                    match call(
+                        &http,
+                        reqwest::Method::POST,
+                        format!("{api}{catalog}/publish"),
+                        Some(json!({"id": id})),
+                    )
+                    .await
+                    {
+                        Ok(200) => Outcome::Ok,
+                        // Stored locally, maybe not shared: the shared state is unknown.
+                        _ => Outcome::Info,
+                    }
+                }
+                Ok(_) | Err(false) => Outcome::Fail,
+                Err(true) => {
+                    mine.push(id.clone());
+                    Outcome::Info
+                }
+            };
+            Op {
+                node: i,
+                id,
+                kind: Kind::Publish,
+                value: Some(value),
+                invoked,
+                completed: started.elapsed(),
+                outcome,
+            }
+        } else if roll < 90 {
+            let id = mine[rng.below(mine.len() as u64) as usize].clone();
+            version += 1;
+            let value = format!("v{version} of {id}");
+            let outcome = match call(
+                &http,
+                reqwest::Method::PUT,
+                format!("{api}/api/v1/records/{id}"),
+                Some(initiative(&id, &country, &value)),
+            )
+            .await
+            {
+                Ok(200 | 201) => Outcome::Ok,
+                Ok(_) | Err(false) => Outcome::Fail,
+                Err(true) => Outcome::Info,
+            };
+            Op {
+                node: i,
+                id,
+                kind: Kind::Edit,
+                value: Some(value),
+                invoked,
+                completed: started.elapsed(),
+                outcome,
+            }
+        } else {
+            let at = rng.below(mine.len() as u64) as usize;
+            let id = mine.swap_remove(at);
+            let outcome = match call(
+                &http,
+                reqwest::Method::DELETE,
+                format!("{api}/api/v1/records/{id}"),
+                None,
+            )
+            .await
+            {
+                Ok(204) => Outcome::Ok,
+                Ok(404) => Outcome::Ok,
+                Ok(_) | Err(false) => Outcome::Fail,
+                Err(true) => Outcome::Info,
+            };
+            Op {
+                node: i,
+                id,
+                kind: Kind::Erase,
+                value: None,
+                invoked,
+                completed: started.elapsed(),
+                outcome,
+            }
+        };
+        history.push(op);
+        tokio::time::sleep(Duration::from_millis(40 + rng.below(40))).await;
+    }
+    history
+}
+
+/// What a node may hold for one id at the end: `None` = absent, `Some(v)` = that summary.
+fn allowed_states(ops: &[&Op]) -> BTreeSet<Option<String>> {
+    let mut states: BTreeSet<Option<String>> = BTreeSet::from([None]);
+    for op in ops {
+        let next = match op.kind {
+            Kind::Publish | Kind::Edit => op.value.clone(),
+            Kind::Erase => None,
+        };
+        // An edit of an absent record creates it (PUT): same rule as a publish.
+        match op.outcome {
+            Outcome::Ok => states = BTreeSet::from([next]),
+            Outcome::Info => {
+                states.insert(next);
+            }
+            Outcome::Fail => {}
+        }
+    }
+    states
+}
+
+/// Every record node `i` holds: id → summary.
+async fn records_of(fed: &NetnsFederation, i: usize) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    let mut cursor = String::new();
+    loop {
+        let (status, v) = fed
+            .get(i, &format!("/api/v1/records?limit=1000{cursor}"))
+            .await?;
+        if status != 200 {
+            bail!("listing records on node {i}: HTTP {status}");
+        }
+        for r in v["records"].as_array().into_iter().flatten() {
+            out.insert(
+                r["id"].as_str().unwrap_or_default().to_string(),
+                r["summary"]["en"].as_str().unwrap_or_default().to_string(),
+            );
+        }
+        match v["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => return Ok(out),
+        }
+    }
+}
+
+/// The digest of every catalogue on every node (`None`: not held).
+async fn digests(fed: &NetnsFederation, catalogs: &[String]) -> Vec<Vec<Option<String>>> {
+    let mut out = Vec::new();
+    for i in 0..fed.nodes.len() {
+        let mut row = Vec::new();
+        for c in catalogs {
+            let d = match fed.get(i, c).await {
+                Ok((200, v)) => v["digest"].as_str().map(String::from),
+                _ => None,
+            };
+            row.push(d);
+        }
+        out.push(row);
+    }
+    out
+}
+
+#[derive(Debug, Default)]
+struct Verdict {
+    acked_lost: usize,
+    records_lost: usize,
+    stale: usize,
+    unexpected: usize,
+    converged: bool,
+    heal_to_converged_ms: f64,
+    acked_publishes: usize,
+    /// Operations by kind and outcome, e.g. `publish ok`, `edit info`.
+    operations: BTreeMap<String, usize>,
+    problems: Vec<String>,
+}
+
+async fn scenario(
+    fault: Fault,
+    seed: u64,
+    secs: u64,
+    sabotage: bool,
+    kill9: &mut u64,
+) -> Result<Verdict> {
+    let mut rng = Rng(seed);
+    let countries = ["ES", "FR", "SE", "LV"];
+    let mut fed = NetnsFederation::up(&countries).await?;
+    let catalogs: Vec<String> = fed
+        .nodes
+        .iter()
+        .map(|n| format!("/api/v1/catalogs/{}/faults", n.node_id))
+        .collect();
+    for i in 0..4 {
+        fed.post(
+            i,
+            "/api/v1/catalogs",
+            &json!({"name": "faults", "title": {"en": "fault run"}}),
+        )
+        .await?;
+    }
+    for (i, catalog) in catalogs.iter().enumerate() {
+        for j in (0..4).filter(|&j| j != i) {
+            let node_id = fed.nodes[j].node_id.clone();
+            fed.post(i, &format!("{catalog}/grant"), &json!({"node_id": node_id}))
+                .await?;
+            fed.post(j, &format!("{catalog}/subscribe"), &json!({}))
+                .await?;
+        }
+    }
+    let started = Instant::now();
+    let stop = tokio_util::sync::CancellationToken::new();
+    let workers: Vec<_> = (0..4)
+        .map(|i| {
+            tokio::spawn(worker(
+                i,
+                fed.nodes[i].api.clone(),
+                countries[i].to_string(),
+                catalogs[i].clone(),
+                seed,
+                started,
+                stop.clone(),
+            ))
+        })
+        .collect();
+
+    // The fault window: from 1 s to `secs - 1` s of the workload.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let window_end = started + Duration::from_secs(secs.saturating_sub(1).max(2));
+    let victim = rng.below(4) as usize;
+    match fault {
+        Fault::Isolate => {
+            let others: Vec<usize> = (0..4).filter(|&j| j != victim).collect();
+            fed.partition(&[victim], &others)?;
+        }
+        Fault::Split => {
+            let mut order = [0usize, 1, 2, 3];
+            for k in (1..4).rev() {
+                order.swap(k, rng.below(k as u64 + 1) as usize);
+            }
+            fed.partition(&order[..2], &order[2..])?;
+        }
+        Fault::Bridge => {
+            // Two nodes that cannot see each other; the other two see everyone.
+            let a = victim;
+            let b = (victim + 1 + rng.below(3) as usize) % 4;
+            fed.partition(&[a], &[b])?;
+        }
+        Fault::OneWay => {
+            let to = (victim + 1 + rng.below(3) as usize) % 4;
+            fed.cut(victim, to)?;
+        }
+        Fault::Flapping => {
+            while Instant::now() < window_end {
+                let a = rng.below(4) as usize;
+                let others: Vec<usize> = (0..4).filter(|&j| j != a).collect();
+                fed.partition(&[a], &others)?;
+                tokio::time::sleep(Duration::from_millis(300 + rng.below(500))).await;
+                fed.heal_links()?;
+                tokio::time::sleep(Duration::from_millis(200 + rng.below(300))).await;
+            }
+        }
+        Fault::Kill9Loop => {
+            while Instant::now() < window_end {
+                let i = rng.below(4) as usize;
+                fed.kill(i);
+                *kill9 += 1;
+                tokio::time::sleep(Duration::from_millis(200 + rng.below(600))).await;
+                fed.start(i).await?;
+            }
+        }
+        Fault::KillAll => {
+            for i in 0..4 {
+                fed.kill(i);
+            }
+            *kill9 += 4;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            for i in 0..4 {
+                fed.start(i).await?;
+            }
+        }
+        Fault::Pause => {
+            while Instant::now() < window_end {
+                let i = rng.below(4) as usize;
+                fed.signal(i, "STOP")?;
+                tokio::time::sleep(Duration::from_millis(300 + rng.below(1_200))).await;
+                fed.signal(i, "CONT")?;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+    tokio::time::sleep_until(window_end.into()).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    stop.cancel();
+    let mut history = Vec::new();
+    for w in workers {
+        history.extend(w.await?);
+    }
+    // Heal: links back, every node running; then wait for agreement.
+    fed.heal_links()?;
+    for i in 0..4 {
+        if !fed.is_running(i) {
+            fed.start(i).await?;
+        }
+    }
+    let healed = Instant::now();
+    let mut verdict = Verdict::default();
+    let deadline = healed + Duration::from_secs(90);
+    loop {
+        let d = digests(&fed, &catalogs).await;
+        let agree = (0..catalogs.len()).all(|c| {
+            let first = &d[0][c];
+            first.is_some() && d.iter().all(|row| &row[c] == first)
+        });
+        if agree {
+            verdict.converged = true;
+            verdict.heal_to_converged_ms = healed.elapsed().as_secs_f64() * 1000.0;
+            break;
+        }
+        if Instant::now() > deadline {
+            verdict
+                .problems
+                .push(format!("no agreement 90 s after the heal: {d:?}"));
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    if sabotage {
+        // Checks the checker: behind the history's back, erase one acknowledged record and
+        // write one nobody asked for. The run must then fail with one loss per node and one
+        // unexpected record.
+        if let Some(op) = history
+            .iter()
+            .find(|o| o.kind == Kind::Publish && o.outcome == Outcome::Ok)
+        {
+            let url = format!("{}/api/v1/records/{}", fed.nodes[op.node].api, op.id);
+            reqwest::Client::new().delete(url).send().await?;
+        }
+        fed.post(
+            0,
+            "/api/v1/records",
+            &initiative("sabotage", "ES", "written by nobody"),
+        )
+        .await?;
+    }
+    // Check every node's records against the history.
+    let mut by_id: BTreeMap<&str, Vec<&Op>> = BTreeMap::new();
+    for op in &history {
+        by_id.entry(op.id.as_str()).or_default().push(op);
+    }
+    let mut finals = Vec::new();
+    for i in 0..4 {
+        finals.push(records_of(&fed, i).await?);
+    }
+    for op in &history {
+        *verdict
+            .operations
+            .entry(format!("{:?} {:?}", op.kind, op.outcome).to_lowercase())
+            .or_default() += 1;
+    }
+    verdict.acked_publishes = history
+        .iter()
+        .filter(|o| o.kind == Kind::Publish && o.outcome == Outcome::Ok)
+        .count();
+    for (id, ops) in &by_id {
+        let owner = ops[0].node;
+        let allowed = allowed_states(ops);
+        // A record whose publish was not acknowledged may never have been shared: the other
+        // nodes may lack it whatever happened to it locally.
+        let shared_for_sure = ops
+            .iter()
+            .any(|o| o.kind == Kind::Publish && o.outcome == Outcome::Ok);
+        let last_acked = ops.iter().rev().find(|o| o.outcome == Outcome::Ok);
+        for (i, fin) in finals.iter().enumerate() {
+            let seen = fin.get(*id).cloned();
+            if allowed.contains(&seen) || (i != owner && !shared_for_sure && seen.is_none()) {
+                continue;
+            }
+            match (&seen, last_acked) {
+                (None, Some(o)) if o.kind != Kind::Erase => {
+                    verdict.records_lost += 1;
+                    verdict.acked_lost += 1;
+                    verdict.problems.push(format!(
+                        "node {i} lost {id} ({:?} invoked at {:?}, acknowledged at {:?})",
+                        o.kind, o.invoked, o.completed
+                    ));
+                }
+                (Some(v), _) => {
+                    verdict.stale += 1;
+                    verdict
+                        .problems
+                        .push(format!("node {i} holds {id} = {v:?}; allowed {allowed:?}"));
+                }
+                (None, _) => {
+                    verdict.records_lost += 1;
+                    verdict
+                        .problems
+                        .push(format!("node {i} lacks {id}; allowed {allowed:?}"));
+                }
+            }
+        }
+    }
+    for (i, fin) in finals.iter().enumerate() {
+        for id in fin.keys() {
+            if !by_id.contains_key(id.as_str()) {
+                verdict.unexpected += 1;
+                verdict
+                    .problems
+                    .push(format!("node {i} holds {id}, which nobody wrote"));
+            }
+        }
+    }
+    let prefix = fed.prefix.clone();
+    fed.down()?;
+    let left = leftovers(&prefix);
+    if !left.is_empty() {
+        verdict.problems.push(format!("teardown left {left:?}"));
+    }
+    Ok(verdict)
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let value_of = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1).cloned())
+    };
+    let long = args.iter().any(|a| a == "--long");
+    let sabotage = args.iter().any(|a| a == "--sabotage");
+    let seed: u64 = match value_of("--seed") {
+        Some(s) => s.parse().context("--seed takes a number")?,
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_nanos() as u64,
+    };
+    let secs = if long { 30 } else { 7 };
+    println!("sicc-faults seed {seed} ({} s of load per scenario)", secs);
+    let mut rng = Rng(seed);
+    let mut results = Vec::new();
+    let mut kill9 = 0u64;
+    let (mut failed, mut acked_lost) = (0usize, 0usize);
+    let mut heal_times = Vec::new();
+    for fault in ALL {
+        let scenario_seed = rng.next();
+        let t = Instant::now();
+        let v = match scenario(fault, scenario_seed, secs, sabotage, &mut kill9).await {
+            Ok(v) => v,
+            Err(e) => Verdict {
+                problems: vec![format!("scenario error: {e:#}")],
+                ..Default::default()
+            },
+        };
+        let passed = v.converged
+            && v.records_lost == 0
+            && v.stale == 0
+            && v.unexpected == 0
+            && v.problems.is_empty();
+        if !passed {
+            failed += 1;
+        }
+        acked_lost += v.acked_lost;
+        if v.converged {
+            heal_times.push(v.heal_to_converged_ms);
+        }
+        println!(
+            "{:<28} {:<6} acked publishes {:>4}, lost {}, stale {}, unexpected {}, converged {} ms after heal ({:.0} s)",
+            fault.name(),
+            if passed { "ok" } else { "FAILED" },
+            v.acked_publishes,
+            v.records_lost,
+            v.stale,
+            v.unexpected,
+            v.heal_to_converged_ms.round(),
+            t.elapsed().as_secs_f64()
+        );
+        for p in v.problems.iter().take(10) {
+            println!("    {p}");
+        }
+        results.push(json!({
+            "name": fault.name(), "seed": scenario_seed, "passed": passed,
+            "acked_lost": v.acked_lost, "records_lost": v.records_lost, "stale": v.stale,
+            "unexpected": v.unexpected, "convergence_p99_ms": v.heal_to_converged_ms,
+            "acked_publishes": v.acked_publishes, "operations": v.operations,
+            "problems": v.problems,
+        }));
+    }
+    heal_times.sort_by(f64::total_cmp);
+    let p99 = heal_times
+        .get(((heal_times.len() as f64 - 1.0) * 0.99).round() as usize)
+        .copied();
+    println!(
+        "seed {seed}: {} of {} scenarios passed; acknowledged records lost {acked_lost}; kill -9 cycles {kill9}; convergence after heal p99 {:?} ms",
+        ALL.len() - failed,
+        ALL.len(),
+        p99.map(f64::round)
+    );
+    if let Some(path) = value_of("--json") {
+        let out = json!({
+            "seed": seed, "mode": if long {"long"} else {"short"}, "scenarios": results,
+            "acked_lost": acked_lost, "kill9_cycles": kill9, "convergence_p99_ms": p99,
+            // Measured by the attack scenarios, not yet part of this binary (see the docs).
+            "non_member_sessions": null, "forged_applied": null, "unauthorised_served": null,
+            "false_acks": null, "revocation_delay_ms": null,
+        });
+        std::fs::write(&path, serde_json::to_string_pretty(&out)?)?;
+    }
+    if failed > 0 {
+        std::process::exit(1);
+    }
+    Ok(())
+}
