@@ -490,9 +490,17 @@ async fn scenario(
         // Checks the checker: behind the history's back, erase one acknowledged record and
         // write one nobody asked for. The run must then fail with one loss per node and one
         // unexpected record.
+        // A record that must be present everywhere: every operation on it acknowledged, none
+        // an erase.
+        let must_stay = |id: &str| {
+            history
+                .iter()
+                .filter(|o| o.id == id)
+                .all(|o| o.outcome == Outcome::Ok && o.kind != Kind::Erase)
+        };
         if let Some(op) = history
             .iter()
-            .find(|o| o.kind == Kind::Publish && o.outcome == Outcome::Ok)
+            .find(|o| o.kind == Kind::Publish && o.outcome == Outcome::Ok && must_stay(&o.id))
         {
             let url = format!("{}/api/v1/records/{}", fed.nodes[op.node].api, op.id);
             reqwest::Client::new().delete(url).send().await?;
