@@ -299,7 +299,6 @@ pub async fn run(binary: &Path, scale: Scale) -> Result<Vec<Figure>> {
         ),
     );
     std::fs::write(&es_config, text)?;
-    let offset = 0;
     let es = Daemon::start(binary, &es_dir).await?;
     wait_for("both reconnection sessions", 120, || async {
         let mine = es.get_text("/metrics").await.ok()?;
@@ -318,7 +317,7 @@ pub async fn run(binary: &Path, scale: Scale) -> Result<Vec<Figure>> {
         es.memory("RssFile")? as f64 / MB,
     );
     es.stop()?;
-    let noop = captured(&capture, offset, &format!("{lv_id}/bench"))?;
+    let noop = captured(&capture, 0, &format!("{lv_id}/bench"))?;
     // A session ends with one `in_sync`; a `summary` still unanswered when ES stopped is not
     // a session. Per session: its frames and bytes, the summary counted at its mean size.
     let sessions = noop.in_syncs;
