@@ -543,6 +543,10 @@ impl Replica {
                 self.dirty.created.remove(doc_id);
             } else if after != before {
                 self.dirty.docs.insert(doc_id.to_owned());
+            } else if doc.is_live() {
+                // Nothing new (a duplicate relay): nothing will be persisted, which is what
+                // compacts a document, so compact it here rather than keep it live.
+                doc.save();
             }
         }
         out
@@ -566,6 +570,40 @@ mod tests {
     use crate::storage::{SharedOp, Store, StoredDoc};
     use serde_json::json;
     use sicc_protocol::catalog::CatalogId;
+
+    #[test]
+    fn documents_are_compacted_after_use_even_when_nothing_changed() {
+        let owner = Arc::new(NodeSigner::from_seed([1; 32]));
+        let reader = Arc::new(NodeSigner::from_seed([2; 32]));
+        let mut m = Manifest::new(
+            CatalogId::new(owner.node_id(), "replication").unwrap(),
+            BTreeMap::from([("en".into(), "Replication".into())]),
+        );
+        m.readers.insert(reader.node_id());
+        let manifest = m.sign(&owner);
+        let mut mine = Replica::new(manifest.clone(), owner.clone(), 0);
+        let record = Record::from_json(&json!({"id": "r1", "kind": "initiative",
+            "access_level": "public", "title": {"en": "One"}, "status": "active",
+            "countries": ["FR"], "summary": {"en": "Summary"}}))
+        .unwrap();
+        mine.publish(&record).unwrap();
+        let changes = mine.changes_for("r1", &[]);
+        mine.export_doc("r1").unwrap();
+        assert_eq!(mine.live_len(), 0, "persisting compacts");
+        // Publishing the same record again changes nothing and leaves it compact.
+        assert!(mine.publish(&record).unwrap().is_none());
+        assert_eq!(mine.live_len(), 0);
+        // A subscriber applying the same changes twice: the duplicate leaves nothing live.
+        let mut theirs = Replica::new(manifest, reader, 0);
+        assert_eq!(theirs.apply(&changes).applied, 1);
+        theirs.export_doc("r1").unwrap();
+        assert_eq!(theirs.apply(&changes).applied, 1);
+        assert_eq!(
+            theirs.live_len(),
+            0,
+            "a duplicate relay does not keep it live"
+        );
+    }
 
     #[tokio::test]
     async fn a_replica_survives_a_restart_through_the_store() {
