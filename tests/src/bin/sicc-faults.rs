@@ -19,7 +19,9 @@
 //!
 //! Faults covered here: isolate one node, split 2|2, bridge, one-way cut, flapping partitions,
 //! `kill -9` of a random node in a loop under load, all four nodes killed at once,
-//! `SIGSTOP`/`SIGCONT` pauses. `--sabotage` checks the checker: it erases an acknowledged
+//! `SIGSTOP`/`SIGCONT` pauses; and one attack: a non-member dialling every member on TCP and
+//! QUIC and asking for its catalogue (no answer allowed; every member must count the refused
+//! connection). `--sabotage` checks the checker: it erases an acknowledged
 //! record and writes an unrecorded one behind the history's back, and the run must fail. Not yet: clock skew, disk full, restore from backup mid-run, and
 //! the attack scenarios (which run in-process in `tests/tests/federation.rs` today).
 
@@ -100,6 +102,9 @@ impl Fault {
         }
     }
 }
+
+/// Longest a scenario may take, setup and checks included.
+const SCENARIO_LIMIT: Duration = Duration::from_secs(300);
 
 const ALL: [Fault; 8] = [
     Fault::Isolate,
@@ -588,6 +593,103 @@ async fn scenario(
     Ok(verdict)
 }
 
+/// Attack: a node outside the roster dials every member on TCP and QUIC for a few seconds
+/// and keeps asking each for its catalogue. Returns (answers it got, members that counted a
+/// refused connection).
+async fn non_member(seconds: u64) -> Result<(usize, usize, Vec<String>)> {
+    use sicc_node::p2p::network::{Member, NetworkConfig, spawn};
+    use sicc_protocol::wire::{Message, WIRE_VERSION};
+    let mut fed = NetnsFederation::up(&["ES", "FR", "SE", "LV"]).await?;
+    for i in 0..4 {
+        fed.post(
+            i,
+            "/api/v1/catalogs",
+            &json!({"name": "faults", "title": {"en": "fault run"}}),
+        )
+        .await?;
+    }
+    let dir = tempfile::tempdir()?;
+    let rogue = sicc_node::p2p::identity::NodeIdentity::create(dir.path())?;
+    let mut members = Vec::new();
+    for n in &fed.nodes {
+        members.push(Member {
+            node_id: n.node_id.parse()?,
+            addrs: vec![
+                format!("/ip4/{}/tcp/7301", n.ip),
+                format!("/ip4/{}/udp/7301/quic-v1", n.ip),
+            ],
+        });
+    }
+    let mut metrics = sicc_node::metrics::NodeMetrics::new();
+    let (network, mut events, task) = spawn(
+        &rogue,
+        NetworkConfig {
+            listen: vec!["/ip4/0.0.0.0/tcp/0".into()],
+            members,
+            redial_every: Duration::from_millis(200),
+            redial_max: Duration::from_secs(1),
+        },
+        &mut metrics.registry,
+    )?;
+    // The network's event queue is bounded: drain it, or the rogue's own loop stalls.
+    let drain = tokio::spawn(async move { while events.recv().await.is_some() {} });
+    let mut answered = 0;
+    let mut problems = Vec::new();
+    let until = Instant::now() + Duration::from_secs(seconds);
+    while Instant::now() < until {
+        for n in &fed.nodes {
+            let summary = Message::Summary {
+                v: WIRE_VERSION,
+                catalog: format!("{}/faults", n.node_id),
+                manifest_version: 0,
+                digest: "00".repeat(32),
+                docs: 0,
+                after: None,
+            };
+            let asked = tokio::time::timeout(
+                Duration::from_secs(2),
+                network.request(n.node_id.parse()?, summary),
+            )
+            .await;
+            if let Ok(Ok(reply)) = asked {
+                answered += 1;
+                problems.push(format!("{} answered a non-member: {reply:?}", n.country));
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    network.shutdown().await;
+    let _ = task.await;
+    drain.abort();
+    let mut refused = 0;
+    for i in 0..4 {
+        let text = reqwest::get(format!("{}/metrics", fed.nodes[i].api))
+            .await?
+            .text()
+            .await?;
+        let count: f64 = text
+            .lines()
+            .filter(|l| l.starts_with("sicc_refused_connections_total"))
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .sum();
+        if count >= 1.0 {
+            refused += 1;
+        } else {
+            problems.push(format!(
+                "{} counted no refused connection: did the attack reach it?",
+                fed.nodes[i].country
+            ));
+        }
+    }
+    let prefix = fed.prefix.clone();
+    fed.down()?;
+    let left = leftovers(&prefix);
+    if !left.is_empty() {
+        problems.push(format!("teardown left {left:?}"));
+    }
+    Ok((answered, refused, problems))
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -614,10 +716,16 @@ async fn main() -> Result<()> {
     for fault in ALL {
         let scenario_seed = rng.next();
         let t = Instant::now();
-        let v = match scenario(fault, scenario_seed, secs, sabotage, &mut kill9).await {
-            Ok(v) => v,
-            Err(e) => Verdict {
+        let run = scenario(fault, scenario_seed, secs, sabotage, &mut kill9);
+        // A hang is a failure, not a stuck CI run (the federation is torn down on drop).
+        let v = match tokio::time::timeout(SCENARIO_LIMIT, run).await {
+            Ok(Ok(v)) => v,
+            Ok(Err(e)) => Verdict {
                 problems: vec![format!("scenario error: {e:#}")],
+                ..Default::default()
+            },
+            Err(_) => Verdict {
+                problems: vec![format!("scenario did not finish within {SCENARIO_LIMIT:?}")],
                 ..Default::default()
             },
         };
@@ -655,22 +763,52 @@ async fn main() -> Result<()> {
             "problems": v.problems,
         }));
     }
+    // Attack: a non-member on every member, every transport.
+    let (non_member_sessions, refused_by, attack_problems) =
+        match tokio::time::timeout(SCENARIO_LIMIT, non_member(secs.min(10))).await {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => (0, 0, vec![format!("scenario error: {e:#}")]),
+            Err(_) => (
+                0,
+                0,
+                vec![format!("scenario did not finish within {SCENARIO_LIMIT:?}")],
+            ),
+        };
+    let attack_passed = non_member_sessions == 0 && refused_by == 4 && attack_problems.is_empty();
+    if !attack_passed {
+        failed += 1;
+    }
+    println!(
+        "{:<28} {:<6} answers to the non-member {non_member_sessions}, members that refused it {refused_by} of 4",
+        "non-member dials everyone",
+        if attack_passed { "ok" } else { "FAILED" },
+    );
+    for p in attack_problems.iter().take(10) {
+        println!("    {p}");
+    }
+    results.push(json!({
+        "name": "non-member dials everyone", "passed": attack_passed, "acked_lost": 0,
+        "records_lost": 0, "unexpected": 0, "convergence_p99_ms": null,
+        "non_member_sessions": non_member_sessions, "refused_by": refused_by,
+        "problems": attack_problems,
+    }));
     heal_times.sort_by(f64::total_cmp);
     let p99 = heal_times
         .get(((heal_times.len() as f64 - 1.0) * 0.99).round() as usize)
         .copied();
     println!(
         "seed {seed}: {} of {} scenarios passed; acknowledged records lost {acked_lost}; kill -9 cycles {kill9}; convergence after heal p99 {:?} ms",
-        ALL.len() - failed,
-        ALL.len(),
+        ALL.len() + 1 - failed,
+        ALL.len() + 1,
         p99.map(f64::round)
     );
     if let Some(path) = value_of("--json") {
         let out = json!({
             "seed": seed, "mode": if long {"long"} else {"short"}, "scenarios": results,
             "acked_lost": acked_lost, "kill9_cycles": kill9, "convergence_p99_ms": p99,
-            // Measured by the attack scenarios, not yet part of this binary (see the docs).
-            "non_member_sessions": null, "forged_applied": null, "unauthorised_served": null,
+            "non_member_sessions": non_member_sessions,
+            // Measured by attack scenarios not yet part of this binary (see the docs).
+            "forged_applied": null, "unauthorised_served": null,
             "false_acks": null, "revocation_delay_ms": null,
         });
         std::fs::write(&path, serde_json::to_string_pretty(&out)?)?;
