@@ -692,6 +692,18 @@ async fn non_member(seconds: u64) -> Result<(usize, usize, Vec<String>)> {
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    // Ctrl-C drops the running scenario, whose federation tears itself down (processes,
+    // namespaces, links) on drop, instead of killing the process with everything left up.
+    tokio::select! {
+        done = run() => return done,
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    // The select is over, so the scenario's future (and its federation) has been dropped.
+    eprintln!("interrupted: the running scenario was torn down");
+    std::process::exit(130);
+}
+
+async fn run() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let value_of = |flag: &str| {
         args.iter()
