@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine with only Rust lacks to build and test sicc:
 # clang and libclang (bindgen in librocksdb-sys, which compiles the bundled RocksDB), and
-# Debian's chromium and chromium-driver (the web UI's browser test). `--build-only` skips the
-# browser.
+# Debian's chromium and chromium-driver (the web UI's browser test), and faketime (the fault
+# suite's clock skew). `--build-only` skips the test-only packages.
 set -euo pipefail
 missing=()
 command -v clang >/dev/null 2>&1 || missing+=(clang)
@@ -12,6 +12,8 @@ fi
 if [ "${1:-}" != "--build-only" ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+  # libfaketime: the clock-skew scenario of sicc-faults.
+  ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || missing+=(faketime)
 fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

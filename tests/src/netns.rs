@@ -30,6 +30,8 @@ pub struct NetnsNode {
     host_link: String,
     /// The host side of its management link.
     mgmt_link: String,
+    /// Extra environment for its `sicc run` (e.g. libfaketime for clock skew).
+    pub env: Vec<(String, String)>,
     process: Option<Child>,
 }
 
@@ -238,6 +240,7 @@ impl NetnsFederation {
                 data_dir,
                 host_link: host,
                 mgmt_link: mgmt_host,
+                env: Vec::new(),
                 process: None,
             });
         }
@@ -286,6 +289,7 @@ impl NetnsFederation {
             .arg("--data-dir")
             .arg(&n.data_dir)
             .arg("run")
+            .envs(n.env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()?;

@@ -19,10 +19,10 @@
 //!
 //! Faults covered here: isolate one node, split 2|2, bridge, one-way cut, flapping partitions,
 //! `kill -9` of a random node in a loop under load, all four nodes killed at once,
-//! `SIGSTOP`/`SIGCONT` pauses; and one attack: a non-member dialling every member on TCP and
+//! `SIGSTOP`/`SIGCONT` pauses, clock skew of a day on one node (libfaketime); and one attack: a non-member dialling every member on TCP and
 //! QUIC and asking for its catalogue (no answer allowed; every member must count the refused
 //! connection). `--sabotage` checks the checker: it erases an acknowledged
-//! record and writes an unrecorded one behind the history's back, and the run must fail. Not yet: clock skew, disk full, restore from backup mid-run, and
+//! record and writes an unrecorded one behind the history's back, and the run must fail. Not yet: disk full, restore from backup mid-run, and
 //! the attack scenarios (which run in-process in `tests/tests/federation.rs` today).
 
 use anyhow::{Context, Result, bail};
@@ -86,6 +86,7 @@ enum Fault {
     Kill9Loop,
     KillAll,
     Pause,
+    ClockSkew,
 }
 
 impl Fault {
@@ -99,6 +100,7 @@ impl Fault {
             Fault::Kill9Loop => "kill -9 loop under load",
             Fault::KillAll => "all four killed at once",
             Fault::Pause => "SIGSTOP/SIGCONT pauses",
+            Fault::ClockSkew => "clock skew of ±1 day",
         }
     }
 }
@@ -106,7 +108,8 @@ impl Fault {
 /// Longest a scenario may take, setup and checks included.
 const SCENARIO_LIMIT: Duration = Duration::from_secs(300);
 
-const ALL: [Fault; 8] = [
+const ALL: [Fault; 9] = [
+    Fault::ClockSkew,
     Fault::Isolate,
     Fault::Split,
     Fault::Bridge,
@@ -444,6 +447,25 @@ async fn scenario(
                 fed.start(i).await?;
             }
         }
+        Fault::ClockSkew => {
+            // One node restarts a day ahead or behind (libfaketime) and stays so to the end.
+            let lib = std::fs::read_dir("/usr/lib")?
+                .filter_map(|e| e.ok())
+                .map(|e| e.path().join("faketime/libfaketime.so.1"))
+                .find(|p| p.exists())
+                .context("libfaketime not installed (apt-get install faketime)")?;
+            let offset = if rng.below(2) == 0 { "+1d" } else { "-1d" };
+            fed.kill(victim);
+            fed.nodes[victim].env = vec![
+                ("LD_PRELOAD".into(), lib.display().to_string()),
+                ("FAKETIME".into(), offset.into()),
+            ];
+            fed.start(victim).await?;
+            let (_, status) = fed.get(victim, "/api/v1/status").await?;
+            if status.is_null() {
+                bail!("the skewed node does not answer");
+            }
+        }
         Fault::Pause => {
             while Instant::now() < window_end {
                 let i = rng.below(4) as usize;
@@ -461,6 +483,24 @@ async fn scenario(
     for w in workers {
         history.extend(w.await?);
     }
+    let mut problems = Vec::new();
+    if let Fault::ClockSkew = fault {
+        // The skew must really apply: the skewed node's newest audit entry is a day off.
+        let (_, audit) = fed.get(victim, "/api/v1/audit?limit=1").await?;
+        let at = audit["entries"][0]["at"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let skewed =
+            time::OffsetDateTime::parse(&at, &time::format_description::well_known::Rfc3339)
+                .map(|t| (t - time::OffsetDateTime::now_utc()).whole_hours().abs() >= 12)
+                .unwrap_or(false);
+        if !skewed {
+            problems.push(format!(
+                "the clock skew did not apply (newest audit entry at {at:?})"
+            ));
+        }
+    }
     // Heal: links back, every node running; then wait for agreement.
     fed.heal_links()?;
     for i in 0..4 {
@@ -469,7 +509,10 @@ async fn scenario(
         }
     }
     let healed = Instant::now();
-    let mut verdict = Verdict::default();
+    let mut verdict = Verdict {
+        problems,
+        ..Default::default()
+    };
     let deadline = healed + Duration::from_secs(90);
     loop {
         let d = digests(&fed, &catalogs).await;
