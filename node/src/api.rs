@@ -199,7 +199,7 @@ async fn status(State(state): State<ApiState>) -> Result<Json<serde_json::Value>
         "audit_entries": stats.audit_entries,
         "actor_epoch": state.node.actor_epoch,
         "uptime_secs": state.started.elapsed().as_secs(),
-        "storage_bytes": crate::backup::dir_bytes(&state.node.data_dir.join(crate::node::DB_DIR)),
+        "storage_bytes": state.store.disk_bytes().await?,
         "search_documents": state.search.len(),
     })))
 }

@@ -88,20 +88,6 @@ fn now() -> String {
         .unwrap_or_default()
 }
 
-/// Bytes of every file under `dir` (the database's size on disk).
-pub fn dir_bytes(dir: &Path) -> u64 {
-    std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-        .map(|e| match e.metadata() {
-            Ok(m) if m.is_dir() => dir_bytes(&e.path()),
-            Ok(m) => m.len(),
-            Err(_) => 0,
-        })
-        .sum()
-}
-
 fn copy_private(from: &Path, to: &Path) -> Result<(), BackupError> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::copy(from, to).map_err(io(from))?;
@@ -120,8 +106,33 @@ pub async fn create(
     if !target.is_absolute() || target.exists() {
         return Err(BackupError::Target(target.to_owned()));
     }
+    let actor_epoch = actor_epoch(store).await?;
     std::fs::create_dir_all(target).map_err(io(target))?;
-    let made = fill(store, data_dir, config_file, node_id, target).await;
+    let made = match store.checkpoint(target.join(DB_DIR)).await {
+        Err(e) => Err(BackupError::from(e)),
+        Ok(()) => {
+            let (data_dir, config_file, target) = (
+                data_dir.to_owned(),
+                config_file.to_owned(),
+                target.to_owned(),
+            );
+            let manifest = BackupManifest {
+                format: BACKUP_FORMAT,
+                node_id: node_id.to_owned(),
+                created_at: now(),
+                sicc_version: env!("CARGO_PKG_VERSION").into(),
+                schema_version: SCHEMA_VERSION,
+                actor_epoch,
+                db_bytes: 0,
+            };
+            // File copies and fsyncs block: off the executor.
+            tokio::task::spawn_blocking(move || {
+                complete(manifest, &data_dir, &config_file, &target)
+            })
+            .await
+            .map_err(|_| BackupError::Store(StoreError::Stopped))?
+        }
+    };
     if made.is_err() {
         // Never leave a half-written backup that looks like one.
         let _ = std::fs::remove_dir_all(target);
@@ -129,26 +140,16 @@ pub async fn create(
     made
 }
 
-async fn fill(
-    store: &Store,
+/// Adds identity, configuration and `backup.json` beside a fresh checkpoint.
+fn complete(
+    mut manifest: BackupManifest,
     data_dir: &Path,
     config_file: &Path,
-    node_id: &str,
     target: &Path,
 ) -> Result<BackupManifest, BackupError> {
-    let db = target.join(DB_DIR);
-    store.checkpoint(db.clone()).await?;
     copy_private(&data_dir.join(IDENTITY_FILE), &target.join(IDENTITY_FILE))?;
     copy_private(config_file, &target.join(CONFIG_FILE))?;
-    let manifest = BackupManifest {
-        format: BACKUP_FORMAT,
-        node_id: node_id.to_owned(),
-        created_at: now(),
-        sicc_version: env!("CARGO_PKG_VERSION").into(),
-        schema_version: SCHEMA_VERSION,
-        actor_epoch: actor_epoch(store).await?,
-        db_bytes: dir_bytes(&db),
-    };
+    manifest.db_bytes = crate::storage::dir_bytes(&target.join(DB_DIR));
     let path = target.join(MANIFEST_FILE);
     let text = serde_json::to_vec_pretty(&manifest).expect("serialises");
     std::fs::write(&path, text).map_err(io(&path))?;

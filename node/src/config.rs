@@ -456,7 +456,7 @@ impl Config {
             ));
         }
         for addr in &raw.network.listen {
-            if addr.parse::<libp2p::Multiaddr>().is_err() {
+            if !crate::p2p::network::is_multiaddr(addr) {
                 return Err(invalid(
                     "network.listen",
                     format!("`{addr}` is not a multiaddr such as /ip4/0.0.0.0/tcp/7301"),
@@ -509,7 +509,7 @@ impl Config {
                 ));
             }
             for addr in &m.addrs {
-                if addr.parse::<libp2p::Multiaddr>().is_err() {
+                if !crate::p2p::network::is_multiaddr(addr) {
                     return Err(member_err("addrs", format!("`{addr}` is not a multiaddr")));
                 }
             }

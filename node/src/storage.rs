@@ -580,6 +580,12 @@ impl Store {
         .await
     }
 
+    /// Bytes of the database's files on disk (a directory walk, on the blocking pool).
+    pub async fn disk_bytes(&self) -> Result<u64, StoreError> {
+        let path = self.db.path().to_owned();
+        blocking(move || Ok(dir_bytes(&path))).await
+    }
+
     /// Whether the store answers reads (for `/readyz`).
     pub async fn ready(&self) -> bool {
         let db = self.db.clone();
@@ -596,6 +602,20 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|_| StoreError::Stopped)?
+}
+
+/// Bytes of every file under `dir`.
+pub fn dir_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => dir_bytes(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
 }
 
 /// RocksDB's figures for one column family (`/metrics`).

@@ -108,7 +108,16 @@ impl TestNode {
 }
 
 /// Polls `check` until it yields `Some`, failing after [`DEADLINE`]. Never a bare sleep.
-pub async fn wait_until<T, F, Fut>(what: &str, mut check: F) -> Result<T>
+pub async fn wait_until<T, F, Fut>(what: &str, check: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    wait_until_within(what, DEADLINE, check).await
+}
+
+/// Like [`wait_until`] with the caller's deadline (benchmarks wait on large syncs).
+pub async fn wait_until_within<T, F, Fut>(what: &str, deadline: Duration, mut check: F) -> Result<T>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Option<T>>,
@@ -118,8 +127,8 @@ where
         if let Some(v) = check().await {
             return Ok(v);
         }
-        if start.elapsed() > DEADLINE {
-            bail!("timed out after {DEADLINE:?} waiting for {what}");
+        if start.elapsed() > deadline {
+            bail!("timed out after {deadline:?} waiting for {what}");
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }

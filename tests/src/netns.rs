@@ -342,20 +342,27 @@ impl NetnsFederation {
     /// namespace): one direction of a link. `heal_links` removes every such cut.
     pub fn cut(&mut self, from: usize, to: usize) -> Result<()> {
         if self.cuts.insert((from, to)) {
-            let dst = format!("{}/32", self.nodes[to].ip);
-            run(&[
-                "ip",
-                "netns",
-                "exec",
-                &self.nodes[from].namespace,
-                "ip",
-                "route",
-                "add",
-                "blackhole",
-                &dst,
-            ])?;
+            self.blackhole("add", from, to)?;
         }
         Ok(())
+    }
+
+    /// Adds or deletes (`verb`) the route in `from`'s namespace that drops packets to `to`.
+    fn blackhole(&self, verb: &str, from: usize, to: usize) -> Result<()> {
+        let dst = format!("{}/32", self.nodes[to].ip);
+        let ns = &self.nodes[from].namespace;
+        run(&[
+            "ip",
+            "netns",
+            "exec",
+            ns,
+            "ip",
+            "route",
+            verb,
+            "blackhole",
+            &dst,
+        ])
+        .map(drop)
     }
 
     /// Cuts both directions between every node of `a` and every node of `b`.
@@ -372,18 +379,7 @@ impl NetnsFederation {
     /// Removes every cut made by [`NetnsFederation::cut`].
     pub fn heal_links(&mut self) -> Result<()> {
         for (from, to) in std::mem::take(&mut self.cuts) {
-            let dst = format!("{}/32", self.nodes[to].ip);
-            run(&[
-                "ip",
-                "netns",
-                "exec",
-                &self.nodes[from].namespace,
-                "ip",
-                "route",
-                "del",
-                "blackhole",
-                &dst,
-            ])?;
+            self.blackhole("del", from, to)?;
         }
         Ok(())
     }

@@ -170,6 +170,11 @@ impl NetworkHandle {
     }
 }
 
+/// Whether `addr` is a libp2p multiaddr (for configuration checks outside this module).
+pub fn is_multiaddr(addr: &str) -> bool {
+    addr.parse::<Multiaddr>().is_ok()
+}
+
 /// Frames `/sicc/sync/1` messages: u32 BE length, then JSON (SPEC.md §6). Counts the bytes
 /// of every frame it reads and writes (`sicc_sync_frame_bytes_total`).
 #[derive(Debug, Clone, Default)]

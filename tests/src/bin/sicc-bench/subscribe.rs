@@ -21,22 +21,13 @@ use std::time::{Duration, Instant};
 
 const MB: f64 = 1024.0 * 1024.0;
 
-/// Polls `check` every 20 ms until it answers or `secs` pass.
-pub async fn wait_for<T, F, Fut>(what: &str, secs: u64, mut check: F) -> Result<T>
+/// Polls `check` until it answers or `secs` pass.
+pub async fn wait_for<T, F, Fut>(what: &str, secs: u64, check: F) -> Result<T>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Option<T>>,
 {
-    let start = Instant::now();
-    loop {
-        if let Some(v) = check().await {
-            return Ok(v);
-        }
-        if start.elapsed() > Duration::from_secs(secs) {
-            bail!("timed out waiting for {what}");
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    sicc_tests::wait_until_within(what, Duration::from_secs(secs), check).await
 }
 
 /// The bench records as the node would take them: shareable, with the sample they link to.
