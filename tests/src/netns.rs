@@ -40,7 +40,12 @@ pub struct NetnsNode {
 pub struct NetnsFederation {
     pub nodes: Vec<NetnsNode>,
     pub prefix: String,
+    /// The root namespace's address on the bridge: where a harness-run peer (an attacker, a
+    /// rogue member) listens so the nodes can reach it.
+    pub bridge_ip: String,
     bridge: String,
+    /// Loop-mounted filesystems under node data dirs ([`NetnsFederation::small_disk`]).
+    mounts: Vec<PathBuf>,
     binary: PathBuf,
     /// Directed links cut by blackhole routes.
     cuts: std::collections::BTreeSet<(usize, usize)>,
@@ -94,9 +99,18 @@ pub fn sicc_binary() -> Result<PathBuf> {
     )
 }
 
-/// Namespaces and links whose names start with `prefix` (empty when all is clean).
+/// Namespaces, links and loop devices whose names start with `prefix` (empty when all is
+/// clean).
 pub fn leftovers(prefix: &str) -> Vec<String> {
     let mut found = Vec::new();
+    if let Ok(loops) = run(&["losetup", "-a"]) {
+        found.extend(
+            loops
+                .lines()
+                .filter(|l| l.contains(&format!("/{prefix}-disk")))
+                .map(|l| format!("loop device {l}")),
+        );
+    }
     if let Ok(ns) = run(&["ip", "netns", "list"]) {
         found.extend(
             ns.lines()
@@ -122,6 +136,15 @@ impl NetnsFederation {
     /// Creates the namespaces and the bridge, initialises one node per country with the whole
     /// roster, starts every `sicc run` and waits until each API answers.
     pub async fn up(countries: &[&str]) -> Result<NetnsFederation> {
+        NetnsFederation::up_with_members(countries, &[]).await
+    }
+
+    /// Like [`NetnsFederation::up`], with extra members in every roster: node ids the harness
+    /// runs itself, reachable at `/ip4/<bridge_ip>/tcp/<7400 + k>` for the k-th of them.
+    pub async fn up_with_members(
+        countries: &[&str],
+        extra_members: &[String],
+    ) -> Result<NetnsFederation> {
         if !available() {
             bail!("network namespaces need root and iproute2 (`ip netns`)");
         }
@@ -137,7 +160,9 @@ impl NetnsFederation {
         let mut fed = NetnsFederation {
             nodes: Vec::new(),
             prefix: prefix.clone(),
+            bridge_ip: format!("{subnet}.254"),
             bridge: bridge.clone(),
+            mounts: Vec::new(),
             binary: binary.clone(),
             cuts: Default::default(),
             torn_down: false,
@@ -245,7 +270,7 @@ impl NetnsFederation {
             });
         }
         // Every node gets the whole roster (its own entry is skipped), TCP and QUIC addresses.
-        let roster: String = fed
+        let mut roster: String = fed
             .nodes
             .iter()
             .map(|n| {
@@ -257,6 +282,13 @@ impl NetnsFederation {
                 )
             })
             .collect();
+        for (k, id) in extra_members.iter().enumerate() {
+            roster.push_str(&format!(
+                "\n[[members]]\nname = \"extra {k}\"\ncountry = \"EU\"\nnode_id = \"{id}\"\naddrs = [\"/ip4/{}/tcp/{}\"]\n",
+                fed.bridge_ip,
+                7400 + k
+            ));
+        }
         for n in &fed.nodes {
             let config = n.data_dir.join(sicc_node::config::CONFIG_FILE);
             let mut text = std::fs::read_to_string(&config)?;
@@ -432,6 +464,11 @@ impl NetnsFederation {
         for i in 0..self.nodes.len() {
             self.terminate(i);
         }
+        for dir in std::mem::take(&mut self.mounts) {
+            if run(&["umount", &dir.display().to_string()]).is_err() {
+                let _ = run(&["umount", "-l", &dir.display().to_string()]);
+            }
+        }
         for n in &self.nodes {
             // Deleting the namespace deletes its veth end, and with it the host end.
             let _ = run(&["ip", "netns", "del", &n.namespace]);
@@ -444,6 +481,87 @@ impl NetnsFederation {
             bail!("teardown left {}", left.join(", "));
         }
         Ok(())
+    }
+
+    /// Moves node `i`'s data onto a filesystem of its own of `bytes` (ext4 in an image file on
+    /// a loop device, no reserved blocks), so that [`NetnsFederation::fill_disk`] can fill it.
+    /// The node is stopped (SIGTERM) and restarted on the same path.
+    pub async fn small_disk(&mut self, i: usize, bytes: u64) -> Result<()> {
+        self.terminate(i);
+        let dir = self.nodes[i].data_dir.clone();
+        let image = self
+            ._work
+            .path()
+            .join(format!("{}-disk{i}.img", self.prefix));
+        std::fs::File::create(&image)?.set_len(bytes)?;
+        run(&["mkfs.ext4", "-q", "-m", "0", &image.display().to_string()])?;
+        let moved = dir.with_extension("before-small-disk");
+        std::fs::rename(&dir, &moved)?;
+        std::fs::create_dir(&dir)?;
+        run(&[
+            "mount",
+            "-o",
+            "loop",
+            &image.display().to_string(),
+            &dir.display().to_string(),
+        ])?;
+        self.mounts.push(dir.clone());
+        run(&[
+            "cp",
+            "-a",
+            &format!("{}/.", moved.display()),
+            &dir.display().to_string(),
+        ])?;
+        std::fs::remove_dir_all(&moved)?;
+        self.start(i).await
+    }
+
+    /// Fills node `i`'s filesystem (see [`NetnsFederation::small_disk`]) with a filler file
+    /// until the device reports no space; returns the bytes written.
+    pub fn fill_disk(&self, i: usize) -> Result<u64> {
+        use std::io::Write;
+        let path = self.nodes[i].data_dir.join("filler");
+        let mut file = std::fs::File::create(&path)?;
+        let block = vec![0u8; 64 * 1024];
+        let mut written = 0u64;
+        loop {
+            match file.write(&block) {
+                Ok(0) => break,
+                Ok(n) => written += n as u64,
+                Err(e) if e.raw_os_error() == Some(28) => break,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        // Whatever fits in the last partial block too.
+        let small = [0u8; 512];
+        while file.write(&small).is_ok_and(|n| n > 0) {
+            written += small.len() as u64;
+        }
+        let _ = file.sync_all();
+        Ok(written)
+    }
+
+    /// Removes the filler of [`NetnsFederation::fill_disk`].
+    pub fn free_disk(&self, i: usize) -> Result<()> {
+        std::fs::remove_file(self.nodes[i].data_dir.join("filler"))?;
+        Ok(())
+    }
+
+    /// Replaces node `i`'s data with a backup taken by `sicc backup` (or the admin API): the
+    /// node is killed (`kill -9`), its data directory set aside as `<dir>.lost`, the backup
+    /// restored with `sicc restore`, and the node started again.
+    pub async fn restore_from(&mut self, i: usize, backup: &Path) -> Result<()> {
+        self.kill(i);
+        let dir = self.nodes[i].data_dir.clone();
+        std::fs::rename(&dir, dir.with_extension("lost"))?;
+        run(&[
+            self.binary.to_str().context("binary path")?,
+            "--data-dir",
+            dir.to_str().context("data dir")?,
+            "restore",
+            backup.to_str().context("backup path")?,
+        ])?;
+        self.start(i).await
     }
 
     /// Where node `i` keeps its data.

@@ -599,13 +599,25 @@ impl Engine {
                 bytes: replica.manifest_bytes(),
             });
         }
+        // This node's own entries whose own changes came back from a peer, as they now read.
+        let mut returned = Vec::new();
         for doc in &dirty.docs {
             // Read before exporting: exporting compacts the document, reading it afterwards
             // would load it again.
-            let json = if foreign {
+            let json = if foreign || dirty.returned.contains(doc) {
                 replica.document_json(doc)
             } else {
                 None
+            };
+            let json = match json {
+                Some(mut v) if !foreign => {
+                    if let Value::Object(m) = &mut v {
+                        m.remove(super::document::ANNOTATIONS);
+                    }
+                    returned.push((doc.clone(), v));
+                    None
+                }
+                other => other,
             };
             let Some((id, save, signatures)) = replica.export_doc(doc) else {
                 continue;
@@ -685,7 +697,61 @@ impl Engine {
         for e in events {
             self.emit(e);
         }
+        for (id, shared) in returned {
+            self.take_back(&id, shared).await;
+        }
         Ok(())
+    }
+
+    /// A node restored from a backup gets back its own writes that reached a partner before
+    /// it lost them: the entry's shared fields replace the local record's, and the fields that
+    /// never leave the node are kept from the local copy. Found by the restore-from-backup
+    /// fault run (the restored node kept the backup's value while every partner held the
+    /// later one it had published).
+    async fn take_back(&mut self, id: &str, shared: Value) {
+        let Ok(record_id) = id.parse::<sicc_protocol::id::RecordId>() else {
+            return;
+        };
+        let local = match self.store.get(record_id).await {
+            Ok(r) => r,
+            Err(e) => {
+                warn!(id, error = %e, "cannot read a record to take back");
+                return;
+            }
+        };
+        let local_public = local.as_ref().and_then(Record::public_projection);
+        if local_public.as_ref() == Some(&shared) {
+            return;
+        }
+        let mut merged = shared;
+        if let (Some(local), Some(Value::Object(public)), Value::Object(m)) =
+            (&local, &local_public, &mut merged)
+            && let Value::Object(all) = local.to_json()
+        {
+            for (k, v) in all {
+                if !public.contains_key(&k) {
+                    m.insert(k, v);
+                }
+            }
+        }
+        let record = match Record::from_json(&merged) {
+            Ok(r) => r,
+            Err(e) => {
+                warn!(id, error = %e, "own entry not taken back");
+                return;
+            }
+        };
+        match self
+            .store
+            .put(record, crate::storage::PutMode::Import, "sync:taken-back")
+            .await
+        {
+            Ok(stored) => {
+                info!(id, "own write taken back from a partner");
+                self.search.upsert_local(stored).await;
+            }
+            Err(e) => warn!(id, error = %e, "own entry not taken back"),
+        }
     }
 
     async fn persist_state(&self, key: String, value: Option<Vec<u8>>) {

@@ -32,6 +32,9 @@ pub struct Dirty {
     pub erased: BTreeSet<String>,
     /// Documents among `docs` that are new to this replica.
     pub created: BTreeSet<String>,
+    /// Documents among `docs` that received, from a peer, changes this node signed itself:
+    /// its own writes coming back after it lost them (restored from a backup).
+    pub returned: BTreeSet<String>,
 }
 
 impl Dirty {
@@ -525,6 +528,8 @@ impl Replica {
                 .entry(doc_id.to_owned())
                 .or_insert_with(|| SharedDocument::new(catalog.clone(), doc_id, &signer, epoch));
             let before = doc.heads();
+            let mine = self.signer.node_id();
+            let own_returning = batch.iter().any(|(_, _, sig)| sig.author == mine);
             match doc.apply_decoded(batch, &manifest, Default::default()) {
                 Ok(report) => {
                     out.applied += report.applied;
@@ -543,6 +548,9 @@ impl Replica {
                 self.dirty.created.remove(doc_id);
             } else if after != before {
                 self.dirty.docs.insert(doc_id.to_owned());
+                if own_returning {
+                    self.dirty.returned.insert(doc_id.to_owned());
+                }
             } else if doc.is_live() {
                 // Nothing new (a duplicate relay): nothing will be persisted, which is what
                 // compacts a document, so compact it here rather than keep it live.
