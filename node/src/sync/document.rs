@@ -51,6 +51,8 @@ pub enum Rejection {
     WrongDocument { catalog: String, doc: String },
     #[error("the signed hash is not the hash of the change")]
     HashMismatch,
+    #[error("another change with the same actor and sequence number exists (equivocation)")]
+    Equivocation,
     #[error(transparent)]
     Provenance(#[from] CatalogError),
 }
@@ -63,6 +65,7 @@ impl Rejection {
             Rejection::Malformed(_) => "malformed",
             Rejection::WrongDocument { .. } => "wrong_document",
             Rejection::HashMismatch => "hash_mismatch",
+            Rejection::Equivocation => "equivocation",
             Rejection::Provenance(e) => provenance_code(e),
         }
     }
@@ -325,16 +328,50 @@ impl SharedDocument {
             match self.check(&change, &signature, manifest) {
                 Ok(()) => {
                     self.signatures.insert(signature.change_hash, signature);
-                    accepted.push(change)
+                    accepted.push((i, change))
                 }
                 Err(r) => report.rejected.push((i, r)),
             }
         }
-        report.rejected.sort_by_key(|(i, _)| *i);
         report.applied = accepted.len();
+        let mut refused = Vec::new();
         if !accepted.is_empty() {
-            self.doc()?.apply_changes(accepted)?;
+            let doc = self.doc()?;
+            // Automerge checks a whole batch before applying any of it, so a refused batch left
+            // the document as it was.
+            match doc.apply_changes(accepted.iter().map(|(_, c)| c.clone())) {
+                Ok(()) => {}
+                Err(automerge::AutomergeError::DuplicateSeqNumber(..)) => {
+                    // Someone signed two different changes with one actor and sequence number.
+                    // Applied as a batch, that would sink every honest change beside it: apply
+                    // them one by one and refuse (never relay) the second of each pair.
+                    for (i, change) in accepted {
+                        let hash = change.hash();
+                        match doc.apply_changes(std::iter::once(change)) {
+                            Ok(()) => {}
+                            Err(e) => {
+                                refused.push(hash.0);
+                                report.applied -= 1;
+                                report.rejected.push((
+                                    i,
+                                    match e {
+                                        automerge::AutomergeError::DuplicateSeqNumber(..) => {
+                                            Rejection::Equivocation
+                                        }
+                                        other => Rejection::Malformed(other.to_string()),
+                                    },
+                                ));
+                            }
+                        }
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
+        for hash in refused {
+            self.signatures.remove(&hash);
+        }
+        report.rejected.sort_by_key(|(i, _)| *i);
         Ok(report)
     }
 
@@ -741,6 +778,46 @@ mod tests {
         ));
         assert_eq!(replica.to_json(), origin.to_json());
         assert_eq!(replica.heads(), origin.heads());
+    }
+
+    #[test]
+    fn an_equivocating_change_is_refused_and_does_not_sink_the_honest_ones_beside_it() {
+        let (owner, reader, mut m) = setup();
+        let writer = NodeSigner::from_seed([3; 32]);
+        m.writers.insert(writer.node_id());
+        let mut origin = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
+        let base = origin.publish(&record("v1"), &owner).unwrap().unwrap();
+        // The writer annotates from two copies of the same state: two different changes with
+        // one actor and sequence number.
+        let mut fork_a = SharedDocument::new(m.id.clone(), "lv-samaritan", &writer, 0);
+        let mut fork_b = SharedDocument::new(m.id.clone(), "lv-samaritan", &writer, 0);
+        for fork in [&mut fork_a, &mut fork_b] {
+            fork.apply(std::slice::from_ref(&base), &m).unwrap();
+        }
+        let who = writer.node_id().to_string();
+        let a = fork_a.annotate(&who, "A", "t", &writer).unwrap().unwrap();
+        let b = fork_b.annotate(&who, "B", "t", &writer).unwrap().unwrap();
+        assert_ne!(a.signature.change_hash, b.signature.change_hash);
+        let honest = origin.publish(&record("v2"), &owner).unwrap().unwrap();
+
+        let mut replica = SharedDocument::new(m.id.clone(), "lv-samaritan", &reader, 0);
+        let first = replica.apply(&[base.clone(), a.clone()], &m).unwrap();
+        assert_eq!(first.applied, 2);
+        // Before the fix, the duplicate sequence number refused the whole batch, honest included.
+        let second = replica.apply(&[b.clone(), honest.clone()], &m).unwrap();
+        assert_eq!(second.applied, 1, "{:?}", second.rejected);
+        assert_eq!(second.rejected.len(), 1);
+        assert_eq!(second.rejected[0].0, 0);
+        assert_eq!(second.rejected[0].1.code(), "equivocation");
+        assert_eq!(replica.record_json()["summary"]["en"], "v2");
+        // The refused change is never offered onwards.
+        let relayed: Vec<_> = replica
+            .changes_since(&[])
+            .into_iter()
+            .map(|c| c.signature.change_hash)
+            .collect();
+        assert!(relayed.contains(&a.signature.change_hash));
+        assert!(!relayed.contains(&b.signature.change_hash));
     }
 
     #[test]
