@@ -284,7 +284,7 @@ impl NetnsFederation {
             .collect();
         for (k, id) in extra_members.iter().enumerate() {
             roster.push_str(&format!(
-                "\n[[members]]\nname = \"extra {k}\"\ncountry = \"EU\"\nnode_id = \"{id}\"\naddrs = [\"/ip4/{}/tcp/{}\"]\n",
+                "\n[[members]]\nname = \"extra {k}\"\ncountry = \"BE\"\nnode_id = \"{id}\"\naddrs = [\"/ip4/{}/tcp/{}\"]\n",
                 fed.bridge_ip,
                 7400 + k
             ));

@@ -457,7 +457,7 @@ impl SharedDocument {
 
     /// The document as JSON: the record's public projection plus members' `annotations`.
     pub fn to_json(&self) -> Value {
-        self.read(|doc| read_map(doc, &automerge::ROOT))
+        self.read(|doc| read_map(doc, &automerge::ROOT, 0))
             .unwrap_or(Value::Null)
     }
 
@@ -514,7 +514,7 @@ fn reconcile_map(
             }
             Value::Array(items) => {
                 let same = match &current {
-                    Some((AmValue::Object(ObjType::List), id)) => read_list(doc, id) == *items,
+                    Some((AmValue::Object(ObjType::List), id)) => read_list(doc, id, 1) == *items,
                     _ => false,
                 };
                 if !same {
@@ -557,29 +557,40 @@ fn scalar_to_json(s: &ScalarValue) -> Value {
     }
 }
 
-fn read_value(doc: &AutoCommit, value: AmValue<'_>, id: &ObjId) -> Value {
+/// Deepest nesting read out of a shared document. A record's projection nests 4 levels at most;
+/// a writer can make an Automerge document nest without bound, and reading 10,000 levels
+/// recursively overflowed the stack and aborted the node (found by the member-attack run).
+/// Deeper objects read as `null`.
+pub const MAX_READ_DEPTH: usize = 16;
+
+fn read_value(doc: &AutoCommit, value: AmValue<'_>, id: &ObjId, depth: usize) -> Value {
+    if depth >= MAX_READ_DEPTH && matches!(value, AmValue::Object(_)) {
+        return Value::Null;
+    }
     match value {
-        AmValue::Object(ObjType::Map | ObjType::Table) => read_map(doc, id),
-        AmValue::Object(ObjType::List | ObjType::Text) => Value::Array(read_list(doc, id)),
+        AmValue::Object(ObjType::Map | ObjType::Table) => read_map(doc, id, depth + 1),
+        AmValue::Object(ObjType::List | ObjType::Text) => {
+            Value::Array(read_list(doc, id, depth + 1))
+        }
         AmValue::Scalar(s) => scalar_to_json(&s),
     }
 }
 
-fn read_map(doc: &AutoCommit, obj: &ObjId) -> Value {
+fn read_map(doc: &AutoCommit, obj: &ObjId, depth: usize) -> Value {
     let mut out = Map::new();
     for key in doc.keys(obj) {
         if let Ok(Some((value, id))) = doc.get(obj, key.as_str()) {
-            let v = read_value(doc, value, &id);
+            let v = read_value(doc, value, &id, depth);
             out.insert(key, v);
         }
     }
     Value::Object(out)
 }
 
-fn read_list(doc: &AutoCommit, obj: &ObjId) -> Vec<Value> {
+fn read_list(doc: &AutoCommit, obj: &ObjId, depth: usize) -> Vec<Value> {
     (0..doc.length(obj))
         .filter_map(|i| doc.get(obj, i).ok().flatten())
-        .map(|(value, id)| read_value(doc, value, &id))
+        .map(|(value, id)| read_value(doc, value, &id, depth))
         .collect()
 }
 
@@ -818,6 +829,33 @@ mod tests {
             .collect();
         assert!(relayed.contains(&a.signature.change_hash));
         assert!(!relayed.contains(&b.signature.change_hash));
+    }
+
+    #[test]
+    fn a_document_nested_10000_deep_reads_without_overflowing_the_stack() {
+        use automerge::transaction::Transactable;
+        let mut doc = AutoCommit::new();
+        let mut at = doc
+            .put_object(automerge::ROOT, "deep", ObjType::Map)
+            .unwrap();
+        for _ in 0..10_000 {
+            at = doc.put_object(&at, "n", ObjType::Map).unwrap();
+        }
+        // Run where a stack overflow would show: a thread with a small stack.
+        let read = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || read_map(&doc, &automerge::ROOT, 0))
+            .unwrap()
+            .join()
+            .expect("reading did not overflow");
+        let mut depth = 0;
+        let mut v = &read["deep"];
+        while let Some(next) = v.get("n") {
+            v = next;
+            depth += 1;
+        }
+        assert_eq!(depth, MAX_READ_DEPTH);
+        assert!(v.is_null());
     }
 
     #[test]

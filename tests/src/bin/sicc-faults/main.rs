@@ -25,6 +25,8 @@
 //! record and writes an unrecorded one behind the history's back, and the run must fail. Not yet: disk full, restore from backup mid-run, and
 //! the attack scenarios (which run in-process in `tests/tests/federation.rs` today).
 
+mod attacks;
+
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use sicc_tests::netns::{NetnsFederation, leftovers};
@@ -975,6 +977,58 @@ async fn run() -> Result<()> {
             "problems": attack_problems,
         }));
     }
+    // Attacks by a member.
+    let (mut forged_applied, mut unauthorised_served, mut revocation_delay_ms) =
+        (Value::Null, Value::Null, Value::Null);
+    let name = "a member attacks";
+    if selected(name) {
+        ran += 1;
+        let t = Instant::now();
+        let r = match tokio::time::timeout(SCENARIO_LIMIT, attacks::run()).await {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => attacks::Report {
+                problems: vec![format!("scenario error: {e:#}")],
+                ..Default::default()
+            },
+            Err(_) => attacks::Report {
+                problems: vec![format!("scenario did not finish within {SCENARIO_LIMIT:?}")],
+                ..Default::default()
+            },
+        };
+        let passed = r.problems.is_empty()
+            && r.forged_applied == 0
+            && r.unauthorised_served == 0
+            && r.revocation_delay_ms.is_some();
+        if !passed {
+            failed += 1;
+        }
+        forged_applied = json!(r.forged_applied);
+        unauthorised_served = json!(r.unauthorised_served);
+        revocation_delay_ms = json!(r.revocation_delay_ms);
+        println!(
+            "{name:<28} {:<6} forged applied {}, unauthorised served {}, revocation delay {:?} ms, honest edits of the equivocated document stuck on {} of 4 nodes ({:.0} s)",
+            if passed { "ok" } else { "FAILED" },
+            r.forged_applied,
+            r.unauthorised_served,
+            r.revocation_delay_ms.map(f64::round),
+            r.honest_blocked,
+            t.elapsed().as_secs_f64()
+        );
+        println!("    rejected by reason: {:?}", r.rejected);
+        for line in &r.log {
+            println!("    {line}");
+        }
+        for p in r.problems.iter().take(10) {
+            println!("    PROBLEM {p}");
+        }
+        results.push(json!({
+            "name": name, "passed": passed, "acked_lost": 0, "records_lost": 0,
+            "unexpected": 0, "convergence_p99_ms": null,
+            "forged_applied": r.forged_applied, "unauthorised_served": r.unauthorised_served,
+            "revocation_delay_ms": r.revocation_delay_ms, "honest_blocked": r.honest_blocked,
+            "rejected": r.rejected, "log": r.log, "problems": r.problems,
+        }));
+    }
     heal_times.sort_by(f64::total_cmp);
     let p99 = heal_times
         .get(((heal_times.len() as f64 - 1.0) * 0.99).round() as usize)
@@ -990,9 +1044,8 @@ async fn run() -> Result<()> {
             "seed": seed, "mode": if long {"long"} else {"short"}, "scenarios": results,
             "acked_lost": acked_lost, "kill9_cycles": kill9, "convergence_p99_ms": p99,
             "non_member_sessions": non_member_sessions, "false_acks": false_acks,
-            // Measured by attack scenarios not yet part of this binary (see the docs).
-            "forged_applied": null, "unauthorised_served": null,
-            "revocation_delay_ms": null,
+            "forged_applied": forged_applied, "unauthorised_served": unauthorised_served,
+            "revocation_delay_ms": revocation_delay_ms,
         });
         std::fs::write(&path, serde_json::to_string_pretty(&out)?)?;
     }

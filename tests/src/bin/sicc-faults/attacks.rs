@@ -1,0 +1,638 @@
+//! Attacks by a member: a node in every roster (it passes the handshake) that misbehaves. It
+//! is a reader of LV's catalogue, a writer of SE's, and has no right on ES's and FR's. It runs
+//! here, in the root namespace, over the real libp2p stack of `sicc_node`, and sends what an
+//! honest node never would: reads and writes on catalogues it was never granted, changes
+//! forged under another member's actor or under a manifest it signed itself, unsigned changes,
+//! a valid change replayed into another catalogue, two changes with one actor and sequence
+//! number (equivocation), a huge change, a 10,000-deep nesting, 5,000 tiny changes, an orphan
+//! change, malformed and truncated changes, and an oversized frame. Then LV revokes it while
+//! it is connected, and the run measures how long until every node refuses it.
+
+use anyhow::{Context, Result, bail};
+use automerge::transaction::Transactable;
+use serde_json::{Value, json};
+use sicc_node::p2p::network::{Member, NetworkConfig, NetworkHandle, spawn};
+use sicc_node::sync::replica::Replica;
+use sicc_protocol::catalog::{CatalogId, ChangeSignature, Manifest};
+use sicc_protocol::identity::{ActorId, NodeId, NodeSigner};
+use sicc_protocol::record::Record;
+use sicc_protocol::wire::{DocHeads, ErrorCode, Message, WIRE_VERSION, WireChange};
+use sicc_tests::netns::{NetnsFederation, leftovers};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What the attacks achieved (all zero or refused, in a good run).
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Forged, unsigned, replayed or unauthorised changes that ended up applied on a node.
+    pub forged_applied: usize,
+    /// Answers carrying data to requests on catalogues the rogue may not read.
+    pub unauthorised_served: usize,
+    /// From LV's revoke to the last node refusing the rogue.
+    pub revocation_delay_ms: Option<f64>,
+    /// Nodes an honest edit of the equivocated document did not reach (a known limit:
+    /// Automerge cannot hold both branches, so honest changes built on one are stuck where
+    /// the other was taken).
+    pub honest_blocked: usize,
+    /// Rejected changes by reason, summed over the four nodes (`/metrics`).
+    pub rejected: BTreeMap<String, f64>,
+    /// One line per attack: what was sent and what came back.
+    pub log: Vec<String>,
+    pub problems: Vec<String>,
+}
+
+fn changes(catalog: &CatalogId, changes: Vec<WireChange>, want: Vec<DocHeads>) -> Message {
+    Message::Changes {
+        v: WIRE_VERSION,
+        catalog: catalog.to_string(),
+        manifest: None,
+        changes,
+        tombstones: Vec::new(),
+        want,
+        more: false,
+        digest: None,
+    }
+}
+
+fn summary(catalog: &CatalogId) -> Message {
+    Message::Summary {
+        v: WIRE_VERSION,
+        catalog: catalog.to_string(),
+        manifest_version: 0,
+        digest: "00".repeat(32),
+        docs: 0,
+        after: None,
+    }
+}
+
+async fn ask(net: &NetworkHandle, peer: NodeId, m: Message) -> Result<Message> {
+    match tokio::time::timeout(Duration::from_secs(10), net.request(peer, m)).await {
+        Ok(Ok(reply)) => Ok(reply),
+        Ok(Err(e)) => bail!("request failed: {e}"),
+        Err(_) => bail!("no answer within 10 s"),
+    }
+}
+
+/// A short description of a reply, for the log.
+fn describe(reply: &Result<Message>) -> String {
+    match reply {
+        Ok(Message::Error { code, message, .. }) => format!("error {code:?}: {message}"),
+        Ok(m) => m.kind().to_string(),
+        Err(e) => format!("{e:#}"),
+    }
+}
+
+/// A change built by `signer` in `epoch` on top of `base`, signed for `doc` of `catalog`.
+fn crafted(
+    signer: &NodeSigner,
+    epoch: u32,
+    catalog: &CatalogId,
+    doc: &str,
+    base: &[WireChange],
+    build: impl FnOnce(&mut automerge::AutoCommit) -> Result<()>,
+) -> Result<WireChange> {
+    let actor = ActorId::derive(&signer.node_id(), epoch);
+    let mut d = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(actor.as_bytes()));
+    let mut history = Vec::new();
+    for c in base {
+        let bytes = c.change_bytes().context("base change hex")?;
+        history.push(automerge::Change::from_bytes(bytes)?);
+    }
+    d.apply_changes(history)?;
+    build(&mut d)?;
+    d.commit();
+    let change = d.get_last_local_change().context("nothing was changed")?;
+    let signature = ChangeSignature::sign(signer, catalog.clone(), doc, change.hash().0, epoch);
+    Ok(WireChange::new(change.raw_bytes(), &signature))
+}
+
+/// Several changes in a row by `signer` in `epoch`, each on the previous one.
+fn many_tiny(
+    signer: &NodeSigner,
+    epoch: u32,
+    catalog: &CatalogId,
+    doc: &str,
+    base: &[WireChange],
+    n: usize,
+) -> Result<Vec<WireChange>> {
+    let actor = ActorId::derive(&signer.node_id(), epoch);
+    let mut d = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(actor.as_bytes()));
+    let mut history = Vec::new();
+    for c in base {
+        history.push(automerge::Change::from_bytes(
+            c.change_bytes().context("hex")?,
+        )?);
+    }
+    d.apply_changes(history)?;
+    let mut out = Vec::with_capacity(n);
+    for k in 0..n {
+        d.put(automerge::ROOT, "tiny", k as i64)?;
+        d.commit();
+        let change = d.get_last_local_change().context("no change")?;
+        let signature = ChangeSignature::sign(signer, catalog.clone(), doc, change.hash().0, epoch);
+        out.push(WireChange::new(change.raw_bytes(), &signature));
+    }
+    Ok(out)
+}
+
+async fn summary_of(fed: &NetnsFederation, i: usize, id: &str) -> Option<String> {
+    match fed.get(i, &format!("/api/v1/records/{id}")).await {
+        Ok((200, v)) => v["summary"]["en"].as_str().map(String::from),
+        _ => None,
+    }
+}
+
+/// Waits until every node in `nodes` reads `id` with summary `want`; returns those that do not
+/// within `limit`.
+async fn reached(
+    fed: &NetnsFederation,
+    nodes: &[usize],
+    id: &str,
+    want: &str,
+    limit: Duration,
+) -> Vec<usize> {
+    let deadline = Instant::now() + limit;
+    loop {
+        let mut missing = Vec::new();
+        for &i in nodes {
+            if summary_of(fed, i, id).await.as_deref() != Some(want) {
+                missing.push(i);
+            }
+        }
+        if missing.is_empty() || Instant::now() > deadline {
+            return missing;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn initiative(id: &str, country: &str, summary: &str) -> Value {
+    json!({
+        "id": id, "kind": "initiative", "access_level": "consortium",
+        "title": {"en": format!("Initiative {id}")}, "status": "active",
+        "countries": [country], "summary": {"en": summary},
+    })
+}
+
+async fn put(fed: &NetnsFederation, i: usize, record: Value) -> Result<()> {
+    let id = record["id"].as_str().unwrap_or_default().to_string();
+    let r = reqwest::Client::new()
+        .put(format!("{}/api/v1/records/{id}", fed.nodes[i].api))
+        .header("x-sicc-actor", "attacks")
+        .json(&record)
+        .send()
+        .await?;
+    if !r.status().is_success() {
+        bail!("PUT {id} on node {i}: HTTP {}", r.status());
+    }
+    Ok(())
+}
+
+pub async fn run() -> Result<Report> {
+    let mut report = Report::default();
+    let dir = tempfile::tempdir()?;
+    let rogue = sicc_node::p2p::identity::NodeIdentity::create(dir.path())?;
+    let signer = Arc::new(rogue.signer());
+    let me = signer.node_id();
+    let mut fed =
+        NetnsFederation::up_with_members(&["ES", "FR", "SE", "LV"], &[me.to_string()]).await?;
+    let (es, fr, se, lv) = (0usize, 1usize, 2usize, 3usize);
+    let ids: Vec<NodeId> = fed
+        .nodes
+        .iter()
+        .map(|n| n.node_id.parse())
+        .collect::<Result<_, _>>()?;
+    let catalog =
+        |i: usize| -> Result<CatalogId> { Ok(format!("{}/faults", fed.nodes[i].node_id).parse()?) };
+    let path = |i: usize| format!("/api/v1/catalogs/{}/faults", fed.nodes[i].node_id);
+    for i in 0..4 {
+        fed.post(
+            i,
+            "/api/v1/catalogs",
+            &json!({"name": "faults", "title": {"en": "attack run"}}),
+        )
+        .await?;
+    }
+    // SE's and LV's catalogues reach the three others; the rogue reads LV's and writes SE's.
+    for owner in [se, lv] {
+        for j in (0..4).filter(|&j| j != owner) {
+            let node_id = fed.nodes[j].node_id.clone();
+            fed.post(
+                owner,
+                &format!("{}/grant", path(owner)),
+                &json!({"node_id": node_id}),
+            )
+            .await?;
+            fed.post(j, &format!("{}/subscribe", path(owner)), &json!({}))
+                .await?;
+        }
+    }
+    fed.post(
+        lv,
+        &format!("{}/grant", path(lv)),
+        &json!({"node_id": me.to_string(), "role": "reader"}),
+    )
+    .await?;
+    fed.post(
+        se,
+        &format!("{}/grant", path(se)),
+        &json!({"node_id": me.to_string(), "role": "writer"}),
+    )
+    .await?;
+    for (owner, id, country) in [(lv, "lv-target", "LV"), (se, "se-target", "SE")] {
+        put(&fed, owner, initiative(id, country, "genuine")).await?;
+        fed.post(
+            owner,
+            &format!("{}/publish", path(owner)),
+            &json!({"id": id}),
+        )
+        .await?;
+        let missing = reached(
+            &fed,
+            &[es, fr, se, lv],
+            id,
+            "genuine",
+            Duration::from_secs(30),
+        )
+        .await;
+        if !missing.is_empty() {
+            bail!("{id} did not reach nodes {missing:?} before the attacks");
+        }
+    }
+
+    let members = fed
+        .nodes
+        .iter()
+        .map(|n| {
+            Ok(Member {
+                node_id: n.node_id.parse()?,
+                addrs: vec![format!("/ip4/{}/tcp/7301", n.ip)],
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut metrics = sicc_node::metrics::NodeMetrics::new();
+    let (net, mut events, task) = spawn(
+        &rogue,
+        NetworkConfig {
+            listen: vec![format!("/ip4/{}/tcp/7400", fed.bridge_ip)],
+            members,
+            redial_every: Duration::from_millis(200),
+            redial_max: Duration::from_secs(1),
+        },
+        &mut metrics.registry,
+    )?;
+    // The network's event queue is bounded: drain it, or the rogue's own loop stalls.
+    let drain = tokio::spawn(async move { while events.recv().await.is_some() {} });
+
+    let (lv_cat, se_cat, es_cat, fr_cat) = (catalog(lv)?, catalog(se)?, catalog(es)?, catalog(fr)?);
+    // Wait until LV answers the rogue as a reader (connection and grant in place).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(Message::Heads { .. }) = ask(&net, ids[lv], summary(&lv_cat)).await {
+            break;
+        }
+        if Instant::now() > deadline {
+            bail!("the rogue member never got a session with LV");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // 1. Reads of catalogues it was never granted, on every node holding them and not.
+    for cat in [&es_cat, &fr_cat] {
+        for (i, id) in ids.iter().enumerate() {
+            let want = vec![DocHeads {
+                doc: "lv-target".into(),
+                heads: Vec::new(),
+            }];
+            for m in [summary(cat), changes(cat, Vec::new(), want)] {
+                let kind = m.kind();
+                let reply = ask(&net, *id, m).await;
+                let refused = matches!(
+                    &reply,
+                    Ok(Message::Error {
+                        code: ErrorCode::NotAllowed,
+                        ..
+                    })
+                );
+                if !refused {
+                    report.unauthorised_served += 1;
+                    report.problems.push(format!(
+                        "node {i} answered a {kind} on {cat}: {}",
+                        describe(&reply)
+                    ));
+                }
+            }
+        }
+    }
+    report.log.push(format!(
+        "reads of ES's and FR's catalogues on 4 nodes: {} answered with data",
+        report.unauthorised_served
+    ));
+
+    // The genuine history of both targets, as a reader and a writer may fetch it.
+    let fetch = |cat: CatalogId, owner: usize, doc: &'static str| {
+        let net = net.clone();
+        let peer = ids[owner];
+        async move {
+            let want = vec![DocHeads {
+                doc: doc.into(),
+                heads: Vec::new(),
+            }];
+            match ask(&net, peer, changes(&cat, Vec::new(), want)).await? {
+                Message::Changes { changes, .. } if !changes.is_empty() => Ok(changes),
+                other => bail!("fetching {doc}: {other:?}"),
+            }
+        }
+    };
+    let lv_genuine = fetch(lv_cat.clone(), lv, "lv-target").await?;
+    let se_genuine = fetch(se_cat.clone(), se, "se-target").await?;
+
+    // 2. Forgeries on LV's catalogue, where the rogue only reads: its own change under a
+    // manifest it signed itself, the same claimed by LV (impersonation), and unsigned.
+    let mut fake = Manifest::new(lv_cat.clone(), [("en".to_owned(), "x".to_owned())].into());
+    fake.writers.insert(me);
+    let mut forger = Replica::new(fake.sign(&signer), signer.clone(), 0);
+    forger.publish(&Record::from_json(&initiative(
+        "lv-target",
+        "LV",
+        "FORGED",
+    ))?)?;
+    let own = forger.changes_for("lv-target", &[]);
+    let mut impersonated = own.clone();
+    impersonated[0].author = ids[lv].to_string();
+    let mut unsigned = own.clone();
+    unsigned[0].signature = "00".repeat(64);
+    for (what, batch) in [
+        ("a reader's own change", own.clone()),
+        ("a change claimed by LV", impersonated),
+        ("an unsigned change", unsigned),
+    ] {
+        for i in [es, fr, se, lv] {
+            let reply = ask(&net, ids[i], changes(&lv_cat, batch.clone(), Vec::new())).await;
+            report.log.push(format!(
+                "{what} on LV's catalogue to node {i}: {}",
+                describe(&reply)
+            ));
+        }
+    }
+
+    // 3. LV's valid change replayed into SE's catalogue (where the rogue may write).
+    let reply = ask(
+        &net,
+        ids[es],
+        changes(&se_cat, lv_genuine.clone(), Vec::new()),
+    )
+    .await;
+    report.log.push(format!(
+        "LV's change replayed into SE's catalogue: {}",
+        describe(&reply)
+    ));
+
+    // 4. A write on ES's catalogue, which it was never granted.
+    let mut es_fake = Manifest::new(es_cat.clone(), [("en".to_owned(), "x".to_owned())].into());
+    es_fake.writers.insert(me);
+    let mut es_forger = Replica::new(es_fake.sign(&signer), signer.clone(), 0);
+    es_forger.publish(&Record::from_json(&initiative(
+        "es-forged",
+        "ES",
+        "FORGED",
+    ))?)?;
+    for i in [es, fr] {
+        let batch = es_forger.changes_for("es-forged", &[]);
+        let reply = ask(&net, ids[i], changes(&es_cat, batch, Vec::new())).await;
+        report.log.push(format!(
+            "a write on ES's catalogue to node {i}: {}",
+            describe(&reply)
+        ));
+    }
+
+    // 5. Equivocation on SE's catalogue (a writer's right): two different changes with one
+    // actor and sequence number, one to ES, the other to FR.
+    let a = crafted(&signer, 1, &se_cat, "se-target", &se_genuine, |d| {
+        d.put(automerge::ROOT, "note", "A")?;
+        Ok(())
+    })?;
+    let b = crafted(&signer, 1, &se_cat, "se-target", &se_genuine, |d| {
+        d.put(automerge::ROOT, "note", "B")?;
+        Ok(())
+    })?;
+    for (i, c) in [(es, a), (fr, b)] {
+        let reply = ask(&net, ids[i], changes(&se_cat, vec![c], Vec::new())).await;
+        report.log.push(format!(
+            "equivocating change to node {i}: {}",
+            describe(&reply)
+        ));
+    }
+
+    // 6. Revocation while connected (before the oversized frame, which ends the connection): from LV's answer to the last node refusing the rogue.
+    let revoked = Instant::now();
+    fed.post(
+        lv,
+        &format!("{}/revoke", path(lv)),
+        &json!({"node_id": me.to_string()}),
+    )
+    .await?;
+    let mut pending: Vec<usize> = vec![es, fr, se, lv];
+    while !pending.is_empty() && revoked.elapsed() < Duration::from_secs(60) {
+        let mut still = Vec::new();
+        for i in pending {
+            match ask(&net, ids[i], summary(&lv_cat)).await {
+                Ok(Message::Error {
+                    code: ErrorCode::NotAllowed,
+                    ..
+                }) => {}
+                _ => still.push(i),
+            }
+        }
+        pending = still;
+        if !pending.is_empty() {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    if pending.is_empty() {
+        report.revocation_delay_ms = Some(revoked.elapsed().as_secs_f64() * 1000.0);
+    } else {
+        report.problems.push(format!(
+            "nodes {pending:?} still serve LV's catalogue to the rogue 60 s after the revoke"
+        ));
+    }
+
+    // 7. Payloads a writer may send but no honest node would, all to SE's catalogue on ES.
+    let huge = crafted(&signer, 2, &se_cat, "se-target", &se_genuine, |d| {
+        // Not compressible: 700 KB of pseudo-random text.
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let text: String = (0..700_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char::from(b'a' + (x % 26) as u8)
+            })
+            .collect();
+        d.put(automerge::ROOT, "huge", text)?;
+        Ok(())
+    })?;
+    let deep = crafted(&signer, 3, &se_cat, "se-target", &se_genuine, |d| {
+        let mut at = d.put_object(automerge::ROOT, "deep", automerge::ObjType::Map)?;
+        for _ in 0..10_000 {
+            at = d.put_object(&at, "n", automerge::ObjType::Map)?;
+        }
+        Ok(())
+    })?;
+    let tiny = many_tiny(&signer, 4, &se_cat, "se-target", &se_genuine, 5_000)?;
+    // An orphan: built on a change of the rogue's that is never sent.
+    let hidden = crafted(&signer, 5, &se_cat, "se-target", &se_genuine, |d| {
+        d.put(automerge::ROOT, "hidden", 1)?;
+        Ok(())
+    })?;
+    let mut with_hidden = se_genuine.clone();
+    with_hidden.push(hidden);
+    let orphan = many_tiny(&signer, 5, &se_cat, "se-target", &with_hidden, 1)?;
+    let mut bad_hex = orphan.clone();
+    bad_hex[0].change = "zz".repeat(40);
+    let mut truncated = se_genuine.clone();
+    truncated.truncate(1);
+    let half = truncated[0].change.len() / 2 & !1;
+    truncated[0].change.truncate(half);
+    let mut unsigned_here = many_tiny(&signer, 6, &se_cat, "se-target", &se_genuine, 1)?;
+    unsigned_here[0].signature = "00".repeat(64);
+    let oversized = vec![WireChange {
+        change: "ab".repeat(4_300_000),
+        ..orphan[0].clone()
+    }];
+    for (what, batch) in [
+        ("a 700 KB change", vec![huge]),
+        ("a 10,000-deep nesting", vec![deep]),
+        ("5,000 tiny changes", tiny),
+        ("an orphan change", orphan),
+        ("a change that is not hex", bad_hex),
+        ("a writer's change with a zeroed signature", unsigned_here),
+        ("a truncated change", truncated),
+        ("an 8.6 MB frame", oversized),
+    ] {
+        let t = Instant::now();
+        let reply = ask(&net, ids[es], changes(&se_cat, batch, Vec::new())).await;
+        report.log.push(format!(
+            "{what} to ES: {} ({:.0} ms)",
+            describe(&reply),
+            t.elapsed().as_secs_f64() * 1000.0
+        ));
+        if !matches!(fed.get(es, "/readyz").await, Ok((200, _))) {
+            report
+                .problems
+                .push(format!("ES stopped answering after {what}"));
+            let log =
+                std::fs::read_to_string(fed.data_dir(es).join("daemon.log")).unwrap_or_default();
+            let tail: Vec<&str> = log.lines().rev().take(5).collect();
+            report
+                .problems
+                .push(format!("ES's last log lines: {tail:?}"));
+            break;
+        }
+    }
+
+    // Every node still serves, nothing forged was applied, honest edits still flow.
+    for i in 0..4 {
+        if !matches!(fed.get(i, "/readyz").await, Ok((200, _))) {
+            report
+                .problems
+                .push(format!("node {i} stopped answering after the attacks"));
+        }
+    }
+    for i in 0..4 {
+        if summary_of(&fed, i, "lv-target").await.as_deref() != Some("genuine") {
+            report.forged_applied += 1;
+            report
+                .problems
+                .push(format!("node {i} no longer reads LV's genuine lv-target"));
+        }
+        if let Ok((200, v)) = fed.get(i, "/api/v1/records/es-forged").await {
+            report.forged_applied += 1;
+            report
+                .problems
+                .push(format!("node {i} holds the forged es-forged: {v}"));
+        }
+        if let Ok((200, _)) = fed.get(i, &format!("{}/entries/lv-target", path(se))).await {
+            report.forged_applied += 1;
+            report.problems.push(format!(
+                "node {i} took LV's replayed change into SE's catalogue"
+            ));
+        }
+    }
+    put(&fed, lv, initiative("lv-target", "LV", "honest edit")).await?;
+    let missing = reached(
+        &fed,
+        &[es, fr, se, lv],
+        "lv-target",
+        "honest edit",
+        Duration::from_secs(30),
+    )
+    .await;
+    if !missing.is_empty() {
+        report.problems.push(format!(
+            "LV's honest edit after the attacks did not reach nodes {missing:?}"
+        ));
+    }
+    put(&fed, se, initiative("se-target", "SE", "honest edit")).await?;
+    report.honest_blocked = reached(
+        &fed,
+        &[es, fr, se, lv],
+        "se-target",
+        "honest edit",
+        Duration::from_secs(15),
+    )
+    .await
+    .len();
+
+    net.shutdown().await;
+    let _ = task.await;
+    drain.abort();
+    for i in 0..4 {
+        let text = match reqwest::get(format!("{}/metrics", fed.nodes[i].api)).await {
+            Ok(r) => r.text().await.unwrap_or_default(),
+            Err(e) => {
+                report
+                    .problems
+                    .push(format!("node {i} serves no /metrics: {e}"));
+                continue;
+            }
+        };
+        for line in text
+            .lines()
+            .filter(|l| l.starts_with("sicc_sync_rejected_changes_total{"))
+        {
+            let reason = line
+                .split("reason=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .unwrap_or("?");
+            let n: f64 = line
+                .rsplit(' ')
+                .next()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0.0);
+            *report.rejected.entry(reason.to_string()).or_default() += n;
+        }
+    }
+    for reason in [
+        "not_allowed",
+        "actor_mismatch",
+        "bad_signature",
+        "too_large",
+        "equivocation",
+    ] {
+        if report.rejected.get(reason).copied().unwrap_or(0.0) < 1.0 {
+            report
+                .problems
+                .push(format!("no node counted a change rejected as {reason}"));
+        }
+    }
+    let prefix = fed.prefix.clone();
+    fed.down()?;
+    let left = leftovers(&prefix);
+    if !left.is_empty() {
+        report.problems.push(format!("teardown left {left:?}"));
+    }
+    Ok(report)
+}
