@@ -493,7 +493,7 @@ pub async fn run() -> Result<Report> {
     bad_hex[0].change = "zz".repeat(40);
     let mut truncated = se_genuine.clone();
     truncated.truncate(1);
-    let half = truncated[0].change.len() / 2 & !1;
+    let half = (truncated[0].change.len() / 2) & !1;
     truncated[0].change.truncate(half);
     let mut unsigned_here = many_tiny(&signer, 6, &se_cat, "se-target", &se_genuine, 1)?;
     unsigned_here[0].signature = "00".repeat(64);
