@@ -698,7 +698,7 @@ impl Engine {
             self.emit(e);
         }
         for (id, shared) in returned {
-            self.take_back(&id, shared).await;
+            self.take_back(catalog, &id, shared).await;
         }
         Ok(())
     }
@@ -708,7 +708,7 @@ impl Engine {
     /// never leave the node are kept from the local copy. Found by the restore-from-backup
     /// fault run (the restored node kept the backup's value while every partner held the
     /// later one it had published).
-    async fn take_back(&mut self, id: &str, shared: Value) {
+    async fn take_back(&mut self, catalog: &CatalogId, id: &str, shared: Value) {
         let Ok(record_id) = id.parse::<sicc_protocol::id::RecordId>() else {
             return;
         };
@@ -721,6 +721,22 @@ impl Engine {
         };
         let local_public = local.as_ref().and_then(Record::public_projection);
         if local_public.as_ref() == Some(&shared) {
+            return;
+        }
+        // The record may have been written again since the restore, concurrently with the
+        // writes now coming back: the later of the two wins (RFC 3339 UTC strings order by
+        // time), and a later local record goes back on top of the merged entry.
+        let at = |v: &Value| v["updated_at"].as_str().map(str::to_owned);
+        if let Some(local) = &local
+            && at(&local.to_json()) >= at(&shared)
+        {
+            if local_public.is_some()
+                // Boxed: publishing persists, and persisting may take back (never twice: a
+                // local publish brings no returning changes).
+                && let Err(e) = Box::pin(self.publish(&catalog.to_string(), local)).await
+            {
+                warn!(id, error = %e, "local record not put back on top");
+            }
             return;
         }
         let mut merged = shared;
