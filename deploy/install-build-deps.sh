@@ -14,6 +14,9 @@ if [ "${1:-}" != "--build-only" ]; then
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   # libfaketime: the clock-skew scenario of sicc-faults.
   ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || missing+=(faketime)
+  # mkfs.ext4 and losetup: the disk-full scenario's small loop filesystem.
+  command -v mkfs.ext4 >/dev/null 2>&1 || missing+=(e2fsprogs)
+  command -v losetup >/dev/null 2>&1 || missing+=(mount)
 fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

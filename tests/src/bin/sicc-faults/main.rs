@@ -17,13 +17,15 @@
 //! all nodes. Every run prints its seed; the same seed replays the same schedule and workload
 //! choices (timing still varies). Teardown never leaves namespaces, routes or processes behind.
 //!
-//! Faults covered here: isolate one node, split 2|2, bridge, one-way cut, flapping partitions,
-//! `kill -9` of a random node in a loop under load, all four nodes killed at once,
-//! `SIGSTOP`/`SIGCONT` pauses, clock skew of a day on one node (libfaketime); and one attack: a non-member dialling every member on TCP and
-//! QUIC and asking for its catalogue (no answer allowed; every member must count the refused
-//! connection). `--sabotage` checks the checker: it erases an acknowledged
-//! record and writes an unrecorded one behind the history's back, and the run must fail. Not yet: disk full, restore from backup mid-run, and
-//! the attack scenarios (which run in-process in `tests/tests/federation.rs` today).
+//! Faults: isolate one node, split 2|2, bridge, one-way cut, flapping partitions, `kill -9`
+//! of a random node in a loop under load, all four nodes killed at once, `SIGSTOP`/`SIGCONT`
+//! pauses, clock skew of a day on one node (libfaketime), disk full on one node (its own ext4
+//! on a loop device, filled during load; false acknowledgements counted), restore from an
+//! online backup mid-run (what the restored node acknowledged after its backup may be lost,
+//! nothing before). Attacks: a non-member dialling every member on TCP and QUIC, and a member
+//! misbehaving in every way `attacks.rs` lists. `--sabotage` checks the checker: it erases an
+//! acknowledged record and writes an unrecorded one behind the history's back, and the run
+//! must fail. `--only WORD` runs the scenarios whose name contains WORD.
 
 mod attacks;
 
