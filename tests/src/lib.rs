@@ -4,6 +4,7 @@
 //! Scenario tests live in `tests/scenarios.rs` (one test binary).
 
 pub mod federation;
+pub mod fuzz;
 pub mod netns;
 pub mod process;
 

@@ -358,7 +358,60 @@ struct Verdict {
     acked_publishes: usize,
     /// Operations by kind and outcome, e.g. `publish ok`, `edit info`.
     operations: BTreeMap<String, usize>,
+    /// Per acknowledged publish seen on every other node: from the acknowledgement to the
+    /// last node showing it, in ms.
+    visibility_ms: Vec<f64>,
     problems: Vec<String>,
+}
+
+/// Polls every node's records every 100 ms until `stop`; returns when each (node, id) was
+/// first seen, from the start of the run.
+async fn observe(
+    apis: Vec<String>,
+    started: Instant,
+    stop: tokio_util::sync::CancellationToken,
+) -> BTreeMap<(usize, String), Duration> {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(1))
+        .build()
+        .expect("http client");
+    let mut seen = BTreeMap::new();
+    while !stop.is_cancelled() {
+        for (i, api) in apis.iter().enumerate() {
+            let mut cursor = String::new();
+            loop {
+                let Ok(r) = http
+                    .get(format!("{api}/api/v1/records?limit=1000{cursor}"))
+                    .send()
+                    .await
+                else {
+                    break;
+                };
+                let Ok(v) = r.json::<Value>().await else {
+                    break;
+                };
+                let at = started.elapsed();
+                for r in v["records"].as_array().into_iter().flatten() {
+                    if let Some(id) = r["id"].as_str() {
+                        seen.entry((i, id.to_string())).or_insert(at);
+                    }
+                }
+                match v["next_cursor"].as_str() {
+                    Some(c) => cursor = format!("&cursor={c}"),
+                    None => break,
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    seen
+}
+
+/// The `q` quantile of sorted values.
+fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
+    sorted
+        .get(((sorted.len() as f64 - 1.0) * q).round() as usize)
+        .copied()
 }
 
 async fn scenario(
@@ -367,6 +420,7 @@ async fn scenario(
     secs: u64,
     sabotage: bool,
     kill9: &mut u64,
+    kill_cycles: Option<u64>,
 ) -> Result<Verdict> {
     let mut rng = Rng(seed);
     let countries = ["ES", "FR", "SE", "LV"];
@@ -418,6 +472,12 @@ async fn scenario(
             ))
         })
         .collect();
+    let observing = tokio_util::sync::CancellationToken::new();
+    let observer = tokio::spawn(observe(
+        fed.nodes.iter().map(|n| n.api.clone()).collect(),
+        started,
+        observing.clone(),
+    ));
 
     // The fault window: from 1 s to `secs - 1` s of the workload.
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -500,10 +560,16 @@ async fn scenario(
             }
         }
         Fault::Kill9Loop => {
-            while Instant::now() < window_end {
+            // `--kill-cycles N`: as many cycles as asked, however long they take.
+            let mut done = 0;
+            while kill_cycles.map_or(Instant::now() < window_end, |n| done < n) {
                 let i = rng.below(4) as usize;
                 fed.kill(i);
                 *kill9 += 1;
+                done += 1;
+                if done % 100 == 0 {
+                    println!("    {done} kill -9 cycles");
+                }
                 tokio::time::sleep(Duration::from_millis(200 + rng.below(600))).await;
                 fed.start(i).await?;
             }
@@ -603,6 +669,26 @@ async fn scenario(
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    // One more look once everything agrees, then the visibility of each acknowledged publish.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    observing.cancel();
+    let seen = observer.await?;
+    for op in history
+        .iter()
+        .filter(|o| o.kind == Kind::Publish && o.outcome == Outcome::Ok)
+    {
+        let everywhere = (0..4)
+            .filter(|&j| j != op.node)
+            .map(|j| seen.get(&(j, op.id.clone())).copied())
+            .collect::<Option<Vec<Duration>>>();
+        // Erased before it reached everyone: no visibility to measure.
+        if let Some(last) = everywhere.and_then(|v| v.into_iter().max()) {
+            verdict
+                .visibility_ms
+                .push(last.saturating_sub(op.completed).as_secs_f64() * 1000.0);
+        }
+    }
+    verdict.visibility_ms.sort_by(f64::total_cmp);
 
     if sabotage {
         // Checks the checker: behind the history's back, erase one acknowledged record and
@@ -856,6 +942,11 @@ async fn run() -> Result<()> {
             .and_then(|i| args.get(i + 1).cloned())
     };
     let long = args.iter().any(|a| a == "--long");
+    let kill_cycles: Option<u64> = match value_of("--kill-cycles") {
+        Some(n) => Some(n.parse().context("--kill-cycles takes a number")?),
+        None => None,
+    };
+    let mut visibility_all: Vec<f64> = Vec::new();
     let sabotage = args.iter().any(|a| a == "--sabotage");
     let seed: u64 = match value_of("--seed") {
         Some(s) => s.parse().context("--seed takes a number")?,
@@ -882,19 +973,31 @@ async fn run() -> Result<()> {
         }
         ran += 1;
         let t = Instant::now();
-        let run = scenario(fault, scenario_seed, secs, sabotage, &mut kill9);
+        let run = scenario(
+            fault,
+            scenario_seed,
+            secs,
+            sabotage,
+            &mut kill9,
+            kill_cycles,
+        );
         // A hang is a failure, not a stuck CI run (the federation is torn down on drop).
-        let v = match tokio::time::timeout(SCENARIO_LIMIT, run).await {
+        let limit = match (fault, kill_cycles) {
+            (Fault::Kill9Loop, Some(n)) => SCENARIO_LIMIT + Duration::from_secs(3 * n),
+            _ => SCENARIO_LIMIT,
+        };
+        let v = match tokio::time::timeout(limit, run).await {
             Ok(Ok(v)) => v,
             Ok(Err(e)) => Verdict {
                 problems: vec![format!("scenario error: {e:#}")],
                 ..Default::default()
             },
             Err(_) => Verdict {
-                problems: vec![format!("scenario did not finish within {SCENARIO_LIMIT:?}")],
+                problems: vec![format!("scenario did not finish within {limit:?}")],
                 ..Default::default()
             },
         };
+        visibility_all.extend(&v.visibility_ms);
         let passed = v.converged
             && v.records_lost == 0
             && v.stale == 0
@@ -919,6 +1022,14 @@ async fn run() -> Result<()> {
             v.heal_to_converged_ms.round(),
             t.elapsed().as_secs_f64()
         );
+        let vis = |q| quantile(&v.visibility_ms, q).map(f64::round);
+        println!(
+            "    visible everywhere after acknowledgement: p50 {:?} ms, p99 {:?} ms, max {:?} ms ({} records)",
+            vis(0.5),
+            vis(0.99),
+            vis(1.0),
+            v.visibility_ms.len()
+        );
         if let Fault::DiskFull = fault {
             println!(
                 "    writes refused or unconfirmed while full {}, false acknowledgements {}",
@@ -933,6 +1044,9 @@ async fn run() -> Result<()> {
             "acked_lost": v.acked_lost, "records_lost": v.records_lost, "stale": v.stale,
             "unexpected": v.unexpected, "convergence_p99_ms": v.heal_to_converged_ms,
             "acked_publishes": v.acked_publishes, "operations": v.operations,
+            "visibility_ms": {"p50": quantile(&v.visibility_ms, 0.5),
+                "p99": quantile(&v.visibility_ms, 0.99), "max": quantile(&v.visibility_ms, 1.0),
+                "records": v.visibility_ms.len()},
             "false_acks": v.false_acks, "refused_while_full": v.refused_while_full,
             "problems": v.problems,
         }));
@@ -1024,14 +1138,16 @@ async fn run() -> Result<()> {
         }));
     }
     heal_times.sort_by(f64::total_cmp);
-    let p99 = heal_times
-        .get(((heal_times.len() as f64 - 1.0) * 0.99).round() as usize)
-        .copied();
+    let p99 = quantile(&heal_times, 0.99);
+    visibility_all.sort_by(f64::total_cmp);
     println!(
-        "seed {seed}: {} of {} scenarios passed; acknowledged records lost {acked_lost}; kill -9 cycles {kill9}; convergence after heal p99 {:?} ms",
+        "seed {seed}: {} of {} scenarios passed; acknowledged records lost {acked_lost}; kill -9 cycles {kill9}; convergence after heal p99 {:?} ms; visible everywhere p50 {:?} / p99 {:?} / max {:?} ms",
         ran - failed,
         ran,
-        p99.map(f64::round)
+        p99.map(f64::round),
+        quantile(&visibility_all, 0.5).map(f64::round),
+        quantile(&visibility_all, 0.99).map(f64::round),
+        quantile(&visibility_all, 1.0).map(f64::round),
     );
     if let Some(path) = value_of("--json") {
         let out = json!({
@@ -1039,6 +1155,9 @@ async fn run() -> Result<()> {
             "acked_lost": acked_lost, "kill9_cycles": kill9, "convergence_p99_ms": p99,
             "non_member_sessions": non_member_sessions, "false_acks": false_acks,
             "forged_applied": forged_applied, "unauthorised_served": unauthorised_served,
+            "visibility_ms": {"p50": quantile(&visibility_all, 0.5),
+                "p99": quantile(&visibility_all, 0.99), "max": quantile(&visibility_all, 1.0),
+                "records": visibility_all.len()},
             "revocation_delay_ms": revocation_delay_ms,
         });
         std::fs::write(&path, serde_json::to_string_pretty(&out)?)?;
