@@ -114,7 +114,7 @@ fn write_seed_corpora() {
         .iter()
         .map(|c| WireChange::new(&c.bytes, &c.signature))
         .collect();
-    let messages = vec![
+    let messages = [
         Message::Summary {
             v: WIRE_VERSION,
             catalog: catalog.to_string(),
