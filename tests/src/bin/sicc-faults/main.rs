@@ -407,6 +407,11 @@ async fn observe(
     seen
 }
 
+/// Milliseconds for the report (`-` when there is nothing to measure).
+fn ms(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".to_string(), |x| format!("{x:.0}"))
+}
+
 /// The `q` quantile of sorted values.
 fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
     sorted
@@ -966,25 +971,35 @@ async fn run() -> Result<()> {
     let only = value_of("--only");
     let selected = |name: &str| only.as_deref().is_none_or(|w| name.contains(w));
     let mut ran = 0;
+    // (fault, seed, kill -9 cycles): `--kill-cycles N` runs the kill loop in fresh
+    // federations of 100 cycles each (a run of a few minutes each, whose seeds follow on).
+    let mut plan = Vec::new();
     for fault in ALL {
         let scenario_seed = rng.next();
         if !selected(fault.name()) {
             continue;
         }
+        match (fault, kill_cycles) {
+            (Fault::Kill9Loop, Some(n)) => {
+                let (mut left, mut k) = (n, 0);
+                while left > 0 {
+                    let cycles = left.min(100);
+                    plan.push((fault, scenario_seed.wrapping_add(k), Some(cycles)));
+                    left -= cycles;
+                    k += 1;
+                }
+            }
+            _ => plan.push((fault, scenario_seed, None)),
+        }
+    }
+    for (fault, scenario_seed, cycles) in plan {
         ran += 1;
         let t = Instant::now();
-        let run = scenario(
-            fault,
-            scenario_seed,
-            secs,
-            sabotage,
-            &mut kill9,
-            kill_cycles,
-        );
+        let run = scenario(fault, scenario_seed, secs, sabotage, &mut kill9, cycles);
         // A hang is a failure, not a stuck CI run (the federation is torn down on drop).
-        let limit = match (fault, kill_cycles) {
-            (Fault::Kill9Loop, Some(n)) => SCENARIO_LIMIT + Duration::from_secs(3 * n),
-            _ => SCENARIO_LIMIT,
+        let limit = match cycles {
+            Some(n) => SCENARIO_LIMIT + Duration::from_secs(3 * n),
+            None => SCENARIO_LIMIT,
         };
         let v = match tokio::time::timeout(limit, run).await {
             Ok(Ok(v)) => v,
@@ -1022,9 +1037,9 @@ async fn run() -> Result<()> {
             v.heal_to_converged_ms.round(),
             t.elapsed().as_secs_f64()
         );
-        let vis = |q| quantile(&v.visibility_ms, q).map(f64::round);
+        let vis = |q| ms(quantile(&v.visibility_ms, q));
         println!(
-            "    visible everywhere after acknowledgement: p50 {:?} ms, p99 {:?} ms, max {:?} ms ({} records)",
+            "    visible everywhere after acknowledgement: p50 {} ms, p99 {} ms, max {} ms ({} records)",
             vis(0.5),
             vis(0.99),
             vis(1.0),
@@ -1114,11 +1129,11 @@ async fn run() -> Result<()> {
         unauthorised_served = json!(r.unauthorised_served);
         revocation_delay_ms = json!(r.revocation_delay_ms);
         println!(
-            "{name:<28} {:<6} forged applied {}, unauthorised served {}, revocation delay {:?} ms, honest edits of the equivocated document stuck on {} of 4 nodes ({:.0} s)",
+            "{name:<28} {:<6} forged applied {}, unauthorised served {}, revocation delay {} ms, honest edits of the equivocated document stuck on {} of 4 nodes ({:.0} s)",
             if passed { "ok" } else { "FAILED" },
             r.forged_applied,
             r.unauthorised_served,
-            r.revocation_delay_ms.map(f64::round),
+            ms(r.revocation_delay_ms),
             r.honest_blocked,
             t.elapsed().as_secs_f64()
         );
@@ -1141,13 +1156,13 @@ async fn run() -> Result<()> {
     let p99 = quantile(&heal_times, 0.99);
     visibility_all.sort_by(f64::total_cmp);
     println!(
-        "seed {seed}: {} of {} scenarios passed; acknowledged records lost {acked_lost}; kill -9 cycles {kill9}; convergence after heal p99 {:?} ms; visible everywhere p50 {:?} / p99 {:?} / max {:?} ms",
+        "seed {seed}: {} of {} scenarios passed; acknowledged records lost {acked_lost}; kill -9 cycles {kill9}; convergence after heal p99 {} ms; visible everywhere p50 {} / p99 {} / max {} ms",
         ran - failed,
         ran,
-        p99.map(f64::round),
-        quantile(&visibility_all, 0.5).map(f64::round),
-        quantile(&visibility_all, 0.99).map(f64::round),
-        quantile(&visibility_all, 1.0).map(f64::round),
+        ms(p99),
+        ms(quantile(&visibility_all, 0.5)),
+        ms(quantile(&visibility_all, 0.99)),
+        ms(quantile(&visibility_all, 1.0)),
     );
     if let Some(path) = value_of("--json") {
         let out = json!({
