@@ -464,10 +464,31 @@ impl NetnsFederation {
         for i in 0..self.nodes.len() {
             self.terminate(i);
         }
+        let had_mounts = !self.mounts.is_empty();
         for dir in std::mem::take(&mut self.mounts) {
             if run(&["umount", &dir.display().to_string()]).is_err() {
                 let _ = run(&["umount", "-l", &dir.display().to_string()]);
             }
+        }
+        // The kernel frees a loop device some time after its filesystem is unmounted: detach
+        // ours explicitly, and give it a few seconds.
+        for _ in 0..50 {
+            if !had_mounts {
+                break;
+            }
+            let loops: Vec<String> = run(&["losetup", "-a"])
+                .unwrap_or_default()
+                .lines()
+                .filter(|l| l.contains(&format!("/{}-disk", self.prefix)))
+                .filter_map(|l| l.split(':').next().map(str::to_owned))
+                .collect();
+            if loops.is_empty() {
+                break;
+            }
+            for device in loops {
+                let _ = run(&["losetup", "-d", &device]);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
         }
         for n in &self.nodes {
             // Deleting the namespace deletes its veth end, and with it the host end.
