@@ -58,16 +58,18 @@ pub fn signature(data: &[u8]) {
 }
 
 /// An Automerge change as a peer sends it: the size bound and parsing, applying it to an
-/// empty document, saving, loading as a shared document and reading it back (the reader has
-/// a depth bound).
+/// empty document the way the node does (Automerge panics on some crafted changes; the node
+/// catches that and refuses the change), saving, loading as a shared document and reading it
+/// back (the reader has a depth bound).
 pub fn change(data: &[u8]) {
-    use sicc_node::sync::document::{SharedDocument, decode};
+    use sicc_node::sync::document::{SharedDocument, apply_batch, decode};
     let Ok(change) = decode(data) else {
         return;
     };
     let mut doc = automerge::AutoCommit::new();
-    if doc.apply_changes([change]).is_err() {
-        return;
+    match apply_batch(&mut doc, vec![(0, change)]) {
+        Some(Ok(refused)) if refused.is_empty() => {}
+        _ => return,
     }
     let saved = doc.save();
     let signer = sicc_protocol::identity::NodeSigner::from_seed([7; 32]);

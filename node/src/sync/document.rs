@@ -14,12 +14,20 @@ use std::collections::HashMap;
 /// Largest accepted change, in bytes (a record is at most 256 KiB of JSON).
 pub const MAX_CHANGE_BYTES: usize = 512 * 1024;
 
-/// Decodes one change, refusing oversized input before parsing it.
+/// Decodes one change, refusing oversized input before parsing it. Automerge 0.12's decoder
+/// panics on some malformed input (an `unwrap` on an integer conversion, found by fuzzing the
+/// `change` target); it runs before the signature is checked, so any member could have sent
+/// such bytes and stopped the sync engine. The panic is caught and the change refused.
 pub fn decode(bytes: &[u8]) -> Result<automerge::Change, Rejection> {
     if bytes.len() > MAX_CHANGE_BYTES {
         return Err(Rejection::TooLarge { got: bytes.len() });
     }
-    automerge::Change::from_bytes(bytes.to_vec()).map_err(|e| Rejection::Malformed(e.to_string()))
+    match std::panic::catch_unwind(|| automerge::Change::from_bytes(bytes.to_vec())) {
+        Ok(decoded) => decoded.map_err(|e| Rejection::Malformed(e.to_string())),
+        Err(_) => Err(Rejection::Malformed(
+            "not an Automerge change (the decoder failed on it)".into(),
+        )),
+    }
 }
 
 /// An Automerge change with its author's signature, as it travels between nodes.
@@ -334,42 +342,38 @@ impl SharedDocument {
             }
         }
         report.applied = accepted.len();
-        let mut refused = Vec::new();
         if !accepted.is_empty() {
-            let doc = self.doc()?;
-            // Automerge checks a whole batch before applying any of it, so a refused batch left
-            // the document as it was.
-            match doc.apply_changes(accepted.iter().map(|(_, c)| c.clone())) {
-                Ok(()) => {}
-                Err(automerge::AutomergeError::DuplicateSeqNumber(..)) => {
-                    // Someone signed two different changes with one actor and sequence number.
-                    // Applied as a batch, that would sink every honest change beside it: apply
-                    // them one by one and refuse (never relay) the second of each pair.
-                    for (i, change) in accepted {
-                        let hash = change.hash();
-                        match doc.apply_changes(std::iter::once(change)) {
-                            Ok(()) => {}
-                            Err(e) => {
-                                refused.push(hash.0);
-                                report.applied -= 1;
-                                report.rejected.push((
-                                    i,
-                                    match e {
-                                        automerge::AutomergeError::DuplicateSeqNumber(..) => {
-                                            Rejection::Equivocation
-                                        }
-                                        other => Rejection::Malformed(other.to_string()),
-                                    },
-                                ));
-                            }
-                        }
-                    }
+            // Automerge 0.12 can panic on a crafted change ("Obj ... Missing from Index", found
+            // by fuzzing the `change` target): keep the saved state to fall back on, and
+            // refuse the batch instead of losing the engine task.
+            let (snapshot, heads) = (self.save(), self.heads());
+            let hashes: Vec<(usize, [u8; 32])> =
+                accepted.iter().map(|(i, c)| (*i, c.hash().0)).collect();
+            let refused = match apply_batch(self.doc()?, accepted) {
+                Some(Ok(refused)) => refused,
+                Some(Err(e)) => return Err(e.into()),
+                None => {
+                    self.state = DocState::Saved {
+                        bytes: snapshot,
+                        heads,
+                    };
+                    hashes
+                        .into_iter()
+                        .map(|(i, hash)| {
+                            (
+                                i,
+                                hash,
+                                Rejection::Malformed("Automerge could not apply it".into()),
+                            )
+                        })
+                        .collect()
                 }
-                Err(e) => return Err(e.into()),
+            };
+            for (i, hash, why) in refused {
+                self.signatures.remove(&hash);
+                report.applied -= 1;
+                report.rejected.push((i, why));
             }
-        }
-        for hash in refused {
-            self.signatures.remove(&hash);
         }
         report.rejected.sort_by_key(|(i, _)| *i);
         Ok(report)
@@ -555,6 +559,49 @@ fn scalar_to_json(s: &ScalarValue) -> Value {
         ScalarValue::Timestamp(t) => Value::from(*t),
         _ => Value::Null,
     }
+}
+
+/// Changes refused by [`apply_batch`]: index in the batch, hash, why.
+pub type Refused = Vec<(usize, [u8; 32], Rejection)>;
+
+/// Applies checked changes; returns those refused. Automerge checks a whole batch before
+/// applying any of it, so a refused batch leaves the document as it was. `None`: Automerge
+/// panicked, and the document must be dropped (reloaded from its saved form). Public for the
+/// `change` fuzz target, which runs the node's own path.
+pub fn apply_batch(
+    doc: &mut AutoCommit,
+    accepted: Vec<(usize, automerge::Change)>,
+) -> Option<Result<Refused, automerge::AutomergeError>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| apply_each(doc, accepted))).ok()
+}
+
+fn apply_each(
+    doc: &mut AutoCommit,
+    accepted: Vec<(usize, automerge::Change)>,
+) -> Result<Refused, automerge::AutomergeError> {
+    let mut refused = Vec::new();
+    match doc.apply_changes(accepted.iter().map(|(_, c)| c.clone())) {
+        Ok(()) => {}
+        Err(automerge::AutomergeError::DuplicateSeqNumber(..)) => {
+            // Someone signed two different changes with one actor and sequence number. Applied
+            // as a batch, that would sink every honest change beside it: apply them one by one
+            // and refuse (never relay) the second of each pair.
+            for (i, change) in accepted {
+                let hash = change.hash().0;
+                if let Err(e) = doc.apply_changes(std::iter::once(change)) {
+                    let why = match e {
+                        automerge::AutomergeError::DuplicateSeqNumber(..) => {
+                            Rejection::Equivocation
+                        }
+                        other => Rejection::Malformed(other.to_string()),
+                    };
+                    refused.push((i, hash, why));
+                }
+            }
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(refused)
 }
 
 /// Deepest nesting read out of a shared document. A record's projection nests 4 levels at most;
