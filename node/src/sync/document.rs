@@ -351,7 +351,13 @@ impl SharedDocument {
                 accepted.iter().map(|(i, c)| (*i, c.hash().0)).collect();
             let refused = match apply_batch(self.doc()?, accepted) {
                 Some(Ok(refused)) => refused,
-                Some(Err(e)) => return Err(e.into()),
+                Some(Err(e)) => {
+                    // Nothing applied: keep no signature of it either.
+                    for (_, hash) in hashes {
+                        self.signatures.remove(&hash);
+                    }
+                    return Err(e.into());
+                }
                 None => {
                     self.state = DocState::Saved {
                         bytes: snapshot,
