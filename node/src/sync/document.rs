@@ -345,8 +345,10 @@ impl SharedDocument {
         if !accepted.is_empty() {
             // Automerge 0.12 can panic on a crafted change ("Obj ... Missing from Index", found
             // by fuzzing the `change` target): keep the saved state to fall back on, and
-            // refuse the batch instead of losing the engine task.
-            let (snapshot, heads) = (self.save(), self.heads());
+            // refuse the batch instead of losing the engine task. An empty document (every
+            // new one in a cold subscribe) falls back to empty, without a save and a reload.
+            let heads = self.heads();
+            let snapshot = (!heads.is_empty()).then(|| self.save());
             let hashes: Vec<(usize, [u8; 32])> =
                 accepted.iter().map(|(i, c)| (*i, c.hash().0)).collect();
             let refused = match apply_batch(self.doc()?, accepted) {
@@ -359,9 +361,11 @@ impl SharedDocument {
                     return Err(e.into());
                 }
                 None => {
-                    self.state = DocState::Saved {
-                        bytes: snapshot,
-                        heads,
+                    self.state = match snapshot {
+                        Some(bytes) => DocState::Saved { bytes, heads },
+                        None => DocState::Live(Box::new(
+                            AutoCommit::new().with_actor(self.actor.clone()),
+                        )),
                     };
                     hashes
                         .into_iter()

@@ -55,7 +55,46 @@ fn changes(catalog: &CatalogId, changes: Vec<WireChange>, want: Vec<DocHeads>) -
     }
 }
 
-fn summary(catalog: &CatalogId) -> Message {
+/// A peer the harness runs itself (a non-member, a rogue member) over the real libp2p stack.
+pub struct Rogue {
+    pub net: NetworkHandle,
+    task: tokio::task::JoinHandle<()>,
+    drain: tokio::task::JoinHandle<()>,
+}
+
+impl Rogue {
+    /// Starts `identity`'s network, listening on `listen` and dialling `members`.
+    pub fn start(
+        identity: &sicc_node::p2p::identity::NodeIdentity,
+        listen: String,
+        members: Vec<Member>,
+    ) -> Result<Rogue> {
+        let mut metrics = sicc_node::metrics::NodeMetrics::new();
+        let (net, mut events, task) = spawn(
+            identity,
+            NetworkConfig {
+                listen: vec![listen],
+                members,
+                redial_every: Duration::from_millis(200),
+                redial_max: Duration::from_secs(1),
+            },
+            &mut metrics.registry,
+        )?;
+        // The network's event queue is bounded: drain it, or the rogue's own loop stalls.
+        let drain = tokio::spawn(async move { while events.recv().await.is_some() {} });
+        Ok(Rogue { net, task, drain })
+    }
+
+    /// Closes its connections and stops its tasks.
+    pub async fn stop(self) {
+        self.net.shutdown().await;
+        let _ = self.task.await;
+        self.drain.abort();
+    }
+}
+
+/// A `summary` request on `catalog` from a peer that holds nothing of it.
+pub fn summary(catalog: &CatalogId) -> Message {
     Message::Summary {
         v: WIRE_VERSION,
         catalog: catalog.to_string(),
@@ -271,19 +310,8 @@ pub async fn run() -> Result<Report> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let mut metrics = sicc_node::metrics::NodeMetrics::new();
-    let (net, mut events, task) = spawn(
-        &rogue,
-        NetworkConfig {
-            listen: vec![format!("/ip4/{}/tcp/7400", fed.bridge_ip)],
-            members,
-            redial_every: Duration::from_millis(200),
-            redial_max: Duration::from_secs(1),
-        },
-        &mut metrics.registry,
-    )?;
-    // The network's event queue is bounded: drain it, or the rogue's own loop stalls.
-    let drain = tokio::spawn(async move { while events.recv().await.is_some() {} });
+    let network = Rogue::start(&rogue, format!("/ip4/{}/tcp/7400", fed.bridge_ip), members)?;
+    let net = network.net.clone();
 
     let (lv_cat, se_cat, es_cat, fr_cat) = (catalog(lv)?, catalog(se)?, catalog(es)?, catalog(fr)?);
     // Wait until LV answers the rogue as a reader (connection and grant in place).
@@ -585,9 +613,7 @@ pub async fn run() -> Result<Report> {
     .await
     .len();
 
-    net.shutdown().await;
-    let _ = task.await;
-    drain.abort();
+    network.stop().await;
     for i in 0..4 {
         let text = match reqwest::get(format!("{}/metrics", fed.nodes[i].api)).await {
             Ok(r) => r.text().await.unwrap_or_default(),

@@ -364,8 +364,9 @@ struct Verdict {
     problems: Vec<String>,
 }
 
-/// Polls every node's records every 100 ms until `stop`; returns when each (node, id) was
-/// first seen, from the start of the run.
+/// Polls every node's records every 100 ms until `stop`, then once more (a pass that starts
+/// after `stop`, so the final state is always seen); returns when each (node, id) was first
+/// seen, from the start of the run.
 async fn observe(
     apis: Vec<String>,
     started: Instant,
@@ -376,7 +377,8 @@ async fn observe(
         .build()
         .expect("http client");
     let mut seen = BTreeMap::new();
-    while !stop.is_cancelled() {
+    loop {
+        let last = stop.is_cancelled();
         for (i, api) in apis.iter().enumerate() {
             let mut cursor = String::new();
             loop {
@@ -402,9 +404,14 @@ async fn observe(
                 }
             }
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        if last {
+            return seen;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+            _ = stop.cancelled() => {}
+        }
     }
-    seen
 }
 
 /// Milliseconds for the report (`-` when there is nothing to measure).
@@ -514,7 +521,6 @@ async fn scenario(
             );
             // A store whose WAL sync failed refuses writes until it is restarted (fsync
             // errors cannot be retried safely): the operator's step after freeing space.
-            tokio::time::sleep(Duration::from_millis(300)).await;
             fed.terminate(victim);
             fed.start(victim).await?;
         }
@@ -674,8 +680,8 @@ async fn scenario(
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    // One more look once everything agrees, then the visibility of each acknowledged publish.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The observer takes one last look now that everything agrees; then the visibility of
+    // each acknowledged publish.
     observing.cancel();
     let seen = observer.await?;
     for op in history
@@ -837,8 +843,7 @@ async fn scenario(
 /// and keeps asking each for its catalogue. Returns (answers it got, members that counted a
 /// refused connection).
 async fn non_member(seconds: u64) -> Result<(usize, usize, Vec<String>)> {
-    use sicc_node::p2p::network::{Member, NetworkConfig, spawn};
-    use sicc_protocol::wire::{Message, WIRE_VERSION};
+    use sicc_node::p2p::network::Member;
     let mut fed = NetnsFederation::up(&["ES", "FR", "SE", "LV"]).await?;
     for i in 0..4 {
         fed.post(
@@ -860,35 +865,16 @@ async fn non_member(seconds: u64) -> Result<(usize, usize, Vec<String>)> {
             ],
         });
     }
-    let mut metrics = sicc_node::metrics::NodeMetrics::new();
-    let (network, mut events, task) = spawn(
-        &rogue,
-        NetworkConfig {
-            listen: vec!["/ip4/0.0.0.0/tcp/0".into()],
-            members,
-            redial_every: Duration::from_millis(200),
-            redial_max: Duration::from_secs(1),
-        },
-        &mut metrics.registry,
-    )?;
-    // The network's event queue is bounded: drain it, or the rogue's own loop stalls.
-    let drain = tokio::spawn(async move { while events.recv().await.is_some() {} });
+    let network = attacks::Rogue::start(&rogue, "/ip4/0.0.0.0/tcp/0".into(), members)?;
     let mut answered = 0;
     let mut problems = Vec::new();
     let until = Instant::now() + Duration::from_secs(seconds);
     while Instant::now() < until {
         for n in &fed.nodes {
-            let summary = Message::Summary {
-                v: WIRE_VERSION,
-                catalog: format!("{}/faults", n.node_id),
-                manifest_version: 0,
-                digest: "00".repeat(32),
-                docs: 0,
-                after: None,
-            };
+            let summary = attacks::summary(&format!("{}/faults", n.node_id).parse()?);
             let asked = tokio::time::timeout(
                 Duration::from_secs(2),
-                network.request(n.node_id.parse()?, summary),
+                network.net.request(n.node_id.parse()?, summary),
             )
             .await;
             if let Ok(Ok(reply)) = asked {
@@ -898,9 +884,7 @@ async fn non_member(seconds: u64) -> Result<(usize, usize, Vec<String>)> {
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    network.shutdown().await;
-    let _ = task.await;
-    drain.abort();
+    network.stop().await;
     let mut refused = 0;
     for i in 0..4 {
         let text = reqwest::get(format!("{}/metrics", fed.nodes[i].api))
