@@ -10,7 +10,8 @@ cargo build --locked --workspace --all-targets
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e
-cargo test --locked --workspace 2>&1 | tee "$log"
+# --no-fail-fast: every test binary runs even when one fails, so one red run shows everything.
+cargo test --locked --workspace --no-fail-fast 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # Only cargo's summary lines count (tests' own output may contain the same words).

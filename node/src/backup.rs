@@ -7,10 +7,8 @@
 //! never reuse an (actor, sequence) pair the original made after the backup and already
 //! gave to its peers; it then catches up from them (SPEC.md §2).
 
-use crate::config::CONFIG_FILE;
-use crate::node::DB_DIR;
-use crate::p2p::identity::IDENTITY_FILE;
-use crate::storage::{ACTOR_EPOCH_KEY, SCHEMA_VERSION, SharedOp, Store, StoreError};
+use crate::data_dir::{CONFIG_FILE, DB_DIR, IDENTITY_FILE};
+use crate::storage::{ACTOR_EPOCH_KEY, EpochRecord, SCHEMA_VERSION, SharedOp, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -63,24 +61,6 @@ pub struct BackupManifest {
     pub db_bytes: u64,
 }
 
-/// The actor epoch stored in sync state (`{"epoch": n, ...}`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct EpochRecord {
-    pub epoch: u32,
-    /// When a restore moved the node to this epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub restored_at: Option<String>,
-}
-
-/// The node's current actor epoch (0 when none is stored).
-pub async fn actor_epoch(store: &Store) -> Result<u32, StoreError> {
-    let found = store.load_state(ACTOR_EPOCH_KEY).await?;
-    Ok(found
-        .into_iter()
-        .find(|(k, _)| k == ACTOR_EPOCH_KEY)
-        .and_then(|(_, v)| serde_json::from_slice::<EpochRecord>(&v).ok())
-        .map_or(0, |e| e.epoch))
-}
 
 fn now() -> String {
     time::OffsetDateTime::now_utc()
@@ -106,7 +86,7 @@ pub async fn create(
     if !target.is_absolute() || target.exists() {
         return Err(BackupError::Target(target.to_owned()));
     }
-    let actor_epoch = actor_epoch(store).await?;
+    let actor_epoch = store.actor_epoch().await?;
     std::fs::create_dir_all(target).map_err(io(target))?;
     let made = match store.checkpoint(target.join(DB_DIR)).await {
         Err(e) => Err(BackupError::from(e)),

@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 /// File name of the configuration inside the data directory.
-pub const CONFIG_FILE: &str = "config.toml";
+pub use crate::data_dir::CONFIG_FILE;
 /// The configuration format this build reads.
 pub const CONFIG_VERSION: u32 = 1;
 /// Default API address: loopback only, so nothing is exposed without a deliberate change.

@@ -5,10 +5,12 @@
 //!
 //! Layout (see ARCHITECTURE.md for the code map and invariants):
 //! - [`node`]: composition root; `start(config)` returns a [`node::RunningNode`].
+//! - [`app`]: the application service every staff action goes through (one write path).
+//! - [`data_dir`]: the data directory's layout.
 //! - [`config`]: the versioned TOML configuration, merged from defaults, file, env and flags.
 //! - [`backup`]: online backups (RocksDB checkpoint + identity + config) and restores.
 //! - [`storage`]: RocksDB, owned by one writer thread; the cloneable [`storage::Store`] handle.
-//! - [`api`]: HTTP API (axum).
+//! - [`api`]: HTTP API (axum), JSON DTOs, the web UI; talks only to [`app`].
 //! - [`p2p`]: node identity and the libp2p transport with roster membership.
 //! - [`cli`]: the `sicc` command line, including the API client used by staff commands.
 //! - [`sync`]: shared Automerge documents, catalogue replicas, sans-IO sessions, the engine.
@@ -18,9 +20,11 @@
 //! - [`telemetry`]: logging with the node id on every line.
 
 pub mod api;
+pub mod app;
 pub mod backup;
 pub mod cli;
 pub mod config;
+pub mod data_dir;
 pub mod metrics;
 pub mod node;
 pub mod p2p;

@@ -1,11 +1,14 @@
 //! The composition root: builds a node from its configuration, runs it, stops it in order.
 
-use crate::api::{self, ApiState, Limits, NodeInfo};
+use crate::api::{self, ApiState, Limits};
+use crate::app::{App, NodeInfo};
 use crate::config::Config;
+use crate::data_dir::DataDir;
 use crate::p2p::identity::{IdentityError, NodeIdentity};
 use crate::p2p::network::{self, Member, NetworkConfig};
-use crate::storage::{Store, StoreError};
-use crate::sync::engine::{self, EngineConfig, MemberInfo};
+use crate::storage::{Consumer, Store, StoreError};
+use crate::sync::engine::{self, EngineConfig};
+use crate::sync::federation::MemberInfo;
 use crate::telemetry::node_span;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -14,10 +17,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
-/// Name of the file, in the data directory, holding the API's URL while the node runs.
-pub const API_FILE: &str = "api";
-/// Subdirectory of the data directory holding RocksDB.
-pub const DB_DIR: &str = "db";
+pub use crate::data_dir::{API_FILE, DB_DIR};
 
 /// Why a node could not start.
 #[derive(Debug, thiserror::Error)]
@@ -35,9 +35,11 @@ pub enum StartError {
     #[error("network: {0}")]
     Network(#[from] crate::p2p::network::NetworkError),
     #[error("sync engine: {0}")]
-    Sync(#[from] crate::sync::engine::SyncError),
+    Sync(#[from] crate::sync::SyncError),
     #[error(transparent)]
     Search(#[from] crate::search::SearchError),
+    #[error("search index: {0}")]
+    Index(#[from] crate::search::StartIndexError),
     #[error("config: members: {0}")]
     Roster(String),
     #[error("cannot write {path}: {source}")]
@@ -93,7 +95,8 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
     let identity = NodeIdentity::load(&config.data_dir)?;
     let span = node_span(&identity.short_id());
     async move {
-        let db_path = config.data_dir.join(DB_DIR);
+        let data_dir = DataDir::new(config.data_dir.clone());
+        let db_path = data_dir.db();
         let (store, writer) = tokio::task::spawn_blocking(move || Store::open(&db_path))
             .await
             .map_err(|_| StoreError::Stopped)??;
@@ -108,12 +111,19 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
             source,
         })?;
 
-        let data_dir = config.data_dir.clone();
-        let (search, indexer, fresh) =
-            tokio::task::spawn_blocking(move || crate::search::open(&data_dir))
+        let root = config.data_dir.clone();
+        let (search, indexer, index_start) =
+            tokio::task::spawn_blocking(move || crate::search::open(&root))
                 .await
                 .map_err(|_| StoreError::Stopped)??;
-        ensure_index(&store, &search, fresh).await?;
+        // The index resumes from the feed sequence its last commit recorded (or is rebuilt),
+        // then follows the feed.
+        let indexed = crate::search::catch_up(&store, &search, index_start).await?;
+        let follower = store.follow(indexed).await?;
+        let index_follower = tokio::spawn(
+            crate::search::follow_feed(store.clone(), search.clone(), follower)
+                .instrument(tracing::Span::current()),
+        );
 
         let mut members = Vec::new();
         let mut roster = Vec::new();
@@ -135,7 +145,7 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
                 country: m.country.clone(),
             });
         }
-        let epoch = crate::backup::actor_epoch(&store).await?;
+        let epoch = store.actor_epoch().await?;
         let mut metrics = crate::metrics::NodeMetrics::new();
         let (network, network_events, network_task) = network::spawn(
             &identity,
@@ -149,7 +159,6 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
         )?;
         let (sync, sync_task) = engine::spawn(
             store.clone(),
-            search.clone(),
             Arc::new(identity.signer()),
             network.clone(),
             network_events,
@@ -164,25 +173,28 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
         .await?;
 
         // Written last: when the file appears, the whole node (index, network, engine) is up.
-        let api_file = config.data_dir.join(API_FILE);
+        let api_file = data_dir.api_file();
         write_api_file(&api_file, &format!("http://{api_addr}"))?;
         let shutdown = CancellationToken::new();
-        let state = ApiState {
-            shutdown: shutdown.clone(),
+        let app = App::new(
             store,
-            sync,
-            network: network.clone(),
             search,
-            metrics: Arc::new(metrics),
-            started: std::time::Instant::now(),
-            node: NodeInfo {
-                node_id: identity.node_id(),
+            sync,
+            network.clone(),
+            NodeInfo {
+                node_id: identity.signer().node_id(),
                 name: config.node.name.clone(),
                 country: config.node.country.clone(),
                 data_dir: config.data_dir.clone(),
                 config_file: config.file.clone(),
                 actor_epoch: epoch,
             },
+        );
+        let state = ApiState {
+            shutdown: shutdown.clone(),
+            app,
+            metrics: Arc::new(metrics),
+            started: std::time::Instant::now(),
         };
         let router = api::router(
             state,
@@ -205,8 +217,10 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
                 let _ = sync_task.await;
                 network.shutdown().await;
                 let _ = network_task.await;
-                // The last search handle went with the router and the engine: the indexer
-                // commits what is queued and stops.
+                // The index's feed follower holds the last store and search handles: it stops
+                // with the store's feed, after which the indexer commits what is queued.
+                index_follower.abort();
+                let _ = index_follower.await;
                 let _ = tokio::task::spawn_blocking(move || indexer.join()).await;
                 // The router (and with it every Store handle) is gone: the writer drains and closes.
                 let _ = tokio::task::spawn_blocking(move || writer.join()).await;
@@ -227,67 +241,15 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
     .await
 }
 
-/// Makes sure the search index holds what the store holds: rebuilt when it was just created,
-/// or when its count differs (a crash between a store write and its indexing).
-async fn ensure_index(
-    store: &Store,
-    search: &crate::search::SearchHandle,
-    fresh: bool,
-) -> Result<(), StartError> {
-    let local: u64 = store.stats().await?.records_by_kind.values().sum();
-    let shared = store.count_shared().await?;
-    if fresh || search.len() != local + shared {
-        tracing::info!(
-            local,
-            shared,
-            indexed = search.len(),
-            "rebuilding the search index"
-        );
-        reindex(store, search).await?;
-    }
-    Ok(())
-}
-
-/// Rebuilds the search index from the store: every local record and every shared one.
+/// Rebuilds the search index from the store (`sicc reindex`, with the node stopped): every
+/// local record and every shared one. Returns the number of records indexed.
 pub async fn reindex(
     store: &Store,
     search: &crate::search::SearchHandle,
 ) -> Result<u64, StartError> {
-    use sicc_protocol::query::Filter;
-    search.clear().await?;
-    let mut n = 0;
-    let mut cursor = None;
-    loop {
-        let page = store
-            .list(Filter::default(), cursor, crate::storage::MAX_PAGE)
-            .await?;
-        for r in page.records {
-            search.upsert_local(r).await;
-            n += 1;
-        }
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => break,
-        }
-    }
-    let mut after = None;
-    loop {
-        let page = store
-            .list_shared(Filter::default(), after, crate::storage::MAX_PAGE)
-            .await?;
-        after = page
-            .records
-            .last()
-            .map(|s| (s.record.id.to_string(), s.catalog.clone()));
-        for s in page.records {
-            search.upsert_shared(s.record, s.origin, s.catalog).await;
-            n += 1;
-        }
-        if !page.more {
-            break;
-        }
-    }
-    search.flush().await?;
+    let upto = store.committed_seq();
+    let n = crate::search::rebuild(store, search, upto).await?;
+    store.feed_consumed(Consumer::Index, upto).await?;
     Ok(n)
 }
 

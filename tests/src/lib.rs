@@ -7,6 +7,7 @@ pub mod federation;
 pub mod fuzz;
 pub mod netns;
 pub mod process;
+pub mod sim;
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;

@@ -625,7 +625,7 @@ async fn a_member_forging_or_relaying_unsigned_changes_gets_them_rejected_everyw
     fake.writers.insert(rogue_signer.node_id());
     let mut forger = Replica::new(fake.sign(&rogue_signer), rogue_signer.clone(), 0);
     let record = Record::from_json(&initiative("lv-target", "LV", "FORGED by a reader"))?;
-    forger.publish(&record)?;
+    forger.publish(&record, 0)?;
     let own = forger.changes_for("lv-target", &[]);
     let mut impersonated = own.clone();
     impersonated[0].author = lv_id.to_string();

@@ -89,7 +89,7 @@ fn write_seed_corpora() {
     {
         let mut again = r.clone();
         again.id = "doc".parse().unwrap();
-        if let Ok(Some(c)) = doc.publish(&again, &owner) {
+        if let Ok(Some(c)) = doc.publish(&again, &owner, 0) {
             changes.push(c);
         }
     }

@@ -1,20 +1,95 @@
 //! The one mapping from errors to HTTP status and stable error codes.
 //!
 //! Body: `{"error": {"code": "invalid_record", "message": "...", "field": "title.lv", "details": [...]}}`.
-//! Codes are stable: scripts and the CLI branch on them.
+//! Codes are stable: scripts and the CLI branch on them. [`ErrorCode::ALL`] is the table
+//! ARCHITECTURE.md reproduces (a test keeps the two equal).
 
+use crate::app::AppError;
+use crate::backup::BackupError;
+use crate::search::SearchError;
 use crate::storage::StoreError;
+use crate::sync::SyncError;
+use crate::sync::document::DocumentError;
+use crate::sync::replica::ReplicaError;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use sicc_protocol::record::{FieldError, ValidationError};
 
+macro_rules! error_codes {
+    ($($variant:ident = $code:literal, $status:ident, $when:literal;)*) => {
+        /// Every error code the API answers with.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum ErrorCode { $($variant),* }
+
+        impl ErrorCode {
+            /// Every code, in the order of the table.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),*];
+
+            /// The stable code.
+            pub fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $code),* }
+            }
+
+            /// The HTTP status it comes with.
+            pub fn status(self) -> StatusCode {
+                match self { $(ErrorCode::$variant => StatusCode::$status),* }
+            }
+
+            /// When it is answered, for the docs.
+            pub fn when(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $when),* }
+            }
+        }
+    };
+}
+
+error_codes! {
+    InvalidRecord = "invalid_record", UNPROCESSABLE_ENTITY, "validation failed; `field` names the first problem, `details` lists all";
+    InvalidJson = "invalid_json", BAD_REQUEST, "the body is not valid JSON, or not of the expected shape";
+    InvalidBody = "invalid_body", BAD_REQUEST, "the body could not be read, or a required member is missing (`field`)";
+    BadBody = "bad_body", BAD_REQUEST, "the request body could not be read";
+    InvalidQuery = "invalid_query", BAD_REQUEST, "the query string does not parse, or a parameter is unknown (`field`)";
+    InvalidFilter = "invalid_filter", BAD_REQUEST, "a record filter is unknown or out of range (`field`)";
+    InvalidSearch = "invalid_search", BAD_REQUEST, "a search parameter is unknown or out of range";
+    InvalidId = "invalid_id", BAD_REQUEST, "a record, catalogue or node id is malformed (`field`)";
+    IdMismatch = "id_mismatch", BAD_REQUEST, "the body's id differs from the URL's";
+    InvalidActor = "invalid_actor", BAD_REQUEST, "`x-sicc-actor` is empty, too long or holds control characters";
+    InvalidIfMatch = "invalid_if_match", BAD_REQUEST, "`If-Match` is not a revision";
+    CrossSite = "cross_site", FORBIDDEN, "a UI action was posted from another site";
+    NotOwner = "not_owner", FORBIDDEN, "only the catalogue's owner grants and revokes";
+    NotAllowed = "not_allowed", FORBIDDEN, "this node may not publish, annotate or erase in that catalogue";
+    NotFound = "not_found", NOT_FOUND, "no such record, entry or code list";
+    NoRoute = "no_route", NOT_FOUND, "no such endpoint";
+    UnknownCatalog = "unknown_catalog", NOT_FOUND, "the catalogue is not known to this node";
+    AlreadyExists = "already_exists", CONFLICT, "a record with that id exists (create)";
+    KindChange = "kind_change", CONFLICT, "a record cannot change kind";
+    Referenced = "referenced", CONFLICT, "other records link to the record being deleted";
+    CatalogExists = "catalog_exists", CONFLICT, "a catalogue of that name exists";
+    LimitReached = "limit_reached", CONFLICT, "this node holds the most catalogues it may";
+    RevisionMismatch = "revision_mismatch", PRECONDITION_FAILED, "the record changed since it was read (`If-Match`)";
+    Erased = "erased", GONE, "the entry was erased from that catalogue; erased entries never come back";
+    PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE, "the body exceeds `api.max_body_bytes` (`max_import_bytes` for imports), or an import holds too many records";
+    NotShareable = "not_shareable", UNPROCESSABLE_ENTITY, "a local or personal record cannot be published";
+    NotMember = "not_member", UNPROCESSABLE_ENTITY, "the node is not in the federation's roster";
+    InvalidRequest = "invalid_request", UNPROCESSABLE_ENTITY, "a catalogue name, title or annotation is invalid";
+    InvalidBackupTarget = "invalid_backup_target", UNPROCESSABLE_ENTITY, "the backup path is not absolute or already exists";
+    Unavailable = "unavailable", SERVICE_UNAVAILABLE, "the sync engine or the search indexer has stopped";
+    StorageUnavailable = "storage_unavailable", SERVICE_UNAVAILABLE, "the store stopped, or refuses writes after a failed sync";
+    StorageError = "storage_error", INTERNAL_SERVER_ERROR, "corruption or a RocksDB failure (logged)";
+    SearchFailed = "search_error", INTERNAL_SERVER_ERROR, "the index failed (logged)";
+    BackupFailed = "backup_failed", INTERNAL_SERVER_ERROR, "the backup could not be written (logged)";
+    Internal = "internal", INTERNAL_SERVER_ERROR, "an unexpected failure (logged)";
+}
+
+/// An error answer.
 #[derive(Debug, Serialize)]
 pub struct ApiError {
     #[serde(skip)]
-    pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
+    #[serde(rename = "code")]
+    code_str: &'static str,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
@@ -23,10 +98,10 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError {
-            status,
             code,
+            code_str: code.as_str(),
             message: message.into(),
             field: None,
             details: Vec::new(),
@@ -38,17 +113,16 @@ impl ApiError {
         self
     }
 
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, code, message)
+    pub fn status(&self) -> StatusCode {
+        self.code.status()
     }
 
     pub fn invalid(e: ValidationError) -> ApiError {
         ApiError {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "invalid_record",
-            message: e.to_string(),
             field: Some(e.field().to_owned()),
+            message: e.to_string(),
             details: e.errors,
+            ..ApiError::new(ErrorCode::InvalidRecord, "")
         }
     }
 }
@@ -58,35 +132,102 @@ impl From<StoreError> for ApiError {
         let message = e.to_string();
         match e {
             StoreError::Invalid(v) => ApiError::invalid(v),
-            StoreError::NotFound(_) => ApiError::new(StatusCode::NOT_FOUND, "not_found", message),
+            StoreError::NotFound(_) => ApiError::new(ErrorCode::NotFound, message),
             StoreError::AlreadyExists(_) => {
-                ApiError::new(StatusCode::CONFLICT, "already_exists", message).with_field("id")
+                ApiError::new(ErrorCode::AlreadyExists, message).with_field("id")
             }
             StoreError::KindChange { .. } => {
-                ApiError::new(StatusCode::CONFLICT, "kind_change", message).with_field("kind")
+                ApiError::new(ErrorCode::KindChange, message).with_field("kind")
             }
-            StoreError::RevisionMismatch { .. } => ApiError::new(
-                StatusCode::PRECONDITION_FAILED,
-                "revision_mismatch",
-                message,
-            ),
-            StoreError::Referenced { .. } => {
-                ApiError::new(StatusCode::CONFLICT, "referenced", message)
+            StoreError::RevisionMismatch { .. } => {
+                ApiError::new(ErrorCode::RevisionMismatch, message)
             }
-            StoreError::BatchTooLarge(_) => {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", message)
+            StoreError::Referenced { .. } => ApiError::new(ErrorCode::Referenced, message),
+            StoreError::BatchTooLarge(_) => ApiError::new(ErrorCode::PayloadTooLarge, message),
+            StoreError::Poisoned | StoreError::Stopped => {
+                ApiError::new(ErrorCode::StorageUnavailable, message)
             }
-            StoreError::Poisoned | StoreError::Stopped => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "storage_unavailable",
-                message,
-            ),
             StoreError::NewerSchema { .. }
             | StoreError::Corrupt { .. }
             | StoreError::Rocks(_)
             | StoreError::Locked(_) => {
                 tracing::error!(error = %message, "storage error");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "storage_error", message)
+                ApiError::new(ErrorCode::StorageError, message)
+            }
+        }
+    }
+}
+
+impl From<SyncError> for ApiError {
+    fn from(e: SyncError) -> ApiError {
+        let message = e.to_string();
+        let code = match e {
+            SyncError::UnknownCatalog(_) => ErrorCode::UnknownCatalog,
+            SyncError::CatalogExists(_) => ErrorCode::CatalogExists,
+            SyncError::Invalid(_) | SyncError::Catalog(_) => ErrorCode::InvalidRequest,
+            SyncError::NotOwner(_) => ErrorCode::NotOwner,
+            SyncError::NotMember(_) => ErrorCode::NotMember,
+            SyncError::NoSuchRecord(_) => ErrorCode::NotFound,
+            SyncError::Replica(ReplicaError::NotAllowed(..)) => ErrorCode::NotAllowed,
+            SyncError::Replica(ReplicaError::Erased(_)) => ErrorCode::Erased,
+            SyncError::Replica(ReplicaError::NoSuchDocument(_)) => ErrorCode::NotFound,
+            SyncError::Replica(ReplicaError::Document(DocumentError::NotShareable(_))) => {
+                ErrorCode::NotShareable
+            }
+            SyncError::Replica(ReplicaError::Document(_)) => {
+                tracing::error!(error = %message, "shared document failure");
+                ErrorCode::Internal
+            }
+            SyncError::TooManyCatalogs => ErrorCode::LimitReached,
+            SyncError::Store(s) => return ApiError::from(s),
+            SyncError::Stopped => ErrorCode::Unavailable,
+        };
+        ApiError::new(code, message)
+    }
+}
+
+impl From<SearchError> for ApiError {
+    fn from(e: SearchError) -> ApiError {
+        let message = e.to_string();
+        match e {
+            SearchError::BadRequest(_) => ApiError::new(ErrorCode::InvalidSearch, message),
+            SearchError::Stopped => ApiError::new(ErrorCode::Unavailable, message),
+            SearchError::Index(_) | SearchError::Io { .. } => {
+                tracing::error!(error = %message, "search failed");
+                ApiError::new(ErrorCode::SearchFailed, message)
+            }
+        }
+    }
+}
+
+impl From<BackupError> for ApiError {
+    fn from(e: BackupError) -> ApiError {
+        let message = e.to_string();
+        match e {
+            BackupError::Target(_) => {
+                ApiError::new(ErrorCode::InvalidBackupTarget, message).with_field("path")
+            }
+            BackupError::Store(s) => ApiError::from(s),
+            BackupError::NotABackup(_)
+            | BackupError::NewerFormat { .. }
+            | BackupError::Occupied(_)
+            | BackupError::Io { .. } => {
+                tracing::error!(error = %message, "backup failed");
+                ApiError::new(ErrorCode::BackupFailed, message)
+            }
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> ApiError {
+        match e {
+            AppError::Store(e) => e.into(),
+            AppError::Sync(e) => e.into(),
+            AppError::Search(e) => e.into(),
+            AppError::Backup(e) => e.into(),
+            AppError::NotFound(id) => {
+                ApiError::new(ErrorCode::NotFound, format!("record `{id}` does not exist"))
             }
         }
     }
@@ -94,78 +235,36 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = self.status;
+        let status = self.status();
         (status, Json(serde_json::json!({ "error": self }))).into_response()
     }
 }
 
-impl From<crate::sync::engine::SyncError> for ApiError {
-    fn from(e: crate::sync::engine::SyncError) -> ApiError {
-        use crate::sync::engine::SyncError as E;
-        use crate::sync::replica::ReplicaError as R;
-        let message = e.to_string();
-        match e {
-            E::UnknownCatalog(_) => {
-                ApiError::new(StatusCode::NOT_FOUND, "unknown_catalog", message)
-            }
-            E::CatalogExists(_) => ApiError::new(StatusCode::CONFLICT, "catalog_exists", message),
-            E::Invalid(_) | E::Catalog(_) => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", message)
-            }
-            E::NotOwner(_) => ApiError::new(StatusCode::FORBIDDEN, "not_owner", message),
-            E::NotMember(_) => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "not_member", message)
-            }
-            E::Replica(R::NotAllowed(..)) => {
-                ApiError::new(StatusCode::FORBIDDEN, "not_allowed", message)
-            }
-            E::Replica(R::Erased(_)) => ApiError::new(StatusCode::GONE, "erased", message),
-            E::Replica(R::NoSuchDocument(_)) => {
-                ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
-            }
-            E::Replica(R::Document(crate::sync::document::DocumentError::NotShareable(_))) => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "not_shareable", message)
-            }
-            E::Replica(R::Document(_)) => {
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
-            }
-            E::TooManyCatalogs => ApiError::new(StatusCode::CONFLICT, "limit_reached", message),
-            E::Store(s) => ApiError::from(s),
-            E::Stopped => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message),
-        }
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
 
-impl From<crate::search::SearchError> for ApiError {
-    fn from(e: crate::search::SearchError) -> ApiError {
-        use crate::search::SearchError as E;
-        let message = e.to_string();
-        match e {
-            E::BadRequest(_) => ApiError::bad_request("invalid_search", message),
-            E::Stopped => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message),
-            E::Index(_) | E::Io { .. } => {
-                tracing::error!(error = %message, "search failed");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "search_error", message)
-            }
-        }
-    }
-}
-
-impl From<crate::backup::BackupError> for ApiError {
-    fn from(e: crate::backup::BackupError) -> ApiError {
-        use crate::backup::BackupError as E;
-        let message = e.to_string();
-        match e {
-            E::Target(_) => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_backup_target",
-                message,
-            )
-            .with_field("path"),
-            E::Store(s) => ApiError::from(s),
-            E::NotABackup(_) | E::NewerFormat { .. } | E::Occupied(_) | E::Io { .. } => {
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "backup_failed", message)
-            }
-        }
+    /// ARCHITECTURE.md's error table lists exactly the codes the API answers with, each with
+    /// its status, so the table cannot drift from the code.
+    #[test]
+    fn the_architecture_error_table_lists_every_code_with_its_status() {
+        let doc = include_str!("../../../ARCHITECTURE.md");
+        let start = doc.find("## Errors").expect("ARCHITECTURE.md has an Errors section");
+        let table: Vec<(String, u16)> = doc[start..]
+            .lines()
+            .skip_while(|l| !l.starts_with("| code"))
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .map(|l| {
+                let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+                let code = cells[1].trim_matches('`').to_owned();
+                (code, cells[2].parse().expect("a status number"))
+            })
+            .collect();
+        let codes: Vec<(String, u16)> = ErrorCode::ALL
+            .iter()
+            .map(|c| (c.as_str().to_owned(), c.status().as_u16()))
+            .collect();
+        assert_eq!(table, codes, "ARCHITECTURE.md's error table differs from ErrorCode");
     }
 }

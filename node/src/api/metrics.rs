@@ -28,47 +28,45 @@ pub async fn track_http(State(state): State<ApiState>, request: Request, next: N
     response
 }
 
-/// Sets the state gauges from the engine, the store and the index, then encodes the registry.
+/// Prometheus metrics (OpenMetrics text): sync, peers, catalogues, RocksDB, HTTP latency,
+/// libp2p. The state gauges are set from the engine's, the store's and the index's views at
+/// each scrape.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "OpenMetrics text exposition", content_type = "application/openmetrics-text")))]
 pub async fn metrics(State(state): State<ApiState>) -> Result<Response, ApiError> {
     let gauges = &state.metrics.state;
-    let peers = state.sync.peers().await?;
-    for p in peers["peers"].as_array().into_iter().flatten() {
+    let now = time::OffsetDateTime::now_utc();
+    for p in state.app.peers().await?.peers {
         let label = PeerLabel {
-            peer: p["node_id"].as_str().unwrap_or_default().to_string(),
-            name: p["name"].as_str().unwrap_or_default().to_string(),
+            peer: p.node_id.to_string(),
+            name: p.name.clone(),
         };
         gauges
             .peer_connected
             .get_or_create(&label)
-            .set(i64::from(p["connected"].as_bool().unwrap_or(false)));
+            .set(i64::from(p.connected));
         gauges
             .peer_lag_documents
             .get_or_create(&label)
-            .set(p["docs_behind"].as_i64().unwrap_or(0));
-        let age = p["last_sync_at"]
-            .as_str()
-            .and_then(|t| {
-                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
-            })
-            .map_or(-1.0, |t| {
-                (time::OffsetDateTime::now_utc() - t).as_seconds_f64()
-            });
+            .set(p.docs_behind() as i64);
+        let age = p
+            .last_sync_at()
+            .map_or(-1.0, |t| (now - t).as_seconds_f64());
         gauges.peer_last_sync_age.get_or_create(&label).set(age);
     }
-    let catalogs = state.sync.list_catalogs().await?;
-    for c in catalogs["catalogs"].as_array().into_iter().flatten() {
-        if let Some(entries) = c["entries"].as_i64() {
+    for c in state.app.catalogs().await? {
+        if let Some(h) = c.holding {
             gauges
                 .catalog_entries
                 .get_or_create(&CatalogLabel {
-                    catalog: c["id"].as_str().unwrap_or_default().to_string(),
-                    role: c["role"].as_str().unwrap_or_default().to_string(),
+                    catalog: c.id.to_string(),
+                    role: c.relation.as_str().to_owned(),
                 })
-                .set(entries);
+                .set(h.entries as i64);
         }
     }
-    let stats = state.store.stats().await?;
-    for (kind, n) in &stats.records_by_kind {
+    let status = state.app.status().await?;
+    for (kind, n) in &status.stats.records_by_kind {
         gauges
             .records
             .get_or_create(&KindLabel {
@@ -76,7 +74,7 @@ pub async fn metrics(State(state): State<ApiState>) -> Result<Response, ApiError
             })
             .set(*n as i64);
     }
-    for cf in state.store.column_family_stats().await? {
+    for cf in state.app.storage_figures().await? {
         let label = ColumnFamilyLabel {
             cf: cf.name.to_string(),
         };
@@ -93,7 +91,7 @@ pub async fn metrics(State(state): State<ApiState>) -> Result<Response, ApiError
             .get_or_create(&label)
             .set(cf.memtable_bytes as i64);
     }
-    gauges.search_documents.set(state.search.len() as i64);
+    gauges.search_documents.set(status.search_documents as i64);
     gauges
         .uptime_seconds
         .set(state.started.elapsed().as_secs_f64());

@@ -1,6 +1,8 @@
-//! Record endpoints.
+//! Record endpoints, search and the reference lists.
 
-use super::{ApiError, ApiState};
+use super::dto::{self, ErrorBody, RecordBody};
+use super::{ApiError, ApiState, ErrorCode};
+use crate::app::{RecordFound, Scope};
 use crate::storage::{PutMode, StoreError};
 use axum::Json;
 use axum::body::Bytes;
@@ -8,26 +10,27 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sicc_protocol::codes::CodeList;
 use sicc_protocol::id::RecordId;
 use sicc_protocol::query::Filter;
 use sicc_protocol::record::{FieldError, Record};
 use sicc_protocol::schema::{FieldType, RecordKind};
+use utoipa::IntoParams;
 
 /// Default page size of `GET /api/v1/records`.
 const DEFAULT_LIMIT: usize = 50;
 /// Header naming who makes a change, recorded in the audit trail.
 const ACTOR_HEADER: &str = "x-sicc-actor";
 
-fn actor(headers: &HeaderMap) -> Result<String, ApiError> {
+pub(super) fn actor(headers: &HeaderMap) -> Result<String, ApiError> {
     match headers.get(ACTOR_HEADER) {
         None => Ok("api".into()),
         Some(v) => {
             let s = v.to_str().unwrap_or_default().trim();
             if s.is_empty() || s.len() > 100 || s.chars().any(char::is_control) {
-                Err(ApiError::bad_request(
-                    "invalid_actor",
+                Err(ApiError::new(
+                    ErrorCode::InvalidActor,
                     "x-sicc-actor must be 1-100 printable characters",
                 ))
             } else {
@@ -40,34 +43,31 @@ fn actor(headers: &HeaderMap) -> Result<String, ApiError> {
 fn body_json(body: Result<Bytes, BytesRejection>) -> Result<Value, ApiError> {
     let bytes = body.map_err(rejection)?;
     serde_json::from_slice(&bytes).map_err(|e| {
-        ApiError::bad_request(
-            "invalid_json",
+        ApiError::new(
+            ErrorCode::InvalidJson,
             format!("request body is not valid JSON: {e}"),
         )
     })
 }
 
-fn rejection(r: BytesRejection) -> ApiError {
-    let status = r.status();
-    if status == StatusCode::PAYLOAD_TOO_LARGE {
+pub(super) fn rejection(r: BytesRejection) -> ApiError {
+    if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::new(
-            status,
-            "payload_too_large",
+            ErrorCode::PayloadTooLarge,
             "request body exceeds the configured limit",
         )
     } else {
-        ApiError::new(status, "bad_body", r.body_text())
+        ApiError::new(ErrorCode::BadBody, r.body_text())
     }
 }
 
 pub(super) fn parse_id(id: &str) -> Result<RecordId, ApiError> {
-    RecordId::new(id)
-        .map_err(|e| ApiError::bad_request("invalid_id", e.to_string()).with_field("id"))
+    RecordId::new(id).map_err(|e| ApiError::new(ErrorCode::InvalidId, e.to_string()).with_field("id"))
 }
 
-fn query_pairs(raw: Option<String>) -> Result<Vec<(String, String)>, ApiError> {
+pub(super) fn query_pairs(raw: Option<String>) -> Result<Vec<(String, String)>, ApiError> {
     serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
-        .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))
+        .map_err(|e| ApiError::new(ErrorCode::InvalidQuery, e.to_string()))
 }
 
 fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -77,13 +77,54 @@ fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// The record filters (`protocol::query::Filter`), for the document only: the handler parses
+/// the raw query so that unknown parameters are named in the error.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub(super) struct RecordFilters {
+    /// Record kind, e.g. `initiative`.
+    kind: Option<String>,
+    /// Text in any title, summary or long-text field (accents and case ignored).
+    q: Option<String>,
+    /// ISO 3166-1 code; `a,b` means either.
+    country: Option<String>,
+    /// NUTS code prefix, e.g. `LV00`.
+    nuts: Option<String>,
+    /// Theme code.
+    theme: Option<String>,
+    /// Target group code.
+    target_group: Option<String>,
+    /// ESF+ objective, e.g. `ESO4.11`.
+    esf_objective: Option<String>,
+    /// SDG number.
+    sdg: Option<String>,
+    /// Stage code.
+    stage: Option<String>,
+    /// Nesta evidence level at least 1-5.
+    min_evidence_level: Option<String>,
+    /// `all` (default), `local` or `shared`.
+    origin: Option<String>,
+    /// RFC 3339 time.
+    updated_since: Option<String>,
+    /// Page size, 1-1000 (default 50).
+    limit: Option<usize>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// Lists local and shared records with filters, merged in (id, catalogue) order.
+#[utoipa::path(get, path = "/api/v1/records", tag = "records", params(RecordFilters),
+    responses((status = 200, description = "one page", body = dto::RecordList),
+              (status = "default", description = "an error", body = ErrorBody)))]
 pub async fn list(
     State(state): State<ApiState>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<dto::RecordList>, ApiError> {
     let pairs = query_pairs(raw)?;
-    let filter = Filter::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(|e| ApiError::bad_request("invalid_filter", e.to_string()).with_field(e.param))?;
+    let filter = Filter::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(
+        |e| ApiError::new(ErrorCode::InvalidFilter, e.to_string()).with_field(e.param),
+    )?;
     let limit = match param(&pairs, "limit") {
         None => DEFAULT_LIMIT,
         Some(l) => l
@@ -91,81 +132,28 @@ pub async fn list(
             .ok()
             .filter(|n| (1..=crate::storage::MAX_PAGE).contains(n))
             .ok_or_else(|| {
-                ApiError::bad_request(
-                    "invalid_filter",
+                ApiError::new(
+                    ErrorCode::InvalidFilter,
                     format!("limit must be 1-{}", crate::storage::MAX_PAGE),
                 )
                 .with_field("limit")
             })?,
     };
-    let origin = param(&pairs, "origin").unwrap_or("all");
-    if !matches!(origin, "all" | "local" | "shared") {
-        return Err(ApiError::bad_request(
-            "invalid_filter",
-            format!("origin must be all, local or shared, not `{origin}`"),
-        )
-        .with_field("origin"));
-    }
-    // Cursor: `<id>` after a local record, `<id>~<catalogue>` after a shared one.
+    let scope = match param(&pairs, "origin").unwrap_or("all") {
+        "all" => Scope::All,
+        "local" => Scope::Local,
+        "shared" => Scope::Shared,
+        other => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidFilter,
+                format!("origin must be all, local or shared, not `{other}`"),
+            )
+            .with_field("origin"));
+        }
+    };
     let cursor = param(&pairs, "cursor").map(str::to_owned);
-    let (after_id, after_catalog) = match cursor.as_deref().map(|c| c.split_once('~')) {
-        None => (None, None),
-        Some(None) => (cursor.clone(), None),
-        Some(Some((id, catalog))) => (Some(id.to_owned()), Some(catalog.to_owned())),
-    };
-    // Local and shared records merge in (id, catalogue) order; local sorts first for an id.
-    let mut rows: Vec<(String, String, Value)> = Vec::new();
-    let mut more = false;
-    if origin != "shared" {
-        // After a shared record with id X, local X was already listed: either way, after X.
-        let local_after = after_id.clone();
-        let page = state.store.list(filter.clone(), local_after, limit).await?;
-        more |= page.next_cursor.is_some();
-        rows.extend(
-            page.records
-                .iter()
-                .map(|r| (r.id.to_string(), String::new(), r.to_json())),
-        );
-    }
-    if origin != "local" {
-        let shared_after = after_id
-            .clone()
-            .map(|id| (id, after_catalog.clone().unwrap_or_default()));
-        let page = state.store.list_shared(filter, shared_after, limit).await?;
-        more |= page.more;
-        rows.extend(
-            page.records
-                .iter()
-                .map(|s| (s.record.id.to_string(), s.catalog.clone(), shared_json(s))),
-        );
-    }
-    rows.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-    if rows.len() > limit {
-        rows.truncate(limit);
-        more = true;
-    }
-    let next_cursor = if more {
-        rows.last().map(|(id, catalog, _)| {
-            if catalog.is_empty() {
-                id.clone()
-            } else {
-                format!("{id}~{catalog}")
-            }
-        })
-    } else {
-        None
-    };
-    Ok(Json(json!({
-        "records": rows.into_iter().map(|(_, _, v)| v).collect::<Vec<_>>(),
-        "next_cursor": next_cursor,
-    })))
-}
-
-/// A shared record as the API shows it: the record plus where it came from.
-fn shared_json(s: &crate::storage::SharedRecord) -> Value {
-    let mut v = s.record.to_json();
-    v["origin"] = json!({"node_id": s.origin, "catalog": s.catalog});
-    v
+    let page = state.app.list(filter, scope, cursor, limit).await?;
+    Ok(Json(dto::RecordList::new(&page.rows, page.next_cursor)))
 }
 
 /// `ETag: "<revision>"`: send it back in `If-Match` to replace only what you read.
@@ -174,7 +162,7 @@ fn with_etag(status: StatusCode, record: &Record) -> impl IntoResponse + use<> {
     (
         status,
         [(axum::http::header::ETAG, etag)],
-        Json(record.to_json()),
+        Json(RecordBody::local(record)),
     )
 }
 
@@ -184,36 +172,36 @@ fn if_match(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
         return Ok(None);
     };
     let text = v.to_str().unwrap_or_default().trim();
-    text.trim_matches('"')
-        .parse::<u64>()
-        .map(Some)
-        .map_err(|_| {
-            ApiError::bad_request(
-                "invalid_if_match",
-                format!("If-Match must be a revision such as \"3\", not `{text}`"),
-            )
-        })
+    text.trim_matches('"').parse::<u64>().map(Some).map_err(|_| {
+        ApiError::new(
+            ErrorCode::InvalidIfMatch,
+            format!("If-Match must be a revision such as \"3\", not `{text}`"),
+        )
+    })
 }
 
+/// Reads a record: this node's own (with its revision as `ETag`), else one a partner shared,
+/// read-only here and carrying `origin`.
+#[utoipa::path(get, path = "/api/v1/records/{id}", tag = "records",
+    params(("id" = String, Path, description = "record id")),
+    responses((status = 200, description = "the record", body = RecordBody),
+              (status = "default", description = "an error", body = ErrorBody)))]
 pub async fn get_one(
     State(state): State<ApiState>,
     Path(id): Path<String>,
-) -> Result<impl IntoResponse, ApiError> {
-    let id = parse_id(&id)?;
-    if let Some(r) = state.store.get(id.clone()).await? {
-        return Ok(with_etag(StatusCode::OK, &r).into_response());
-    }
-    // Not local: a record shared by another node, read-only here.
-    match state.store.get_shared(id.clone()).await?.first() {
-        Some(s) => Ok(Json(shared_json(s)).into_response()),
-        None => Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("record `{id}` does not exist"),
-        )),
-    }
+) -> Result<axum::response::Response, ApiError> {
+    let found = state.app.record(parse_id(&id)?).await?;
+    Ok(match &found {
+        RecordFound::Local(r) => with_etag(StatusCode::OK, r).into_response(),
+        RecordFound::Shared(_) => Json(RecordBody::found(&found)).into_response(),
+    })
 }
 
+/// Creates a record (201).
+#[utoipa::path(post, path = "/api/v1/records", tag = "records",
+    request_body(content = RecordBody, example = json!({"kind": "initiative", "access_level": "consortium", "status": "active", "countries": ["LV"], "title": {"en": "Home care"}, "summary": {"en": "..."}})),
+    responses((status = 201, description = "the stored record", body = RecordBody),
+              (status = "default", description = "an error", body = ErrorBody)))]
 pub async fn create(
     State(state): State<ApiState>,
     headers: HeaderMap,
@@ -221,11 +209,19 @@ pub async fn create(
 ) -> Result<impl IntoResponse, ApiError> {
     let actor = actor(&headers)?;
     let record = Record::from_json(&body_json(body)?).map_err(ApiError::invalid)?;
-    let stored = state.store.put(record, PutMode::Create, &actor).await?;
-    state.search.upsert_local(stored.clone()).await;
+    let stored = state.app.create(record, &actor).await?;
     Ok(with_etag(StatusCode::CREATED, &stored))
 }
 
+/// Creates or replaces a record (`If-Match: "revision"` for optimistic concurrency); its
+/// publications follow before the answer.
+#[utoipa::path(put, path = "/api/v1/records/{id}", tag = "records",
+    params(("id" = String, Path, description = "record id"),
+           ("If-Match" = Option<String>, Header, description = "the revision last read, e.g. \"3\"")),
+    request_body(content = RecordBody, example = json!({"kind": "initiative", "title": {"en": "..."}})),
+    responses((status = 200, description = "the stored record", body = RecordBody),
+              (status = 201, description = "created", body = RecordBody),
+              (status = "default", description = "an error", body = ErrorBody)))]
 pub async fn replace(
     State(state): State<ApiState>,
     Path(id): Path<String>,
@@ -244,24 +240,15 @@ pub async fn replace(
         }
         Some(Value::String(s)) if s == id.as_str() => {}
         Some(_) => {
-            return Err(ApiError::bad_request(
-                "id_mismatch",
+            return Err(ApiError::new(
+                ErrorCode::IdMismatch,
                 "the body's id differs from the URL's",
             )
             .with_field("id"));
         }
     }
     let record = Record::from_json(&value).map_err(ApiError::invalid)?;
-    let stored = state
-        .store
-        .put_checked(record, PutMode::Upsert, expected_revision, &actor)
-        .await?;
-    state.search.upsert_local(stored.clone()).await;
-    // Keep its publications current (or erase them if it became local).
-    state
-        .sync
-        .local_record(stored.id.to_string(), Some(stored.clone()))
-        .await;
+    let stored = state.app.replace(record, expected_revision, &actor).await?;
     let status = if stored.revision == 1 {
         StatusCode::CREATED
     } else {
@@ -270,28 +257,35 @@ pub async fn replace(
     Ok(with_etag(status, &stored))
 }
 
+/// Deletes a record nothing links to; it is erased from every catalogue it was published in.
+#[utoipa::path(delete, path = "/api/v1/records/{id}", tag = "records",
+    params(("id" = String, Path, description = "record id")),
+    responses((status = 204, description = "deleted"),
+              (status = "default", description = "an error", body = ErrorBody)))]
 pub async fn delete(
     State(state): State<ApiState>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     let actor = actor(&headers)?;
-    let deleted = state.store.delete(parse_id(&id)?, &actor).await?;
-    state.search.delete_local(deleted.id.as_str()).await;
-    // Erase it from every catalogue it was published in.
-    state.sync.local_record(deleted.id.to_string(), None).await;
+    state.app.delete(parse_id(&id)?, &actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `POST /api/v1/records/import?mode=import|upsert|create`: a JSON array or NDJSON of records.
-/// Each record is accepted or rejected on its own; the answer lists the rejected ones by index
-/// (0-based position in the body) with the field at fault.
+/// Imports records, a JSON array or NDJSON. Each record is accepted or refused on its own; the
+/// answer lists the refused ones by index (0-based position in the body) with the field at
+/// fault.
+#[utoipa::path(post, path = "/api/v1/records/import", tag = "records",
+    params(("mode" = Option<String>, Query, description = "import (default: keep timestamps and revisions), upsert or create")),
+    request_body(content = Vec<RecordBody>, example = json!([{"kind": "initiative", "title": {"en": "..."}}])),
+    responses((status = 200, description = "what was imported", body = dto::ImportReport),
+              (status = "default", description = "an error", body = ErrorBody)))]
 pub async fn import(
     State(state): State<ApiState>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<dto::ImportReport>, ApiError> {
     let actor = actor(&headers)?;
     let pairs = query_pairs(raw)?;
     let mode = match param(&pairs, "mode").unwrap_or("import") {
@@ -299,8 +293,8 @@ pub async fn import(
         "upsert" => PutMode::Upsert,
         "create" => PutMode::Create,
         other => {
-            return Err(ApiError::bad_request(
-                "invalid_query",
+            return Err(ApiError::new(
+                ErrorCode::InvalidQuery,
                 format!("unknown mode `{other}`; expected import, upsert or create"),
             )
             .with_field("mode"));
@@ -308,13 +302,13 @@ pub async fn import(
     };
     let bytes = body.map_err(rejection)?;
     let text = std::str::from_utf8(&bytes)
-        .map_err(|_| ApiError::bad_request("invalid_json", "body is not UTF-8"))?;
+        .map_err(|_| ApiError::new(ErrorCode::InvalidJson, "body is not UTF-8"))?;
     let items: Vec<Result<Value, String>> = if text.trim_start().starts_with('[') {
         match serde_json::from_str::<Vec<Value>>(text) {
             Ok(v) => v.into_iter().map(Ok).collect(),
             Err(e) => {
-                return Err(ApiError::bad_request(
-                    "invalid_json",
+                return Err(ApiError::new(
+                    ErrorCode::InvalidJson,
                     format!("body is not a JSON array: {e}"),
                 ));
             }
@@ -325,7 +319,7 @@ pub async fn import(
             .map(|l| serde_json::from_str(l).map_err(|e| format!("not valid JSON: {e}")))
             .collect()
     };
-    let mut failed: Vec<Value> = Vec::new();
+    let mut failed = Vec::new();
     let mut valid = Vec::new();
     for (index, item) in items.into_iter().enumerate() {
         let id = item
@@ -342,102 +336,188 @@ pub async fn import(
             .and_then(|v| Record::from_json(&v).map_err(|mut e| e.errors.remove(0)))
         {
             Ok(r) => valid.push((index, r)),
-            Err(e) => failed
-                .push(json!({"index": index, "id": id, "field": e.field, "message": e.message})),
+            Err(e) => failed.push(dto::ImportFailure {
+                index,
+                id,
+                field: Some(e.field),
+                message: e.message,
+                code: None,
+            }),
         }
     }
     let (indexes, records): (Vec<usize>, Vec<Record>) = valid.into_iter().unzip();
-    let mut imported = Vec::new();
-    let mut changed = Vec::new();
-    for (index, result) in indexes
-        .into_iter()
-        .zip(state.store.put_many(records, mode, &actor).await?)
-    {
+    let mut ids = Vec::new();
+    let imported = state.app.import(records, mode, &actor).await?;
+    for (index, result) in indexes.into_iter().zip(imported.results) {
         match result {
-            Ok(r) => {
-                imported.push(r.id.to_string());
-                state.search.upsert_local(r.clone()).await;
-                changed.push((r.id.to_string(), Some(r)));
-            }
+            Ok(r) => ids.push(r.id.to_string()),
             Err(StoreError::Invalid(mut v)) => {
                 let first = v.errors.remove(0);
-                failed.push(json!({"index": index, "field": first.field, "message": first.message, "code": "invalid_record"}));
+                failed.push(dto::ImportFailure {
+                    index,
+                    id: None,
+                    field: Some(first.field),
+                    message: first.message,
+                    code: Some(ErrorCode::InvalidRecord.as_str().to_owned()),
+                });
             }
             Err(e) => {
                 let api = ApiError::from(e);
-                failed.push(json!({"index": index, "field": api.field, "message": api.message, "code": api.code}));
+                failed.push(dto::ImportFailure {
+                    index,
+                    id: None,
+                    field: api.field.clone(),
+                    message: api.message.clone(),
+                    code: Some(api.code.as_str().to_owned()),
+                });
             }
         }
     }
-    // Keep the publications of any re-imported published record current, before answering.
-    state.sync.local_records(changed).await;
-    failed.sort_by_key(|f| f["index"].as_u64());
-    Ok(Json(
-        json!({"imported": imported.len(), "ids": imported, "failed": failed}),
-    ))
+    failed.sort_by_key(|f| f.index);
+    Ok(Json(dto::ImportReport {
+        imported: ids.len(),
+        ids,
+        failed,
+    }))
 }
 
-/// `GET /api/v1/search?q=&FACET=&min_evidence_level=&sort=&offset=&limit=`.
+/// The search parameters, for the document only (the handler parses the raw query).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub(super) struct SearchParams {
+    /// Words in any of es, fr, sv, lv, en; stemming, folding and typos handled.
+    q: Option<String>,
+    /// `relevance` (default) or `date`.
+    sort: Option<String>,
+    /// 0-10000.
+    offset: Option<usize>,
+    /// 1-100 (default 20).
+    limit: Option<usize>,
+    /// 1-5.
+    min_evidence_level: Option<u8>,
+    /// Facet filter; `a,b` means either.
+    kind: Option<String>,
+    /// Facet filter; `a,b` means either.
+    country: Option<String>,
+    /// Facet filter; `a,b` means either.
+    nuts: Option<String>,
+    /// Facet filter; `a,b` means either.
+    theme: Option<String>,
+    /// Facet filter; `a,b` means either.
+    target_group: Option<String>,
+    /// Facet filter; `a,b` means either.
+    esf_objective: Option<String>,
+    /// Facet filter; `a,b` means either.
+    sdg: Option<String>,
+    /// Facet filter; `a,b` means either.
+    stage: Option<String>,
+    /// Facet filter; `a,b` means either.
+    evidence_level: Option<String>,
+    /// Facet filter; `a,b` means either.
+    origin: Option<String>,
+    /// Facet filter; `a,b` means either.
+    catalog: Option<String>,
+    /// Facet filter; `a,b` means either.
+    language: Option<String>,
+    /// Facet filter; `a,b` means either.
+    open_to_transfer: Option<String>,
+}
+
+/// Multilingual full-text and faceted search over local and shared records.
+#[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchParams),
+    responses((status = 200, description = "hits and facets", body = dto::SearchAnswer),
+              (status = "default", description = "an error", body = ErrorBody)))]
 pub async fn search(
     State(state): State<ApiState>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<dto::SearchAnswer>, ApiError> {
     let pairs = query_pairs(raw)?;
     let request =
         crate::search::SearchRequest::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
-    let result = state.search.search(request).await?;
-    Ok(Json(serde_json::to_value(result).unwrap_or_default()))
+    Ok(Json(state.app.search(request).await?.into()))
 }
 
+/// The audit trail, newest first.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "records",
+    params(("record" = Option<String>, Query, description = "one record's entries"),
+           ("limit" = Option<usize>, Query, description = "1-1000 (default 100)")),
+    responses((status = 200, description = "entries", body = dto::AuditList),
+              (status = "default", description = "an error", body = ErrorBody)))]
 pub async fn audit(
     State(state): State<ApiState>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<dto::AuditList>, ApiError> {
     let pairs = query_pairs(raw)?;
     let record = param(&pairs, "record").map(parse_id).transpose()?;
     let limit = param(&pairs, "limit")
         .and_then(|l| l.parse().ok())
         .unwrap_or(100);
-    let entries = state.store.audit(record, limit).await?;
-    Ok(Json(json!({ "entries": entries })))
+    let entries = state.app.audit(record, limit).await?;
+    Ok(Json(dto::AuditList {
+        entries: entries.into_iter().map(dto::AuditItem::from).collect(),
+    }))
 }
 
-pub async fn code_lists() -> Json<Value> {
-    let lists: Vec<_> = CodeList::ALL
-        .iter()
-        .map(|l| json!({"name": l.name(), "size": l.entries().len()}))
-        .collect();
-    Json(json!({ "lists": lists }))
+/// The code lists.
+#[utoipa::path(get, path = "/api/v1/codes", tag = "reference",
+    responses((status = 200, description = "lists", body = dto::CodeLists)))]
+pub async fn code_lists() -> Json<dto::CodeLists> {
+    Json(dto::CodeLists {
+        lists: CodeList::ALL
+            .iter()
+            .map(|l| dto::CodeListSummary {
+                name: l.name().to_owned(),
+                size: l.entries().len(),
+            })
+            .collect(),
+    })
 }
 
-pub async fn code_list(Path(name): Path<String>) -> Result<Json<Value>, ApiError> {
-    let list = CodeList::from_name(&name).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("no code list `{name}`"),
-        )
-    })?;
-    let codes: Vec<_> = if list == CodeList::Nuts {
+/// One code list with its labels.
+#[utoipa::path(get, path = "/api/v1/codes/{list}", tag = "reference",
+    params(("list" = String, Path, description = "list name")),
+    responses((status = 200, description = "codes", body = dto::CodeListBody),
+              (status = "default", description = "an error", body = ErrorBody)))]
+pub async fn code_list(Path(name): Path<String>) -> Result<Json<dto::CodeListBody>, ApiError> {
+    let list = CodeList::from_name(&name)
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no code list `{name}`")))?;
+    let codes = if list == CodeList::Nuts {
         sicc_protocol::codes::nuts_regions()
             .iter()
-            .map(|r| json!({"code": r.code, "label": r.name, "level": r.level, "version": r.version}))
+            .map(|r| dto::Code {
+                code: r.code.to_owned(),
+                label: r.name.to_owned(),
+                level: Some(r.level),
+                version: Some(r.version),
+            })
             .collect()
     } else {
         list.entries()
             .iter()
-            .map(|c| json!({"code": c.code, "label": c.label}))
+            .map(|c| dto::Code {
+                code: c.code.to_owned(),
+                label: c.label.to_owned(),
+                level: None,
+                version: None,
+            })
             .collect()
     };
-    Ok(Json(json!({"name": list.name(), "codes": codes})))
+    Ok(Json(dto::CodeListBody {
+        name: list.name().to_owned(),
+        codes,
+    }))
 }
 
 /// The record kinds and their fields, for clients that build forms or CSV templates.
-pub async fn schema() -> Json<Value> {
-    let kinds: Vec<_> = RecordKind::ALL
+#[utoipa::path(get, path = "/api/v1/schema", tag = "reference",
+    responses((status = 200, description = "kinds and fields", body = dto::SchemaBody)))]
+pub async fn schema() -> Json<dto::SchemaBody> {
+    let kinds = RecordKind::ALL
         .iter()
-        .map(|k| {
-            let fields: Vec<_> = k
+        .map(|k| dto::KindSchema {
+            kind: k.as_str().to_owned(),
+            fields: k
                 .fields()
                 .iter()
                 .map(|f| {
@@ -455,13 +535,25 @@ pub async fn schema() -> Json<Value> {
                         FieldType::Link(k) => ("link", None, Some(k)),
                         FieldType::Links(k) => ("links", None, Some(k)),
                     };
-                    json!({"name": f.name, "type": ty, "code_list": list,
-                           "link_kinds": links.map(|ks| ks.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
-                           "required": f.required, "local_only": f.local_only, "doc": f.doc})
+                    dto::FieldSchema {
+                        name: f.name.to_owned(),
+                        ty: ty.to_owned(),
+                        code_list: list.map(str::to_owned),
+                        link_kinds: links
+                            .map(|ks| ks.iter().map(|k| k.as_str().to_owned()).collect()),
+                        required: f.required,
+                        local_only: f.local_only,
+                        doc: f.doc.to_owned(),
+                    }
                 })
-                .collect();
-            json!({"kind": k.as_str(), "fields": fields})
+                .collect(),
         })
         .collect();
-    Json(json!({"common_fields": sicc_protocol::record::COMMON_FIELDS, "kinds": kinds}))
+    Json(dto::SchemaBody {
+        common_fields: sicc_protocol::record::COMMON_FIELDS
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+        kinds,
+    })
 }

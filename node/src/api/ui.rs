@@ -4,9 +4,13 @@
 //! add a live notice through server-sent events. Actions are POST forms accepted only from this
 //! UI's own pages (same-origin check), so another site cannot trigger them in a staff browser.
 
-use super::{ApiError, ApiState};
+use super::{ApiError, ApiState, ErrorCode};
+use crate::app::{RecordFound, Row, Scope};
+use crate::sync::Role;
+use crate::sync::federation::{CatalogView, Relation};
+use sicc_protocol::wire::SubscriptionStatus;
 use axum::extract::{Form, Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Deserialize;
@@ -52,7 +56,7 @@ const LIVE_SCRIPT: &str = r#"
 "#;
 
 fn page(state: &ApiState, title: &str, body: Markup) -> Html<String> {
-    let node = &state.node;
+    let node = state.app.node();
     Html(
         html! {
             (DOCTYPE)
@@ -129,7 +133,7 @@ pub async fn search_page(
     let request =
         crate::search::SearchRequest::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
     let q = request.q.clone();
-    let result = state.search.search(request.clone()).await?;
+    let result = state.app.search(request.clone()).await?;
     let selected = |facet: &str, value: &str| {
         request
             .filters
@@ -211,14 +215,9 @@ pub async fn search_page(
 /// Node ids → "name (country)" for every member, from the sync engine's peer list.
 async fn origin_names(state: &ApiState) -> BTreeMap<String, String> {
     let mut names = BTreeMap::new();
-    if let Ok(v) = state.sync.peers().await {
-        for p in v["peers"].as_array().into_iter().flatten() {
-            if let (Some(id), Some(name)) = (p["node_id"].as_str(), p["name"].as_str()) {
-                names.insert(
-                    id.to_owned(),
-                    format!("{name} ({})", p["country"].as_str().unwrap_or("")),
-                );
-            }
+    if let Ok(v) = state.app.peers().await {
+        for p in v.peers {
+            names.insert(p.node_id.to_string(), format!("{} ({})", p.name, p.country));
         }
     }
     names.insert("local".into(), "this node".into());
@@ -290,54 +289,32 @@ pub async fn record_page(
     axum::extract::Query(flash): axum::extract::Query<Flash>,
 ) -> Result<Html<String>, ApiError> {
     let rid = super::records::parse_id(&id)?;
-    let local = state.store.get(rid.clone()).await?;
-    let shared = if local.is_none() {
-        state
-            .store
-            .get_shared(rid.clone())
-            .await?
-            .into_iter()
-            .next()
-    } else {
-        None
+    let (local, shared) = match state.app.record(rid.clone()).await? {
+        RecordFound::Local(r) => (Some(r), None),
+        RecordFound::Shared(all) => (None, all.into_iter().next()),
     };
     let (record, origin) = match (&local, &shared) {
         (Some(r), _) => (r.clone(), None),
-        (None, Some(s)) => (s.record.clone(), Some(s)),
-        (None, None) => {
-            return Err(ApiError::new(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                format!("record `{id}` does not exist"),
-            ));
-        }
+        (_, Some(s)) => (s.record.clone(), Some(s)),
+        (None, None) => unreachable!("a found record is local or shared"),
     };
     let names = origin_names(&state).await;
     let json = record.to_json();
     let title = record.title("en");
-    let catalogs = state.sync.list_catalogs().await?;
-    let own: Vec<(String, String)> = catalogs["catalogs"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|c| c["role"] == "owner")
-        .map(|c| {
-            (
-                c["id"].as_str().unwrap_or_default().to_owned(),
-                c["title"]["en"]
-                    .as_str()
-                    .or_else(|| c["name"].as_str())
-                    .unwrap_or_default()
-                    .to_owned(),
-            )
-        })
+    let own: Vec<(String, String)> = state
+        .app
+        .catalogs()
+        .await?
+        .iter()
+        .filter(|c| c.relation == Relation::Owner)
+        .map(|c| (c.id.to_string(), title_of(c)))
         .collect();
-    let entry = match origin {
-        Some(s) => state.sync.entry(s.catalog.clone(), id.clone()).await.ok(),
+    let entry = match origin.and_then(|s| s.catalog.parse().ok()) {
+        Some(catalog) => state.app.entry(catalog, id.clone()).await.ok(),
         None => None,
     };
     let audit = if local.is_some() {
-        state.store.audit(Some(rid.clone()), 50).await?
+        state.app.audit(Some(rid.clone()), 50).await?
     } else {
         Vec::new()
     };
@@ -367,11 +344,11 @@ pub async fn record_page(
             }
         }
         @if let Some(e) = &entry {
-            @if let Some(notes) = e["document"]["annotations"].as_object().filter(|m| !m.is_empty()) {
+            @if !e.annotations.is_empty() {
                 h2 { "Annotations by members" }
                 ul {
-                    @for (node, a) in notes {
-                        li { strong { (names.get(node).cloned().unwrap_or_else(|| node.clone())) } ": " (a["text"].as_str().unwrap_or("")) " " span.meta { (a["at"].as_str().unwrap_or("")) } }
+                    @for a in &e.annotations {
+                        li { strong { (a.node_name) } ": " (a.text) " " span.meta { (a.at) } }
                     }
                 }
             }
@@ -379,8 +356,12 @@ pub async fn record_page(
             table {
                 thead { tr { th scope="col" { "When" } th scope="col" { "Author" } th scope="col" { "Change" } } }
                 tbody {
-                    @for h in e["history"].as_array().into_iter().flatten() {
-                        tr { td { (h["at"].as_str().unwrap_or("")) } td { (h["author_name"].as_str().unwrap_or("")) } td { code { (h["change"].as_str().unwrap_or("").get(..12).unwrap_or("")) } } }
+                    @for h in &e.history {
+                        tr {
+                            td { (h.at.map(when).unwrap_or_else(|| "unknown".into())) }
+                            td { (h.author_name) }
+                            td { code { (h.hash.get(..12).unwrap_or("")) } }
+                        }
                     }
                 }
             }
@@ -419,8 +400,7 @@ pub async fn record_page(
 fn same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
     let refused = || {
         ApiError::new(
-            StatusCode::FORBIDDEN,
-            "cross_site",
+            ErrorCode::CrossSite,
             "this action is accepted only from the node's own pages",
         )
     };
@@ -462,11 +442,13 @@ pub async fn publish(
 ) -> Result<Response, ApiError> {
     same_origin(&headers)?;
     let rid = super::records::parse_id(&form.id)?;
-    let record =
-        state.store.get(rid).await?.ok_or_else(|| {
-            ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such local record")
+    let catalog = form
+        .catalog
+        .parse()
+        .map_err(|e: sicc_protocol::catalog::CatalogError| {
+            ApiError::new(ErrorCode::InvalidRequest, e.to_string())
         })?;
-    state.sync.publish(form.catalog, record).await?;
+    state.app.publish(catalog, rid).await?;
     Ok(back(
         &format!("/records/{}", form.id),
         "Published: partners subscribed to the catalogue receive it now.",
@@ -488,33 +470,30 @@ pub async fn catalog_action(
     headers: HeaderMap,
     Form(form): Form<CatalogForm>,
 ) -> Result<Response, ApiError> {
-    use crate::sync::engine::Role;
     same_origin(&headers)?;
-    let node = form.node_id.unwrap_or_default();
+    let (owner, name) = form.catalog.split_once('/').unwrap_or((&form.catalog, ""));
+    let catalog = super::federation::catalog_id(owner, name)?;
+    let node = || super::federation::node_id(form.node_id.as_deref().unwrap_or_default());
     let done = match action.as_str() {
         "subscribe" => {
-            state.sync.subscribe(form.catalog).await?;
+            state.app.subscribe(catalog).await?;
             "Subscription requested: entries arrive once the owner grants it."
         }
         "unsubscribe" => {
-            state.sync.unsubscribe(form.catalog).await?;
+            state.app.unsubscribe(catalog).await?;
             "Unsubscribed: the catalogue's entries were removed from this node."
         }
         "grant" => {
-            state
-                .sync
-                .access(form.catalog, node, Some(Role::Reader))
-                .await?;
+            state.app.grant(catalog, node()?, Role::Reader).await?;
             "Access granted."
         }
         "refuse" => {
-            state.sync.access(form.catalog, node, None).await?;
+            state.app.revoke(catalog, node()?).await?;
             "Access withdrawn or request refused."
         }
         other => {
             return Err(ApiError::new(
-                StatusCode::NOT_FOUND,
-                "no_route",
+                ErrorCode::NoRoute,
                 format!("no catalogue action `{other}`"),
             ));
         }
@@ -522,43 +501,45 @@ pub async fn catalog_action(
     Ok(back("/catalogs", done))
 }
 
+/// A catalogue's title for people: English, else any language, else its name.
+fn title_of(c: &CatalogView) -> String {
+    c.manifest
+        .as_ref()
+        .and_then(|m| m.title.get("en").or_else(|| m.title.values().next()))
+        .cloned()
+        .unwrap_or_else(|| c.id.name().to_owned())
+}
+
 /// `GET /catalogs`.
 pub async fn catalogs_page(
     State(state): State<ApiState>,
     axum::extract::Query(flash): axum::extract::Query<Flash>,
 ) -> Result<Html<String>, ApiError> {
-    let v = state.sync.list_catalogs().await?;
-    let requests = state.sync.requests().await?;
-    let title_of = |c: &Value| {
-        c["title"]["en"]
-            .as_str()
-            .or_else(|| c["title"].as_object()?.values().next()?.as_str())
-            .or_else(|| c["name"].as_str())
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let catalogs = state.app.catalogs().await?;
+    let requests = state.app.subscriptions().await?;
+    let status = |c: &CatalogView| c.subscription;
     let body = html! {
         @if let Some(done) = &flash.done { p.notice role="status" { (done) } }
         h1 { "Catalogues" }
         table {
             thead { tr { th scope="col" { "Catalogue" } th scope="col" { "Owner" } th scope="col" { "Role" } th scope="col" { "Entries" } th scope="col" { "Action" } } }
             tbody {
-                @for c in v["catalogs"].as_array().into_iter().flatten() {
+                @for c in &catalogs {
                     tr {
-                        td { (title_of(c)) br; code { (c["id"].as_str().unwrap_or("")) } }
-                        td { (c["owner_name"].as_str().unwrap_or("")) }
-                        td { (c["role"].as_str().unwrap_or("")) @if let Some(s) = c["subscription"].as_str() { " (" (s) ")" } }
-                        td { (c["entries"].as_u64().map(|n| n.to_string()).unwrap_or_default()) }
+                        td { (title_of(c)) br; code { (c.id) } }
+                        td { (c.owner_name) }
+                        td { (c.relation.as_str()) @if let Some(s) = status(c) { " (" (s.as_str()) ")" } }
+                        td { (c.holding.map(|h| h.entries.to_string()).unwrap_or_default()) }
                         td {
-                            @if c["role"] == "subscriber" || (c["role"] == "requested" && c["subscription"] == "pending") {
+                            @if c.relation == Relation::Subscriber || (c.relation == Relation::Requested && status(c) == Some(SubscriptionStatus::Pending)) {
                                 form method="post" action="/ui/catalogs/unsubscribe" {
-                                    input type="hidden" name="catalog" value=(c["id"].as_str().unwrap_or(""));
+                                    input type="hidden" name="catalog" value=(c.id);
                                     button type="submit" { "Unsubscribe" }
                                 }
                             }
-                            @if c["role"] == "offered" || (c["role"] == "requested" && c["subscription"] == "refused") {
+                            @if c.relation == Relation::Offered || (c.relation == Relation::Requested && status(c) == Some(SubscriptionStatus::Refused)) {
                                 form method="post" action="/ui/catalogs/subscribe" {
-                                    input type="hidden" name="catalog" value=(c["id"].as_str().unwrap_or(""));
+                                    input type="hidden" name="catalog" value=(c.id);
                                     button type="submit" { "Subscribe" }
                                 }
                             }
@@ -568,28 +549,27 @@ pub async fn catalogs_page(
             }
         }
         h2 { "Requests to subscribe to this node's catalogues" }
-        @let incoming = requests["incoming"].as_array().cloned().unwrap_or_default();
-        @if incoming.is_empty() { p { "None." } }
+        @if requests.incoming.is_empty() { p { "None." } }
         @else {
             table {
                 thead { tr { th scope="col" { "Member" } th scope="col" { "Catalogue" } th scope="col" { "Status" } th scope="col" { "Action" } } }
                 tbody {
-                    @for r in &incoming {
+                    @for r in &requests.incoming {
                         tr {
-                            td { (r["name"].as_str().unwrap_or("")) }
-                            td { code { (r["catalog"].as_str().unwrap_or("")) } }
-                            td { (r["status"].as_str().unwrap_or("")) }
+                            td { (r.node.name) }
+                            td { code { (r.catalog) } }
+                            td { (r.status.as_str()) }
                             td {
-                                @if r["status"] == "pending" {
+                                @if r.status == SubscriptionStatus::Pending {
                                     form method="post" action="/ui/catalogs/grant" style="display:inline" {
-                                        input type="hidden" name="catalog" value=(r["catalog"].as_str().unwrap_or(""));
-                                        input type="hidden" name="node_id" value=(r["node_id"].as_str().unwrap_or(""));
+                                        input type="hidden" name="catalog" value=(r.catalog);
+                                        input type="hidden" name="node_id" value=(r.node.node_id);
                                         button type="submit" { "Grant" }
                                     }
                                     " "
                                     form method="post" action="/ui/catalogs/refuse" style="display:inline" {
-                                        input type="hidden" name="catalog" value=(r["catalog"].as_str().unwrap_or(""));
-                                        input type="hidden" name="node_id" value=(r["node_id"].as_str().unwrap_or(""));
+                                        input type="hidden" name="catalog" value=(r.catalog);
+                                        input type="hidden" name="node_id" value=(r.node.node_id);
                                         button type="submit" { "Refuse" }
                                     }
                                 }
@@ -603,28 +583,41 @@ pub async fn catalogs_page(
     Ok(page(&state, "Catalogues", body))
 }
 
+/// A time for people: `2026-12-01 14:03 UTC`.
+fn when(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
 /// `GET /peers`.
 pub async fn peers_page(State(state): State<ApiState>) -> Result<Html<String>, ApiError> {
-    let v = state.sync.peers().await?;
+    let v = state.app.peers().await?;
     let body = html! {
         h1 { "Peers" }
         table {
             thead { tr { th scope="col" { "Member" } th scope="col" { "Country" } th scope="col" { "Connected" } th scope="col" { "Last sync" } th scope="col" { "Documents behind" } } }
             tbody {
-                @for p in v["peers"].as_array().into_iter().flatten() {
+                @for p in &v.peers {
                     tr {
-                        td { (p["name"].as_str().unwrap_or("")) br; code { (p["node_id"].as_str().unwrap_or("")) } }
-                        td { (p["country"].as_str().unwrap_or("")) }
-                        td { @if p["connected"] == true { "yes" } @else { "no" } }
-                        td { (p["last_sync_at"].as_str().unwrap_or("never")) }
-                        td { (p["docs_behind"].as_u64().unwrap_or(0)) }
+                        td { (p.name) br; code { (p.node_id) } }
+                        td { (p.country) }
+                        td { @if p.connected { "yes" } @else { "no" } }
+                        td { (p.last_sync_at().map(when).unwrap_or_else(|| "never".into())) }
+                        td { (p.docs_behind()) }
                     }
                 }
             }
         }
-        @if let Some(r) = v["rejected_changes"].as_object().filter(|r| !r.is_empty()) {
+        @if !v.rejected_changes.is_empty() {
             h2 { "Rejected changes" }
-            ul { @for (reason, n) in r { li { (reason) ": " (n) } } }
+            ul { @for (reason, n) in &v.rejected_changes { li { (reason) ": " (n) } } }
         }
     };
     Ok(page(&state, "Peers", body))
@@ -668,9 +661,22 @@ pub async fn new_page(
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .chain([("updated_since", since.as_str())]),
     )
-    .map_err(|e| ApiError::bad_request("invalid_filter", e.to_string()).with_field(e.param))?;
-    let local = state.store.list(filter.clone(), None, 200).await?;
-    let shared = state.store.list_shared(filter, None, 200).await?;
+    .map_err(|e| ApiError::new(ErrorCode::InvalidFilter, e.to_string()).with_field(e.param))?;
+    let rows = |page: crate::app::RecordPage| page.rows;
+    let local: Vec<_> = rows(state.app.list(filter.clone(), Scope::Local, None, 200).await?)
+        .into_iter()
+        .filter_map(|r| match r {
+            Row::Local(r) => Some(r),
+            Row::Shared(_) => None,
+        })
+        .collect();
+    let shared: Vec<_> = rows(state.app.list(filter, Scope::Shared, None, 200).await?)
+        .into_iter()
+        .filter_map(|r| match r {
+            Row::Shared(s) => Some(s),
+            Row::Local(_) => None,
+        })
+        .collect();
     let names = origin_names(&state).await;
     let now = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
@@ -687,15 +693,15 @@ pub async fn new_page(
             input id="country" name="country" size="6" placeholder="e.g. ES,SE";
             " " button type="submit" { "Narrow" }
         }
-        h2 { "Shared by partners (" (shared.records.len()) ")" }
+        h2 { "Shared by partners (" (shared.len()) ")" }
         ul {
-            @for s in &shared.records {
+            @for s in &shared {
                 li { a href={ "/records/" (s.record.id) } { (s.record.title("en")) } " — " (names.get(&s.origin).cloned().unwrap_or_default()) }
             }
         }
-        h2 { "On this node (" (local.records.len()) ")" }
+        h2 { "On this node (" (local.len()) ")" }
         ul {
-            @for r in &local.records {
+            @for r in &local {
                 li { a href={ "/records/" (r.id) } { (r.title("en")) } " — " (r.kind.as_str().replace('_', " ")) }
             }
         }

@@ -7,7 +7,7 @@ use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 /// File name of the identity key inside the data directory.
-pub const IDENTITY_FILE: &str = "identity.key";
+pub use crate::data_dir::IDENTITY_FILE;
 
 /// What can go wrong with the identity file.
 #[derive(Debug, thiserror::Error)]

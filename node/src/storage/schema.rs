@@ -12,7 +12,11 @@
 //! | `shared_docs` | catalogue id + `0x00` + document id | `1` + u32 BE length + Automerge save + u32 BE count + (u32 BE length + change signature)* |
 //! | `tombstones` | catalogue id + `0x00` + document id | `1` + wire tombstone JSON (SPEC.md §5) |
 //! | `shared_records` | document id + `0x00` + catalogue id | `1` + `{"record": public projection, "origin": {"node", "catalog"}}` |
-//! | `sync_state` | `peer/` + node id + `/` + catalogue id, `sub/out/` + catalogue id, `sub/in/` + catalogue id + `/` + node id | `1` + JSON |
+//! | `sync_state` | `peer/` + node id + `/` + catalogue id, `sub/out/` + catalogue id, `sub/in/` + catalogue id + `/` + node id, `node/actor_epoch` | `1` + JSON |
+//! | `feed` | sequence number, u64 big-endian | `1` + JSON `{"local": id}` or `{"shared": {"doc", "catalog"}}` |
+//!
+//! `meta` also holds `feed_cursor/<consumer>` (u64 big-endian): how far the search index and
+//! the sync engine have consumed the feed; entries both have passed are pruned.
 
 use serde::{Deserialize, Serialize};
 use sicc_protocol::id::RecordId;
@@ -24,7 +28,9 @@ use sicc_protocol::schema::RecordKind;
 /// - 1: records, audit, shared catalogues, sync state.
 /// - 2: the node's actor epoch is stored explicitly under `sync_state/node/actor_epoch`
 ///   (it changes when a node is restored from a backup; SPEC.md §2).
-pub const SCHEMA_VERSION: u32 = 2;
+/// - 3: the ordered change feed (CF `feed`) and its consumers' cursors (`meta/feed_cursor/*`).
+///   Nothing is rewritten: a follower without a cursor rebuilds what it derives once.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Key, in `sync_state`, of the node's current actor epoch (`1` + JSON `{"epoch": n, ...}`).
 pub const ACTOR_EPOCH_KEY: &str = "node/actor_epoch";
@@ -39,7 +45,9 @@ pub const CF_SHARED_DOCS: &str = "shared_docs";
 pub const CF_TOMBSTONES: &str = "tombstones";
 pub const CF_SHARED_RECORDS: &str = "shared_records";
 pub const CF_SYNC_STATE: &str = "sync_state";
+pub const CF_FEED: &str = "feed";
 pub const ALL_CFS: &[&str] = &[
+    CF_FEED,
     CF_TOMBSTONES,
     CF_SHARED_RECORDS,
     CF_SYNC_STATE,
@@ -58,6 +66,8 @@ pub const META_SCHEMA_VERSION: &[u8] = b"schema_version";
 pub const RECORD_VALUE_VERSION: u8 = sicc_protocol::RECORD_FORMAT_VERSION;
 /// Format version of audit values.
 pub const AUDIT_VALUE_VERSION: u8 = 1;
+/// Format version of feed values.
+pub const FEED_VALUE_VERSION: u8 = 1;
 
 pub fn by_kind_key(kind: RecordKind, id: &RecordId) -> Vec<u8> {
     let mut k = Vec::with_capacity(1 + id.as_bytes().len());

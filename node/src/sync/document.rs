@@ -236,6 +236,7 @@ impl SharedDocument {
         &mut self,
         record: &Record,
         signer: &NodeSigner,
+        time: i64,
     ) -> Result<Option<SignedChange>, DocumentError> {
         let projection = record
             .public_projection()
@@ -253,7 +254,7 @@ impl SharedDocument {
         if doc.get(&automerge::ROOT, ANNOTATIONS)?.is_none() {
             doc.put_object(&automerge::ROOT, ANNOTATIONS, ObjType::Map)?;
         }
-        self.commit_signed(signer)
+        self.commit_signed(signer, time)
     }
 
     /// Writes (or replaces) `node`'s annotation on the document: a short note such as "we
@@ -264,6 +265,7 @@ impl SharedDocument {
         text: &str,
         at: &str,
         signer: &NodeSigner,
+        time: i64,
     ) -> Result<Option<SignedChange>, DocumentError> {
         let doc = self.doc()?;
         let annotations = match doc.get(&automerge::ROOT, ANNOTATIONS)? {
@@ -278,15 +280,18 @@ impl SharedDocument {
             _ => doc.put_object(&annotations, node, ObjType::Map)?,
         };
         reconcile_map(doc, &mine, &want, &[])?;
-        self.commit_signed(signer)
+        self.commit_signed(signer, time)
     }
 
+    /// Commits what the caller changed, recording `time` (Unix seconds) as the change's time,
+    /// which the record page's history shows.
     fn commit_signed(
         &mut self,
         signer: &NodeSigner,
+        time: i64,
     ) -> Result<Option<SignedChange>, DocumentError> {
         let doc = self.doc()?;
-        let Some(hash) = doc.commit() else {
+        let Some(hash) = doc.commit_with(automerge::transaction::CommitOptions::default().with_time(time)) else {
             return Ok(None);
         };
         let bytes = doc
@@ -686,7 +691,7 @@ mod tests {
         let (owner, _, m) = setup();
         let mut doc = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
         let r = record("Mobile care for rural elderly.");
-        assert!(doc.publish(&r, &owner).unwrap().is_some());
+        assert!(doc.publish(&r, &owner, 0).unwrap().is_some());
         assert_eq!(doc.record_json(), r.public_projection().unwrap());
         let bytes = doc.doc().unwrap().save_nocompress();
         assert!(
@@ -700,7 +705,7 @@ mod tests {
         let (owner, member, m) = setup();
         let mut doc = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
         let first = doc
-            .publish(&record("Mobile care."), &owner)
+            .publish(&record("Mobile care."), &owner, 0)
             .unwrap()
             .unwrap();
         let heads = doc.heads();
@@ -721,7 +726,7 @@ mod tests {
         assert!(matches!(doc.state, DocState::Saved { .. }));
         // Changes load it and keep working from where it was.
         let second = doc
-            .publish(&record("Mobile care, now weekly."), &owner)
+            .publish(&record("Mobile care, now weekly."), &owner, 0)
             .unwrap()
             .unwrap();
         assert!(matches!(doc.state, DocState::Live(_)));
@@ -737,11 +742,11 @@ mod tests {
         let (owner, _, m) = setup();
         let mut doc = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
         let first = doc
-            .publish(&record("Mobile care for rural elderly."), &owner)
+            .publish(&record("Mobile care for rural elderly."), &owner, 0)
             .unwrap()
             .unwrap();
         assert!(
-            doc.publish(&record("Mobile care for rural elderly."), &owner)
+            doc.publish(&record("Mobile care for rural elderly."), &owner, 0)
                 .unwrap()
                 .is_none()
         );
@@ -749,6 +754,7 @@ mod tests {
             .publish(
                 &record("Mobile care for elderly people in Latgale."),
                 &owner,
+                0,
             )
             .unwrap()
             .unwrap();
@@ -772,7 +778,7 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(
-            doc.publish(&local, &owner),
+            doc.publish(&local, &owner, 0),
             Err(DocumentError::NotShareable(_))
         ));
     }
@@ -781,8 +787,8 @@ mod tests {
     fn a_replica_applies_signed_changes_and_rejects_forgeries() {
         let (owner, reader, m) = setup();
         let mut origin = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
-        let c1 = origin.publish(&record("v1"), &owner).unwrap().unwrap();
-        let c2 = origin.publish(&record("v2"), &owner).unwrap().unwrap();
+        let c1 = origin.publish(&record("v1"), &owner, 0).unwrap().unwrap();
+        let c2 = origin.publish(&record("v2"), &owner, 0).unwrap().unwrap();
 
         let mut replica = SharedDocument::new(m.id.clone(), "lv-samaritan", &reader, 0);
         // Tampered bytes: the hash no longer matches.
@@ -792,7 +798,7 @@ mod tests {
         // A reader forging a change under its own actor (not a writer).
         let mut forger_doc = SharedDocument::new(m.id.clone(), "lv-samaritan", &reader, 0);
         let forged = forger_doc
-            .publish(&record("forged"), &reader)
+            .publish(&record("forged"), &reader, 0)
             .unwrap()
             .unwrap();
         // The owner's valid change re-signed by the reader (actor does not belong to the signer).
@@ -854,7 +860,7 @@ mod tests {
         let writer = NodeSigner::from_seed([3; 32]);
         m.writers.insert(writer.node_id());
         let mut origin = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
-        let base = origin.publish(&record("v1"), &owner).unwrap().unwrap();
+        let base = origin.publish(&record("v1"), &owner, 0).unwrap().unwrap();
         // The writer annotates from two copies of the same state: two different changes with
         // one actor and sequence number.
         let mut fork_a = SharedDocument::new(m.id.clone(), "lv-samaritan", &writer, 0);
@@ -863,10 +869,10 @@ mod tests {
             fork.apply(std::slice::from_ref(&base), &m).unwrap();
         }
         let who = writer.node_id().to_string();
-        let a = fork_a.annotate(&who, "A", "t", &writer).unwrap().unwrap();
-        let b = fork_b.annotate(&who, "B", "t", &writer).unwrap().unwrap();
+        let a = fork_a.annotate(&who, "A", "t", &writer, 0).unwrap().unwrap();
+        let b = fork_b.annotate(&who, "B", "t", &writer, 0).unwrap().unwrap();
         assert_ne!(a.signature.change_hash, b.signature.change_hash);
-        let honest = origin.publish(&record("v2"), &owner).unwrap().unwrap();
+        let honest = origin.publish(&record("v2"), &owner, 0).unwrap().unwrap();
 
         let mut replica = SharedDocument::new(m.id.clone(), "lv-samaritan", &reader, 0);
         let first = replica.apply(&[base.clone(), a.clone()], &m).unwrap();
@@ -945,7 +951,7 @@ mod tests {
         let mut origin = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
         let mut all = vec![
             origin
-                .publish(&record("first"), &owner)
+                .publish(&record("first"), &owner, 0)
                 .unwrap()
                 .expect("a first change"),
         ];
@@ -955,11 +961,11 @@ mod tests {
             .collect();
         for s in steps {
             let made = match s {
-                Step::Publish(text) => origin.publish(&record(text), &owner).unwrap(),
+                Step::Publish(text) => origin.publish(&record(text), &owner, 0).unwrap(),
                 Step::Annotate(w, text) => {
                     copies[*w].apply(&all, &m).unwrap();
                     let who = writers[*w].node_id().to_string();
-                    copies[*w].annotate(&who, text, "t", &writers[*w]).unwrap()
+                    copies[*w].annotate(&who, text, "t", &writers[*w], 0).unwrap()
                 }
             };
             if let Some(c) = made {
@@ -1028,7 +1034,7 @@ mod tests {
     fn a_saved_document_loads_back_identical() {
         let (owner, _, m) = setup();
         let mut doc = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
-        doc.publish(&record("v1"), &owner).unwrap();
+        doc.publish(&record("v1"), &owner, 0).unwrap();
         let bytes = doc.save();
         let signatures = doc.signatures().cloned().collect();
         let mut loaded =

@@ -254,7 +254,12 @@ impl Replica {
 
     /// Publishes (or re-publishes) a record into its document; returns the signed change, if
     /// anything changed.
-    pub fn publish(&mut self, record: &Record) -> Result<Option<SignedChange>, ReplicaError> {
+    /// `time` is the change's time (Unix seconds).
+    pub fn publish(
+        &mut self,
+        record: &Record,
+        time: i64,
+    ) -> Result<Option<SignedChange>, ReplicaError> {
         let doc_id = record.id.to_string();
         self.check_may("publish", self.manifest().may_write(&self.signer.node_id()))?;
         if self.tombstones.contains_key(&doc_id) {
@@ -266,7 +271,7 @@ impl Replica {
             .docs
             .entry(doc_id.clone())
             .or_insert_with(|| SharedDocument::new(catalog, &doc_id, &signer, epoch));
-        let change = doc.publish(record, &self.signer);
+        let change = doc.publish(record, &self.signer, time);
         if doc.heads().is_empty() {
             self.docs.remove(&doc_id);
         }
@@ -286,6 +291,7 @@ impl Replica {
         doc_id: &str,
         text: &str,
         at: &str,
+        time: i64,
     ) -> Result<Option<SignedChange>, ReplicaError> {
         let me = self.signer.node_id();
         self.check_may("annotate", self.manifest().may_write(&me))?;
@@ -293,7 +299,7 @@ impl Replica {
             .docs
             .get_mut(doc_id)
             .ok_or_else(|| ReplicaError::NoSuchDocument(doc_id.to_owned()))?;
-        let change = doc.annotate(&me.to_string(), text, at, &self.signer)?;
+        let change = doc.annotate(&me.to_string(), text, at, &self.signer, time)?;
         if change.is_some() {
             self.dirty.docs.insert(doc_id.to_owned());
         }
@@ -594,12 +600,12 @@ mod tests {
             "access_level": "public", "title": {"en": "One"}, "status": "active",
             "countries": ["FR"], "summary": {"en": "Summary"}}))
         .unwrap();
-        mine.publish(&record).unwrap();
+        mine.publish(&record, 0).unwrap();
         let changes = mine.changes_for("r1", &[]);
         mine.export_doc("r1").unwrap();
         assert_eq!(mine.live_len(), 0, "persisting compacts");
         // Publishing the same record again changes nothing and leaves it compact.
-        assert!(mine.publish(&record).unwrap().is_none());
+        assert!(mine.publish(&record, 0).unwrap().is_none());
         assert_eq!(mine.live_len(), 0);
         // A subscriber applying the same changes twice: the duplicate leaves nothing live.
         let mut theirs = Replica::new(manifest, reader, 0);
@@ -629,7 +635,7 @@ mod tests {
                 "summary": {"en": "Summary"}}),
             )
             .unwrap();
-            replica.publish(&r).unwrap();
+            replica.publish(&r, 0).unwrap();
         }
         let catalog = replica.manifest().id.to_string();
 

@@ -32,7 +32,49 @@ pub enum Step {
     /// The session is over.
     Done(Outcome),
     /// The session failed.
-    Failed(String),
+    Failed(Failure),
+}
+
+/// Why a session failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Failure {
+    /// The peer answered with an error.
+    #[error("peer refused ({code:?}): {message}")]
+    Refused { code: ErrorCode, message: String },
+    /// The peer sent a manifest this node does not accept.
+    #[error("manifest: {0}")]
+    Manifest(String),
+    /// The manifest no longer lets the peer read the catalogue.
+    #[error("{0} may not read {1}")]
+    NotReader(String, String),
+    #[error("no convergence after {MAX_ROUND_TRIPS} round trips")]
+    TooManyRoundTrips,
+    /// The peer answered with a message that does not belong in a session.
+    #[error("unexpected {0} response in a session on {1}")]
+    Unexpected(&'static str, String),
+    /// The request did not reach the peer, or its answer did not come back.
+    #[error("{0}")]
+    Transport(String),
+    /// This node could not persist what it applied.
+    #[error("storage: {0}")]
+    Storage(String),
+    /// This node stopped holding the catalogue during the session.
+    #[error("catalogue dropped")]
+    Dropped,
+}
+
+impl Failure {
+    /// A failure expected while partners start or subscribe (a peer that does not hold the
+    /// catalogue yet): not worth more than a debug line.
+    pub fn is_expected(&self) -> bool {
+        matches!(
+            self,
+            Failure::Refused {
+                code: ErrorCode::NotAllowed,
+                ..
+            } | Failure::Dropped
+        )
+    }
 }
 
 /// How a finished session went.
@@ -85,15 +127,15 @@ fn summary(replica: &mut Replica, after: Option<String>) -> Message {
 }
 
 /// Adopts a newer manifest carried in a message, if any.
-fn adopt(replica: &mut Replica, manifest: Option<&serde_json::Value>) -> Result<(), String> {
+fn adopt(replica: &mut Replica, manifest: Option<&serde_json::Value>) -> Result<(), Failure> {
     let Some(v) = manifest else { return Ok(()) };
-    let m = wire::manifest_from_value(v).map_err(|e| format!("manifest: {e}"))?;
+    let m = wire::manifest_from_value(v).map_err(|e| Failure::Manifest(e.to_string()))?;
     if m.manifest.version <= replica.manifest().version {
         return Ok(());
     }
     replica
         .adopt_manifest(m)
-        .map_err(|e| format!("manifest: {e}"))
+        .map_err(|e| Failure::Manifest(e.to_string()))
 }
 
 /// Accepts a batch of tombstones; the rejected ones are reported in `applied`.
@@ -150,15 +192,11 @@ impl Session {
     ) -> Step {
         self.outcome.round_trips += 1;
         if self.outcome.round_trips > MAX_ROUND_TRIPS {
-            return Step::Failed(format!(
-                "no convergence after {MAX_ROUND_TRIPS} round trips"
-            ));
+            return Step::Failed(Failure::TooManyRoundTrips);
         }
         let catalog = self.catalog.to_string();
         match response {
-            Message::Error { code, message, .. } => {
-                Step::Failed(format!("peer refused ({code:?}): {message}"))
-            }
+            Message::Error { code, message, .. } => Step::Failed(Failure::Refused { code, message }),
             Message::InSync { catalog: c, .. } if c == catalog => {
                 self.outcome.in_sync = self.outcome.round_trips == 1;
                 self.finish(true)
@@ -176,7 +214,7 @@ impl Session {
                     return Step::Failed(e);
                 }
                 if !replica.manifest().may_read(&self.peer) {
-                    return Step::Failed(format!("{} may not read {catalog}", self.peer.short()));
+                    return Step::Failed(Failure::NotReader(self.peer.short(), catalog));
                 }
                 accept_tombstones(replica, &tombstones, applied);
                 self.more_pages = more;
@@ -275,10 +313,7 @@ impl Session {
                 let mine = wire::to_hex(&replica.digest());
                 self.finish(digest.as_deref() == Some(mine.as_str()))
             }
-            other => Step::Failed(format!(
-                "unexpected {} response in a session on {catalog}",
-                other.kind()
-            )),
+            other => Step::Failed(Failure::Unexpected(other.kind(), catalog)),
         }
     }
 }
@@ -324,7 +359,7 @@ pub fn answer(replica: &mut Replica, request: Message, applied: &mut Applied) ->
             ..
         } if c == catalog => {
             if let Err(e) = adopt(replica, manifest.as_ref()) {
-                return Message::error(ErrorCode::NotAllowed, e);
+                return Message::error(ErrorCode::NotAllowed, e.to_string());
             }
             accept_tombstones(replica, &tombstones, applied);
             if !changes.is_empty() {
@@ -455,7 +490,7 @@ mod tests {
         for i in 0..20 {
             owner
                 .replica
-                .publish(&record(&format!("r{i}"), "first"))
+                .publish(&record(&format!("r{i}"), "first"), 0)
                 .unwrap();
         }
         let (messages, _, rejected) = sync(&mut a, &mut owner);
@@ -472,7 +507,7 @@ mod tests {
         assert!(bytes < 1024, "{bytes} bytes for a no-op reconciliation");
 
         // An edit travels as one small change.
-        owner.replica.publish(&record("r3", "edited")).unwrap();
+        owner.replica.publish(&record("r3", "edited"), 0).unwrap();
         let (_, bytes, _) = sync(&mut owner, &mut a);
         assert_eq!(
             a.replica.document_json("r3").unwrap()["summary"]["en"],
@@ -489,7 +524,7 @@ mod tests {
         let (mut owner, mut a, mut b) = network();
         owner
             .replica
-            .publish(&record("r1", "from the owner"))
+            .publish(&record("r1", "from the owner"), 0)
             .unwrap();
         sync(&mut a, &mut owner);
         // b never talks to the owner: a relays the owner's signed changes.
@@ -506,7 +541,7 @@ mod tests {
         let mut fake = owner.replica.manifest().clone();
         fake.writers.insert(a.id);
         let mut forger = Replica::new(fake.sign(&a_signer), a_signer.clone(), 0);
-        forger.publish(&record("r1", "forged by a reader")).unwrap();
+        forger.publish(&record("r1", "forged by a reader"), 0).unwrap();
         let forged = forger.changes_for("r1", &[]);
         let mut impersonated = forged.clone();
         impersonated[0].author = owner.id.to_string();
@@ -529,7 +564,7 @@ mod tests {
             b.replica.document_json("r1").unwrap()["summary"]["en"],
             "from the owner"
         );
-        assert!(a.replica.publish(&record("r1", "as a reader")).is_err());
+        assert!(a.replica.publish(&record("r1", "as a reader"), 0).is_err());
     }
 
     #[test]
@@ -562,7 +597,7 @@ mod tests {
         for i in 0..n {
             owner
                 .replica
-                .publish(&record(&format!("r{i:05}"), "x"))
+                .publish(&record(&format!("r{i:05}"), "x"), 0)
                 .unwrap();
         }
 
@@ -593,7 +628,7 @@ mod tests {
     fn concurrent_annotations_by_writers_converge() {
         let owner_signer = Arc::new(NodeSigner::from_seed([1; 32]));
         let (mut owner, mut a, mut b) = network();
-        owner.replica.publish(&record("r1", "x")).unwrap();
+        owner.replica.publish(&record("r1", "x"), 0).unwrap();
         let mut m = owner.replica.manifest().clone();
         m.writers.insert(a.id);
         m.writers.insert(b.id);
@@ -602,10 +637,10 @@ mod tests {
         sync(&mut a, &mut owner);
         sync(&mut b, &mut owner);
         a.replica
-            .annotate("r1", "we replicate this in Riga", "t1")
+            .annotate("r1", "we replicate this in Riga", "t1", 0)
             .unwrap();
-        b.replica.annotate("r1", "piloted in Umeå", "t2").unwrap();
-        owner.replica.publish(&record("r1", "edited")).unwrap();
+        b.replica.annotate("r1", "piloted in Umeå", "t2", 0).unwrap();
+        owner.replica.publish(&record("r1", "edited"), 0).unwrap();
         sync(&mut a, &mut owner);
         sync(&mut b, &mut owner);
         sync(&mut a, &mut owner);

@@ -381,11 +381,10 @@ pub async fn run() -> Result<Report> {
     let mut fake = Manifest::new(lv_cat.clone(), [("en".to_owned(), "x".to_owned())].into());
     fake.writers.insert(me);
     let mut forger = Replica::new(fake.sign(&signer), signer.clone(), 0);
-    forger.publish(&Record::from_json(&initiative(
-        "lv-target",
-        "LV",
-        "FORGED",
-    ))?)?;
+    forger.publish(
+        &Record::from_json(&initiative("lv-target", "LV", "FORGED"))?,
+        0,
+    )?;
     let own = forger.changes_for("lv-target", &[]);
     let mut impersonated = own.clone();
     impersonated[0].author = ids[lv].to_string();
@@ -421,11 +420,10 @@ pub async fn run() -> Result<Report> {
     let mut es_fake = Manifest::new(es_cat.clone(), [("en".to_owned(), "x".to_owned())].into());
     es_fake.writers.insert(me);
     let mut es_forger = Replica::new(es_fake.sign(&signer), signer.clone(), 0);
-    es_forger.publish(&Record::from_json(&initiative(
-        "es-forged",
-        "ES",
-        "FORGED",
-    ))?)?;
+    es_forger.publish(
+        &Record::from_json(&initiative("es-forged", "ES", "FORGED"))?,
+        0,
+    )?;
     for i in [es, fr] {
         let batch = es_forger.changes_for("es-forged", &[]);
         let reply = ask(&net, ids[i], changes(&es_cat, batch, Vec::new())).await;

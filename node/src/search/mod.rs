@@ -14,46 +14,41 @@
 //! Latvian text and an English query through its English translation. Facets mirror the record
 //! filters of `protocol::query` (a facet value counts the records the same filter would return).
 
-use serde::Serialize;
+//!
+//! Layout: `schema.rs` (fields, analyzers, documents), `indexer.rs` (the indexer thread, the
+//! feed follower, rebuilds); this file holds the handle and the queries.
+
+mod indexer;
+mod schema;
+
+pub use indexer::{IndexStart, Indexer, StartIndexError, catch_up, follow_feed, open, rebuild};
+
+use indexer::Update;
+use schema::Fields;
 use serde_json::{Value, json};
-use sicc_protocol::codes::CodeList;
-use sicc_protocol::record::Record;
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 use tantivy::aggregation::AggregationCollector;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
-use tantivy::schema::{
-    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
-    Value as _,
-};
+use tantivy::schema::{Field, IndexRecordOption, Value as _};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
-};
-use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
-};
-use tokio::sync::{mpsc, oneshot};
-
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocAddress, IndexReader, Order, TantivyDocument, Term};
+use tokio::sync::{mpsc, oneshot, watch};
 /// Version of the index layout; another version on disk is dropped and rebuilt.
 pub const INDEX_VERSION: u32 = 2;
 /// Subdirectory of the data directory holding the index.
-pub const INDEX_DIR: &str = "index";
-const VERSION_FILE: &str = "sicc-index-version";
-/// Capacity of the indexer's queue.
-const UPDATE_QUEUE: usize = 4_096;
-/// Most updates folded into one commit.
-const MAX_BATCH: usize = 5_000;
+pub use crate::data_dir::INDEX_DIR;
+pub(crate) const VERSION_FILE: &str = "sicc-index-version";
 /// Largest page of hits.
 pub const MAX_LIMIT: usize = 100;
 /// Most words of a query (the rest is ignored).
 pub const MAX_QUERY_WORDS: usize = 16;
 
 /// Languages with their own analyzer, and the name of their field.
-const LANGUAGES: [(&str, &str); 5] = [
+pub(crate) const LANGUAGES: [(&str, &str); 5] = [
     ("es", "text_es"),
     ("fr", "text_fr"),
     ("sv", "text_sv"),
@@ -77,6 +72,7 @@ pub const FACETS: [&str; 13] = [
     "language",
     "open_to_transfer",
 ];
+
 
 /// What can go wrong in the search index.
 #[derive(Debug, thiserror::Error)]
@@ -103,34 +99,12 @@ pub enum Origin {
 }
 
 impl Origin {
-    fn key(&self, id: &str) -> String {
+    pub(crate) fn key(&self, id: &str) -> String {
         match self {
             Origin::Local => format!("local:{id}"),
             Origin::Shared { catalog, .. } => format!("shared:{catalog}:{id}"),
         }
     }
-}
-
-enum Update {
-    Upsert(Box<(Record, Origin)>),
-    Delete(String),
-    Clear,
-    Flush(oneshot::Sender<()>),
-}
-
-#[derive(Clone)]
-struct Fields {
-    key: Field,
-    id: Field,
-    title: Field,
-    updated: Field,
-    updated_at: Field,
-    text_all: Field,
-    texts: Vec<(&'static str, Field)>,
-    facets: BTreeMap<&'static str, Field>,
-    nuts_prefix: Field,
-    /// `local` or `shared`, so that `origin=shared` selects every partner's records.
-    scope: Field,
 }
 
 /// Cheap, cloneable handle: searches, and updates for the indexer.
@@ -140,284 +114,14 @@ pub struct SearchHandle {
     fields: Fields,
     analyzers: BTreeMap<&'static str, TextAnalyzer>,
     updates: mpsc::Sender<Update>,
+    /// The feed sequence the committed index reflects.
+    indexed: watch::Receiver<u64>,
 }
 
 impl std::fmt::Debug for SearchHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("SearchHandle")
     }
-}
-
-/// Joins the indexer thread.
-#[derive(Debug)]
-pub struct Indexer {
-    thread: std::thread::JoinHandle<()>,
-}
-
-impl Indexer {
-    /// Waits until the indexer has committed what was queued (after every handle is dropped).
-    pub fn join(self) {
-        let _ = self.thread.join();
-    }
-}
-
-fn analyzer(stemmer: Option<Language>) -> TextAnalyzer {
-    let base = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser);
-    // Stem the word as written (stemmers know accents), then fold what is left.
-    match stemmer {
-        Some(l) => base
-            .filter(Stemmer::new(l))
-            .filter(AsciiFoldingFilter)
-            .build(),
-        None => base.filter(AsciiFoldingFilter).build(),
-    }
-}
-
-fn analyzers() -> BTreeMap<&'static str, TextAnalyzer> {
-    BTreeMap::from([
-        ("sicc_es", analyzer(Some(Language::Spanish))),
-        ("sicc_fr", analyzer(Some(Language::French))),
-        ("sicc_sv", analyzer(Some(Language::Swedish))),
-        ("sicc_en", analyzer(Some(Language::English))),
-        ("sicc_lv", analyzer(None)),
-        ("sicc_folded", analyzer(None)),
-    ])
-}
-
-fn schema() -> (Schema, Fields) {
-    let mut b = Schema::builder();
-    let text = |tokenizer: &str| {
-        TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(tokenizer)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        )
-    };
-    let key = b.add_text_field("key", STRING | STORED);
-    let id = b.add_text_field("id", STRING | STORED);
-    let title = b.add_text_field("title", STORED);
-    let updated = b.add_i64_field("updated", FAST);
-    let updated_at = b.add_text_field("updated_at", STORED);
-    let text_all = b.add_text_field("text_all", text("sicc_folded").set_stored());
-    let texts = LANGUAGES
-        .iter()
-        .map(|(lang, name)| (*lang, b.add_text_field(name, text(&format!("sicc_{lang}")))))
-        .collect();
-    let facets = FACETS
-        .iter()
-        .map(|name| (*name, b.add_text_field(name, STRING | FAST | STORED)))
-        .collect();
-    let nuts_prefix = b.add_text_field("nuts_prefix", STRING);
-    let scope = b.add_text_field("scope", STRING);
-    (
-        b.build(),
-        Fields {
-            key,
-            id,
-            title,
-            updated,
-            updated_at,
-            text_all,
-            texts,
-            facets,
-            nuts_prefix,
-            scope,
-        },
-    )
-}
-
-fn unix_seconds(rfc3339: Option<&str>) -> i64 {
-    rfc3339
-        .and_then(|t| {
-            time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
-        })
-        .map_or(0, |t| t.unix_timestamp())
-}
-
-/// The facet values of a record, as the record filters would match them.
-fn facet_values(record: &Record, origin: &Origin) -> BTreeMap<&'static str, BTreeSet<String>> {
-    let mut out: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
-    let mut put = |facet: &'static str, v: &str| {
-        out.entry(facet).or_default().insert(v.to_owned());
-    };
-    put("kind", record.kind.as_str());
-    let lists = [
-        ("country", CodeList::Country),
-        ("nuts", CodeList::Nuts),
-        ("theme", CodeList::Theme),
-        ("target_group", CodeList::TargetGroup),
-        ("esf_objective", CodeList::EsfObjective),
-        ("sdg", CodeList::Sdg),
-        ("stage", CodeList::Stage),
-        ("evidence_level", CodeList::EvidenceLevel),
-        ("open_to_transfer", CodeList::OpenToTransfer),
-    ];
-    for (facet, list) in lists {
-        for code in record.codes_of(list) {
-            put(facet, code);
-        }
-    }
-    match origin {
-        Origin::Local => put("origin", "local"),
-        Origin::Shared { node, catalog } => {
-            put("origin", node);
-            put("catalog", catalog);
-        }
-    }
-    for lang in record.languages() {
-        put("language", lang);
-    }
-    out
-}
-
-fn to_document(fields: &Fields, record: &Record, origin: &Origin) -> TantivyDocument {
-    let id = record.id.to_string();
-    let mut doc = TantivyDocument::default();
-    doc.add_text(fields.key, origin.key(&id));
-    doc.add_text(fields.id, &id);
-    doc.add_text(fields.title, record.title("en"));
-    doc.add_text(
-        fields.scope,
-        if *origin == Origin::Local {
-            "local"
-        } else {
-            "shared"
-        },
-    );
-    doc.add_i64(fields.updated, unix_seconds(record.updated_at.as_deref()));
-    doc.add_text(
-        fields.updated_at,
-        record.updated_at.as_deref().unwrap_or(""),
-    );
-    for (lang, text) in record.searchable_text_by_lang() {
-        doc.add_text(fields.text_all, text);
-        if let Some((_, f)) = fields.texts.iter().find(|(l, _)| *l == lang) {
-            doc.add_text(*f, text);
-        }
-    }
-    for (facet, values) in facet_values(record, origin) {
-        let f = fields.facets[facet];
-        for v in &values {
-            doc.add_text(f, v);
-            if facet == "nuts" {
-                for end in 2..=v.len() {
-                    doc.add_text(fields.nuts_prefix, &v[..end]);
-                }
-            }
-        }
-    }
-    doc
-}
-
-/// Opens (or creates, or rebuilds when its version differs) the index under `data_dir`, and
-/// starts the indexer. Returns whether the index was created empty (the caller then fills it).
-pub fn open(data_dir: &Path) -> Result<(SearchHandle, Indexer, bool), SearchError> {
-    let dir = data_dir.join(INDEX_DIR);
-    let io = |source| SearchError::Io {
-        path: dir.clone(),
-        source,
-    };
-    let version_file = dir.join(VERSION_FILE);
-    let current = std::fs::read_to_string(&version_file)
-        .ok()
-        .and_then(|v| v.trim().parse::<u32>().ok());
-    let fresh = current != Some(INDEX_VERSION);
-    if fresh && dir.exists() {
-        tracing::info!(found = ?current, "search index of another version: rebuilding it");
-        std::fs::remove_dir_all(&dir).map_err(io)?;
-    }
-    std::fs::create_dir_all(&dir).map_err(io)?;
-    let (schema, fields) = schema();
-    let index = Index::open_or_create(
-        tantivy::directory::MmapDirectory::open(&dir).map_err(|e| SearchError::Io {
-            path: dir.clone(),
-            source: std::io::Error::other(e.to_string()),
-        })?,
-        schema,
-    )?;
-    let analyzers = analyzers();
-    for (name, a) in &analyzers {
-        index.tokenizers().register(name, a.clone());
-    }
-    std::fs::write(&version_file, INDEX_VERSION.to_string()).map_err(io)?;
-    let reader = index
-        .reader_builder()
-        .reload_policy(ReloadPolicy::Manual)
-        .try_into()?;
-    // tantivy's smallest arena (15 MB): it stays allocated for the node's lifetime, and the
-    // indexer commits small groups anyway.
-    let writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(1, 15_000_000)?;
-    let (tx, rx) = mpsc::channel(UPDATE_QUEUE);
-    let span = tracing::Span::current();
-    let (thread_fields, thread_reader) = (fields.clone(), reader.clone());
-    let thread = std::thread::Builder::new()
-        .name("sicc-indexer".into())
-        .spawn(move || {
-            let _enter = span.enter();
-            run_indexer(writer, thread_reader, thread_fields, rx)
-        })
-        .map_err(io)?;
-    Ok((
-        SearchHandle {
-            reader,
-            fields,
-            analyzers,
-            updates: tx,
-        },
-        Indexer { thread },
-        fresh,
-    ))
-}
-
-fn run_indexer(
-    mut writer: IndexWriter<TantivyDocument>,
-    reader: IndexReader,
-    fields: Fields,
-    mut rx: mpsc::Receiver<Update>,
-) {
-    while let Some(first) = rx.blocking_recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(u) => batch.push(u),
-                Err(_) => break,
-            }
-        }
-        let mut flushes = Vec::new();
-        for update in batch {
-            match update {
-                Update::Upsert(b) => {
-                    let (record, origin) = *b;
-                    let key = origin.key(record.id.as_str());
-                    writer.delete_term(Term::from_field_text(fields.key, &key));
-                    if let Err(e) = writer.add_document(to_document(&fields, &record, &origin)) {
-                        tracing::error!(error = %e, "record not indexed");
-                    }
-                }
-                Update::Delete(key) => {
-                    writer.delete_term(Term::from_field_text(fields.key, &key));
-                }
-                Update::Clear => {
-                    if let Err(e) = writer.delete_all_documents() {
-                        tracing::error!(error = %e, "index not cleared");
-                    }
-                }
-                Update::Flush(tx) => flushes.push(tx),
-            }
-        }
-        if let Err(e) = writer.commit() {
-            tracing::error!(error = %e, "search index commit failed");
-        }
-        if let Err(e) = reader.reload() {
-            tracing::error!(error = %e, "search index reload failed");
-        }
-        for f in flushes {
-            let _ = f.send(());
-        }
-    }
-    let _ = writer.commit();
 }
 
 /// How hits are ordered.
@@ -518,14 +222,13 @@ impl SearchRequest {
 }
 
 /// One hit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Hit {
     pub id: String,
     pub kind: String,
     pub title: String,
     /// `local`, or the node id of the publisher.
     pub origin: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog: Option<String>,
     pub score: f32,
     /// A passage of the record's text with the matched words in `<b>`, HTML-escaped.
@@ -534,14 +237,14 @@ pub struct Hit {
 }
 
 /// One value of a facet and how many hits carry it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FacetCount {
     pub value: String,
     pub count: u64,
 }
 
 /// What a search found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SearchResult {
     pub total: usize,
     pub offset: usize,
@@ -555,47 +258,24 @@ impl SearchHandle {
         self.updates.send(u).await.map_err(|_| SearchError::Stopped)
     }
 
-    /// Indexes (or re-indexes) a record of this node.
-    pub async fn upsert_local(&self, record: Record) {
-        if let Err(e) = self
-            .send(Update::Upsert(Box::new((record, Origin::Local))))
-            .await
-        {
-            tracing::warn!(error = %e, "record not indexed");
-        }
-    }
-
-    /// Removes a record of this node.
-    pub async fn delete_local(&self, id: &str) {
-        let _ = self.send(Update::Delete(Origin::Local.key(id))).await;
-    }
-
-    /// Indexes a record shared by `node` through `catalog`.
-    pub async fn upsert_shared(&self, record: Record, node: String, catalog: String) {
-        let origin = Origin::Shared { node, catalog };
-        let _ = self.send(Update::Upsert(Box::new((record, origin)))).await;
-    }
-
-    /// Removes a shared record.
-    pub async fn delete_shared(&self, id: &str, catalog: &str) {
-        let key = Origin::Shared {
-            node: String::new(),
-            catalog: catalog.to_owned(),
-        }
-        .key(id);
-        let _ = self.send(Update::Delete(key)).await;
-    }
-
-    /// Empties the index (before a rebuild).
-    pub async fn clear(&self) -> Result<(), SearchError> {
-        self.send(Update::Clear).await
-    }
 
     /// Waits until every update sent before is committed and searchable.
     pub async fn flush(&self) -> Result<(), SearchError> {
         let (tx, rx) = oneshot::channel();
         self.send(Update::Flush(tx)).await?;
         rx.await.map_err(|_| SearchError::Stopped)
+    }
+
+    /// The feed sequence the committed index reflects.
+    pub fn indexed_seq(&self) -> u64 {
+        *self.indexed.borrow()
+    }
+
+    /// Waits until the index reflects the feed up to `seq` (returns at once if the indexer
+    /// has stopped).
+    pub async fn caught_up(&self, seq: u64) {
+        let mut indexed = self.indexed.clone();
+        let _ = indexed.wait_for(|s| *s >= seq).await;
     }
 
     /// Number of indexed records.

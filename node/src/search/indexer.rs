@@ -1,0 +1,362 @@
+//! The indexer: one thread owns tantivy's `IndexWriter` and applies updates from a bounded
+//! queue, committing once per group; a task follows the store's change feed and turns each
+//! committed change into an update. The feed sequence the index reflects is stored in each
+//! commit's payload, so after a restart (or a crash between a store write and its indexing)
+//! the index resumes from exactly there.
+
+use super::schema::{Fields, analyzers, schema, to_document};
+use super::{INDEX_DIR, Origin, SearchError, SearchHandle, VERSION_FILE, INDEX_VERSION};
+use crate::storage::{Committed, Consumer, FeedChange, Follower, Store, StoreError, Written};
+use sicc_protocol::query::Filter;
+use sicc_protocol::record::Record;
+use std::path::Path;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tokio::sync::{mpsc, oneshot, watch};
+
+/// Capacity of the indexer's queue.
+const UPDATE_QUEUE: usize = 4_096;
+/// Most updates folded into one commit.
+const MAX_BATCH: usize = 5_000;
+
+pub(super) enum Update {
+    Upsert(Box<(Record, Origin)>),
+    Delete(String),
+    Clear,
+    /// Every update before this one reflects the feed up to this sequence.
+    Mark(u64),
+    Flush(oneshot::Sender<()>),
+}
+
+/// Joins the indexer thread.
+#[derive(Debug)]
+pub struct Indexer {
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Indexer {
+    /// Waits until the indexer has committed what was queued (after every handle is dropped).
+    pub fn join(self) {
+        let _ = self.thread.join();
+    }
+}
+
+/// Where an opened index stands with respect to the store's feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexStart {
+    /// Created just now (missing, or of another layout version): rebuild it.
+    Fresh,
+    /// Reflects the feed up to this sequence (`None`: no commit recorded one).
+    At(Option<u64>),
+}
+
+/// Opens (or creates) the index under `data_dir` and starts the indexer thread.
+pub fn open(data_dir: &Path) -> Result<(SearchHandle, Indexer, IndexStart), SearchError> {
+    let dir = data_dir.join(INDEX_DIR);
+    let io = |source| SearchError::Io {
+        path: dir.clone(),
+        source,
+    };
+    let version_file = dir.join(VERSION_FILE);
+    let current = std::fs::read_to_string(&version_file)
+        .ok()
+        .and_then(|v| v.trim().parse::<u32>().ok());
+    let fresh = current != Some(INDEX_VERSION);
+    if fresh && dir.exists() {
+        tracing::info!(found = ?current, "search index of another version: rebuilding it");
+        std::fs::remove_dir_all(&dir).map_err(io)?;
+    }
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let (schema, fields) = schema();
+    let index = Index::open_or_create(
+        tantivy::directory::MmapDirectory::open(&dir).map_err(|e| SearchError::Io {
+            path: dir.clone(),
+            source: std::io::Error::other(e.to_string()),
+        })?,
+        schema,
+    )?;
+    let analyzers = analyzers();
+    for (name, a) in &analyzers {
+        index.tokenizers().register(name, a.clone());
+    }
+    std::fs::write(&version_file, INDEX_VERSION.to_string()).map_err(io)?;
+    let start = if fresh {
+        IndexStart::Fresh
+    } else {
+        IndexStart::At(
+            index
+                .load_metas()?
+                .payload
+                .and_then(|p| p.trim().parse::<u64>().ok()),
+        )
+    };
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    // tantivy's smallest arena (15 MB): it stays allocated for the node's lifetime, and the
+    // indexer commits small groups anyway.
+    let writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(1, 15_000_000)?;
+    let (tx, rx) = mpsc::channel(UPDATE_QUEUE);
+    let (indexed, indexed_rx) = watch::channel(match start {
+        IndexStart::At(Some(seq)) => seq,
+        _ => 0,
+    });
+    let span = tracing::Span::current();
+    let (thread_fields, thread_reader) = (fields.clone(), reader.clone());
+    let thread = std::thread::Builder::new()
+        .name("sicc-indexer".into())
+        .spawn(move || {
+            let _enter = span.enter();
+            run_indexer(writer, thread_reader, thread_fields, rx, indexed)
+        })
+        .map_err(io)?;
+    Ok((
+        SearchHandle {
+            reader,
+            fields,
+            analyzers,
+            updates: tx,
+            indexed: indexed_rx,
+        },
+        Indexer { thread },
+        start,
+    ))
+}
+
+fn run_indexer(
+    mut writer: IndexWriter<TantivyDocument>,
+    reader: IndexReader,
+    fields: Fields,
+    mut rx: mpsc::Receiver<Update>,
+    indexed: watch::Sender<u64>,
+) {
+    let mut mark: Option<u64> = None;
+    let commit = |writer: &mut IndexWriter<TantivyDocument>, mark: Option<u64>| {
+        let mut prepared = writer.prepare_commit()?;
+        if let Some(seq) = mark {
+            prepared.set_payload(&seq.to_string());
+        }
+        prepared.commit()
+    };
+    while let Some(first) = rx.blocking_recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(u) => batch.push(u),
+                Err(_) => break,
+            }
+        }
+        let mut flushes = Vec::new();
+        for update in batch {
+            match update {
+                Update::Upsert(b) => {
+                    let (record, origin) = *b;
+                    let key = origin.key(record.id.as_str());
+                    writer.delete_term(Term::from_field_text(fields.key, &key));
+                    if let Err(e) = writer.add_document(to_document(&fields, &record, &origin)) {
+                        tracing::error!(error = %e, "record not indexed");
+                    }
+                }
+                Update::Delete(key) => {
+                    writer.delete_term(Term::from_field_text(fields.key, &key));
+                }
+                Update::Clear => {
+                    if let Err(e) = writer.delete_all_documents() {
+                        tracing::error!(error = %e, "index not cleared");
+                    }
+                }
+                Update::Mark(seq) => mark = Some(seq),
+                Update::Flush(tx) => flushes.push(tx),
+            }
+        }
+        match commit(&mut writer, mark) {
+            Ok(_) => {
+                if let Some(seq) = mark {
+                    indexed.send_replace(seq);
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "search index commit failed"),
+        }
+        if let Err(e) = reader.reload() {
+            tracing::error!(error = %e, "search index reload failed");
+        }
+        for f in flushes {
+            let _ = f.send(());
+        }
+    }
+    let _ = commit(&mut writer, mark);
+}
+
+/// Brings the index in line with the store as the node starts: resumes from the sequence its
+/// last commit recorded, or rebuilds it from every record when it is new, carries no
+/// sequence, or the feed no longer holds the entries after it. Returns the sequence to follow
+/// the feed from.
+pub async fn catch_up(store: &Store, search: &SearchHandle, start: IndexStart) -> Result<u64, StartIndexError> {
+    let first_kept = store.feed_first_seq().await?;
+    let resumable = match start {
+        IndexStart::At(Some(seq)) => first_kept.is_none_or(|first| seq + 1 >= first),
+        _ => false,
+    };
+    match start {
+        IndexStart::At(Some(seq)) if resumable => Ok(seq),
+        _ => {
+            tracing::info!(?start, "rebuilding the search index");
+            let upto = store.committed_seq();
+            rebuild(store, search, upto).await?;
+            Ok(upto)
+        }
+    }
+}
+
+/// Why the index could not be brought in line at start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartIndexError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Search(#[from] SearchError),
+}
+
+/// Rebuilds the index from the store (every local record and every shared one) and marks it
+/// as reflecting the feed up to `upto` (read before the scan: what is written meanwhile is
+/// replayed from the feed, idempotently). Returns the number of records indexed.
+pub async fn rebuild(store: &Store, search: &SearchHandle, upto: u64) -> Result<u64, StartIndexError> {
+    search.send(Update::Clear).await?;
+    let mut n = 0;
+    let mut cursor = None;
+    loop {
+        let page = store
+            .list(Filter::default(), cursor, crate::storage::MAX_PAGE)
+            .await?;
+        for r in page.records {
+            search.send(Update::Upsert(Box::new((r, Origin::Local)))).await?;
+            n += 1;
+        }
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    let mut after = None;
+    loop {
+        let page = store
+            .list_shared(Filter::default(), after, crate::storage::MAX_PAGE)
+            .await?;
+        after = page
+            .records
+            .last()
+            .map(|s| (s.record.id.to_string(), s.catalog.clone()));
+        for s in page.records {
+            let origin = Origin::Shared {
+                node: s.origin,
+                catalog: s.catalog,
+            };
+            search.send(Update::Upsert(Box::new((s.record, origin)))).await?;
+            n += 1;
+        }
+        if !page.more {
+            break;
+        }
+    }
+    search.send(Update::Mark(upto)).await?;
+    search.flush().await?;
+    Ok(n)
+}
+
+/// Follows the feed until the store stops: each committed change becomes an index update, in
+/// feed order; the index tells the store how far it got once that is committed.
+pub async fn follow_feed(store: Store, search: SearchHandle, mut follower: Follower) {
+    let mut indexed = search.indexed.clone();
+    let mut reported = *indexed.borrow();
+    loop {
+        tokio::select! {
+            batch = follower.next() => match batch {
+                Ok(batch) => {
+                    if let Err(e) = index_batch(&store, &search, batch).await {
+                        tracing::warn!(error = %e, "index not updated from the feed");
+                    }
+                }
+                Err(StoreError::Stopped) => break,
+                Err(e) => {
+                    tracing::error!(error = %e, "the search index stopped following the feed");
+                    break;
+                }
+            },
+            changed = indexed.changed() => {
+                if changed.is_err() {
+                    break;
+                }
+                let seq = *indexed.borrow_and_update();
+                if seq > reported && store.feed_consumed(Consumer::Index, seq).await.is_ok() {
+                    reported = seq;
+                }
+            }
+        }
+    }
+}
+
+async fn index_batch(
+    store: &Store,
+    search: &SearchHandle,
+    batch: Vec<Committed>,
+) -> Result<(), StartIndexError> {
+    let Some(upto) = batch.last().map(|c| c.seq) else {
+        return Ok(());
+    };
+    for c in batch {
+        let update = match (c.change, c.written) {
+            (FeedChange::Local(id), Some(Written::Local(record))) => local_update(&id, record),
+            (FeedChange::Local(id), _) => {
+                let record = store.get(id.clone()).await?;
+                local_update(&id, record)
+            }
+            (FeedChange::Shared { doc, catalog }, Some(Written::Shared { origin, record })) => {
+                shared_update(&doc, catalog, origin, record.map(|v| Record::from_json(&v)))
+            }
+            (FeedChange::Shared { doc, catalog }, _) => {
+                let found = match doc.parse() {
+                    Ok(id) => store
+                        .get_shared(id)
+                        .await
+                        .map(|all| all.into_iter().find(|s| s.catalog == catalog)),
+                    Err(_) => Ok(None),
+                };
+                match found {
+                    Ok(Some(s)) => shared_update(&doc, catalog, s.origin, Some(Ok(s.record))),
+                    Ok(None) => shared_update(&doc, catalog, String::new(), None),
+                    Err(e) => {
+                        tracing::warn!(%doc, error = %e, "shared record not readable; not searchable");
+                        shared_update(&doc, catalog, String::new(), None)
+                    }
+                }
+            }
+        };
+        search.send(update).await?;
+    }
+    search.send(Update::Mark(upto)).await?;
+    Ok(())
+}
+
+fn local_update(id: &sicc_protocol::id::RecordId, record: Option<Record>) -> Update {
+    match record {
+        Some(r) => Update::Upsert(Box::new((r, Origin::Local))),
+        None => Update::Delete(Origin::Local.key(id.as_str())),
+    }
+}
+
+fn shared_update(
+    doc: &str,
+    catalog: String,
+    node: String,
+    record: Option<Result<Record, sicc_protocol::record::ValidationError>>,
+) -> Update {
+    let origin = Origin::Shared { node, catalog };
+    match record {
+        Some(Ok(r)) => Update::Upsert(Box::new((r, origin))),
+        Some(Err(e)) => {
+            tracing::warn!(%doc, error = %e, "shared record not searchable");
+            Update::Delete(origin.key(doc))
+        }
+        None => Update::Delete(origin.key(doc)),
+    }
+}

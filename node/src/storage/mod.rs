@@ -1,0 +1,780 @@
+//! The node's durable store: records, indexes, the audit trail, shared documents and the
+//! ordered change feed in RocksDB.
+//!
+//! One OS thread (the writer, `writer.rs`) owns every write. It takes commands from a bounded
+//! channel, applies each logical write as one atomic `WriteBatch` that also appends the change
+//! to the feed (`feed.rs`), then syncs the WAL once for the whole group before acknowledging any
+//! of them (group commit): an acknowledged write survives `kill -9` and power loss. Reads run on
+//! tokio's blocking pool against the shared `DB`, never on the async executor's threads. Only
+//! this module names RocksDB (ARCHITECTURE.md, invariant 2).
+//!
+//! - `records.rs`: record, link and audit reads;
+//! - `shared.rs`: the sync engine's stored form (manifests, documents, tombstones, readable
+//!   shared records, sync state) and its reads;
+//! - `feed.rs`: the change feed and its followers;
+//! - `migrate.rs`: schema versions and forward migrations;
+//! - `schema.rs`: column families, keys and value envelopes.
+
+mod feed;
+mod migrate;
+mod records;
+mod schema;
+mod shared;
+mod writer;
+
+pub use feed::{Committed, Consumer, FeedChange, Follower, Written};
+pub use schema::{ACTOR_EPOCH_KEY, AuditEntry, SCHEMA_VERSION, StoredDoc};
+pub use shared::{SharedOp, SharedPage, SharedRecord, StoredCatalog};
+
+use rocksdb::{ColumnFamilyDescriptor, DB, Direction, IteratorMode, Options};
+use schema::*;
+use sicc_protocol::id::RecordId;
+use sicc_protocol::query::Filter;
+use sicc_protocol::record::{Record, ValidationError};
+use sicc_protocol::schema::RecordKind;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot, watch};
+
+/// Capacity of the writer's command queue.
+const WRITE_QUEUE: usize = 256;
+/// Most commands folded into one group commit.
+const MAX_GROUP: usize = 128;
+/// Most records in one `put_many` call.
+pub const MAX_BATCH_RECORDS: usize = 5_000;
+/// Largest page a list call returns.
+pub const MAX_PAGE: usize = 1_000;
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("record `{0}` does not exist")]
+    NotFound(RecordId),
+    #[error("record `{0}` already exists")]
+    AlreadyExists(RecordId),
+    #[error("record `{id}` is a {existing}; it cannot become a {requested}")]
+    KindChange {
+        id: RecordId,
+        existing: RecordKind,
+        requested: RecordKind,
+    },
+    #[error("record `{id}` is linked from {}; remove those links first", by.iter().map(|b| format!("`{b}`")).collect::<Vec<_>>().join(", "))]
+    Referenced { id: RecordId, by: Vec<RecordId> },
+    #[error("record `{id}` is at revision {current}, not {expected}: it changed since it was read")]
+    RevisionMismatch {
+        id: RecordId,
+        expected: u64,
+        current: u64,
+    },
+    #[error("{0}")]
+    Invalid(#[from] ValidationError),
+    #[error(
+        "database at {path} has schema version {found}; this sicc supports up to {supported}: upgrade sicc"
+    )]
+    NewerSchema {
+        path: String,
+        found: u32,
+        supported: u32,
+    },
+    #[error(
+        "the database at {0} is in use by another process (is another `sicc run` using this data directory?)"
+    )]
+    Locked(String),
+    #[error("stored value under {key} is corrupt: {reason}")]
+    Corrupt { key: String, reason: String },
+    #[error("storage failure: {0}")]
+    Rocks(#[from] rocksdb::Error),
+    #[error("a previous WAL sync failed; the store refuses writes until restarted")]
+    Poisoned,
+    #[error("batch of {0} records exceeds the limit of {MAX_BATCH_RECORDS}")]
+    BatchTooLarge(usize),
+    #[error("the store has stopped")]
+    Stopped,
+}
+
+/// How a put treats an existing record and the record's own metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PutMode {
+    /// Fail if the id exists.
+    Create,
+    /// Create or replace; the node sets timestamps and revision.
+    Upsert,
+    /// Create or replace, keeping `created_at`, `updated_at` and `revision` when the record
+    /// carries them (restoring an export).
+    Import,
+}
+
+/// One page of records.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub records: Vec<Record>,
+    /// Pass back to get the next page; `None` at the end.
+    pub next_cursor: Option<String>,
+}
+
+/// The actor epoch stored in sync state (`{"epoch": n, ...}`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct EpochRecord {
+    pub epoch: u32,
+    /// When a restore moved the node to this epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restored_at: Option<String>,
+}
+
+/// Counts for status displays.
+#[derive(Debug, Clone, Default)]
+pub struct StoreStats {
+    pub records_by_kind: BTreeMap<RecordKind, u64>,
+    pub audit_entries: u64,
+}
+
+enum Command {
+    /// Adds a live follower of the feed.
+    Follow {
+        batches: mpsc::Sender<Arc<Vec<Committed>>>,
+    },
+    /// Records how far a follower has consumed the feed (not synced: a lost cursor only makes
+    /// the follower replay entries, which it does idempotently).
+    Consumed { consumer: Consumer, seq: u64 },
+    Put {
+        records: Vec<Record>,
+        mode: PutMode,
+        /// For a single record: the revision the caller last read (0: must not exist yet).
+        expected_revision: Option<u64>,
+        actor: String,
+        reply: oneshot::Sender<Vec<Result<Record, StoreError>>>,
+    },
+    Delete {
+        id: RecordId,
+        actor: String,
+        reply: oneshot::Sender<Result<Record, StoreError>>,
+    },
+    /// Writes sync state (manifests, documents, tombstones, materialised records, per-peer
+    /// state) in one atomic batch.
+    WriteShared {
+        ops: Vec<SharedOp>,
+        reply: oneshot::Sender<Result<(), StoreError>>,
+    },
+}
+
+/// Cheap, cloneable handle to the store.
+#[derive(Clone)]
+pub struct Store {
+    db: Arc<DB>,
+    writer: mpsc::Sender<Command>,
+    /// The last feed sequence whose batch is durable (the writer moves it after each sync).
+    committed: watch::Receiver<u64>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.db.path())
+            .finish()
+    }
+}
+
+/// Joins the writer thread when the node shuts down.
+#[derive(Debug)]
+pub struct StoreWriter {
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl StoreWriter {
+    /// Waits until the writer has drained its queue and closed (after every `Store` is dropped).
+    pub fn join(self) {
+        let _ = self.thread.join();
+    }
+}
+
+impl Store {
+    /// Opens (or creates) the database under `path` and starts the writer thread.
+    pub fn open(path: &Path) -> Result<(Store, StoreWriter), StoreError> {
+        let mut opts = Options::default();
+        opts.create_if_missing(true);
+        opts.create_missing_column_families(true);
+        opts.increase_parallelism(2);
+        // Memtables of all column families together stay under 32 MiB (RocksDB flushes the
+        // largest when the total reaches it): a node syncing 10,000 shared documents otherwise
+        // kept ~60 MB of them resident until restart (sicc-bench, memory after sync).
+        opts.set_db_write_buffer_size(32 << 20);
+        opts.set_compression_type(rocksdb::DBCompressionType::Lz4);
+        let cfs = ALL_CFS.iter().map(|name| {
+            let mut o = Options::default();
+            o.set_compression_type(rocksdb::DBCompressionType::Lz4);
+            ColumnFamilyDescriptor::new(*name, o)
+        });
+        let db = DB::open_cf_descriptors(&opts, path, cfs).map_err(|e| {
+            // RocksDB reports a held LOCK file as an IO error mentioning "lock".
+            if e.to_string().to_ascii_lowercase().contains("lock") {
+                StoreError::Locked(path.display().to_string())
+            } else {
+                StoreError::Rocks(e)
+            }
+        })?;
+        migrate::prepare_schema(&db, path)?;
+        let db = Arc::new(db);
+        let (tx, rx) = mpsc::channel(WRITE_QUEUE);
+        let (writer, committed) = writer::Writer::new(db.clone())?;
+        let span = tracing::Span::current();
+        let thread = std::thread::Builder::new()
+            .name("sicc-store-writer".into())
+            .spawn(move || {
+                let _enter = span.enter();
+                writer.run(rx)
+            })
+            .map_err(|e| StoreError::Corrupt {
+                key: "writer thread".into(),
+                reason: e.to_string(),
+            })?;
+        Ok((
+            Store {
+                db,
+                writer: tx,
+                committed,
+            },
+            StoreWriter { thread },
+        ))
+    }
+
+    /// Writes one record. Returns it as stored (id, revision and timestamps set).
+    pub async fn put(
+        &self,
+        record: Record,
+        mode: PutMode,
+        actor: &str,
+    ) -> Result<Record, StoreError> {
+        self.put_checked(record, mode, None, actor).await
+    }
+
+    /// Writes one record if the stored revision is `expected_revision` (0: the record must not
+    /// exist yet): optimistic concurrency, so two editors cannot silently overwrite each other.
+    pub async fn put_checked(
+        &self,
+        record: Record,
+        mode: PutMode,
+        expected_revision: Option<u64>,
+        actor: &str,
+    ) -> Result<Record, StoreError> {
+        self.send_put(vec![record], mode, expected_revision, actor)
+            .await?
+            .pop()
+            .unwrap_or(Err(StoreError::Stopped))
+    }
+
+    /// Writes many records in one group commit; each is accepted or rejected on its own.
+    /// Links may point at other records of the same call (in any order, even in cycles).
+    pub async fn put_many(
+        &self,
+        records: Vec<Record>,
+        mode: PutMode,
+        actor: &str,
+    ) -> Result<Vec<Result<Record, StoreError>>, StoreError> {
+        if records.len() > MAX_BATCH_RECORDS {
+            return Err(StoreError::BatchTooLarge(records.len()));
+        }
+        self.send_put(records, mode, None, actor).await
+    }
+
+    async fn send_put(
+        &self,
+        records: Vec<Record>,
+        mode: PutMode,
+        expected_revision: Option<u64>,
+        actor: &str,
+    ) -> Result<Vec<Result<Record, StoreError>>, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.writer
+            .send(Command::Put {
+                records,
+                mode,
+                expected_revision,
+                actor: actor.to_owned(),
+                reply,
+            })
+            .await
+            .map_err(|_| StoreError::Stopped)?;
+        rx.await.map_err(|_| StoreError::Stopped)
+    }
+
+    /// Deletes a record that nothing links to. Returns the deleted record.
+    pub async fn delete(&self, id: RecordId, actor: &str) -> Result<Record, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.writer
+            .send(Command::Delete {
+                id,
+                actor: actor.to_owned(),
+                reply,
+            })
+            .await
+            .map_err(|_| StoreError::Stopped)?;
+        rx.await.map_err(|_| StoreError::Stopped)?
+    }
+
+    /// Applies sync writes as one atomic, synced batch.
+    pub async fn write_shared(&self, ops: Vec<SharedOp>) -> Result<(), StoreError> {
+        if ops.is_empty() {
+            return Ok(());
+        }
+        let (reply, rx) = oneshot::channel();
+        self.writer
+            .send(Command::WriteShared { ops, reply })
+            .await
+            .map_err(|_| StoreError::Stopped)?;
+        rx.await.map_err(|_| StoreError::Stopped)?
+    }
+
+    /// Reads one record.
+    pub async fn get(&self, id: RecordId) -> Result<Option<Record>, StoreError> {
+        let db = self.db.clone();
+        blocking(move || records::read_record(&db, &id)).await
+    }
+
+    /// Lists records matching `filter` in id order, starting after `cursor`.
+    pub async fn list(
+        &self,
+        filter: Filter,
+        cursor: Option<String>,
+        limit: usize,
+    ) -> Result<Page, StoreError> {
+        let db = self.db.clone();
+        let limit = limit.clamp(1, MAX_PAGE);
+        blocking(move || records::list_records(&db, &filter, cursor.as_deref(), limit)).await
+    }
+
+    /// Reads the audit trail, newest first, optionally for one record.
+    pub async fn audit(
+        &self,
+        record: Option<RecordId>,
+        limit: usize,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let db = self.db.clone();
+        blocking(move || records::read_audit(&db, record.as_ref(), limit.clamp(1, MAX_PAGE))).await
+    }
+
+    /// Reads many records at once (a follower catching up); missing ones are `None`.
+    pub async fn get_many(&self, ids: Vec<RecordId>) -> Result<Vec<Option<Record>>, StoreError> {
+        let db = self.db.clone();
+        blocking(move || ids.iter().map(|id| records::read_record(&db, id)).collect()).await
+    }
+
+    // ------------------------------------------------------------------ the change feed
+
+    /// The last feed sequence whose batch is durable and visible to reads.
+    pub fn committed_seq(&self) -> u64 {
+        *self.committed.borrow()
+    }
+
+    /// Follows the feed from just after `cursor`.
+    pub async fn follow(&self, cursor: u64) -> Result<Follower, StoreError> {
+        let (batches, live) = mpsc::channel(feed::FOLLOWER_QUEUE);
+        self.writer
+            .send(Command::Follow { batches })
+            .await
+            .map_err(|_| StoreError::Stopped)?;
+        Ok(Follower::new(
+            self.clone(),
+            live,
+            self.committed.clone(),
+            cursor,
+        ))
+    }
+
+    /// How far `consumer` had consumed the feed when it last said so (`None`: never, so it
+    /// must rebuild what it derives from the store).
+    pub async fn feed_cursor(&self, consumer: Consumer) -> Result<Option<u64>, StoreError> {
+        let db = self.db.clone();
+        blocking(move || feed::read_cursor(&db, consumer)).await
+    }
+
+    /// The oldest feed entry still kept (`None`: none is); a follower whose cursor is older
+    /// than the one before it cannot resume and must rebuild.
+    pub async fn feed_first_seq(&self) -> Result<Option<u64>, StoreError> {
+        let db = self.db.clone();
+        blocking(move || feed::first_seq(&db)).await
+    }
+
+    /// Records that `consumer` has durably consumed the feed up to `seq` (entries every
+    /// consumer has passed are pruned).
+    pub async fn feed_consumed(&self, consumer: Consumer, seq: u64) -> Result<(), StoreError> {
+        self.writer
+            .send(Command::Consumed { consumer, seq })
+            .await
+            .map_err(|_| StoreError::Stopped)
+    }
+
+    /// The node's current actor epoch (0 when none is stored).
+    pub async fn actor_epoch(&self) -> Result<u32, StoreError> {
+        let found = self.load_state(ACTOR_EPOCH_KEY).await?;
+        Ok(found
+            .into_iter()
+            .find(|(k, _)| k == ACTOR_EPOCH_KEY)
+            .and_then(|(_, v)| serde_json::from_slice::<EpochRecord>(&v).ok())
+            .map_or(0, |e| e.epoch))
+    }
+
+    /// Counts records by kind.
+    pub async fn stats(&self) -> Result<StoreStats, StoreError> {
+        let db = self.db.clone();
+        blocking(move || {
+            let mut stats = StoreStats::default();
+            let cf = cf(&db, CF_BY_KIND);
+            for item in db.iterator_cf(cf, IteratorMode::Start) {
+                let (k, _) = item?;
+                if let Some(kind) = k.first().and_then(|t| RecordKind::from_tag(*t)) {
+                    *stats.records_by_kind.entry(kind).or_default() += 1;
+                }
+            }
+            stats.audit_entries = records::last_audit_seq(&db)?;
+            Ok(stats)
+        })
+        .await
+    }
+
+    /// RocksDB's own figures per column family: estimated keys, SST bytes, memtable bytes.
+    pub async fn column_family_stats(&self) -> Result<Vec<ColumnFamilyStats>, StoreError> {
+        let db = self.db.clone();
+        blocking(move || {
+            let mut out = Vec::new();
+            for name in ALL_CFS {
+                let handle = cf(&db, name);
+                let int = |property: &str| {
+                    db.property_int_value_cf(handle, property)
+                        .map(|v| v.unwrap_or(0))
+                };
+                out.push(ColumnFamilyStats {
+                    name,
+                    estimated_keys: int("rocksdb.estimate-num-keys")?,
+                    sst_bytes: int("rocksdb.total-sst-files-size")?,
+                    memtable_bytes: int("rocksdb.cur-size-all-mem-tables")?,
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    /// Takes an online, consistent checkpoint of the whole database into `dir` (which must not
+    /// exist): SST files are hard-linked where possible, the memtables are flushed first, so
+    /// every acknowledged write is in it. Writers keep going meanwhile.
+    pub async fn checkpoint(&self, dir: std::path::PathBuf) -> Result<(), StoreError> {
+        let db = self.db.clone();
+        blocking(move || {
+            let checkpoint = rocksdb::checkpoint::Checkpoint::new(&db)?;
+            checkpoint.create_checkpoint(&dir)?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Bytes of the database's files on disk (a directory walk, on the blocking pool).
+    pub async fn disk_bytes(&self) -> Result<u64, StoreError> {
+        let path = self.db.path().to_owned();
+        blocking(move || Ok(dir_bytes(&path))).await
+    }
+
+    /// Whether the store answers reads (for `/readyz`).
+    pub async fn ready(&self) -> bool {
+        let db = self.db.clone();
+        blocking(move || migrate::read_schema_version(&db).map(|_| ()))
+            .await
+            .is_ok()
+            && !self.writer.is_closed()
+    }
+}
+
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| StoreError::Stopped)?
+}
+
+/// Bytes of every file under `dir`.
+pub fn dir_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => dir_bytes(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+/// RocksDB's figures for one column family (`/metrics`).
+#[derive(Debug, Clone)]
+pub struct ColumnFamilyStats {
+    pub name: &'static str,
+    pub estimated_keys: u64,
+    pub sst_bytes: u64,
+    pub memtable_bytes: u64,
+}
+
+/// Every (key suffix, value) under `prefix` in a column family.
+pub(crate) fn scan_prefix(db: &DB, name: &str, prefix: &[u8]) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+    let mut out = Vec::new();
+    for item in db.iterator_cf(cf(db, name), IteratorMode::From(prefix, Direction::Forward)) {
+        let (k, v) = item?;
+        if !k.starts_with(prefix) {
+            break;
+        }
+        out.push((
+            String::from_utf8_lossy(&k[prefix.len()..]).into_owned(),
+            v.to_vec(),
+        ));
+    }
+    Ok(out)
+}
+
+pub(crate) fn cf<'a>(db: &'a DB, name: &str) -> &'a rocksdb::ColumnFamily {
+    // Every CF in ALL_CFS is created at open, so this cannot fail on an opened DB.
+    db.cf_handle(name).expect("column family created at open")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use super::migrate::read_schema_version;
+    use serde_json::json;
+
+    fn rec(v: serde_json::Value) -> Record {
+        Record::from_json(&v).unwrap()
+    }
+
+    fn org(id: &str) -> Record {
+        rec(
+            json!({"id": id, "kind": "organisation", "name": {"en": "Org"}, "country": "LV", "org_type": "ngo_association"}),
+        )
+    }
+
+    #[tokio::test]
+    async fn put_get_list_delete_with_audit_and_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, writer) = Store::open(dir.path()).unwrap();
+        let stored = store
+            .put(org("org-1"), PutMode::Create, "alice")
+            .await
+            .unwrap();
+        assert_eq!(stored.revision, 1);
+        assert!(stored.created_at.is_some());
+        assert!(matches!(
+            store.put(org("org-1"), PutMode::Create, "alice").await,
+            Err(StoreError::AlreadyExists(_))
+        ));
+        let replaced = store
+            .put(org("org-1"), PutMode::Upsert, "bob")
+            .await
+            .unwrap();
+        assert_eq!(replaced.revision, 2);
+        assert_eq!(replaced.created_at, stored.created_at);
+
+        // A dangling link is refused and nothing is stored.
+        let tool = json!({"id": "tool-1", "kind": "support_tool", "name": {"en": "T"}, "tool_type": "training",
+                          "summary": {"en": "s"}, "provider_org": "org-2"});
+        let err = store
+            .put(rec(tool.clone()), PutMode::Upsert, "alice")
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("provider_org"), "{err}");
+        assert!(
+            store
+                .get(RecordId::new("tool-1").unwrap())
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        // In one batch, links may point forward.
+        let results = store
+            .put_many(vec![rec(tool), org("org-2")], PutMode::Upsert, "alice")
+            .await
+            .unwrap();
+        assert!(results.iter().all(Result::is_ok), "{results:?}");
+
+        // A linked record cannot be deleted.
+        let err = store
+            .delete(RecordId::new("org-2").unwrap(), "alice")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Referenced { .. }), "{err}");
+        store
+            .delete(RecordId::new("tool-1").unwrap(), "alice")
+            .await
+            .unwrap();
+        store
+            .delete(RecordId::new("org-2").unwrap(), "alice")
+            .await
+            .unwrap();
+
+        let page = store
+            .list(Filter::kind(RecordKind::Organisation), None, 10)
+            .await
+            .unwrap();
+        assert_eq!(page.records.len(), 1);
+        let audit = store.audit(None, 100).await.unwrap();
+        let actions: Vec<_> = audit.iter().map(|a| a.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            ["delete", "delete", "create", "create", "replace", "create"]
+        );
+        assert_eq!(audit[4].actor, "bob");
+        drop(store);
+        writer.join();
+    }
+
+    #[tokio::test]
+    async fn pagination_visits_every_record_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _writer) = Store::open(dir.path()).unwrap();
+        let batch: Vec<_> = (0..57).map(|i| org(&format!("org-{i:03}"))).collect();
+        store.put_many(batch, PutMode::Create, "t").await.unwrap();
+        for filter in [Filter::default(), Filter::kind(RecordKind::Organisation)] {
+            let mut seen = Vec::new();
+            let mut cursor = None;
+            loop {
+                let page = store.list(filter.clone(), cursor, 10).await.unwrap();
+                seen.extend(page.records.into_iter().map(|r| r.id.to_string()));
+                match page.next_cursor {
+                    Some(c) => cursor = Some(c),
+                    None => break,
+                }
+            }
+            let expected: Vec<_> = (0..57).map(|i| format!("org-{i:03}")).collect();
+            assert_eq!(seen, expected);
+        }
+    }
+
+    #[tokio::test]
+    async fn shared_documents_survive_a_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let docs = vec![
+            StoredDoc {
+                doc: "a".into(),
+                save: vec![1, 2, 3],
+                signatures: vec![b"sig-1".to_vec(), vec![]],
+            },
+            StoredDoc {
+                doc: "b".into(),
+                save: vec![],
+                signatures: vec![],
+            },
+        ];
+        {
+            let (store, writer) = Store::open(dir.path()).unwrap();
+            let doc_ops = |catalog: &str, docs: &[StoredDoc]| {
+                docs.iter()
+                    .map(|d| SharedOp::Doc {
+                        catalog: catalog.into(),
+                        doc: d.clone(),
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let mut ops = vec![SharedOp::Manifest {
+                catalog: "cat-1".into(),
+                bytes: b"manifest".to_vec(),
+            }];
+            ops.extend(doc_ops("cat-1", &docs));
+            ops.push(SharedOp::Manifest {
+                catalog: "cat-10".into(),
+                bytes: b"other".to_vec(),
+            });
+            ops.extend(doc_ops(
+                "cat-10",
+                &[StoredDoc {
+                    doc: "x".into(),
+                    save: vec![9],
+                    signatures: vec![],
+                }],
+            ));
+            ops.push(SharedOp::State {
+                key: "peer/p1/cat-1".into(),
+                value: Some(b"{}".to_vec()),
+            });
+            store.write_shared(ops).await.unwrap();
+            drop(store);
+            writer.join();
+        }
+        let (store, _writer) = Store::open(dir.path()).unwrap();
+        let catalogs = store.load_catalogs().await.unwrap();
+        assert_eq!(catalogs.len(), 2);
+        assert_eq!(catalogs[0].catalog, "cat-1");
+        assert_eq!(catalogs[0].manifest, b"manifest");
+        assert_eq!(
+            catalogs[0].docs, docs,
+            "documents of cat-10 must not leak into cat-1"
+        );
+        assert_eq!(catalogs[1].docs.len(), 1);
+        assert_eq!(
+            store.load_state("peer/").await.unwrap(),
+            vec![("peer/p1/cat-1".to_owned(), b"{}".to_vec())]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let (store, writer) = Store::open(dir.path()).unwrap();
+            let db = store.db.clone();
+            db.put_cf(
+                cf(&db, CF_META),
+                META_SCHEMA_VERSION,
+                (SCHEMA_VERSION + 1).to_be_bytes(),
+            )
+            .unwrap();
+            drop(db);
+            drop(store);
+            writer.join();
+        }
+        let err = Store::open(dir.path()).unwrap_err();
+        assert!(matches!(err, StoreError::NewerSchema { .. }), "{err}");
+        assert!(err.to_string().contains("upgrade sicc"));
+    }
+
+    #[tokio::test]
+    async fn an_older_schema_is_checkpointed_then_migrated_keeping_its_records() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("db");
+        let record = org("org-migrated");
+        {
+            // A version-1 database: no stored actor epoch.
+            let (store, writer) = Store::open(&path).unwrap();
+            store
+                .put(record.clone(), PutMode::Create, "test")
+                .await
+                .unwrap();
+            let db = store.db.clone();
+            db.put_cf(cf(&db, CF_META), META_SCHEMA_VERSION, 1u32.to_be_bytes())
+                .unwrap();
+            db.delete_cf(cf(&db, CF_SYNC_STATE), ACTOR_EPOCH_KEY)
+                .unwrap();
+            drop(db);
+            drop(store);
+            writer.join();
+        }
+        let (store, writer) = Store::open(&path).unwrap();
+        assert_eq!(
+            read_schema_version(&store.db).unwrap(),
+            Some(SCHEMA_VERSION)
+        );
+        let epoch = store.load_state(ACTOR_EPOCH_KEY).await.unwrap();
+        assert_eq!(epoch.len(), 1, "the migration stored the epoch");
+        assert!(store.get(record.id.clone()).await.unwrap().is_some());
+        drop(store);
+        writer.join();
+        // The pre-migration checkpoint is a whole version-1 database beside it.
+        let saved: Vec<_> = std::fs::read_dir(root.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with(&format!("db.pre-v{SCHEMA_VERSION}-")))
+            .collect();
+        assert_eq!(saved.len(), 1);
+        let db = DB::open_cf(&Options::default(), saved[0].path(), ALL_CFS).unwrap();
+        assert_eq!(read_schema_version(&db).unwrap(), Some(1));
+    }
+}

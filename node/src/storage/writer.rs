@@ -1,0 +1,630 @@
+//! The writer thread: the only code that writes to RocksDB. Each logical write is one atomic
+//! batch that also appends its change to the feed; every group of queued commands shares one
+//! WAL sync, after which the callers are answered and the feed's followers told.
+
+use super::feed::{self, Committed, Consumer, FeedChange, Written};
+use super::records::{last_audit_seq, read_record};
+use super::schema::*;
+use super::{Command, MAX_GROUP, PutMode, SharedOp, StoreError, cf};
+use rocksdb::{DB, Direction, IteratorMode, WriteBatch, WriteOptions};
+use sicc_protocol::id::RecordId;
+use sicc_protocol::record::{LinkResolver, Record, ValidationError};
+use sicc_protocol::schema::RecordKind;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use tokio::sync::{mpsc, watch};
+
+/// Feed entries every consumer has passed are pruned once this many have accumulated.
+const PRUNE_EVERY: u64 = 4_096;
+
+/// The writer thread's state.
+pub(super) struct Writer {
+    db: Arc<DB>,
+    audit_seq: u64,
+    /// The last feed sequence written (durable once the group is synced).
+    feed_seq: u64,
+    poisoned: bool,
+    /// Live followers of the feed.
+    followers: Vec<mpsc::Sender<Arc<Vec<Committed>>>>,
+    /// The last durable feed sequence, moved after each synced group.
+    committed: watch::Sender<u64>,
+    /// Changes written by the current group, handed to followers once it is synced.
+    group_feed: Vec<Committed>,
+    /// The group holds a write that must be synced before it is acknowledged.
+    group_durable: bool,
+    /// How far each consumer got, and where the feed was last pruned.
+    cursors: [Option<u64>; 2],
+    pruned_to: u64,
+}
+
+/// Resolves links against the database plus the records of the batch being written.
+struct BatchResolver<'a> {
+    db: &'a DB,
+    batch: &'a HashMap<RecordId, RecordKind>,
+}
+
+impl LinkResolver for BatchResolver<'_> {
+    fn kind_of(&self, id: &RecordId) -> Option<RecordKind> {
+        if let Some(kind) = self.batch.get(id) {
+            return Some(*kind);
+        }
+        // A read error is reported as "missing": the write is then refused, never half-done.
+        read_record(self.db, id).ok().flatten().map(|r| r.kind)
+    }
+}
+
+type Acks = Vec<Box<dyn FnOnce(Result<(), StoreError>) + Send>>;
+
+impl Writer {
+    pub(super) fn new(db: Arc<DB>) -> Result<(Writer, watch::Receiver<u64>), StoreError> {
+        let audit_seq = last_audit_seq(&db)?;
+        let feed_seq = feed::last_seq(&db)?;
+        let cursors = [
+            feed::read_cursor(&db, Consumer::ALL[0])?,
+            feed::read_cursor(&db, Consumer::ALL[1])?,
+        ];
+        let pruned_to = feed::first_seq(&db)?.map_or(feed_seq, |s| s.saturating_sub(1));
+        let (committed, committed_rx) = watch::channel(feed_seq);
+        Ok((
+            Writer {
+                db,
+                audit_seq,
+                feed_seq,
+                poisoned: false,
+                followers: Vec::new(),
+                committed,
+                group_feed: Vec::new(),
+                group_durable: false,
+                cursors,
+                pruned_to,
+            },
+            committed_rx,
+        ))
+    }
+
+    pub(super) fn run(mut self, mut rx: mpsc::Receiver<Command>) {
+        while let Some(first) = rx.blocking_recv() {
+            // Group commit: everything already queued shares one WAL sync.
+            let mut group = vec![first];
+            while group.len() < MAX_GROUP {
+                match rx.try_recv() {
+                    Ok(c) => group.push(c),
+                    Err(_) => break,
+                }
+            }
+            let mut acks: Acks = Vec::new();
+            self.group_durable = false;
+            for command in group {
+                self.apply(command, &mut acks);
+            }
+            let synced = if self.poisoned {
+                Err(StoreError::Poisoned)
+            } else if !self.group_durable {
+                // Only cursors: nothing to acknowledge durably.
+                Ok(())
+            } else {
+                self.db.flush_wal(true).map_err(StoreError::from)
+            };
+            if let Err(e) = &synced {
+                tracing::error!(error = %e, "WAL sync failed; refusing further writes");
+                self.poisoned = true;
+                // Written but not durable: never handed to followers as committed.
+                self.group_feed.clear();
+            }
+            self.publish_feed();
+            for ack in acks {
+                ack(match &synced {
+                    Ok(()) => Ok(()),
+                    Err(_) => Err(StoreError::Poisoned),
+                });
+            }
+            self.prune();
+        }
+        tracing::debug!("store writer stopped");
+    }
+
+    /// Hands the group's changes to the followers, then moves the committed sequence (in that
+    /// order: a follower that sees the sequence move without a batch knows it lost one).
+    fn publish_feed(&mut self) {
+        if self.group_feed.is_empty() {
+            return;
+        }
+        let batch = Arc::new(std::mem::take(&mut self.group_feed));
+        // A full queue drops the batch for that follower only; it reads it back later.
+        self.followers.retain(|f| match f.try_send(batch.clone()) {
+            Ok(()) | Err(mpsc::error::TrySendError::Full(_)) => true,
+            Err(mpsc::error::TrySendError::Closed(_)) => false,
+        });
+        self.committed.send_replace(self.feed_seq);
+    }
+
+    /// Deletes the feed entries every consumer has passed, a few thousand at a time.
+    fn prune(&mut self) {
+        let (Some(a), Some(b)) = (self.cursors[0], self.cursors[1]) else {
+            return;
+        };
+        let upto = a.min(b).min(self.feed_seq);
+        if upto < self.pruned_to + PRUNE_EVERY || self.poisoned {
+            return;
+        }
+        let mut batch = WriteBatch::default();
+        batch.delete_range_cf(
+            cf(&self.db, CF_FEED),
+            (self.pruned_to + 1).to_be_bytes(),
+            (upto + 1).to_be_bytes(),
+        );
+        let mut wo = WriteOptions::default();
+        wo.set_sync(false);
+        match self.db.write_opt(batch, &wo) {
+            Ok(()) => self.pruned_to = upto,
+            Err(e) => tracing::warn!(error = %e, "feed entries not pruned"),
+        }
+    }
+
+    /// Appends a change to the feed in `batch`; it reaches followers once the group is synced.
+    fn feed(&mut self, batch: &mut WriteBatch, change: FeedChange, written: Written) {
+        self.feed_seq += 1;
+        batch.put_cf(
+            cf(&self.db, CF_FEED),
+            self.feed_seq.to_be_bytes(),
+            feed::encode_entry(&change),
+        );
+        self.group_feed.push(Committed {
+            seq: self.feed_seq,
+            change,
+            written: Some(written),
+        });
+    }
+
+    fn now() -> String {
+        time::OffsetDateTime::now_utc()
+            .replace_nanosecond(0)
+            .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    }
+
+    fn apply(&mut self, command: Command, acks: &mut Acks) {
+        if matches!(
+            command,
+            Command::Put { .. } | Command::Delete { .. } | Command::WriteShared { .. }
+        ) {
+            self.group_durable = true;
+        }
+        match command {
+            Command::Follow { batches } => self.followers.push(batches),
+            Command::Consumed { consumer, seq } => self.consumed(consumer, seq),
+            Command::Put {
+                records,
+                mode,
+                expected_revision,
+                actor,
+                reply,
+            } => {
+                let results = if self.poisoned {
+                    records
+                        .into_iter()
+                        .map(|_| Err(StoreError::Poisoned))
+                        .collect()
+                } else {
+                    self.put_batch(records, mode, expected_revision, &actor)
+                };
+                acks.push(Box::new(move |synced| {
+                    let results = match synced {
+                        Ok(()) => results,
+                        Err(_) => results
+                            .into_iter()
+                            .map(|r| r.and(Err(StoreError::Poisoned)))
+                            .collect(),
+                    };
+                    let _ = reply.send(results);
+                }));
+            }
+            Command::WriteShared { ops, reply } => {
+                let result = if self.poisoned {
+                    Err(StoreError::Poisoned)
+                } else {
+                    self.write_shared(ops)
+                };
+                acks.push(Box::new(move |synced| {
+                    let _ = reply.send(synced.and(result));
+                }));
+            }
+            Command::Delete { id, actor, reply } => {
+                let result = if self.poisoned {
+                    Err(StoreError::Poisoned)
+                } else {
+                    self.delete(&id, &actor)
+                };
+                acks.push(Box::new(move |synced| {
+                    let _ = reply.send(synced.and(result));
+                }));
+            }
+        }
+    }
+
+    fn consumed(&mut self, consumer: Consumer, seq: u64) {
+        let slot = &mut self.cursors[Consumer::ALL.iter().position(|c| *c == consumer).unwrap_or(0)];
+        if slot.is_some_and(|s| s >= seq) {
+            return;
+        }
+        *slot = Some(seq);
+        let mut wo = WriteOptions::default();
+        wo.set_sync(false);
+        if let Err(e) = self.db.put_cf_opt(
+            cf(&self.db, CF_META),
+            consumer.cursor_key(),
+            seq.to_be_bytes(),
+            &wo,
+        ) {
+            tracing::warn!(error = %e, consumer = consumer.name(), "feed cursor not recorded");
+        }
+    }
+
+    /// Writes the sync engine's ops as one atomic batch; every readable shared record they
+    /// write or remove goes into the feed with them.
+    fn write_shared(&mut self, ops: Vec<SharedOp>) -> Result<(), StoreError> {
+        let (seq, pending) = (self.feed_seq, self.group_feed.len());
+        let batch = self.shared_batch(ops);
+        let mut wo = WriteOptions::default();
+        wo.set_sync(false);
+        let written = self.db.write_opt(batch, &wo).map_err(StoreError::from);
+        if written.is_err() {
+            // Nothing of the batch was written: neither are its feed entries.
+            self.feed_seq = seq;
+            self.group_feed.truncate(pending);
+        }
+        written
+    }
+
+    fn shared_batch(&mut self, ops: Vec<SharedOp>) -> WriteBatch {
+        let db = self.db.clone();
+        let db = &db;
+        let mut batch = WriteBatch::default();
+        for op in ops {
+            match op {
+                SharedOp::Manifest { catalog, bytes } => batch.put_cf(
+                    cf(db, CF_CATALOGS),
+                    catalog.as_bytes(),
+                    encode_versioned(SHARED_VALUE_VERSION, &bytes),
+                ),
+                SharedOp::Doc { catalog, doc } => batch.put_cf(
+                    cf(db, CF_SHARED_DOCS),
+                    shared_doc_key(&catalog, &doc.doc),
+                    encode_shared_doc(&doc.save, &doc.signatures),
+                ),
+                SharedOp::Tombstone {
+                    catalog,
+                    doc,
+                    bytes,
+                } => {
+                    batch.delete_cf(cf(db, CF_SHARED_DOCS), shared_doc_key(&catalog, &doc));
+                    batch.delete_cf(cf(db, CF_SHARED_RECORDS), shared_record_key(&doc, &catalog));
+                    batch.put_cf(
+                        cf(db, CF_TOMBSTONES),
+                        shared_doc_key(&catalog, &doc),
+                        encode_versioned(SHARED_VALUE_VERSION, &bytes),
+                    );
+                    let origin = String::new();
+                    self.feed(
+                        &mut batch,
+                        FeedChange::Shared { doc, catalog },
+                        Written::Shared {
+                            origin,
+                            record: None,
+                        },
+                    );
+                }
+                SharedOp::Materialised {
+                    catalog,
+                    doc,
+                    origin,
+                    record,
+                } => {
+                    let key = shared_record_key(&doc, &catalog);
+                    match &record {
+                        None => batch.delete_cf(cf(db, CF_SHARED_RECORDS), key),
+                        Some(record) => {
+                            let value = serde_json::json!({
+                                "record": record,
+                                "origin": {"node": origin, "catalog": catalog},
+                            });
+                            batch.put_cf(
+                                cf(db, CF_SHARED_RECORDS),
+                                key,
+                                encode_versioned(
+                                    SHARED_VALUE_VERSION,
+                                    &serde_json::to_vec(&value).expect("serialises"),
+                                ),
+                            )
+                        }
+                    }
+                    self.feed(
+                        &mut batch,
+                        FeedChange::Shared { doc, catalog },
+                        Written::Shared { origin, record },
+                    );
+                }
+                SharedOp::DropCatalog {
+                    catalog,
+                    docs,
+                    tombstones,
+                } => {
+                    batch.delete_cf(cf(db, CF_CATALOGS), catalog.as_bytes());
+                    for doc in docs {
+                        batch.delete_cf(cf(db, CF_SHARED_DOCS), shared_doc_key(&catalog, &doc));
+                        batch.delete_cf(
+                            cf(db, CF_SHARED_RECORDS),
+                            shared_record_key(&doc, &catalog),
+                        );
+                        let catalog = catalog.clone();
+                        self.feed(
+                            &mut batch,
+                            FeedChange::Shared { doc, catalog },
+                            Written::Shared {
+                                origin: String::new(),
+                                record: None,
+                            },
+                        );
+                    }
+                    for doc in &tombstones {
+                        batch.delete_cf(cf(db, CF_TOMBSTONES), shared_doc_key(&catalog, doc));
+                    }
+                }
+                SharedOp::State { key, value } => match value {
+                    None => batch.delete_cf(cf(db, CF_SYNC_STATE), key.as_bytes()),
+                    Some(v) => batch.put_cf(
+                        cf(db, CF_SYNC_STATE),
+                        key.as_bytes(),
+                        encode_versioned(SHARED_VALUE_VERSION, &v),
+                    ),
+                },
+            }
+        }
+        batch
+    }
+
+    fn put_batch(
+        &mut self,
+        records: Vec<Record>,
+        mode: PutMode,
+        expected_revision: Option<u64>,
+        actor: &str,
+    ) -> Vec<Result<Record, StoreError>> {
+        let now = Self::now();
+        // Give ids to records that came without one.
+        let mut records: Vec<Record> = records
+            .into_iter()
+            .map(|mut r| {
+                if r.has_pending_id() {
+                    r.id = RecordId::new(&uuid::Uuid::now_v7().to_string())
+                        .expect("uuid is a valid id");
+                }
+                r
+            })
+            .collect();
+        let mut results: Vec<Option<Result<Record, StoreError>>> =
+            (0..records.len()).map(|_| None).collect();
+
+        // Checks that need the database but not the links.
+        let mut seen = HashSet::new();
+        let mut existing: Vec<Option<Record>> = Vec::with_capacity(records.len());
+        for (i, r) in records.iter().enumerate() {
+            let prev = match read_record(&self.db, &r.id) {
+                Ok(p) => p,
+                Err(e) => {
+                    results[i] = Some(Err(e));
+                    existing.push(None);
+                    continue;
+                }
+            };
+            let current = prev.as_ref().map_or(0, |p| p.revision);
+            if let Some(expected) = expected_revision.filter(|e| *e != current) {
+                results[i] = Some(Err(StoreError::RevisionMismatch {
+                    id: r.id.clone(),
+                    expected,
+                    current,
+                }));
+            } else if !seen.insert(r.id.clone()) {
+                results[i] = Some(Err(StoreError::Invalid(ValidationError::one(
+                    "id",
+                    format!("`{}` appears twice in this batch", r.id),
+                ))));
+            } else if let Some(p) = &prev {
+                if mode == PutMode::Create {
+                    results[i] = Some(Err(StoreError::AlreadyExists(r.id.clone())));
+                } else if p.kind != r.kind {
+                    results[i] = Some(Err(StoreError::KindChange {
+                        id: r.id.clone(),
+                        existing: p.kind,
+                        requested: r.kind,
+                    }));
+                }
+            }
+            existing.push(prev);
+        }
+
+        // Links may point into the batch, so drop failing records until the rest is closed.
+        loop {
+            let batch: HashMap<RecordId, RecordKind> = records
+                .iter()
+                .zip(&results)
+                .filter(|(_, res)| res.is_none())
+                .map(|(r, _)| (r.id.clone(), r.kind))
+                .collect();
+            let resolver = BatchResolver {
+                db: &self.db,
+                batch: &batch,
+            };
+            let mut changed = false;
+            for (i, r) in records.iter().enumerate() {
+                if results[i].is_none()
+                    && let Err(e) = r.check_links(&resolver)
+                {
+                    results[i] = Some(Err(StoreError::Invalid(e)));
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+
+        for (i, record) in records.iter_mut().enumerate() {
+            if results[i].is_some() {
+                continue;
+            }
+            let prev = existing[i].as_ref();
+            let keep_meta = mode == PutMode::Import;
+            record.revision = match (keep_meta && record.revision > 0, prev) {
+                (true, _) => record.revision,
+                (false, Some(p)) => p.revision + 1,
+                (false, None) => 1,
+            };
+            record.created_at = match (keep_meta, &record.created_at, prev) {
+                (true, Some(c), _) => Some(c.clone()),
+                (_, _, Some(p)) => p.created_at.clone(),
+                _ => Some(now.clone()),
+            };
+            if !(keep_meta && record.updated_at.is_some()) {
+                record.updated_at = Some(now.clone());
+            }
+            let action = match (mode, prev) {
+                (PutMode::Import, _) => "import",
+                (_, Some(_)) => "replace",
+                (_, None) => "create",
+            };
+            results[i] = Some(
+                self.write_record(record, prev, actor, action, &now)
+                    .map(|()| record.clone()),
+            );
+        }
+        results
+            .into_iter()
+            .map(|r| r.unwrap_or(Err(StoreError::Stopped)))
+            .collect()
+    }
+
+    fn audit(
+        &mut self,
+        batch: &mut WriteBatch,
+        actor: &str,
+        action: &str,
+        record: &Record,
+        now: &str,
+    ) -> Result<(), StoreError> {
+        let entry = AuditEntry {
+            seq: self.audit_seq + 1,
+            at: now.to_owned(),
+            actor: actor.to_owned(),
+            action: action.to_owned(),
+            record_id: record.id.to_string(),
+            kind: record.kind.to_string(),
+            revision: record.revision,
+        };
+        let json = serde_json::to_vec(&entry).map_err(|e| StoreError::Corrupt {
+            key: "audit".into(),
+            reason: e.to_string(),
+        })?;
+        batch.put_cf(
+            cf(&self.db, CF_AUDIT),
+            entry.seq.to_be_bytes(),
+            encode_versioned(AUDIT_VALUE_VERSION, &json),
+        );
+        Ok(())
+    }
+
+    /// One logical write = one atomic batch: record, kind index, link index, audit entry.
+    fn write_record(
+        &mut self,
+        record: &Record,
+        prev: Option<&Record>,
+        actor: &str,
+        action: &str,
+        now: &str,
+    ) -> Result<(), StoreError> {
+        let db = self.db.clone();
+        let mut batch = WriteBatch::default();
+        let json = serde_json::to_vec(&record.to_json()).map_err(|e| StoreError::Corrupt {
+            key: record.id.to_string(),
+            reason: e.to_string(),
+        })?;
+        batch.put_cf(
+            cf(&db, CF_RECORDS),
+            record.id.as_bytes(),
+            encode_versioned(RECORD_VALUE_VERSION, &json),
+        );
+        batch.put_cf(
+            cf(&db, CF_BY_KIND),
+            by_kind_key(record.kind, &record.id),
+            b"",
+        );
+        let new_links = record.link_targets();
+        if let Some(p) = prev {
+            for old in p.link_targets().difference(&new_links) {
+                batch.delete_cf(cf(&db, CF_LINKS_IN), links_in_key(old, &record.id));
+            }
+        }
+        for target in &new_links {
+            batch.put_cf(cf(&db, CF_LINKS_IN), links_in_key(target, &record.id), b"");
+        }
+        self.audit(&mut batch, actor, action, record, now)?;
+        self.commit(
+            batch,
+            FeedChange::Local(record.id.clone()),
+            Written::Local(Some(record.clone())),
+        )
+    }
+
+    /// Writes one logical write's batch, with its feed entry.
+    fn commit(
+        &mut self,
+        mut batch: WriteBatch,
+        change: FeedChange,
+        written: Written,
+    ) -> Result<(), StoreError> {
+        let (seq, pending) = (self.feed_seq, self.group_feed.len());
+        self.feed(&mut batch, change, written);
+        // Not synced here: the group's single flush_wal(true) syncs before anything is acknowledged.
+        let mut wo = WriteOptions::default();
+        wo.set_sync(false);
+        if let Err(e) = self.db.write_opt(batch, &wo) {
+            self.feed_seq = seq;
+            self.group_feed.truncate(pending);
+            return Err(e.into());
+        }
+        self.audit_seq += 1;
+        Ok(())
+    }
+
+    fn delete(&mut self, id: &RecordId, actor: &str) -> Result<Record, StoreError> {
+        let db = self.db.clone();
+        let record = read_record(&db, id)?.ok_or_else(|| StoreError::NotFound(id.clone()))?;
+        let prefix = links_in_prefix(id);
+        let mut by = Vec::new();
+        for item in db.iterator_cf(
+            cf(&db, CF_LINKS_IN),
+            IteratorMode::From(&prefix, Direction::Forward),
+        ) {
+            let (k, _) = item?;
+            if !k.starts_with(&prefix) || by.len() >= 20 {
+                break;
+            }
+            if let Ok(source) = RecordId::new(&String::from_utf8_lossy(&k[prefix.len()..])) {
+                by.push(source);
+            }
+        }
+        if !by.is_empty() {
+            return Err(StoreError::Referenced { id: id.clone(), by });
+        }
+        let mut batch = WriteBatch::default();
+        batch.delete_cf(cf(&db, CF_RECORDS), id.as_bytes());
+        batch.delete_cf(cf(&db, CF_BY_KIND), by_kind_key(record.kind, id));
+        for target in record.link_targets() {
+            batch.delete_cf(cf(&db, CF_LINKS_IN), links_in_key(&target, id));
+        }
+        self.audit(&mut batch, actor, "delete", &record, &Self::now())?;
+        self.commit(batch, FeedChange::Local(id.clone()), Written::Local(None))?;
+        Ok(record)
+    }
+}

@@ -1,0 +1,182 @@
+//! [`SyncHandle`]: the cheap, cloneable way to ask the sync engine for something. Typed ids in,
+//! typed views and outcomes out.
+
+use super::federation::{
+    CatalogDetail, CatalogView, Command, Done, EntryView, PeersView, Role, SubscriptionsView,
+    SyncError, SyncEvent,
+};
+use sicc_protocol::catalog::CatalogId;
+use sicc_protocol::id::RecordId;
+use sicc_protocol::identity::NodeId;
+use std::collections::BTreeMap;
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
+
+type Reply<T> = oneshot::Sender<T>;
+
+/// A staff command as a handle sends it (publishing names the record; the engine reads it).
+#[derive(Debug)]
+pub(super) enum CommandRequest {
+    Publish { catalog: CatalogId, id: RecordId },
+    Other(Command),
+}
+
+/// What a handle asks the engine; `Debug` names the request in logs.
+#[derive(Debug)]
+pub(super) enum Request {
+    Command {
+        command: CommandRequest,
+        reply: Reply<Result<Done, SyncError>>,
+    },
+    Catalogs {
+        reply: Reply<Vec<CatalogView>>,
+    },
+    Catalog {
+        id: CatalogId,
+        reply: Reply<Result<CatalogDetail, SyncError>>,
+    },
+    Entry {
+        catalog: CatalogId,
+        doc: String,
+        reply: Reply<Result<EntryView, SyncError>>,
+    },
+    Subscriptions {
+        reply: Reply<SubscriptionsView>,
+    },
+    Peers {
+        reply: Reply<PeersView>,
+    },
+}
+
+/// Cheap, cloneable handle to the sync engine.
+#[derive(Debug, Clone)]
+pub struct SyncHandle {
+    requests: mpsc::Sender<Request>,
+    events: broadcast::Sender<SyncEvent>,
+    consumed: watch::Receiver<u64>,
+}
+
+impl SyncHandle {
+    pub(super) fn new(
+        requests: mpsc::Sender<Request>,
+        events: broadcast::Sender<SyncEvent>,
+        consumed: watch::Receiver<u64>,
+    ) -> SyncHandle {
+        SyncHandle {
+            requests,
+            events,
+            consumed,
+        }
+    }
+
+    async fn ask<T>(&self, make: impl FnOnce(Reply<T>) -> Request) -> Result<T, SyncError> {
+        let (reply, rx) = oneshot::channel();
+        self.requests
+            .send(make(reply))
+            .await
+            .map_err(|_| SyncError::Stopped)?;
+        rx.await.map_err(|_| SyncError::Stopped)
+    }
+
+    async fn command(&self, command: CommandRequest) -> Result<Done, SyncError> {
+        self.ask(|reply| Request::Command { command, reply })
+            .await?
+    }
+
+    pub async fn create_catalog(
+        &self,
+        name: String,
+        title: BTreeMap<String, String>,
+        description: BTreeMap<String, String>,
+    ) -> Result<Done, SyncError> {
+        self.command(CommandRequest::Other(Command::CreateCatalog {
+            name,
+            title,
+            description,
+        }))
+        .await
+    }
+
+    /// Publishes the local record `id` as it is now.
+    pub async fn publish(&self, catalog: CatalogId, id: RecordId) -> Result<Done, SyncError> {
+        self.command(CommandRequest::Publish { catalog, id }).await
+    }
+
+    pub async fn unpublish(&self, catalog: CatalogId, doc: String) -> Result<Done, SyncError> {
+        self.command(CommandRequest::Other(Command::Unpublish { catalog, doc }))
+            .await
+    }
+
+    pub async fn annotate(
+        &self,
+        catalog: CatalogId,
+        doc: String,
+        text: String,
+    ) -> Result<Done, SyncError> {
+        self.command(CommandRequest::Other(Command::Annotate { catalog, doc, text }))
+            .await
+    }
+
+    /// Grants a role (`Some`) or revokes every role (`None`); also answers a pending request.
+    pub async fn access(
+        &self,
+        catalog: CatalogId,
+        node: NodeId,
+        grant: Option<Role>,
+    ) -> Result<Done, SyncError> {
+        self.command(CommandRequest::Other(Command::Access {
+            catalog,
+            node,
+            grant,
+        }))
+        .await
+    }
+
+    pub async fn subscribe(&self, catalog: CatalogId) -> Result<Done, SyncError> {
+        self.command(CommandRequest::Other(Command::Subscribe { catalog }))
+            .await
+    }
+
+    /// Stops holding a catalogue of another node: its entries are removed here.
+    pub async fn unsubscribe(&self, catalog: CatalogId) -> Result<Done, SyncError> {
+        self.command(CommandRequest::Other(Command::Unsubscribe { catalog }))
+            .await
+    }
+
+    pub async fn catalogs(&self) -> Result<Vec<CatalogView>, SyncError> {
+        self.ask(|reply| Request::Catalogs { reply }).await
+    }
+
+    pub async fn catalog(&self, id: CatalogId) -> Result<CatalogDetail, SyncError> {
+        self.ask(|reply| Request::Catalog { id, reply }).await?
+    }
+
+    /// One entry's shared document, heads and history.
+    pub async fn entry(&self, catalog: CatalogId, doc: String) -> Result<EntryView, SyncError> {
+        self.ask(|reply| Request::Entry {
+            catalog,
+            doc,
+            reply,
+        })
+        .await?
+    }
+
+    pub async fn subscriptions(&self) -> Result<SubscriptionsView, SyncError> {
+        self.ask(|reply| Request::Subscriptions { reply }).await
+    }
+
+    pub async fn peers(&self) -> Result<PeersView, SyncError> {
+        self.ask(|reply| Request::Peers { reply }).await
+    }
+
+    /// Live events (entries arriving, changing, removed; peers up and down).
+    pub fn events(&self) -> broadcast::Receiver<SyncEvent> {
+        self.events.subscribe()
+    }
+
+    /// Waits until the publications reflect every change of the feed up to `seq` (returns at
+    /// once if the engine has stopped: the feed is replayed at the next start).
+    pub async fn caught_up(&self, seq: u64) {
+        let mut consumed = self.consumed.clone();
+        let _ = consumed.wait_for(|c| *c >= seq).await;
+    }
+}
