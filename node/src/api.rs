@@ -191,9 +191,8 @@ async fn backup(
     State(state): State<ApiState>,
     body: Result<Json<dto::BackupRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<dto::BackupTaken>, ApiError> {
-    let Json(request) = body.map_err(|e| {
-        ApiError::new(ErrorCode::InvalidJson, e.body_text()).with_field("path")
-    })?;
+    let Json(request) =
+        body.map_err(|e| ApiError::new(ErrorCode::InvalidJson, e.body_text()).with_field("path"))?;
     let started = std::time::Instant::now();
     let manifest = state.app.backup(request.path.clone()).await?;
     tracing::info!(path = %request.path.display(), bytes = manifest.db_bytes, "backup taken");
@@ -232,7 +231,10 @@ mod tests {
                         .as_object()
                         .is_some_and(|s| s.contains_key("$ref") || s.contains_key("properties"))
                 });
-                assert!(described, "{method} {path} has no JSON schema in its responses");
+                assert!(
+                    described,
+                    "{method} {path} has no JSON schema in its responses"
+                );
             }
         }
     }

@@ -248,7 +248,10 @@ impl App {
         let mut more = false;
         if scope != Scope::Shared {
             // After a shared record with id X, local X was already listed: either way, after X.
-            let page = self.store.list(filter.clone(), after_id.clone(), limit).await?;
+            let page = self
+                .store
+                .list(filter.clone(), after_id.clone(), limit)
+                .await?;
             more |= page.next_cursor.is_some();
             rows.extend(page.records.into_iter().map(Row::Local));
         }

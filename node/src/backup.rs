@@ -61,7 +61,6 @@ pub struct BackupManifest {
     pub db_bytes: u64,
 }
 
-
 fn now() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)

@@ -63,6 +63,10 @@ struct Daemon {
 
 impl Daemon {
     fn start(dir: &Path) -> Daemon {
+        Daemon::start_with_env(dir, &[])
+    }
+
+    fn start_with_env(dir: &Path, env: &[(&str, &str)]) -> Daemon {
         let api_file = dir.join("api");
         // A node killed with SIGKILL leaves its api file behind; wait for the new one.
         let _ = std::fs::remove_file(&api_file);
@@ -75,6 +79,7 @@ impl Daemon {
             .arg("--data-dir")
             .arg(dir)
             .arg("run")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -790,4 +795,96 @@ fn http(method: reqwest::Method, url: &str, body: Option<Value>) -> (u16, Value)
         let value = response.json().await.unwrap_or(Value::Null);
         (status, value)
     })
+}
+
+/// The store commits a write, then the process dies before the search index or the sync engine
+/// hear of it (a failpoint aborts it exactly there). At restart both catch up from the change
+/// feed: the record is found by its new words, and its published entry carries the new text.
+#[test]
+fn a_crash_between_a_commit_and_its_indexing_and_publication_is_caught_up_at_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let id = String::from_utf8(sicc(dir.path(), &["id"]).stdout).unwrap();
+    let entry = |url: &str| {
+        format!(
+            "{url}/api/v1/catalogs/{}/shared/entries/lv-crash",
+            id.trim()
+        )
+    };
+    let daemon = Daemon::start(dir.path());
+    let (status, _) = http(
+        reqwest::Method::POST,
+        &format!("{}/api/v1/catalogs", daemon.url),
+        Some(json!({"name": "shared", "title": {"en": "Shared"}})),
+    );
+    assert_eq!(status, 201);
+    let mut record = initiative("lv-crash", 1);
+    let (status, _) = http(
+        reqwest::Method::POST,
+        &format!("{}/api/v1/records", daemon.url),
+        Some(record.clone()),
+    );
+    assert_eq!(status, 201);
+    let (status, body) = http(
+        reqwest::Method::POST,
+        &format!(
+            "{}/api/v1/catalogs/{}/shared/publish",
+            daemon.url,
+            id.trim()
+        ),
+        Some(json!({"id": "lv-crash"})),
+    );
+    assert_eq!(status, 200, "{body}");
+    daemon.terminate();
+
+    let mut doomed = Daemon::start_with_env(dir.path(), &[("SICC_CRASH_AFTER_COMMIT", "lv-crash")]);
+    record["summary"] = json!({"en": "zanzibarian outreach"});
+    let url = format!("{}/api/v1/records/lv-crash", doomed.url);
+    let put = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            reqwest::Client::new()
+                .put(url)
+                .json(&record)
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+        })
+    });
+    let exit = wait_for("the daemon to abort after the commit", || {
+        doomed.child.try_wait().ok().flatten()
+    });
+    assert!(!exit.success(), "the failpoint did not stop the daemon");
+    assert!(
+        put.join().unwrap().is_err(),
+        "the write was answered, so the crash came too late"
+    );
+    drop(doomed);
+
+    let daemon = Daemon::start(dir.path());
+    let (_, stored) = http(
+        reqwest::Method::GET,
+        &format!("{}/api/v1/records/lv-crash", daemon.url),
+        None,
+    );
+    assert_eq!(
+        stored["summary"]["en"], "zanzibarian outreach",
+        "the committed write is durable"
+    );
+    let found = wait_for("the index to catch up from the feed", || {
+        let (_, result) = http(
+            reqwest::Method::GET,
+            &format!("{}/api/v1/search?q=zanzibarian", daemon.url),
+            None,
+        );
+        (result["total"] == 1).then_some(result)
+    });
+    assert_eq!(found["hits"][0]["id"], "lv-crash");
+    wait_for("the publication to catch up from the feed", || {
+        let (_, shared) = http(reqwest::Method::GET, &entry(&daemon.url), None);
+        (shared["document"]["summary"]["en"] == "zanzibarian outreach").then_some(())
+    });
 }

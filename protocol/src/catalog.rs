@@ -316,7 +316,7 @@ impl SignedManifest {
         let signature = v
             .get("signature")
             .and_then(Value::as_str)
-            .and_then(crate::wire::from_hex)
+            .and_then(crate::hex::from_hex)
             .and_then(|b| <[u8; 64]>::try_from(b).ok())
             .ok_or_else(|| bad("signature must be 64 bytes of hex".into()))?;
         Ok(SignedManifest {
@@ -442,14 +442,14 @@ impl ChangeSignature {
         Ok(ChangeSignature {
             catalog: text("catalog")?.parse()?,
             doc: text("doc")?.to_owned(),
-            change_hash: crate::wire::hash_from_hex(text("hash")?).ok_or_else(|| bad("hash"))?,
+            change_hash: crate::hex::hash_from_hex(text("hash")?).ok_or_else(|| bad("hash"))?,
             author: text("author")?.parse().map_err(|_| bad("author"))?,
             epoch: v
                 .get("epoch")
                 .and_then(Value::as_u64)
                 .and_then(|e| u32::try_from(e).ok())
                 .ok_or_else(|| bad("epoch"))?,
-            signature: crate::wire::from_hex(text("signature")?)
+            signature: crate::hex::from_hex(text("signature")?)
                 .and_then(|b| <[u8; 64]>::try_from(b).ok())
                 .ok_or_else(|| bad("signature"))?,
         })
@@ -570,15 +570,7 @@ fn document_scope(catalog: &CatalogId, doc: &str) -> Vec<u8> {
 }
 
 /// Lower-case hex, for test vectors and logs.
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[(b >> 4) as usize] as char);
-        out.push(DIGITS[(b & 15) as usize] as char);
-    }
-    out
-}
+pub use crate::hex::to_hex as hex;
 
 #[cfg(test)]
 mod tests {

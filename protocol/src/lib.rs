@@ -14,7 +14,8 @@
 //! - [`id`]: record identifiers.
 //! - [`catalog`]: signed catalogue manifests, change signatures, tombstones.
 //! - [`identity`]: node ids (libp2p-compatible PeerIds), actor ids, domain-separated signatures.
-//! - [`wire`]: the `/sicc/sync/1` messages, framing and limits (draft).
+//! - [`wire`]: the `/sicc/sync/1` messages, framing and limits (version 1, SPEC.md §6).
+//! - [`hex`]: the hex form of hashes, changes and signatures.
 //! - [`text`]: accent folding and text checks.
 //!
 //! ```
@@ -34,6 +35,7 @@
 pub mod catalog;
 pub mod codes;
 pub mod dcat;
+pub mod hex;
 pub mod id;
 pub mod identity;
 pub mod query;

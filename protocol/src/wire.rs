@@ -353,34 +353,7 @@ impl Message {
     }
 }
 
-/// Lower-case hex.
-pub fn to_hex(bytes: &[u8]) -> String {
-    crate::catalog::hex(bytes)
-}
-
-/// Parses lower- or upper-case hex.
-pub fn from_hex(s: &str) -> Option<Vec<u8>> {
-    fn nibble(c: u8) -> Option<u8> {
-        match c {
-            b'0'..=b'9' => Some(c - b'0'),
-            b'a'..=b'f' => Some(c - b'a' + 10),
-            b'A'..=b'F' => Some(c - b'A' + 10),
-            _ => None,
-        }
-    }
-    let s = s.as_bytes();
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    s.chunks_exact(2)
-        .map(|pair| Some(nibble(pair[0])? << 4 | nibble(pair[1])?))
-        .collect()
-}
-
-/// Parses a 32-byte hash written in hex.
-pub fn hash_from_hex(s: &str) -> Option<[u8; 32]> {
-    from_hex(s)?.try_into().ok()
-}
+pub use crate::hex::{from_hex, hash_from_hex, to_hex};
 
 impl WireChange {
     /// The wire form of a change and its signature.

@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 use sicc_node::storage::{SharedOp, StoredCatalog, StoredDoc};
 use sicc_node::sync::document::{ANNOTATIONS, SharedDocument};
 use sicc_node::sync::federation::{
-    Command, Done, Effect, Federation, FederationConfig, InboundId, Input, LoadedState,
-    MemberInfo, Relation, RequestId, Role, persisted_prefixes,
+    Command, Done, Effect, Federation, FederationConfig, InboundId, Input, LoadedState, MemberInfo,
+    Relation, RequestId, Role, persisted_prefixes,
 };
 use sicc_protocol::catalog::{CatalogId, ChangeSignature};
 use sicc_protocol::id::RecordId;
@@ -241,15 +241,20 @@ impl MemStore {
     }
 
     /// A persisted document's shared content, decoded as a peer would.
-    fn persisted_document(&self, catalog: &CatalogId, doc: &str, signer: &NodeSigner) -> Option<Value> {
+    fn persisted_document(
+        &self,
+        catalog: &CatalogId,
+        doc: &str,
+        signer: &NodeSigner,
+    ) -> Option<Value> {
         let stored = self.docs.get(&(catalog.to_string(), doc.to_owned()))?;
         let signatures = stored
             .signatures
             .iter()
             .filter_map(|s| ChangeSignature::decode(s).ok())
             .collect();
-        let d = SharedDocument::load(catalog.clone(), doc, &stored.save, signatures, signer, 0)
-            .ok()?;
+        let d =
+            SharedDocument::load(catalog.clone(), doc, &stored.save, signatures, signer, 0).ok()?;
         Some(d.to_json())
     }
 }
@@ -447,7 +452,8 @@ impl Sim {
 
     /// The virtual time.
     pub fn now(&self) -> OffsetDateTime {
-        time::macros::datetime!(2026-01-01 00:00 UTC) + time::Duration::milliseconds(self.now_ms as i64)
+        time::macros::datetime!(2026-01-01 00:00 UTC)
+            + time::Duration::milliseconds(self.now_ms as i64)
     }
 
     fn now_rfc3339(&self) -> String {
@@ -462,7 +468,8 @@ impl Sim {
 
     fn schedule(&mut self, delay_ms: u64, event: Event) {
         self.next_event += 1;
-        self.queue.insert((self.now_ms + delay_ms, self.next_event), event);
+        self.queue
+            .insert((self.now_ms + delay_ms, self.next_event), event);
     }
 
     fn delay(&mut self) -> u64 {
@@ -519,7 +526,10 @@ impl Sim {
         if cut {
             self.stats.partitions += 1;
         }
-        self.note(format!("link {a}-{b} {}", if cut { "cut" } else { "healed" }));
+        self.note(format!(
+            "link {a}-{b} {}",
+            if cut { "cut" } else { "healed" }
+        ));
         self.update_connections()
     }
 
@@ -623,31 +633,40 @@ impl Sim {
         let from_incarnation = self.nodes[from].incarnation;
         let Some(to) = self.index_of(&peer) else {
             let result = Err("not a member".into());
-            self.schedule(1, Event::Response {
-                to: from,
-                incarnation: from_incarnation,
-                id,
-                result,
-            });
+            self.schedule(
+                1,
+                Event::Response {
+                    to: from,
+                    incarnation: from_incarnation,
+                    id,
+                    result,
+                },
+            );
             return;
         };
         if !self.link_up(from, to) {
-            self.schedule(1, Event::Response {
-                to: from,
-                incarnation: from_incarnation,
-                id,
-                result: Err("not connected".into()),
-            });
+            self.schedule(
+                1,
+                Event::Response {
+                    to: from,
+                    incarnation: from_incarnation,
+                    id,
+                    result: Err("not connected".into()),
+                },
+            );
             return;
         }
         if self.rng.chance(self.faults.drop) {
             self.stats.dropped += 1;
-            self.schedule(TIMEOUT_MS, Event::Response {
-                to: from,
-                incarnation: from_incarnation,
-                id,
-                result: Err("request timed out".into()),
-            });
+            self.schedule(
+                TIMEOUT_MS,
+                Event::Response {
+                    to: from,
+                    incarnation: from_incarnation,
+                    id,
+                    result: Err("request timed out".into()),
+                },
+            );
             return;
         }
         let copies = if self.rng.chance(self.faults.duplicate) {
@@ -658,14 +677,17 @@ impl Sim {
         };
         for copy in 0..copies {
             let delay = self.delay();
-            self.schedule(delay, Event::Request {
-                from,
-                from_incarnation,
-                to,
-                id,
-                message: message.clone(),
-                duplicate: copy == 1,
-            });
+            self.schedule(
+                delay,
+                Event::Request {
+                    from,
+                    from_incarnation,
+                    to,
+                    id,
+                    message: message.clone(),
+                    duplicate: copy == 1,
+                },
+            );
         }
     }
 
@@ -680,12 +702,15 @@ impl Sim {
         } else {
             (self.delay(), Ok(message))
         };
-        self.schedule(delay, Event::Response {
-            to,
-            incarnation,
-            id,
-            result,
-        });
+        self.schedule(
+            delay,
+            Event::Response {
+                to,
+                incarnation,
+                id,
+                result,
+            },
+        );
     }
 
     fn schedule_feed(&mut self, node: usize) {
@@ -784,12 +809,15 @@ impl Sim {
                 }
                 if !self.link_up(from, to) {
                     if !duplicate {
-                        self.schedule(1, Event::Response {
-                            to: from,
-                            incarnation: from_incarnation,
-                            id,
-                            result: Err("connection closed".into()),
-                        });
+                        self.schedule(
+                            1,
+                            Event::Response {
+                                to: from,
+                                incarnation: from_incarnation,
+                                id,
+                                result: Err("connection closed".into()),
+                            },
+                        );
                     }
                     return Ok(true);
                 }
@@ -921,7 +949,9 @@ impl Sim {
         let record = Record::from_json(&v).expect("a valid record");
         let now = self.now_rfc3339();
         self.nodes[node].store.put(record, &now);
-        self.note(format!("node {node}: write {id} ({summary}, shareable {shareable})"));
+        self.note(format!(
+            "node {node}: write {id} ({summary}, shareable {shareable})"
+        ));
         self.schedule_feed(node);
     }
 
@@ -934,7 +964,12 @@ impl Sim {
     }
 
     /// Publishes a local record, read from the store as the engine does.
-    pub fn publish(&mut self, node: usize, catalog: &CatalogId, id: &str) -> Result<bool, Violation> {
+    pub fn publish(
+        &mut self,
+        node: usize,
+        catalog: &CatalogId,
+        id: &str,
+    ) -> Result<bool, Violation> {
         let Some(record) = self.nodes[node]
             .store
             .records
@@ -954,7 +989,13 @@ impl Sim {
             .is_some())
     }
 
-    pub fn grant(&mut self, node: usize, catalog: &CatalogId, to: usize, role: Role) -> Result<bool, Violation> {
+    pub fn grant(
+        &mut self,
+        node: usize,
+        catalog: &CatalogId,
+        to: usize,
+        role: Role,
+    ) -> Result<bool, Violation> {
         let peer = self.nodes[to].id;
         let ok = self
             .command(
@@ -975,7 +1016,12 @@ impl Sim {
         Ok(ok)
     }
 
-    pub fn revoke(&mut self, node: usize, catalog: &CatalogId, from: usize) -> Result<bool, Violation> {
+    pub fn revoke(
+        &mut self,
+        node: usize,
+        catalog: &CatalogId,
+        from: usize,
+    ) -> Result<bool, Violation> {
         let peer = self.nodes[from].id;
         Ok(self
             .command(
@@ -1015,7 +1061,13 @@ impl Sim {
         Ok(ok)
     }
 
-    pub fn annotate(&mut self, node: usize, catalog: &CatalogId, doc: &str, text: &str) -> Result<bool, Violation> {
+    pub fn annotate(
+        &mut self,
+        node: usize,
+        catalog: &CatalogId,
+        doc: &str,
+        text: &str,
+    ) -> Result<bool, Violation> {
         Ok(self
             .command(
                 node,
@@ -1028,7 +1080,12 @@ impl Sim {
             .is_some())
     }
 
-    pub fn unpublish(&mut self, node: usize, catalog: &CatalogId, doc: &str) -> Result<bool, Violation> {
+    pub fn unpublish(
+        &mut self,
+        node: usize,
+        catalog: &CatalogId,
+        doc: &str,
+    ) -> Result<bool, Violation> {
         Ok(self
             .command(
                 node,
@@ -1074,7 +1131,9 @@ impl Sim {
             n.store.loaded(),
         );
         if !skipped.is_empty() {
-            return Err(self.violation(format!("node {node}: stored catalogues unreadable: {skipped:?}")));
+            return Err(self.violation(format!(
+                "node {node}: stored catalogues unreadable: {skipped:?}"
+            )));
         }
         let n = &mut self.nodes[node];
         n.fed = Some(fed);
@@ -1130,7 +1189,9 @@ impl Sim {
         n.store.epoch = epoch;
         // The restored node's own view of erasures is what the backup held.
         n.seen_erased.clear();
-        self.note(format!("node {node}: restored from backup into epoch {epoch}"));
+        self.note(format!(
+            "node {node}: restored from backup into epoch {epoch}"
+        ));
         self.restart(node)?;
         Ok(true)
     }
@@ -1189,8 +1250,7 @@ impl Sim {
                 "node {i}: {outstanding} requests and {sessions} sessions in flight"
             ));
         }
-        if fed.most_requests_per_catalog() > sicc_node::sync::federation::MAX_REQUESTS_PER_CATALOG
-        {
+        if fed.most_requests_per_catalog() > sicc_node::sync::federation::MAX_REQUESTS_PER_CATALOG {
             return Some(format!("node {i}: too many subscription requests kept"));
         }
         let me = fed.me();
@@ -1253,8 +1313,7 @@ impl Sim {
                         v.id == c
                             && matches!(v.relation, Relation::Subscriber | Relation::Requested)
                     });
-                    if asked && (fed.digest(&c) != digest || fed.manifest_version(&c) != version)
-                    {
+                    if asked && (fed.digest(&c) != digest || fed.manifest_version(&c) != version) {
                         return Some(format!(
                             "node {r} did not converge on {c} (owner node {o}): holds it {}, manifest {:?} vs {:?}",
                             fed.digest(&c).is_some(),

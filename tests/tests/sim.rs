@@ -18,7 +18,12 @@ fn three() -> Result<(Sim, sicc_protocol::catalog::CatalogId)> {
     Ok((sim, catalog))
 }
 
-fn holds(sim: &mut Sim, node: usize, catalog: &sicc_protocol::catalog::CatalogId, doc: &str) -> bool {
+fn holds(
+    sim: &mut Sim,
+    node: usize,
+    catalog: &sicc_protocol::catalog::CatalogId,
+    doc: &str,
+) -> bool {
     sim.nodes[node]
         .federation()
         .is_some_and(|f| f.documents(catalog).iter().any(|d| d == doc))
@@ -33,12 +38,21 @@ fn a_subscriber_is_granted_receives_entries_and_a_refused_one_receives_nothing()
     sim.subscribe(1, &catalog)?;
     sim.subscribe(2, &catalog)?;
     sim.run_until_quiet(10_000)?;
-    assert!(!holds(&mut sim, 1, &catalog, "lv-r1"), "nothing before the grant");
+    assert!(
+        !holds(&mut sim, 1, &catalog, "lv-r1"),
+        "nothing before the grant"
+    );
     sim.grant(0, &catalog, 1, Role::Reader)?;
     sim.revoke(0, &catalog, 2)?;
     sim.run_until_quiet(10_000)?;
-    assert!(holds(&mut sim, 1, &catalog, "lv-r1"), "the granted member holds the entry");
-    assert!(!holds(&mut sim, 2, &catalog, "lv-r1"), "the refused member holds nothing");
+    assert!(
+        holds(&mut sim, 1, &catalog, "lv-r1"),
+        "the granted member holds the entry"
+    );
+    assert!(
+        !holds(&mut sim, 2, &catalog, "lv-r1"),
+        "the refused member holds nothing"
+    );
     // Live propagation of an edit, with no anti-entropy pass in between.
     sim.write(0, "lv-r1", "second", true);
     sim.run_until_quiet(10_000)?;
@@ -66,7 +80,10 @@ fn a_revoked_member_receives_nothing_new() -> Result<()> {
     sim.run_until_quiet(10_000)?;
     sim.publish(0, &catalog, "lv-r2")?;
     sim.run_rounds(3)?;
-    assert!(!holds(&mut sim, 1, &catalog, "lv-r2"), "a revoked member got a new entry");
+    assert!(
+        !holds(&mut sim, 1, &catalog, "lv-r2"),
+        "a revoked member got a new entry"
+    );
     Ok(())
 }
 
@@ -270,7 +287,9 @@ fn the_convergence_check_catches_a_member_left_behind() -> Result<()> {
     sim.run_rounds(2)?;
     let verdict = sim.check_converged();
     assert!(
-        verdict.as_ref().is_err_and(|v| v.0.contains("did not converge")),
+        verdict
+            .as_ref()
+            .is_err_and(|v| v.0.contains("did not converge")),
         "a member cut off from new entries passed the convergence check: {verdict:?}"
     );
     Ok(())

@@ -7,8 +7,8 @@ use crate::search::{FacetCount, Hit, SearchResult};
 use crate::storage::{AuditEntry, SharedRecord};
 use crate::sync::SyncEvent;
 use crate::sync::federation::{
-    CatalogDetail, CatalogView, ChangeView, Done, EntryView, MemberRef, PeerCatalogSync,
-    PeersView, RequestView, SubscriptionsView,
+    CatalogDetail, CatalogView, ChangeView, Done, EntryView, MemberRef, PeerCatalogSync, PeersView,
+    RequestView, SubscriptionsView,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -505,7 +505,12 @@ impl From<&EntryView> for Entry {
             let notes: serde_json::Map<String, Value> = e
                 .annotations
                 .iter()
-                .map(|a| (a.node.clone(), serde_json::json!({"text": a.text, "at": a.at})))
+                .map(|a| {
+                    (
+                        a.node.clone(),
+                        serde_json::json!({"text": a.text, "at": a.at}),
+                    )
+                })
                 .collect();
             m.insert(
                 crate::sync::document::ANNOTATIONS.to_owned(),

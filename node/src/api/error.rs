@@ -249,7 +249,9 @@ mod tests {
     #[test]
     fn the_architecture_error_table_lists_every_code_with_its_status() {
         let doc = include_str!("../../../ARCHITECTURE.md");
-        let start = doc.find("## Errors").expect("ARCHITECTURE.md has an Errors section");
+        let start = doc
+            .find("## Errors")
+            .expect("ARCHITECTURE.md has an Errors section");
         let table: Vec<(String, u16)> = doc[start..]
             .lines()
             .skip_while(|l| !l.starts_with("| code"))
@@ -265,6 +267,9 @@ mod tests {
             .iter()
             .map(|c| (c.as_str().to_owned(), c.status().as_u16()))
             .collect();
-        assert_eq!(table, codes, "ARCHITECTURE.md's error table differs from ErrorCode");
+        assert_eq!(
+            table, codes,
+            "ARCHITECTURE.md's error table differs from ErrorCode"
+        );
     }
 }

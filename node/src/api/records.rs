@@ -62,7 +62,8 @@ pub(super) fn rejection(r: BytesRejection) -> ApiError {
 }
 
 pub(super) fn parse_id(id: &str) -> Result<RecordId, ApiError> {
-    RecordId::new(id).map_err(|e| ApiError::new(ErrorCode::InvalidId, e.to_string()).with_field("id"))
+    RecordId::new(id)
+        .map_err(|e| ApiError::new(ErrorCode::InvalidId, e.to_string()).with_field("id"))
 }
 
 pub(super) fn query_pairs(raw: Option<String>) -> Result<Vec<(String, String)>, ApiError> {
@@ -122,9 +123,8 @@ pub async fn list(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<dto::RecordList>, ApiError> {
     let pairs = query_pairs(raw)?;
-    let filter = Filter::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(
-        |e| ApiError::new(ErrorCode::InvalidFilter, e.to_string()).with_field(e.param),
-    )?;
+    let filter = Filter::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(|e| ApiError::new(ErrorCode::InvalidFilter, e.to_string()).with_field(e.param))?;
     let limit = match param(&pairs, "limit") {
         None => DEFAULT_LIMIT,
         Some(l) => l
@@ -172,12 +172,15 @@ fn if_match(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
         return Ok(None);
     };
     let text = v.to_str().unwrap_or_default().trim();
-    text.trim_matches('"').parse::<u64>().map(Some).map_err(|_| {
-        ApiError::new(
-            ErrorCode::InvalidIfMatch,
-            format!("If-Match must be a revision such as \"3\", not `{text}`"),
-        )
-    })
+    text.trim_matches('"')
+        .parse::<u64>()
+        .map(Some)
+        .map_err(|_| {
+            ApiError::new(
+                ErrorCode::InvalidIfMatch,
+                format!("If-Match must be a revision such as \"3\", not `{text}`"),
+            )
+        })
 }
 
 /// Reads a record: this node's own (with its revision as `ETag`), else one a partner shared,

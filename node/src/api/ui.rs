@@ -8,7 +8,6 @@ use super::{ApiError, ApiState, ErrorCode};
 use crate::app::{RecordFound, Row, Scope};
 use crate::sync::Role;
 use crate::sync::federation::{CatalogView, Relation};
-use sicc_protocol::wire::SubscriptionStatus;
 use axum::extract::{Form, Path, RawQuery, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -17,6 +16,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use sicc_protocol::query::Filter;
 use sicc_protocol::schema::RecordKind;
+use sicc_protocol::wire::SubscriptionStatus;
 use std::collections::BTreeMap;
 
 const STYLE: &str = r#"
@@ -663,13 +663,18 @@ pub async fn new_page(
     )
     .map_err(|e| ApiError::new(ErrorCode::InvalidFilter, e.to_string()).with_field(e.param))?;
     let rows = |page: crate::app::RecordPage| page.rows;
-    let local: Vec<_> = rows(state.app.list(filter.clone(), Scope::Local, None, 200).await?)
-        .into_iter()
-        .filter_map(|r| match r {
-            Row::Local(r) => Some(r),
-            Row::Shared(_) => None,
-        })
-        .collect();
+    let local: Vec<_> = rows(
+        state
+            .app
+            .list(filter.clone(), Scope::Local, None, 200)
+            .await?,
+    )
+    .into_iter()
+    .filter_map(|r| match r {
+        Row::Local(r) => Some(r),
+        Row::Shared(_) => None,
+    })
+    .collect();
     let shared: Vec<_> = rows(state.app.list(filter, Scope::Shared, None, 200).await?)
         .into_iter()
         .filter_map(|r| match r {

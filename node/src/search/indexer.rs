@@ -5,7 +5,7 @@
 //! the index resumes from exactly there.
 
 use super::schema::{Fields, analyzers, schema, to_document};
-use super::{INDEX_DIR, Origin, SearchError, SearchHandle, VERSION_FILE, INDEX_VERSION};
+use super::{INDEX_DIR, INDEX_VERSION, Origin, SearchError, SearchHandle, VERSION_FILE};
 use crate::storage::{Committed, Consumer, FeedChange, Follower, Store, StoreError, Written};
 use sicc_protocol::query::Filter;
 use sicc_protocol::record::Record;
@@ -191,7 +191,11 @@ fn run_indexer(
 /// last commit recorded, or rebuilds it from every record when it is new, carries no
 /// sequence, or the feed no longer holds the entries after it. Returns the sequence to follow
 /// the feed from.
-pub async fn catch_up(store: &Store, search: &SearchHandle, start: IndexStart) -> Result<u64, StartIndexError> {
+pub async fn catch_up(
+    store: &Store,
+    search: &SearchHandle,
+    start: IndexStart,
+) -> Result<u64, StartIndexError> {
     let first_kept = store.feed_first_seq().await?;
     let resumable = match start {
         IndexStart::At(Some(seq)) => first_kept.is_none_or(|first| seq + 1 >= first),
@@ -220,7 +224,11 @@ pub enum StartIndexError {
 /// Rebuilds the index from the store (every local record and every shared one) and marks it
 /// as reflecting the feed up to `upto` (read before the scan: what is written meanwhile is
 /// replayed from the feed, idempotently). Returns the number of records indexed.
-pub async fn rebuild(store: &Store, search: &SearchHandle, upto: u64) -> Result<u64, StartIndexError> {
+pub async fn rebuild(
+    store: &Store,
+    search: &SearchHandle,
+    upto: u64,
+) -> Result<u64, StartIndexError> {
     search.send(Update::Clear).await?;
     let mut n = 0;
     let mut cursor = None;
@@ -229,7 +237,9 @@ pub async fn rebuild(store: &Store, search: &SearchHandle, upto: u64) -> Result<
             .list(Filter::default(), cursor, crate::storage::MAX_PAGE)
             .await?;
         for r in page.records {
-            search.send(Update::Upsert(Box::new((r, Origin::Local)))).await?;
+            search
+                .send(Update::Upsert(Box::new((r, Origin::Local))))
+                .await?;
             n += 1;
         }
         match page.next_cursor {
@@ -251,7 +261,9 @@ pub async fn rebuild(store: &Store, search: &SearchHandle, upto: u64) -> Result<
                 node: s.origin,
                 catalog: s.catalog,
             };
-            search.send(Update::Upsert(Box::new((s.record, origin)))).await?;
+            search
+                .send(Update::Upsert(Box::new((s.record, origin))))
+                .await?;
             n += 1;
         }
         if !page.more {

@@ -73,7 +73,6 @@ pub const FACETS: [&str; 13] = [
     "open_to_transfer",
 ];
 
-
 /// What can go wrong in the search index.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -257,7 +256,6 @@ impl SearchHandle {
     async fn send(&self, u: Update) -> Result<(), SearchError> {
         self.updates.send(u).await.map_err(|_| SearchError::Stopped)
     }
-
 
     /// Waits until every update sent before is committed and searchable.
     pub async fn flush(&self) -> Result<(), SearchError> {

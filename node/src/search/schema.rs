@@ -104,7 +104,10 @@ pub(super) fn unix_seconds(rfc3339: Option<&str>) -> i64 {
 }
 
 /// The facet values of a record, as the record filters would match them.
-pub(super) fn facet_values(record: &Record, origin: &Origin) -> BTreeMap<&'static str, BTreeSet<String>> {
+pub(super) fn facet_values(
+    record: &Record,
+    origin: &Origin,
+) -> BTreeMap<&'static str, BTreeSet<String>> {
     let mut out: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
     let mut put = |facet: &'static str, v: &str| {
         out.entry(facet).or_default().insert(v.to_owned());

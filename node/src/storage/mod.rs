@@ -516,7 +516,11 @@ pub struct ColumnFamilyStats {
 }
 
 /// Every (key suffix, value) under `prefix` in a column family.
-pub(crate) fn scan_prefix(db: &DB, name: &str, prefix: &[u8]) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+pub(crate) fn scan_prefix(
+    db: &DB,
+    name: &str,
+    prefix: &[u8],
+) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
     let mut out = Vec::new();
     for item in db.iterator_cf(cf(db, name), IteratorMode::From(prefix, Direction::Forward)) {
         let (k, v) = item?;
@@ -538,8 +542,8 @@ pub(crate) fn cf<'a>(db: &'a DB, name: &str) -> &'a rocksdb::ColumnFamily {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::migrate::read_schema_version;
+    use super::*;
     use serde_json::json;
 
     fn rec(v: serde_json::Value) -> Record {
@@ -771,7 +775,11 @@ mod tests {
         let saved: Vec<_> = std::fs::read_dir(root.path())
             .unwrap()
             .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().starts_with(&format!("db.pre-v{SCHEMA_VERSION}-")))
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(&format!("db.pre-v{SCHEMA_VERSION}-"))
+            })
             .collect();
         assert_eq!(saved.len(), 1);
         let db = DB::open_cf(&Options::default(), saved[0].path(), ALL_CFS).unwrap();

@@ -2,7 +2,7 @@
 //! signatures, tombstones, the readable form of other nodes' documents, and small sync state.
 
 use super::schema::*;
-use super::{Store, StoreError, blocking, cf, scan_prefix, MAX_PAGE};
+use super::{MAX_PAGE, Store, StoreError, blocking, cf, scan_prefix};
 use rocksdb::{Direction, IteratorMode};
 use sicc_protocol::id::RecordId;
 use sicc_protocol::query::Filter;
@@ -67,7 +67,6 @@ pub struct SharedPage {
 }
 
 impl Store {
-
     /// Reads every catalogue replica.
     pub async fn load_catalogs(&self) -> Result<Vec<StoredCatalog>, StoreError> {
         let db = self.db.clone();

@@ -16,6 +16,10 @@ use tokio::sync::{mpsc, watch};
 
 /// Feed entries every consumer has passed are pruned once this many have accumulated.
 const PRUNE_EVERY: u64 = 4_096;
+/// A record id: the process aborts right after the group writing it is durable, before the
+/// index or the sync engine hear of it (the crash test of `node/tests/process.rs`; nothing
+/// else sets it).
+const CRASH_AFTER_COMMIT: &str = "SICC_CRASH_AFTER_COMMIT";
 
 /// The writer thread's state.
 pub(super) struct Writer {
@@ -35,6 +39,7 @@ pub(super) struct Writer {
     /// How far each consumer got, and where the feed was last pruned.
     cursors: [Option<u64>; 2],
     pruned_to: u64,
+    crash_after_commit: Option<RecordId>,
 }
 
 /// Resolves links against the database plus the records of the batch being written.
@@ -77,6 +82,9 @@ impl Writer {
                 group_durable: false,
                 cursors,
                 pruned_to,
+                crash_after_commit: std::env::var(CRASH_AFTER_COMMIT)
+                    .ok()
+                    .and_then(|id| RecordId::new(&id).ok()),
             },
             committed_rx,
         ))
@@ -110,6 +118,15 @@ impl Writer {
                 self.poisoned = true;
                 // Written but not durable: never handed to followers as committed.
                 self.group_feed.clear();
+            }
+            if let Some(id) = &self.crash_after_commit
+                && self
+                    .group_feed
+                    .iter()
+                    .any(|c| c.change == FeedChange::Local(id.clone()))
+            {
+                tracing::error!(%id, "{CRASH_AFTER_COMMIT}: aborting after the commit");
+                std::process::abort();
             }
             self.publish_feed();
             for ack in acks {
@@ -244,7 +261,10 @@ impl Writer {
     }
 
     fn consumed(&mut self, consumer: Consumer, seq: u64) {
-        let slot = &mut self.cursors[Consumer::ALL.iter().position(|c| *c == consumer).unwrap_or(0)];
+        let slot = &mut self.cursors[Consumer::ALL
+            .iter()
+            .position(|c| *c == consumer)
+            .unwrap_or(0)];
         if slot.is_some_and(|s| s >= seq) {
             return;
         }

@@ -291,7 +291,9 @@ impl SharedDocument {
         time: i64,
     ) -> Result<Option<SignedChange>, DocumentError> {
         let doc = self.doc()?;
-        let Some(hash) = doc.commit_with(automerge::transaction::CommitOptions::default().with_time(time)) else {
+        let Some(hash) =
+            doc.commit_with(automerge::transaction::CommitOptions::default().with_time(time))
+        else {
             return Ok(None);
         };
         let bytes = doc
@@ -869,8 +871,14 @@ mod tests {
             fork.apply(std::slice::from_ref(&base), &m).unwrap();
         }
         let who = writer.node_id().to_string();
-        let a = fork_a.annotate(&who, "A", "t", &writer, 0).unwrap().unwrap();
-        let b = fork_b.annotate(&who, "B", "t", &writer, 0).unwrap().unwrap();
+        let a = fork_a
+            .annotate(&who, "A", "t", &writer, 0)
+            .unwrap()
+            .unwrap();
+        let b = fork_b
+            .annotate(&who, "B", "t", &writer, 0)
+            .unwrap()
+            .unwrap();
         assert_ne!(a.signature.change_hash, b.signature.change_hash);
         let honest = origin.publish(&record("v2"), &owner, 0).unwrap().unwrap();
 
@@ -965,7 +973,9 @@ mod tests {
                 Step::Annotate(w, text) => {
                     copies[*w].apply(&all, &m).unwrap();
                     let who = writers[*w].node_id().to_string();
-                    copies[*w].annotate(&who, text, "t", &writers[*w], 0).unwrap()
+                    copies[*w]
+                        .annotate(&who, text, "t", &writers[*w], 0)
+                        .unwrap()
                 }
             };
             if let Some(c) = made {

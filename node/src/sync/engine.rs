@@ -10,7 +10,9 @@ use super::federation::{
 };
 use super::handle::{CommandRequest, Request, SyncHandle};
 use crate::p2p::network::{NetworkEvent, NetworkHandle, ResponseSlot};
-use crate::storage::{Committed, Consumer, FeedChange, Follower, PutMode, Store, StoreError, Written};
+use crate::storage::{
+    Committed, Consumer, FeedChange, Follower, PutMode, Store, StoreError, Written,
+};
 use sicc_protocol::id::RecordId;
 use sicc_protocol::identity::{NodeId, NodeSigner};
 use sicc_protocol::record::Record;
@@ -180,7 +182,13 @@ pub async fn spawn(
     }
     let span = tracing::Span::current();
     let task = tokio::spawn(tracing::Instrument::instrument(
-        engine.run(requests, responses, network_events, follower, config.anti_entropy_every),
+        engine.run(
+            requests,
+            responses,
+            network_events,
+            follower,
+            config.anti_entropy_every,
+        ),
         span,
     ));
     Ok((SyncHandle::new(requests_tx, events, consumed_rx), task))
@@ -276,7 +284,11 @@ impl Engine {
             Request::Catalog { id, reply } => {
                 let _ = reply.send(self.federation.catalog_detail(&id));
             }
-            Request::Entry { catalog, doc, reply } => {
+            Request::Entry {
+                catalog,
+                doc,
+                reply,
+            } => {
                 let _ = reply.send(self.federation.entry(&catalog, &doc));
             }
             Request::Subscriptions { reply } => {

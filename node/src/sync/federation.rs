@@ -191,9 +191,15 @@ pub enum Command {
         description: BTreeMap<String, String>,
     },
     /// Publishes (or re-publishes) a local record; the driver reads it from the store.
-    Publish { catalog: CatalogId, record: Record },
+    Publish {
+        catalog: CatalogId,
+        record: Record,
+    },
     /// Erases an entry everywhere.
-    Unpublish { catalog: CatalogId, doc: String },
+    Unpublish {
+        catalog: CatalogId,
+        doc: String,
+    },
     Annotate {
         catalog: CatalogId,
         doc: String,
@@ -205,9 +211,13 @@ pub enum Command {
         node: NodeId,
         grant: Option<Role>,
     },
-    Subscribe { catalog: CatalogId },
+    Subscribe {
+        catalog: CatalogId,
+    },
     /// Stops holding another node's catalogue: its entries are removed here.
-    Unsubscribe { catalog: CatalogId },
+    Unsubscribe {
+        catalog: CatalogId,
+    },
 }
 
 /// What a command did.
@@ -221,8 +231,14 @@ pub enum Done {
         /// Whether the entry changed (re-publishing an unchanged record changes nothing).
         changed: bool,
     },
-    Erased { catalog: CatalogId, id: String },
-    Annotated { catalog: CatalogId, id: String },
+    Erased {
+        catalog: CatalogId,
+        id: String,
+    },
+    Annotated {
+        catalog: CatalogId,
+        id: String,
+    },
     Subscribed {
         catalog: CatalogId,
         status: SubscriptionStatus,
@@ -265,12 +281,24 @@ pub enum SyncError {
 /// What an outstanding request of ours is for.
 #[derive(Debug, Clone)]
 enum Purpose {
-    Session { peer: NodeId, catalog: CatalogId },
-    Announce { peer: NodeId, catalog: CatalogId },
-    Offers { peer: NodeId },
-    Subscribe { catalog: CatalogId },
+    Session {
+        peer: NodeId,
+        catalog: CatalogId,
+    },
+    Announce {
+        peer: NodeId,
+        catalog: CatalogId,
+    },
+    Offers {
+        peer: NodeId,
+    },
+    Subscribe {
+        catalog: CatalogId,
+    },
     /// We told a member which catalogues we offer (it answers with its own offers).
-    PushOffers { peer: NodeId },
+    PushOffers {
+        peer: NodeId,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -541,3 +569,6 @@ impl Federation {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -112,8 +112,12 @@ impl SyncHandle {
         doc: String,
         text: String,
     ) -> Result<Done, SyncError> {
-        self.command(CommandRequest::Other(Command::Annotate { catalog, doc, text }))
-            .await
+        self.command(CommandRequest::Other(Command::Annotate {
+            catalog,
+            doc,
+            text,
+        }))
+        .await
     }
 
     /// Grants a role (`Some`) or revokes every role (`None`); also answers a pending request.

@@ -196,7 +196,9 @@ impl Session {
         }
         let catalog = self.catalog.to_string();
         match response {
-            Message::Error { code, message, .. } => Step::Failed(Failure::Refused { code, message }),
+            Message::Error { code, message, .. } => {
+                Step::Failed(Failure::Refused { code, message })
+            }
             Message::InSync { catalog: c, .. } if c == catalog => {
                 self.outcome.in_sync = self.outcome.round_trips == 1;
                 self.finish(true)
@@ -541,7 +543,9 @@ mod tests {
         let mut fake = owner.replica.manifest().clone();
         fake.writers.insert(a.id);
         let mut forger = Replica::new(fake.sign(&a_signer), a_signer.clone(), 0);
-        forger.publish(&record("r1", "forged by a reader"), 0).unwrap();
+        forger
+            .publish(&record("r1", "forged by a reader"), 0)
+            .unwrap();
         let forged = forger.changes_for("r1", &[]);
         let mut impersonated = forged.clone();
         impersonated[0].author = owner.id.to_string();
@@ -639,7 +643,9 @@ mod tests {
         a.replica
             .annotate("r1", "we replicate this in Riga", "t1", 0)
             .unwrap();
-        b.replica.annotate("r1", "piloted in Umeå", "t2", 0).unwrap();
+        b.replica
+            .annotate("r1", "piloted in Umeå", "t2", 0)
+            .unwrap();
         owner.replica.publish(&record("r1", "edited"), 0).unwrap();
         sync(&mut a, &mut owner);
         sync(&mut b, &mut owner);

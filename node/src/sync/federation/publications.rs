@@ -29,7 +29,11 @@ impl Federation {
         self.persist(id);
         let changed = change.is_some();
         if let Some(c) = change {
-            self.announce(id, vec![WireChange::new(&c.bytes, &c.signature)], Vec::new());
+            self.announce(
+                id,
+                vec![WireChange::new(&c.bytes, &c.signature)],
+                Vec::new(),
+            );
         }
         Ok(Done::Published {
             catalog: id.clone(),
@@ -69,7 +73,11 @@ impl Federation {
         let change = replica.annotate(doc, text, &at, time)?;
         self.persist(id);
         if let Some(c) = change {
-            self.announce(id, vec![WireChange::new(&c.bytes, &c.signature)], Vec::new());
+            self.announce(
+                id,
+                vec![WireChange::new(&c.bytes, &c.signature)],
+                Vec::new(),
+            );
         }
         Ok(Done::Annotated {
             catalog: id.clone(),

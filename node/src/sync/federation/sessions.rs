@@ -3,9 +3,7 @@
 //! responder side with what it persists.
 
 use super::persisted::peer_sync_op;
-use super::{
-    Count, Effect, Federation, PeerSync, Purpose, RequestId, SessionSlot, SyncEvent,
-};
+use super::{Count, Effect, Federation, PeerSync, Purpose, RequestId, SessionSlot, SyncEvent};
 use crate::sync::replica::{Applied, Replica};
 use crate::sync::session::{self, Failure, Session, Step};
 use sicc_protocol::catalog::CatalogId;
@@ -241,7 +239,12 @@ impl Federation {
         }
     }
 
-    pub(super) fn count_rejections(&mut self, peer: &NodeId, catalog: &CatalogId, applied: &Applied) {
+    pub(super) fn count_rejections(
+        &mut self,
+        peer: &NodeId,
+        catalog: &CatalogId,
+        applied: &Applied,
+    ) {
         for r in &applied.rejected {
             warn!(peer = %peer.short(), catalog = %catalog, doc = %r.doc, code = r.code, reason = %r.reason, "change rejected");
             *self.rejected.entry(r.code).or_default() += 1;
@@ -308,7 +311,12 @@ impl Federation {
     }
 
     /// Answers a request on a catalogue this node holds, then persists what it applied.
-    pub(super) fn answer_held(&mut self, peer: NodeId, id: &CatalogId, message: Message) -> Message {
+    pub(super) fn answer_held(
+        &mut self,
+        peer: NodeId,
+        id: &CatalogId,
+        message: Message,
+    ) -> Message {
         let opening = matches!(message, Message::Summary { after: None, .. });
         let Some(replica) = self.replicas.get_mut(id) else {
             return Message::error(ErrorCode::NotAllowed, format!("{id} is not held here"));
@@ -336,7 +344,9 @@ impl Federation {
                 state.docs_differing = 0;
             }
         }
-        let persist = previous.as_ref().is_none_or(|p| p.converged != state.converged);
+        let persist = previous
+            .as_ref()
+            .is_none_or(|p| p.converged != state.converged);
         if persist {
             self.record_peer_sync(peer, id.clone(), state);
         } else {
@@ -379,11 +389,7 @@ impl Federation {
                     return Message::error(ErrorCode::Unavailable, "too many catalogues");
                 }
                 info!(catalog = %id, "subscribed: first entries arriving");
-                let replica = Replica::new(
-                    manifest,
-                    self.config.signer.clone(),
-                    self.config.epoch,
-                );
+                let replica = Replica::new(manifest, self.config.signer.clone(), self.config.epoch);
                 self.replicas.insert(id.clone(), replica);
                 self.set_subscription(id.clone(), wire::SubscriptionStatus::Granted);
                 self.answer_held(peer, &id, message)

@@ -1,12 +1,12 @@
 //! Catalogues and who may read them (SPEC.md §6.7): creating a catalogue, offers, the
 //! subscription handshake, grants and revocations, unsubscribing.
 
+use super::Subscription;
 use super::persisted::{request_op, subscription_op};
 use super::{
     Done, Federation, MAX_CATALOGS, MAX_REQUESTS_PER_CATALOG, Purpose, Role, SubscriptionStatus,
     SyncError, SyncEvent,
 };
-use super::Subscription;
 use crate::storage::SharedOp;
 use crate::sync::replica::Replica;
 use sicc_protocol::catalog::{CatalogId, Manifest, SignedManifest};
@@ -50,7 +50,11 @@ impl Federation {
     }
 
     pub(super) fn request_offers(&mut self, peer: NodeId) {
-        self.send(peer, Message::Offers { v: WIRE_VERSION }, Purpose::Offers { peer });
+        self.send(
+            peer,
+            Message::Offers { v: WIRE_VERSION },
+            Purpose::Offers { peer },
+        );
     }
 
     /// Keeps the valid manifests a member offers (its own catalogues only).

@@ -1,0 +1,442 @@
+//! The federation policy without a network: inputs in, effects checked. (The simulator in
+//! `tests/src/sim.rs` runs many federations over a faulty network; these pin single rules.)
+
+use super::*;
+use serde_json::json;
+use std::collections::VecDeque;
+
+fn signer(n: u8) -> Arc<NodeSigner> {
+    Arc::new(NodeSigner::from_seed([n; 32]))
+}
+
+fn at(secs: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(1_780_000_000 + secs).unwrap()
+}
+
+/// Node `me` with the others of `0..count` as its roster.
+fn node(me: u8, count: u8) -> Federation {
+    let members = (0..count)
+        .filter(|n| *n != me)
+        .map(|n| MemberInfo {
+            node_id: signer(n).node_id(),
+            name: format!("Node {n}"),
+            country: "LV".into(),
+        })
+        .collect();
+    Federation::new(
+        FederationConfig {
+            signer: signer(me),
+            epoch: 0,
+            members,
+        },
+        LoadedState::default(),
+    )
+    .0
+}
+
+fn record(id: &str, summary: &str) -> Record {
+    Record::from_json(&json!({
+        "id": id, "kind": "initiative", "access_level": "consortium",
+        "title": {"en": "Home care"}, "status": "active", "countries": ["LV"],
+        "summary": {"en": summary}, "internal_notes": "local only",
+    }))
+    .unwrap()
+}
+
+fn sends(effects: &[Effect]) -> Vec<(&NodeId, &Message)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Send { peer, message, .. } => Some((peer, message)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Delivers every request between the nodes (indexed by their seed) until none is left.
+fn settle(nodes: &mut [Federation], first: Vec<(usize, Effect)>, now: OffsetDateTime) {
+    let mut queue: VecDeque<(usize, Effect)> = first.into();
+    let index = |nodes: &[Federation], id: &NodeId| nodes.iter().position(|n| &n.me() == id);
+    while let Some((from, effect)) = queue.pop_front() {
+        if let Effect::Send { id, peer, message } = effect {
+            let to = index(nodes, &peer).unwrap();
+            let peer_id = nodes[from].me();
+            let answer = nodes[to].handle(
+                now,
+                Input::Request {
+                    id: InboundId(0),
+                    peer: peer_id,
+                    message,
+                },
+            );
+            let mut reply = None;
+            for e in answer {
+                match e {
+                    Effect::Respond { message, .. } => reply = Some(message),
+                    other => queue.push_back((to, other)),
+                }
+            }
+            let more = nodes[from].handle(
+                now,
+                Input::Response {
+                    id,
+                    result: reply.ok_or_else(|| "no answer".to_owned()),
+                },
+            );
+            queue.extend(more.into_iter().map(|e| (from, e)));
+        }
+    }
+}
+
+fn connect(nodes: &mut [Federation], now: OffsetDateTime) {
+    let mut first = Vec::new();
+    for i in 0..nodes.len() {
+        for j in 0..nodes.len() {
+            if i != j {
+                let peer = nodes[j].me();
+                first.extend(
+                    nodes[i]
+                        .handle(now, Input::PeerUp(peer))
+                        .into_iter()
+                        .map(|e| (i, e)),
+                );
+            }
+        }
+    }
+    settle(nodes, first, now);
+}
+
+fn create(nodes: &mut [Federation], owner: usize, name: &str, now: OffsetDateTime) -> CatalogId {
+    let (done, effects) = nodes[owner].command(
+        now,
+        Command::CreateCatalog {
+            name: name.into(),
+            title: [("en".to_owned(), "Shared".to_owned())].into(),
+            description: BTreeMap::new(),
+        },
+    );
+    done.unwrap();
+    settle(
+        nodes,
+        effects.into_iter().map(|e| (owner, e)).collect(),
+        now,
+    );
+    CatalogId::new(nodes[owner].me(), name).unwrap()
+}
+
+#[test]
+fn peer_up_asks_for_offers_and_opens_sessions_only_for_what_the_peer_may_read() {
+    let mut owner = node(0, 3);
+    let catalog = {
+        let (done, _) = owner.command(
+            at(0),
+            Command::CreateCatalog {
+                name: "shared".into(),
+                title: [("en".to_owned(), "Shared".to_owned())].into(),
+                description: BTreeMap::new(),
+            },
+        );
+        done.unwrap();
+        CatalogId::new(owner.me(), "shared").unwrap()
+    };
+    let reader = signer(1).node_id();
+    owner
+        .command(
+            at(1),
+            Command::Access {
+                catalog: catalog.clone(),
+                node: reader,
+                grant: Some(Role::Reader),
+            },
+        )
+        .0
+        .unwrap();
+    let to_reader = owner.handle(at(2), Input::PeerUp(reader));
+    let kinds: Vec<&str> = sends(&to_reader).iter().map(|(_, m)| m.kind()).collect();
+    assert_eq!(
+        kinds,
+        ["offers", "summary"],
+        "offers, then a session on the catalogue"
+    );
+    let stranger = owner.handle(at(3), Input::PeerUp(signer(2).node_id()));
+    let kinds: Vec<&str> = sends(&stranger).iter().map(|(_, m)| m.kind()).collect();
+    assert_eq!(
+        kinds,
+        ["offers"],
+        "no session with a member that may not read it"
+    );
+}
+
+#[test]
+fn a_publish_persists_before_it_announces_and_carries_its_commit_time() {
+    let mut nodes = [node(0, 2), node(1, 2)];
+    connect(&mut nodes, at(0));
+    let catalog = create(&mut nodes, 0, "shared", at(1));
+    nodes[0]
+        .command(
+            at(2),
+            Command::Access {
+                catalog: catalog.clone(),
+                node: signer(1).node_id(),
+                grant: Some(Role::Reader),
+            },
+        )
+        .0
+        .unwrap();
+    let (done, effects) = nodes[0].command(
+        at(60),
+        Command::Publish {
+            catalog: catalog.clone(),
+            record: record("lv-1", "first"),
+        },
+    );
+    assert!(matches!(done, Ok(Done::Published { changed: true, .. })));
+    let persist = effects.iter().position(|e| matches!(e, Effect::Persist(_)));
+    let announce = effects
+        .iter()
+        .position(|e| matches!(e, Effect::Send { .. }));
+    assert!(
+        persist.unwrap() < announce.unwrap(),
+        "the change is durable before any peer hears of it"
+    );
+    let history = nodes[0].entry(&catalog, "lv-1").unwrap().history;
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        history[0].at,
+        Some(at(60)),
+        "the change records when it was made"
+    );
+    assert_eq!(history[0].author, Some(nodes[0].me()));
+}
+
+#[test]
+fn a_new_catalogue_is_offered_to_connected_members_at_once() {
+    let mut nodes = [node(0, 2), node(1, 2)];
+    connect(&mut nodes, at(0));
+    assert!(nodes[1].catalogs().is_empty());
+    let catalog = create(&mut nodes, 0, "later", at(5));
+    let seen = nodes[1].catalogs();
+    assert_eq!(
+        seen.len(),
+        1,
+        "the partner lists the new catalogue without waiting"
+    );
+    assert_eq!(seen[0].id, catalog);
+    assert_eq!(seen[0].relation, Relation::Offered);
+}
+
+#[test]
+fn a_subscriber_records_when_the_owner_last_synced_with_it() {
+    let mut nodes = [node(0, 2), node(1, 2)];
+    connect(&mut nodes, at(0));
+    let catalog = create(&mut nodes, 0, "shared", at(1));
+    let (done, effects) = nodes[1].command(
+        at(2),
+        Command::Subscribe {
+            catalog: catalog.clone(),
+        },
+    );
+    done.unwrap();
+    settle(
+        &mut nodes,
+        effects.into_iter().map(|e| (1, e)).collect(),
+        at(2),
+    );
+    let (done, effects) = nodes[0].command(
+        at(3),
+        Command::Access {
+            catalog: catalog.clone(),
+            node: nodes[1].me(),
+            grant: Some(Role::Reader),
+        },
+    );
+    done.unwrap();
+    settle(
+        &mut nodes,
+        effects.into_iter().map(|e| (0, e)).collect(),
+        at(3),
+    );
+    // A later pass started by the owner finds both sides equal.
+    let effects = nodes[0].handle(at(40), Input::Tick);
+    settle(
+        &mut nodes,
+        effects.into_iter().map(|e| (0, e)).collect(),
+        at(40),
+    );
+    let peers = nodes[1].peers();
+    let owner = &peers.peers[0];
+    assert_eq!(owner.node_id, nodes[0].me());
+    assert_eq!(
+        owner.last_sync_at(),
+        Some(at(40)),
+        "the subscriber knows when it last synced"
+    );
+    assert_eq!(owner.catalogs.len(), 1);
+    assert!(owner.catalogs[0].converged);
+}
+
+#[test]
+fn requests_about_a_catalogue_not_held_or_not_readable_are_refused() {
+    let mut owner = node(0, 2);
+    let (done, _) = owner.command(
+        at(0),
+        Command::CreateCatalog {
+            name: "shared".into(),
+            title: [("en".to_owned(), "Shared".to_owned())].into(),
+            description: BTreeMap::new(),
+        },
+    );
+    done.unwrap();
+    let stranger = signer(1).node_id();
+    for catalog in [
+        CatalogId::new(owner.me(), "shared").unwrap(),
+        CatalogId::new(owner.me(), "missing").unwrap(),
+    ] {
+        let effects = owner.handle(
+            at(1),
+            Input::Request {
+                id: InboundId(7),
+                peer: stranger,
+                message: Message::Summary {
+                    v: sicc_protocol::wire::WIRE_VERSION,
+                    catalog: catalog.to_string(),
+                    manifest_version: 0,
+                    digest: String::new(),
+                    docs: 0,
+                    after: None,
+                },
+            },
+        );
+        let answers: Vec<&Message> = effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Respond { id, message } if *id == InboundId(7) => Some(message),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(answers.len(), 1, "exactly one answer per request");
+        assert!(
+            matches!(
+                answers[0],
+                Message::Error {
+                    code: sicc_protocol::wire::ErrorCode::NotAllowed,
+                    ..
+                }
+            ),
+            "{:?}",
+            answers[0]
+        );
+    }
+}
+
+#[test]
+fn a_failed_session_is_retried_at_the_next_pass_not_at_once() {
+    let mut owner = node(0, 2);
+    let (done, _) = owner.command(
+        at(0),
+        Command::CreateCatalog {
+            name: "shared".into(),
+            title: [("en".to_owned(), "Shared".to_owned())].into(),
+            description: BTreeMap::new(),
+        },
+    );
+    done.unwrap();
+    let catalog = CatalogId::new(owner.me(), "shared").unwrap();
+    let reader = signer(1).node_id();
+    owner
+        .command(
+            at(1),
+            Command::Access {
+                catalog: catalog.clone(),
+                node: reader,
+                grant: Some(Role::Reader),
+            },
+        )
+        .0
+        .unwrap();
+    let effects = owner.handle(at(2), Input::PeerUp(reader));
+    let session = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Send { id, message, .. } if message.kind() == "summary" => Some(*id),
+            _ => None,
+        })
+        .unwrap();
+    let after_failure = owner.handle(
+        at(3),
+        Input::Response {
+            id: session,
+            result: Err("connection reset".into()),
+        },
+    );
+    assert!(sends(&after_failure).is_empty(), "no retry in a tight loop");
+    assert_eq!(
+        owner.peers().peers[0].catalogs[0].last_error.as_deref(),
+        Some("connection reset")
+    );
+    let next_pass = owner.handle(at(33), Input::Tick);
+    assert!(
+        sends(&next_pass).iter().any(|(_, m)| m.kind() == "summary"),
+        "the next anti-entropy pass retries"
+    );
+}
+
+#[test]
+fn a_local_edit_from_the_feed_updates_the_entry_and_a_deletion_erases_it() {
+    let mut owner = node(0, 1);
+    let (done, _) = owner.command(
+        at(0),
+        Command::CreateCatalog {
+            name: "shared".into(),
+            title: [("en".to_owned(), "Shared".to_owned())].into(),
+            description: BTreeMap::new(),
+        },
+    );
+    done.unwrap();
+    let catalog = CatalogId::new(owner.me(), "shared").unwrap();
+    owner
+        .command(
+            at(1),
+            Command::Publish {
+                catalog: catalog.clone(),
+                record: record("lv-1", "first"),
+            },
+        )
+        .0
+        .unwrap();
+    let id = RecordId::new("lv-1").unwrap();
+    assert!(owner.publishes(&id));
+    assert!(!owner.publishes(&RecordId::new("lv-2").unwrap()));
+    let effects = owner.handle(
+        at(2),
+        Input::LocalRecords {
+            upto: 9,
+            changed: vec![(id.clone(), Some(record("lv-1", "second")))],
+        },
+    );
+    assert!(
+        matches!(effects.last(), Some(Effect::Consumed(9))),
+        "consumed once done"
+    );
+    assert_eq!(
+        owner.document(&catalog, "lv-1").unwrap()["summary"]["en"],
+        "second"
+    );
+    assert!(
+        owner
+            .document(&catalog, "lv-1")
+            .unwrap()
+            .get("internal_notes")
+            .is_none(),
+        "local-only fields never enter the document"
+    );
+    owner.handle(
+        at(3),
+        Input::LocalRecords {
+            upto: 10,
+            changed: vec![(id, None)],
+        },
+    );
+    assert!(owner.documents(&catalog).is_empty());
+    assert_eq!(owner.erased(&catalog), ["lv-1"]);
+}
