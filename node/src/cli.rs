@@ -5,16 +5,9 @@
 //! Exit codes: 0 success; 1 other failure; 2 usage error; 3 not found; 4 rejected (validation,
 //! conflict, or some records of an import failed); 69 daemon unreachable; 78 configuration error.
 
-mod client;
+pub mod client;
+pub mod import;
 mod transfer;
-
-/// Reading and sending records, for the demo and the tests.
-pub mod transfer_api {
-    pub use super::client::{Client, ClientError};
-    pub use super::transfer::{
-        ImportOutcome, InputRecord, import_values, parse_csv, parse_json, write_csv,
-    };
-}
 
 use crate::config::{Config, ConfigError, DEFAULT_API_LISTEN, Overrides};
 use crate::node;
@@ -24,8 +17,6 @@ use client::{Client, ClientError};
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-
-pub use client::ClientError as CliClientError;
 
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
@@ -336,6 +327,17 @@ impl From<ClientError> for Failure {
             ClientError::Unreachable { .. } | ClientError::NoDaemon { .. } => EXIT_UNAVAILABLE,
             ClientError::Api { status, .. } if *status == 404 => EXIT_NOT_FOUND,
             ClientError::Api { status, .. } if (400..500).contains(status) => EXIT_REJECTED,
+            _ => EXIT_FAILURE,
+        };
+        Failure::new(code, e.to_string())
+    }
+}
+
+impl From<crate::transfer::TransferError> for Failure {
+    fn from(e: crate::transfer::TransferError) -> Failure {
+        let code = match &e {
+            // The file itself is unreadable: the input is at fault, not this machine.
+            crate::transfer::TransferError::CsvHeader { .. } => EXIT_REJECTED,
             _ => EXIT_FAILURE,
         };
         Failure::new(code, e.to_string())
@@ -846,8 +848,8 @@ async fn demo(dir: &Path, args: &DemoArgs) -> Result<(), Failure> {
     for (i, (_, country, _, file)) in DEMO_NODES.iter().enumerate() {
         let c = &clients[i];
         let (_, text) = crate::sample::FILES[*file];
-        let items = crate::cli::transfer_api::parse_json(text);
-        transfer::import_values(c, items, ImportMode::Import, false).await?;
+        let items = crate::transfer::parse_json(text);
+        import::import_values(c, items, ImportMode::Import, false).await?;
         let catalog = format!("{}/replication", ids[i]);
         let create = c
             .post_json(

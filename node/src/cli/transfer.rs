@@ -1,31 +1,18 @@
 //! `sicc records ...`: put, get, list, delete, import, export, audit.
 
 use super::client::Client;
+use super::import::import_values;
 use super::{
-    EXIT_FAILURE, EXIT_REJECTED, EXIT_USAGE, Failure, FileFormat, FilterArgs, ImportMode,
-    RecordsCommand, plain, print_json,
+    EXIT_FAILURE, EXIT_REJECTED, EXIT_USAGE, Failure, FileFormat, FilterArgs, RecordsCommand,
+    plain, print_json,
 };
-use indicatif::{ProgressBar, ProgressStyle};
+use crate::transfer::{parse_csv, parse_json, write_csv};
 use serde_json::Value;
-use sicc_protocol::record::{FieldError, Record};
+use sicc_protocol::record::Record;
 use sicc_protocol::schema::RecordKind;
 use sicc_protocol::tabular;
 use std::io::{Read, Write};
 use std::path::Path;
-
-/// Records sent per import request.
-const IMPORT_CHUNK: usize = 500;
-
-/// One input record: its line number in the source file and the parsed JSON, or why it could
-/// not be read.
-pub type InputRecord = (usize, Result<Value, FieldError>);
-
-/// What an import did.
-#[derive(Debug, Default)]
-pub struct ImportOutcome {
-    pub imported: usize,
-    pub failed: usize,
-}
 
 pub async fn records(client: &Client, cmd: &RecordsCommand, json: bool) -> Result<(), Failure> {
     match cmd {
@@ -242,177 +229,6 @@ fn format_from_extension(file: &Path) -> Result<FileFormat, Failure> {
     }
 }
 
-/// Reads JSON: an array of records, or one record per line (NDJSON).
-pub fn parse_json(text: &str) -> Vec<InputRecord> {
-    let fail = |line, message: String| {
-        (
-            line,
-            Err(FieldError {
-                field: String::new(),
-                message,
-            }),
-        )
-    };
-    if text.trim_start().starts_with('[') {
-        // Line numbers of array elements are not kept by serde; report positions instead.
-        return match serde_json::from_str::<Vec<Value>>(text) {
-            Ok(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| (i + 1, Ok(v)))
-                .collect(),
-            Err(e) => vec![fail(e.line(), format!("not a valid JSON array: {e}"))],
-        };
-    }
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| match serde_json::from_str(l) {
-            Ok(v) => (i + 1, Ok(v)),
-            Err(e) => fail(i + 1, format!("not valid JSON: {e}")),
-        })
-        .collect()
-}
-
-/// Reads a mapping spreadsheet saved as CSV (UTF-8, header row).
-pub fn parse_csv(text: &str, kind: Option<RecordKind>) -> Result<Vec<InputRecord>, Failure> {
-    // Spreadsheet programs often save UTF-8 CSV with a byte-order mark.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| Failure::new(EXIT_REJECTED, format!("CSV header: {e}")))?
-        .clone();
-    let mut out = Vec::new();
-    for row in reader.records() {
-        match row {
-            Ok(row) => {
-                let line = row.position().map(|p| p.line() as usize).unwrap_or(0);
-                let pairs: Vec<(&str, &str)> = headers.iter().zip(row.iter()).collect();
-                out.push((line, tabular::from_row(&pairs, kind)));
-            }
-            Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                out.push((
-                    line,
-                    Err(FieldError {
-                        field: String::new(),
-                        message: e.to_string(),
-                    }),
-                ));
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn kind_rank(v: &Value) -> usize {
-    // Records that others link to go first, so that most links resolve within earlier chunks.
-    const ORDER: &[&str] = &[
-        "organisation",
-        "person",
-        "policy_instrument",
-        "funding_instrument",
-        "support_tool",
-        "ecosystem_item",
-        "capacity_priority",
-        "initiative",
-        "replication_case",
-        "lesson",
-        "action_item",
-    ];
-    v.get("kind")
-        .and_then(Value::as_str)
-        .and_then(|k| ORDER.iter().position(|o| *o == k))
-        .unwrap_or(ORDER.len())
-}
-
-/// Sends records to the node in chunks, reporting every rejected record by its line.
-pub async fn import_values(
-    client: &Client,
-    items: Vec<InputRecord>,
-    mode: ImportMode,
-    report: bool,
-) -> Result<ImportOutcome, Failure> {
-    let mode = match mode {
-        ImportMode::Import => "import",
-        ImportMode::Upsert => "upsert",
-        ImportMode::Create => "create",
-    };
-    let mut failures: Vec<(usize, FieldError)> = Vec::new();
-    let mut pending: Vec<(usize, Value)> = Vec::new();
-    for (line, item) in items {
-        match item {
-            Ok(v) => pending.push((line, v)),
-            Err(e) => failures.push((line, e)),
-        }
-    }
-    pending.sort_by_key(|(_, v)| kind_rank(v));
-    let bar = if report {
-        ProgressBar::new(pending.len() as u64)
-    } else {
-        ProgressBar::hidden()
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} records {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    let mut outcome = ImportOutcome::default();
-    // Records whose links point to a later chunk get a second chance once the rest is in.
-    let mut retry: Vec<(usize, Value)> = Vec::new();
-    for pass in 0..2 {
-        if pass == 1 {
-            bar.inc_length(retry.len() as u64);
-        }
-        let batch = if pass == 0 {
-            std::mem::take(&mut pending)
-        } else {
-            std::mem::take(&mut retry)
-        };
-        for chunk in batch.chunks(IMPORT_CHUNK) {
-            let body: String = chunk.iter().map(|(_, v)| format!("{v}\n")).collect();
-            let answer = client
-                .post_ndjson(&format!("/api/v1/records/import?mode={mode}"), body)
-                .await?;
-            let imported = answer["imported"].as_u64().unwrap_or(0) as usize;
-            outcome.imported += imported;
-            for f in answer["failed"].as_array().into_iter().flatten() {
-                let index = f["index"].as_u64().unwrap_or(0) as usize;
-                let Some((line, value)) = chunk.get(index) else {
-                    continue;
-                };
-                let message = f["message"].as_str().unwrap_or("rejected").to_owned();
-                if pass == 0 && message.contains("does not exist") {
-                    retry.push((*line, value.clone()));
-                } else {
-                    let field = f["field"].as_str().unwrap_or_default().to_owned();
-                    failures.push((*line, FieldError { field, message }));
-                }
-            }
-            bar.inc((chunk.len()) as u64);
-        }
-    }
-    bar.finish_and_clear();
-    failures.sort_by_key(|(line, _)| *line);
-    outcome.failed = failures.len();
-    if report {
-        for (line, e) in &failures {
-            if e.field.is_empty() {
-                eprintln!("line {line}: {}", e.message);
-            } else {
-                eprintln!("line {line}: field `{}`: {}", e.field, e.message);
-            }
-        }
-        eprintln!(
-            "imported {} records, {} rejected",
-            outcome.imported, outcome.failed
-        );
-    }
-    Ok(outcome)
-}
-
 fn filter_query(filter: &FilterArgs) -> Result<Vec<(String, String)>, Failure> {
     let mut query = Vec::new();
     if let Some(kind) = &filter.kind {
@@ -454,30 +270,6 @@ async fn fetch(
         }
     }
     Ok(records)
-}
-
-/// Writes records as CSV with the union of their columns.
-pub fn write_csv(out: &mut dyn Write, records: &[Value]) -> Result<(), Failure> {
-    let rows: Vec<Vec<(String, String)>> = records.iter().map(tabular::to_row).collect();
-    let columns = tabular::column_order(rows.iter().flatten().map(|(c, _)| c.clone()));
-    let mut writer = csv::Writer::from_writer(out);
-    let err = |e: csv::Error| Failure::new(EXIT_FAILURE, format!("cannot write CSV: {e}"));
-    writer.write_record(&columns).map_err(err)?;
-    for row in rows {
-        let cells: Vec<&str> = columns
-            .iter()
-            .map(|c| {
-                row.iter()
-                    .find(|(k, _)| k == c)
-                    .map(|(_, v)| v.as_str())
-                    .unwrap_or("")
-            })
-            .collect();
-        writer.write_record(&cells).map_err(err)?;
-    }
-    writer
-        .flush()
-        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot write CSV: {e}")))
 }
 
 fn print_table(records: &[Value], lang: &str) {
@@ -541,66 +333,5 @@ fn cut(s: &str, n: usize) -> String {
         let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
         t.push('…');
         t
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-    use sicc_protocol::record::Record;
-
-    /// Text as staff type it into spreadsheets: any printable characters, separators, quotes,
-    /// brackets, newlines, accents; never empty and never only whitespace.
-    fn text() -> impl Strategy<Value = String> {
-        "[a-zA-Z0-9 ;,\"'\\[\\]{}|\\n\\tāēīūčšžņļķģõöäåéèàñç€—-]{1,40}"
-            .prop_filter("not blank", |s| !s.trim().is_empty())
-    }
-
-    proptest! {
-        /// Whatever the text, a record written to CSV and read back is the same record.
-        #[test]
-        fn csv_export_then_import_is_the_identity(
-            title_lv in text(), title_en in text(), summary in text(),
-            core in proptest::collection::vec(text(), 0..4),
-            year in proptest::option::of(1990i64..2030),
-        ) {
-            let mut v = serde_json::json!({
-                "id": "x-1", "kind": "initiative", "title": {"lv": title_lv, "en": title_en}, "original_lang": "lv",
-                "status": "active", "countries": ["LV", "SE"], "summary": {"en": summary},
-                "sources": [{"url": "https://example.org/a;b"}], "sdgs": [3, 10],
-            });
-            if !core.is_empty() { v["core_elements"] = serde_json::json!(core); }
-            if let Some(y) = year { v["start_year"] = serde_json::json!(y); }
-            let record = Record::from_json(&v).unwrap();
-            let mut out = Vec::new();
-            write_csv(&mut out, &[record.to_json()]).unwrap();
-            let text = String::from_utf8(out).unwrap();
-            let rows = parse_csv(&text, None).unwrap();
-            prop_assert_eq!(rows.len(), 1);
-            let back = Record::from_json(rows[0].1.as_ref().unwrap()).unwrap();
-            prop_assert_eq!(back, record);
-        }
-    }
-
-    #[test]
-    fn a_byte_order_mark_does_not_hide_the_first_column() {
-        let rows = parse_csv(
-            "\u{feff}kind,id,name.lv,country,org_type\norganisation,o-1,X,LV,foundation\n",
-            None,
-        )
-        .unwrap();
-        let v = rows[0].1.as_ref().unwrap();
-        assert_eq!(v["kind"], "organisation");
-        assert_eq!(rows[0].0, 2, "line numbers count the header");
-    }
-
-    #[test]
-    fn json_and_ndjson_inputs_carry_line_numbers() {
-        let items = parse_json("{\"a\":1}\n\nnot json\n{\"b\":2}\n");
-        let lines: Vec<_> = items.iter().map(|(l, r)| (*l, r.is_ok())).collect();
-        assert_eq!(lines, [(1, true), (3, false), (4, true)]);
-        let items = parse_json("[{\"a\":1},{\"b\":2}]");
-        assert_eq!(items.len(), 2);
     }
 }
