@@ -1,13 +1,14 @@
 //! The `sicc` command line. Admin commands (`init`, `id`, `run`, `demo`, `config check`,
 //! `reindex`, `backup`, `restore`) work on the data directory; staff commands (`records ...`,
 //! `catalog ...`, `status`, `peers`, `search`) talk to the running daemon's HTTP API, found
-//! through the `api` file in the data directory or `--api`.
+//! through the `api` file in the data directory or `--api`, and print tables (`cli::output`),
+//! or the API's JSON unchanged with `--json`.
 //!
 //! Exit codes: 0 success; 1 other failure; 2 usage error; 3 not found; 4 rejected (validation,
 //! conflict, or some records of an import failed); 69 daemon unreachable; 78 configuration error.
 //!
 //! Layout: this module holds the clap definitions, exit codes and the dispatch; `admin`,
-//! `staff`, `records` and `demo` the commands; `output` the printing helpers;
+//! `staff`, `records` and `demo` the commands; `output` the tables and JSON printing;
 //! `client` the API client and `import` the chunked import, both public for the test harness.
 
 mod admin;

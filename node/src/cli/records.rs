@@ -3,7 +3,7 @@
 
 use super::client::Client;
 use super::import::import_values;
-use super::output::{cut, joined, plain, print_json};
+use super::output::{TextTable, joined, plain, print_json, seconds};
 use super::{
     EXIT_FAILURE, EXIT_REJECTED, EXIT_USAGE, Failure, FileFormat, FilterArgs, ImportMode, ListArgs,
     RecordsCommand,
@@ -18,6 +18,15 @@ use std::path::Path;
 
 /// Records per page when exporting.
 const EXPORT_PAGE: usize = 1_000;
+
+/// Widest title in the `records list` table, in display columns.
+const TITLE_WIDTH: u16 = 44;
+
+/// Widest country and NUTS lists in the `records list` table.
+const CODES_WIDTH: u16 = 16;
+
+/// Widest actor in the `records audit` table.
+const ACTOR_WIDTH: u16 = 24;
 
 pub async fn records(client: &Client, cmd: &RecordsCommand, json: bool) -> Result<(), Failure> {
     match cmd {
@@ -82,9 +91,11 @@ async fn get(client: &Client, id: &str, json: bool) -> Result<(), Failure> {
     if json {
         print_json(&record);
     } else {
+        let mut table = TextTable::key_value();
         for (column, cell) in tabular::to_row(&record) {
-            println!("{column:28}{cell}");
+            table.pair(&column, cell);
         }
+        table.print();
     }
     Ok(())
 }
@@ -214,21 +225,22 @@ async fn audit(client: &Client, id: Option<&str>, limit: usize, json: bool) -> R
         print_json(&answer["entries"]);
         return Ok(());
     }
-    println!(
-        "{:>6}  {:20}  {:12}  {:8}  {:>4}  RECORD",
-        "SEQ", "AT", "ACTOR", "ACTION", "REV"
-    );
+    let mut table = TextTable::new(&["SEQ", "AT", "ACTOR", "ACTION", "REV", "RECORD"]);
     for e in answer["entries"].as_array().into_iter().flatten() {
-        println!(
-            "{:>6}  {:20}  {:12}  {:8}  {:>4}  {}",
-            e["seq"],
-            plain(&e["at"]),
-            cut(&plain(&e["actor"]), 12),
+        table.row([
+            plain(&e["seq"]),
+            seconds(&e["at"]),
+            plain(&e["actor"]),
             plain(&e["action"]),
-            e["revision"],
-            plain(&e["record_id"])
-        );
+            plain(&e["revision"]),
+            plain(&e["record_id"]),
+        ]);
     }
+    table
+        .align_right(0)
+        .align_right(4)
+        .max_width(2, ACTOR_WIDTH);
+    table.print();
     Ok(())
 }
 
@@ -305,11 +317,17 @@ async fn fetch(
     Ok(records)
 }
 
+/// The first of these fields that a record has, as text: kinds name the same idea differently.
+fn first_set(record: &Value, fields: &[&str], show: fn(&Value) -> String) -> String {
+    fields
+        .iter()
+        .map(|f| show(&record[*f]))
+        .find(|s| !s.is_empty())
+        .unwrap_or_default()
+}
+
 fn print_records(records: &[Value], lang: &str) {
-    println!(
-        "{:38}  {:18}  {:44}  {:8}  {:14}  STATUS",
-        "ID", "KIND", "TITLE", "COUNTRY", "NUTS"
-    );
+    let mut table = TextTable::new(&["ID", "KIND", "TITLE", "COUNTRY", "NUTS", "STATUS"]);
     for r in records {
         let kind = plain(&r["kind"]);
         let title_field = kind
@@ -324,30 +342,19 @@ fn print_records(records: &[Value], lang: &str) {
                 .unwrap_or_default(),
             other => plain(other),
         };
-        let country = [&r["country"], &r["countries"], &r["origin_country"]]
-            .into_iter()
-            .map(joined)
-            .find(|s| !s.is_empty())
-            .unwrap_or_default();
-        let nuts = [&r["nuts"], &r["target_nuts"]]
-            .into_iter()
-            .map(joined)
-            .find(|s| !s.is_empty())
-            .unwrap_or_default();
-        let status = [&r["status"], &r["polarity"], &r["validation_status"]]
-            .into_iter()
-            .map(plain)
-            .find(|s| !s.is_empty())
-            .unwrap_or_default();
-        println!(
-            "{:38}  {:18}  {:44}  {:8}  {:14}  {}",
-            cut(&plain(&r["id"]), 38),
+        table.row([
+            plain(&r["id"]),
             kind,
-            cut(&title, 44),
-            cut(&country, 8),
-            cut(&nuts, 14),
-            status
-        );
+            title,
+            first_set(r, &["country", "countries", "origin_country"], joined),
+            first_set(r, &["nuts", "target_nuts"], joined),
+            first_set(r, &["status", "polarity", "validation_status"], plain),
+        ]);
     }
+    table
+        .max_width(2, TITLE_WIDTH)
+        .max_width(3, CODES_WIDTH)
+        .max_width(4, CODES_WIDTH);
+    table.print();
     println!("({} records)", records.len());
 }

@@ -1,8 +1,9 @@
 //! Staff commands about the node and the federation: `status`, `peers`, `healthcheck`,
-//! `search` and `catalog ...`, through the running daemon's API.
+//! `search` and `catalog ...`. Each asks the running daemon's API and prints a table, or the
+//! API's JSON with `--json`.
 
 use super::client::{Client, ClientError};
-use super::output::{plain, print_json};
+use super::output::{TextTable, plain, print_json, seconds, yes_no};
 use super::{CatalogCommand, EXIT_FAILURE, EXIT_REJECTED, Failure, SearchArgs};
 use serde_json::{Value, json};
 
@@ -20,6 +21,12 @@ const STATUS_KEYS: [&str; 11] = [
     "search_documents",
     "actor_epoch",
 ];
+
+/// Facet values `sicc search --facets` shows per facet.
+const FACET_VALUES_SHOWN: usize = 12;
+
+/// Widest title in the `catalog list` and `search` tables, in display columns.
+const TITLE_WIDTH: u16 = 44;
 
 /// `sicc healthcheck`: exit 0 when ready. Prints the checks as the API's JSON on one line,
 /// which health-check logs keep whole.
@@ -47,13 +54,19 @@ pub async fn status(client: &Client, json: bool) -> Result<(), Failure> {
         print_json(&status);
         return Ok(());
     }
+    let mut node = TextTable::key_value();
     for key in STATUS_KEYS {
-        println!("{key:16}{}", plain(&status[key]));
+        node.pair(key, plain(&status[key]));
     }
+    node.print();
     if let Some(kinds) = status["records_by_kind"].as_object() {
-        for (k, n) in kinds {
-            println!("  {k:22}{n}");
+        let mut by_kind = TextTable::new(&["KIND", "RECORDS"]);
+        for (kind, n) in kinds {
+            by_kind.row([kind.clone(), plain(n)]);
         }
+        by_kind.align_right(1);
+        println!();
+        by_kind.print();
     }
     println!();
     print_peers(&peers);
@@ -71,25 +84,27 @@ pub async fn peers(client: &Client, json: bool) -> Result<(), Failure> {
     Ok(())
 }
 
+/// When a peer last completed a sync session, or `never`.
+fn last_sync(at: &Value) -> String {
+    match at.as_str() {
+        Some(_) => seconds(at),
+        None => "never".into(),
+    }
+}
+
 fn print_peers(peers: &Value) {
-    println!(
-        "{:<28} {:<3} {:<10} {:<26} {:>12}",
-        "PEER", "CC", "CONNECTED", "LAST SYNC", "DOCS BEHIND"
-    );
+    let mut table = TextTable::new(&["PEER", "CC", "CONNECTED", "LAST SYNC", "DOCS BEHIND"]);
     for p in peers["peers"].as_array().into_iter().flatten() {
-        println!(
-            "{:<28} {:<3} {:<10} {:<26} {:>12}",
+        table.row([
             plain(&p["name"]),
             plain(&p["country"]),
-            if p["connected"].as_bool() == Some(true) {
-                "yes"
-            } else {
-                "no"
-            },
-            p["last_sync_at"].as_str().unwrap_or("never"),
+            yes_no(&p["connected"]).to_owned(),
+            last_sync(&p["last_sync_at"]),
             plain(&p["docs_behind"]),
-        );
+        ]);
     }
+    table.align_right(4);
+    table.print();
     if let Some(r) = peers["rejected_changes"]
         .as_object()
         .filter(|r| !r.is_empty())
@@ -119,35 +134,39 @@ pub async fn search(client: &Client, args: &SearchArgs, json: bool) -> Result<()
         return Ok(());
     }
     println!("{} found", plain(&v["total"]));
-    println!("{:38}  {:18}  {:48}  ORIGIN", "ID", "KIND", "TITLE");
+    let mut hits = TextTable::new(&["ID", "KIND", "TITLE", "ORIGIN"]);
     for h in v["hits"].as_array().into_iter().flatten() {
-        let title: String = plain(&h["title"]).chars().take(48).collect();
         let origin = match h["origin"].as_str() {
             Some("local") | None => "local".to_owned(),
             Some(node) => format!("shared by …{}", &node[node.len().saturating_sub(8)..]),
         };
-        println!(
-            "{:38}  {:18}  {:48}  {origin}",
+        hits.row([
             plain(&h["id"]),
             plain(&h["kind"]),
-            title
-        );
+            plain(&h["title"]),
+            origin,
+        ]);
     }
+    hits.max_width(2, TITLE_WIDTH);
+    hits.print();
     if args.facets
         && let Some(facets) = v["facets"].as_object()
     {
+        let mut table = TextTable::new(&["FACET", "VALUES (COUNT)"]);
         for (name, buckets) in facets {
             let values: Vec<String> = buckets
                 .as_array()
                 .into_iter()
                 .flatten()
-                .take(12)
+                .take(FACET_VALUES_SHOWN)
                 .map(|b| format!("{} ({})", plain(&b["value"]), plain(&b["count"])))
                 .collect();
             if !values.is_empty() {
-                println!("{name:18}{}", values.join(", "));
+                table.pair(name, values.join(", "));
             }
         }
+        println!();
+        table.print();
     }
     Ok(())
 }
@@ -165,104 +184,375 @@ pub(super) fn catalog_path(catalog: &str) -> Result<String, Failure> {
 
 /// `sicc catalog ...`.
 pub async fn catalog(client: &Client, cmd: &CatalogCommand, json: bool) -> Result<(), Failure> {
-    let out = match cmd {
-        CatalogCommand::List => {
-            let v = client.get("/api/v1/catalogs").await?;
-            if !json {
-                println!(
-                    "{:<12} {:<8} {:<40} {:<24} ID",
-                    "ROLE", "ENTRIES", "TITLE", "OWNER"
-                );
-                for c in v["catalogs"].as_array().into_iter().flatten() {
-                    let title = c["title"]["en"]
-                        .as_str()
-                        .or_else(|| c["title"].as_object()?.values().next()?.as_str())
-                        .unwrap_or("");
-                    let role = match c["subscription"].as_str() {
-                        Some(s) if c["role"] != "subscriber" => {
-                            format!("{} ({s})", plain(&c["role"]))
-                        }
-                        _ => plain(&c["role"]),
-                    };
-                    println!(
-                        "{:<12} {:<8} {:<40} {:<24} {}",
-                        role,
-                        plain(&c["entries"]),
-                        title,
-                        plain(&c["owner_name"]),
-                        plain(&c["id"])
-                    );
-                }
-                return Ok(());
-            }
-            v
-        }
+    match cmd {
+        CatalogCommand::List => catalog_list(client, json).await,
         CatalogCommand::Create {
             name,
             title,
             title_lang,
             description,
         } => {
-            let mut titles = serde_json::Map::new();
-            titles.insert("en".into(), json!(title));
-            for t in title_lang {
-                let (lang, text) = t.split_once('=').ok_or_else(|| {
-                    Failure::new(EXIT_REJECTED, format!("--title-lang `{t}`: use lang=text"))
-                })?;
-                titles.insert(lang.into(), json!(text));
-            }
-            let mut body = json!({"name": name, "title": titles});
-            if let Some(d) = description {
-                body["description"] = json!({"en": d});
-            }
-            client.post_json("/api/v1/catalogs", &body).await?
+            catalog_create(
+                client,
+                name,
+                title,
+                title_lang,
+                description.as_deref(),
+                json,
+            )
+            .await
         }
-        CatalogCommand::Show { catalog } => client.get(&catalog_path(catalog)?).await?,
-        CatalogCommand::Publish { catalog, ids } | CatalogCommand::Unpublish { catalog, ids } => {
-            let verb = if matches!(cmd, CatalogCommand::Publish { .. }) {
-                "publish"
-            } else {
-                "unpublish"
-            };
-            let path = format!("{}/{verb}", catalog_path(catalog)?);
-            let mut results = Vec::new();
-            for id in ids {
-                results.push(client.post_json(&path, &json!({"id": id})).await?);
-                if !json {
-                    println!("{verb}ed {id}");
-                }
-            }
-            if !json {
-                return Ok(());
-            }
-            json!(results)
+        CatalogCommand::Show { catalog } => catalog_show(client, catalog, json).await,
+        CatalogCommand::Publish { catalog, ids } => {
+            catalog_entries(client, catalog, ids, EntryChange::Publish, json).await
+        }
+        CatalogCommand::Unpublish { catalog, ids } => {
+            catalog_entries(client, catalog, ids, EntryChange::Unpublish, json).await
         }
         CatalogCommand::Grant {
             catalog,
             node_id,
             role,
         } => {
-            let path = format!("{}/grant", catalog_path(catalog)?);
-            client
-                .post_json(&path, &json!({"node_id": node_id, "role": role}))
-                .await?
+            let body = json!({"node_id": node_id, "role": role});
+            catalog_access(client, catalog, "grant", &body, role, json).await
         }
         CatalogCommand::Revoke { catalog, node_id } => {
-            let path = format!("{}/revoke", catalog_path(catalog)?);
-            client
-                .post_json(&path, &json!({"node_id": node_id}))
-                .await?
+            let body = json!({"node_id": node_id});
+            catalog_access(client, catalog, "revoke", &body, "none (revoked)", json).await
         }
         CatalogCommand::Subscribe { catalog } => {
-            let path = format!("{}/subscribe", catalog_path(catalog)?);
-            client.post_json(&path, &json!({})).await?
+            catalog_subscription(client, catalog, "subscribe", json).await
         }
         CatalogCommand::Unsubscribe { catalog } => {
-            let path = format!("{}/unsubscribe", catalog_path(catalog)?);
-            client.post_json(&path, &json!({})).await?
+            catalog_subscription(client, catalog, "unsubscribe", json).await
         }
-        CatalogCommand::Requests => client.get("/api/v1/subscriptions").await?,
-    };
-    print_json(&out);
+        CatalogCommand::Requests => catalog_requests(client, json).await,
+    }
+}
+
+/// A catalogue's title in English, else in its first language.
+fn title_of(catalog: &Value) -> String {
+    catalog["title"]["en"]
+        .as_str()
+        .or_else(|| catalog["title"].as_object()?.values().next()?.as_str())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The names of a manifest's member list (`readers`, `writers`), `-` if none.
+fn names(members: &Value) -> String {
+    let names: Vec<String> = members
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|m| plain(&m["name"]))
+        .collect();
+    if names.is_empty() {
+        "-".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+async fn catalog_list(client: &Client, json: bool) -> Result<(), Failure> {
+    let v = client.get("/api/v1/catalogs").await?;
+    if json {
+        print_json(&v);
+        return Ok(());
+    }
+    let mut table = TextTable::new(&["ROLE", "ENTRIES", "TITLE", "OWNER", "ID"]);
+    for c in v["catalogs"].as_array().into_iter().flatten() {
+        let role = match c["subscription"].as_str() {
+            Some(s) if c["role"] != "subscriber" => format!("{} ({s})", plain(&c["role"])),
+            _ => plain(&c["role"]),
+        };
+        table.row([
+            role,
+            plain(&c["entries"]),
+            title_of(c),
+            plain(&c["owner_name"]),
+            plain(&c["id"]),
+        ]);
+    }
+    table.align_right(1).max_width(2, TITLE_WIDTH);
+    table.print();
     Ok(())
+}
+
+async fn catalog_create(
+    client: &Client,
+    name: &str,
+    title: &str,
+    title_lang: &[String],
+    description: Option<&str>,
+    json: bool,
+) -> Result<(), Failure> {
+    let mut titles = serde_json::Map::new();
+    titles.insert("en".into(), json!(title));
+    for t in title_lang {
+        let (lang, text) = t.split_once('=').ok_or_else(|| {
+            Failure::new(EXIT_REJECTED, format!("--title-lang `{t}`: use lang=text"))
+        })?;
+        titles.insert(lang.into(), json!(text));
+    }
+    let mut body = json!({"name": name, "title": titles});
+    if let Some(d) = description {
+        body["description"] = json!({"en": d});
+    }
+    let created = client.post_json("/api/v1/catalogs", &body).await?;
+    if json {
+        print_json(&created);
+    } else {
+        manifest_table(&created).print();
+    }
+    Ok(())
+}
+
+/// A catalogue's manifest as a key/value table: id, titles and descriptions per language,
+/// owner, this node's role, entries, readers and writers.
+fn manifest_table(c: &Value) -> TextTable {
+    let mut table = TextTable::key_value();
+    table.pair("catalogue", plain(&c["id"]));
+    for field in ["title", "description"] {
+        for (lang, text) in c[field].as_object().into_iter().flatten() {
+            table.pair(&format!("{field}.{lang}"), plain(text));
+        }
+    }
+    table
+        .pair("owner", plain(&c["owner_name"]))
+        .pair("role", plain(&c["role"]))
+        .pair_if_set("version", plain(&c["version"]))
+        .pair_if_set("entries", plain(&c["entries"]))
+        .pair("readers", names(&c["readers"]))
+        .pair("writers", names(&c["writers"]));
+    table
+}
+
+async fn catalog_show(client: &Client, catalog: &str, json: bool) -> Result<(), Failure> {
+    let c = client.get(&catalog_path(catalog)?).await?;
+    if json {
+        print_json(&c);
+        return Ok(());
+    }
+    let mut manifest = manifest_table(&c);
+    manifest.pair_if_set("digest", plain(&c["digest"]));
+    manifest.print();
+    // An offer this node does not hold has no entries, requests or peers to show.
+    if let Some(ids) = c["entry_ids"].as_array() {
+        let mut entries = TextTable::new(&["ENTRY"]);
+        for id in ids {
+            entries.row([plain(id)]);
+        }
+        println!();
+        entries.print();
+    }
+    if let Some(requests) = c["requests"].as_array().filter(|r| !r.is_empty()) {
+        let mut table = TextTable::new(&["REQUEST FROM", "NODE ID", "STATUS", "SINCE"]);
+        for r in requests {
+            table.row([
+                plain(&r["name"]),
+                plain(&r["node_id"]),
+                plain(&r["status"]),
+                seconds(&r["at"]),
+            ]);
+        }
+        println!();
+        table.print();
+    }
+    if let Some(peers) = c["peers"].as_array().filter(|p| !p.is_empty()) {
+        let mut table =
+            TextTable::new(&["PEER", "LAST SYNC", "IN STEP", "DOCS DIFFERING", "ERROR"]);
+        for p in peers {
+            let sync = &p["sync"];
+            table.row([
+                plain(&p["name"]),
+                last_sync(&sync["last_sync_at"]),
+                yes_no(&sync["converged"]).to_owned(),
+                plain(&sync["docs_differing"]),
+                plain(&sync["last_error"]),
+            ]);
+        }
+        table.align_right(3);
+        println!();
+        table.print();
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EntryChange {
+    Publish,
+    Unpublish,
+}
+
+/// `catalog publish` and `catalog unpublish`: one request per record, a table of what each did.
+async fn catalog_entries(
+    client: &Client,
+    catalog: &str,
+    ids: &[String],
+    change: EntryChange,
+    json: bool,
+) -> Result<(), Failure> {
+    let verb = match change {
+        EntryChange::Publish => "publish",
+        EntryChange::Unpublish => "unpublish",
+    };
+    let path = format!("{}/{verb}", catalog_path(catalog)?);
+    let mut results = Vec::new();
+    let mut table = TextTable::new(&["ID", "RESULT"]);
+    for id in ids {
+        let answer = match client.post_json(&path, &json!({"id": id})).await {
+            Ok(answer) => answer,
+            Err(e) => {
+                // Say what was done before the failure, then the failure.
+                if !json && !table.is_empty() {
+                    table.print();
+                }
+                return Err(e.into());
+            }
+        };
+        let result = match change {
+            EntryChange::Publish if answer["changed"] == false => "unchanged",
+            EntryChange::Publish => "published",
+            EntryChange::Unpublish => "unpublished",
+        };
+        table.row([id.as_str(), result]);
+        results.push(answer);
+    }
+    if json {
+        print_json(&json!(results));
+    } else {
+        table.print();
+    }
+    Ok(())
+}
+
+/// `catalog grant` and `catalog revoke`: the member's access and the catalogue's readers and
+/// writers after the change.
+async fn catalog_access(
+    client: &Client,
+    catalog: &str,
+    verb: &str,
+    body: &Value,
+    access: &str,
+    json: bool,
+) -> Result<(), Failure> {
+    let path = format!("{}/{verb}", catalog_path(catalog)?);
+    let c = client.post_json(&path, body).await?;
+    if json {
+        print_json(&c);
+        return Ok(());
+    }
+    let mut table = TextTable::key_value();
+    table
+        .pair("catalogue", plain(&c["id"]))
+        .pair("member", plain(&body["node_id"]))
+        .pair("access", access)
+        .pair("readers", names(&c["readers"]))
+        .pair("writers", names(&c["writers"]));
+    table.print();
+    Ok(())
+}
+
+/// `catalog subscribe` and `catalog unsubscribe`.
+async fn catalog_subscription(
+    client: &Client,
+    catalog: &str,
+    verb: &str,
+    json: bool,
+) -> Result<(), Failure> {
+    let path = format!("{}/{verb}", catalog_path(catalog)?);
+    let answer = client.post_json(&path, &json!({})).await?;
+    if json {
+        print_json(&answer);
+        return Ok(());
+    }
+    let mut table = TextTable::key_value();
+    table
+        .pair("catalogue", plain(&answer["catalog"]))
+        .pair_if_set("status", plain(&answer["status"]))
+        .pair_if_set("removed entries", plain(&answer["removed_entries"]));
+    if !answer["owner_connected"].is_null() {
+        table.pair("owner connected", yes_no(&answer["owner_connected"]));
+    }
+    table.print();
+    Ok(())
+}
+
+/// `catalog requests`: requests received (to grant or revoke) and sent, in one table.
+async fn catalog_requests(client: &Client, json: bool) -> Result<(), Failure> {
+    let v = client.get("/api/v1/subscriptions").await?;
+    if json {
+        print_json(&v);
+        return Ok(());
+    }
+    let mut table = TextTable::new(&[
+        "DIRECTION",
+        "CATALOGUE",
+        "MEMBER",
+        "NODE ID",
+        "STATUS",
+        "SINCE",
+    ]);
+    for r in v["incoming"].as_array().into_iter().flatten() {
+        table.row([
+            "received".to_owned(),
+            plain(&r["catalog"]),
+            plain(&r["name"]),
+            plain(&r["node_id"]),
+            plain(&r["status"]),
+            seconds(&r["at"]),
+        ]);
+    }
+    for r in v["outgoing"].as_array().into_iter().flatten() {
+        let catalog = plain(&r["catalog"]);
+        let owner = catalog.split_once('/').map(|(o, _)| o.to_owned());
+        table.row([
+            "sent".to_owned(),
+            catalog.clone(),
+            plain(&r["owner_name"]),
+            owner.unwrap_or_default(),
+            plain(&r["status"]),
+            seconds(&r["at"]),
+        ]);
+    }
+    table.print();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manifest_shows_every_title_and_its_members_by_name() {
+        let c = json!({
+            "id": "12D3Koo/replication", "title": {"en": "Practices", "lv": "Prakses"},
+            "description": {}, "owner_name": "this node", "role": "owner", "version": 2,
+            "entries": 1, "readers": [{"node_id": "x", "name": "SICC Spain (ES)"}], "writers": [],
+        });
+        let text = manifest_table(&c).render();
+        assert_eq!(
+            text,
+            "catalogue  12D3Koo/replication\n\
+             title.en   Practices\n\
+             title.lv   Prakses\n\
+             owner      this node\n\
+             role       owner\n\
+             version    2\n\
+             entries    1\n\
+             readers    SICC Spain (ES)\n\
+             writers    -"
+        );
+    }
+
+    #[test]
+    fn a_catalogue_id_needs_an_owner_and_a_name() {
+        assert_eq!(
+            catalog_path("abc/replication").unwrap(),
+            "/api/v1/catalogs/abc/replication"
+        );
+        assert_eq!(catalog_path("replication").unwrap_err().code, EXIT_REJECTED);
+    }
 }
