@@ -13,6 +13,7 @@
 //! - [`api`]: HTTP API (axum), JSON DTOs, the web UI; talks only to [`app`].
 //! - [`p2p`]: node identity and the libp2p transport with roster membership.
 //! - [`cli`]: the `sicc` command line, including the API client used by staff commands.
+//! - [`transfer`]: record files (JSON, NDJSON, CSV) read into records and written back.
 //! - [`sync`]: shared Automerge documents, catalogue replicas, sans-IO sessions, the engine.
 //! - [`search`]: the multilingual full-text and faceted index (tantivy), a derived view.
 //! - [`sample`]: the sample data set of the four countries.
@@ -33,3 +34,4 @@ pub mod search;
 pub mod storage;
 pub mod sync;
 pub mod telemetry;
+pub mod transfer;

@@ -2,7 +2,7 @@
 //! cases and action items of Spain, France, Sweden and Latvia, with their public sources
 //! (facts from `research/domain.md` §6). Person records use obviously fictitious names.
 
-use crate::cli::transfer_api::{InputRecord, parse_json};
+use crate::transfer::{InputRecord, parse_json};
 
 /// The sample files, embedded in the binary so that `sicc demo` works anywhere.
 pub const FILES: &[(&str, &str)] = &[

@@ -43,13 +43,13 @@ fn catalogue_records(n: usize) -> Result<Vec<Value>> {
 }
 
 pub async fn import(url: &str, values: Vec<Value>) -> Result<()> {
-    let client = sicc_node::cli::transfer_api::Client::new(url, "bench");
+    let client = sicc_node::cli::client::Client::new(url, "bench");
     let items = values
         .into_iter()
         .enumerate()
         .map(|(i, v)| (i + 1, Ok(v)))
         .collect();
-    let outcome = sicc_node::cli::transfer_api::import_values(
+    let outcome = sicc_node::cli::import::import_values(
         &client,
         items,
         sicc_node::cli::ImportMode::Import,

@@ -1,0 +1,125 @@
+//! Sending records to the node: in chunks over the API, the records others link to first, each
+//! rejected record reported by its line. `sicc records import`, `sicc demo` and the test and
+//! bench harnesses use it.
+
+use super::client::Client;
+use super::{Failure, ImportMode};
+use crate::transfer::InputRecord;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::Value;
+use sicc_protocol::record::FieldError;
+
+/// Records sent per import request.
+const IMPORT_CHUNK: usize = 500;
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct ImportOutcome {
+    pub imported: usize,
+    pub failed: usize,
+}
+
+fn kind_rank(v: &Value) -> usize {
+    // Records that others link to go first, so that most links resolve within earlier chunks.
+    const ORDER: &[&str] = &[
+        "organisation",
+        "person",
+        "policy_instrument",
+        "funding_instrument",
+        "support_tool",
+        "ecosystem_item",
+        "capacity_priority",
+        "initiative",
+        "replication_case",
+        "lesson",
+        "action_item",
+    ];
+    v.get("kind")
+        .and_then(Value::as_str)
+        .and_then(|k| ORDER.iter().position(|o| *o == k))
+        .unwrap_or(ORDER.len())
+}
+
+/// Sends records to the node in chunks, reporting every rejected record by its line.
+pub async fn import_values(
+    client: &Client,
+    items: Vec<InputRecord>,
+    mode: ImportMode,
+    report: bool,
+) -> Result<ImportOutcome, Failure> {
+    let mode = match mode {
+        ImportMode::Import => "import",
+        ImportMode::Upsert => "upsert",
+        ImportMode::Create => "create",
+    };
+    let mut failures: Vec<(usize, FieldError)> = Vec::new();
+    let mut pending: Vec<(usize, Value)> = Vec::new();
+    for (line, item) in items {
+        match item {
+            Ok(v) => pending.push((line, v)),
+            Err(e) => failures.push((line, e)),
+        }
+    }
+    pending.sort_by_key(|(_, v)| kind_rank(v));
+    let bar = if report {
+        ProgressBar::new(pending.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} records {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut outcome = ImportOutcome::default();
+    // Records whose links point to a later chunk get a second chance once the rest is in.
+    let mut retry: Vec<(usize, Value)> = Vec::new();
+    for pass in 0..2 {
+        if pass == 1 {
+            bar.inc_length(retry.len() as u64);
+        }
+        let batch = if pass == 0 {
+            std::mem::take(&mut pending)
+        } else {
+            std::mem::take(&mut retry)
+        };
+        for chunk in batch.chunks(IMPORT_CHUNK) {
+            let body: String = chunk.iter().map(|(_, v)| format!("{v}\n")).collect();
+            let answer = client
+                .post_ndjson(&format!("/api/v1/records/import?mode={mode}"), body)
+                .await?;
+            let imported = answer["imported"].as_u64().unwrap_or(0) as usize;
+            outcome.imported += imported;
+            for f in answer["failed"].as_array().into_iter().flatten() {
+                let index = f["index"].as_u64().unwrap_or(0) as usize;
+                let Some((line, value)) = chunk.get(index) else {
+                    continue;
+                };
+                let message = f["message"].as_str().unwrap_or("rejected").to_owned();
+                if pass == 0 && message.contains("does not exist") {
+                    retry.push((*line, value.clone()));
+                } else {
+                    let field = f["field"].as_str().unwrap_or_default().to_owned();
+                    failures.push((*line, FieldError { field, message }));
+                }
+            }
+            bar.inc((chunk.len()) as u64);
+        }
+    }
+    bar.finish_and_clear();
+    failures.sort_by_key(|(line, _)| *line);
+    outcome.failed = failures.len();
+    if report {
+        for (line, e) in &failures {
+            if e.field.is_empty() {
+                eprintln!("line {line}: {}", e.message);
+            } else {
+                eprintln!("line {line}: field `{}`: {}", e.field, e.message);
+            }
+        }
+        eprintln!(
+            "imported {} records, {} rejected",
+            outcome.imported, outcome.failed
+        );
+    }
+    Ok(outcome)
+}
