@@ -97,7 +97,7 @@ pub struct RecordPage {
 /// A record as staff open it: this node's own, or the copies partners shared.
 #[derive(Debug, Clone)]
 pub enum RecordFound {
-    Local(Record),
+    Local(Box<Record>),
     Shared(Vec<SharedRecord>),
 }
 
@@ -215,7 +215,7 @@ impl App {
     /// A record: this node's own, else the copies partners shared.
     pub async fn record(&self, id: RecordId) -> Result<RecordFound, AppError> {
         if let Some(r) = self.store.get(id.clone()).await? {
-            return Ok(RecordFound::Local(r));
+            return Ok(RecordFound::Local(Box::new(r)));
         }
         let shared = self.store.get_shared(id.clone()).await?;
         if shared.is_empty() {

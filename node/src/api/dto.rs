@@ -572,14 +572,14 @@ impl Outcome {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum Answer {
-    Catalog(Catalog),
+    Catalog(Box<Catalog>),
     Outcome(Outcome),
 }
 
 impl From<Done> for Answer {
     fn from(d: Done) -> Answer {
         match d {
-            Done::Catalog(c) => Answer::Catalog(Catalog::from(&*c)),
+            Done::Catalog(c) => Answer::Catalog(Box::new(Catalog::from(&*c))),
             Done::Published {
                 catalog,
                 id,

@@ -290,7 +290,7 @@ pub async fn record_page(
 ) -> Result<Html<String>, ApiError> {
     let rid = super::records::parse_id(&id)?;
     let (local, shared) = match state.app.record(rid.clone()).await? {
-        RecordFound::Local(r) => (Some(r), None),
+        RecordFound::Local(r) => (Some(*r), None),
         RecordFound::Shared(all) => (None, all.into_iter().next()),
     };
     let (record, origin) = match (&local, &shared) {

@@ -38,7 +38,8 @@ pub async fn demo(dir: &Path, args: &DemoArgs) -> Result<(), Failure> {
         dir.to_owned()
     };
     let ids = identities(&dir, args)?;
-    crate::telemetry::init(crate::config::LogFormat::Pretty, "warn,sicc_node=info");
+    // The demo's own lines are the point; the four nodes' logs only when asked (SICC_LOG=info).
+    crate::telemetry::init(crate::config::LogFormat::Pretty, "warn");
     let nodes = start_nodes(&dir, args, &ids).await?;
     let clients: Vec<Client> = nodes
         .iter()
@@ -239,6 +240,7 @@ fn print_guide(dir: &Path, nodes: &[RunningNode], shared: &[Shared], total: usiz
          curl -N {es}/api/v1/events      # live: entries arriving, peers up and down\n\n\
          Publish on LV, read on ES, FR and SE within a second:\n  \
          {sicc} --data-dir {lv} records put my-record.json && {sicc} --data-dir {lv} catalog publish {cat} <id>\n\n\
+         The nodes log warnings only; SICC_LOG=info shows what they do.\n\
          Stop with Ctrl-C.",
         es = nodes[0].api_url(),
         lv = lv.display(),

@@ -138,7 +138,10 @@ pub async fn spawn(
             let upto = store.committed_seq();
             let ids: Vec<RecordId> = federation.published_ids().into_iter().collect();
             let records = store.get_many(ids.clone()).await?;
-            let changed = ids.into_iter().zip(records).collect();
+            let changed: Vec<_> = ids.into_iter().zip(records).collect();
+            if !changed.is_empty() {
+                info!(entries = changed.len(), "publications rebuilt from the local records");
+            }
             (upto, Some(Input::LocalRecords { upto, changed }))
         }
     };
@@ -178,7 +181,6 @@ pub async fn spawn(
         if let Some(e) = engine.carry_out(effects).await {
             return Err(e.into());
         }
-        info!("publications rebuilt from the local records");
     }
     let span = tracing::Span::current();
     let task = tokio::spawn(tracing::Instrument::instrument(
@@ -269,7 +271,7 @@ impl Engine {
                             }
                         }
                     }
-                    CommandRequest::Other(c) => c,
+                    CommandRequest::Other(c) => *c,
                 };
                 let (result, effects) = self.federation.command(now(), command);
                 let result = match self.carry_out(effects).await {

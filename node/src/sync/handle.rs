@@ -17,7 +17,7 @@ type Reply<T> = oneshot::Sender<T>;
 #[derive(Debug)]
 pub(super) enum CommandRequest {
     Publish { catalog: CatalogId, id: RecordId },
-    Other(Command),
+    Other(Box<Command>),
 }
 
 /// What a handle asks the engine; `Debug` names the request in logs.
@@ -88,11 +88,11 @@ impl SyncHandle {
         title: BTreeMap<String, String>,
         description: BTreeMap<String, String>,
     ) -> Result<Done, SyncError> {
-        self.command(CommandRequest::Other(Command::CreateCatalog {
+        self.command(CommandRequest::Other(Box::new(Command::CreateCatalog {
             name,
             title,
             description,
-        }))
+        })))
         .await
     }
 
@@ -102,8 +102,11 @@ impl SyncHandle {
     }
 
     pub async fn unpublish(&self, catalog: CatalogId, doc: String) -> Result<Done, SyncError> {
-        self.command(CommandRequest::Other(Command::Unpublish { catalog, doc }))
-            .await
+        self.command(CommandRequest::Other(Box::new(Command::Unpublish {
+            catalog,
+            doc,
+        })))
+        .await
     }
 
     pub async fn annotate(
@@ -112,11 +115,11 @@ impl SyncHandle {
         doc: String,
         text: String,
     ) -> Result<Done, SyncError> {
-        self.command(CommandRequest::Other(Command::Annotate {
+        self.command(CommandRequest::Other(Box::new(Command::Annotate {
             catalog,
             doc,
             text,
-        }))
+        })))
         .await
     }
 
@@ -127,23 +130,27 @@ impl SyncHandle {
         node: NodeId,
         grant: Option<Role>,
     ) -> Result<Done, SyncError> {
-        self.command(CommandRequest::Other(Command::Access {
+        self.command(CommandRequest::Other(Box::new(Command::Access {
             catalog,
             node,
             grant,
-        }))
+        })))
         .await
     }
 
     pub async fn subscribe(&self, catalog: CatalogId) -> Result<Done, SyncError> {
-        self.command(CommandRequest::Other(Command::Subscribe { catalog }))
-            .await
+        self.command(CommandRequest::Other(Box::new(Command::Subscribe {
+            catalog,
+        })))
+        .await
     }
 
     /// Stops holding a catalogue of another node: its entries are removed here.
     pub async fn unsubscribe(&self, catalog: CatalogId) -> Result<Done, SyncError> {
-        self.command(CommandRequest::Other(Command::Unsubscribe { catalog }))
-            .await
+        self.command(CommandRequest::Other(Box::new(Command::Unsubscribe {
+            catalog,
+        })))
+        .await
     }
 
     pub async fn catalogs(&self) -> Result<Vec<CatalogView>, SyncError> {

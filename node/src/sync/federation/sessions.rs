@@ -15,7 +15,7 @@ impl Federation {
     // ------------------------------------------------------------------ peers
 
     pub(super) fn on_peer_up(&mut self, peer: NodeId) {
-        info!(peer = %peer.short(), name = %self.name_of(&peer), "peer up");
+        debug!(peer = %peer.short(), name = %self.name_of(&peer), "peer up");
         self.connected.insert(peer);
         self.emit(SyncEvent::PeerUp { node_id: peer });
         self.request_offers(peer);
@@ -44,7 +44,7 @@ impl Federation {
     }
 
     pub(super) fn on_peer_down(&mut self, peer: NodeId) {
-        info!(peer = %peer.short(), name = %self.name_of(&peer), "peer down");
+        debug!(peer = %peer.short(), name = %self.name_of(&peer), "peer down");
         self.connected.remove(&peer);
         self.offers.remove(&peer);
         self.emit(SyncEvent::PeerDown { node_id: peer });
