@@ -140,7 +140,10 @@ pub async fn spawn(
             let records = store.get_many(ids.clone()).await?;
             let changed: Vec<_> = ids.into_iter().zip(records).collect();
             if !changed.is_empty() {
-                info!(entries = changed.len(), "publications rebuilt from the local records");
+                info!(
+                    entries = changed.len(),
+                    "publications rebuilt from the local records"
+                );
             }
             (upto, Some(Input::LocalRecords { upto, changed }))
         }
