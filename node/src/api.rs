@@ -165,7 +165,7 @@ async fn status(State(state): State<ApiState>) -> Result<Json<dto::Status>, ApiE
         name: node.name.clone(),
         country: node.country.clone(),
         version: env!("CARGO_PKG_VERSION").into(),
-        schema_version: crate::storage::SCHEMA_VERSION,
+        schema_version: crate::app::SCHEMA_VERSION,
         records: s.stats.records_by_kind.values().sum(),
         records_by_kind: s
             .stats

@@ -7,15 +7,21 @@
 //! write implies (ARCHITECTURE.md, invariant 8 and "Life of a write"). Reads merge the local
 //! store, the records shared by partners, the index and the engine's views.
 
-use crate::backup::{BackupError, BackupManifest};
-use crate::search::{SearchError, SearchHandle, SearchRequest, SearchResult};
-use crate::storage::{
-    AuditEntry, ColumnFamilyStats, PutMode, SharedRecord, Store, StoreError, StoreStats,
+use crate::search::SearchHandle;
+use crate::storage::{ColumnFamilyStats, Store, StoreStats};
+use crate::sync::SyncHandle;
+
+// The vocabulary of staff actions: what `App` takes, returns and fails with. The API and the UI
+// name these through `app` only, never the modules that own them (ARCHITECTURE.md, module graph).
+pub use crate::backup::{BackupError, BackupManifest};
+pub use crate::search::{FACETS, FacetCount, Hit, SearchError, SearchRequest, SearchResult, Sort};
+pub use crate::storage::{AuditEntry, MAX_PAGE, PutMode, SCHEMA_VERSION, SharedRecord, StoreError};
+pub use crate::sync::document::ANNOTATIONS;
+pub use crate::sync::federation::{
+    CatalogDetail, CatalogView, ChangeView, Done, EntryView, MemberRef, PeerCatalogSync, PeersView,
+    Relation, RequestView, Role, SubscriptionsView,
 };
-use crate::sync::federation::{
-    CatalogDetail, CatalogView, Done, EntryView, PeersView, Role, SubscriptionsView,
-};
-use crate::sync::{SyncError, SyncEvent, SyncHandle};
+pub use crate::sync::{SyncError, SyncErrorKind, SyncEvent};
 use sicc_protocol::catalog::CatalogId;
 use sicc_protocol::id::RecordId;
 use sicc_protocol::identity::NodeId;

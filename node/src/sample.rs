@@ -1,6 +1,7 @@
 //! The sample data set: real initiatives, organisations, SWOT items, tools, lessons, replication
 //! cases and action items of Spain, France, Sweden and Latvia, with their public sources
-//! (facts from `research/domain.md` §6). Person records use obviously fictitious names.
+//! (each record's `sources` names where its facts come from). Person records use obviously
+//! fictitious names.
 
 use crate::transfer::{InputRecord, parse_json};
 

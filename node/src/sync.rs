@@ -10,5 +10,5 @@ pub mod handle;
 pub mod replica;
 pub mod session;
 
-pub use federation::{Role, SyncError, SyncEvent};
+pub use federation::{Role, SyncError, SyncErrorKind, SyncEvent};
 pub use handle::SyncHandle;

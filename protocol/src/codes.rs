@@ -1,7 +1,11 @@
 //! Controlled vocabularies, embedded as data.
 //!
 //! Every coded field of a record names one [`CodeList`]; validation rejects a code that is not in
-//! it. Sources are given per list (see `research/domain.md` §3 and §4 of the design research).
+//! it. Where a list follows a standard, its entries are that standard's codes: countries
+//! (ISO 3166-1 alpha-2, `data/countries.tsv`), NUTS regions (Eurostat, `data/nuts.tsv`),
+//! languages (ISO 639-1), the UN Sustainable Development Goals and the ESF+ specific
+//! objectives; the other lists are sicc's own vocabulary, described in `docs/` and
+//! `GET /api/v1/schema`.
 
 use std::sync::OnceLock;
 

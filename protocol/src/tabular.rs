@@ -1,6 +1,6 @@
 //! The flat, spreadsheet form of records used by CSV import and export.
 //!
-//! Columns (see README, "CSV format"):
+//! Columns (see `docs/csv-format.md`):
 //! - `kind`, `id`, `revision`, `created_at`, `updated_at`, `access_level`, `validation_status`,
 //!   `licence`, `original_lang`, `internal_notes`: the common fields;
 //! - `sources`: URLs separated by `;`, or a JSON array of `{url, title, retrieved}`;

@@ -1,7 +1,8 @@
 //! The multi-node test harness: whole sicc nodes in one process, each with its own data
 //! directory, RocksDB and API on port 0, and helpers to wait on conditions with deadlines.
 //!
-//! Scenario tests live in `tests/scenarios.rs` (one test binary).
+//! The test binaries in `tests/` use it: scenarios, federation, network, netns, search,
+//! browser, fuzz corpora and the deterministic simulator (`sim`).
 
 pub mod federation;
 pub mod fuzz;

@@ -3,7 +3,10 @@
 use serde_json::{Value, json};
 use sicc_tests::TestNode;
 
-/// The local queries 1-7 of `research/domain.md` §8 on the sample data, each as one filter.
+/// The seven local queries staff run most, on the sample data, each answered by one filter:
+/// care initiatives by country, theme, target group and setting; initiatives by region and ESF+
+/// objective; funders; open funding calls; weaknesses and the actions addressing them; support
+/// tools by process element and level.
 #[tokio::test]
 async fn local_queries_1_to_7_are_answered_by_filters() -> anyhow::Result<()> {
     let node = TestNode::start("LV test", "LV").await?;

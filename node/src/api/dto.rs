@@ -2,13 +2,10 @@
 //! views of `app`, `sync` and `search`. The OpenAPI document's schemas are derived from these
 //! types (`utoipa`), so the document and the answers cannot drift apart.
 
-use crate::app::{RecordFound, Row};
-use crate::search::{FacetCount, Hit, SearchResult};
-use crate::storage::{AuditEntry, SharedRecord};
-use crate::sync::SyncEvent;
-use crate::sync::federation::{
-    CatalogDetail, CatalogView, ChangeView, Done, EntryView, MemberRef, PeerCatalogSync, PeersView,
-    RequestView, SubscriptionsView,
+use crate::app::{
+    AuditEntry, CatalogDetail, CatalogView, ChangeView, Done, EntryView, FacetCount, Hit,
+    MemberRef, PeerCatalogSync, PeersView, RecordFound, RequestView, Row, SearchResult,
+    SharedRecord, SubscriptionsView, SyncEvent,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -513,7 +510,7 @@ impl From<&EntryView> for Entry {
                 })
                 .collect();
             m.insert(
-                crate::sync::document::ANNOTATIONS.to_owned(),
+                crate::app::ANNOTATIONS.to_owned(),
                 Value::Object(notes),
             );
         }

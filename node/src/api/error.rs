@@ -4,13 +4,7 @@
 //! Codes are stable: scripts and the CLI branch on them. [`ErrorCode::ALL`] is the table
 //! ARCHITECTURE.md reproduces (a test keeps the two equal).
 
-use crate::app::AppError;
-use crate::backup::BackupError;
-use crate::search::SearchError;
-use crate::storage::StoreError;
-use crate::sync::SyncError;
-use crate::sync::document::DocumentError;
-use crate::sync::replica::ReplicaError;
+use crate::app::{AppError, BackupError, SearchError, StoreError, SyncError, SyncErrorKind};
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -161,26 +155,26 @@ impl From<StoreError> for ApiError {
 impl From<SyncError> for ApiError {
     fn from(e: SyncError) -> ApiError {
         let message = e.to_string();
-        let code = match e {
-            SyncError::UnknownCatalog(_) => ErrorCode::UnknownCatalog,
-            SyncError::CatalogExists(_) => ErrorCode::CatalogExists,
-            SyncError::Invalid(_) | SyncError::Catalog(_) => ErrorCode::InvalidRequest,
-            SyncError::NotOwner(_) => ErrorCode::NotOwner,
-            SyncError::NotMember(_) => ErrorCode::NotMember,
-            SyncError::NoSuchRecord(_) => ErrorCode::NotFound,
-            SyncError::Replica(ReplicaError::NotAllowed(..)) => ErrorCode::NotAllowed,
-            SyncError::Replica(ReplicaError::Erased(_)) => ErrorCode::Erased,
-            SyncError::Replica(ReplicaError::NoSuchDocument(_)) => ErrorCode::NotFound,
-            SyncError::Replica(ReplicaError::Document(DocumentError::NotShareable(_))) => {
-                ErrorCode::NotShareable
-            }
-            SyncError::Replica(ReplicaError::Document(_)) => {
+        let code = match e.kind() {
+            SyncErrorKind::UnknownCatalog => ErrorCode::UnknownCatalog,
+            SyncErrorKind::CatalogExists => ErrorCode::CatalogExists,
+            SyncErrorKind::Invalid => ErrorCode::InvalidRequest,
+            SyncErrorKind::NotOwner => ErrorCode::NotOwner,
+            SyncErrorKind::NotMember => ErrorCode::NotMember,
+            SyncErrorKind::NotFound => ErrorCode::NotFound,
+            SyncErrorKind::NotAllowed => ErrorCode::NotAllowed,
+            SyncErrorKind::Erased => ErrorCode::Erased,
+            SyncErrorKind::NotShareable => ErrorCode::NotShareable,
+            SyncErrorKind::Internal => {
                 tracing::error!(error = %message, "shared document failure");
                 ErrorCode::Internal
             }
-            SyncError::TooManyCatalogs => ErrorCode::LimitReached,
-            SyncError::Store(s) => return ApiError::from(s),
-            SyncError::Stopped => ErrorCode::Unavailable,
+            SyncErrorKind::TooManyCatalogs => ErrorCode::LimitReached,
+            SyncErrorKind::Store => match e {
+                SyncError::Store(s) => return ApiError::from(s),
+                _ => ErrorCode::Internal,
+            },
+            SyncErrorKind::Stopped => ErrorCode::Unavailable,
         };
         ApiError::new(code, message)
     }

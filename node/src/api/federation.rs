@@ -3,7 +3,7 @@
 
 use super::dto::{self, Answer, ErrorBody};
 use super::{ApiError, ApiState, ErrorCode};
-use crate::sync::Role;
+use crate::app::Role;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;

@@ -2,8 +2,7 @@
 
 use super::dto::{self, ErrorBody, RecordBody};
 use super::{ApiError, ApiState, ErrorCode};
-use crate::app::{RecordFound, Scope};
-use crate::storage::{PutMode, StoreError};
+use crate::app::{PutMode, RecordFound, Scope, StoreError};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -130,11 +129,11 @@ pub async fn list(
         Some(l) => l
             .parse::<usize>()
             .ok()
-            .filter(|n| (1..=crate::storage::MAX_PAGE).contains(n))
+            .filter(|n| (1..=crate::app::MAX_PAGE).contains(n))
             .ok_or_else(|| {
                 ApiError::new(
                     ErrorCode::InvalidFilter,
-                    format!("limit must be 1-{}", crate::storage::MAX_PAGE),
+                    format!("limit must be 1-{}", crate::app::MAX_PAGE),
                 )
                 .with_field("limit")
             })?,
@@ -437,7 +436,7 @@ pub async fn search(
 ) -> Result<Json<dto::SearchAnswer>, ApiError> {
     let pairs = query_pairs(raw)?;
     let request =
-        crate::search::SearchRequest::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+        crate::app::SearchRequest::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
     Ok(Json(state.app.search(request).await?.into()))
 }
 

@@ -5,9 +5,7 @@
 //! UI's own pages (same-origin check), so another site cannot trigger them in a staff browser.
 
 use super::{ApiError, ApiState, ErrorCode};
-use crate::app::{RecordFound, Row, Scope};
-use crate::sync::Role;
-use crate::sync::federation::{CatalogView, Relation};
+use crate::app::{CatalogView, RecordFound, Relation, Role, Row, Scope};
 use axum::extract::{Form, Path, RawQuery, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -105,7 +103,7 @@ fn ui_pairs(raw: Option<String>) -> Vec<(String, String)> {
             continue;
         }
         match merged.iter_mut().find(|(mk, _)| *mk == k) {
-            Some((_, mv)) if crate::search::FACETS.contains(&k.as_str()) => {
+            Some((_, mv)) if crate::app::FACETS.contains(&k.as_str()) => {
                 mv.push(',');
                 mv.push_str(&v);
             }
@@ -131,7 +129,7 @@ pub async fn search_page(
 ) -> Result<Html<String>, ApiError> {
     let pairs = ui_pairs(raw);
     let request =
-        crate::search::SearchRequest::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+        crate::app::SearchRequest::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
     let q = request.q.clone();
     let result = state.app.search(request.clone()).await?;
     let selected = |facet: &str, value: &str| {
@@ -156,7 +154,7 @@ pub async fn search_page(
             div.layout {
                 div {
                     h2 { "Filters" }
-                    @for facet in crate::search::FACETS {
+                    @for facet in crate::app::FACETS {
                         @let buckets = result.facets.get(facet).cloned().unwrap_or_default();
                         @if !buckets.is_empty() {
                             fieldset {
@@ -179,8 +177,8 @@ pub async fn search_page(
                     p {
                         label for="sort" style="display:inline" { "Order: " }
                         select id="sort" name="sort" {
-                            option value="relevance" selected[request.sort == crate::search::Sort::Relevance] { "best match" }
-                            option value="date" selected[request.sort == crate::search::Sort::Date] { "newest" }
+                            option value="relevance" selected[request.sort == crate::app::Sort::Relevance] { "best match" }
+                            option value="date" selected[request.sort == crate::app::Sort::Date] { "newest" }
                         }
                         " " button id="search-button" type="submit" { "Search" }
                     }

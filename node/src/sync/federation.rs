@@ -36,6 +36,7 @@ pub use views::{
     SubscriptionsView,
 };
 
+use super::document::DocumentError;
 use super::replica::{Replica, ReplicaError};
 use super::session::Session;
 use crate::storage::SharedOp;
@@ -276,6 +277,50 @@ pub enum SyncError {
     TooManyCatalogs,
     #[error("the sync engine has stopped")]
     Stopped,
+}
+
+/// What kind of failure a [`SyncError`] is, for whoever reports it (the API maps each kind to
+/// one stable error code) without looking into the replica's and the document's own errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncErrorKind {
+    UnknownCatalog,
+    CatalogExists,
+    Invalid,
+    NotOwner,
+    NotMember,
+    NotFound,
+    NotAllowed,
+    Erased,
+    NotShareable,
+    TooManyCatalogs,
+    /// The store failed: see [`SyncError::Store`].
+    Store,
+    Stopped,
+    /// A shared document could not be changed: a defect, not a caller's mistake.
+    Internal,
+}
+
+impl SyncError {
+    pub fn kind(&self) -> SyncErrorKind {
+        match self {
+            SyncError::UnknownCatalog(_) => SyncErrorKind::UnknownCatalog,
+            SyncError::CatalogExists(_) => SyncErrorKind::CatalogExists,
+            SyncError::Invalid(_) | SyncError::Catalog(_) => SyncErrorKind::Invalid,
+            SyncError::NotOwner(_) => SyncErrorKind::NotOwner,
+            SyncError::NotMember(_) => SyncErrorKind::NotMember,
+            SyncError::NoSuchRecord(_) => SyncErrorKind::NotFound,
+            SyncError::Replica(ReplicaError::NotAllowed(..)) => SyncErrorKind::NotAllowed,
+            SyncError::Replica(ReplicaError::Erased(_)) => SyncErrorKind::Erased,
+            SyncError::Replica(ReplicaError::NoSuchDocument(_)) => SyncErrorKind::NotFound,
+            SyncError::Replica(ReplicaError::Document(DocumentError::NotShareable(_))) => {
+                SyncErrorKind::NotShareable
+            }
+            SyncError::Replica(ReplicaError::Document(_)) => SyncErrorKind::Internal,
+            SyncError::TooManyCatalogs => SyncErrorKind::TooManyCatalogs,
+            SyncError::Store(_) => SyncErrorKind::Store,
+            SyncError::Stopped => SyncErrorKind::Stopped,
+        }
+    }
 }
 
 /// What an outstanding request of ours is for.
