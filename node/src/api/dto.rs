@@ -509,10 +509,7 @@ impl From<&EntryView> for Entry {
                     )
                 })
                 .collect();
-            m.insert(
-                crate::app::ANNOTATIONS.to_owned(),
-                Value::Object(notes),
-            );
+            m.insert(crate::app::ANNOTATIONS.to_owned(), Value::Object(notes));
         }
         Entry {
             catalog: e.catalog.to_string(),
