@@ -1,5 +1,8 @@
 //! Controlled vocabularies, embedded as data.
 //!
+//! Over 800 lines because most of it is the lists themselves (code, English label), which read
+//! best in one place; the logic is the first ~300 lines.
+//!
 //! Every coded field of a record names one [`CodeList`]; validation rejects a code that is not in
 //! it. Where a list follows a standard, its entries are that standard's codes: countries
 //! (ISO 3166-1 alpha-2, `data/countries.tsv`), NUTS regions (Eurostat, `data/nuts.tsv`),

@@ -1,6 +1,9 @@
 //! The JSON the API speaks: request and response bodies as serde types, built from the typed
 //! views of `app`, `sync` and `search`. The OpenAPI document's schemas are derived from these
 //! types (`utoipa`), so the document and the answers cannot drift apart.
+//!
+//! Over 800 lines because it is one flat list of small types, one per body the API answers
+//! with; splitting it per endpoint would scatter the shared ones (records, entries, members).
 
 use crate::app::{
     AuditEntry, CatalogDetail, CatalogView, ChangeView, Done, EntryView, FacetCount, Hit,

@@ -1,6 +1,9 @@
 //! One shared record as an Automerge document: written from the record's public projection
 //! with minimal changes, every local change signed, every incoming change checked before it is
 //! applied (SPEC.md §4). Pure: no I/O, no clock, no network; the sync engine drives it.
+//!
+//! Over 800 lines because of its tests (from `mod tests` on, ~400 lines): they build signed
+//! changes by hand against the private helpers, which they could not reach from elsewhere.
 
 use automerge::{
     AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value as AmValue, transaction::Transactable,
