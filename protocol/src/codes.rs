@@ -7,8 +7,8 @@
 //! it. Where a list follows a standard, its entries are that standard's codes: countries
 //! (ISO 3166-1 alpha-2, `data/countries.tsv`), NUTS regions (Eurostat, `data/nuts.tsv`),
 //! languages (ISO 639-1), the UN Sustainable Development Goals and the ESF+ specific
-//! objectives; the other lists are sicc's own vocabulary, described in `docs/` and
-//! `GET /api/v1/schema`.
+//! objectives; the other lists are sicc's own vocabulary, served with their labels by
+//! `GET /api/v1/codes`.
 
 use std::sync::OnceLock;
 
