@@ -1,22 +1,24 @@
 //! The web UI in a real browser: Debian's chromium driven through chromedriver (W3C WebDriver,
-//! spoken directly over HTTP). A staff member on the Latvian node searches, filters, opens a
+//! through the `fantoccini` client). A staff member on the Latvian node searches, filters, opens a
 //! record and publishes it; the Spanish node's page then shows it, marked with its origin.
 //! `deploy/install-build-deps.sh` installs chromium and chromium-driver.
 
 use anyhow::{Context, Result, bail};
+use fantoccini::Locator;
 use serde_json::{Value, json};
 use sicc_tests::federation::{Federation, initiative};
 use sicc_tests::wait_until;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+/// Every WebDriver command answers within this, or the test fails instead of hanging.
+const COMMAND_LIMIT: Duration = Duration::from_secs(30);
 
+/// chromedriver and a fantoccini session on it, ended (both processes) when dropped.
 struct Driver {
     child: Child,
-    url: String,
-    http: reqwest::Client,
-    session: String,
+    client: fantoccini::Client,
     _profile: tempfile::TempDir,
 }
 
@@ -27,6 +29,18 @@ impl Drop for Driver {
             .args(["-KILL", "--", &format!("-{}", self.child.id())])
             .status();
         let _ = self.child.wait();
+    }
+}
+
+/// Runs one WebDriver command under [`COMMAND_LIMIT`], naming it in the error.
+async fn within<T, E: std::fmt::Display>(
+    what: &str,
+    command: impl Future<Output = Result<T, E>>,
+) -> Result<T> {
+    match tokio::time::timeout(COMMAND_LIMIT, command).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => bail!("webdriver {what}: {e}"),
+        Err(_) => bail!("webdriver {what}: no answer within {COMMAND_LIMIT:?}"),
     }
 }
 
@@ -42,7 +56,7 @@ impl Driver {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
-        let child = Command::new("/usr/bin/chromedriver")
+        let mut child = Command::new("/usr/bin/chromedriver")
             .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -50,17 +64,19 @@ impl Driver {
             .spawn()
             .context("start chromedriver")?;
         let url = format!("http://127.0.0.1:{port}");
-        // Every WebDriver command answers within this, or the test fails instead of hanging.
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(30))
-            .build()?;
-        wait_until("chromedriver to answer", || async {
-            http.get(format!("{url}/status")).send().await.ok()?;
+        let probe = reqwest::Client::builder().timeout(COMMAND_LIMIT).build()?;
+        if let Err(e) = wait_until("chromedriver to answer", || async {
+            probe.get(format!("{url}/status")).send().await.ok()?;
             Some(())
         })
-        .await?;
+        .await
+        {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(e);
+        }
         let profile = tempfile::tempdir()?;
-        let caps = json!({"capabilities": {"alwaysMatch": {
+        let caps = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
                 "binary": "/usr/bin/chromium",
@@ -69,100 +85,60 @@ impl Driver {
                          "--disable-component-update", "--disable-sync",
                          format!("--user-data-dir={}", profile.path().display())]
             }
-        }}});
-        let v: Value = http
-            .post(format!("{url}/session"))
-            .json(&caps)
-            .send()
-            .await?
-            .json()
-            .await?;
-        let session = v["value"]["sessionId"]
-            .as_str()
-            .with_context(|| format!("no session: {v}"))?
-            .to_owned();
-        Ok(Driver {
-            child,
-            url,
-            http,
-            session,
-            _profile: profile,
-        })
-    }
-
-    async fn call(&self, method: reqwest::Method, path: &str, body: Value) -> Result<Value> {
-        let url = format!("{}/session/{}{path}", self.url, self.session);
-        let v: Value = self
-            .http
-            .request(method, url)
-            .json(&body)
-            .send()
-            .await?
-            .json()
-            .await?;
-        if v["value"]["error"].is_string() {
-            bail!("webdriver {path}: {}", v["value"]);
+        });
+        let Value::Object(caps) = caps else {
+            unreachable!("a JSON object literal")
+        };
+        // chromedriver listens on loopback over plain HTTP: no TLS stack needed.
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = within(
+            "new session",
+            fantoccini::ClientBuilder::new(connector)
+                .capabilities(caps)
+                .connect(&url),
+        )
+        .await;
+        match client {
+            Ok(client) => Ok(Driver {
+                child,
+                client,
+                _profile: profile,
+            }),
+            Err(e) => {
+                let _ = Command::new("kill")
+                    .args(["-KILL", "--", &format!("-{}", child.id())])
+                    .status();
+                let _ = child.wait();
+                Err(e)
+            }
         }
-        Ok(v["value"].clone())
     }
 
     async fn goto(&self, url: &str) -> Result<()> {
-        self.call(reqwest::Method::POST, "/url", json!({"url": url}))
-            .await?;
-        Ok(())
+        within(&format!("go to {url}"), self.client.goto(url)).await
     }
 
-    async fn find(&self, css: &str) -> Result<String> {
-        let v = self
-            .call(
-                reqwest::Method::POST,
-                "/element",
-                json!({"using": "css selector", "value": css}),
-            )
-            .await?;
-        Ok(v[ELEMENT].as_str().context("element id")?.to_owned())
+    async fn find(&self, css: &str) -> Result<fantoccini::elements::Element> {
+        within(
+            &format!("find `{css}`"),
+            self.client.find(Locator::Css(css)),
+        )
+        .await
     }
 
     async fn click(&self, css: &str) -> Result<()> {
         let e = self.find(css).await?;
-        self.call(
-            reqwest::Method::POST,
-            &format!("/element/{e}/click"),
-            json!({}),
-        )
-        .await?;
-        Ok(())
+        within(&format!("click `{css}`"), e.click()).await
     }
 
     async fn type_into(&self, css: &str, text: &str) -> Result<()> {
         let e = self.find(css).await?;
-        self.call(
-            reqwest::Method::POST,
-            &format!("/element/{e}/value"),
-            json!({"text": text}),
-        )
-        .await?;
-        Ok(())
+        within(&format!("type into `{css}`"), e.send_keys(text)).await
     }
 
     async fn text(&self, css: &str) -> Result<String> {
         let e = self.find(css).await?;
-        let v = self
-            .call(
-                reqwest::Method::GET,
-                &format!("/element/{e}/text"),
-                Value::Null,
-            )
-            .await;
-        // GET carries no body; some drivers refuse a JSON null body, so retry without one.
-        match v {
-            Ok(v) => Ok(v.as_str().unwrap_or_default().to_owned()),
-            Err(_) => {
-                let url = format!("{}/session/{}/element/{e}/text", self.url, self.session);
-                let v: Value = self.http.get(url).send().await?.json().await?;
-                Ok(v["value"].as_str().unwrap_or_default().to_owned())
-            }
-        }
+        within(&format!("text of `{css}`"), e.text()).await
     }
 
     /// Waits (navigation after a click is asynchronous) until the element's text satisfies
@@ -176,9 +152,8 @@ impl Driver {
     }
 
     async fn current_url(&self) -> Result<String> {
-        let url = format!("{}/session/{}/url", self.url, self.session);
-        let v: Value = self.http.get(url).send().await?.json().await?;
-        Ok(v["value"].as_str().unwrap_or_default().to_owned())
+        let url = within("current url", self.client.current_url()).await?;
+        Ok(url.to_string())
     }
 }
 

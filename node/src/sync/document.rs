@@ -599,29 +599,67 @@ fn apply_each(
     doc: &mut AutoCommit,
     accepted: Vec<(usize, automerge::Change)>,
 ) -> Result<Refused, automerge::AutomergeError> {
-    let mut refused = Vec::new();
     match doc.apply_changes(accepted.iter().map(|(_, c)| c.clone())) {
-        Ok(()) => {}
+        Ok(()) => Ok(Vec::new()),
         Err(automerge::AutomergeError::DuplicateSeqNumber(..)) => {
             // Someone signed two different changes with one actor and sequence number. Applied
-            // as a batch, that would sink every honest change beside it: apply them one by one
-            // and refuse (never relay) the second of each pair.
-            for (i, change) in accepted {
-                let hash = change.hash().0;
-                if let Err(e) = doc.apply_changes(std::iter::once(change)) {
-                    let why = match e {
-                        automerge::AutomergeError::DuplicateSeqNumber(..) => {
-                            Rejection::Equivocation
+            // as a batch, that would sink every honest change beside it: refuse (never relay)
+            // the changes that reuse a sequence number, then apply the rest as one batch.
+            // One by one would cost a pass over the whole document per change, and a peer on
+            // the other branch sends the same changes at every session.
+            let (rest, mut refused) = refuse_equivocations(doc, accepted);
+            match doc.apply_changes(rest.iter().map(|(_, c)| c.clone())) {
+                Ok(()) => {}
+                // Left for the slow path: a conflict with a change still queued for its
+                // dependencies, which the history read above does not hold.
+                Err(automerge::AutomergeError::DuplicateSeqNumber(..)) => {
+                    for (i, change) in rest {
+                        let hash = change.hash().0;
+                        if let Err(e) = doc.apply_changes(std::iter::once(change)) {
+                            let why = match e {
+                                automerge::AutomergeError::DuplicateSeqNumber(..) => {
+                                    Rejection::Equivocation
+                                }
+                                other => Rejection::Malformed(other.to_string()),
+                            };
+                            refused.push((i, hash, why));
                         }
-                        other => Rejection::Malformed(other.to_string()),
-                    };
-                    refused.push((i, hash, why));
+                    }
                 }
+                Err(e) => return Err(e),
+            }
+            Ok(refused)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Splits a batch into the changes that may be applied and those refused as equivocations: a
+/// change the document does not hold whose actor already has a change at that sequence
+/// number in the document, or earlier in the batch.
+fn refuse_equivocations(
+    doc: &mut AutoCommit,
+    batch: Vec<(usize, automerge::Change)>,
+) -> (Vec<(usize, automerge::Change)>, Refused) {
+    let mut held: HashMap<(automerge::ActorId, u64), automerge::ChangeHash> = doc
+        .get_changes_meta(&[])
+        .into_iter()
+        .map(|m| ((m.actor.into_owned(), m.seq), m.hash))
+        .collect();
+    let mut rest = Vec::with_capacity(batch.len());
+    let mut refused = Vec::new();
+    for (i, change) in batch {
+        let key = (change.actor_id().clone(), change.seq());
+        match held.get(&key) {
+            Some(hash) if *hash == change.hash() => {} // already held: nothing to do
+            Some(_) => refused.push((i, change.hash().0, Rejection::Equivocation)),
+            None => {
+                held.insert(key, change.hash());
+                rest.push((i, change));
             }
         }
-        Err(e) => return Err(e),
     }
-    Ok(refused)
+    (rest, refused)
 }
 
 /// Deepest nesting read out of a shared document. A record's projection nests 4 levels at most;
@@ -903,6 +941,25 @@ mod tests {
             .collect();
         assert!(relayed.contains(&a.signature.change_hash));
         assert!(!relayed.contains(&b.signature.change_hash));
+
+        // Both in one batch, to a replica holding neither: the first is taken, the second
+        // refused, and the honest change after them still applies.
+        let mut fresh = SharedDocument::new(m.id.clone(), "lv-samaritan", &reader, 0);
+        let both = fresh
+            .apply(&[base, b.clone(), a.clone(), honest], &m)
+            .unwrap();
+        assert_eq!(both.applied, 3, "{:?}", both.rejected);
+        assert_eq!(both.rejected.len(), 1);
+        assert_eq!(both.rejected[0].0, 2);
+        assert_eq!(both.rejected[0].1.code(), "equivocation");
+        assert_eq!(fresh.record_json()["summary"]["en"], "v2");
+        // Sent again (a peer on the other branch does, at every session): refused again, and
+        // nothing else changes.
+        let heads = fresh.heads();
+        let again = fresh.apply(&[a], &m).unwrap();
+        assert_eq!(again.applied, 0);
+        assert_eq!(again.rejected[0].1.code(), "equivocation");
+        assert_eq!(fresh.heads(), heads);
     }
 
     #[test]
