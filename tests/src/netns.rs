@@ -585,6 +585,11 @@ impl NetnsFederation {
         self.start(i).await
     }
 
+    /// Node `i`'s process id while it runs (`ip netns exec` execs `sicc run` in place).
+    pub fn pid(&self, i: usize) -> Option<u32> {
+        self.nodes[i].process.as_ref().map(Child::id)
+    }
+
     /// Where node `i` keeps its data.
     pub fn data_dir(&self, i: usize) -> &Path {
         &self.nodes[i].data_dir

@@ -17,6 +17,10 @@ use std::collections::HashMap;
 /// Largest accepted change, in bytes (a record is at most 256 KiB of JSON).
 pub const MAX_CHANGE_BYTES: usize = 512 * 1024;
 
+/// Largest a compressed change may inflate to. DEFLATE expands up to ~1,030 times: without a
+/// bound, one 512 KiB change from any member became ~514 MiB before its signature was checked.
+pub const MAX_INFLATED_CHANGE_BYTES: usize = 4 * MAX_CHANGE_BYTES;
+
 /// Decodes one change, refusing oversized input before parsing it. Automerge 0.12's decoder
 /// panics on some malformed input (an `unwrap` on an integer conversion, found by fuzzing the
 /// `change` target); it runs before the signature is checked, so any member could have sent
@@ -25,12 +29,51 @@ pub fn decode(bytes: &[u8]) -> Result<automerge::Change, Rejection> {
     if bytes.len() > MAX_CHANGE_BYTES {
         return Err(Rejection::TooLarge { got: bytes.len() });
     }
+    check_inflated_size(bytes, MAX_INFLATED_CHANGE_BYTES)?;
     match std::panic::catch_unwind(|| automerge::Change::from_bytes(bytes.to_vec())) {
         Ok(decoded) => decoded.map_err(|e| Rejection::Malformed(e.to_string())),
         Err(_) => Err(Rejection::Malformed(
             "not an Automerge change (the decoder failed on it)".into(),
         )),
     }
+}
+
+/// Automerge's chunk header: magic bytes, checksum, chunk type, uLEB128 data length.
+const CHUNK_MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
+/// The chunk type of a DEFLATE-compressed change.
+const CHUNK_COMPRESSED_CHANGE: u8 = 2;
+
+/// Refuses a compressed change that inflates to more than `limit` bytes, reading at most
+/// `limit + 1` of them (Automerge itself inflates without a bound). Anything that is not a
+/// well-formed compressed chunk is left for Automerge's decoder to judge.
+fn check_inflated_size(bytes: &[u8], limit: usize) -> Result<(), Rejection> {
+    use std::io::Read;
+    if bytes.len() < 10 || bytes[..4] != CHUNK_MAGIC || bytes[8] != CHUNK_COMPRESSED_CHANGE {
+        return Ok(());
+    }
+    let (mut len, mut at) = (0u64, 9usize);
+    for shift in (0..64).step_by(7) {
+        let Some(&b) = bytes.get(at) else {
+            return Ok(());
+        };
+        at += 1;
+        len |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            break;
+        }
+    }
+    let Some(data) = usize::try_from(len)
+        .ok()
+        .and_then(|len| bytes.get(at..at.checked_add(len)?))
+    else {
+        return Ok(());
+    };
+    let mut inflated = flate2::bufread::DeflateDecoder::new(data).take(limit as u64 + 1);
+    let got = std::io::copy(&mut inflated, &mut std::io::sink()).unwrap_or(0);
+    if got > limit as u64 {
+        return Err(Rejection::InflatesTooLarge { limit });
+    }
+    Ok(())
 }
 
 /// An Automerge change with its author's signature, as it travels between nodes.
@@ -56,6 +99,8 @@ pub enum DocumentError {
 pub enum Rejection {
     #[error("change of {got} bytes exceeds {MAX_CHANGE_BYTES}")]
     TooLarge { got: usize },
+    #[error("compressed change inflates to more than {limit} bytes")]
+    InflatesTooLarge { limit: usize },
     #[error("not an Automerge change: {0}")]
     Malformed(String),
     #[error("signature is for {catalog}/{doc}, not this document")]
@@ -72,7 +117,7 @@ impl Rejection {
     /// A stable code for counting rejections by reason.
     pub fn code(&self) -> &'static str {
         match self {
-            Rejection::TooLarge { .. } => "too_large",
+            Rejection::TooLarge { .. } | Rejection::InflatesTooLarge { .. } => "too_large",
             Rejection::Malformed(_) => "malformed",
             Rejection::WrongDocument { .. } => "wrong_document",
             Rejection::HashMismatch => "hash_mismatch",
@@ -960,6 +1005,58 @@ mod tests {
         assert_eq!(again.applied, 0);
         assert_eq!(again.rejected[0].1.code(), "equivocation");
         assert_eq!(fresh.heads(), heads);
+    }
+
+    /// A compressed-change chunk holding `inflated` zero bytes (checksum left zero).
+    fn deflate_bomb(inflated: usize) -> Vec<u8> {
+        use std::io::Write;
+        let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&vec![0u8; inflated]).unwrap();
+        let data = z.finish().unwrap();
+        let mut chunk = CHUNK_MAGIC.to_vec();
+        chunk.extend([0; 4]);
+        chunk.push(CHUNK_COMPRESSED_CHANGE);
+        let mut len = data.len();
+        loop {
+            let b = (len & 0x7f) as u8;
+            len >>= 7;
+            chunk.push(if len == 0 { b } else { b | 0x80 });
+            if len == 0 {
+                break;
+            }
+        }
+        chunk.extend(data);
+        chunk
+    }
+
+    #[test]
+    fn a_compressed_change_is_refused_before_it_inflates_past_the_bound() {
+        let bomb = deflate_bomb(MAX_INFLATED_CHANGE_BYTES + 1024 * 1024);
+        assert!(bomb.len() < 8 * 1024, "{} bytes on the wire", bomb.len());
+        assert_eq!(
+            decode(&bomb).unwrap_err(),
+            Rejection::InflatesTooLarge {
+                limit: MAX_INFLATED_CHANGE_BYTES
+            }
+        );
+        assert_eq!(decode(&bomb).unwrap_err().code(), "too_large");
+        // Under the bound the same kind of chunk reaches Automerge's decoder, which judges it
+        // (zeros are no change): the bound, not the shape, refused the one above.
+        let small = deflate_bomb(64 * 1024);
+        assert!(matches!(decode(&small), Err(Rejection::Malformed(_))));
+        // An honest change still decodes, as sent (uncompressed) and compressed by Automerge
+        // (another implementation may send it so).
+        let (owner, _reader, m) = setup();
+        let mut doc = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
+        let big = record(&"long summary ".repeat(150));
+        let change = doc.publish(&big, &owner, 0).unwrap().unwrap();
+        let mut decoded = decode(&change.bytes).unwrap();
+        let compressed = decoded.bytes().into_owned();
+        assert_eq!(
+            compressed[8], CHUNK_COMPRESSED_CHANGE,
+            "Automerge compressed it"
+        );
+        assert_eq!(decode(&compressed).unwrap().hash(), decoded.hash());
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub struct Report {
     /// Automerge cannot hold both branches, so honest changes built on one are stuck where
     /// the other was taken).
     pub honest_blocked: usize,
+    /// The largest peak resident memory of the four nodes at the end of the attacks (VmHWM).
+    pub peak_rss_under_attack_mb: Option<f64>,
     /// Rejected changes by reason, summed over the four nodes (`/metrics`).
     pub rejected: BTreeMap<String, f64>,
     /// One line per attack: what was sent and what came back.
@@ -204,6 +206,48 @@ async fn reached(
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Most a node's memory may peak at under the attacks (debug build: 138 MB seen; one unbounded
+/// inflate of the 128 MiB changes below adds 256 MB).
+const PEAK_RSS_BOUND_MB: f64 = 320.0;
+
+/// A process's peak resident memory (VmHWM), in MB.
+fn peak_rss_mb(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
+}
+
+/// An Automerge compressed-change chunk (type 2) holding `inflated` zero bytes. Its checksum is
+/// zero: a receiver must refuse it on its size before inflating it whole.
+fn deflate_bomb(inflated: usize) -> Result<Vec<u8>> {
+    use std::io::Write;
+    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..inflated / zeros.len() {
+        z.write_all(&zeros)?;
+    }
+    let data = z.finish()?;
+    let mut chunk = vec![0x85, 0x6f, 0x4a, 0x83, 0, 0, 0, 0, 2];
+    let mut len = data.len();
+    loop {
+        let b = (len & 0x7f) as u8;
+        len >>= 7;
+        chunk.push(if len == 0 { b } else { b | 0x80 });
+        if len == 0 {
+            break;
+        }
+    }
+    chunk.extend(data);
+    Ok(chunk)
 }
 
 fn initiative(id: &str, country: &str, summary: &str) -> Value {
@@ -523,6 +567,13 @@ pub async fn run() -> Result<Report> {
     truncated[0].change.truncate(half);
     let mut unsigned_here = many_tiny(&signer, 6, &se_cat, "se-target", &se_genuine, 1)?;
     unsigned_here[0].signature = "00".repeat(64);
+    // A compressed change that inflates to 128 MiB (DEFLATE of zeros), eight to a frame: an
+    // unbounded inflate would hold 1 GiB before any signature is checked.
+    let bomb = WireChange {
+        change: sicc_protocol::hex::to_hex(&deflate_bomb(128 << 20)?),
+        ..orphan[0].clone()
+    };
+    let bombs = vec![bomb; 8];
     let oversized = vec![WireChange {
         change: "ab".repeat(4_300_000),
         ..orphan[0].clone()
@@ -535,6 +586,7 @@ pub async fn run() -> Result<Report> {
         ("a change that is not hex", bad_hex),
         ("a writer's change with a zeroed signature", unsigned_here),
         ("a truncated change", truncated),
+        ("eight changes inflating to 128 MiB each", bombs),
         ("an 8.6 MB frame", oversized),
     ] {
         let t = Instant::now();
@@ -585,6 +637,20 @@ pub async fn run() -> Result<Report> {
                 "node {i} took LV's replayed change into SE's catalogue"
             ));
         }
+    }
+    let peaks: Vec<f64> = (0..4).filter_map(|i| peak_rss_mb(fed.pid(i)?)).collect();
+    if peaks.len() == 4 {
+        let peak = peaks.iter().copied().fold(0.0, f64::max);
+        report.peak_rss_under_attack_mb = Some(peak);
+        if peak > PEAK_RSS_BOUND_MB {
+            report.problems.push(format!(
+                "a node's memory peaked at {peak:.0} MB under the attacks (bound {PEAK_RSS_BOUND_MB} MB)"
+            ));
+        }
+    } else {
+        report
+            .problems
+            .push("the nodes' peak memory could not be read".into());
     }
     put(&fed, lv, initiative("lv-target", "LV", "honest edit")).await?;
     let missing = reached(

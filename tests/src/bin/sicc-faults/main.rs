@@ -1121,6 +1121,11 @@ async fn run() -> Result<()> {
             r.honest_blocked,
             t.elapsed().as_secs_f64()
         );
+        println!(
+            "    peak memory of a node under the attacks: {} MB",
+            r.peak_rss_under_attack_mb
+                .map_or("-".into(), |m| format!("{m:.0}"))
+        );
         println!("    rejected by reason: {:?}", r.rejected);
         for line in &r.log {
             println!("    {line}");
@@ -1133,6 +1138,7 @@ async fn run() -> Result<()> {
             "unexpected": 0, "convergence_p99_ms": null,
             "forged_applied": r.forged_applied, "unauthorised_served": r.unauthorised_served,
             "revocation_delay_ms": r.revocation_delay_ms, "honest_blocked": r.honest_blocked,
+            "peak_rss_under_attack_mb": r.peak_rss_under_attack_mb,
             "rejected": r.rejected, "log": r.log, "problems": r.problems,
         }));
     }
