@@ -43,6 +43,11 @@ pub enum AppError {
     Backup(#[from] BackupError),
     #[error("record `{0}` does not exist")]
     NotFound(RecordId),
+    #[error(
+        "record `{}` shared by {} through `{}` does not validate on this node and is quarantined: {}",
+        .0.id, .0.origin, .0.catalog, .0.problem
+    )]
+    Quarantined(Box<crate::storage::QuarantinedRecord>),
 }
 
 /// Facts about the node that do not change while it runs.
@@ -225,7 +230,10 @@ impl App {
         }
         let shared = self.store.get_shared(id.clone()).await?;
         if shared.is_empty() {
-            return Err(AppError::NotFound(id));
+            return Err(match self.store.get_quarantined(id.clone()).await?.pop() {
+                Some(q) => AppError::Quarantined(Box::new(q)),
+                None => AppError::NotFound(id),
+            });
         }
         Ok(RecordFound::Shared(shared))
     }

@@ -888,3 +888,91 @@ fn a_crash_between_a_commit_and_its_indexing_and_publication_is_caught_up_at_res
         (shared["document"]["summary"]["en"] == "zanzibarian outreach").then_some(())
     });
 }
+
+/// A partner's shared record that does not validate here (a code this node's list lacks, as
+/// from a partner running a newer code list) is quarantined: listings, search and the node's
+/// start go on, and reading it answers why. Written into the store as the sync engine writes
+/// what partners send, then the node is started on it, twice.
+#[test]
+fn a_shared_record_that_does_not_validate_is_quarantined_and_the_node_still_starts() {
+    use sicc_node::storage::{SharedOp, Store};
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let partner = "12D3KooWJ2mmz6bSqxy4GgikuiBMrwmEUih3S64R62c6ZqSiohsu";
+    let catalog = format!("{partner}/replication");
+    let mut newer = initiative("es-newer", 2);
+    newer["esf_objectives"] = json!(["ESO9.99"]);
+    newer["summary"] = json!({"en": "zanzibarian newer code list"});
+    let mut good = initiative("es-good", 1);
+    good["summary"] = json!({"en": "zanzibarian valid entry"});
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (store, writer) = Store::open(&dir.path().join("db")).unwrap();
+        let op = |doc: &str, record: &Value| SharedOp::Materialised {
+            catalog: catalog.clone(),
+            doc: doc.into(),
+            origin: partner.into(),
+            record: Some(record.clone()),
+        };
+        store
+            .write_shared(vec![op("es-good", &good), op("es-newer", &newer)])
+            .await
+            .unwrap();
+        drop(store);
+        writer.join();
+    });
+
+    for start in ["first", "second"] {
+        let daemon = Daemon::start(dir.path());
+        let (status, body) = http(
+            reqwest::Method::GET,
+            &format!("{}/readyz", daemon.url),
+            None,
+        );
+        assert_eq!(status, 200, "{start} start: {body}");
+        let (status, body) = http(
+            reqwest::Method::GET,
+            &format!("{}/api/v1/records?origin=shared", daemon.url),
+            None,
+        );
+        assert_eq!(status, 200, "{start} start, listing: {body}");
+        let ids: Vec<&str> = body["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|r| r["id"].as_str())
+            .collect();
+        assert_eq!(ids, ["es-good"], "{start} start: {body}");
+        let (status, body) = http(
+            reqwest::Method::GET,
+            &format!("{}/api/v1/records/es-newer", daemon.url),
+            None,
+        );
+        assert_eq!(status, 409, "{start} start: {body}");
+        assert_eq!(body["error"]["code"], "quarantined");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("esf_objectives") && message.contains(partner),
+            "the answer names the field and the partner: {message}"
+        );
+        let (status, _) = http(
+            reqwest::Method::GET,
+            &format!("{}/records/es-good", daemon.url),
+            None,
+        );
+        assert_eq!(status, 200, "{start} start: the valid entry's page");
+        let hits = wait_for("the valid entry to be searchable", || {
+            let (_, v) = http(
+                reqwest::Method::GET,
+                &format!("{}/api/v1/search?q=zanzibarian", daemon.url),
+                None,
+            );
+            (v["total"] == 1).then_some(v)
+        });
+        assert_eq!(hits["hits"][0]["id"], "es-good", "{hits}");
+        assert_eq!(daemon.terminate().code(), Some(0), "{start} start");
+    }
+}

@@ -60,6 +60,7 @@ error_codes! {
     AlreadyExists = "already_exists", CONFLICT, "a record with that id exists (create)";
     KindChange = "kind_change", CONFLICT, "a record cannot change kind";
     Referenced = "referenced", CONFLICT, "other records link to the record being deleted";
+    Quarantined = "quarantined", CONFLICT, "a partner's shared record does not validate here (an unknown code, a newer schema); it is kept out of lists and search";
     CatalogExists = "catalog_exists", CONFLICT, "a catalogue of that name exists";
     LimitReached = "limit_reached", CONFLICT, "this node holds the most catalogues it may";
     RevisionMismatch = "revision_mismatch", PRECONDITION_FAILED, "the record changed since it was read (`If-Match`)";
@@ -223,6 +224,7 @@ impl From<AppError> for ApiError {
             AppError::NotFound(id) => {
                 ApiError::new(ErrorCode::NotFound, format!("record `{id}` does not exist"))
             }
+            e @ AppError::Quarantined(_) => ApiError::new(ErrorCode::Quarantined, e.to_string()),
         }
     }
 }

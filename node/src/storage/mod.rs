@@ -24,7 +24,7 @@ mod writer;
 
 pub use feed::{Committed, Consumer, FeedChange, Follower, Written};
 pub use schema::{ACTOR_EPOCH_KEY, AuditEntry, SCHEMA_VERSION, StoredDoc};
-pub use shared::{SharedOp, SharedPage, SharedRecord, StoredCatalog};
+pub use shared::{QuarantinedRecord, SharedOp, SharedPage, SharedRecord, StoredCatalog};
 
 use rocksdb::{ColumnFamilyDescriptor, DB, Direction, IteratorMode, Options};
 use schema::*;

@@ -58,6 +58,26 @@ pub struct SharedRecord {
     pub catalog: String,
 }
 
+/// A partner's shared record whose readable form does not validate here (an unknown code, a
+/// newer schema, a hostile writer). It is kept, so that a later valid version or an erasure
+/// still applies, but left out of listings and search; reading it answers why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuarantinedRecord {
+    pub id: String,
+    /// The node that published it.
+    pub origin: String,
+    /// The catalogue it arrived through.
+    pub catalog: String,
+    /// Why it does not validate.
+    pub problem: String,
+}
+
+/// A stored shared record, read back.
+enum Decoded {
+    Valid(SharedRecord),
+    Quarantined(QuarantinedRecord),
+}
+
 /// One page of shared records.
 #[derive(Debug, Clone)]
 pub struct SharedPage {
@@ -167,7 +187,9 @@ impl Store {
             let mut records = Vec::new();
             for item in db.iterator_cf(cf(&db, CF_SHARED_RECORDS), mode) {
                 let (k, v) = item?;
-                let shared = decode_shared_record(&k, &v)?;
+                let Decoded::Valid(shared) = decode_shared_record(&k, &v)? else {
+                    continue;
+                };
                 if filter.matches(&shared.record) {
                     if records.len() == limit {
                         return Ok(SharedPage {
@@ -200,8 +222,35 @@ impl Store {
         .await
     }
 
-    /// Reads the shared records with this id (one per catalogue it arrived through).
+    /// Reads the shared records with this id (one per catalogue it arrived through) that
+    /// validate here.
     pub async fn get_shared(&self, id: RecordId) -> Result<Vec<SharedRecord>, StoreError> {
+        let all = self.get_shared_all(id).await?;
+        Ok(all
+            .into_iter()
+            .filter_map(|d| match d {
+                Decoded::Valid(s) => Some(s),
+                Decoded::Quarantined(_) => None,
+            })
+            .collect())
+    }
+
+    /// The shared records with this id that do not validate here.
+    pub async fn get_quarantined(
+        &self,
+        id: RecordId,
+    ) -> Result<Vec<QuarantinedRecord>, StoreError> {
+        let all = self.get_shared_all(id).await?;
+        Ok(all
+            .into_iter()
+            .filter_map(|d| match d {
+                Decoded::Quarantined(q) => Some(q),
+                Decoded::Valid(_) => None,
+            })
+            .collect())
+    }
+
+    async fn get_shared_all(&self, id: RecordId) -> Result<Vec<Decoded>, StoreError> {
         let db = self.db.clone();
         blocking(move || {
             let prefix = shared_record_key(id.as_str(), "");
@@ -222,20 +271,40 @@ impl Store {
     }
 }
 
-fn decode_shared_record(key: &[u8], value: &[u8]) -> Result<SharedRecord, StoreError> {
-    let corrupt = |reason: String| StoreError::Corrupt {
-        key: format!("shared_records/{}", String::from_utf8_lossy(key)),
-        reason,
-    };
+/// Reads a stored shared record; only an unknown storage format is an error. Anything a
+/// partner sent that does not validate here is quarantined, never fatal: one bad entry must
+/// not stop listings, search or the node's start.
+fn decode_shared_record(key: &[u8], value: &[u8]) -> Result<Decoded, StoreError> {
     let Some((&SHARED_VALUE_VERSION, json)) = value.split_first() else {
-        return Err(corrupt("unknown format version".into()));
+        return Err(StoreError::Corrupt {
+            key: format!("shared_records/{}", String::from_utf8_lossy(key)),
+            reason: "unknown format version".into(),
+        });
     };
-    let v: serde_json::Value = serde_json::from_slice(json).map_err(|e| corrupt(e.to_string()))?;
-    let record = Record::from_json(&v["record"]).map_err(|e| corrupt(e.to_string()))?;
+    let (v, record) = match serde_json::from_slice::<serde_json::Value>(json) {
+        Ok(v) => {
+            let record = Record::from_json(&v["record"]).map_err(|e| e.to_string());
+            (v, record)
+        }
+        Err(e) => (serde_json::Value::Null, Err(format!("not JSON: {e}"))),
+    };
     let text = |k: &str| v["origin"][k].as_str().unwrap_or_default().to_owned();
-    Ok(SharedRecord {
-        record,
-        origin: text("node"),
-        catalog: text("catalog"),
+    Ok(match record {
+        Ok(record) => Decoded::Valid(SharedRecord {
+            record,
+            origin: text("node"),
+            catalog: text("catalog"),
+        }),
+        Err(problem) => {
+            // The key is `<id>\0<catalogue>`.
+            let key = String::from_utf8_lossy(key);
+            let (id, catalog) = key.split_once('\0').unwrap_or((&key, ""));
+            Decoded::Quarantined(QuarantinedRecord {
+                id: id.to_owned(),
+                origin: text("node"),
+                catalog: catalog.to_owned(),
+                problem,
+            })
+        }
     })
 }
