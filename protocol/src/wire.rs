@@ -319,6 +319,10 @@ impl Message {
             }
         };
         match self {
+            // `""` asks for the first page (SPEC.md §6.4).
+            Message::Summary {
+                after: Some(after), ..
+            } if !after.is_empty() => doc_id(after)?,
             Message::Heads {
                 docs, tombstones, ..
             } => {
@@ -329,6 +333,10 @@ impl Message {
                 )?;
                 for d in docs {
                     limit("heads", d.heads.len(), MAX_HEADS)?;
+                    doc_id(&d.doc)?;
+                }
+                for t in tombstones {
+                    doc_id(&t.doc)?;
                 }
             }
             Message::Changes {
@@ -342,6 +350,13 @@ impl Message {
                 limit("tombstones", tombstones.len(), MAX_DOCS_PER_MESSAGE)?;
                 for d in want {
                     limit("heads", d.heads.len(), MAX_HEADS)?;
+                    doc_id(&d.doc)?;
+                }
+                for c in changes {
+                    doc_id(&c.doc)?;
+                }
+                for t in tombstones {
+                    doc_id(&t.doc)?;
                 }
             }
             Message::Catalogs { catalogs, .. } => {
@@ -350,6 +365,21 @@ impl Message {
             _ => {}
         }
         Ok(())
+    }
+}
+
+/// A document id on the wire is a record id (SPEC.md §6.9): anything else, a NUL that would
+/// shadow a store key or a newline that would forge a log line, refuses the whole frame. The
+/// error shows the id escaped and cut short.
+fn doc_id(doc: &str) -> Result<(), FrameError> {
+    match crate::id::RecordId::new(doc) {
+        Ok(_) => Ok(()),
+        Err(_) => {
+            let shown: String = doc.chars().take(80).collect();
+            Err(FrameError::Malformed(format!(
+                "document id {shown:?} is not a record id"
+            )))
+        }
     }
 }
 
@@ -515,6 +545,64 @@ mod tests {
             Message::decode(&junk),
             Err(FrameError::Malformed(_))
         ));
+    }
+
+    #[test]
+    fn a_document_id_that_is_not_a_record_id_refuses_the_frame() {
+        let change = |doc: &str| Message::Changes {
+            v: WIRE_VERSION,
+            catalog: "c".into(),
+            manifest: None,
+            changes: vec![WireChange {
+                doc: doc.into(),
+                change: "00".into(),
+                author: "a".into(),
+                epoch: 0,
+                signature: "00".into(),
+            }],
+            tombstones: vec![],
+            want: vec![],
+            more: false,
+            digest: None,
+        };
+        let ok = change("lv-samaritan").encode();
+        assert!(Message::decode(&ok).is_ok());
+        for bad in [
+            "lv\0shadow",
+            "lv\nWARN forged log line",
+            "",
+            "UPPER",
+            &"x".repeat(65),
+        ] {
+            match Message::decode(&change(bad).encode()) {
+                Err(FrameError::Malformed(why)) => {
+                    assert!(why.contains("is not a record id"), "{why}");
+                    assert!(!why.contains('\n') && !why.contains('\0'), "{why:?}");
+                }
+                other => panic!("{bad:?}: {other:?}"),
+            }
+        }
+        let paging = Message::Summary {
+            v: WIRE_VERSION,
+            catalog: "c".into(),
+            manifest_version: 1,
+            digest: "00".repeat(32),
+            docs: 3,
+            after: Some("a\0b".into()),
+        };
+        assert!(matches!(
+            Message::decode(&paging.encode()),
+            Err(FrameError::Malformed(_))
+        ));
+        let first_page = Message::Summary {
+            v: WIRE_VERSION,
+            catalog: "c".into(),
+            manifest_version: 1,
+            digest: "00".repeat(32),
+            docs: 3,
+            after: Some(String::new()),
+        };
+        assert!(Message::decode(&first_page.encode()).is_ok());
     }
 
     #[test]
