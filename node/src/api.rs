@@ -129,7 +129,7 @@ async fn healthz() -> Json<dto::Health> {
     })
 }
 
-/// Readiness: storage, network and search index (503 when one is not ready).
+/// Readiness: storage, network, search index and sync engine (503 when one is not ready).
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses((status = 200, description = "ready", body = dto::Ready),
               (status = 503, description = "not ready", body = dto::Ready)))]
@@ -148,6 +148,7 @@ async fn readyz(State(state): State<ApiState>) -> impl IntoResponse {
                 storage: r.storage,
                 network: r.network,
                 index: r.index,
+                sync: r.sync,
             },
         }),
     )

@@ -133,11 +133,12 @@ pub struct Readiness {
     pub storage: bool,
     pub network: bool,
     pub index: bool,
+    pub sync: bool,
 }
 
 impl Readiness {
     pub fn ready(&self) -> bool {
-        self.storage && self.network && self.index
+        self.storage && self.network && self.index && self.sync
     }
 }
 
@@ -425,6 +426,7 @@ impl App {
             storage,
             network,
             index,
+            sync: self.sync.is_running(),
         }
     }
 }

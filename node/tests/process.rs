@@ -768,7 +768,9 @@ fn healthcheck_and_systemd_readiness() {
     );
     let out = sicc(dir.path(), &["healthcheck"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("\"index\":true"));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("\"index\":true"), "{said}");
+    assert!(said.contains("\"sync\":true"), "{said}");
     Command::new("kill")
         .arg("-TERM")
         .arg(child.id().to_string())

@@ -760,6 +760,8 @@ pub struct ReadyChecks {
     pub storage: bool,
     pub network: bool,
     pub index: bool,
+    /// The sync engine task runs (a stopped engine publishes and syncs nothing).
+    pub sync: bool,
 }
 
 /// `GET /healthz`.

@@ -68,6 +68,12 @@ impl SyncHandle {
         }
     }
 
+    /// Whether the engine task still runs: it holds the only receiver of requests, so a
+    /// stopped (or panicked) engine has closed the queue.
+    pub fn is_running(&self) -> bool {
+        !self.requests.is_closed()
+    }
+
     async fn ask<T>(&self, make: impl FnOnce(Reply<T>) -> Request) -> Result<T, SyncError> {
         let (reply, rx) = oneshot::channel();
         self.requests
@@ -189,5 +195,22 @@ impl SyncHandle {
     pub async fn caught_up(&self, seq: u64) {
         let mut consumed = self.consumed.clone();
         let _ = consumed.wait_for(|c| *c >= seq).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_handle_whose_engine_is_gone_is_not_running_and_says_so() {
+        let (requests, engine) = mpsc::channel(1);
+        let (events, _) = broadcast::channel(1);
+        let (_consumed_tx, consumed) = watch::channel(0);
+        let handle = SyncHandle::new(requests, events, consumed);
+        assert!(handle.is_running());
+        drop(engine);
+        assert!(!handle.is_running());
+        assert!(matches!(handle.peers().await, Err(SyncError::Stopped)));
     }
 }
