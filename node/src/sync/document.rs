@@ -514,6 +514,11 @@ impl SharedDocument {
             .collect()
     }
 
+    /// Whether the document holds the change with this hash (its signature is kept).
+    pub fn holds(&self, change_hash: &[u8; 32]) -> bool {
+        self.signatures.contains_key(change_hash)
+    }
+
     /// The signatures of the document's changes, for storage.
     pub fn signatures(&self) -> impl Iterator<Item = &ChangeSignature> {
         self.signatures.values()

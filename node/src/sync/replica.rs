@@ -534,10 +534,23 @@ impl Replica {
                 .entry(doc_id.to_owned())
                 .or_insert_with(|| SharedDocument::new(catalog.clone(), doc_id, &signer, epoch));
             let before = doc.heads();
+            // This node's own changes from an earlier epoch that the document does not hold
+            // yet, by position: judged after the checks, on what was accepted, never on what
+            // the sender claims.
             let mine = self.signer.node_id();
-            let own_returning = batch.iter().any(|(_, _, sig)| sig.author == mine);
+            let returning: BTreeSet<usize> = batch
+                .iter()
+                .filter(|(_, _, sig)| {
+                    sig.author == mine && sig.epoch < self.epoch && !doc.holds(&sig.change_hash)
+                })
+                .map(|(i, _, _)| *i)
+                .collect();
+            let mut own_returning = false;
             match doc.apply_decoded(batch, &manifest, Default::default()) {
                 Ok(report) => {
+                    let refused: BTreeSet<usize> =
+                        report.rejected.iter().map(|(i, _)| *i).collect();
+                    own_returning = returning.iter().any(|i| !refused.contains(i));
                     out.applied += report.applied;
                     out.rejected.extend(report.rejected.into_iter().map(
                         |(_, r): (usize, Rejection)| Rejected::new(doc_id, r.code(), r.to_string()),
@@ -689,5 +702,71 @@ mod tests {
         assert_eq!(restored.document_json("r1"), replica.document_json("r1"));
         // The restored replica can still relay every change with its signature.
         assert_eq!(restored.changes_for("r2", &[]).len(), 1);
+    }
+
+    /// Take-back writes a shared entry over the local record: only this node's own writes,
+    /// lost to a restore and coming back, may cause it (issue 14: a writer's batch holding its
+    /// own change and a bogus one claiming the owner made the owner take the writer's JSON).
+    #[test]
+    fn take_back_comes_only_from_own_lost_writes_never_from_a_partner() {
+        let owner = Arc::new(NodeSigner::from_seed([1; 32]));
+        let writer = Arc::new(NodeSigner::from_seed([3; 32]));
+        let mut m = Manifest::new(
+            CatalogId::new(owner.node_id(), "replication").unwrap(),
+            BTreeMap::from([("en".into(), "Replication".into())]),
+        );
+        m.writers.insert(writer.node_id());
+        let manifest = m.sign(&owner);
+        let record = |summary: &str| {
+            Record::from_json(&json!({"id": "r1", "kind": "initiative",
+                "access_level": "public", "title": {"en": "One"}, "status": "active",
+                "countries": ["FR"], "summary": {"en": summary}}))
+            .unwrap()
+        };
+        // Epoch 0 published v1, then v2; the backup restored (epoch 1) holds v1 only.
+        let mut before = Replica::new(manifest.clone(), owner.clone(), 0);
+        before.publish(&record("v1"), 0).unwrap();
+        let v1 = before.changes_for("r1", &[]);
+        let heads_v1 = before.doc_heads("r1");
+        before.publish(&record("v2"), 0).unwrap();
+        let lost = before.changes_for("r1", &heads_v1);
+        assert_eq!(lost.len(), 1);
+        let mut restored = Replica::new(manifest.clone(), owner.clone(), 1);
+        restored.apply(&v1);
+        restored.take_dirty();
+
+        // The writer's own change, and the same bytes claimed as the owner's (refused).
+        let mut partner = Replica::new(manifest, writer.clone(), 0);
+        partner.apply(&v1);
+        let note = partner
+            .annotate("r1", "a note", "2026-12-06T00:00:00Z", 0)
+            .unwrap()
+            .unwrap();
+        let honest = WireChange::new(&note.bytes, &note.signature);
+        let mut claimed = honest.clone();
+        claimed.author = owner.node_id().to_string();
+        let applied = restored.apply(&[honest.clone(), claimed]);
+        assert_eq!(applied.applied, 1, "{:?}", applied.rejected);
+        assert_eq!(applied.rejected.len(), 1);
+        let dirty = restored.take_dirty();
+        assert!(dirty.docs.contains("r1"));
+        assert!(
+            dirty.returned.is_empty(),
+            "a partner's change is never taken back"
+        );
+
+        // The owner's own change relayed again (held already) beside a partner's: no take-back.
+        let again = partner
+            .annotate("r1", "another note", "2026-12-06T00:00:01Z", 0)
+            .unwrap()
+            .unwrap();
+        let mut relayed = v1.clone();
+        relayed.push(WireChange::new(&again.bytes, &again.signature));
+        assert_eq!(restored.apply(&relayed).applied, 2);
+        assert!(restored.take_dirty().returned.is_empty());
+
+        // Its lost write coming back: taken back.
+        assert_eq!(restored.apply(&lost).applied, 1);
+        assert!(restored.take_dirty().returned.contains("r1"));
     }
 }
