@@ -76,6 +76,36 @@ fn check_inflated_size(bytes: &[u8], limit: usize) -> Result<(), Rejection> {
     Ok(())
 }
 
+/// A compressed-change chunk that inflates to `inflated` zero bytes, with a zero checksum: what
+/// a hostile member may send, for the tests and the member-attack run (a receiver must refuse
+/// it on its size before inflating it whole).
+pub fn deflate_bomb(inflated: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Write;
+    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    let zeros = vec![0u8; inflated.min(1 << 20)];
+    let mut left = inflated;
+    while left > 0 {
+        let n = left.min(zeros.len());
+        z.write_all(&zeros[..n])?;
+        left -= n;
+    }
+    let data = z.finish()?;
+    let mut chunk = CHUNK_MAGIC.to_vec();
+    chunk.extend([0; 4]);
+    chunk.push(CHUNK_COMPRESSED_CHANGE);
+    let mut len = data.len();
+    loop {
+        let b = (len & 0x7f) as u8;
+        len >>= 7;
+        chunk.push(if len == 0 { b } else { b | 0x80 });
+        if len == 0 {
+            break;
+        }
+    }
+    chunk.extend(data);
+    Ok(chunk)
+}
+
 /// An Automerge change with its author's signature, as it travels between nodes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedChange {
@@ -1012,31 +1042,9 @@ mod tests {
         assert_eq!(fresh.heads(), heads);
     }
 
-    /// A compressed-change chunk holding `inflated` zero bytes (checksum left zero).
-    fn deflate_bomb(inflated: usize) -> Vec<u8> {
-        use std::io::Write;
-        let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
-        z.write_all(&vec![0u8; inflated]).unwrap();
-        let data = z.finish().unwrap();
-        let mut chunk = CHUNK_MAGIC.to_vec();
-        chunk.extend([0; 4]);
-        chunk.push(CHUNK_COMPRESSED_CHANGE);
-        let mut len = data.len();
-        loop {
-            let b = (len & 0x7f) as u8;
-            len >>= 7;
-            chunk.push(if len == 0 { b } else { b | 0x80 });
-            if len == 0 {
-                break;
-            }
-        }
-        chunk.extend(data);
-        chunk
-    }
-
     #[test]
     fn a_compressed_change_is_refused_before_it_inflates_past_the_bound() {
-        let bomb = deflate_bomb(MAX_INFLATED_CHANGE_BYTES + 1024 * 1024);
+        let bomb = deflate_bomb(MAX_INFLATED_CHANGE_BYTES + 1024 * 1024).unwrap();
         assert!(bomb.len() < 8 * 1024, "{} bytes on the wire", bomb.len());
         assert_eq!(
             decode(&bomb).unwrap_err(),
@@ -1047,7 +1055,7 @@ mod tests {
         assert_eq!(decode(&bomb).unwrap_err().code(), "too_large");
         // Under the bound the same kind of chunk reaches Automerge's decoder, which judges it
         // (zeros are no change): the bound, not the shape, refused the one above.
-        let small = deflate_bomb(64 * 1024);
+        let small = deflate_bomb(64 * 1024).unwrap();
         assert!(matches!(decode(&small), Err(Rejection::Malformed(_))));
         // An honest change still decodes, as sent (uncompressed) and compressed by Automerge
         // (another implementation may send it so).

@@ -226,30 +226,6 @@ fn peak_rss_mb(pid: u32) -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-/// An Automerge compressed-change chunk (type 2) holding `inflated` zero bytes. Its checksum is
-/// zero: a receiver must refuse it on its size before inflating it whole.
-fn deflate_bomb(inflated: usize) -> Result<Vec<u8>> {
-    use std::io::Write;
-    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
-    let zeros = vec![0u8; 1 << 20];
-    for _ in 0..inflated / zeros.len() {
-        z.write_all(&zeros)?;
-    }
-    let data = z.finish()?;
-    let mut chunk = vec![0x85, 0x6f, 0x4a, 0x83, 0, 0, 0, 0, 2];
-    let mut len = data.len();
-    loop {
-        let b = (len & 0x7f) as u8;
-        len >>= 7;
-        chunk.push(if len == 0 { b } else { b | 0x80 });
-        if len == 0 {
-            break;
-        }
-    }
-    chunk.extend(data);
-    Ok(chunk)
-}
-
 fn initiative(id: &str, country: &str, summary: &str) -> Value {
     json!({
         "id": id, "kind": "initiative", "access_level": "consortium",
@@ -570,7 +546,7 @@ pub async fn run() -> Result<Report> {
     // A compressed change that inflates to 128 MiB (DEFLATE of zeros), eight to a frame: an
     // unbounded inflate would hold 1 GiB before any signature is checked.
     let bomb = WireChange {
-        change: sicc_protocol::hex::to_hex(&deflate_bomb(128 << 20)?),
+        change: sicc_protocol::hex::to_hex(&sicc_node::sync::document::deflate_bomb(128 << 20)?),
         ..orphan[0].clone()
     };
     let bombs = vec![bomb; 8];
