@@ -229,9 +229,9 @@ impl App {
         if let Some(r) = self.store.get(id.clone()).await? {
             return Ok(RecordFound::Local(Box::new(r)));
         }
-        let shared = self.store.get_shared(id.clone()).await?;
+        let (shared, mut quarantined) = self.store.get_shared_entries(id.clone()).await?;
         if shared.is_empty() {
-            return Err(match self.store.get_quarantined(id.clone()).await?.pop() {
+            return Err(match quarantined.pop() {
                 Some(q) => AppError::Quarantined(Box::new(q)),
                 None => AppError::NotFound(id),
             });

@@ -225,29 +225,23 @@ impl Store {
     /// Reads the shared records with this id (one per catalogue it arrived through) that
     /// validate here.
     pub async fn get_shared(&self, id: RecordId) -> Result<Vec<SharedRecord>, StoreError> {
-        let all = self.get_shared_all(id).await?;
-        Ok(all
-            .into_iter()
-            .filter_map(|d| match d {
-                Decoded::Valid(s) => Some(s),
-                Decoded::Quarantined(_) => None,
-            })
-            .collect())
+        Ok(self.get_shared_entries(id).await?.0)
     }
 
-    /// The shared records with this id that do not validate here.
-    pub async fn get_quarantined(
+    /// Reads every shared entry with this id, in one pass: those that validate here, and those
+    /// quarantined.
+    pub async fn get_shared_entries(
         &self,
         id: RecordId,
-    ) -> Result<Vec<QuarantinedRecord>, StoreError> {
-        let all = self.get_shared_all(id).await?;
-        Ok(all
-            .into_iter()
-            .filter_map(|d| match d {
-                Decoded::Quarantined(q) => Some(q),
-                Decoded::Valid(_) => None,
-            })
-            .collect())
+    ) -> Result<(Vec<SharedRecord>, Vec<QuarantinedRecord>), StoreError> {
+        let (mut valid, mut quarantined) = (Vec::new(), Vec::new());
+        for d in self.get_shared_all(id).await? {
+            match d {
+                Decoded::Valid(s) => valid.push(s),
+                Decoded::Quarantined(q) => quarantined.push(q),
+            }
+        }
+        Ok((valid, quarantined))
     }
 
     async fn get_shared_all(&self, id: RecordId) -> Result<Vec<Decoded>, StoreError> {
