@@ -13,6 +13,7 @@
 //! - [`dcat`]: DCAT-AP (JSON-LD) export of what may leave the node.
 //! - [`id`]: record identifiers.
 //! - [`catalog`]: signed catalogue manifests, change signatures, tombstones.
+//! - [`scope`]: where each member may write in a shared document (the authorisation rule).
 //! - [`identity`]: node ids (libp2p-compatible PeerIds), actor ids, domain-separated signatures.
 //! - [`wire`]: the `/sicc/sync/1` messages, framing and limits (version 1, SPEC.md §6).
 //! - [`hex`]: the hex form of hashes, changes and signatures.
@@ -41,6 +42,7 @@ pub mod identity;
 pub mod query;
 pub mod record;
 pub mod schema;
+pub mod scope;
 pub mod tabular;
 pub mod text;
 pub mod wire;

@@ -2,12 +2,14 @@
 //! directory, RocksDB and API on port 0, and helpers to wait on conditions with deadlines.
 //!
 //! The test binaries in `tests/` use it: scenarios, federation, network, netns, search,
-//! browser, fuzz corpora and the deterministic simulator (`sim`).
+//! browser, fuzz corpora, the deterministic simulator (`sim`) and a rogue member's changes
+//! (`rogue`).
 
 pub mod federation;
 pub mod fuzz;
 pub mod netns;
 pub mod process;
+pub mod rogue;
 pub mod sim;
 
 use anyhow::{Context, Result, bail};

@@ -240,6 +240,31 @@ impl MemStore {
         Some(self.seq)
     }
 
+    /// A persisted document's signed changes, as its node would send them.
+    fn persisted_changes(
+        &self,
+        catalog: &CatalogId,
+        doc: &str,
+        signer: &NodeSigner,
+    ) -> Vec<wire::WireChange> {
+        let Some(stored) = self.docs.get(&(catalog.to_string(), doc.to_owned())) else {
+            return Vec::new();
+        };
+        let signatures = stored
+            .signatures
+            .iter()
+            .filter_map(|s| ChangeSignature::decode(s).ok())
+            .collect();
+        match SharedDocument::load(catalog.clone(), doc, &stored.save, signatures, signer, 0) {
+            Ok(mut d) => d
+                .changes_since(&[])
+                .iter()
+                .map(|c| wire::WireChange::new(&c.bytes, &c.signature))
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
     /// A persisted document's shared content, decoded as a peer would.
     fn persisted_document(
         &self,
@@ -329,6 +354,8 @@ pub struct Stats {
     pub commands_ok: u64,
     pub commands_refused: u64,
     pub rejected_changes: u64,
+    /// Refused changes and tombstones by reason code.
+    pub rejected_by_reason: BTreeMap<&'static str, u64>,
     pub take_backs: u64,
 }
 
@@ -580,8 +607,9 @@ impl Sim {
                 }
                 Effect::Emit(_) => {}
                 Effect::Count(count) => {
-                    if let sicc_node::sync::federation::Count::Rejected(_) = count {
+                    if let sicc_node::sync::federation::Count::Rejected(reason) = count {
                         self.stats.rejected_changes += 1;
+                        *self.stats.rejected_by_reason.entry(reason).or_default() += 1;
                     }
                 }
                 Effect::ReadForTakeBack {
@@ -916,6 +944,46 @@ impl Sim {
     }
 
     /// A node's own catalogue of that name.
+    /// Node `node`'s key: what a rogue member holding it signs with.
+    pub fn signer(&self, node: usize) -> Arc<NodeSigner> {
+        self.nodes[node].signer.clone()
+    }
+
+    /// The signed changes of `doc` as node `node` persisted them (empty if it holds none).
+    pub fn stored_changes(
+        &self,
+        node: usize,
+        catalog: &CatalogId,
+        doc: &str,
+    ) -> Vec<wire::WireChange> {
+        let n = &self.nodes[node];
+        n.store.persisted_changes(catalog, doc, &n.signer)
+    }
+
+    /// Delivers `message` to node `to` as a request from node `from`, as a member running
+    /// other code could send it: the rogue member's path in the scenarios. The answer is
+    /// dropped.
+    pub fn inject(&mut self, from: usize, to: usize, message: Message) -> Result<(), Violation> {
+        self.note(format!(
+            "node {from} injects a {} into node {to}",
+            message.kind()
+        ));
+        let peer = self.nodes[from].id;
+        let n = &mut self.nodes[to];
+        n.next_inbound += 1;
+        let inbound = n.next_inbound;
+        // Marked as a duplicate so that the answer goes nowhere.
+        n.inbound.insert(inbound, (from, RequestId(u64::MAX), true));
+        self.input(
+            to,
+            Input::Request {
+                id: InboundId(inbound),
+                peer,
+                message,
+            },
+        )
+    }
+
     pub fn catalog_of(&self, node: usize, name: &str) -> CatalogId {
         CatalogId::new(self.nodes[node].id, name).expect("a valid catalogue name")
     }

@@ -200,6 +200,90 @@ fn a_node_restored_from_backup_takes_back_its_own_later_writes() -> Result<()> {
 }
 
 #[test]
+fn a_writer_writes_only_its_own_annotation_whatever_it_signs() -> Result<()> {
+    const MARKER: &str = "OUT-OF-SCOPE";
+    let (mut sim, catalog) = three()?;
+    sim.write(0, "lv-r1", "genuine", true);
+    sim.write(0, "lv-draft", "not published", true);
+    sim.run_until_quiet(10_000)?;
+    sim.publish(0, &catalog, "lv-r1")?;
+    sim.subscribe(1, &catalog)?;
+    sim.subscribe(2, &catalog)?;
+    sim.run_until_quiet(10_000)?;
+    sim.grant(0, &catalog, 1, Role::Writer)?;
+    sim.grant(0, &catalog, 2, Role::Reader)?;
+    sim.run_until_quiet(10_000)?;
+    assert!(sim.annotate(0, &catalog, "lv-r1", "the owner's note")?);
+    assert!(sim.annotate(1, &catalog, "lv-r1", "we replicate this")?);
+    sim.run_until_quiet(10_000)?;
+
+    // Node 1 is a writer; with its key, a rogue sends what no honest node would: the owner's
+    // fields rewritten, the owner's annotation, the annotations map deleted, a document of its
+    // own (under the id of the owner's unpublished draft), to the owner and to the reader, then
+    // its rewrite beside a bogus change claiming the owner as author (take-back bait).
+    let base = sim.stored_changes(1, &catalog, "lv-r1");
+    assert!(!base.is_empty());
+    let writes = sicc_tests::rogue::out_of_scope_writes(
+        &sim.signer(1),
+        5,
+        &catalog,
+        "lv-r1",
+        &base,
+        "lv-draft",
+        MARKER,
+    )
+    .expect("crafted");
+    let changes = |changes| sicc_protocol::wire::Message::Changes {
+        v: sicc_protocol::wire::WIRE_VERSION,
+        catalog: catalog.to_string(),
+        manifest: None,
+        changes,
+        tombstones: Vec::new(),
+        want: Vec::new(),
+        more: false,
+        digest: None,
+    };
+    for to in [0, 2] {
+        for (_, change) in &writes {
+            sim.inject(1, to, changes(vec![change.clone()]))?;
+        }
+    }
+    let mut bogus = writes[0].1.clone();
+    bogus.author = sim.nodes[0].id.to_string();
+    sim.inject(1, 0, changes(vec![writes[0].1.clone(), bogus]))?;
+    sim.run_until_quiet(10_000)?;
+    sim.run_rounds(2)?;
+
+    assert_eq!(
+        sim.stats.rejected_by_reason.get("out_of_scope").copied(),
+        Some(2 * 4 + 1),
+        "{:?}",
+        sim.stats.rejected_by_reason
+    );
+    for node in 0..3 {
+        let fed = sim.nodes[node].federation().expect("up");
+        let doc = fed.document(&catalog, "lv-r1").expect("held");
+        assert!(!doc.to_string().contains(MARKER), "node {node}: {doc}");
+        assert_eq!(doc["summary"]["en"], "genuine");
+        let notes = &doc[sicc_node::sync::document::ANNOTATIONS];
+        assert_eq!(notes.as_object().map(|m| m.len()), Some(2), "{doc}");
+        assert!(!holds(&mut sim, node, &catalog, "lv-draft"), "node {node}");
+    }
+    let local = sim.nodes[0]
+        .store
+        .records
+        .get(&sicc_protocol::id::RecordId::new("lv-r1").unwrap())
+        .expect("the owner's record")
+        .to_json();
+    assert_eq!(
+        local["summary"]["en"], "genuine",
+        "the owner's local record"
+    );
+    assert_eq!(sim.stats.take_backs, 0);
+    sim.check_converged()
+}
+
+#[test]
 fn a_crash_between_a_write_and_its_publication_is_repaired_from_the_feed() -> Result<()> {
     let (mut sim, catalog) = three()?;
     sim.write(0, "lv-r1", "first", true);

@@ -10,8 +10,9 @@ use automerge::{
 };
 use serde_json::{Map, Value};
 use sicc_protocol::catalog::{CatalogError, CatalogId, ChangeSignature, Manifest};
-use sicc_protocol::identity::{ActorId, NodeSigner};
+use sicc_protocol::identity::{ActorId, NodeId, NodeSigner};
 use sicc_protocol::record::Record;
+use sicc_protocol::scope::{self, OutOfScope, Step, Write};
 use std::collections::HashMap;
 
 /// Largest accepted change, in bytes (a record is at most 256 KiB of JSON).
@@ -139,6 +140,10 @@ pub enum Rejection {
     HashMismatch,
     #[error("another change with the same actor and sequence number exists (equivocation)")]
     Equivocation,
+    #[error("nests deeper than {limit} levels")]
+    TooDeep { limit: usize },
+    #[error("out of its author's scope: {0}")]
+    OutOfScope(#[from] OutOfScope),
     #[error(transparent)]
     Provenance(#[from] CatalogError),
 }
@@ -147,11 +152,17 @@ impl Rejection {
     /// A stable code for counting rejections by reason.
     pub fn code(&self) -> &'static str {
         match self {
-            Rejection::TooLarge { .. } | Rejection::InflatesTooLarge { .. } => "too_large",
+            Rejection::TooLarge { .. }
+            | Rejection::InflatesTooLarge { .. }
+            | Rejection::TooDeep { .. } => "too_large",
             Rejection::Malformed(_) => "malformed",
             Rejection::WrongDocument { .. } => "wrong_document",
             Rejection::HashMismatch => "hash_mismatch",
             Rejection::Equivocation => "equivocation",
+            // Honest out-of-order delivery also gets here; the next session sends the change
+            // again with its dependencies.
+            Rejection::OutOfScope(OutOfScope::UnknownObject) => "missing_dependencies",
+            Rejection::OutOfScope(_) => "out_of_scope",
             Rejection::Provenance(e) => provenance_code(e),
         }
     }
@@ -426,6 +437,25 @@ impl SharedDocument {
                 Err(r) => report.rejected.push((i, r)),
             }
         }
+        if !accepted.is_empty() {
+            // Every operation is checked against its author's scope (SPEC.md §4.1) before
+            // Automerge sees the change; one operation out of scope refuses the change whole.
+            let authors: HashMap<usize, NodeId> = accepted
+                .iter()
+                .filter_map(|(i, c)| Some((*i, self.signatures.get(&c.hash().0)?.author)))
+                .collect();
+            let refused = scope_refusals(self.doc()?, &accepted, &authors, manifest);
+            if !refused.is_empty() {
+                accepted.retain(|(i, c)| {
+                    let Some(why) = refused.get(i) else {
+                        return true;
+                    };
+                    self.signatures.remove(&c.hash().0);
+                    report.rejected.push((*i, why.clone()));
+                    false
+                });
+            }
+        }
         report.applied = accepted.len();
         if !accepted.is_empty() {
             // Automerge 0.12 can panic on a crafted change ("Obj ... Missing from Index", found
@@ -591,7 +621,7 @@ fn scalar(v: &Value) -> ScalarValue {
 }
 
 /// Root key of members' annotations; never a record field.
-pub const ANNOTATIONS: &str = "annotations";
+pub use sicc_protocol::scope::ANNOTATIONS;
 
 fn reconcile_map(
     doc: &mut AutoCommit,
@@ -740,6 +770,161 @@ fn refuse_equivocations(
         }
     }
     (rest, refused)
+}
+
+/// The changes of a batch with an operation outside its author's scope (SPEC.md §4.1), by
+/// position in the batch. Each operation is resolved to the path of the value it writes: its
+/// object is either made by a change of the batch (followed through the batch, in any order)
+/// or already in `doc` (followed through Automerge's parents); an object found in neither is
+/// refused, since its place cannot be checked. A panic while decoding refuses the whole batch.
+fn scope_refusals(
+    doc: &AutoCommit,
+    batch: &[(usize, automerge::Change)],
+    authors: &HashMap<usize, NodeId>,
+    manifest: &Manifest,
+) -> HashMap<usize, Rejection> {
+    let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let expanded: Vec<(usize, automerge::ExpandedChange)> =
+            batch.iter().map(|(i, c)| (*i, c.decode())).collect();
+        let mut places = Places::new(doc, &expanded);
+        let mut refused = HashMap::new();
+        for (i, change) in &expanded {
+            let Some(author) = authors.get(i) else {
+                refused.insert(*i, Rejection::OutOfScope(OutOfScope::UnknownObject));
+                continue;
+            };
+            for op in &change.operations {
+                let mut path = match places.path_of(&op.obj) {
+                    Ok(path) => path,
+                    Err(why) => {
+                        refused.insert(*i, why);
+                        break;
+                    }
+                };
+                path.push(step_of(&op.key));
+                let write = Write {
+                    path,
+                    makes_map: matches!(op.action, automerge::legacy::OpType::Make(ObjType::Map)),
+                    replaces: !op.pred.is_empty(),
+                };
+                if let Err(why) = scope::authorize(manifest, author, &write) {
+                    refused.insert(*i, Rejection::OutOfScope(why));
+                    break;
+                }
+            }
+        }
+        refused
+    }));
+    checked.unwrap_or_else(|_| {
+        batch
+            .iter()
+            .map(|(i, _)| {
+                (
+                    *i,
+                    Rejection::Malformed("its operations could not be read".into()),
+                )
+            })
+            .collect()
+    })
+}
+
+fn step_of(key: &automerge::legacy::Key) -> Step {
+    match key {
+        automerge::legacy::Key::Map(k) => Step::Key(k.to_string()),
+        automerge::legacy::Key::Seq(_) => Step::Element,
+    }
+}
+
+/// Deepest path followed when resolving where an operation writes; deeper is refused (a record
+/// nests 4 levels, an annotation 2).
+const MAX_PATH_DEPTH: usize = MAX_READ_DEPTH;
+
+/// The paths of objects, from the document root: objects made in a batch, then the document.
+struct Places<'a> {
+    doc: &'a AutoCommit,
+    /// Objects made by the batch's operations: their object and key.
+    made: HashMap<automerge::legacy::OpId, (automerge::legacy::ObjectId, Step)>,
+    known: HashMap<automerge::legacy::OpId, Result<Vec<Step>, Rejection>>,
+}
+
+impl<'a> Places<'a> {
+    fn new(doc: &'a AutoCommit, batch: &[(usize, automerge::ExpandedChange)]) -> Places<'a> {
+        let mut made = HashMap::new();
+        for (_, change) in batch {
+            for (n, op) in change.operations.iter().enumerate() {
+                if let automerge::legacy::OpType::Make(_) = op.action {
+                    let id = automerge::legacy::OpId(
+                        change.start_op.get() + n as u64,
+                        change.actor_id.clone(),
+                    );
+                    made.insert(id, (op.obj.clone(), step_of(&op.key)));
+                }
+            }
+        }
+        Places {
+            doc,
+            made,
+            known: HashMap::new(),
+        }
+    }
+
+    fn path_of(&mut self, obj: &automerge::legacy::ObjectId) -> Result<Vec<Step>, Rejection> {
+        self.follow(obj, 0)
+    }
+
+    fn follow(
+        &mut self,
+        obj: &automerge::legacy::ObjectId,
+        depth: usize,
+    ) -> Result<Vec<Step>, Rejection> {
+        let id = match obj {
+            automerge::legacy::ObjectId::Root => return Ok(Vec::new()),
+            automerge::legacy::ObjectId::Id(id) => id,
+        };
+        if depth > MAX_PATH_DEPTH {
+            return Err(Rejection::TooDeep {
+                limit: MAX_PATH_DEPTH,
+            });
+        }
+        if let Some(known) = self.known.get(id) {
+            return known.clone();
+        }
+        // Bounded by the path's length, not only by the recursion: with earlier objects
+        // remembered, a 10,000-deep nesting recursed one level at a time while its paths grew
+        // (and were copied) without bound (found by the member-attack run).
+        let path = match self.made.get(id).cloned() {
+            Some((parent, step)) => self.follow(&parent, depth + 1).and_then(|mut p| {
+                p.push(step);
+                if p.len() > MAX_PATH_DEPTH {
+                    return Err(Rejection::TooDeep {
+                        limit: MAX_PATH_DEPTH,
+                    });
+                }
+                Ok(p)
+            }),
+            None => self.in_document(id),
+        };
+        self.known.insert(id.clone(), path.clone());
+        path
+    }
+
+    fn in_document(&self, id: &automerge::legacy::OpId) -> Result<Vec<Step>, Rejection> {
+        let unknown = || Rejection::OutOfScope(OutOfScope::UnknownObject);
+        let (obj, _) = self.doc.import(&id.to_string()).map_err(|_| unknown())?;
+        let path = self.doc.parents(&obj).map_err(|_| unknown())?.path();
+        if path.len() > MAX_PATH_DEPTH {
+            return Err(Rejection::TooDeep {
+                limit: MAX_PATH_DEPTH,
+            });
+        }
+        Ok(path
+            .into_iter()
+            .map(|(_, prop)| match prop {
+                automerge::Prop::Map(k) => Step::Key(k),
+                automerge::Prop::Seq(_) => Step::Element,
+            })
+            .collect())
+    }
 }
 
 /// Deepest nesting read out of a shared document. A record's projection nests 4 levels at most;
@@ -1073,6 +1258,123 @@ mod tests {
     }
 
     #[test]
+    fn a_writer_writes_only_its_own_annotation_and_nobody_writes_anothers() {
+        let (owner, reader, mut m) = setup();
+        let (w1, w2) = (
+            NodeSigner::from_seed([3; 32]),
+            NodeSigner::from_seed([4; 32]),
+        );
+        m.writers.insert(w1.node_id());
+        m.writers.insert(w2.node_id());
+        let mut origin = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
+        let first = origin.publish(&record("v1"), &owner, 0).unwrap().unwrap();
+        let copy = |signer: &NodeSigner| {
+            let mut d = SharedDocument::new(m.id.clone(), "lv-samaritan", signer, 0);
+            assert_eq!(
+                d.apply(std::slice::from_ref(&first), &m).unwrap().applied,
+                1
+            );
+            d
+        };
+        let (mut at_w1, mut at_w2) = (copy(&w1), copy(&w2));
+        let (id1, id2) = (w1.node_id().to_string(), w2.node_id().to_string());
+        let own = at_w1
+            .annotate(&id1, "we replicate this", "t", &w1, 0)
+            .unwrap()
+            .unwrap();
+        let w2_own = at_w2
+            .annotate(&id2, "so do we", "t", &w2, 0)
+            .unwrap()
+            .unwrap();
+        // A writer rewriting the owner's record, with a later `updated_at`.
+        let hijack = copy(&w1)
+            .publish(&record("hijacked"), &w1, 0)
+            .unwrap()
+            .unwrap();
+        // A writer writing into another member's annotation.
+        let mut at_w1b = copy(&w1);
+        at_w1b.apply(std::slice::from_ref(&w2_own), &m).unwrap();
+        let theirs = at_w1b
+            .annotate(&id2, "overwritten", "t", &w1, 0)
+            .unwrap()
+            .unwrap();
+        // A writer creating a document of its own in the owner's catalogue.
+        let created = SharedDocument::new(m.id.clone(), "lv-samaritan", &w1, 1)
+            .publish(&record("mine now"), &w1, 0)
+            .unwrap()
+            .unwrap();
+        // A writer deleting the annotations map (everyone's annotations).
+        let mut at_w1c = copy(&w1);
+        at_w1c
+            .doc()
+            .unwrap()
+            .delete(automerge::ROOT, ANNOTATIONS)
+            .unwrap();
+        let wipe = at_w1c.commit_signed(&w1, 0).unwrap().unwrap();
+        // The owner editing a writer's annotation.
+        let mut at_owner = copy(&owner);
+        at_owner.apply(std::slice::from_ref(&own), &m).unwrap();
+        let owner_edit = at_owner
+            .annotate(&id1, "edited by owner", "t", &owner, 0)
+            .unwrap()
+            .unwrap();
+
+        let mut replica = SharedDocument::new(m.id.clone(), "lv-samaritan", &reader, 0);
+        let batch = [
+            first.clone(),
+            hijack,
+            own.clone(),
+            theirs,
+            created,
+            wipe,
+            owner_edit,
+            w2_own.clone(),
+        ];
+        let report = replica.apply(&batch, &m).unwrap();
+        let refused: Vec<usize> = report.rejected.iter().map(|(i, _)| *i).collect();
+        assert_eq!(refused, vec![1, 3, 4, 5, 6], "{:?}", report.rejected);
+        for (_, why) in &report.rejected {
+            assert_eq!(why.code(), "out_of_scope", "{why}");
+        }
+        assert_eq!(report.applied, 3);
+        let json = replica.to_json();
+        assert_eq!(json["summary"]["en"], "v1");
+        assert_eq!(json[ANNOTATIONS][&id1]["text"], "we replicate this");
+        assert_eq!(json[ANNOTATIONS][&id2]["text"], "so do we");
+        // Refused changes are neither held nor relayed.
+        assert_eq!(replica.changes_since(&[]).len(), 3);
+    }
+
+    #[test]
+    fn a_writers_nesting_10000_deep_in_its_own_annotation_is_refused_as_too_large() {
+        let (owner, reader, mut m) = setup();
+        let writer = NodeSigner::from_seed([3; 32]);
+        m.writers.insert(writer.node_id());
+        let mut origin = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
+        let first = origin.publish(&record("v1"), &owner, 0).unwrap().unwrap();
+        let mut at_writer = SharedDocument::new(m.id.clone(), "lv-samaritan", &writer, 0);
+        at_writer.apply(std::slice::from_ref(&first), &m).unwrap();
+        let me = writer.node_id().to_string();
+        let doc = at_writer.doc().unwrap();
+        let (_, annotations) = doc.get(automerge::ROOT, ANNOTATIONS).unwrap().unwrap();
+        let mut at = doc
+            .put_object(&annotations, me.as_str(), ObjType::Map)
+            .unwrap();
+        for _ in 0..10_000 {
+            at = doc.put_object(&at, "n", ObjType::Map).unwrap();
+        }
+        let deep = at_writer.commit_signed(&writer, 0).unwrap().unwrap();
+        let mut replica = SharedDocument::new(m.id.clone(), "lv-samaritan", &reader, 0);
+        let report = replica.apply(&[first, deep], &m).unwrap();
+        assert_eq!(report.applied, 1);
+        assert!(
+            matches!(report.rejected[..], [(1, Rejection::TooDeep { .. })]),
+            "{:?}",
+            report.rejected
+        );
+    }
+
+    #[test]
     fn a_document_nested_10000_deep_reads_without_overflowing_the_stack() {
         use automerge::transaction::Transactable;
         let mut doc = AutoCommit::new();
@@ -1179,8 +1481,14 @@ mod tests {
                 .collect();
             first.reverse();
             for c in &first {
+                // A change that arrives before the object it writes into was made cannot be
+                // placed, so it is refused and comes again with its dependencies.
                 let report = replica.apply(std::slice::from_ref(c), &m).unwrap();
-                proptest::prop_assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+                proptest::prop_assert!(
+                    report.rejected.iter().all(|(_, r)| r.code() == "missing_dependencies"),
+                    "{:?}",
+                    report.rejected
+                );
             }
             // Anti-entropy: what the replica lacks, from its heads.
             let missing = origin.changes_since(&replica.heads());

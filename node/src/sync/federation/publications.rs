@@ -217,9 +217,14 @@ impl Federation {
             return;
         }
         // The record may have been written again since the restore, concurrently with the
-        // writes now coming back: the later of the two wins (RFC 3339 UTC strings order by
-        // time), and a later local record goes back on top of the merged entry.
-        let at = |v: &Value| v["updated_at"].as_str().map(str::to_owned);
+        // writes now coming back: the later of the two wins, and a later local record goes
+        // back on top of the merged entry. Compared as instants, not as text
+        // (`…T10:00:00+01:00` is before `…T09:30:00Z`).
+        let at = |v: &Value| {
+            v["updated_at"].as_str().and_then(|t| {
+                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+            })
+        };
         if let Some(local) = &local
             && at(&local.to_json()) >= at(&shared)
         {

@@ -12,12 +12,14 @@ use anyhow::{Context, Result, bail};
 use automerge::transaction::Transactable;
 use serde_json::{Value, json};
 use sicc_node::p2p::network::{Member, NetworkConfig, NetworkHandle, spawn};
+use sicc_node::sync::document::ANNOTATIONS;
 use sicc_node::sync::replica::Replica;
 use sicc_protocol::catalog::{CatalogId, ChangeSignature, Manifest};
-use sicc_protocol::identity::{ActorId, NodeId, NodeSigner};
+use sicc_protocol::identity::{NodeId, NodeSigner};
 use sicc_protocol::record::Record;
 use sicc_protocol::wire::{DocHeads, ErrorCode, Message, WIRE_VERSION, WireChange};
 use sicc_tests::netns::NetnsFederation;
+use sicc_tests::rogue::{annotation_of, crafted, on_top_of, out_of_scope_writes};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -35,6 +37,11 @@ pub struct Report {
     /// Automerge cannot hold both branches, so honest changes built on one are stuck where
     /// the other was taken).
     pub honest_blocked: usize,
+    /// Writes outside the writer's own annotation (the owner's fields, another member's
+    /// annotation, a document of its own, the annotations map) found applied on a node.
+    pub out_of_scope_applied: usize,
+    /// The owner's local record changed by the writer's changes (the take-back attack).
+    pub local_records_overwritten: usize,
     /// The largest peak resident memory of the four nodes at the end of the attacks (VmHWM).
     pub peak_rss_under_attack_mb: Option<f64>,
     /// Rejected changes by reason, summed over the four nodes (`/metrics`).
@@ -124,31 +131,8 @@ fn describe(reply: &Result<Message>) -> String {
     }
 }
 
-/// A change built by `signer` in `epoch` on top of `base`, signed for `doc` of `catalog`.
-fn crafted(
-    signer: &NodeSigner,
-    epoch: u32,
-    catalog: &CatalogId,
-    doc: &str,
-    base: &[WireChange],
-    build: impl FnOnce(&mut automerge::AutoCommit) -> Result<()>,
-) -> Result<WireChange> {
-    let actor = ActorId::derive(&signer.node_id(), epoch);
-    let mut d = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(actor.as_bytes()));
-    let mut history = Vec::new();
-    for c in base {
-        let bytes = c.change_bytes().context("base change hex")?;
-        history.push(automerge::Change::from_bytes(bytes)?);
-    }
-    d.apply_changes(history)?;
-    build(&mut d)?;
-    d.commit();
-    let change = d.get_last_local_change().context("nothing was changed")?;
-    let signature = ChangeSignature::sign(signer, catalog.clone(), doc, change.hash().0, epoch);
-    Ok(WireChange::new(change.raw_bytes(), &signature))
-}
-
-/// Several changes in a row by `signer` in `epoch`, each on the previous one.
+/// Several changes in a row by `signer` in `epoch`, each on the previous one, in its own
+/// annotation.
 fn many_tiny(
     signer: &NodeSigner,
     epoch: u32,
@@ -157,18 +141,11 @@ fn many_tiny(
     base: &[WireChange],
     n: usize,
 ) -> Result<Vec<WireChange>> {
-    let actor = ActorId::derive(&signer.node_id(), epoch);
-    let mut d = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(actor.as_bytes()));
-    let mut history = Vec::new();
-    for c in base {
-        history.push(automerge::Change::from_bytes(
-            c.change_bytes().context("hex")?,
-        )?);
-    }
-    d.apply_changes(history)?;
+    let mut d = on_top_of(signer, epoch, base)?;
     let mut out = Vec::with_capacity(n);
+    let mine = annotation_of(&mut d, &signer.node_id())?;
     for k in 0..n {
-        d.put(automerge::ROOT, "tiny", k as i64)?;
+        d.put(&mine, "tiny", k as i64)?;
         d.commit();
         let change = d.get_last_local_change().context("no change")?;
         let signature = ChangeSignature::sign(signer, catalog.clone(), doc, change.hash().0, epoch);
@@ -207,6 +184,29 @@ async fn reached(
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// SE's annotation on its own entry.
+const OWNER_NOTE: &str = "owner's note";
+
+/// How many of the four nodes do not show SE's annotation on `se-target`.
+async fn owner_note_missing(fed: &NetnsFederation, catalog_path: &str, owner: &NodeId) -> usize {
+    let mut missing = 0;
+    for i in 0..4 {
+        match fed
+            .get(i, &format!("{catalog_path}/entries/se-target"))
+            .await
+        {
+            Ok((200, v)) if v["document"][ANNOTATIONS][owner.to_string()]["text"] == OWNER_NOTE => {
+            }
+            _ => missing += 1,
+        }
+    }
+    missing
+}
+
+/// Carried by every write outside the rogue's scope, so that finding it anywhere shows one
+/// was applied.
+const SCOPE_MARKER: &str = "OUT-OF-SCOPE-7c1e";
 
 /// Most a node's memory may peak at under the attacks (debug build: 138 MB seen; one unbounded
 /// inflate of the 128 MiB changes below adds 256 MB).
@@ -318,6 +318,21 @@ pub async fn run() -> Result<Report> {
         if !missing.is_empty() {
             bail!("{id} did not reach nodes {missing:?} before the attacks");
         }
+    }
+
+    // SE's own annotation on its entry: a writer may neither touch it nor delete the map.
+    fed.post(
+        se,
+        &format!("{}/annotate", path(se)),
+        &json!({"id": "se-target", "text": OWNER_NOTE}),
+    )
+    .await?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while owner_note_missing(&fed, &path(se), &ids[se]).await > 0 {
+        if Instant::now() > deadline {
+            bail!("SE's annotation did not reach every node before the attacks");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
     let members = fed
@@ -456,11 +471,13 @@ pub async fn run() -> Result<Report> {
     // 5. Equivocation on SE's catalogue (a writer's right): two different changes with one
     // actor and sequence number, one to ES, the other to FR.
     let a = crafted(&signer, 1, &se_cat, "se-target", &se_genuine, |d| {
-        d.put(automerge::ROOT, "note", "A")?;
+        let mine = annotation_of(d, &me)?;
+        d.put(&mine, "text", "A")?;
         Ok(())
     })?;
     let b = crafted(&signer, 1, &se_cat, "se-target", &se_genuine, |d| {
-        d.put(automerge::ROOT, "note", "B")?;
+        let mine = annotation_of(d, &me)?;
+        d.put(&mine, "text", "B")?;
         Ok(())
     })?;
     for (i, c) in [(es, a), (fr, b)] {
@@ -471,7 +488,48 @@ pub async fn run() -> Result<Report> {
         ));
     }
 
-    // 6. Revocation while connected (before the oversized frame, which ends the connection): from LV's answer to the last node refusing the rogue.
+    // 6. Writes outside the rogue's own annotation, as a writer of SE's catalogue, to every
+    // node: the owner's fields with a later `updated_at`; the owner's annotation; the
+    // annotations map deleted; a document of its own shown as SE's. And to SE, the owner, the
+    // batch that once overwrote its local record: the rogue's own change on the owner's fields
+    // beside a bogus one claiming SE as author (take-back of "own writes coming back").
+    let writes = out_of_scope_writes(
+        &signer,
+        7,
+        &se_cat,
+        "se-target",
+        &se_genuine,
+        "se-rogue",
+        SCOPE_MARKER,
+    )?;
+    let rewrite = writes[0].1.clone();
+    let mut bogus = rewrite.clone();
+    bogus.author = ids[se].to_string();
+    for i in [es, fr, se, lv] {
+        for (what, change) in &writes {
+            let reply = ask(
+                &net,
+                ids[i],
+                changes(&se_cat, vec![change.clone()], Vec::new()),
+            )
+            .await;
+            report
+                .log
+                .push(format!("{what} to node {i}: {}", describe(&reply)));
+        }
+    }
+    let reply = ask(
+        &net,
+        ids[se],
+        changes(&se_cat, vec![rewrite.clone(), bogus], Vec::new()),
+    )
+    .await;
+    report.log.push(format!(
+        "its change on SE's fields beside one claimed by SE, to SE: {}",
+        describe(&reply)
+    ));
+
+    // 7. Revocation while connected (before the oversized frame, which ends the connection): from LV's answer to the last node refusing the rogue.
     let revoked = Instant::now();
     fed.post(
         lv,
@@ -504,7 +562,7 @@ pub async fn run() -> Result<Report> {
         ));
     }
 
-    // 7. Payloads a writer may send but no honest node would, all to SE's catalogue on ES.
+    // 8. Payloads a writer may send but no honest node would, all to SE's catalogue on ES.
     let huge = crafted(&signer, 2, &se_cat, "se-target", &se_genuine, |d| {
         // Not compressible: 700 KB of pseudo-random text.
         let mut x = 0x2545_F491_4F6C_DD1Du64;
@@ -520,7 +578,8 @@ pub async fn run() -> Result<Report> {
         Ok(())
     })?;
     let deep = crafted(&signer, 3, &se_cat, "se-target", &se_genuine, |d| {
-        let mut at = d.put_object(automerge::ROOT, "deep", automerge::ObjType::Map)?;
+        let mine = annotation_of(d, &me)?;
+        let mut at = d.put_object(&mine, "deep", automerge::ObjType::Map)?;
         for _ in 0..10_000 {
             at = d.put_object(&at, "n", automerge::ObjType::Map)?;
         }
@@ -614,6 +673,50 @@ pub async fn run() -> Result<Report> {
             ));
         }
     }
+    for i in 0..4 {
+        let entry = fed.get(i, &format!("{}/entries/se-target", path(se))).await;
+        match &entry {
+            Ok((200, v)) if v.to_string().contains(SCOPE_MARKER) => {
+                report.out_of_scope_applied += 1;
+                report
+                    .problems
+                    .push(format!("node {i} applied an out-of-scope write: {v}"));
+            }
+            Ok((200, v))
+                if v["document"][ANNOTATIONS][ids[se].to_string()]["text"] != OWNER_NOTE =>
+            {
+                report.out_of_scope_applied += 1;
+                report
+                    .problems
+                    .push(format!("node {i} lost SE's annotation: {v}"));
+            }
+            Ok((200, _)) => {}
+            other => report
+                .problems
+                .push(format!("node {i} does not serve SE's se-target: {other:?}")),
+        }
+        for url in [
+            format!("{}/entries/se-rogue", path(se)),
+            "/api/v1/records/se-rogue".to_string(),
+        ] {
+            if let Ok((200, v)) = fed.get(i, &url).await {
+                report.out_of_scope_applied += 1;
+                report
+                    .problems
+                    .push(format!("node {i} holds the rogue's own document: {v}"));
+            }
+        }
+    }
+    match fed.get(se, "/api/v1/records/se-target").await {
+        Ok((200, v))
+            if v["summary"]["en"] == "genuine" && !v.to_string().contains(SCOPE_MARKER) => {}
+        other => {
+            report.local_records_overwritten += 1;
+            report
+                .problems
+                .push(format!("SE's local se-target was overwritten: {other:?}"));
+        }
+    }
     let peaks: Vec<f64> = (0..4).filter_map(|i| peak_rss_mb(fed.pid(i)?)).collect();
     if peaks.len() == 4 {
         let peak = peaks.iter().copied().fold(0.0, f64::max);
@@ -687,6 +790,7 @@ pub async fn run() -> Result<Report> {
         "bad_signature",
         "too_large",
         "equivocation",
+        "out_of_scope",
     ] {
         if report.rejected.get(reason).copied().unwrap_or(0.0) < 1.0 {
             report

@@ -1104,6 +1104,8 @@ async fn run() -> Result<()> {
         };
         let passed = r.problems.is_empty()
             && r.forged_applied == 0
+            && r.out_of_scope_applied == 0
+            && r.local_records_overwritten == 0
             && r.unauthorised_served == 0
             && r.revocation_delay_ms.is_some();
         if !passed {
@@ -1120,6 +1122,10 @@ async fn run() -> Result<()> {
             ms(r.revocation_delay_ms),
             r.honest_blocked,
             t.elapsed().as_secs_f64()
+        );
+        println!(
+            "    out-of-scope writes applied {}, local records overwritten {}",
+            r.out_of_scope_applied, r.local_records_overwritten
         );
         println!(
             "    peak memory of a node under the attacks: {} MB",
@@ -1139,6 +1145,8 @@ async fn run() -> Result<()> {
             "forged_applied": r.forged_applied, "unauthorised_served": r.unauthorised_served,
             "revocation_delay_ms": r.revocation_delay_ms, "honest_blocked": r.honest_blocked,
             "peak_rss_under_attack_mb": r.peak_rss_under_attack_mb,
+            "out_of_scope_applied": r.out_of_scope_applied,
+            "local_records_overwritten": r.local_records_overwritten,
             "rejected": r.rejected, "log": r.log, "problems": r.problems,
         }));
     }
