@@ -15,7 +15,9 @@ use crate::sync::SyncHandle;
 // name these through `app` only, never the modules that own them (ARCHITECTURE.md, module graph).
 pub use crate::backup::{BackupError, BackupManifest};
 pub use crate::search::{FACETS, FacetCount, Hit, SearchError, SearchRequest, SearchResult, Sort};
-pub use crate::storage::{AuditEntry, MAX_PAGE, PutMode, SCHEMA_VERSION, SharedRecord, StoreError};
+pub use crate::storage::{
+    AuditEntry, MAX_PAGE, PutMode, QuarantinedRecord, SCHEMA_VERSION, SharedRecord, StoreError,
+};
 pub use crate::sync::document::ANNOTATIONS;
 pub use crate::sync::federation::{
     CatalogDetail, CatalogView, ChangeView, Done, EntryView, MemberRef, PeerCatalogSync, PeersView,
@@ -47,7 +49,7 @@ pub enum AppError {
         "record `{}` shared by {} through `{}` does not validate on this node and is quarantined: {}",
         .0.id, .0.origin, .0.catalog, .0.problem
     )]
-    Quarantined(Box<crate::storage::QuarantinedRecord>),
+    Quarantined(Box<QuarantinedRecord>),
 }
 
 /// Facts about the node that do not change while it runs.
@@ -374,6 +376,12 @@ impl App {
 
     pub async fn peers(&self) -> Result<PeersView, AppError> {
         Ok(self.sync.peers().await?)
+    }
+
+    /// Partners' shared entries that do not validate here: kept, shown as such on their page,
+    /// left out of lists and search.
+    pub async fn quarantined(&self) -> Result<Vec<QuarantinedRecord>, AppError> {
+        Ok(self.store.quarantined().await?)
     }
 
     /// The addresses this node listens on for partners.

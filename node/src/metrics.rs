@@ -101,6 +101,7 @@ pub struct StateGauges {
     pub rocksdb_sst_bytes: Family<ColumnFamilyLabel, Gauge>,
     pub rocksdb_memtable_bytes: Family<ColumnFamilyLabel, Gauge>,
     pub search_documents: Gauge,
+    pub quarantined_entries: Gauge,
     pub uptime_seconds: FloatGauge,
 }
 
@@ -201,6 +202,11 @@ impl NodeMetrics {
             state.search_documents.clone(),
         );
         r.register(
+            "shared_quarantined_entries",
+            "Partners' shared entries that do not validate here (kept out of lists and search)",
+            state.quarantined_entries.clone(),
+        );
+        r.register(
             "uptime_seconds",
             "Seconds since the node started",
             state.uptime_seconds.clone(),
@@ -283,6 +289,7 @@ mod tests {
         for name in [
             "sicc_sync_rejected_changes_total{reason=\"bad_signature\"} 1",
             "sicc_refused_connections_total 0",
+            "sicc_shared_quarantined_entries 0",
             "sicc_build_info",
             "# EOF",
         ] {

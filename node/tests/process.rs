@@ -799,6 +799,15 @@ fn http(method: reqwest::Method, url: &str, body: Option<Value>) -> (u16, Value)
     })
 }
 
+/// One GET from a synchronous test: the body as text.
+fn http_text(url: &str) -> String {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async { reqwest::get(url).await.unwrap().text().await.unwrap() })
+}
+
 /// The store commits a write, then the process dies before the search index or the sync engine
 /// hear of it (a failpoint aborts it exactly there). At restart both catch up from the change
 /// feed: the record is found by its new words, and its published entry carries the new text.
@@ -975,6 +984,25 @@ fn a_shared_record_that_does_not_validate_is_quarantined_and_the_node_still_star
             (v["total"] == 1).then_some(v)
         });
         assert_eq!(hits["hits"][0]["id"], "es-good", "{hits}");
+        // Counted where an admin looks: the peers view and the metrics.
+        let (status, peers) = http(
+            reqwest::Method::GET,
+            &format!("{}/api/v1/peers", daemon.url),
+            None,
+        );
+        assert_eq!(status, 200, "{peers}");
+        let held: Vec<&str> = peers["quarantined"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|q| q["id"].as_str())
+            .collect();
+        assert_eq!(held, ["es-newer"], "{peers}");
+        let metrics = http_text(&format!("{}/metrics", daemon.url));
+        assert!(
+            metrics.contains("sicc_shared_quarantined_entries 1"),
+            "{metrics}"
+        );
         assert_eq!(daemon.terminate().code(), Some(0), "{start} start");
     }
 }

@@ -7,8 +7,8 @@
 
 use crate::app::{
     AuditEntry, CatalogDetail, CatalogView, ChangeView, Done, EntryView, FacetCount, Hit,
-    MemberRef, PeerCatalogSync, PeersView, RecordFound, RequestView, Row, SearchResult,
-    SharedRecord, SubscriptionsView, SyncEvent,
+    MemberRef, PeerCatalogSync, PeersView, QuarantinedRecord, RecordFound, RequestView, Row,
+    SearchResult, SharedRecord, SubscriptionsView, SyncEvent,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -653,6 +653,20 @@ pub struct Peer {
     /// Catalogues it offers.
     pub offers: usize,
     pub catalogs: Vec<PeerCatalog>,
+    /// Its shared entries that do not validate here (quarantined).
+    pub quarantined: usize,
+}
+
+/// A partner's shared entry that does not validate on this node: kept, but left out of lists
+/// and search.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Quarantined {
+    pub id: String,
+    /// The node that published it.
+    pub origin: String,
+    pub catalog: String,
+    /// Why it does not validate (an unknown code, a newer schema…).
+    pub problem: String,
 }
 
 /// Every member, the counters, and this node's listen addresses.
@@ -665,10 +679,13 @@ pub struct Peers {
     /// Catalogues held.
     pub catalogs: usize,
     pub listen: Vec<String>,
+    /// Partners' entries that do not validate here.
+    pub quarantined: Vec<Quarantined>,
 }
 
 impl Peers {
-    pub fn new(v: &PeersView, listen: Vec<String>) -> Peers {
+    pub fn new(v: &PeersView, listen: Vec<String>, quarantined: &[QuarantinedRecord]) -> Peers {
+        let of = |node: &str| quarantined.iter().filter(|q| q.origin == node).count();
         Peers {
             peers: v
                 .peers
@@ -682,6 +699,7 @@ impl Peers {
                     docs_behind: p.docs_behind(),
                     offers: p.offers,
                     catalogs: p.catalogs.iter().map(PeerCatalog::from).collect(),
+                    quarantined: of(&p.node_id.to_string()),
                 })
                 .collect(),
             rejected_changes: v
@@ -692,6 +710,15 @@ impl Peers {
             refused_connections: v.refused_connections,
             catalogs: v.catalogs,
             listen,
+            quarantined: quarantined
+                .iter()
+                .map(|q| Quarantined {
+                    id: q.id.clone(),
+                    origin: q.origin.clone(),
+                    catalog: q.catalog.clone(),
+                    problem: q.problem.clone(),
+                })
+                .collect(),
         }
     }
 }

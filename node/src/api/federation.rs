@@ -253,7 +253,12 @@ pub async fn subscriptions(
               (status = "default", description = "an error", body = ErrorBody)))]
 pub async fn peers(State(state): State<ApiState>) -> Result<Json<dto::Peers>, ApiError> {
     let v = state.app.peers().await?;
-    Ok(Json(dto::Peers::new(&v, state.app.listen_addrs().await)))
+    let quarantined = state.app.quarantined().await?;
+    Ok(Json(dto::Peers::new(
+        &v,
+        state.app.listen_addrs().await,
+        &quarantined,
+    )))
 }
 
 /// Server-sent events: `entry_arrived`, `entry_changed`, `entry_removed`, `peer_up`,

@@ -597,10 +597,11 @@ fn when(t: time::OffsetDateTime) -> String {
 /// `GET /peers`.
 pub async fn peers_page(State(state): State<ApiState>) -> Result<Html<String>, ApiError> {
     let v = state.app.peers().await?;
+    let quarantined = state.app.quarantined().await?;
     let body = html! {
         h1 { "Peers" }
         table {
-            thead { tr { th scope="col" { "Member" } th scope="col" { "Country" } th scope="col" { "Connected" } th scope="col" { "Last sync" } th scope="col" { "Documents behind" } } }
+            thead { tr { th scope="col" { "Member" } th scope="col" { "Country" } th scope="col" { "Connected" } th scope="col" { "Last sync" } th scope="col" { "Documents behind" } th scope="col" { "Quarantined" } } }
             tbody {
                 @for p in &v.peers {
                     tr {
@@ -609,7 +610,17 @@ pub async fn peers_page(State(state): State<ApiState>) -> Result<Html<String>, A
                         td { @if p.connected { "yes" } @else { "no" } }
                         td { (p.last_sync_at().map(when).unwrap_or_else(|| "never".into())) }
                         td { (p.docs_behind()) }
+                        td { (quarantined.iter().filter(|q| q.origin == p.node_id.to_string()).count()) }
                     }
+                }
+            }
+        }
+        @if !quarantined.is_empty() {
+            h2 { "Quarantined entries" }
+            p { "Shared by partners but not valid on this node (an unknown code, a newer schema). They are kept, and left out of lists and search until they validate." }
+            ul {
+                @for q in &quarantined {
+                    li { a href=(format!("/records/{}", q.id)) { (q.id) } " — " (q.problem) }
                 }
             }
         }

@@ -222,6 +222,23 @@ impl Store {
         .await
     }
 
+    /// Every shared entry that does not validate here (quarantined), in (id, catalogue) order.
+    /// A full scan, as listing is: run on `/api/v1/peers` and metrics scrapes.
+    pub async fn quarantined(&self) -> Result<Vec<QuarantinedRecord>, StoreError> {
+        let db = self.db.clone();
+        blocking(move || {
+            let mut out = Vec::new();
+            for item in db.iterator_cf(cf(&db, CF_SHARED_RECORDS), IteratorMode::Start) {
+                let (k, v) = item?;
+                if let Decoded::Quarantined(q) = decode_shared_record(&k, &v)? {
+                    out.push(q);
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     /// Reads the shared records with this id (one per catalogue it arrived through) that
     /// validate here.
     pub async fn get_shared(&self, id: RecordId) -> Result<Vec<SharedRecord>, StoreError> {

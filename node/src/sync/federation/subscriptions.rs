@@ -167,7 +167,13 @@ impl Federation {
         grant: Option<Role>,
     ) -> Result<Done, SyncError> {
         self.owned(id)?;
-        if self.member(&peer).is_none() {
+        // Only roster members are granted; but a node that left the roster can still be
+        // revoked while the manifest names it, or partners would keep serving it.
+        let named = self
+            .replicas
+            .get(id)
+            .is_some_and(|r| r.manifest().may_read(&peer));
+        if self.member(&peer).is_none() && !(grant.is_none() && named) {
             return Err(SyncError::NotMember(peer.to_string()));
         }
         let signer = self.config.signer.clone();

@@ -440,3 +440,37 @@ fn a_local_edit_from_the_feed_updates_the_entry_and_a_deletion_erases_it() {
     assert!(owner.documents(&catalog).is_empty());
     assert_eq!(owner.erased(&catalog), ["lv-1"]);
 }
+
+#[test]
+fn a_member_that_left_the_roster_can_still_be_revoked_but_not_granted() {
+    let mut nodes = vec![node(0, 3)];
+    let catalog = create(&mut nodes, 0, "shared", at(0));
+    let owner = &mut nodes[0];
+    let gone = signer(1).node_id();
+    let access = |owner: &mut Federation, grant| {
+        owner
+            .command(
+                at(1),
+                Command::Access {
+                    catalog: catalog.clone(),
+                    node: gone,
+                    grant,
+                },
+            )
+            .0
+    };
+    access(owner, Some(Role::Writer)).unwrap();
+    assert!(owner.may_read(&catalog, &gone));
+    // The node leaves the roster (the admin removed it from config.toml and restarted).
+    owner.config.members.retain(|m| m.node_id != gone);
+    let version = owner.manifest_version(&catalog);
+    access(owner, None).expect("a node the manifest still names can be revoked");
+    assert!(!owner.may_read(&catalog, &gone));
+    assert_eq!(owner.manifest_version(&catalog), version.map(|v| v + 1));
+    assert!(matches!(
+        access(owner, Some(Role::Reader)),
+        Err(SyncError::NotMember(_))
+    ));
+    // Revoking it again changes nothing and is refused as for any non-member.
+    assert!(matches!(access(owner, None), Err(SyncError::NotMember(_))));
+}
