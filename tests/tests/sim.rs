@@ -88,6 +88,46 @@ fn a_revoked_member_receives_nothing_new() -> Result<()> {
 }
 
 #[test]
+fn a_restored_owner_learns_its_latest_manifest_before_it_signs_another() -> Result<()> {
+    let (mut sim, catalog) = three()?;
+    sim.subscribe(1, &catalog)?;
+    sim.subscribe(2, &catalog)?;
+    sim.run_until_quiet(10_000)?;
+    sim.grant(0, &catalog, 1, Role::Reader)?;
+    sim.grant(0, &catalog, 2, Role::Reader)?;
+    sim.run_until_quiet(10_000)?;
+    sim.backup(0);
+    assert!(sim.revoke(0, &catalog, 2)?);
+    sim.run_until_quiet(10_000)?;
+    let latest = sim.nodes[1]
+        .federation()
+        .and_then(|f| f.manifest_version(&catalog))
+        .expect("node 1 holds the manifest");
+    // Restored, node 0 holds the backup's manifest (node 2 a reader, an older version). Signing
+    // now would reuse `latest`'s version number; it must wait for a partner.
+    assert!(sim.restore(0)?);
+    assert!(
+        !sim.revoke(0, &catalog, 1)?,
+        "a restored owner signed a manifest before learning its latest one"
+    );
+    sim.run_until_quiet(10_000)?;
+    let revoked = sim.nodes[2].id;
+    let owner = sim.nodes[0].federation().expect("up");
+    assert_eq!(owner.manifest_version(&catalog), Some(latest));
+    assert!(!owner.may_read(&catalog, &revoked));
+    assert!(sim.revoke(0, &catalog, 1)?, "allowed once it has learnt");
+    sim.run_rounds(3)?;
+    let ids = [sim.nodes[1].id, sim.nodes[2].id];
+    let owner = sim.nodes[0].federation().expect("up");
+    assert_eq!(owner.manifest_version(&catalog), Some(latest + 1));
+    assert!(
+        ids.iter().all(|id| !owner.may_read(&catalog, id)),
+        "both revocations hold"
+    );
+    sim.check_converged()
+}
+
+#[test]
 fn a_member_offline_during_edits_catches_up_when_it_returns() -> Result<()> {
     let (mut sim, catalog) = three()?;
     sim.subscribe(1, &catalog)?;

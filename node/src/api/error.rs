@@ -62,6 +62,7 @@ error_codes! {
     Referenced = "referenced", CONFLICT, "other records link to the record being deleted";
     Quarantined = "quarantined", CONFLICT, "a partner's shared record does not validate here (an unknown code, a newer schema); it is kept out of lists and search";
     CatalogExists = "catalog_exists", CONFLICT, "a catalogue of that name exists";
+    ManifestUnconfirmed = "manifest_unconfirmed", CONFLICT, "restored from a backup: grants and revocations wait until a partner has shown this node its catalogue's latest manifest";
     LimitReached = "limit_reached", CONFLICT, "this node holds the most catalogues it may";
     RevisionMismatch = "revision_mismatch", PRECONDITION_FAILED, "the record changed since it was read (`If-Match`)";
     Erased = "erased", GONE, "the entry was erased from that catalogue; erased entries never come back";
@@ -162,6 +163,7 @@ impl From<SyncError> for ApiError {
             SyncErrorKind::Invalid => ErrorCode::InvalidRequest,
             SyncErrorKind::NotOwner => ErrorCode::NotOwner,
             SyncErrorKind::NotMember => ErrorCode::NotMember,
+            SyncErrorKind::ManifestUnconfirmed => ErrorCode::ManifestUnconfirmed,
             SyncErrorKind::NotFound => ErrorCode::NotFound,
             SyncErrorKind::NotAllowed => ErrorCode::NotAllowed,
             SyncErrorKind::Erased => ErrorCode::Erased,

@@ -265,6 +265,10 @@ pub enum SyncError {
     NotOwner(String),
     #[error("`{0}` is not a member of the federation")]
     NotMember(String),
+    #[error(
+        "this node was restored from a backup and has not yet learnt the latest manifest of `{0}` from a partner; grants and revocations wait until a member holding it has synced (see the peers page)"
+    )]
+    ManifestUnconfirmed(String),
     #[error("local record `{0}` does not exist")]
     NoSuchRecord(String),
     #[error(transparent)]
@@ -288,6 +292,7 @@ pub enum SyncErrorKind {
     Invalid,
     NotOwner,
     NotMember,
+    ManifestUnconfirmed,
     NotFound,
     NotAllowed,
     Erased,
@@ -308,6 +313,7 @@ impl SyncError {
             SyncError::Invalid(_) | SyncError::Catalog(_) => SyncErrorKind::Invalid,
             SyncError::NotOwner(_) => SyncErrorKind::NotOwner,
             SyncError::NotMember(_) => SyncErrorKind::NotMember,
+            SyncError::ManifestUnconfirmed(_) => SyncErrorKind::ManifestUnconfirmed,
             SyncError::NoSuchRecord(_) => SyncErrorKind::NotFound,
             SyncError::Replica(ReplicaError::NotAllowed(..)) => SyncErrorKind::NotAllowed,
             SyncError::Replica(ReplicaError::Erased(_)) => SyncErrorKind::Erased,
@@ -367,6 +373,9 @@ pub struct Federation {
     subscriptions: BTreeMap<CatalogId, Subscription>,
     /// Requests from partners to subscribe to this node's catalogues.
     requests: BTreeMap<(CatalogId, NodeId), Subscription>,
+    /// Per owned catalogue, the actor epoch in which its manifest was last confirmed current
+    /// (see [`Federation::manifest_confirmed`]).
+    confirmed: BTreeMap<CatalogId, u32>,
     /// Rejected changes and tombstones, by reason code.
     rejected: BTreeMap<&'static str, u64>,
     /// Connections from non-members closed after their handshake.
@@ -396,6 +405,7 @@ impl Federation {
                 offers: BTreeMap::new(),
                 subscriptions: loaded.subscriptions,
                 requests: loaded.requests,
+                confirmed: loaded.confirmed,
                 rejected: BTreeMap::new(),
                 refused: 0,
                 outstanding: BTreeMap::new(),

@@ -15,10 +15,19 @@ use std::sync::Arc;
 pub const PEER_PREFIX: &str = "peer/";
 pub const SUB_OUT_PREFIX: &str = "sub/out/";
 pub const SUB_IN_PREFIX: &str = "sub/in/";
+/// `manifest_confirmed/<catalogue>` → `{"epoch": n}`: in actor epoch `n`, a session with a
+/// member showed that no partner held a newer manifest of this node's catalogue.
+pub const CONFIRMED_PREFIX: &str = "manifest_confirmed/";
 
 /// The `sync_state` prefixes a driver reads back for [`LoadedState::parse`].
-pub fn persisted_prefixes() -> [&'static str; 3] {
-    [PEER_PREFIX, SUB_OUT_PREFIX, SUB_IN_PREFIX]
+pub fn persisted_prefixes() -> [&'static str; 4] {
+    [PEER_PREFIX, SUB_OUT_PREFIX, SUB_IN_PREFIX, CONFIRMED_PREFIX]
+}
+
+/// The stored form of a confirmation (see [`CONFIRMED_PREFIX`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confirmed {
+    pub epoch: u32,
 }
 
 /// Per (peer, catalogue) sync state, persisted so that restarts keep it.
@@ -49,6 +58,8 @@ pub struct LoadedState {
     pub peer_sync: BTreeMap<(NodeId, CatalogId), PeerSync>,
     pub subscriptions: BTreeMap<CatalogId, Subscription>,
     pub requests: BTreeMap<(CatalogId, NodeId), Subscription>,
+    /// Per owned catalogue, the actor epoch in which its manifest was last confirmed current.
+    pub confirmed: BTreeMap<CatalogId, u32>,
 }
 
 impl LoadedState {
@@ -77,6 +88,13 @@ impl LoadedState {
                     serde_json::from_slice::<Subscription>(&value),
                 ) {
                     loaded.subscriptions.insert(c, s);
+                }
+            } else if let Some(rest) = key.strip_prefix(CONFIRMED_PREFIX) {
+                if let (Ok(c), Ok(confirmed)) = (
+                    rest.parse::<CatalogId>(),
+                    serde_json::from_slice::<Confirmed>(&value),
+                ) {
+                    loaded.confirmed.insert(c, confirmed.epoch);
                 }
             } else if let Some(rest) = key.strip_prefix(SUB_IN_PREFIX)
                 && let Some((c, n)) = rest.rsplit_once('/')
@@ -130,6 +148,13 @@ pub(super) fn peer_sync_op(peer: &NodeId, catalog: &CatalogId, state: &PeerSync)
     state_op(
         format!("{PEER_PREFIX}{peer}/{catalog}"),
         Some(serde_json::to_vec(state).expect("serialises")),
+    )
+}
+
+pub(super) fn confirmed_op(catalog: &CatalogId, epoch: u32) -> SharedOp {
+    state_op(
+        format!("{CONFIRMED_PREFIX}{catalog}"),
+        Some(serde_json::to_vec(&Confirmed { epoch }).expect("serialises")),
     )
 }
 

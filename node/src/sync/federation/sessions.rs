@@ -2,7 +2,7 @@
 //! session that overlapped a change; live announcements of local changes; and the stateless
 //! responder side with what it persists.
 
-use super::persisted::peer_sync_op;
+use super::persisted::{confirmed_op, peer_sync_op};
 use super::{Count, Effect, Federation, PeerSync, Purpose, RequestId, SessionSlot, SyncEvent};
 use crate::sync::replica::{Applied, Replica};
 use crate::sync::session::{self, Failure, Session, Step};
@@ -175,6 +175,11 @@ impl Federation {
                     last_error: None,
                 };
                 self.record_peer_sync(peer, catalog.clone(), state);
+                // Both manifests were compared (and the newer adopted): a node restored from a
+                // backup now holds at least what this member holds.
+                if catalog.owner() == &self.me {
+                    self.confirm_manifest(&catalog);
+                }
                 self.session_ended(peer, catalog);
             }
             Step::Failed(failure) => {
@@ -204,6 +209,29 @@ impl Federation {
         if again && self.connected.contains(&peer) {
             self.start_session(peer, catalog);
         }
+    }
+
+    /// Records that this catalogue's manifest is current in this actor epoch.
+    pub(super) fn confirm_manifest(&mut self, catalog: &CatalogId) {
+        let epoch = self.config.epoch;
+        if epoch > 0 && self.confirmed.get(catalog) != Some(&epoch) {
+            self.confirmed.insert(catalog.clone(), epoch);
+            self.persist_ops(vec![confirmed_op(catalog, epoch)]);
+        }
+    }
+
+    /// Whether this node may sign a new manifest of its catalogue: it never was restored from a
+    /// backup, or since the restore a session with a member compared manifests (a partner may
+    /// hold versions signed after the backup was taken: signing from the backup's would reuse a
+    /// version, and the partner's later one would undo it silently), or nobody else is named.
+    pub(super) fn manifest_confirmed(&self, catalog: &CatalogId) -> bool {
+        let epoch = self.config.epoch;
+        epoch == 0
+            || self.confirmed.get(catalog) == Some(&epoch)
+            || self.replicas.get(catalog).is_some_and(|r| {
+                let m = r.manifest();
+                m.readers.is_empty() && m.writers.is_empty() && m.admins.is_empty()
+            })
     }
 
     pub(super) fn record_peer_sync(&mut self, peer: NodeId, catalog: CatalogId, state: PeerSync) {

@@ -176,6 +176,9 @@ impl Federation {
         if self.member(&peer).is_none() && !(grant.is_none() && named) {
             return Err(SyncError::NotMember(peer.to_string()));
         }
+        if !self.manifest_confirmed(id) {
+            return Err(SyncError::ManifestUnconfirmed(id.to_string()));
+        }
         let signer = self.config.signer.clone();
         let replica = self.replicas.get_mut(id).expect("owned checks");
         let mut m = replica.manifest().clone();
@@ -198,6 +201,8 @@ impl Federation {
             m.version += 1;
             replica.adopt_manifest(m.sign(&signer))?;
             self.persist(id);
+            // This node just signed the latest version.
+            self.confirm_manifest(id);
             info!(catalog = %id, peer = %peer.short(), ?grant, "access changed");
         }
         let status = if grant.is_some() {
