@@ -85,6 +85,8 @@ pub struct SyncMetrics {
     pub sessions: Family<OutcomeLabel, Counter>,
     /// Connections from nodes outside the roster, closed after the handshake.
     pub refused_connections: Counter,
+    /// Steps of the sync engine that panicked (their effects dropped, the engine went on).
+    pub panics: Counter,
 }
 
 /// Gauges set from the engine's, the store's and the index's state at each scrape.
@@ -145,6 +147,11 @@ impl NodeMetrics {
             sync.documents.clone(),
         );
         r.register("sync_frames", "Sync frames", sync.frames.clone());
+        r.register(
+            "sync_panics",
+            "Sync engine steps that panicked (effects dropped; the engine went on)",
+            sync.panics.clone(),
+        );
         r.register(
             "sync_rejected_changes",
             "Changes refused by provenance and access checks, by reason",

@@ -459,6 +459,25 @@ impl ChangeSignature {
     /// that made the change belongs to the author in that epoch, the author may write in the
     /// catalogue, and the signature verifies.
     pub fn verify(&self, manifest: &Manifest, change_actor: &[u8]) -> Result<(), CatalogError> {
+        self.verify_authorship(manifest, change_actor)?;
+        if !manifest.may_write(&self.author) {
+            return Err(CatalogError::NotAllowed {
+                signer: self.author.to_string(),
+                action: "write",
+                catalog: self.catalog.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// [`ChangeSignature::verify`] without the author's rights under `manifest`: who made the
+    /// change, for which catalogue, and that the signature verifies. A change of an author who
+    /// may no longer write is still valid when the owner built on it (SPEC.md §4).
+    pub fn verify_authorship(
+        &self,
+        manifest: &Manifest,
+        change_actor: &[u8],
+    ) -> Result<(), CatalogError> {
         if manifest.id != self.catalog {
             return Err(CatalogError::BadManifest(format!(
                 "change is for {}, manifest for {}",
@@ -470,13 +489,6 @@ impl ChangeSignature {
                 actor: hex(change_actor),
                 author: self.author.to_string(),
                 epoch: self.epoch,
-            });
-        }
-        if !manifest.may_write(&self.author) {
-            return Err(CatalogError::NotAllowed {
-                signer: self.author.to_string(),
-                action: "write",
-                catalog: self.catalog.to_string(),
             });
         }
         let message =

@@ -324,6 +324,89 @@ fn a_writer_writes_only_its_own_annotation_whatever_it_signs() -> Result<()> {
 }
 
 #[test]
+fn a_revoked_writers_past_changes_stay_valid_and_its_new_ones_are_refused() -> Result<()> {
+    let (mut sim, catalog) = three()?;
+    sim.write(0, "lv-r1", "first", true);
+    sim.run_until_quiet(10_000)?;
+    sim.publish(0, &catalog, "lv-r1")?;
+    sim.subscribe(1, &catalog)?;
+    sim.run_until_quiet(10_000)?;
+    sim.grant(0, &catalog, 1, Role::Writer)?;
+    sim.run_until_quiet(10_000)?;
+    assert!(sim.annotate(1, &catalog, "lv-r1", "before the revocation")?);
+    sim.run_until_quiet(10_000)?;
+    let base = sim.stored_changes(1, &catalog, "lv-r1");
+    assert!(sim.revoke(0, &catalog, 1)?);
+    sim.run_until_quiet(10_000)?;
+
+    // A node that fetches the history afresh, after the revocation, takes the past annotation
+    // (the owner endorsed it when revoking): the document is not frozen for it.
+    sim.subscribe(2, &catalog)?;
+    sim.run_until_quiet(10_000)?;
+    sim.grant(0, &catalog, 2, Role::Reader)?;
+    sim.run_until_quiet(10_000)?;
+    let writer = sim.nodes[1].id.to_string();
+    let note = |sim: &mut Sim, node: usize| {
+        sim.nodes[node]
+            .federation()
+            .and_then(|f| f.document(&catalog, "lv-r1"))
+            .map(|d| d[sicc_node::sync::document::ANNOTATIONS][&writer]["text"].clone())
+    };
+    assert_eq!(
+        note(&mut sim, 2),
+        Some(serde_json::json!("before the revocation"))
+    );
+
+    // What it signs after the revocation is refused everywhere, even relayed by a member
+    // (the revoked node itself no longer gets a session).
+    let late = sicc_tests::rogue::crafted(&sim.signer(1), 9, &catalog, "lv-r1", &base, |d| {
+        let mine = sicc_tests::rogue::annotation_of(d, &sim.nodes[1].id)?;
+        automerge::transaction::Transactable::put(d, &mine, "text", "after the revocation")?;
+        Ok(())
+    })
+    .expect("crafted");
+    let before = sim.stats.rejected_by_reason.get("not_allowed").copied();
+    for (relay, to) in [(2, 0), (0, 2)] {
+        sim.inject(
+            relay,
+            to,
+            sicc_protocol::wire::Message::Changes {
+                v: sicc_protocol::wire::WIRE_VERSION,
+                catalog: catalog.to_string(),
+                manifest: None,
+                changes: vec![late.clone()],
+                tombstones: Vec::new(),
+                want: Vec::new(),
+                more: false,
+                digest: None,
+            },
+        )?;
+    }
+    sim.run_until_quiet(10_000)?;
+    assert_eq!(
+        sim.stats.rejected_by_reason.get("not_allowed").copied(),
+        Some(before.unwrap_or(0) + 2)
+    );
+    for node in [0, 2] {
+        assert_eq!(
+            note(&mut sim, node),
+            Some(serde_json::json!("before the revocation")),
+            "node {node}"
+        );
+    }
+    // The owner's later edits still reach the fresh subscriber.
+    sim.write(0, "lv-r1", "after", true);
+    sim.run_until_quiet(10_000)?;
+    sim.run_rounds(2)?;
+    let doc = sim.nodes[2]
+        .federation()
+        .and_then(|f| f.document(&catalog, "lv-r1"))
+        .expect("held");
+    assert_eq!(doc["summary"]["en"], "after");
+    Ok(())
+}
+
+#[test]
 fn a_crash_between_a_write_and_its_publication_is_repaired_from_the_feed() -> Result<()> {
     let (mut sim, catalog) = three()?;
     sim.write(0, "lv-r1", "first", true);

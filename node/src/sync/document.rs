@@ -13,6 +13,7 @@ use sicc_protocol::catalog::{CatalogError, CatalogId, ChangeSignature, Manifest}
 use sicc_protocol::identity::{ActorId, NodeId, NodeSigner};
 use sicc_protocol::record::Record;
 use sicc_protocol::scope::{self, OutOfScope, Step, Write};
+use sicc_protocol::wire::MAX_HEADS;
 use std::collections::HashMap;
 
 /// Largest accepted change, in bytes (a record is at most 256 KiB of JSON).
@@ -142,6 +143,8 @@ pub enum Rejection {
     Equivocation,
     #[error("nests deeper than {limit} levels")]
     TooDeep { limit: usize },
+    #[error("would leave the document with more than {limit} heads")]
+    TooManyHeads { limit: usize },
     #[error("out of its author's scope: {0}")]
     OutOfScope(#[from] OutOfScope),
     #[error(transparent)]
@@ -154,7 +157,8 @@ impl Rejection {
         match self {
             Rejection::TooLarge { .. }
             | Rejection::InflatesTooLarge { .. }
-            | Rejection::TooDeep { .. } => "too_large",
+            | Rejection::TooDeep { .. }
+            | Rejection::TooManyHeads { .. } => "too_large",
             Rejection::Malformed(_) => "malformed",
             Rejection::WrongDocument { .. } => "wrong_document",
             Rejection::HashMismatch => "hash_mismatch",
@@ -428,15 +432,39 @@ impl SharedDocument {
         mut report: ApplyReport,
     ) -> Result<ApplyReport, DocumentError> {
         let mut accepted = Vec::new();
+        // Validly signed changes by authors who may not write now: kept only if the owner
+        // built on them in this batch (a revoked writer's past changes, SPEC.md §4).
+        let mut unendorsed = Vec::new();
         for (i, change, signature) in incoming {
             match self.check(&change, &signature, manifest) {
                 Ok(()) => {
                     self.signatures.insert(signature.change_hash, signature);
                     accepted.push((i, change))
                 }
+                Err(r @ Rejection::Provenance(CatalogError::NotAllowed { .. })) => {
+                    unendorsed.push((i, change, signature, r))
+                }
                 Err(r) => report.rejected.push((i, r)),
             }
         }
+        // The manifest as it was for the endorsed changes: their authors could write then.
+        let mut as_written = None;
+        if !unendorsed.is_empty() {
+            let endorsed = endorsed_by_owner(manifest.id.owner(), &accepted, &unendorsed, self);
+            let mut then = manifest.clone();
+            for (i, change, signature, why) in unendorsed {
+                // Already held: accepted when its author could write (a duplicate relay).
+                if endorsed.contains(&signature.change_hash) || self.holds(&signature.change_hash) {
+                    then.writers.insert(signature.author);
+                    self.signatures.insert(signature.change_hash, signature);
+                    accepted.push((i, change));
+                } else {
+                    report.rejected.push((i, why));
+                }
+            }
+            as_written = Some(then);
+        }
+        let manifest = as_written.as_ref().unwrap_or(manifest);
         if !accepted.is_empty() {
             // Every operation is checked against its author's scope (SPEC.md §4.1) before
             // Automerge sees the change; one operation out of scope refuses the change whole.
@@ -467,7 +495,28 @@ impl SharedDocument {
             let hashes: Vec<(usize, [u8; 32])> =
                 accepted.iter().map(|(i, c)| (*i, c.hash().0)).collect();
             let refused = match apply_batch(self.doc()?, accepted) {
-                Some(Ok(refused)) => refused,
+                Some(Ok(refused)) if self.heads().len() <= MAX_HEADS => refused,
+                Some(Ok(mut refused)) => {
+                    // Concurrent changes from many actors (a writer using one epoch after
+                    // another) would leave more heads than a wire message may carry, and every
+                    // session page holding the document would be refused: back to the state
+                    // before the batch, which is refused whole.
+                    let limit = MAX_HEADS;
+                    self.state = match snapshot {
+                        Some(bytes) => DocState::Saved { bytes, heads },
+                        None => DocState::Live(Box::new(
+                            AutoCommit::new().with_actor(self.actor.clone()),
+                        )),
+                    };
+                    let already: Vec<usize> = refused.iter().map(|(i, _, _)| *i).collect();
+                    refused.extend(
+                        hashes
+                            .into_iter()
+                            .filter(|(i, _)| !already.contains(i))
+                            .map(|(i, hash)| (i, hash, Rejection::TooManyHeads { limit })),
+                    );
+                    refused
+                }
                 Some(Err(e)) => {
                     // Nothing applied: keep no signature of it either.
                     for (_, hash) in hashes {
@@ -521,6 +570,36 @@ impl SharedDocument {
         }
         signature.verify(manifest, change.actor_id().to_bytes())?;
         Ok(())
+    }
+
+    /// Whether `node` authored any change this document holds.
+    pub fn has_changes_by(&self, node: &NodeId) -> bool {
+        self.signatures.values().any(|s| &s.author == node)
+    }
+
+    /// An empty change of the owner on top of everything the document holds, signed: the
+    /// owner's endorsement of the changes it built on. Made when a writer loses its right, so
+    /// that its past changes stay valid for nodes that fetch the history afresh (SPEC.md §4).
+    pub fn endorse(
+        &mut self,
+        signer: &NodeSigner,
+        time: i64,
+    ) -> Result<Option<SignedChange>, DocumentError> {
+        let doc = self.doc()?;
+        doc.empty_change(automerge::transaction::CommitOptions::default().with_time(time));
+        let Some(change) = doc.get_last_local_change() else {
+            return Ok(None);
+        };
+        let (hash, bytes) = (change.hash(), change.raw_bytes().to_vec());
+        let signature = ChangeSignature::sign(
+            signer,
+            self.catalog.clone(),
+            &self.doc_id,
+            hash.0,
+            self.epoch,
+        );
+        self.signatures.insert(hash.0, signature.clone());
+        Ok(Some(SignedChange { bytes, signature }))
     }
 
     /// The signed changes a peer holding `heads` lacks (heads this document does not know are
@@ -770,6 +849,36 @@ fn refuse_equivocations(
         }
     }
     (rest, refused)
+}
+
+/// The hashes of `unendorsed` changes the catalogue's owner built on: ancestors, within the
+/// batch, of a change by the owner (accepted in the batch, or already held).
+fn endorsed_by_owner(
+    owner: &NodeId,
+    accepted: &[(usize, automerge::Change)],
+    unendorsed: &[(usize, automerge::Change, ChangeSignature, Rejection)],
+    doc: &SharedDocument,
+) -> std::collections::HashSet<[u8; 32]> {
+    let deps: HashMap<[u8; 32], Vec<[u8; 32]>> = accepted
+        .iter()
+        .map(|(_, c)| c)
+        .chain(unendorsed.iter().map(|(_, c, _, _)| c))
+        .map(|c| (c.hash().0, c.deps().iter().map(|d| d.0).collect()))
+        .collect();
+    let mut stack: Vec<[u8; 32]> = accepted
+        .iter()
+        .map(|(_, c)| c.hash().0)
+        .filter(|h| doc.signatures.get(h).is_some_and(|s| &s.author == owner))
+        .collect();
+    let mut reached = std::collections::HashSet::new();
+    while let Some(h) = stack.pop() {
+        for d in deps.get(&h).into_iter().flatten() {
+            if reached.insert(*d) {
+                stack.push(*d);
+            }
+        }
+    }
+    reached
 }
 
 /// The changes of a batch with an operation outside its author's scope (SPEC.md §4.1), by
@@ -1372,6 +1481,39 @@ mod tests {
             "{:?}",
             report.rejected
         );
+    }
+
+    #[test]
+    fn a_writer_cannot_give_a_document_more_heads_than_a_message_may_carry() {
+        let (owner, reader, mut m) = setup();
+        let writer = NodeSigner::from_seed([3; 32]);
+        m.writers.insert(writer.node_id());
+        let mut origin = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
+        let first = origin.publish(&record("v1"), &owner, 0).unwrap().unwrap();
+        let me = writer.node_id().to_string();
+        // One concurrent annotation per actor epoch, each on the owner's first change only.
+        let concurrent: Vec<SignedChange> = (0..=MAX_HEADS as u32)
+            .map(|epoch| {
+                let mut d = SharedDocument::new(m.id.clone(), "lv-samaritan", &writer, epoch);
+                d.apply(std::slice::from_ref(&first), &m).unwrap();
+                d.annotate(&me, &format!("epoch {epoch}"), "t", &writer, 0)
+                    .unwrap()
+                    .unwrap()
+            })
+            .collect();
+        let mut replica = SharedDocument::new(m.id.clone(), "lv-samaritan", &reader, 0);
+        replica.apply(std::slice::from_ref(&first), &m).unwrap();
+        let report = replica.apply(&concurrent[..MAX_HEADS], &m).unwrap();
+        assert_eq!(report.applied, MAX_HEADS, "{:?}", report.rejected);
+        assert_eq!(replica.heads().len(), MAX_HEADS);
+        let report = replica.apply(&concurrent[MAX_HEADS..], &m).unwrap();
+        assert_eq!(report.applied, 0);
+        assert!(matches!(
+            report.rejected[..],
+            [(0, Rejection::TooManyHeads { .. })]
+        ));
+        assert_eq!(replica.heads().len(), MAX_HEADS, "rolled back");
+        assert_eq!(replica.changes_since(&[]).len(), 1 + MAX_HEADS);
     }
 
     #[test]

@@ -180,7 +180,7 @@ pub async fn spawn(
         capture_thread,
     };
     if let Some(input) = rebuild {
-        let effects = engine.federation.handle(now(), input);
+        let effects = engine.handle(input);
         if let Some(e) = engine.carry_out(effects).await {
             return Err(e.into());
         }
@@ -197,6 +197,27 @@ pub async fn spawn(
         span,
     ));
     Ok((SyncHandle::new(requests_tx, events, consumed_rx), task))
+}
+
+/// Runs `f`, catching a panic: logged with `what`, counted in `panics`, `None` returned.
+fn guard<R>(
+    what: &str,
+    panics: &prometheus_client::metrics::counter::Counter,
+    f: impl FnOnce() -> R,
+) -> Option<R> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => Some(r),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!(step = what, panic = %message, "sync step panicked; its effects are dropped");
+            panics.inc();
+            None
+        }
+    }
 }
 
 fn now() -> OffsetDateTime {
@@ -253,8 +274,22 @@ impl Engine {
     }
 
     async fn step(&mut self, input: Input) {
-        let effects = self.federation.handle(now(), input);
+        let effects = self.handle(input);
         self.carry_out(effects).await;
+    }
+
+    /// One input to the federation. A panic in it (a defect, or Automerge on crafted input in
+    /// a path not already guarded) loses that step's effects — logged and counted — instead of
+    /// stopping sync for good: the next session or anti-entropy pass repeats the work.
+    fn handle(&mut self, input: Input) -> Vec<Effect> {
+        let kind = input.kind();
+        self.guarded(kind, |f| f.handle(now(), input))
+            .unwrap_or_default()
+    }
+
+    fn guarded<R>(&mut self, what: &str, f: impl FnOnce(&mut Federation) -> R) -> Option<R> {
+        let federation = &mut self.federation;
+        guard(what, &self.metrics.panics, || f(federation))
     }
 
     async fn on_request(&mut self, request: Request) {
@@ -276,7 +311,9 @@ impl Engine {
                     }
                     CommandRequest::Other(c) => *c,
                 };
-                let (result, effects) = self.federation.command(now(), command);
+                let (result, effects) = self
+                    .guarded("command", |f| f.command(now(), command))
+                    .unwrap_or_else(|| (Err(SyncError::Panicked), Vec::new()));
                 let result = match self.carry_out(effects).await {
                     Some(e) => Err(SyncError::Store(e)),
                     None => result,
@@ -294,7 +331,10 @@ impl Engine {
                 doc,
                 reply,
             } => {
-                let _ = reply.send(self.federation.entry(&catalog, &doc));
+                let entry = self
+                    .guarded("entry", |f| f.entry(&catalog, &doc))
+                    .unwrap_or(Err(SyncError::Panicked));
+                let _ = reply.send(entry);
             }
             Request::Subscriptions { reply } => {
                 let _ = reply.send(self.federation.subscriptions_view());
@@ -385,13 +425,10 @@ impl Engine {
                 }
                 Effect::Send { id, peer, message } => {
                     if failed.is_some() {
-                        let more = self.federation.handle(
-                            now(),
-                            Input::Response {
-                                id,
-                                result: Err("storage failure".into()),
-                            },
-                        );
+                        let more = self.handle(Input::Response {
+                            id,
+                            result: Err("storage failure".into()),
+                        });
                         prepend(&mut queue, more);
                     } else {
                         self.send(id, peer, message);
@@ -421,15 +458,12 @@ impl Engine {
                     }
                     match self.store.get(doc.clone()).await {
                         Ok(local) => {
-                            let more = self.federation.handle(
-                                now(),
-                                Input::TakeBack {
-                                    catalog,
-                                    doc,
-                                    shared,
-                                    local,
-                                },
-                            );
+                            let more = self.handle(Input::TakeBack {
+                                catalog,
+                                doc,
+                                shared,
+                                local,
+                            });
                             prepend(&mut queue, more);
                         }
                         Err(e) => warn!(%doc, error = %e, "cannot read a record to take back"),
@@ -533,5 +567,19 @@ impl Engine {
 fn prepend(queue: &mut VecDeque<Effect>, effects: Vec<Effect>) {
     for e in effects.into_iter().rev() {
         queue.push_front(e);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_step_is_caught_counted_and_named() {
+        let panics = prometheus_client::metrics::counter::Counter::default();
+        assert_eq!(guard("tick", &panics, || 7), Some(7));
+        let caught: Option<()> = guard("request", &panics, || panic!("crafted input"));
+        assert_eq!(caught, None);
+        assert_eq!(panics.get(), 1);
     }
 }

@@ -120,6 +120,22 @@ pub enum Input {
     },
 }
 
+impl Input {
+    /// A short name of the input, for logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Input::PeerUp(_) => "peer_up",
+            Input::PeerDown(_) => "peer_down",
+            Input::Refused => "refused",
+            Input::Request { .. } => "request",
+            Input::Response { .. } => "response",
+            Input::Tick => "tick",
+            Input::LocalRecords { .. } => "local_records",
+            Input::TakeBack { .. } => "take_back",
+        }
+    }
+}
+
 /// What the driver must do, in order.
 #[derive(Debug)]
 pub enum Effect {
@@ -252,6 +268,17 @@ pub enum Done {
     },
 }
 
+/// Most log lines about rejected changes per peer and minute.
+pub const REJECTION_LOG_LINES_PER_MINUTE: u32 = 20;
+
+/// The rejection-log window of one peer.
+#[derive(Debug, Clone, Copy)]
+struct RejectionLog {
+    since: OffsetDateTime,
+    logged: u32,
+    suppressed: u64,
+}
+
 /// Why a command failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -281,6 +308,8 @@ pub enum SyncError {
     TooManyCatalogs,
     #[error("the sync engine has stopped")]
     Stopped,
+    #[error("the sync engine failed on this request (a defect, logged)")]
+    Panicked,
 }
 
 /// What kind of failure a [`SyncError`] is, for whoever reports it (the API maps each kind to
@@ -325,6 +354,7 @@ impl SyncError {
             SyncError::TooManyCatalogs => SyncErrorKind::TooManyCatalogs,
             SyncError::Store(_) => SyncErrorKind::Store,
             SyncError::Stopped => SyncErrorKind::Stopped,
+            SyncError::Panicked => SyncErrorKind::Internal,
         }
     }
 }
@@ -378,6 +408,8 @@ pub struct Federation {
     confirmed: BTreeMap<CatalogId, u32>,
     /// Rejected changes and tombstones, by reason code.
     rejected: BTreeMap<&'static str, u64>,
+    /// Per peer, how many rejections were logged in the current minute.
+    rejection_log: BTreeMap<NodeId, RejectionLog>,
     /// Connections from non-members closed after their handshake.
     refused: u64,
     outstanding: BTreeMap<RequestId, Purpose>,
@@ -406,6 +438,7 @@ impl Federation {
                 subscriptions: loaded.subscriptions,
                 requests: loaded.requests,
                 confirmed: loaded.confirmed,
+                rejection_log: BTreeMap::new(),
                 rejected: BTreeMap::new(),
                 refused: 0,
                 outstanding: BTreeMap::new(),

@@ -306,6 +306,28 @@ impl Replica {
         Ok(change)
     }
 
+    /// The owner's endorsement of every change `node` made (SPEC.md §4): an empty signed change
+    /// on top of each document holding one, made when `node` loses its write right, so that
+    /// nodes fetching those documents afresh still accept its past changes.
+    pub fn endorse_changes_by(
+        &mut self,
+        node: &NodeId,
+        time: i64,
+    ) -> Result<Vec<SignedChange>, ReplicaError> {
+        let me = self.signer.node_id();
+        self.check_may("endorse", self.manifest().id.owner() == &me)?;
+        let mut made = Vec::new();
+        for (id, doc) in self.docs.iter_mut() {
+            if doc.has_changes_by(node)
+                && let Some(change) = doc.endorse(&self.signer, time)?
+            {
+                self.dirty.docs.insert(id.clone());
+                made.push(change);
+            }
+        }
+        Ok(made)
+    }
+
     /// Erases a document: drops it with its history and returns the signed tombstone.
     pub fn erase(&mut self, doc_id: &str, at: &str) -> Result<Tombstone, ReplicaError> {
         self.check_may(

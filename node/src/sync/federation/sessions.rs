@@ -3,7 +3,10 @@
 //! responder side with what it persists.
 
 use super::persisted::{confirmed_op, peer_sync_op};
-use super::{Count, Effect, Federation, PeerSync, Purpose, RequestId, SessionSlot, SyncEvent};
+use super::{
+    Count, Effect, Federation, PeerSync, Purpose, REJECTION_LOG_LINES_PER_MINUTE, RejectionLog,
+    RequestId, SessionSlot, SyncEvent,
+};
 use crate::sync::replica::{Applied, Replica};
 use crate::sync::session::{self, Failure, Session, Step};
 use sicc_protocol::catalog::CatalogId;
@@ -274,9 +277,40 @@ impl Federation {
         applied: &Applied,
     ) {
         for r in &applied.rejected {
-            warn!(peer = %peer.short(), catalog = %catalog, doc = %r.doc, code = r.code, reason = %r.reason, "change rejected");
+            if self.may_log_rejection(peer) {
+                warn!(peer = %peer.short(), catalog = %catalog, doc = %r.doc, code = r.code, reason = %r.reason, "change rejected");
+            }
             *self.rejected.entry(r.code).or_default() += 1;
             self.effects.push(Effect::Count(Count::Rejected(r.code)));
+        }
+    }
+
+    /// At most [`REJECTION_LOG_LINES_PER_MINUTE`] log lines of rejected changes per peer and
+    /// minute (one hostile member sending 5,000 bad changes a frame must not flood the log);
+    /// the rest is counted in the metrics and summed up in one line when the minute is over.
+    pub(super) fn may_log_rejection(&mut self, peer: &NodeId) -> bool {
+        let now = self.now;
+        let window = self.rejection_log.entry(*peer).or_insert(RejectionLog {
+            since: now,
+            logged: 0,
+            suppressed: 0,
+        });
+        if now - window.since >= time::Duration::MINUTE {
+            if window.suppressed > 0 {
+                warn!(peer = %peer.short(), suppressed = window.suppressed, "more changes rejected in the last minute than logged (rate limit); see the metrics");
+            }
+            *window = RejectionLog {
+                since: now,
+                logged: 0,
+                suppressed: 0,
+            };
+        }
+        if window.logged < REJECTION_LOG_LINES_PER_MINUTE {
+            window.logged += 1;
+            true
+        } else {
+            window.suppressed += 1;
+            false
         }
     }
 

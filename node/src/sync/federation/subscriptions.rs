@@ -11,7 +11,7 @@ use crate::storage::SharedOp;
 use crate::sync::replica::Replica;
 use sicc_protocol::catalog::{CatalogId, Manifest, SignedManifest};
 use sicc_protocol::identity::NodeId;
-use sicc_protocol::wire::{self, ErrorCode, Message, WIRE_VERSION};
+use sicc_protocol::wire::{self, ErrorCode, Message, WIRE_VERSION, WireChange};
 use std::collections::BTreeMap;
 use tracing::{debug, info, warn};
 
@@ -197,13 +197,24 @@ impl Federation {
             }
         }
         let changed = &m != replica.manifest();
+        let loses_write = replica.manifest().writers.contains(&peer) && !m.writers.contains(&peer);
+        let mut endorsements = Vec::new();
         if changed {
             m.version += 1;
             replica.adopt_manifest(m.sign(&signer))?;
+            if loses_write {
+                // Its past changes stay valid for whoever fetches them later: the owner builds
+                // on them (SPEC.md §4); whatever it signs from now on is refused.
+                endorsements = replica
+                    .endorse_changes_by(&peer, self.now.unix_timestamp())?
+                    .iter()
+                    .map(|c| WireChange::new(&c.bytes, &c.signature))
+                    .collect();
+            }
             self.persist(id);
             // This node just signed the latest version.
             self.confirm_manifest(id);
-            info!(catalog = %id, peer = %peer.short(), ?grant, "access changed");
+            info!(catalog = %id, peer = %peer.short(), ?grant, endorsed = endorsements.len(), "access changed");
         }
         let status = if grant.is_some() {
             SubscriptionStatus::Granted
@@ -222,7 +233,7 @@ impl Federation {
         if changed {
             // Everyone still allowed learns the new manifest now; a revoked member is no longer
             // among them, and every node that holds the new manifest refuses it.
-            self.announce(id, Vec::new(), Vec::new());
+            self.announce(id, endorsements, Vec::new());
             if grant.is_some() && self.connected.contains(&peer) {
                 self.start_session(peer, id.clone());
             }

@@ -474,3 +474,26 @@ fn a_member_that_left_the_roster_can_still_be_revoked_but_not_granted() {
     // Revoking it again changes nothing and is refused as for any non-member.
     assert!(matches!(access(owner, None), Err(SyncError::NotMember(_))));
 }
+
+#[test]
+fn rejected_changes_are_logged_at_most_twenty_times_a_minute_per_peer() {
+    let mut fed = node(0, 3);
+    let (a, b) = (signer(1).node_id(), signer(2).node_id());
+    fed.now = at(0);
+    let logged = |fed: &mut Federation, peer: &NodeId, n: usize| {
+        (0..n).filter(|_| fed.may_log_rejection(peer)).count()
+    };
+    assert_eq!(
+        logged(&mut fed, &a, 5_000),
+        REJECTION_LOG_LINES_PER_MINUTE as usize
+    );
+    // Another peer has its own allowance.
+    assert_eq!(logged(&mut fed, &b, 3), 3);
+    fed.now = at(59);
+    assert_eq!(logged(&mut fed, &a, 1), 0);
+    fed.now = at(60);
+    assert_eq!(
+        logged(&mut fed, &a, 100),
+        REJECTION_LOG_LINES_PER_MINUTE as usize
+    );
+}
