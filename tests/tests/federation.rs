@@ -470,6 +470,95 @@ async fn a_local_only_canary_never_reaches_a_peer_the_wire_or_a_stored_document(
     Ok(())
 }
 
+/// The files under `dir` holding `text`, as written or folded to lower case (as the search
+/// index stores it), except the harness's own capture of the wire.
+fn files_holding(dir: &std::path::Path, text: &str) -> Result<Vec<std::path::PathBuf>> {
+    let needles = [text.to_owned(), text.to_lowercase()];
+    let mut found = Vec::new();
+    let mut files = vec![dir.to_path_buf()];
+    while let Some(p) = files.pop() {
+        if p.is_dir() {
+            files.extend(std::fs::read_dir(&p)?.filter_map(|e| e.ok().map(|e| e.path())));
+        } else if p.file_name().is_some_and(|n| n != "frames.bin") {
+            // A file may vanish between listing and reading (RocksDB and tantivy delete
+            // obsolete files as they go): it holds nothing then.
+            if let Ok(bytes) = std::fs::read(&p)
+                && needles
+                    .iter()
+                    .any(|n| bytes.windows(n.len()).any(|w| w == n.as_bytes()))
+            {
+                found.push(p);
+            }
+        }
+    }
+    Ok(found)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_erased_record_is_purged_from_every_file_of_the_owner_and_the_subscriber() -> Result<()>
+{
+    // Twenty different upper-case letters, a sequence found nowhere else: LZ4, which
+    // compresses the store's and the index's files, keeps such a literal as it is (no part of
+    // it repeats), so a scan sees it wherever it is stored.
+    const ERASED: &str = "QZXJVKWBYPFMGHTDNRCL";
+    let mut fed = Federation::start(&["ES", "LV"]).await?;
+    let (es, lv) = (0, 1);
+    fed.share(lv, &[es]).await?;
+    fed.publish(
+        lv,
+        initiative("lv-erased", "LV", &format!("Ask {ERASED} for details")),
+    )
+    .await?;
+    fed.wait_for(es, "lv-erased", |_| true).await?;
+    let query = format!("/api/v1/search?q={}", ERASED.to_lowercase());
+    for i in [es, lv] {
+        wait_until("the record in the search index", || async {
+            let (_, v) = fed.get(i, &query).await.ok()?;
+            (v["total"] == 1).then_some(())
+        })
+        .await?;
+    }
+    // The scan sees the value while it is held: in the store (WAL or tables) and the index.
+    for i in [es, lv] {
+        let held = files_holding(&fed.members[i].dir(), ERASED)?;
+        let in_db = held
+            .iter()
+            .any(|p| p.starts_with(fed.members[i].dir().join("db")));
+        let in_index = held
+            .iter()
+            .any(|p| p.starts_with(fed.members[i].dir().join("index")));
+        assert!(in_db && in_index, "node {i} holds it in: {held:?}");
+    }
+
+    let (status, _) = fed.delete(lv, "/api/v1/records/lv-erased").await?;
+    assert_eq!(status, 204);
+    wait_until("the erasure to reach the subscriber", || async {
+        fed.shared(es, "lv-erased").await.is_none().then_some(())
+    })
+    .await?;
+    for i in [es, lv] {
+        // The index follows the store's feed: the deletion reaches it right after.
+        wait_until("the erased record to leave the search index", || async {
+            let (_, v) = fed.get(i, &query).await.ok()?;
+            (v["total"] == 0).then_some(())
+        })
+        .await?;
+        wait_until("no file of the node to hold the erased value", || async {
+            files_holding(&fed.members[i].dir(), ERASED)
+                .ok()?
+                .is_empty()
+                .then_some(())
+        })
+        .await?;
+    }
+    fed.stop_all().await;
+    for i in [es, lv] {
+        let held = files_holding(&fed.members[i].dir(), ERASED)?;
+        assert!(held.is_empty(), "node {i} after stopping: {held:?}");
+    }
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_non_member_gets_no_session_and_no_data() -> Result<()> {
     let mut fed = Federation::start(&["ES", "LV"]).await?;

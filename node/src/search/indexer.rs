@@ -147,6 +147,7 @@ fn run_indexer(
             }
         }
         let mut flushes = Vec::new();
+        let mut erased = false;
         for update in batch {
             match update {
                 Update::Upsert(b) => {
@@ -159,6 +160,7 @@ fn run_indexer(
                 }
                 Update::Delete(key) => {
                     writer.delete_term(Term::from_field_text(fields.key, &key));
+                    erased = true;
                 }
                 Update::Clear => {
                     if let Err(e) = writer.delete_all_documents() {
@@ -180,11 +182,36 @@ fn run_indexer(
         if let Err(e) = reader.reload() {
             tracing::error!(error = %e, "search index reload failed");
         }
+        if erased && let Err(e) = purge_deleted(&mut writer, &reader) {
+            tracing::warn!(error = %e, "erased records not purged from the index files yet");
+        }
         for f in flushes {
             let _ = f.send(());
         }
     }
     let _ = commit(&mut writer, mark);
+}
+
+/// A deleted document stays in its segment's files (stored text included) until the segment
+/// is merged: rewrites the segments holding deleted documents without them and removes the old
+/// files, so an erased record's text is gone from the index directory, not only from results.
+fn purge_deleted(
+    writer: &mut IndexWriter<TantivyDocument>,
+    reader: &IndexReader,
+) -> tantivy::Result<()> {
+    let with_deletes: Vec<tantivy::index::SegmentId> = reader
+        .searcher()
+        .segment_readers()
+        .iter()
+        .filter(|s| s.num_deleted_docs() > 0)
+        .map(|s| s.segment_id())
+        .collect();
+    if !with_deletes.is_empty() {
+        writer.merge(&with_deletes).wait()?;
+    }
+    reader.reload()?;
+    writer.garbage_collect_files().wait()?;
+    Ok(())
 }
 
 /// Brings the index in line with the store as the node starts: resumes from the sequence its

@@ -17,6 +17,7 @@
 
 mod feed;
 mod migrate;
+mod purge;
 mod records;
 mod schema;
 mod shared;
@@ -165,6 +166,8 @@ pub struct Store {
     writer: mpsc::Sender<Command>,
     /// The last feed sequence whose batch is durable (the writer moves it after each sync).
     committed: watch::Receiver<u64>,
+    /// Purges of erased values completed since the store opened.
+    purges: watch::Receiver<u64>,
 }
 
 impl std::fmt::Debug for Store {
@@ -179,12 +182,15 @@ impl std::fmt::Debug for Store {
 #[derive(Debug)]
 pub struct StoreWriter {
     thread: std::thread::JoinHandle<()>,
+    purger: std::thread::JoinHandle<()>,
 }
 
 impl StoreWriter {
-    /// Waits until the writer has drained its queue and closed (after every `Store` is dropped).
+    /// Waits until the writer has drained its queue and closed (after every `Store` is dropped),
+    /// then until the purger has finished (it stops with the writer).
     pub fn join(self) {
         let _ = self.thread.join();
+        let _ = self.purger.join();
     }
 }
 
@@ -216,7 +222,8 @@ impl Store {
         migrate::prepare_schema(&db, path)?;
         let db = Arc::new(db);
         let (tx, rx) = mpsc::channel(WRITE_QUEUE);
-        let (writer, committed) = writer::Writer::new(db.clone())?;
+        let (purge, purges, purger) = purge::start(db.clone())?;
+        let (writer, committed) = writer::Writer::new(db.clone(), purge)?;
         let span = tracing::Span::current();
         let thread = std::thread::Builder::new()
             .name("sicc-store-writer".into())
@@ -233,8 +240,9 @@ impl Store {
                 db,
                 writer: tx,
                 committed,
+                purges,
             },
-            StoreWriter { thread },
+            StoreWriter { thread, purger },
         ))
     }
 
@@ -412,6 +420,12 @@ impl Store {
             .find(|(k, _)| k == ACTOR_EPOCH_KEY)
             .and_then(|(_, v)| serde_json::from_slice::<EpochRecord>(&v).ok())
             .map_or(0, |e| e.epoch))
+    }
+
+    /// Purges of erased values from the store's files completed since it opened (see
+    /// `storage/purge.rs`).
+    pub fn purges_completed(&self) -> u64 {
+        *self.purges.borrow()
     }
 
     /// Counts records by kind.

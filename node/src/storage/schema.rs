@@ -12,7 +12,7 @@
 //! | `shared_docs` | catalogue id + `0x00` + document id | `1` + u32 BE length + Automerge save + u32 BE count + (u32 BE length + change signature)* |
 //! | `tombstones` | catalogue id + `0x00` + document id | `1` + wire tombstone JSON (SPEC.md §5) |
 //! | `shared_records` | document id + `0x00` + catalogue id | `1` + `{"record": public projection, "origin": {"node", "catalog"}}` |
-//! | `sync_state` | `peer/` + node id + `/` + catalogue id, `sub/out/` + catalogue id, `sub/in/` + catalogue id + `/` + node id, `node/actor_epoch` | `1` + JSON |
+//! | `sync_state` | `peer/` + node id + `/` + catalogue id, `sub/out/` + catalogue id, `sub/in/` + catalogue id + `/` + node id, `manifest_confirmed/` + catalogue id, `node/actor_epoch` | `1` + JSON |
 //! | `feed` | sequence number, u64 big-endian | `1` + JSON `{"local": id}` or `{"shared": {"doc", "catalog"}}` |
 //!
 //! `meta` also holds `feed_cursor/<consumer>` (u64 big-endian): how far the search index and

@@ -3,6 +3,7 @@
 //! WAL sync, after which the callers are answered and the feed's followers told.
 
 use super::feed::{self, Committed, Consumer, FeedChange, Written};
+use super::purge::PurgeSignal;
 use super::records::{last_audit_seq, read_record};
 use super::schema::*;
 use super::{Command, MAX_GROUP, PutMode, SharedOp, StoreError, cf};
@@ -40,6 +41,9 @@ pub(super) struct Writer {
     cursors: [Option<u64>; 2],
     pruned_to: u64,
     crash_after_commit: Option<RecordId>,
+    /// The current group erased something: purge it from the files once the group is synced.
+    group_erased: bool,
+    purge: PurgeSignal,
 }
 
 /// Resolves links against the database plus the records of the batch being written.
@@ -61,7 +65,10 @@ impl LinkResolver for BatchResolver<'_> {
 type Acks = Vec<Box<dyn FnOnce(Result<(), StoreError>) + Send>>;
 
 impl Writer {
-    pub(super) fn new(db: Arc<DB>) -> Result<(Writer, watch::Receiver<u64>), StoreError> {
+    pub(super) fn new(
+        db: Arc<DB>,
+        purge: PurgeSignal,
+    ) -> Result<(Writer, watch::Receiver<u64>), StoreError> {
         let audit_seq = last_audit_seq(&db)?;
         let feed_seq = feed::last_seq(&db)?;
         let cursors = [
@@ -85,6 +92,8 @@ impl Writer {
                 crash_after_commit: std::env::var(CRASH_AFTER_COMMIT)
                     .ok()
                     .and_then(|id| RecordId::new(&id).ok()),
+                group_erased: false,
+                purge,
             },
             committed_rx,
         ))
@@ -102,6 +111,7 @@ impl Writer {
             }
             let mut acks: Acks = Vec::new();
             self.group_durable = false;
+            self.group_erased = false;
             for command in group {
                 self.apply(command, &mut acks);
             }
@@ -129,6 +139,9 @@ impl Writer {
                 std::process::abort();
             }
             self.publish_feed();
+            if self.group_erased && synced.is_ok() {
+                self.purge.request();
+            }
             for ack in acks {
                 ack(match &synced {
                     Ok(()) => Ok(()),
@@ -318,6 +331,7 @@ impl Writer {
                     doc,
                     bytes,
                 } => {
+                    self.group_erased = true;
                     batch.delete_cf(cf(db, CF_SHARED_DOCS), shared_doc_key(&catalog, &doc));
                     batch.delete_cf(cf(db, CF_SHARED_RECORDS), shared_record_key(&doc, &catalog));
                     batch.put_cf(
@@ -343,7 +357,10 @@ impl Writer {
                 } => {
                     let key = shared_record_key(&doc, &catalog);
                     match &record {
-                        None => batch.delete_cf(cf(db, CF_SHARED_RECORDS), key),
+                        None => {
+                            self.group_erased = true;
+                            batch.delete_cf(cf(db, CF_SHARED_RECORDS), key)
+                        }
                         Some(record) => {
                             let value = serde_json::json!({
                                 "record": record,
@@ -370,6 +387,7 @@ impl Writer {
                     docs,
                     tombstones,
                 } => {
+                    self.group_erased = true;
                     batch.delete_cf(cf(db, CF_CATALOGS), catalog.as_bytes());
                     for doc in docs {
                         batch.delete_cf(cf(db, CF_SHARED_DOCS), shared_doc_key(&catalog, &doc));
@@ -645,6 +663,7 @@ impl Writer {
         }
         self.audit(&mut batch, actor, "delete", &record, &Self::now())?;
         self.commit(batch, FeedChange::Local(id.clone()), Written::Local(None))?;
+        self.group_erased = true;
         Ok(record)
     }
 }
