@@ -139,3 +139,26 @@ where
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// The files under `dir` holding `text`, as written or folded to lower case (as the search
+/// index stores it), except `frames.bin` (the harness's own capture of the wire). A file that
+/// vanishes while the scan runs (RocksDB and tantivy delete obsolete files as they go) holds
+/// nothing.
+pub fn files_holding(dir: &Path, text: &str) -> Result<Vec<std::path::PathBuf>> {
+    let needles = [text.to_owned(), text.to_lowercase()];
+    let mut found = Vec::new();
+    let mut files = vec![dir.to_path_buf()];
+    while let Some(p) = files.pop() {
+        if p.is_dir() {
+            files.extend(std::fs::read_dir(&p)?.filter_map(|e| e.ok().map(|e| e.path())));
+        } else if p.file_name().is_some_and(|n| n != "frames.bin")
+            && let Ok(bytes) = std::fs::read(&p)
+            && needles
+                .iter()
+                .any(|n| bytes.windows(n.len()).any(|w| w == n.as_bytes()))
+        {
+            found.push(p);
+        }
+    }
+    Ok(found)
+}

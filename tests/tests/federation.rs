@@ -6,7 +6,7 @@ use anyhow::Result;
 use serde_json::json;
 use sicc_protocol::wire::Message;
 use sicc_tests::federation::{Federation, initiative};
-use sicc_tests::wait_until;
+use sicc_tests::{files_holding, wait_until};
 
 const ES: usize = 0;
 const FR: usize = 1;
@@ -468,30 +468,6 @@ async fn a_local_only_canary_never_reaches_a_peer_the_wire_or_a_stored_document(
     assert!(!subscriber_has_it, "canary stored by the subscriber");
     assert!(scanned > 0);
     Ok(())
-}
-
-/// The files under `dir` holding `text`, as written or folded to lower case (as the search
-/// index stores it), except the harness's own capture of the wire.
-fn files_holding(dir: &std::path::Path, text: &str) -> Result<Vec<std::path::PathBuf>> {
-    let needles = [text.to_owned(), text.to_lowercase()];
-    let mut found = Vec::new();
-    let mut files = vec![dir.to_path_buf()];
-    while let Some(p) = files.pop() {
-        if p.is_dir() {
-            files.extend(std::fs::read_dir(&p)?.filter_map(|e| e.ok().map(|e| e.path())));
-        } else if p.file_name().is_some_and(|n| n != "frames.bin") {
-            // A file may vanish between listing and reading (RocksDB and tantivy delete
-            // obsolete files as they go): it holds nothing then.
-            if let Ok(bytes) = std::fs::read(&p)
-                && needles
-                    .iter()
-                    .any(|n| bytes.windows(n.len()).any(|w| w == n.as_bytes()))
-            {
-                found.push(p);
-            }
-        }
-    }
-    Ok(found)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

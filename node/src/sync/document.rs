@@ -23,6 +23,10 @@ pub const MAX_CHANGE_BYTES: usize = 512 * 1024;
 /// bound, one 512 KiB change from any member became ~514 MiB before its signature was checked.
 pub const MAX_INFLATED_CHANGE_BYTES: usize = 4 * MAX_CHANGE_BYTES;
 
+/// Most changes a member other than the catalogue's owner may have in one document (its
+/// annotation: a note, edited now and then). The owner, whose record it is, has no such bound.
+pub const MAX_CHANGES_PER_MEMBER: usize = 1_000;
+
 /// Decodes one change, refusing oversized input before parsing it. Automerge 0.12's decoder
 /// panics on some malformed input (an `unwrap` on an integer conversion, found by fuzzing the
 /// `change` target); it runs before the signature is checked, so any member could have sent
@@ -145,6 +149,8 @@ pub enum Rejection {
     TooDeep { limit: usize },
     #[error("would leave the document with more than {limit} heads")]
     TooManyHeads { limit: usize },
+    #[error("its author already has {limit} changes in this document")]
+    TooManyChanges { limit: usize },
     #[error("out of its author's scope: {0}")]
     OutOfScope(#[from] OutOfScope),
     #[error(transparent)]
@@ -158,7 +164,8 @@ impl Rejection {
             Rejection::TooLarge { .. }
             | Rejection::InflatesTooLarge { .. }
             | Rejection::TooDeep { .. }
-            | Rejection::TooManyHeads { .. } => "too_large",
+            | Rejection::TooManyHeads { .. }
+            | Rejection::TooManyChanges { .. } => "too_large",
             Rejection::Malformed(_) => "malformed",
             Rejection::WrongDocument { .. } => "wrong_document",
             Rejection::HashMismatch => "hash_mismatch",
@@ -445,6 +452,44 @@ impl SharedDocument {
                     unendorsed.push((i, change, signature, r))
                 }
                 Err(r) => report.rejected.push((i, r)),
+            }
+        }
+        // A member other than the owner writes only its annotation: a bounded number of changes
+        // per document (5,000 tiny changes a frame would otherwise grow every replica's copy).
+        let owner = *manifest.id.owner();
+        let mut by_author: HashMap<NodeId, usize> = HashMap::new();
+        for s in self.signatures.values() {
+            *by_author.entry(s.author).or_default() += 1;
+        }
+        let mut excess: HashMap<NodeId, usize> = by_author
+            .into_iter()
+            .filter(|(a, n)| *a != owner && *n > MAX_CHANGES_PER_MEMBER)
+            .map(|(a, n)| (a, n - MAX_CHANGES_PER_MEMBER))
+            .collect();
+        if !excess.is_empty() {
+            // The batch's last changes go first: the ones kept never depend on one refused.
+            let mut k = accepted.len();
+            while k > 0 && !excess.is_empty() {
+                k -= 1;
+                let hash = accepted[k].1.hash().0;
+                let Some(author) = self.signatures.get(&hash).map(|s| s.author) else {
+                    continue;
+                };
+                let Some(left) = excess.get_mut(&author) else {
+                    continue;
+                };
+                *left -= 1;
+                if *left == 0 {
+                    excess.remove(&author);
+                }
+                self.signatures.remove(&hash);
+                let (i, _) = accepted.remove(k);
+                report.rejected.push((
+                    i,
+                    Rejection::TooManyChanges {
+                        limit: MAX_CHANGES_PER_MEMBER,
+                    },
+                ));
             }
         }
         // The manifest as it was for the endorsed changes: their authors could write then.
@@ -1514,6 +1559,54 @@ mod tests {
         ));
         assert_eq!(replica.heads().len(), MAX_HEADS, "rolled back");
         assert_eq!(replica.changes_since(&[]).len(), 1 + MAX_HEADS);
+    }
+
+    #[test]
+    fn a_member_has_a_bounded_number_of_changes_per_document_and_the_owner_none() {
+        let (owner, reader, mut m) = setup();
+        let writer = NodeSigner::from_seed([3; 32]);
+        m.writers.insert(writer.node_id());
+        let mut origin = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
+        let mut all = vec![origin.publish(&record("v0"), &owner, 0).unwrap().unwrap()];
+        let mut at_writer = SharedDocument::new(m.id.clone(), "lv-samaritan", &writer, 0);
+        at_writer.apply(&all, &m).unwrap();
+        let me = writer.node_id().to_string();
+        for k in 0..MAX_CHANGES_PER_MEMBER + 5 {
+            all.push(
+                at_writer
+                    .annotate(&me, &format!("note {k}"), "t", &writer, 0)
+                    .unwrap()
+                    .unwrap(),
+            );
+        }
+        for k in 1..=5 {
+            all.push(
+                origin
+                    .publish(&record(&format!("v{k}")), &owner, 0)
+                    .unwrap()
+                    .unwrap(),
+            );
+        }
+        let mut replica = SharedDocument::new(m.id.clone(), "lv-samaritan", &reader, 0);
+        let report = replica.apply(&all, &m).unwrap();
+        let refused: Vec<usize> = report.rejected.iter().map(|(i, _)| *i).collect();
+        // The writer's last five are refused; every owner change is kept.
+        assert_eq!(
+            refused,
+            (1 + MAX_CHANGES_PER_MEMBER..1 + MAX_CHANGES_PER_MEMBER + 5).collect::<Vec<_>>()
+        );
+        assert!(
+            report
+                .rejected
+                .iter()
+                .all(|(_, r)| matches!(r, Rejection::TooManyChanges { .. }))
+        );
+        assert_eq!(replica.record_json()["summary"]["en"], "v5");
+        let json = replica.to_json();
+        assert_eq!(
+            json[ANNOTATIONS][&me]["text"],
+            format!("note {}", MAX_CHANGES_PER_MEMBER - 1)
+        );
     }
 
     #[test]

@@ -99,6 +99,10 @@ impl Rejected {
     }
 }
 
+/// Most documents a node keeps of one catalogue: a hostile owner cannot make a subscriber hold
+/// without bound (the product's goal is 100,000 records in a catalogue).
+pub const MAX_DOCS_PER_CATALOG: usize = 200_000;
+
 /// What applying a batch of wire changes did.
 #[derive(Debug, Default)]
 pub struct Applied {
@@ -549,6 +553,16 @@ impl Replica {
         for (doc_id, batch) in by_doc {
             let (signer, epoch) = (self.signer.clone(), self.epoch);
             if !self.docs.contains_key(doc_id) {
+                if self.docs.len() >= MAX_DOCS_PER_CATALOG {
+                    out.rejected.extend(batch.iter().map(|_| {
+                        Rejected::new(
+                            doc_id,
+                            "too_large",
+                            format!("the catalogue holds {MAX_DOCS_PER_CATALOG} documents, the most a node keeps"),
+                        )
+                    }));
+                    continue;
+                }
                 self.dirty.created.insert(doc_id.to_owned());
             }
             let doc = self

@@ -42,6 +42,11 @@ pub struct Report {
     pub out_of_scope_applied: usize,
     /// The owner's local record changed by the writer's changes (the take-back attack).
     pub local_records_overwritten: usize,
+    /// Files of the four nodes' data directories still holding a value erased before the
+    /// attacks (the erasure canary), after the purge.
+    pub erased_bytes_found: usize,
+    /// Partners' entries quarantined on the four nodes at the end (none is invalid here).
+    pub quarantined: usize,
     /// The largest peak resident memory of the four nodes at the end of the attacks (VmHWM).
     pub peak_rss_under_attack_mb: Option<f64>,
     /// Rejected changes by reason, summed over the four nodes (`/metrics`).
@@ -185,6 +190,9 @@ async fn reached(
     }
 }
 
+/// A value erased before the attacks (twenty different letters: LZ4 keeps it literally).
+const ERASED: &str = "QZXJVKWBYPFMGHTDNRCL";
+
 /// SE's annotation on its own entry.
 const OWNER_NOTE: &str = "owner's note";
 
@@ -318,6 +326,40 @@ pub async fn run() -> Result<Report> {
         if !missing.is_empty() {
             bail!("{id} did not reach nodes {missing:?} before the attacks");
         }
+    }
+
+    // An erasure before the attacks: LV publishes a record holding a unique value, every node
+    // takes it, LV deletes it. At the end no file of any node may hold the value.
+    put(
+        &fed,
+        lv,
+        initiative("lv-erased", "LV", &format!("ask {ERASED}")),
+    )
+    .await?;
+    fed.post(
+        lv,
+        &format!("{}/publish", path(lv)),
+        &json!({"id": "lv-erased"}),
+    )
+    .await?;
+    let missing = reached(
+        &fed,
+        &[es, fr, se, lv],
+        "lv-erased",
+        &format!("ask {ERASED}"),
+        Duration::from_secs(30),
+    )
+    .await;
+    if !missing.is_empty() {
+        bail!("lv-erased did not reach nodes {missing:?}");
+    }
+    let r = reqwest::Client::new()
+        .delete(format!("{}/api/v1/records/lv-erased", fed.nodes[lv].api))
+        .header("x-sicc-actor", "attacks")
+        .send()
+        .await?;
+    if r.status().as_u16() != 204 {
+        bail!("deleting lv-erased on LV: HTTP {}", r.status());
     }
 
     // SE's own annotation on its entry: a writer may neither touch it nor delete the map.
@@ -715,6 +757,35 @@ pub async fn run() -> Result<Report> {
             report
                 .problems
                 .push(format!("SE's local se-target was overwritten: {other:?}"));
+        }
+    }
+    // The erasure before the attacks is gone from every file of every node (the purge follows
+    // the erasure; waited on with a deadline).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let mut held = Vec::new();
+        for i in 0..4 {
+            held.extend(sicc_tests::files_holding(fed.data_dir(i), ERASED)?);
+        }
+        if held.is_empty() || Instant::now() > deadline {
+            report.erased_bytes_found = held.len();
+            if !held.is_empty() {
+                report
+                    .problems
+                    .push(format!("an erased value is still in {held:?}"));
+            }
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    for i in 0..4 {
+        match fed.get(i, "/api/v1/peers").await {
+            Ok((200, v)) => {
+                report.quarantined += v["quarantined"].as_array().map_or(0, Vec::len);
+            }
+            other => report
+                .problems
+                .push(format!("node {i} serves no peers view: {other:?}")),
         }
     }
     let peaks: Vec<f64> = (0..4).filter_map(|i| peak_rss_mb(fed.pid(i)?)).collect();
