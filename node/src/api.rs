@@ -6,6 +6,7 @@
 mod dto;
 mod error;
 mod federation;
+mod guard;
 mod metrics;
 mod openapi;
 mod records;
@@ -89,8 +90,12 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     doc
 }
 
-/// Builds the router.
-pub fn router(state: ApiState, limits: Limits) -> Router {
+/// Builds the router. `allowed_hosts`: `api.allowed_hosts` (see `api/guard.rs`).
+pub fn router(state: ApiState, limits: Limits, allowed_hosts: Vec<String>) -> Router {
+    let guard = guard::Guard::new(
+        allowed_hosts,
+        &[ui::LIVE_SCRIPT, openapi::explorer_script()],
+    );
     let (api, _) = api_routes().split_for_parts();
     let (import, _) = import_routes().split_for_parts();
     let import = import.layer(DefaultBodyLimit::max(limits.max_import_bytes));
@@ -116,6 +121,7 @@ pub fn router(state: ApiState, limits: Limits) -> Router {
             Duration::from_secs(120),
         ))
         .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn_with_state(guard, guard::guard))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -67,12 +67,13 @@ impl std::fmt::Display for Source {
 /// Every key that can be set outside `[[members]]`, in the order `config check` prints them.
 /// Each is also settable as `SICC_<SECTION>__<KEY>` (e.g. `SICC_API__LISTEN`); list values
 /// (`network.listen`) are comma-separated there.
-pub const KEYS: [&str; 12] = [
+pub const KEYS: [&str; 13] = [
     "node.name",
     "node.country",
     "api.listen",
     "api.max_body_bytes",
     "api.max_import_bytes",
+    "api.allowed_hosts",
     "log.format",
     "log.filter",
     "network.listen",
@@ -168,6 +169,10 @@ pub struct ApiSection {
     pub max_body_bytes: usize,
     /// Largest request body for imports, in bytes.
     pub max_import_bytes: usize,
+    /// Host names (without port) the API answers to besides `localhost` and IP addresses:
+    /// a request naming another host is refused (421), so a page whose name was rebound to
+    /// this node's address cannot reach it.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for ApiSection {
@@ -176,6 +181,7 @@ impl Default for ApiSection {
             listen: DEFAULT_API_LISTEN.parse().expect("valid default address"),
             max_body_bytes: 1024 * 1024,
             max_import_bytes: 64 * 1024 * 1024,
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -282,6 +288,13 @@ fn set_key(raw: &mut RawConfig, key: &str, value: &str) -> Result<(), String> {
         }
         "api.max_body_bytes" => raw.api.max_body_bytes = number(value)?,
         "api.max_import_bytes" => raw.api.max_import_bytes = number(value)?,
+        "api.allowed_hosts" => {
+            raw.api.allowed_hosts = value
+                .split(',')
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty())
+                .collect()
+        }
         "log.format" => {
             raw.log.format = match value.trim() {
                 "pretty" => LogFormat::Pretty,
@@ -535,6 +548,7 @@ impl Config {
             "api.listen" => q(&self.api.listen.to_string()),
             "api.max_body_bytes" => self.api.max_body_bytes.to_string(),
             "api.max_import_bytes" => self.api.max_import_bytes.to_string(),
+            "api.allowed_hosts" => format!("{:?}", self.api.allowed_hosts),
             "log.format" => q(self.log.format.as_str()),
             "log.filter" => q(&self.log.filter),
             "network.listen" => format!("{:?}", self.network.listen),

@@ -202,6 +202,7 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
                 max_body_bytes: config.api.max_body_bytes,
                 max_import_bytes: config.api.max_import_bytes,
             },
+            config.api.allowed_hosts.clone(),
         );
         let token = shutdown.clone();
         let task = tokio::spawn(

@@ -572,6 +572,7 @@ async fn a_non_member_gets_no_session_and_no_data() -> Result<()> {
     .await?;
     let subscribe: serde_json::Value = http
         .post(format!("{url}{}/subscribe", fed.catalog_path(lv)))
+        .json(&json!({}))
         .send()
         .await?
         .json()

@@ -344,3 +344,137 @@ async fn a_node_restarts_from_disk() -> anyhow::Result<()> {
     drop(data_dir);
     Ok(())
 }
+
+/// One refused request: what it is, its headers, the status expected.
+type Attempt = (&'static str, Vec<(&'static str, String)>, u16);
+
+/// A web page in a staff member's browser, or a name rebound to the node's address, cannot
+/// change anything: every mutating route of the API (taken from its OpenAPI document) and of
+/// the UI refuses a foreign `Origin`, `Origin: null`, a cross-site fetch, a body that is not
+/// JSON (the content types a browser sends cross-site without asking) and a foreign `Host`,
+/// and nothing is stored.
+#[tokio::test]
+async fn no_mutating_route_accepts_another_site_a_rebound_host_or_a_non_json_body()
+-> anyhow::Result<()> {
+    let node = TestNode::start("LV test", "LV").await?;
+    let http = reqwest::Client::new();
+    let (_, status) = node.get("/api/v1/status").await?;
+    let me = status["node_id"].as_str().unwrap().to_owned();
+    let body = serde_json::to_vec(&json!({"name": "shared", "title": {"en": "Shared"}}))?;
+    let created = http
+        .post(format!("{}/api/v1/catalogs", node.url))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await?;
+    assert_eq!(created.status(), 201);
+    let (_, before) = node.get("/api/v1/status").await?;
+
+    let (_, doc) = node.get("/api/v1/openapi.json").await?;
+    let mut routes: Vec<(reqwest::Method, String)> = Vec::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for method in ["post", "put", "delete"] {
+            if ops.get(method).is_some() {
+                let path = path
+                    .replace("{owner}", &me)
+                    .replace("{name}", "shared")
+                    .replace("{id}", "lv-guarded");
+                routes.push((method.to_uppercase().parse()?, path));
+            }
+        }
+    }
+    routes.push((reqwest::Method::POST, "/ui/publish".into()));
+    routes.push((reqwest::Method::POST, "/ui/catalogs/subscribe".into()));
+    assert!(routes.len() >= 15, "{routes:?}");
+    let record = serde_json::to_vec(&json!({
+        "id": "lv-guarded", "kind": "initiative", "title": {"en": "Guarded"},
+        "status": "active", "countries": ["LV"], "summary": {"en": "x"}
+    }))?;
+    let here = node.url.trim_start_matches("http://").to_owned();
+    let mut tried = 0;
+    for (method, path) in &routes {
+        let url = format!("{}{path}", node.url);
+        let mut attempts: Vec<Attempt> = vec![
+            (
+                "a foreign Origin",
+                vec![
+                    ("origin", "https://evil.example".into()),
+                    ("content-type", "application/json".into()),
+                ],
+                403,
+            ),
+            (
+                "Origin: null",
+                vec![
+                    ("origin", "null".into()),
+                    ("content-type", "application/json".into()),
+                ],
+                403,
+            ),
+            (
+                "a cross-site fetch",
+                vec![
+                    ("sec-fetch-site", "cross-site".into()),
+                    ("content-type", "application/json".into()),
+                ],
+                403,
+            ),
+            (
+                "a rebound Host",
+                vec![
+                    ("host", "evil.example".into()),
+                    ("content-type", "application/json".into()),
+                ],
+                421,
+            ),
+        ];
+        if path.starts_with("/api/") && *method != reqwest::Method::DELETE {
+            attempts.push((
+                "text/plain",
+                vec![
+                    ("origin", format!("http://{here}")),
+                    ("content-type", "text/plain".into()),
+                ],
+                415,
+            ));
+            attempts.push(("no Content-Type", vec![], 415));
+        }
+        for (what, headers, want) in attempts {
+            let mut request = http.request(method.clone(), &url).body(record.clone());
+            for (k, v) in headers {
+                request = request.header(k, v);
+            }
+            let response = request.send().await?;
+            assert_eq!(
+                response.status().as_u16(),
+                want,
+                "{method} {path} with {what}"
+            );
+            let headers = response.headers().clone();
+            assert_eq!(headers["x-frame-options"], "DENY");
+            assert!(
+                headers["content-security-policy"]
+                    .to_str()?
+                    .contains("frame-ancestors 'none'")
+            );
+            tried += 1;
+        }
+    }
+    assert!(tried >= routes.len() * 4, "{tried}");
+    let (_, after) = node.get("/api/v1/status").await?;
+    assert_eq!(after["records"], before["records"]);
+    assert_eq!(after["audit_entries"], before["audit_entries"]);
+    let (code, _) = node.get("/api/v1/records/lv-guarded").await?;
+    assert_eq!(code, 404);
+    // The same requests from the node's own origin, or from a script, still work.
+    let ok = http
+        .post(format!("{}/api/v1/records", node.url))
+        .header("origin", format!("http://{here}"))
+        .header("content-type", "application/json")
+        .body(record.clone())
+        .send()
+        .await?;
+    assert_eq!(ok.status(), 201, "{}", ok.text().await?);
+    node.stop().await;
+    Ok(())
+}

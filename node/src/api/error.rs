@@ -51,7 +51,9 @@ error_codes! {
     IdMismatch = "id_mismatch", BAD_REQUEST, "the body's id differs from the URL's";
     InvalidActor = "invalid_actor", BAD_REQUEST, "`x-sicc-actor` is empty, too long or holds control characters";
     InvalidIfMatch = "invalid_if_match", BAD_REQUEST, "`If-Match` is not a revision";
-    CrossSite = "cross_site", FORBIDDEN, "a UI action was posted from another site";
+    CrossSite = "cross_site", FORBIDDEN, "a change was sent from another site (`Origin`, `Sec-Fetch-Site`)";
+    Misdirected = "misdirected", MISDIRECTED_REQUEST, "the `Host` is not localhost, an IP address or one of `api.allowed_hosts`";
+    UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "a POST or PUT under /api/ is not `application/json` (imports: also NDJSON, CSV)";
     NotOwner = "not_owner", FORBIDDEN, "only the catalogue's owner grants and revokes";
     NotAllowed = "not_allowed", FORBIDDEN, "this node may not publish, annotate or erase in that catalogue";
     NotFound = "not_found", NOT_FOUND, "no such record, entry or code list";

@@ -105,6 +105,14 @@ pre { background: #f3f5f7; padding: .5rem; overflow: auto; max-height: 24rem; }
 </script></body></html>"#;
 
 /// `GET /api/docs`.
+/// The explorer's one inline script, exactly as served (its hash goes in the CSP).
+pub(super) fn explorer_script() -> &'static str {
+    EXPLORER
+        .split_once("<script>")
+        .and_then(|(_, rest)| rest.split_once("</script>"))
+        .map_or("", |(script, _)| script)
+}
+
 pub async fn explorer() -> Html<&'static str> {
     Html(EXPLORER)
 }

@@ -39,7 +39,7 @@ dl.fields dt { font-weight: 600; } dl.fields dd { margin: 0; }
 input[type=search] { width: 100%; font-size: 1.1rem; padding: .4rem; box-sizing: border-box; } button { font-size: 1rem; padding: .3rem .8rem; }
 "#;
 
-const LIVE_SCRIPT: &str = r#"
+pub(super) const LIVE_SCRIPT: &str = r#"
 (function () {
   if (!window.EventSource) return;
   var box = document.getElementById('live'), n = 0;
@@ -394,29 +394,14 @@ pub async fn record_page(
     Ok(page(&state, &title, body))
 }
 
-/// Accepts a form POST only when it comes from this UI's own pages.
+/// Accepts a form POST only when it comes from this UI's own pages (the guard refuses the rest
+/// before; checked again here, where the action is taken).
 fn same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
-    let refused = || {
-        ApiError::new(
+    if super::guard::from_another_site(headers) {
+        return Err(ApiError::new(
             ErrorCode::CrossSite,
             "this action is accepted only from the node's own pages",
-        )
-    };
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
-        && site != "same-origin"
-        && site != "none"
-    {
-        return Err(refused());
-    }
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        let origin_host = origin.split("://").nth(1).unwrap_or(origin);
-        if origin != "null" && origin_host != host {
-            return Err(refused());
-        }
+        ));
     }
     Ok(())
 }
