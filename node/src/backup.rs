@@ -22,6 +22,10 @@ pub const BACKUP_FORMAT: u32 = 1;
 pub enum BackupError {
     #[error("backup target {0}: must be an absolute path that does not exist yet")]
     Target(PathBuf),
+    #[error(
+        "backup target {path}: {why}; back up into a directory only this node's user (or root) can change"
+    )]
+    UnsafeTarget { path: PathBuf, why: String },
     #[error("{0} is not a sicc backup (no readable {MANIFEST_FILE})")]
     NotABackup(PathBuf),
     #[error("backup format {found} is newer than this sicc reads ({BACKUP_FORMAT}): upgrade sicc")]
@@ -67,10 +71,59 @@ fn now() -> String {
         .unwrap_or_default()
 }
 
+/// Copies a private file (identity, configuration) into a backup: the copy is created new
+/// (never an existing file, never through a symlink) and readable by this user only, so no
+/// other local account can have it written into a file of theirs.
 fn copy_private(from: &Path, to: &Path) -> Result<(), BackupError> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::copy(from, to).map_err(io(from))?;
-    std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o600)).map_err(io(to))
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut source = std::fs::File::open(from).map_err(io(from))?;
+    let mut copy = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(to)
+        .map_err(io(to))?;
+    std::io::copy(&mut source, &mut copy).map_err(io(to))?;
+    copy.sync_all().map_err(io(to))
+}
+
+/// Refuses a backup target another local account could redirect: each of its existing
+/// ancestors (symlinks resolved) must belong to this node's user (`uid`) or root, and not be
+/// writable by others unless it is sticky (like `/tmp`, where nobody renames another's entry).
+/// Otherwise a user owning a parent could swap the new directory for one of theirs while the
+/// checkpoint and the key are written into it.
+fn check_target_safe(target: &Path, uid: u32) -> Result<(), BackupError> {
+    use std::os::unix::fs::MetadataExt;
+    let unsafe_target = |why: String| BackupError::UnsafeTarget {
+        path: target.to_owned(),
+        why,
+    };
+    let parent = target
+        .parent()
+        .ok_or_else(|| unsafe_target("it has no parent directory".into()))?;
+    let parent = parent
+        .canonicalize()
+        .map_err(|e| unsafe_target(format!("its parent directory cannot be resolved: {e}")))?;
+    for dir in parent.ancestors() {
+        let meta = std::fs::metadata(dir).map_err(io(dir))?;
+        let owner_ok = meta.uid() == uid || meta.uid() == 0;
+        let writable_by_others = meta.mode() & 0o022 != 0;
+        let sticky = meta.mode() & 0o1000 != 0;
+        if !owner_ok {
+            return Err(unsafe_target(format!(
+                "{} belongs to another user (uid {})",
+                dir.display(),
+                meta.uid()
+            )));
+        }
+        if writable_by_others && !sticky {
+            return Err(unsafe_target(format!(
+                "{} is writable by other users",
+                dir.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Takes a backup of the node whose data directory is `data_dir`, configuration `config_file`
@@ -85,8 +138,21 @@ pub async fn create(
     if !target.is_absolute() || target.exists() {
         return Err(BackupError::Target(target.to_owned()));
     }
+    {
+        use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+        let uid = std::fs::metadata(data_dir).map_err(io(data_dir))?.uid();
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        check_target_safe(target, uid)?;
+        // Created here, new (an existing directory or a symlink in its place is refused) and
+        // private.
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(target)
+            .map_err(io(target))?;
+    }
     let actor_epoch = store.actor_epoch().await?;
-    std::fs::create_dir_all(target).map_err(io(target))?;
     let made = match store.checkpoint(target.join(DB_DIR)).await {
         Err(e) => Err(BackupError::from(e)),
         Ok(()) => {
@@ -221,4 +287,68 @@ pub async fn restore(backup: &Path, data_dir: &Path) -> Result<RestoreReport, Ba
         previous_epoch: manifest.actor_epoch,
         epoch,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+
+    #[test]
+    fn a_backup_target_another_user_could_redirect_is_refused() {
+        let root = tempfile::tempdir().unwrap();
+        let uid = std::fs::metadata(root.path()).unwrap().uid();
+        let mode = |p: &Path, m: u32| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+        };
+        let private = root.path().join("private");
+        std::fs::create_dir(&private).unwrap();
+        mode(&private, 0o700);
+        assert!(check_target_safe(&private.join("b"), uid).is_ok());
+
+        let open = root.path().join("open");
+        std::fs::create_dir(&open).unwrap();
+        mode(&open, 0o777);
+        let e = check_target_safe(&open.join("b"), uid).unwrap_err();
+        assert!(e.to_string().contains("writable by other users"), "{e}");
+
+        // Sticky, like /tmp: nobody renames another's entry.
+        let sticky = root.path().join("sticky");
+        std::fs::create_dir(&sticky).unwrap();
+        mode(&sticky, 0o1777);
+        assert!(check_target_safe(&sticky.join("b"), uid).is_ok());
+
+        // A directory of another user, reached through a symlink.
+        let theirs = root.path().join("theirs");
+        std::fs::create_dir(&theirs).unwrap();
+        let other = if uid == 65534 { 65533 } else { 65534 };
+        if std::os::unix::fs::chown(&theirs, Some(other), None).is_ok() {
+            let link = private.join("link");
+            std::os::unix::fs::symlink(&theirs, &link).unwrap();
+            let e = check_target_safe(&link.join("b"), uid).unwrap_err();
+            assert!(e.to_string().contains("another user"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_private_copy_never_writes_into_an_existing_file_or_through_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("identity.key");
+        std::fs::write(&key, b"secret").unwrap();
+        // Planted by someone else: an existing file, and a symlink to a file of theirs.
+        let planted = dir.path().join("planted");
+        std::fs::write(&planted, b"").unwrap();
+        assert!(copy_private(&key, &planted).is_err());
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(dir.path().join("elsewhere"), &link).unwrap();
+        assert!(copy_private(&key, &link).is_err());
+        assert!(!dir.path().join("elsewhere").exists());
+        let fresh = dir.path().join("copy");
+        copy_private(&key, &fresh).unwrap();
+        assert_eq!(std::fs::read(&fresh).unwrap(), b"secret");
+        assert_eq!(
+            std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
 }

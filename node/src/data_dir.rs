@@ -8,6 +8,10 @@
 //!   index/          the search index (derived from db/, rebuilt when missing)
 //!   api             the API's URL while the node runs (the CLI reads it)
 //! ```
+//!
+//! The directory is private (0700): it holds local-only and personal data and the key, and
+//! RocksDB and tantivy create their files readable by all under the usual umask; no other
+//! local account may enter it.
 
 use std::path::{Path, PathBuf};
 
@@ -55,5 +59,33 @@ impl DataDir {
 
     pub fn api_file(&self) -> PathBuf {
         self.root.join(API_FILE)
+    }
+}
+
+/// Makes `root` private (mode 0700) if any other user may enter or list it. Returns whether it
+/// had to (the caller says so in the log).
+pub fn make_private(root: &Path) -> std::io::Result<bool> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(root)?.permissions().mode();
+    if mode & 0o077 == 0 {
+        return Ok(false);
+    }
+    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o700))?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_data_directory_others_can_enter_is_made_private() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(make_private(dir.path()).unwrap());
+        let mode = std::fs::metadata(dir.path()).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+        assert!(!make_private(dir.path()).unwrap(), "already private");
     }
 }

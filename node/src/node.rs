@@ -42,6 +42,12 @@ pub enum StartError {
     Index(#[from] crate::search::StartIndexError),
     #[error("config: members: {0}")]
     Roster(String),
+    #[error("cannot make the data directory {path} private: {source}")]
+    DataDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot write {path}: {source}")]
     ApiFile {
         path: PathBuf,
@@ -96,6 +102,16 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
     let span = node_span(&identity.short_id());
     async move {
         let data_dir = DataDir::new(config.data_dir.clone());
+        match crate::data_dir::make_private(data_dir.root()) {
+            Ok(true) => tracing::warn!(dir = %data_dir.root().display(), "the data directory was open to other users; it is now private (0700)"),
+            Ok(false) => {}
+            Err(source) => {
+                return Err(StartError::DataDir {
+                    path: data_dir.root().to_owned(),
+                    source,
+                });
+            }
+        }
         let db_path = data_dir.db();
         let (store, writer) = tokio::task::spawn_blocking(move || Store::open(&db_path))
             .await

@@ -1006,3 +1006,70 @@ fn a_shared_record_that_does_not_validate_is_quarantined_and_the_node_still_star
         assert_eq!(daemon.terminate().code(), Some(0), "{start} start");
     }
 }
+
+/// Local-only data and the key stay with the node's user: the data directory is made private
+/// at start, and a backup cannot be aimed at a directory another local account could swap
+/// (the key was once copied into such an account's file on the 20th try).
+#[test]
+fn the_data_directory_is_private_and_a_backup_cannot_be_aimed_where_another_user_can_reach() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("node");
+    init(&dir);
+    assert_eq!(
+        std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+        0o700,
+        "init makes it private"
+    );
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let daemon = Daemon::start(&dir);
+    assert_eq!(
+        std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+        0o700,
+        "run makes it private again"
+    );
+    let backup = |path: &Path| {
+        http(
+            reqwest::Method::POST,
+            &format!("{}/api/v1/admin/backup", daemon.url),
+            Some(serde_json::json!({"path": path})),
+        )
+    };
+    let open = root.path().join("open");
+    std::fs::create_dir(&open).unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let (code, body) = backup(&open.join("b"));
+    assert_eq!(code, 422, "{body}");
+    assert_eq!(body["error"]["code"], "invalid_backup_target");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("writable by other users"),
+        "{body}"
+    );
+    assert!(!open.join("b").exists(), "nothing created there");
+    let theirs = root.path().join("theirs");
+    std::fs::create_dir(&theirs).unwrap();
+    if std::os::unix::fs::chown(&theirs, Some(65534), Some(65534)).is_ok() {
+        let (code, body) = backup(&theirs.join("b"));
+        assert_eq!(code, 422, "{body}");
+        assert!(!theirs.join("b").exists());
+    }
+    let (code, body) = backup(&root.path().join("mine"));
+    assert_eq!(code, 200, "a private place works: {body}");
+    let key = root.path().join("mine").join("identity.key");
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert_eq!(
+        std::fs::metadata(root.path().join("mine"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777,
+        0o700
+    );
+    assert_eq!(daemon.terminate().code(), Some(0));
+}

@@ -203,7 +203,7 @@ impl From<BackupError> for ApiError {
     fn from(e: BackupError) -> ApiError {
         let message = e.to_string();
         match e {
-            BackupError::Target(_) => {
+            BackupError::Target(_) | BackupError::UnsafeTarget { .. } => {
                 ApiError::new(ErrorCode::InvalidBackupTarget, message).with_field("path")
             }
             BackupError::Store(s) => ApiError::from(s),

@@ -28,12 +28,14 @@ pub fn init(dir: &Path, args: &InitArgs, json: bool) -> Result<(), Failure> {
             ),
         ));
     }
-    std::fs::create_dir_all(dir).map_err(|e| {
-        Failure::new(
-            EXIT_FAILURE,
-            format!("cannot create {}: {e}", dir.display()),
-        )
-    })?;
+    std::fs::create_dir_all(dir)
+        .and_then(|()| crate::data_dir::make_private(dir))
+        .map_err(|e| {
+            Failure::new(
+                EXIT_FAILURE,
+                format!("cannot create {} (private, 0700): {e}", dir.display()),
+            )
+        })?;
     let identity = NodeIdentity::create(dir)?;
     let config_path = dir.join(crate::config::CONFIG_FILE);
     if !config_path.exists() {
