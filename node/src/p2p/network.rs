@@ -28,6 +28,12 @@ const EVENT_QUEUE: usize = 256;
 const MAX_PENDING_REQUESTS: usize = 256;
 /// How long a request may wait for its response.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Most bytes of one member's requests handed to the engine and not answered yet (each a decoded
+/// frame of up to 8 MiB: without a bound, one member could queue GiBs in front of the engine).
+/// A request that would pass it is answered at once with `unavailable` (retry later); one
+/// request is always let through. Honest sessions send small summaries and changes of at most
+/// 4 MiB, one at a time per catalogue.
+pub const MAX_IN_FLIGHT_BYTES_PER_PEER: usize = 32 << 20;
 /// Default longest wait between two dials of a member that stays unreachable.
 pub const MAX_REDIAL_DELAY: Duration = Duration::from_secs(60);
 /// Connections with no stream open for this long are closed.
@@ -403,6 +409,7 @@ pub fn spawn(
         redial_every: config.redial_every,
         redial_max: config.redial_max.max(config.redial_every),
         metrics: libp2p::metrics::Metrics::new(registry),
+        in_flight: HashMap::new(),
     };
     // The loop logs under the caller's span: every line carries the node id.
     let task = tokio::spawn(tracing::Instrument::instrument(
@@ -421,6 +428,19 @@ pub fn spawn(
 /// Bounded: a slow consumer slows the network down instead of growing a queue.
 async fn emit(events: &mpsc::Sender<NetworkEvent>, event: NetworkEvent) {
     let _ = events.send(event).await;
+}
+
+/// Roughly how much memory a decoded message holds (its changes dominate).
+fn decoded_size(m: &Message) -> usize {
+    match m {
+        Message::Changes { changes, .. } => changes
+            .iter()
+            .map(|c| c.change.len() + c.signature.len() + c.doc.len() + c.author.len() + 64)
+            .sum::<usize>()
+            .max(1024),
+        Message::Heads { docs, .. } => docs.len() * 256 + 1024,
+        _ => 1024,
+    }
 }
 
 struct EventLoop {
@@ -443,6 +463,9 @@ struct EventLoop {
     redial_max: Duration,
     /// libp2p's own metrics (connections, dials, identify, ping), in the node's registry.
     metrics: libp2p::metrics::Metrics,
+    /// Per member, its requests handed to the engine and not answered yet (libp2p ends each
+    /// with `ResponseSent` or `InboundFailure`, so none is left behind).
+    in_flight: HashMap<PeerId, HashMap<request_response::InboundRequestId, usize>>,
 }
 
 impl EventLoop {
@@ -600,12 +623,39 @@ impl EventLoop {
         }
     }
 
+    /// A request of `peer` ended (answered, or failed): it no longer counts as in flight.
+    fn answered(&mut self, peer: &PeerId, request: request_response::InboundRequestId) {
+        if let Some(held) = self.in_flight.get_mut(peer) {
+            held.remove(&request);
+            if held.is_empty() {
+                self.in_flight.remove(peer);
+            }
+        }
+    }
+
     async fn on_sync_event(&mut self, event: request_response::Event<Message, Message>) {
         match event {
             request_response::Event::Message { peer, message, .. } => match message {
                 request_response::Message::Request {
-                    request, channel, ..
+                    request,
+                    channel,
+                    request_id,
                 } => {
+                    let size = decoded_size(&request);
+                    let held = self.in_flight.entry(peer).or_default();
+                    let holding: usize = held.values().sum();
+                    if !held.is_empty() && holding + size > MAX_IN_FLIGHT_BYTES_PER_PEER {
+                        let busy = Message::error(
+                            ErrorCode::Unavailable,
+                            format!(
+                                "{holding} bytes of your requests are being answered; retry later"
+                            ),
+                        );
+                        let _ = self.swarm.behaviour_mut().sync.send_response(channel, busy);
+                        debug!(peer = %peer, holding, "request refused: too much in flight");
+                        return;
+                    }
+                    held.insert(request_id, size);
                     // The allow list already closed non-members' connections; check anyway.
                     match node_id(&peer).filter(|_| {
                         self.swarm
@@ -647,10 +697,18 @@ impl EventLoop {
                     }));
                 }
             }
-            request_response::Event::InboundFailure { peer, error, .. } => {
+            request_response::Event::InboundFailure {
+                peer,
+                error,
+                request_id,
+                ..
+            } => {
+                self.answered(&peer, request_id);
                 debug!(peer = %peer, error = %error, "inbound request failed");
             }
-            request_response::Event::ResponseSent { .. } => {}
+            request_response::Event::ResponseSent {
+                peer, request_id, ..
+            } => self.answered(&peer, request_id),
         }
     }
 }

@@ -628,6 +628,34 @@ pub async fn run() -> Result<Report> {
         Ok(())
     })?;
     let tiny = many_tiny(&signer, 4, &se_cat, "se-target", &se_genuine, 5_000)?;
+    // 32 frames of ~2.8 MB sent at once: a node holds at most 32 MiB of one member's decoded
+    // requests in front of its engine and answers the rest `unavailable`. How many it refused
+    // depends on how fast it answers; the run logs it and checks the node and its memory.
+    let flood_frame = vec![huge.clone(), huge.clone()];
+    let flood = futures::future::join_all((0..32).map(|_| {
+        ask(
+            &net,
+            ids[es],
+            changes(&se_cat, flood_frame.clone(), Vec::new()),
+        )
+    }))
+    .await;
+    let busy = flood
+        .iter()
+        .filter(|r| {
+            matches!(
+                r,
+                Ok(Message::Error {
+                    code: ErrorCode::Unavailable,
+                    ..
+                })
+            )
+        })
+        .count();
+    report.log.push(format!(
+        "32 frames of 2.8 MB at once to ES: {busy} answered unavailable (in-flight bound), {} answered",
+        flood.iter().filter(|r| r.is_ok()).count()
+    ));
     // An orphan: built on a change of the rogue's that is never sent.
     let hidden = crafted(&signer, 5, &se_cat, "se-target", &se_genuine, |d| {
         d.put(automerge::ROOT, "hidden", 1)?;
