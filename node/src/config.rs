@@ -515,6 +515,15 @@ impl Config {
                     format!("`{}` is not a node id", m.node_id),
                 ));
             }
+            if sicc_protocol::identity::PUBLISHED_TEST_NODE_IDS.contains(&m.node_id.as_str()) {
+                return Err(member_err(
+                    "node_id",
+                    format!(
+                        "`{}` is a test key of protocol/SPEC.md whose private key is published: anyone could sign as it",
+                        m.node_id
+                    ),
+                ));
+            }
             if !sicc_protocol::codes::CodeList::Country.contains(&m.country) {
                 return Err(member_err(
                     "country",
@@ -647,6 +656,23 @@ mod tests {
             Config::parse(&newer, Path::new("c"), Path::new("/d")),
             Err(ConfigError::Version { found: 2, .. })
         ));
+    }
+
+    #[test]
+    fn a_roster_naming_a_published_test_key_is_refused() {
+        let text = Config::template("LV SICC", "LV", DEFAULT_API_LISTEN.parse().unwrap());
+        let with = |id: &str| {
+            format!(
+                "{text}\n[[members]]\nname = \"X\"\ncountry = \"ES\"\nnode_id = \"{id}\"\naddrs = [\"/ip4/127.0.0.1/tcp/7301\"]\n"
+            )
+        };
+        for id in sicc_protocol::identity::PUBLISHED_TEST_NODE_IDS {
+            let e =
+                Config::parse(&with(id), Path::new("config.toml"), Path::new("/d")).unwrap_err();
+            assert!(e.to_string().contains("published"), "{e}");
+        }
+        let fine = "12D3KooWLR7Yq2y8bBomzi5cRQikxMCxfMF5tiHTyqamYxhrK8Br";
+        assert!(Config::parse(&with(fine), Path::new("config.toml"), Path::new("/d")).is_ok());
     }
 
     #[test]

@@ -19,6 +19,13 @@ use std::str::FromStr;
 /// the protobuf `PublicKey { Type = Ed25519 (1), Data = 32 bytes }`.
 const PEER_ID_PREFIX: [u8; 6] = [0x00, 0x24, 0x08, 0x01, 0x12, 0x20];
 
+/// The node ids of SPEC.md §7's test keys (seeds of 32 bytes `01` and `02`): their private keys
+/// are published, so a node must never admit them to its roster.
+pub const PUBLISHED_TEST_NODE_IDS: [&str; 2] = [
+    "12D3KooWK99VoVxNE7XzyBwXEzW7xhK7Gpv85r9F3V3fyKSUKPH5",
+    "12D3KooWJWoaqZhDaoEFshF7Rh1bpY9ohihFhzcW6d69Lr2NASuq",
+];
+
 /// A node id: the PeerId of an Ed25519 public key.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NodeId([u8; 32]);
