@@ -281,6 +281,8 @@ impl request_response::Codec for SyncCodec {
 #[derive(NetworkBehaviour)]
 struct Behaviour {
     members: allow_block_list::Behaviour<allow_block_list::AllowedPeers>,
+    /// Before `limits`: one address cannot take all of its pending slots.
+    per_address: super::per_address::Behaviour,
     limits: connection_limits::Behaviour,
     identify: identify::Behaviour,
     ping: ping::Behaviour,
@@ -347,6 +349,7 @@ pub fn spawn(
         .with_bandwidth_metrics(registry)
         .with_behaviour(|key| Behaviour {
             members: allow_block_list::Behaviour::default(),
+            per_address: super::per_address::Behaviour::default(),
             limits: connection_limits::Behaviour::new(limits),
             // Addresses come from the roster only: peers neither learn ours nor feed theirs
             // into dialling (a self-reported address could bypass what the operator set up).
