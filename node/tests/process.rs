@@ -372,17 +372,47 @@ fn export_then_import_round_trips_every_record_exactly() {
         serde_json::from_str(&std::fs::read_to_string(&original).unwrap()).unwrap();
     assert!(original_records.as_array().unwrap().len() >= 150);
 
-    // DCAT-AP holds exactly the shareable records, without local-only data.
+    // DCAT-AP (for an open data portal) holds exactly the public records, without local-only
+    // data; with --include-consortium (a file for the partners) the consortium ones too.
     let dcat = work.path().join("catalog.jsonld");
     export(&source, "dcat", &dcat);
     let catalog: Value = serde_json::from_str(&std::fs::read_to_string(&dcat).unwrap()).unwrap();
-    let shareable = original_records
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["access_level"] != "local" && r["kind"] != "person")
-        .count();
-    assert_eq!(catalog["dcat:dataset"].as_array().unwrap().len(), shareable);
+    let count = |levels: &[&str]| {
+        original_records
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| {
+                levels.contains(&r["access_level"].as_str().unwrap_or_default())
+                    && r["kind"] != "person"
+            })
+            .count()
+    };
+    assert!(count(&["public"]) > 0 && count(&["consortium"]) > 0);
+    assert_eq!(
+        catalog["dcat:dataset"].as_array().unwrap().len(),
+        count(&["public"])
+    );
+    let partners = work.path().join("partners.jsonld");
+    let out = sicc(
+        &source,
+        &[
+            "records",
+            "export",
+            "--format",
+            "dcat",
+            "--include-consortium",
+            "-o",
+            partners.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let for_partners: Value =
+        serde_json::from_str(&std::fs::read_to_string(&partners).unwrap()).unwrap();
+    assert_eq!(
+        for_partners["dcat:dataset"].as_array().unwrap().len(),
+        count(&["public", "consortium"])
+    );
     let text = catalog.to_string();
     assert!(
         !text.contains("Illustrative sample item") && !text.contains("lv-person-contact"),

@@ -1,7 +1,9 @@
 //! DCAT-AP export: records as `dcat:Dataset`s of one `dcat:Catalog`, in JSON-LD.
 //!
-//! Only what may leave the node is exported: the public projection of `consortium` and `public`
-//! records (never `local` records, persons, local-only fields or internal notes). Themes map to
+//! Only what may leave the node is exported: the public projection of `public` records — and of
+//! `consortium` records only when asked for ([`Audience::Consortium`]: a file for the partners,
+//! not for an open data portal) — never `local` records, persons, local-only fields or internal
+//! notes. Themes map to
 //! the EU data-theme vocabulary, languages to the EU language authority table, regions to NUTS
 //! URIs, access levels to the EU access-right table.
 
@@ -114,6 +116,26 @@ fn licence_uri(licence: &str) -> Option<&'static str> {
     })
 }
 
+/// Who an export is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Audience {
+    /// Anyone (an open data portal): `public` records only.
+    #[default]
+    Public,
+    /// The consortium's partners: `public` and `consortium` records.
+    Consortium,
+}
+
+impl Audience {
+    /// Whether a record of this access level goes into an export for this audience.
+    pub fn may_see(self, level: AccessLevel) -> bool {
+        match self {
+            Audience::Public => level == AccessLevel::Public,
+            Audience::Consortium => matches!(level, AccessLevel::Public | AccessLevel::Consortium),
+        }
+    }
+}
+
 /// One record as a `dcat:Dataset`, or `None` if it may not leave the node.
 pub fn dataset(record: &Record, base: &str) -> Option<Value> {
     // Everything below reads the shareable form only, so no field added later can leak.
@@ -218,9 +240,18 @@ pub fn dataset(record: &Record, base: &str) -> Option<Value> {
 }
 
 /// A `dcat:Catalog` of the records that may leave the node, published by `publisher`.
-pub fn catalog(records: &[Record], publisher: &str, catalog_uri: &str) -> Value {
+pub fn catalog(
+    records: &[Record],
+    publisher: &str,
+    catalog_uri: &str,
+    audience: Audience,
+) -> Value {
     let base = format!("{}/records/", catalog_uri.trim_end_matches('/'));
-    let datasets: Vec<Value> = records.iter().filter_map(|r| dataset(r, &base)).collect();
+    let datasets: Vec<Value> = records
+        .iter()
+        .filter(|r| audience.may_see(r.access_level))
+        .filter_map(|r| dataset(r, &base))
+        .collect();
     json!({
         "@context": {
             "dcat": "http://www.w3.org/ns/dcat#",
@@ -261,9 +292,24 @@ mod tests {
             "country": "LV", "org_type": "foundation"}),
         )
         .unwrap();
-        let cat = catalog(&[shared, local], "SICC Latvia", "urn:sicc:node:test");
+        let mut consortium = shared.clone();
+        consortium.id = crate::id::RecordId::new("lv-3").unwrap();
+        consortium.access_level = AccessLevel::Consortium;
+        let all = [shared, local, consortium];
+        let for_partners = catalog(
+            &all,
+            "SICC Latvia",
+            "urn:sicc:node:test",
+            Audience::Consortium,
+        );
+        assert_eq!(for_partners["dcat:dataset"].as_array().unwrap().len(), 2);
+        let cat = catalog(&all, "SICC Latvia", "urn:sicc:node:test", Audience::Public);
         let datasets = cat["dcat:dataset"].as_array().unwrap();
-        assert_eq!(datasets.len(), 1, "the local record stays home");
+        assert_eq!(
+            datasets.len(),
+            1,
+            "the local record stays home, the consortium one goes to partners only"
+        );
         let d = &datasets[0];
         assert_eq!(d["dct:identifier"], "lv-1");
         assert!(

@@ -273,6 +273,10 @@ pub enum RecordsCommand {
         /// Write to this file instead of stdout.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// DCAT-AP: include `consortium` records (a file for the partners; by default the
+        /// export holds `public` records only, for an open data portal).
+        #[arg(long)]
+        include_consortium: bool,
         #[command(flatten)]
         filter: FilterArgs,
     },

@@ -49,8 +49,16 @@ pub async fn records(client: &Client, cmd: &RecordsCommand, json: bool) -> Resul
         RecordsCommand::Export {
             format,
             output,
+            include_consortium,
             filter,
-        } => export(client, *format, output.as_deref(), filter).await,
+        } => {
+            let audience = if *include_consortium {
+                sicc_protocol::dcat::Audience::Consortium
+            } else {
+                sicc_protocol::dcat::Audience::Public
+            };
+            export(client, *format, output.as_deref(), filter, audience).await
+        }
         RecordsCommand::Audit { id, limit } => audit(client, id.as_deref(), *limit, json).await,
     }
 }
@@ -163,6 +171,7 @@ async fn export(
     format: FileFormat,
     output: Option<&Path>,
     filter: &FilterArgs,
+    audience: sicc_protocol::dcat::Audience,
 ) -> Result<(), Failure> {
     let records = fetch(client, filter_query(filter)?, EXPORT_PAGE, true).await?;
     let mut out: Box<dyn Write> = match output {
@@ -202,6 +211,7 @@ async fn export(
                     "urn:sicc:node:{}",
                     status["node_id"].as_str().unwrap_or_default()
                 ),
+                audience,
             );
             serde_json::to_writer_pretty(&mut out, &catalog).map_err(|e| io(e.into()))?;
             writeln!(out).map_err(io)?;
