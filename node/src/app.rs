@@ -16,7 +16,8 @@ use crate::sync::SyncHandle;
 pub use crate::backup::{BackupError, BackupManifest};
 pub use crate::search::{FACETS, FacetCount, Hit, SearchError, SearchRequest, SearchResult, Sort};
 pub use crate::storage::{
-    AuditEntry, MAX_PAGE, PutMode, QuarantinedRecord, SCHEMA_VERSION, SharedRecord, StoreError,
+    AuditEntry, MAX_BATCH_RECORDS, MAX_PAGE, PutMode, QuarantinedRecord, SCHEMA_VERSION,
+    SharedRecord, StoreError,
 };
 pub use crate::sync::document::ANNOTATIONS;
 pub use crate::sync::federation::{
