@@ -407,6 +407,76 @@ fn a_revoked_writers_past_changes_stay_valid_and_its_new_ones_are_refused() -> R
 }
 
 #[test]
+fn an_equivocating_writer_splits_only_its_own_annotation_and_honest_edits_reach_everyone()
+-> Result<()> {
+    let (mut sim, catalog) = three()?;
+    sim.write(0, "lv-r1", "first", true);
+    sim.run_until_quiet(10_000)?;
+    sim.publish(0, &catalog, "lv-r1")?;
+    sim.subscribe(1, &catalog)?;
+    sim.subscribe(2, &catalog)?;
+    sim.run_until_quiet(10_000)?;
+    sim.grant(0, &catalog, 1, Role::Writer)?;
+    sim.grant(0, &catalog, 2, Role::Writer)?;
+    sim.run_until_quiet(10_000)?;
+    // Node 1's key signs two different annotations with one actor and sequence number, one
+    // sent to the owner, the other to node 2.
+    let base = sim.stored_changes(1, &catalog, "lv-r1");
+    let liar = sim.nodes[1].id;
+    let signer = sim.signer(1);
+    let branch = |text: &'static str| {
+        sicc_tests::rogue::crafted(&signer, 7, &catalog, "lv-r1", &base, |d| {
+            let mine = sicc_tests::rogue::annotation_of(d, &liar)?;
+            automerge::transaction::Transactable::put(d, &mine, "text", text)?;
+            Ok(())
+        })
+        .expect("crafted")
+    };
+    let message = |change| sicc_protocol::wire::Message::Changes {
+        v: sicc_protocol::wire::WIRE_VERSION,
+        catalog: catalog.to_string(),
+        manifest: None,
+        changes: vec![change],
+        tombstones: Vec::new(),
+        want: Vec::new(),
+        more: false,
+        digest: None,
+    };
+    let (a, b) = (branch("A"), branch("B"));
+    sim.inject(1, 0, message(a))?;
+    sim.inject(1, 2, message(b))?;
+    sim.run_until_quiet(10_000)?;
+    sim.run_rounds(2)?;
+    assert!(
+        sim.stats
+            .rejected_by_reason
+            .get("equivocation")
+            .is_some_and(|n| *n > 0),
+        "each half refuses the other's branch"
+    );
+    // Honest edits after it: the owner's record and node 2's annotation, each made on a node
+    // holding one branch, reach the node holding the other.
+    sim.write(0, "lv-r1", "after the split", true);
+    assert!(sim.annotate(2, &catalog, "lv-r1", "we replicate this")?);
+    sim.run_until_quiet(10_000)?;
+    sim.run_rounds(2)?;
+    let me2 = sim.nodes[2].id.to_string();
+    for node in 0..3 {
+        let doc = sim.nodes[node]
+            .federation()
+            .and_then(|f| f.document(&catalog, "lv-r1"))
+            .expect("held");
+        assert_eq!(doc["summary"]["en"], "after the split", "node {node}");
+        assert_eq!(
+            doc[sicc_node::sync::document::ANNOTATIONS][&me2]["text"],
+            "we replicate this",
+            "node {node}"
+        );
+    }
+    Ok(())
+}
+
+#[test]
 fn a_crash_between_a_write_and_its_publication_is_repaired_from_the_feed() -> Result<()> {
     let (mut sim, catalog) = three()?;
     sim.write(0, "lv-r1", "first", true);

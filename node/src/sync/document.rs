@@ -347,14 +347,79 @@ impl SharedDocument {
         if want.contains_key(ANNOTATIONS) {
             return Err(DocumentError::NotShareable(record.id.to_string()));
         }
+        let owner = *self.catalog.owner();
+        self.edit_on_own_base(&[owner], signer, time, |doc| {
+            reconcile_map(doc, &automerge::ROOT, &want, &[ANNOTATIONS])?;
+            // The owner creates the annotations map once, so that members' concurrent
+            // annotations land in the same map instead of competing maps of which only one
+            // would survive.
+            if doc.get(&automerge::ROOT, ANNOTATIONS)?.is_none() {
+                doc.put_object(&automerge::ROOT, ANNOTATIONS, ObjType::Map)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Makes a change on the document as `authors` (the owner; or the owner and this member)
+    /// wrote it, and signs it: when another member's change is among the heads, the edit is made
+    /// on a fork at the heads of `authors`' own changes, so the new change depends on none of
+    /// anyone else's (SPEC.md §4.2). A member that equivocates — two changes with one sequence
+    /// number, one to each half of the federation — then splits its own changes only: nobody
+    /// builds on them, so every honest change applies on every node whichever half it holds.
+    fn edit_on_own_base(
+        &mut self,
+        authors: &[NodeId],
+        signer: &NodeSigner,
+        time: i64,
+        edit: impl FnOnce(&mut AutoCommit) -> Result<(), automerge::AutomergeError>,
+    ) -> Result<Option<SignedChange>, DocumentError> {
+        let own: std::collections::HashSet<[u8; 32]> = self
+            .signatures
+            .iter()
+            .filter(|(_, s)| authors.contains(&s.author))
+            .map(|(h, _)| *h)
+            .collect();
+        let actor = self.actor.clone();
         let doc = self.doc()?;
-        reconcile_map(doc, &automerge::ROOT, &want, &[ANNOTATIONS])?;
-        // The owner creates the annotations map once, so that members' concurrent annotations
-        // land in the same map instead of competing maps of which only one would survive.
-        if doc.get(&automerge::ROOT, ANNOTATIONS)?.is_none() {
-            doc.put_object(&automerge::ROOT, ANNOTATIONS, ObjType::Map)?;
+        let heads = doc.get_heads();
+        if heads.iter().all(|h| own.contains(&h.0)) {
+            edit(doc)?;
+            return self.commit_signed(signer, time);
         }
-        self.commit_signed(signer, time)
+        // The heads of the subgraph of `authors`' changes.
+        let depended: std::collections::HashSet<[u8; 32]> = doc
+            .get_changes_meta(&[])
+            .iter()
+            .filter(|m| own.contains(&m.hash.0))
+            .flat_map(|m| m.deps.iter().map(|d| d.0))
+            .collect();
+        let base: Vec<automerge::ChangeHash> = own
+            .iter()
+            .filter(|h| !depended.contains(*h))
+            .map(|h| automerge::ChangeHash(*h))
+            .collect();
+        let mut fork = doc.fork_at(&base)?;
+        fork.set_actor(actor);
+        edit(&mut fork)?;
+        let Some(hash) =
+            fork.commit_with(automerge::transaction::CommitOptions::default().with_time(time))
+        else {
+            return Ok(None);
+        };
+        let change = fork
+            .get_change_by_hash(&hash)
+            .expect("a change just committed is in the fork");
+        let bytes = change.raw_bytes().to_vec();
+        doc.apply_changes(std::iter::once(change))?;
+        let signature = ChangeSignature::sign(
+            signer,
+            self.catalog.clone(),
+            &self.doc_id,
+            hash.0,
+            self.epoch,
+        );
+        self.signatures.insert(hash.0, signature.clone());
+        Ok(Some(SignedChange { bytes, signature }))
     }
 
     /// Writes (or replaces) `node`'s annotation on the document: a short note such as "we
@@ -367,20 +432,21 @@ impl SharedDocument {
         signer: &NodeSigner,
         time: i64,
     ) -> Result<Option<SignedChange>, DocumentError> {
-        let doc = self.doc()?;
-        let annotations = match doc.get(&automerge::ROOT, ANNOTATIONS)? {
-            Some((AmValue::Object(ObjType::Map), id)) => id,
-            _ => doc.put_object(&automerge::ROOT, ANNOTATIONS, ObjType::Map)?,
-        };
         let mut want = Map::new();
         want.insert("text".into(), Value::from(text));
         want.insert("at".into(), Value::from(at));
-        let mine = match doc.get(&annotations, node)? {
-            Some((AmValue::Object(ObjType::Map), id)) => id,
-            _ => doc.put_object(&annotations, node, ObjType::Map)?,
-        };
-        reconcile_map(doc, &mine, &want, &[])?;
-        self.commit_signed(signer, time)
+        let authors = [*self.catalog.owner(), signer.node_id()];
+        self.edit_on_own_base(&authors, signer, time, |doc| {
+            let annotations = match doc.get(&automerge::ROOT, ANNOTATIONS)? {
+                Some((AmValue::Object(ObjType::Map), id)) => id,
+                _ => doc.put_object(&automerge::ROOT, ANNOTATIONS, ObjType::Map)?,
+            };
+            let mine = match doc.get(&annotations, node)? {
+                Some((AmValue::Object(ObjType::Map), id)) => id,
+                _ => doc.put_object(&annotations, node, ObjType::Map)?,
+            };
+            reconcile_map(doc, &mine, &want, &[])
+        })
     }
 
     /// Commits what the caller changed, recording `time` (Unix seconds) as the change's time,
@@ -938,17 +1004,22 @@ fn scope_refusals(
     manifest: &Manifest,
 ) -> HashMap<usize, Rejection> {
     let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let expanded: Vec<(usize, automerge::ExpandedChange)> =
-            batch.iter().map(|(i, c)| (*i, c.decode())).collect();
+        let expanded: Vec<Expanded> = batch
+            .iter()
+            .map(|(i, c)| {
+                let deps = c.deps().iter().map(|d| d.0).collect();
+                (*i, c.hash().0, deps, c.decode())
+            })
+            .collect();
         let mut places = Places::new(doc, &expanded);
         let mut refused = HashMap::new();
-        for (i, change) in &expanded {
+        for (i, hash, _, change) in &expanded {
             let Some(author) = authors.get(i) else {
                 refused.insert(*i, Rejection::OutOfScope(OutOfScope::UnknownObject));
                 continue;
             };
             for op in &change.operations {
-                let mut path = match places.path_of(&op.obj) {
+                let mut path = match places.path_of(&op.obj, *hash) {
                     Ok(path) => path,
                     Err(why) => {
                         refused.insert(*i, why);
@@ -996,39 +1067,76 @@ const MAX_PATH_DEPTH: usize = MAX_READ_DEPTH;
 /// The paths of objects, from the document root: objects made in a batch, then the document.
 struct Places<'a> {
     doc: &'a AutoCommit,
-    /// Objects made by the batch's operations: their object and key.
-    made: HashMap<automerge::legacy::OpId, (automerge::legacy::ObjectId, Step)>,
-    known: HashMap<automerge::legacy::OpId, Result<Vec<Step>, Rejection>>,
+    /// Objects made by the batch's operations: the change that made each (by hash), and its
+    /// object and key. Two changes with one actor and sequence number (an equivocation) number
+    /// their objects alike: each operation is then resolved in its own change's history.
+    made: HashMap<automerge::legacy::OpId, Vec<([u8; 32], automerge::legacy::ObjectId, Step)>>,
+    /// The batch's changes and their dependencies.
+    deps: HashMap<[u8; 32], Vec<[u8; 32]>>,
+    /// Paths found, by object and the change that made it (`None`: the document).
+    known: HashMap<(automerge::legacy::OpId, Option<[u8; 32]>), PathFound>,
 }
 
+/// Where an object was made: the change (hash), the object it was made in, and its key there.
+type Maker = ([u8; 32], automerge::legacy::ObjectId, Step);
+/// A change of a batch: its position, hash, dependencies and operations.
+type Expanded = (usize, [u8; 32], Vec<[u8; 32]>, automerge::ExpandedChange);
+type PathFound = Result<Vec<Step>, Rejection>;
+
 impl<'a> Places<'a> {
-    fn new(doc: &'a AutoCommit, batch: &[(usize, automerge::ExpandedChange)]) -> Places<'a> {
-        let mut made = HashMap::new();
-        for (_, change) in batch {
+    fn new(doc: &'a AutoCommit, batch: &[Expanded]) -> Places<'a> {
+        let mut made: HashMap<automerge::legacy::OpId, Vec<Maker>> = HashMap::new();
+        let mut deps = HashMap::new();
+        for (_, hash, change_deps, change) in batch {
+            deps.insert(*hash, change_deps.clone());
             for (n, op) in change.operations.iter().enumerate() {
                 if let automerge::legacy::OpType::Make(_) = op.action {
                     let id = automerge::legacy::OpId(
                         change.start_op.get() + n as u64,
                         change.actor_id.clone(),
                     );
-                    made.insert(id, (op.obj.clone(), step_of(&op.key)));
+                    made.entry(id)
+                        .or_default()
+                        .push((*hash, op.obj.clone(), step_of(&op.key)));
                 }
             }
         }
         Places {
             doc,
             made,
+            deps,
             known: HashMap::new(),
         }
     }
 
-    fn path_of(&mut self, obj: &automerge::legacy::ObjectId) -> Result<Vec<Step>, Rejection> {
-        self.follow(obj, 0)
+    /// The path of `obj` as the change `context` sees it.
+    fn path_of(
+        &mut self,
+        obj: &automerge::legacy::ObjectId,
+        context: [u8; 32],
+    ) -> Result<Vec<Step>, Rejection> {
+        self.follow(obj, context, 0)
+    }
+
+    /// Whether `ancestor` is `of` or one of its dependencies within the batch.
+    fn in_history(&self, ancestor: [u8; 32], of: [u8; 32]) -> bool {
+        let mut stack = vec![of];
+        let mut seen = std::collections::HashSet::new();
+        while let Some(h) = stack.pop() {
+            if h == ancestor {
+                return true;
+            }
+            if seen.insert(h) {
+                stack.extend(self.deps.get(&h).into_iter().flatten().copied());
+            }
+        }
+        false
     }
 
     fn follow(
         &mut self,
         obj: &automerge::legacy::ObjectId,
+        context: [u8; 32],
         depth: usize,
     ) -> Result<Vec<Step>, Rejection> {
         let id = match obj {
@@ -1040,25 +1148,36 @@ impl<'a> Places<'a> {
                 limit: MAX_PATH_DEPTH,
             });
         }
-        if let Some(known) = self.known.get(id) {
+        let maker: Option<Maker> = match self.made.get(id).map(Vec::as_slice) {
+            None | Some([]) => None,
+            Some([one]) => Some(one.clone()),
+            Some(several) => several
+                .iter()
+                .find(|(h, _, _)| self.in_history(*h, context))
+                .cloned(),
+        };
+        let key = (id.clone(), maker.as_ref().map(|m| m.0));
+        if let Some(known) = self.known.get(&key) {
             return known.clone();
         }
         // Bounded by the path's length, not only by the recursion: with earlier objects
         // remembered, a 10,000-deep nesting recursed one level at a time while its paths grew
         // (and were copied) without bound (found by the member-attack run).
-        let path = match self.made.get(id).cloned() {
-            Some((parent, step)) => self.follow(&parent, depth + 1).and_then(|mut p| {
-                p.push(step);
-                if p.len() > MAX_PATH_DEPTH {
-                    return Err(Rejection::TooDeep {
-                        limit: MAX_PATH_DEPTH,
-                    });
-                }
-                Ok(p)
-            }),
+        let path = match maker {
+            Some((made_in, parent, step)) => {
+                self.follow(&parent, made_in, depth + 1).and_then(|mut p| {
+                    p.push(step);
+                    if p.len() > MAX_PATH_DEPTH {
+                        return Err(Rejection::TooDeep {
+                            limit: MAX_PATH_DEPTH,
+                        });
+                    }
+                    Ok(p)
+                })
+            }
             None => self.in_document(id),
         };
-        self.known.insert(id.clone(), path.clone());
+        self.known.insert(key, path.clone());
         path
     }
 
@@ -1314,6 +1433,64 @@ mod tests {
         ));
         assert_eq!(replica.to_json(), origin.to_json());
         assert_eq!(replica.heads(), origin.heads());
+    }
+
+    #[test]
+    fn honest_changes_never_build_on_another_members_so_an_equivocation_blocks_none() {
+        let (owner, reader, mut m) = setup();
+        let (liar, honest_writer) = (
+            NodeSigner::from_seed([3; 32]),
+            NodeSigner::from_seed([4; 32]),
+        );
+        m.writers.insert(liar.node_id());
+        m.writers.insert(honest_writer.node_id());
+        let mut origin = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
+        let base = origin.publish(&record("v1"), &owner, 0).unwrap().unwrap();
+        let copy = |signer: &NodeSigner| {
+            let mut d = SharedDocument::new(m.id.clone(), "lv-samaritan", signer, 0);
+            d.apply(std::slice::from_ref(&base), &m).unwrap();
+            d
+        };
+        let who = liar.node_id().to_string();
+        let a = copy(&liar)
+            .annotate(&who, "A", "t", &liar, 0)
+            .unwrap()
+            .unwrap();
+        let b = copy(&liar)
+            .annotate(&who, "B", "t", &liar, 0)
+            .unwrap()
+            .unwrap();
+        // The owner holds A, and so does the honest writer; both write after it.
+        origin.apply(std::slice::from_ref(&a), &m).unwrap();
+        let edit = origin.publish(&record("v2"), &owner, 0).unwrap().unwrap();
+        let mut at_writer = copy(&honest_writer);
+        at_writer.apply(&[a.clone(), edit.clone()], &m).unwrap();
+        let me = honest_writer.node_id().to_string();
+        let note = at_writer
+            .annotate(&me, "we replicate it", "t", &honest_writer, 0)
+            .unwrap()
+            .unwrap();
+        let deps = |c: &SignedChange| {
+            automerge::Change::from_bytes(c.bytes.clone())
+                .unwrap()
+                .deps()
+                .iter()
+                .map(|d| d.0)
+                .collect::<Vec<_>>()
+        };
+        assert!(!deps(&edit).contains(&a.signature.change_hash));
+        assert!(!deps(&note).contains(&a.signature.change_hash));
+        // A node on the other half (it took B) takes every honest change.
+        let mut other_half = copy(&reader);
+        other_half.apply(std::slice::from_ref(&b), &m).unwrap();
+        let report = other_half.apply(&[a, edit, note], &m).unwrap();
+        assert_eq!(report.applied, 2, "{:?}", report.rejected);
+        assert_eq!(report.rejected[0].1.code(), "equivocation");
+        let json = other_half.to_json();
+        assert_eq!(json["summary"]["en"], "v2");
+        assert_eq!(json[ANNOTATIONS][&me]["text"], "we replicate it");
+        // The owner's own view still holds everything it received.
+        assert_eq!(origin.to_json()[ANNOTATIONS][&who]["text"], "A");
     }
 
     #[test]
