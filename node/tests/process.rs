@@ -1005,6 +1005,11 @@ fn a_shared_record_that_does_not_validate_is_quarantined_and_the_node_still_star
             None,
         );
         assert_eq!(status, 200, "{start} start: the valid entry's page");
+        let page = http_text(&format!("{}/records/es-newer", daemon.url));
+        assert!(
+            page.contains("Quarantined") && page.contains("esf_objectives"),
+            "the quarantined entry's page says so and why: {page}"
+        );
         let hits = wait_for("the valid entry to be searchable", || {
             let (_, v) = http(
                 reqwest::Method::GET,

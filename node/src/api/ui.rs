@@ -5,7 +5,9 @@
 //! UI's own pages (same-origin check), so another site cannot trigger them in a staff browser.
 
 use super::{ApiError, ApiState, ErrorCode};
-use crate::app::{CatalogView, RecordFound, Relation, Role, Row, Scope};
+use crate::app::{
+    AppError, CatalogView, QuarantinedRecord, RecordFound, Relation, Role, Row, Scope,
+};
 use axum::extract::{Form, Path, RawQuery, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -287,7 +289,11 @@ pub async fn record_page(
     axum::extract::Query(flash): axum::extract::Query<Flash>,
 ) -> Result<Html<String>, ApiError> {
     let rid = super::records::parse_id(&id)?;
-    let (local, shared) = match state.app.record(rid.clone()).await? {
+    let found = match state.app.record(rid.clone()).await {
+        Err(AppError::Quarantined(q)) => return Ok(quarantined_page(&state, &q)),
+        other => other?,
+    };
+    let (local, shared) = match found {
         RecordFound::Local(r) => (Some(*r), None),
         RecordFound::Shared(all) => (None, all.into_iter().next()),
     };
@@ -392,6 +398,21 @@ pub async fn record_page(
         }
     };
     Ok(page(&state, &title, body))
+}
+
+/// A partner's entry that does not validate here: what it is, who shared it, why it is kept
+/// apart — rather than an error.
+fn quarantined_page(state: &ApiState, q: &QuarantinedRecord) -> Html<String> {
+    let body = html! {
+        h1 { (q.id) }
+        p.notice role="status" {
+            "Quarantined: this record, shared by " code { (q.origin) } " through the catalogue "
+            code { (q.catalog) } ", does not validate on this node."
+        }
+        p { "Why: " (q.problem) }
+        p { "It is kept as it arrived, and left out of lists and search until it validates — after an update of this node's code lists, or a corrected record from its owner. The peers page counts quarantined entries per partner." }
+    };
+    page(state, &q.id, body)
 }
 
 /// Accepts a form POST only when it comes from this UI's own pages (the guard refuses the rest
