@@ -386,18 +386,21 @@ impl SharedDocument {
             edit(doc)?;
             return self.commit_signed(signer, time);
         }
-        // The heads of the subgraph of `authors`' changes.
-        let depended: std::collections::HashSet<[u8; 32]> = doc
-            .get_changes_meta(&[])
+        // The heads of the subgraph of `authors`' changes the document holds (a signature may
+        // be kept for a change Automerge still queues for its dependencies).
+        let meta = doc.get_changes_meta(&[]);
+        let held: Vec<&automerge::ChangeMetadata<'_>> =
+            meta.iter().filter(|m| own.contains(&m.hash.0)).collect();
+        let depended: std::collections::HashSet<[u8; 32]> = held
             .iter()
-            .filter(|m| own.contains(&m.hash.0))
             .flat_map(|m| m.deps.iter().map(|d| d.0))
             .collect();
-        let base: Vec<automerge::ChangeHash> = own
+        let base: Vec<automerge::ChangeHash> = held
             .iter()
-            .filter(|h| !depended.contains(*h))
-            .map(|h| automerge::ChangeHash(*h))
+            .map(|m| m.hash)
+            .filter(|h| !depended.contains(&h.0))
             .collect();
+        drop(meta);
         let mut fork = doc.fork_at(&base)?;
         fork.set_actor(actor);
         edit(&mut fork)?;
