@@ -138,20 +138,24 @@ pub async fn create(
     if !target.is_absolute() || target.exists() {
         return Err(BackupError::Target(target.to_owned()));
     }
-    {
+    // File system calls block: off the executor.
+    let (dir, to) = (data_dir.to_owned(), target.to_owned());
+    tokio::task::spawn_blocking(move || -> Result<(), BackupError> {
         use std::os::unix::fs::{DirBuilderExt, MetadataExt};
-        let uid = std::fs::metadata(data_dir).map_err(io(data_dir))?.uid();
-        if let Some(parent) = target.parent() {
+        let uid = std::fs::metadata(&dir).map_err(io(&dir))?.uid();
+        if let Some(parent) = to.parent() {
             std::fs::create_dir_all(parent).map_err(io(parent))?;
         }
-        check_target_safe(target, uid)?;
+        check_target_safe(&to, uid)?;
         // Created here, new (an existing directory or a symlink in its place is refused) and
         // private.
         std::fs::DirBuilder::new()
             .mode(0o700)
-            .create(target)
-            .map_err(io(target))?;
-    }
+            .create(&to)
+            .map_err(io(&to))
+    })
+    .await
+    .map_err(|_| BackupError::Store(StoreError::Stopped))??;
     let actor_epoch = store.actor_epoch().await?;
     let made = match store.checkpoint(target.join(DB_DIR)).await {
         Err(e) => Err(BackupError::from(e)),

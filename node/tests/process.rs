@@ -813,11 +813,7 @@ fn healthcheck_and_systemd_readiness() {
 
 /// One HTTP request from a synchronous test: (status, JSON body or null).
 fn http(method: reqwest::Method, url: &str, body: Option<Value>) -> (u16, Value) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+    block_on(async {
         let mut request = reqwest::Client::new().request(method, url);
         if let Some(b) = body {
             request = request.json(&b);
@@ -831,11 +827,16 @@ fn http(method: reqwest::Method, url: &str, body: Option<Value>) -> (u16, Value)
 
 /// One GET from a synchronous test: the body as text.
 fn http_text(url: &str) -> String {
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    block_on(async { reqwest::get(url).await.unwrap().text().await.unwrap() })
+}
+
+/// Runs one future to its end on a runtime of its own (the tests here are synchronous).
+fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .unwrap();
-    runtime.block_on(async { reqwest::get(url).await.unwrap().text().await.unwrap() })
+        .unwrap()
+        .block_on(f)
 }
 
 /// The store commits a write, then the process dies before the search index or the sync engine

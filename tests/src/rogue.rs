@@ -8,7 +8,26 @@ use automerge::transaction::Transactable;
 use sicc_node::sync::document::ANNOTATIONS;
 use sicc_protocol::catalog::{CatalogId, ChangeSignature};
 use sicc_protocol::identity::{ActorId, NodeId, NodeSigner};
-use sicc_protocol::wire::WireChange;
+use sicc_protocol::wire::{DocHeads, Message, WIRE_VERSION, WireChange};
+
+/// A `changes` message on `catalog` carrying `changes` and asking for `want`, as a member
+/// (honest or not) sends one.
+pub fn changes_frame(
+    catalog: &CatalogId,
+    changes: Vec<WireChange>,
+    want: Vec<DocHeads>,
+) -> Message {
+    Message::Changes {
+        v: WIRE_VERSION,
+        catalog: catalog.to_string(),
+        manifest: None,
+        changes,
+        tombstones: Vec::new(),
+        want,
+        more: false,
+        digest: None,
+    }
+}
 
 /// A change built by `signer` in `epoch` on top of `base`, signed for `doc` of `catalog`.
 pub fn crafted(

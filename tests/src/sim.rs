@@ -849,19 +849,7 @@ impl Sim {
                     }
                     return Ok(true);
                 }
-                let peer = self.nodes[from].id;
-                let n = &mut self.nodes[to];
-                n.next_inbound += 1;
-                let inbound = n.next_inbound;
-                n.inbound.insert(inbound, (from, id, duplicate));
-                self.input(
-                    to,
-                    Input::Request {
-                        id: InboundId(inbound),
-                        peer,
-                        message,
-                    },
-                )?;
+                self.request(from, to, id, duplicate, message)?;
             }
             Event::Response {
                 to,
@@ -968,12 +956,25 @@ impl Sim {
             "node {from} injects a {} into node {to}",
             message.kind()
         ));
+        // Marked as a duplicate so that the answer goes nowhere.
+        self.request(from, to, RequestId(u64::MAX), true, message)
+    }
+
+    /// Hands node `to` a request from node `from`; its answer goes back as request `id` of
+    /// `from`, unless `duplicate`.
+    fn request(
+        &mut self,
+        from: usize,
+        to: usize,
+        id: RequestId,
+        duplicate: bool,
+        message: Message,
+    ) -> Result<(), Violation> {
         let peer = self.nodes[from].id;
         let n = &mut self.nodes[to];
         n.next_inbound += 1;
         let inbound = n.next_inbound;
-        // Marked as a duplicate so that the answer goes nowhere.
-        n.inbound.insert(inbound, (from, RequestId(u64::MAX), true));
+        n.inbound.insert(inbound, (from, id, duplicate));
         self.input(
             to,
             Input::Request {

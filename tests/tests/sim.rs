@@ -5,6 +5,7 @@
 //! schedule, `SICC_SIM_SCHEDULES=<n>` runs more (CI runs the default, 1,000).
 
 use sicc_node::sync::federation::Role;
+use sicc_tests::rogue::changes_frame;
 use sicc_tests::sim::{Faults, Sim, Violation};
 
 type Result<T> = std::result::Result<T, Violation>;
@@ -273,16 +274,7 @@ fn a_writer_writes_only_its_own_annotation_whatever_it_signs() -> Result<()> {
         MARKER,
     )
     .expect("crafted");
-    let changes = |changes| sicc_protocol::wire::Message::Changes {
-        v: sicc_protocol::wire::WIRE_VERSION,
-        catalog: catalog.to_string(),
-        manifest: None,
-        changes,
-        tombstones: Vec::new(),
-        want: Vec::new(),
-        more: false,
-        digest: None,
-    };
+    let changes = |changes| changes_frame(&catalog, changes, Vec::new());
     for to in [0, 2] {
         for (_, change) in &writes {
             sim.inject(1, to, changes(vec![change.clone()]))?;
@@ -370,16 +362,7 @@ fn a_revoked_writers_past_changes_stay_valid_and_its_new_ones_are_refused() -> R
         sim.inject(
             relay,
             to,
-            sicc_protocol::wire::Message::Changes {
-                v: sicc_protocol::wire::WIRE_VERSION,
-                catalog: catalog.to_string(),
-                manifest: None,
-                changes: vec![late.clone()],
-                tombstones: Vec::new(),
-                want: Vec::new(),
-                more: false,
-                digest: None,
-            },
+            changes_frame(&catalog, vec![late.clone()], Vec::new()),
         )?;
     }
     sim.run_until_quiet(10_000)?;
@@ -432,16 +415,7 @@ fn an_equivocating_writer_splits_only_its_own_annotation_and_honest_edits_reach_
         })
         .expect("crafted")
     };
-    let message = |change| sicc_protocol::wire::Message::Changes {
-        v: sicc_protocol::wire::WIRE_VERSION,
-        catalog: catalog.to_string(),
-        manifest: None,
-        changes: vec![change],
-        tombstones: Vec::new(),
-        want: Vec::new(),
-        more: false,
-        digest: None,
-    };
+    let message = |change| changes_frame(&catalog, vec![change], Vec::new());
     let (a, b) = (branch("A"), branch("B"));
     sim.inject(1, 0, message(a))?;
     sim.inject(1, 2, message(b))?;

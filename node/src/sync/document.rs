@@ -526,9 +526,18 @@ impl SharedDocument {
         // A member other than the owner writes only its annotation: a bounded number of changes
         // per document (5,000 tiny changes a frame would otherwise grow every replica's copy).
         let owner = *manifest.id.owner();
+        let by_members = accepted.iter().any(|(_, c)| {
+            self.signatures
+                .get(&c.hash().0)
+                .is_some_and(|s| s.author != owner)
+        });
+        // Counted over the whole history only when a member's change is in the batch: a cold
+        // subscribe (the owner's changes alone) does not pay for it.
         let mut by_author: HashMap<NodeId, usize> = HashMap::new();
-        for s in self.signatures.values() {
-            *by_author.entry(s.author).or_default() += 1;
+        if by_members {
+            for s in self.signatures.values() {
+                *by_author.entry(s.author).or_default() += 1;
+            }
         }
         let mut excess: HashMap<NodeId, usize> = by_author
             .into_iter()

@@ -19,7 +19,9 @@ use sicc_protocol::identity::{NodeId, NodeSigner};
 use sicc_protocol::record::Record;
 use sicc_protocol::wire::{DocHeads, ErrorCode, Message, WIRE_VERSION, WireChange};
 use sicc_tests::netns::NetnsFederation;
-use sicc_tests::rogue::{annotation_of, crafted, on_top_of, out_of_scope_writes};
+use sicc_tests::rogue::{
+    annotation_of, changes_frame as changes, crafted, on_top_of, out_of_scope_writes,
+};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -54,19 +56,6 @@ pub struct Report {
     /// One line per attack: what was sent and what came back.
     pub log: Vec<String>,
     pub problems: Vec<String>,
-}
-
-fn changes(catalog: &CatalogId, changes: Vec<WireChange>, want: Vec<DocHeads>) -> Message {
-    Message::Changes {
-        v: WIRE_VERSION,
-        catalog: catalog.to_string(),
-        manifest: None,
-        changes,
-        tombstones: Vec::new(),
-        want,
-        more: false,
-        digest: None,
-    }
 }
 
 /// A peer the harness runs itself (a non-member, a rogue member) over the real libp2p stack.
