@@ -67,7 +67,7 @@ impl std::fmt::Display for Source {
 /// Every key that can be set outside `[[members]]`, in the order `config check` prints them.
 /// Each is also settable as `SICC_<SECTION>__<KEY>` (e.g. `SICC_API__LISTEN`); list values
 /// (`network.listen`) are comma-separated there.
-pub const KEYS: [&str; 13] = [
+pub const KEYS: [&str; 18] = [
     "node.name",
     "node.country",
     "api.listen",
@@ -81,6 +81,11 @@ pub const KEYS: [&str; 13] = [
     "network.redial_secs",
     "network.redial_max_secs",
     "network.capture_frames",
+    "limits.docs_per_catalog",
+    "limits.mib_per_catalog",
+    "limits.changes_per_member",
+    "limits.in_flight_mib_per_peer",
+    "limits.handshakes_per_address",
 ];
 
 /// Environment variables starting with `SICC_` that are not configuration keys.
@@ -101,6 +106,7 @@ pub struct Config {
     pub api: ApiSection,
     pub log: LogSection,
     pub network: NetworkSection,
+    pub limits: LimitsSection,
     /// The federation roster (may include this node; it is skipped).
     pub members: Vec<MemberSection>,
     /// Where each key of [`KEYS`] (and `members`) got its effective value.
@@ -135,6 +141,72 @@ impl Default for NetworkSection {
             redial_max_secs: 60,
             capture_frames: None,
         }
+    }
+}
+
+/// Caps on what partners, even a hostile member, can make this node hold or decode. Changes
+/// past a catalogue cap are refused (`too_large`, counted in
+/// `sicc_sync_rejected_changes_total`); requests past the in-flight cap are answered
+/// `unavailable` (`sicc_p2p_requests_refused_total`); connections past the handshake cap are
+/// denied. The effective values are exported as `sicc_limit{name}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsSection {
+    /// Most documents kept of one catalogue.
+    pub docs_per_catalog: usize,
+    /// Most MiB of stored documents kept of one catalogue.
+    pub mib_per_catalog: u64,
+    /// Most changes one member other than the owner may have in one document.
+    pub changes_per_member: usize,
+    /// Most MiB of one member's decoded requests waiting for an answer.
+    pub in_flight_mib_per_peer: usize,
+    /// Most connections one IP address may have in the handshake at once (loopback aside).
+    pub handshakes_per_address: usize,
+}
+
+impl Default for LimitsSection {
+    fn default() -> Self {
+        let catalog = crate::sync::replica::CatalogLimits::default();
+        LimitsSection {
+            docs_per_catalog: catalog.docs,
+            mib_per_catalog: catalog.bytes >> 20,
+            changes_per_member: catalog.changes_per_member,
+            in_flight_mib_per_peer: crate::p2p::network::MAX_IN_FLIGHT_BYTES_PER_PEER >> 20,
+            handshakes_per_address: crate::p2p::per_address::MAX_PENDING_PER_ADDRESS,
+        }
+    }
+}
+
+impl LimitsSection {
+    /// The caps the sync engine applies to each catalogue.
+    pub fn catalog(&self) -> crate::sync::replica::CatalogLimits {
+        crate::sync::replica::CatalogLimits {
+            docs: self.docs_per_catalog,
+            bytes: self.mib_per_catalog << 20,
+            changes_per_member: self.changes_per_member,
+        }
+    }
+
+    /// The caps the network applies to each peer and address.
+    pub fn network(&self) -> crate::p2p::network::NetworkLimits {
+        crate::p2p::network::NetworkLimits {
+            in_flight_bytes_per_peer: self.in_flight_mib_per_peer << 20,
+            handshakes_per_address: self.handshakes_per_address,
+        }
+    }
+
+    /// `(key, value)` of every limit, for `sicc_limit{name}`.
+    pub fn values(&self) -> [(&'static str, u64); 5] {
+        [
+            ("docs_per_catalog", self.docs_per_catalog as u64),
+            ("bytes_per_catalog", self.mib_per_catalog << 20),
+            ("changes_per_member", self.changes_per_member as u64),
+            (
+                "in_flight_bytes_per_peer",
+                (self.in_flight_mib_per_peer as u64) << 20,
+            ),
+            ("handshakes_per_address", self.handshakes_per_address as u64),
+        ]
     }
 }
 
@@ -233,6 +305,8 @@ struct RawConfig {
     #[serde(default)]
     network: NetworkSection,
     #[serde(default)]
+    limits: LimitsSection,
+    #[serde(default)]
     members: Vec<MemberSection>,
 }
 
@@ -317,6 +391,11 @@ fn set_key(raw: &mut RawConfig, key: &str, value: &str) -> Result<(), String> {
         "network.capture_frames" => {
             raw.network.capture_frames = (!value.is_empty()).then(|| PathBuf::from(value))
         }
+        "limits.docs_per_catalog" => raw.limits.docs_per_catalog = number(value)?,
+        "limits.mib_per_catalog" => raw.limits.mib_per_catalog = number(value)?,
+        "limits.changes_per_member" => raw.limits.changes_per_member = number(value)?,
+        "limits.in_flight_mib_per_peer" => raw.limits.in_flight_mib_per_peer = number(value)?,
+        "limits.handshakes_per_address" => raw.limits.handshakes_per_address = number(value)?,
         _ => return Err("no such key".into()),
     }
     Ok(())
@@ -496,6 +575,37 @@ impl Config {
                 "must be at least network.redial_secs".into(),
             ));
         }
+        for (key, value, most) in [
+            (
+                "limits.docs_per_catalog",
+                raw.limits.docs_per_catalog as u64,
+                10_000_000,
+            ),
+            (
+                "limits.mib_per_catalog",
+                raw.limits.mib_per_catalog,
+                1 << 20,
+            ),
+            (
+                "limits.changes_per_member",
+                raw.limits.changes_per_member as u64,
+                1_000_000,
+            ),
+            (
+                "limits.in_flight_mib_per_peer",
+                raw.limits.in_flight_mib_per_peer as u64,
+                4096,
+            ),
+            (
+                "limits.handshakes_per_address",
+                raw.limits.handshakes_per_address as u64,
+                64,
+            ),
+        ] {
+            if !(1..=most).contains(&value) {
+                return Err(invalid(key, format!("must be 1-{most}")));
+            }
+        }
         if raw.members.len() > 64 {
             return Err(invalid("members", "at most 64 members".into()));
         }
@@ -543,6 +653,7 @@ impl Config {
             api: raw.api,
             log: raw.log,
             network: raw.network,
+            limits: raw.limits,
             members: raw.members,
             sources,
         })
@@ -568,6 +679,11 @@ impl Config {
                 Some(p) => q(&p.display().to_string()),
                 None => "(off)".into(),
             },
+            "limits.docs_per_catalog" => self.limits.docs_per_catalog.to_string(),
+            "limits.mib_per_catalog" => self.limits.mib_per_catalog.to_string(),
+            "limits.changes_per_member" => self.limits.changes_per_member.to_string(),
+            "limits.in_flight_mib_per_peer" => self.limits.in_flight_mib_per_peer.to_string(),
+            "limits.handshakes_per_address" => self.limits.handshakes_per_address.to_string(),
             _ => "?".into(),
         }
     }
@@ -616,6 +732,16 @@ anti_entropy_secs = 30
 redial_secs = 2
 redial_max_secs = 60
 
+[limits]
+# Caps on what partners can make this node hold (a hostile member included): documents and
+# MiB kept of one catalogue, changes of one member in one document, MiB of one member's
+# requests waiting for an answer, connections of one IP address in the handshake.
+docs_per_catalog = 200000
+mib_per_catalog = 4096
+changes_per_member = 1000
+in_flight_mib_per_peer = 32
+handshakes_per_address = 4
+
 # The federation roster: one [[members]] table per partner node. Only these nodes get in.
 # [[members]]
 # name = "SICC Spain"
@@ -656,6 +782,33 @@ mod tests {
             Config::parse(&newer, Path::new("c"), Path::new("/d")),
             Err(ConfigError::Version { found: 2, .. })
         ));
+    }
+
+    #[test]
+    fn limits_are_configurable_within_bounds_and_reach_the_engine_and_the_network() {
+        let text = Config::template("LV SICC", "LV", DEFAULT_API_LISTEN.parse().unwrap());
+        let c = Config::parse(&text, Path::new("config.toml"), Path::new("/d")).unwrap();
+        assert_eq!(
+            c.limits,
+            LimitsSection::default(),
+            "the template writes the defaults"
+        );
+        let smaller = text
+            .replace("mib_per_catalog = 4096", "mib_per_catalog = 16")
+            .replace("handshakes_per_address = 4", "handshakes_per_address = 2");
+        let c = Config::parse(&smaller, Path::new("config.toml"), Path::new("/d")).unwrap();
+        assert_eq!(c.limits.catalog().bytes, 16 << 20);
+        assert_eq!(c.limits.network().handshakes_per_address, 2);
+        assert_eq!(c.value_of("limits.mib_per_catalog"), "16");
+        let zero = text.replace("docs_per_catalog = 200000", "docs_per_catalog = 0");
+        let e = Config::parse(&zero, Path::new("config.toml"), Path::new("/d")).unwrap_err();
+        assert!(e.to_string().contains("limits.docs_per_catalog"), "{e}");
+        let env = Overrides {
+            env: vec![("SICC_LIMITS__CHANGES_PER_MEMBER".into(), "10".into())],
+            flags: Vec::new(),
+        };
+        let c = Config::parse_with(&text, Path::new("c"), Path::new("/d"), &env).unwrap();
+        assert_eq!(c.limits.catalog().changes_per_member, 10);
     }
 
     #[test]

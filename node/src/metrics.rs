@@ -123,6 +123,22 @@ impl Default for NodeMetrics {
 }
 
 impl NodeMetrics {
+    /// Exports the configured caps (`[limits]`) as `sicc_limit{name}`, beside the counters of
+    /// what they refused.
+    pub fn register_limits(&mut self, values: &[(&'static str, u64)]) {
+        let limits = Family::<Vec<(String, String)>, Gauge>::default();
+        for (name, value) in values {
+            limits
+                .get_or_create(&vec![("name".to_owned(), (*name).to_owned())])
+                .set(i64::try_from(*value).unwrap_or(i64::MAX));
+        }
+        self.registry.register(
+            "limit",
+            "Caps on what partners can make this node hold ([limits] in the configuration)",
+            limits,
+        );
+    }
+
     /// Creates the registry with every sicc metric; libp2p adds its own in `p2p::network`.
     pub fn new() -> NodeMetrics {
         let mut registry = Registry::with_prefix("sicc");

@@ -163,6 +163,7 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
         }
         let epoch = store.actor_epoch().await?;
         let mut metrics = crate::metrics::NodeMetrics::new();
+        metrics.register_limits(&config.limits.values());
         let (network, network_events, network_task) = network::spawn(
             &identity,
             NetworkConfig {
@@ -170,6 +171,7 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
                 members,
                 redial_every: Duration::from_secs(config.network.redial_secs),
                 redial_max: Duration::from_secs(config.network.redial_max_secs),
+                limits: config.limits.network(),
             },
             &mut metrics.registry,
         )?;
@@ -184,6 +186,7 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
                 epoch,
                 capture_frames: config.network.capture_frames.clone(),
                 metrics: metrics.sync.clone(),
+                limits: config.limits.catalog(),
             },
         )
         .await?;

@@ -424,6 +424,7 @@ impl Sim {
                         signer: signer.clone(),
                         epoch: 0,
                         members,
+                        limits: Default::default(),
                     },
                     LoadedState::default(),
                 );
@@ -1196,6 +1197,7 @@ impl Sim {
                 signer: n.signer.clone(),
                 epoch: n.store.epoch,
                 members,
+                limits: Default::default(),
             },
             n.store.loaded(),
         );

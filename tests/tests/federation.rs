@@ -636,6 +636,7 @@ async fn a_member_forging_or_relaying_unsigned_changes_gets_them_rejected_everyw
             members,
             redial_every: std::time::Duration::from_millis(200),
             redial_max: std::time::Duration::from_secs(2),
+            limits: Default::default(),
         },
         &mut sicc_node::metrics::NodeMetrics::new().registry,
     )?;

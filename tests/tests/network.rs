@@ -31,6 +31,7 @@ fn config(listen: &[&str], members: Vec<Member>) -> NetworkConfig {
         members,
         redial_every: Duration::from_millis(200),
         redial_max: Duration::from_secs(2),
+        limits: Default::default(),
     }
 }
 

@@ -60,6 +60,28 @@ pub struct NetworkConfig {
     pub redial_every: Duration,
     /// Longest wait between two dials (default [`MAX_REDIAL_DELAY`]).
     pub redial_max: Duration,
+    /// Caps on one member's requests and one address's handshakes.
+    pub limits: NetworkLimits,
+}
+
+/// Caps on what one member, or one address before the handshake, can make the network hold
+/// (`[limits]` in the configuration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NetworkLimits {
+    /// Most bytes of one member's decoded requests waiting for an answer; past it a request
+    /// is answered `unavailable` (one request is always let through).
+    pub in_flight_bytes_per_peer: usize,
+    /// Most connections one IP address may have in the handshake at once.
+    pub handshakes_per_address: usize,
+}
+
+impl Default for NetworkLimits {
+    fn default() -> Self {
+        NetworkLimits {
+            in_flight_bytes_per_peer: MAX_IN_FLIGHT_BYTES_PER_PEER,
+            handshakes_per_address: super::per_address::MAX_PENDING_PER_ADDRESS,
+        }
+    }
 }
 
 /// What can go wrong in the network layer.
@@ -330,6 +352,12 @@ pub fn spawn(
             .get_or_create(&vec![("direction".into(), d.into())])
             .clone()
     };
+    let refused_requests = prometheus_client::metrics::counter::Counter::default();
+    registry.register(
+        "p2p_requests_refused",
+        "Members' requests answered unavailable: too many of their bytes were in flight",
+        refused_requests.clone(),
+    );
     let codec = SyncCodec {
         sent_bytes: direction("sent"),
         received_bytes: direction("received"),
@@ -349,7 +377,7 @@ pub fn spawn(
         .with_bandwidth_metrics(registry)
         .with_behaviour(|key| Behaviour {
             members: allow_block_list::Behaviour::default(),
-            per_address: super::per_address::Behaviour::default(),
+            per_address: super::per_address::Behaviour::new(config.limits.handshakes_per_address),
             limits: connection_limits::Behaviour::new(limits),
             // Addresses come from the roster only: peers neither learn ours nor feed theirs
             // into dialling (a self-reported address could bypass what the operator set up).
@@ -413,6 +441,8 @@ pub fn spawn(
         redial_max: config.redial_max.max(config.redial_every),
         metrics: libp2p::metrics::Metrics::new(registry),
         in_flight: HashMap::new(),
+        in_flight_limit: config.limits.in_flight_bytes_per_peer,
+        refused_requests,
     };
     // The loop logs under the caller's span: every line carries the node id.
     let task = tokio::spawn(tracing::Instrument::instrument(
@@ -469,6 +499,10 @@ struct EventLoop {
     /// Per member, its requests handed to the engine and not answered yet (libp2p ends each
     /// with `ResponseSent` or `InboundFailure`, so none is left behind).
     in_flight: HashMap<PeerId, HashMap<request_response::InboundRequestId, usize>>,
+    /// Most bytes of one member's requests in `in_flight`.
+    in_flight_limit: usize,
+    /// Requests refused for it.
+    refused_requests: prometheus_client::metrics::counter::Counter,
 }
 
 impl EventLoop {
@@ -647,7 +681,8 @@ impl EventLoop {
                     let size = decoded_size(&request);
                     let held = self.in_flight.entry(peer).or_default();
                     let holding: usize = held.values().sum();
-                    if !held.is_empty() && holding + size > MAX_IN_FLIGHT_BYTES_PER_PEER {
+                    if !held.is_empty() && holding + size > self.in_flight_limit {
+                        self.refused_requests.inc();
                         let busy = Message::error(
                             ErrorCode::Unavailable,
                             format!(

@@ -2,7 +2,8 @@
 //! Whoever opens a connection holds one of the node's 32 pending slots until the Noise
 //! handshake ends (or times out); before the handshake nobody is known to be a member, so one
 //! host could take every slot and keep the partners out. With this behaviour one IP address
-//! holds at most [`MAX_PENDING_PER_ADDRESS`] of them (loopback is not bounded).
+//! holds at most a configured number of them (default [`MAX_PENDING_PER_ADDRESS`]; loopback
+//! is not bounded).
 
 use libp2p::PeerId;
 use libp2p::core::transport::PortUse;
@@ -16,14 +17,33 @@ use std::convert::Infallible;
 use std::net::IpAddr;
 use std::task::{Context, Poll};
 
-/// Most connections one IP address may have in the handshake at once.
+/// Default for the most connections one IP address may have in the handshake at once.
 pub const MAX_PENDING_PER_ADDRESS: usize = 4;
 
 /// The behaviour (see the module documentation).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Behaviour {
+    /// Most connections of one address in the handshake.
+    limit: usize,
     pending: HashMap<ConnectionId, IpAddr>,
     per_address: HashMap<IpAddr, usize>,
+}
+
+impl Behaviour {
+    /// Lets each IP address have at most `limit` connections in the handshake.
+    pub fn new(limit: usize) -> Behaviour {
+        Behaviour {
+            limit,
+            pending: HashMap::new(),
+            per_address: HashMap::new(),
+        }
+    }
+}
+
+impl Default for Behaviour {
+    fn default() -> Self {
+        Behaviour::new(MAX_PENDING_PER_ADDRESS)
+    }
 }
 
 /// The IP address of a multiaddr, if it has one.
@@ -50,9 +70,10 @@ impl Behaviour {
 
 /// Why a connection was refused before its handshake.
 #[derive(Debug, thiserror::Error)]
-#[error("{ip} already has {MAX_PENDING_PER_ADDRESS} connections in the handshake")]
+#[error("{ip} already has {limit} connections in the handshake")]
 pub struct TooManyPending {
     ip: IpAddr,
+    limit: usize,
 }
 
 impl NetworkBehaviour for Behaviour {
@@ -71,8 +92,11 @@ impl NetworkBehaviour for Behaviour {
             return Ok(());
         };
         let n = self.per_address.entry(ip).or_default();
-        if *n >= MAX_PENDING_PER_ADDRESS {
-            return Err(ConnectionDenied::new(TooManyPending { ip }));
+        if *n >= self.limit {
+            return Err(ConnectionDenied::new(TooManyPending {
+                ip,
+                limit: self.limit,
+            }));
         }
         *n += 1;
         self.pending.insert(connection_id, ip);

@@ -23,8 +23,9 @@ pub const MAX_CHANGE_BYTES: usize = 512 * 1024;
 /// bound, one 512 KiB change from any member became ~514 MiB before its signature was checked.
 pub const MAX_INFLATED_CHANGE_BYTES: usize = 4 * MAX_CHANGE_BYTES;
 
-/// Most changes a member other than the catalogue's owner may have in one document (its
-/// annotation: a note, edited now and then). The owner, whose record it is, has no such bound.
+/// Default for the most changes a member other than the catalogue's owner may have in one
+/// document (its annotation: a note, edited now and then; `limits.changes_per_member`). The
+/// owner, whose record it is, has no such bound.
 pub const MAX_CHANGES_PER_MEMBER: usize = 1_000;
 
 /// Decodes one change, refusing oversized input before parsing it. Automerge 0.12's decoder
@@ -496,16 +497,18 @@ impl SharedDocument {
                 Err(r) => report.rejected.push((i, r)),
             }
         }
-        self.apply_decoded(decoded, manifest, report)
+        self.apply_decoded(decoded, manifest, report, MAX_CHANGES_PER_MEMBER)
     }
 
     /// Like [`SharedDocument::apply`] for changes the caller has already decoded (the replica
-    /// decodes each change once, to compute the hash it checks the signature against).
+    /// decodes each change once, to compute the hash it checks the signature against), with at
+    /// most `changes_per_member` changes of each member other than the owner.
     pub fn apply_decoded(
         &mut self,
         incoming: Vec<(usize, automerge::Change, ChangeSignature)>,
         manifest: &Manifest,
         mut report: ApplyReport,
+        changes_per_member: usize,
     ) -> Result<ApplyReport, DocumentError> {
         let mut accepted = Vec::new();
         // Validly signed changes by authors who may not write now: kept only if the owner
@@ -541,8 +544,8 @@ impl SharedDocument {
         }
         let mut excess: HashMap<NodeId, usize> = by_author
             .into_iter()
-            .filter(|(a, n)| *a != owner && *n > MAX_CHANGES_PER_MEMBER)
-            .map(|(a, n)| (a, n - MAX_CHANGES_PER_MEMBER))
+            .filter(|(a, n)| *a != owner && *n > changes_per_member)
+            .map(|(a, n)| (a, n - changes_per_member))
             .collect();
         if !excess.is_empty() {
             // The batch's last changes go first: the ones kept never depend on one refused.
@@ -565,7 +568,7 @@ impl SharedDocument {
                 report.rejected.push((
                     i,
                     Rejection::TooManyChanges {
-                        limit: MAX_CHANGES_PER_MEMBER,
+                        limit: changes_per_member,
                     },
                 ));
             }

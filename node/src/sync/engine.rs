@@ -50,6 +50,8 @@ pub struct EngineConfig {
     pub capture_frames: Option<PathBuf>,
     /// Where the engine counts frames, changes, rejections and sessions.
     pub metrics: crate::metrics::SyncMetrics,
+    /// Caps on what this node keeps of each catalogue.
+    pub limits: super::replica::CatalogLimits,
 }
 
 /// A response to one of our requests, fed back into the engine.
@@ -124,6 +126,7 @@ pub async fn spawn(
             signer,
             epoch: config.epoch,
             members: config.members.clone(),
+            limits: config.limits,
         },
         LoadedState::parse(catalogs, state),
     );

@@ -37,7 +37,7 @@ pub use views::{
 };
 
 use super::document::DocumentError;
-use super::replica::{Replica, ReplicaError};
+use super::replica::{CatalogLimits, Replica, ReplicaError};
 use super::session::Session;
 use crate::storage::SharedOp;
 use sicc_protocol::catalog::{CatalogError, CatalogId, SignedManifest};
@@ -73,6 +73,8 @@ pub struct FederationConfig {
     pub epoch: u32,
     /// The roster, this node excluded.
     pub members: Vec<MemberInfo>,
+    /// Caps on what this node keeps of each catalogue.
+    pub limits: CatalogLimits,
 }
 
 /// Identifies one of our requests to a peer, so its response finds its purpose.
@@ -425,7 +427,7 @@ impl Federation {
     /// Catalogues that cannot be read back are skipped and returned with why.
     pub fn new(config: FederationConfig, loaded: LoadedState) -> (Federation, Vec<String>) {
         let me = config.signer.node_id();
-        let (replicas, skipped) = loaded.replicas(&config.signer, config.epoch);
+        let (replicas, skipped) = loaded.replicas(&config.signer, config.epoch, config.limits);
         (
             Federation {
                 me,

@@ -19,6 +19,35 @@ pub struct Replica {
     signer: Arc<NodeSigner>,
     epoch: u32,
     dirty: Dirty,
+    limits: CatalogLimits,
+    /// Bytes of each document as last stored (its save), and their sum: the catalogue's
+    /// share of the disk, bounded by `limits.bytes`.
+    stored: BTreeMap<String, u64>,
+    stored_total: u64,
+}
+
+/// Caps on what a node keeps of one catalogue (`[limits]` in the configuration): a hostile
+/// owner or member cannot make a node hold without bound. Past a cap, changes are refused
+/// as `too_large`; what is held stays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CatalogLimits {
+    /// Most documents.
+    pub docs: usize,
+    /// Most bytes of stored documents; checked before each batch, so one batch may pass it
+    /// by at most one frame's worth.
+    pub bytes: u64,
+    /// Most changes of one member other than the owner in one document.
+    pub changes_per_member: usize,
+}
+
+impl Default for CatalogLimits {
+    fn default() -> Self {
+        CatalogLimits {
+            docs: MAX_DOCS_PER_CATALOG,
+            bytes: MAX_BYTES_PER_CATALOG,
+            changes_per_member: document::MAX_CHANGES_PER_MEMBER,
+        }
+    }
 }
 
 /// What changed since the last [`Replica::take_dirty`]: what the engine must persist.
@@ -99,9 +128,13 @@ impl Rejected {
     }
 }
 
-/// Most documents a node keeps of one catalogue: a hostile owner cannot make a subscriber hold
-/// without bound (the product's goal is 100,000 records in a catalogue).
+/// Default for the most documents a node keeps of one catalogue: a hostile owner cannot make
+/// a subscriber hold without bound (the product's goal is 100,000 records in a catalogue).
 pub const MAX_DOCS_PER_CATALOG: usize = 200_000;
+
+/// Default for the most bytes of stored documents a node keeps of one catalogue (4 GiB: a
+/// catalogue of 100,000 records with long histories stays well under it).
+pub const MAX_BYTES_PER_CATALOG: u64 = 4 << 30;
 
 /// What applying a batch of wire changes did.
 #[derive(Debug, Default)]
@@ -161,7 +194,30 @@ impl Replica {
                 manifest: true,
                 ..Dirty::default()
             },
+            limits: CatalogLimits::default(),
+            stored: BTreeMap::new(),
+            stored_total: 0,
         }
+    }
+
+    /// The same replica, keeping at most what `limits` allows from now on.
+    pub fn with_limits(mut self, limits: CatalogLimits) -> Replica {
+        self.limits = limits;
+        self
+    }
+
+    /// Bytes of this catalogue's documents as last stored.
+    pub fn stored_bytes(&self) -> u64 {
+        self.stored_total
+    }
+
+    /// Records the stored size of `doc` (`None`: it is no longer stored).
+    fn set_stored(&mut self, doc: &str, bytes: Option<u64>) {
+        let before = match bytes {
+            Some(b) => self.stored.insert(doc.to_owned(), b),
+            None => self.stored.remove(doc),
+        };
+        self.stored_total = self.stored_total - before.unwrap_or(0) + bytes.unwrap_or(0);
     }
 
     /// Rebuilds a replica from its stored form (the inverse of [`Replica::export_doc`],
@@ -189,6 +245,7 @@ impl Replica {
                 &replica.signer,
                 epoch,
             )?;
+            replica.set_stored(&id, Some(save.len() as u64));
             replica.docs.insert(id, doc);
         }
         for (doc, bytes) in tombstones {
@@ -210,8 +267,11 @@ impl Replica {
     /// The stored form of one document, if the replica holds it.
     pub fn export_doc(&mut self, doc: &str) -> Option<ExportedDoc> {
         let d = self.docs.get_mut(doc)?;
-        let signatures = d.signatures().map(|s| s.encode()).collect();
-        Some((doc.to_owned(), d.save(), signatures))
+        let signatures: Vec<Vec<u8>> = d.signatures().map(|s| s.encode()).collect();
+        let save = d.save();
+        let bytes = save.len() + signatures.iter().map(Vec::len).sum::<usize>();
+        self.set_stored(doc, Some(bytes as u64));
+        Some((doc.to_owned(), save, signatures))
     }
 
     /// The stored form of one tombstone.
@@ -346,6 +406,7 @@ impl Replica {
         }
         let t = Tombstone::sign(&self.signer, self.manifest().id.clone(), doc_id, at);
         self.docs.remove(doc_id);
+        self.set_stored(doc_id, None);
         self.dirty.docs.remove(doc_id);
         self.tombstones.insert(doc_id.to_owned(), t.clone());
         self.dirty.erased.insert(doc_id.to_owned());
@@ -363,6 +424,7 @@ impl Replica {
         t.verify(self.manifest())
             .map_err(|e| Rejected::new(&wire.doc, document::provenance_code(&e), e.to_string()))?;
         self.docs.remove(&t.doc);
+        self.set_stored(&t.doc, None);
         self.dirty.docs.remove(&t.doc);
         self.dirty.created.remove(&t.doc);
         self.dirty.erased.insert(t.doc.clone());
@@ -552,13 +614,29 @@ impl Replica {
         let manifest = self.manifest.manifest.clone();
         for (doc_id, batch) in by_doc {
             let (signer, epoch) = (self.signer.clone(), self.epoch);
+            if self.stored_total >= self.limits.bytes {
+                let (held, most) = (self.stored_total, self.limits.bytes);
+                out.rejected.extend(batch.iter().map(|_| {
+                    Rejected::new(
+                        doc_id,
+                        "too_large",
+                        format!(
+                            "the catalogue holds {held} bytes, the most this node keeps is {most}"
+                        ),
+                    )
+                }));
+                continue;
+            }
             if !self.docs.contains_key(doc_id) {
-                if self.docs.len() >= MAX_DOCS_PER_CATALOG {
+                if self.docs.len() >= self.limits.docs {
+                    let most = self.limits.docs;
                     out.rejected.extend(batch.iter().map(|_| {
                         Rejected::new(
                             doc_id,
                             "too_large",
-                            format!("the catalogue holds {MAX_DOCS_PER_CATALOG} documents, the most a node keeps"),
+                            format!(
+                                "the catalogue holds {most} documents, the most this node keeps"
+                            ),
                         )
                     }));
                     continue;
@@ -582,7 +660,12 @@ impl Replica {
                 .map(|(i, _, _)| *i)
                 .collect();
             let mut own_returning = false;
-            match doc.apply_decoded(batch, &manifest, Default::default()) {
+            match doc.apply_decoded(
+                batch,
+                &manifest,
+                Default::default(),
+                self.limits.changes_per_member,
+            ) {
                 Ok(report) => {
                     let refused: BTreeSet<usize> =
                         report.rejected.iter().map(|(i, _)| *i).collect();
@@ -666,6 +749,72 @@ mod tests {
             0,
             "a duplicate relay does not keep it live"
         );
+    }
+
+    #[test]
+    fn a_catalogue_past_its_caps_refuses_what_would_grow_it_and_keeps_what_it_holds() {
+        let owner = Arc::new(NodeSigner::from_seed([1; 32]));
+        let reader = Arc::new(NodeSigner::from_seed([2; 32]));
+        let mut m = Manifest::new(
+            CatalogId::new(owner.node_id(), "replication").unwrap(),
+            BTreeMap::from([("en".into(), "Replication".into())]),
+        );
+        m.readers.insert(reader.node_id());
+        let manifest = m.sign(&owner);
+        let mut mine = Replica::new(manifest.clone(), owner.clone(), 0);
+        for i in 0..3 {
+            let r = Record::from_json(&json!({"id": format!("r{i}"), "kind": "initiative",
+                "access_level": "public", "title": {"en": "One"}, "status": "active",
+                "countries": ["FR"], "summary": {"en": "Summary"}}))
+            .unwrap();
+            mine.publish(&r, 0).unwrap();
+        }
+        let changes = |id: &str, mine: &mut Replica| mine.changes_for(id, &[]);
+        let (r0, r1, r2) = (
+            changes("r0", &mut mine),
+            changes("r1", &mut mine),
+            changes("r2", &mut mine),
+        );
+
+        // Two documents at most: the third is refused, the two held stay.
+        let mut theirs =
+            Replica::new(manifest.clone(), reader.clone(), 0).with_limits(CatalogLimits {
+                docs: 2,
+                ..CatalogLimits::default()
+            });
+        assert_eq!(theirs.apply(&r0).applied, 1);
+        assert_eq!(theirs.apply(&r1).applied, 1);
+        let refused = theirs.apply(&r2);
+        assert_eq!(refused.applied, 0);
+        assert_eq!(refused.rejected[0].code, "too_large");
+        assert!(
+            refused.rejected[0].reason.contains("2 documents"),
+            "{refused:?}"
+        );
+        assert!(theirs.contains("r0") && theirs.contains("r1") && !theirs.contains("r2"));
+
+        // A byte budget: once the stored documents reach it, nothing more is taken; erasing one
+        // frees its share.
+        let mut theirs = Replica::new(manifest, reader, 0).with_limits(CatalogLimits {
+            bytes: 1,
+            ..CatalogLimits::default()
+        });
+        assert_eq!(
+            theirs.apply(&r0).applied,
+            1,
+            "under the budget before the batch"
+        );
+        theirs.export_doc("r0").unwrap();
+        assert!(theirs.stored_bytes() > 1);
+        let refused = theirs.apply(&r1);
+        assert_eq!(refused.applied, 0);
+        assert_eq!(refused.rejected[0].code, "too_large");
+        assert!(refused.rejected[0].reason.contains("bytes"), "{refused:?}");
+        assert!(theirs.contains("r0"));
+        let t = mine.erase("r0", "2026-12-06T00:00:00Z").unwrap();
+        assert!(theirs.accept_tombstone(&WireTombstone::new(&t)).unwrap());
+        assert_eq!(theirs.stored_bytes(), 0);
+        assert_eq!(theirs.apply(&r1).applied, 1);
     }
 
     #[tokio::test]

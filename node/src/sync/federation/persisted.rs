@@ -2,7 +2,7 @@
 //! state, subscriptions asked and requests received, under versioned keys of `sync_state`
 //! (ARCHITECTURE.md, *Storage*). Pure: the driver reads the bytes, this module parses them.
 
-use super::super::replica::Replica;
+use super::super::replica::{CatalogLimits, Replica};
 use crate::storage::{SharedOp, StoredCatalog};
 use serde::{Deserialize, Serialize};
 use sicc_protocol::catalog::CatalogId;
@@ -115,6 +115,7 @@ impl LoadedState {
         &self,
         signer: &Arc<NodeSigner>,
         epoch: u32,
+        limits: CatalogLimits,
     ) -> (BTreeMap<CatalogId, Replica>, Vec<String>) {
         let mut replicas = BTreeMap::new();
         let mut skipped = Vec::new();
@@ -131,7 +132,7 @@ impl LoadedState {
                 epoch,
             ) {
                 Ok(r) => {
-                    replicas.insert(r.manifest().id.clone(), r);
+                    replicas.insert(r.manifest().id.clone(), r.with_limits(limits));
                 }
                 Err(e) => skipped.push(format!("{}: {e}", c.catalog)),
             }

@@ -451,7 +451,8 @@ impl Federation {
                     return Message::error(ErrorCode::Unavailable, "too many catalogues");
                 }
                 info!(catalog = %id, "subscribed: first entries arriving");
-                let replica = Replica::new(manifest, self.config.signer.clone(), self.config.epoch);
+                let replica = Replica::new(manifest, self.config.signer.clone(), self.config.epoch)
+                    .with_limits(self.config.limits);
                 self.replicas.insert(id.clone(), replica);
                 self.set_subscription(id.clone(), wire::SubscriptionStatus::Granted);
                 self.answer_held(peer, &id, message)

@@ -36,7 +36,8 @@ impl Federation {
         signed.accept_after(None)?;
         self.replicas.insert(
             id.clone(),
-            Replica::new(signed, self.config.signer.clone(), self.config.epoch),
+            Replica::new(signed, self.config.signer.clone(), self.config.epoch)
+                .with_limits(self.config.limits),
         );
         self.persist(&id);
         info!(catalog = %id, "catalogue created");

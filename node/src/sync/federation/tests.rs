@@ -28,6 +28,7 @@ fn node(me: u8, count: u8) -> Federation {
             signer: signer(me),
             epoch: 0,
             members,
+            limits: Default::default(),
         },
         LoadedState::default(),
     )

@@ -47,8 +47,16 @@ pub struct Report {
     /// Files of the four nodes' data directories still holding a value erased before the
     /// attacks (the erasure canary), after the purge.
     pub erased_bytes_found: usize,
-    /// Partners' entries quarantined on the four nodes at the end (none is invalid here).
+    /// Valid partners' entries quarantined on the four nodes at the end (only the entry SE
+    /// signs with a newer code list is invalid, and it is not counted here).
     pub quarantined: usize,
+    /// Nodes where the entry SE signs with a newer code list is not kept quarantined: listed,
+    /// served as a record, missing from `/api/v1/peers`, or an error other than `409
+    /// quarantined` — before or after the restart.
+    pub invalid_entries_served: usize,
+    /// Nodes that did not start again (`kill -9`, then `sicc run`) after the attacks, holding
+    /// the invalid entry and everything the attacks left.
+    pub nodes_failed_to_start: usize,
     /// The largest peak resident memory of the four nodes at the end of the attacks (VmHWM).
     pub peak_rss_under_attack_mb: Option<f64>,
     /// Rejected changes by reason, summed over the four nodes (`/metrics`).
@@ -80,6 +88,7 @@ impl Rogue {
                 members,
                 redial_every: Duration::from_millis(200),
                 redial_max: Duration::from_secs(1),
+                limits: Default::default(),
             },
             &mut metrics.registry,
         )?;
@@ -221,6 +230,52 @@ fn peak_rss_mb(pid: u32) -> Option<f64> {
         .parse()
         .ok()?;
     Some(kb / 1024.0)
+}
+
+/// The entry SE signs with a newer code list, its epoch (one SE's node never uses) and the
+/// status code this sicc does not know.
+const NEWER_ID: &str = "se-newer";
+const NEWER_EPOCH: u32 = 1_000;
+const NEWER_CODE: &str = "dormant";
+
+/// Whether node `i` reports SE's entry with a newer code list as quarantined.
+async fn quarantines_newer(fed: &NetnsFederation, i: usize) -> bool {
+    match fed.get(i, "/api/v1/peers").await {
+        Ok((200, v)) => v["quarantined"]
+            .as_array()
+            .is_some_and(|q| q.iter().any(|e| e["id"] == NEWER_ID)),
+        _ => false,
+    }
+}
+
+/// How many of `nodes` do not keep SE's entry with a newer code list quarantined: it must be
+/// counted in `/api/v1/peers`, answer `409 quarantined` when read, and stay out of the listing
+/// of shared records, which answers 200.
+async fn served_newer<const N: usize>(
+    fed: &NetnsFederation,
+    problems: &mut Vec<String>,
+    nodes: [usize; N],
+) -> usize {
+    let mut served = 0;
+    for i in nodes {
+        let read = fed.get(i, &format!("/api/v1/records/{NEWER_ID}")).await;
+        let listed = fed.get(i, "/api/v1/records?origin=shared&limit=1000").await;
+        let problem = if !quarantines_newer(fed, i).await {
+            Some("is not counted in /api/v1/peers".to_string())
+        } else if !matches!(&read, Ok((409, v)) if v["error"]["code"] == "quarantined") {
+            Some(format!("reads as {read:?}"))
+        } else {
+            match &listed {
+                Ok((200, v)) if !v.to_string().contains(NEWER_ID) => None,
+                other => Some(format!("lists as {other:?}")),
+            }
+        };
+        if let Some(p) = problem {
+            served += 1;
+            problems.push(format!("node {i}: SE's entry with a newer code list {p}"));
+        }
+    }
+    served
 }
 
 fn initiative(id: &str, country: &str, summary: &str) -> Value {
@@ -560,6 +615,58 @@ pub async fn run() -> Result<Report> {
         describe(&reply)
     ));
 
+    // 6b. An entry SE signs with a newer code list (an honest partner running a later sicc:
+    // here SE's own key, in an epoch its node never uses), relayed by the rogue to the three
+    // others. Each keeps it quarantined: out of lists, `409 quarantined` when read, counted in
+    // `/api/v1/peers`; the node goes on serving, and at the end restarts.
+    let se_signer =
+        Arc::new(sicc_node::p2p::identity::NodeIdentity::load(fed.data_dir(se))?.signer());
+    let se_manifest = Manifest::new(se_cat.clone(), [("en".to_owned(), "x".to_owned())].into());
+    let mut newer_owner =
+        Replica::new(se_manifest.sign(&se_signer), se_signer.clone(), NEWER_EPOCH);
+    newer_owner.publish(
+        &Record::from_json(&initiative(NEWER_ID, "SE", "newer code list"))?,
+        0,
+    )?;
+    let mut newer = newer_owner.changes_for(NEWER_ID, &[]);
+    newer.push(crafted(
+        &se_signer,
+        NEWER_EPOCH,
+        &se_cat,
+        NEWER_ID,
+        &newer,
+        |d| {
+            d.put(automerge::ROOT, "status", NEWER_CODE)?;
+            Ok(())
+        },
+    )?);
+    for i in [es, fr, lv] {
+        let reply = ask(&net, ids[i], changes(&se_cat, newer.clone(), Vec::new())).await;
+        report.log.push(format!(
+            "an entry of SE's with status `{NEWER_CODE}` (a newer code list) to node {i}: {}",
+            describe(&reply)
+        ));
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let mut missing = Vec::new();
+        for i in [es, fr, lv] {
+            if !quarantines_newer(&fed, i).await {
+                missing.push(i);
+            }
+        }
+        if missing.is_empty() {
+            break;
+        }
+        if Instant::now() > deadline {
+            report.problems.push(format!(
+                "nodes {missing:?} do not report SE's entry with a newer code list as quarantined"
+            ));
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
     // 7. Revocation while connected (before the oversized frame, which ends the connection): from LV's answer to the last node refusing the rogue.
     let revoked = Instant::now();
     fed.post(
@@ -798,13 +905,16 @@ pub async fn run() -> Result<Report> {
     for i in 0..4 {
         match fed.get(i, "/api/v1/peers").await {
             Ok((200, v)) => {
-                report.quarantined += v["quarantined"].as_array().map_or(0, Vec::len);
+                report.quarantined += v["quarantined"]
+                    .as_array()
+                    .map_or(0, |q| q.iter().filter(|e| e["id"] != NEWER_ID).count());
             }
             other => report
                 .problems
                 .push(format!("node {i} serves no peers view: {other:?}")),
         }
     }
+    report.invalid_entries_served += served_newer(&fed, &mut report.problems, [es, fr, lv]).await;
     let peaks: Vec<f64> = (0..4).filter_map(|i| peak_rss_mb(fed.pid(i)?)).collect();
     if peaks.len() == 4 {
         let peak = peaks.iter().copied().fold(0.0, f64::max);
@@ -890,6 +1000,24 @@ pub async fn run() -> Result<Report> {
                 .problems
                 .push(format!("no node counted a change rejected as {reason}"));
         }
+    }
+    // Every node restarts after `kill -9` (after the metrics are read: they start from zero), holding the invalid entry and whatever the attacks
+    // left, and still keeps the entry quarantined.
+    for i in 0..4 {
+        fed.kill(i);
+        if let Err(e) = fed.start(i).await {
+            report.nodes_failed_to_start += 1;
+            let log =
+                std::fs::read_to_string(fed.data_dir(i).join("daemon.log")).unwrap_or_default();
+            let tail: Vec<&str> = log.lines().rev().take(5).collect();
+            report.problems.push(format!(
+                "node {i} did not start again after the attacks: {e:#}; last log lines {tail:?}"
+            ));
+        }
+    }
+    if report.nodes_failed_to_start == 0 {
+        report.invalid_entries_served +=
+            served_newer(&fed, &mut report.problems, [es, fr, lv]).await;
     }
     // Fails (and so fails the scenario) if any namespace, link or loop device is left.
     fed.down()?;

@@ -1110,6 +1110,8 @@ async fn run() -> Result<()> {
             && r.local_records_overwritten == 0
             && r.erased_bytes_found == 0
             && r.quarantined == 0
+            && r.invalid_entries_served == 0
+            && r.nodes_failed_to_start == 0
             && r.unauthorised_served == 0
             && r.revocation_delay_ms.is_some();
         if !passed {
@@ -1123,6 +1125,8 @@ async fn run() -> Result<()> {
             "local_records_overwritten": r.local_records_overwritten,
             "erased_bytes_found": r.erased_bytes_found,
             "quarantined": r.quarantined,
+            "invalid_entries_served": r.invalid_entries_served,
+            "nodes_failed_to_start": r.nodes_failed_to_start,
             "peak_rss_under_attack_mb": r.peak_rss_under_attack_mb,
         });
         println!(
@@ -1135,11 +1139,13 @@ async fn run() -> Result<()> {
             t.elapsed().as_secs_f64()
         );
         println!(
-            "    out-of-scope writes applied {}, local records overwritten {}, erased values found in {} files, quarantined {}",
+            "    out-of-scope writes applied {}, local records overwritten {}, erased values found in {} files, valid entries quarantined {}, invalid entry served on {} nodes, nodes failed to start {}",
             r.out_of_scope_applied,
             r.local_records_overwritten,
             r.erased_bytes_found,
-            r.quarantined
+            r.quarantined,
+            r.invalid_entries_served,
+            r.nodes_failed_to_start
         );
         println!(
             "    peak memory of a node under the attacks: {} MB",
@@ -1163,6 +1169,8 @@ async fn run() -> Result<()> {
             "local_records_overwritten": r.local_records_overwritten,
             "erased_bytes_found": r.erased_bytes_found,
             "quarantined": r.quarantined,
+            "invalid_entries_served": r.invalid_entries_served,
+            "nodes_failed_to_start": r.nodes_failed_to_start,
             "rejected": r.rejected, "log": r.log, "problems": r.problems,
         }));
     }
