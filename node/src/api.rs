@@ -54,6 +54,7 @@ fn api_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(readyz))
         .routes(routes!(status))
         .routes(routes!(backup))
+        .routes(routes!(backups))
         .routes(routes!(metrics::metrics))
         .routes(routes!(records::list, records::create))
         .routes(routes!(records::get_one, records::replace, records::delete))
@@ -207,6 +208,27 @@ async fn backup(
         path: request.path,
         manifest: serde_json::to_value(&manifest).unwrap_or_default(),
         duration_ms: started.elapsed().as_millis() as u64,
+    }))
+}
+
+/// Lists the backups this node took, each with the erasures made since (`sicc backups`): a
+/// backup that predates an erasure still holds the erased values until it is deleted; a
+/// restore from it replays the erasures.
+#[utoipa::path(get, path = "/api/v1/admin/backups", tag = "operations",
+    responses((status = 200, description = "the backups, oldest first", body = dto::Backups),
+              (status = "default", description = "an error", body = dto::ErrorBody)))]
+async fn backups(State(state): State<ApiState>) -> Result<Json<dto::Backups>, ApiError> {
+    let listed = state.app.backups().await?;
+    Ok(Json(dto::Backups {
+        backups: listed
+            .into_iter()
+            .map(|b| dto::BackupListed {
+                path: b.path,
+                created_at: b.created_at,
+                present: b.present,
+                erasures_since: b.erasures_since,
+            })
+            .collect(),
     }))
 }
 

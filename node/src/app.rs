@@ -409,6 +409,11 @@ impl App {
         .await?)
     }
 
+    /// The backups this node took, with the erasures each predates.
+    pub async fn backups(&self) -> Result<Vec<crate::backup::BackupListing>, AppError> {
+        Ok(crate::backup::list(&self.store).await?)
+    }
+
     pub async fn status(&self) -> Result<Status, AppError> {
         Ok(Status {
             stats: self.store.stats().await?,

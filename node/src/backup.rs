@@ -6,14 +6,27 @@
 //! start. A restored node moves to a new actor epoch, so the changes it makes from now on
 //! never reuse an (actor, sequence) pair the original made after the backup and already
 //! gave to its peers; it then catches up from them (SPEC.md §2).
+//!
+//! Erasures outlive backups. Each backup holds the node's erasure journal (in `db/`, and a
+//! copy in `erasures.json`) and is registered in the node (`sync_state/backup/<path>`), so
+//! [`list`] shows which backups predate an erasure and so still hold erased data. A restore
+//! replays every erasure that the backup predates, read from the `erasures.json` of the later
+//! backups of the same node beside it and of any named with `--erasures-from`, then purges.
 
 use crate::data_dir::{CONFIG_FILE, DB_DIR, IDENTITY_FILE};
-use crate::storage::{ACTOR_EPOCH_KEY, EpochRecord, SCHEMA_VERSION, SharedOp, Store, StoreError};
+use crate::storage::{
+    ACTOR_EPOCH_KEY, EpochRecord, Erased, Erasure, SCHEMA_VERSION, SharedOp, Store, StoreError,
+    parse_time,
+};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// File, in a backup directory, describing the backup.
 pub const MANIFEST_FILE: &str = "backup.json";
+/// File, in a backup directory, holding the erasure journal as of the backup (JSON array).
+pub const ERASURES_FILE: &str = "erasures.json";
+/// Key prefix, in `sync_state`, of the backups this node took.
+const REGISTRY_PREFIX: &str = "backup/";
 /// Format version of `backup.json`.
 pub const BACKUP_FORMAT: u32 = 1;
 
@@ -40,6 +53,8 @@ pub enum BackupError {
         #[source]
         source: std::io::Error,
     },
+    #[error("erasure journal {path}: {reason}")]
+    Journal { path: PathBuf, reason: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -182,11 +197,111 @@ pub async fn create(
             .map_err(|_| BackupError::Store(StoreError::Stopped))?
         }
     };
+    let made = match made {
+        Ok(manifest) => register(store, target, manifest).await,
+        Err(e) => Err(e),
+    };
     if made.is_err() {
         // Never leave a half-written backup that looks like one.
         let _ = std::fs::remove_dir_all(target);
     }
     made
+}
+
+/// Writes the erasure journal beside a completed backup and registers the backup in the node.
+/// The journal is read after the checkpoint: an erasure in between is listed in the file
+/// though the checkpoint holds the value, so a restore replays it too.
+async fn register(
+    store: &Store,
+    target: &Path,
+    manifest: BackupManifest,
+) -> Result<BackupManifest, BackupError> {
+    let journal = store.erasures().await?;
+    let path = target.join(ERASURES_FILE);
+    let text = serde_json::to_vec_pretty(&journal).expect("serialises");
+    tokio::task::spawn_blocking(move || write_new_private(&path, &text))
+        .await
+        .map_err(|_| BackupError::Store(StoreError::Stopped))??;
+    let entry = Registered {
+        created_at: manifest.created_at.clone(),
+        node_id: manifest.node_id.clone(),
+    };
+    store
+        .write_shared(vec![SharedOp::State {
+            key: format!("{REGISTRY_PREFIX}{}", target.display()),
+            value: Some(serde_json::to_vec(&entry).expect("serialises")),
+        }])
+        .await?;
+    Ok(manifest)
+}
+
+/// Writes `bytes` into the new file `path` (never an existing one, never through a symlink),
+/// readable by this user only.
+fn write_new_private(path: &Path, bytes: &[u8]) -> Result<(), BackupError> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(io(path))?;
+    file.write_all(bytes).map_err(io(path))?;
+    file.sync_all().map_err(io(path))
+}
+
+/// A backup as the node registered it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Registered {
+    created_at: String,
+    node_id: String,
+}
+
+/// A backup this node took, as `sicc backups` lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct BackupListing {
+    pub path: PathBuf,
+    pub created_at: String,
+    /// Its directory still holds a backup.
+    pub present: bool,
+    /// Erasures on this node since the backup was taken: the backup still holds their values
+    /// (a restore replays them).
+    pub erasures_since: usize,
+}
+
+/// The backups this node took, oldest first, with the erasures each predates.
+pub async fn list(store: &Store) -> Result<Vec<BackupListing>, BackupError> {
+    let registered = store.load_state(REGISTRY_PREFIX).await?;
+    let journal = store.erasures().await?;
+    let mut out = Vec::new();
+    for (key, value) in registered {
+        let Ok(entry) = serde_json::from_slice::<Registered>(&value) else {
+            continue;
+        };
+        let path = PathBuf::from(key.trim_start_matches(REGISTRY_PREFIX));
+        let taken = parse_time(&entry.created_at);
+        let erasures_since = journal
+            .iter()
+            .filter(|e| match (e.instant(), taken) {
+                (Some(at), Some(taken)) => at >= taken,
+                _ => e.at >= entry.created_at,
+            })
+            .count();
+        let present = {
+            let path = path.clone();
+            tokio::task::spawn_blocking(move || path.join(MANIFEST_FILE).is_file())
+                .await
+                .unwrap_or(false)
+        };
+        out.push(BackupListing {
+            path,
+            created_at: entry.created_at,
+            present,
+            erasures_since,
+        });
+    }
+    out.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+    Ok(out)
 }
 
 /// Adds identity, configuration and `backup.json` beside a fresh checkpoint.
@@ -216,6 +331,10 @@ pub struct RestoreReport {
     pub backup_created_at: String,
     pub previous_epoch: u32,
     pub epoch: u32,
+    /// The erasure journals read (the later backups' `erasures.json`).
+    pub erasure_journals: Vec<PathBuf>,
+    /// Erasures the backup predated, replayed on the restored data (then purged).
+    pub erasures_replayed: usize,
 }
 
 /// Reads a backup's manifest.
@@ -249,7 +368,11 @@ fn copy_tree(from: &Path, to: &Path) -> Result<(), BackupError> {
 /// Restores `backup` into the empty (or absent) data directory `data_dir` and moves the node
 /// to a new actor epoch: the larger of the backup's epoch + 1 and the current Unix time in
 /// seconds, so that restoring the same backup twice still gives two different epochs.
-pub async fn restore(backup: &Path, data_dir: &Path) -> Result<RestoreReport, BackupError> {
+pub async fn restore(
+    backup: &Path,
+    data_dir: &Path,
+    erasures_from: &[PathBuf],
+) -> Result<RestoreReport, BackupError> {
     let (backup, data_dir) = (backup.to_owned(), data_dir.to_owned());
     let (from, to) = (backup.clone(), data_dir.clone());
     // File copies and opening RocksDB block: off the executor.
@@ -280,9 +403,30 @@ pub async fn restore(backup: &Path, data_dir: &Path) -> Result<RestoreReport, Ba
             value: Some(serde_json::to_vec(&record).expect("serialises")),
         }])
         .await;
+    let replayed = match written {
+        Ok(()) => {
+            let (from, node, taken) = (
+                backup.clone(),
+                manifest.node_id.clone(),
+                manifest.created_at.clone(),
+            );
+            let extra = erasures_from.to_vec();
+            match tokio::task::spawn_blocking(move || later_erasures(&from, &node, &taken, &extra))
+                .await
+                .map_err(|_| BackupError::Store(StoreError::Stopped))
+            {
+                Ok(Ok((journals, erasures))) => {
+                    replay(&store, erasures).await.map(|n| (journals, n))
+                }
+                Ok(Err(e)) | Err(e) => Err(e),
+            }
+        }
+        Err(e) => Err(e.into()),
+    };
     drop(store);
+    // Waits for the writer, then for the purger to finish the purge the replay asked for.
     let _ = tokio::task::spawn_blocking(move || writer.join()).await;
-    written?;
+    let (erasure_journals, erasures_replayed) = replayed?;
     // The identity goes in last: until it is there, the directory is not a startable node.
     copy_private(&backup.join(IDENTITY_FILE), &data_dir.join(IDENTITY_FILE))?;
     Ok(RestoreReport {
@@ -290,7 +434,116 @@ pub async fn restore(backup: &Path, data_dir: &Path) -> Result<RestoreReport, Ba
         backup_created_at: manifest.created_at,
         previous_epoch: manifest.actor_epoch,
         epoch,
+        erasure_journals,
+        erasures_replayed,
     })
+}
+
+/// The erasures a backup of `node` taken at `taken` predates: from the `erasures.json` of
+/// every later backup of the same node in the backup's directory, and of `extra` (backup
+/// directories or journal files). Oldest first, each once.
+fn later_erasures(
+    backup: &Path,
+    node: &str,
+    taken: &str,
+    extra: &[PathBuf],
+) -> Result<(Vec<PathBuf>, Vec<Erasure>), BackupError> {
+    let taken_at = parse_time(taken);
+    let mut journals = Vec::new();
+    if let Some(parent) = backup.parent()
+        && let Ok(entries) = std::fs::read_dir(parent)
+    {
+        for entry in entries.flatten() {
+            let dir = entry.path();
+            if dir == backup || !dir.join(ERASURES_FILE).is_file() {
+                continue;
+            }
+            if let Ok(m) = read_manifest(&dir)
+                && m.node_id == node
+                && match (parse_time(&m.created_at), taken_at) {
+                    (Some(then), Some(taken)) => then > taken,
+                    _ => m.created_at.as_str() > taken,
+                }
+            {
+                journals.push(dir.join(ERASURES_FILE));
+            }
+        }
+    }
+    for path in extra {
+        journals.push(if path.is_dir() {
+            path.join(ERASURES_FILE)
+        } else {
+            path.clone()
+        });
+    }
+    journals.sort();
+    let mut erasures: Vec<Erasure> = Vec::new();
+    for path in &journals {
+        let text = std::fs::read(path).map_err(io(path))?;
+        let journal: Vec<Erasure> =
+            serde_json::from_slice(&text).map_err(|e| BackupError::Journal {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+        for e in journal {
+            let later = match (e.instant(), taken_at) {
+                (Some(at), Some(taken)) => at >= taken,
+                _ => e.at.as_str() >= taken,
+            };
+            if later && !erasures.iter().any(|seen| seen.what == e.what) {
+                erasures.push(e);
+            }
+        }
+    }
+    erasures.sort_by(|a, b| a.at.cmp(&b.at));
+    Ok((journals, erasures))
+}
+
+/// Replays erasures on a restored store: a record still as old as the erasure is deleted
+/// (even if an old version of another record links to it); an entry of a catalogue the node
+/// holds takes its tombstone. A record written after its erasure (a new record under the same
+/// id) is kept. Returns how many were replayed.
+async fn replay(store: &Store, erasures: Vec<Erasure>) -> Result<usize, BackupError> {
+    let mut replayed = 0;
+    for e in erasures {
+        match &e.what {
+            Erased::Record { id } => {
+                let Ok(id) = id.parse::<sicc_protocol::id::RecordId>() else {
+                    continue;
+                };
+                let Some(record) = store.get(id.clone()).await? else {
+                    continue;
+                };
+                let updated = record.updated_at.as_deref().and_then(parse_time);
+                let newer = match (updated, e.instant()) {
+                    (Some(updated), Some(at)) => updated > at,
+                    _ => false,
+                };
+                if !newer {
+                    store.erase(id, "restore: erasure replayed").await?;
+                    replayed += 1;
+                }
+            }
+            Erased::Entry {
+                catalog,
+                doc,
+                tombstone,
+            } => {
+                if tombstone.is_null() || !store.holds_catalog(catalog).await? {
+                    continue;
+                }
+                store
+                    .write_shared(vec![SharedOp::Tombstone {
+                        catalog: catalog.clone(),
+                        doc: doc.clone(),
+                        bytes: serde_json::to_vec(tombstone).expect("serialises"),
+                    }])
+                    .await?;
+                replayed += 1;
+            }
+        }
+    }
+    Ok(replayed)
 }
 
 #[cfg(test)]

@@ -1069,7 +1069,7 @@ async fn a_node_restored_from_an_online_backup_keeps_every_acknowledged_write_an
     // ES's disk is lost: restore the backup into a fresh data directory and start it there.
     fed.stop(es).await;
     let fresh = tempfile::tempdir()?;
-    let report = sicc_node::backup::restore(&target, fresh.path()).await?;
+    let report = sicc_node::backup::restore(&target, fresh.path(), &[]).await?;
     assert!(report.epoch > report.previous_epoch);
     fed.move_to(es, fresh)?;
     // Restarted cut off from LV: ES edits the same document again before it has caught up.

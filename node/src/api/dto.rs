@@ -817,6 +817,25 @@ pub struct BackupTaken {
     pub duration_ms: u64,
 }
 
+/// `GET /api/v1/admin/backups`: the backups this node took, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Backups {
+    pub backups: Vec<BackupListed>,
+}
+
+/// One backup this node took.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BackupListed {
+    #[schema(value_type = String)]
+    pub path: std::path::PathBuf,
+    pub created_at: String,
+    /// Its directory still holds a backup.
+    pub present: bool,
+    /// Erasures on this node since it was taken: the backup still holds their values (a
+    /// restore replays them).
+    pub erasures_since: usize,
+}
+
 /// The code lists.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CodeLists {

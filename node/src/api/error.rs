@@ -210,6 +210,7 @@ impl From<BackupError> for ApiError {
             BackupError::NotABackup(_)
             | BackupError::NewerFormat { .. }
             | BackupError::Occupied(_)
+            | BackupError::Journal { .. }
             | BackupError::Io { .. } => {
                 tracing::error!(error = %message, "backup failed");
                 ApiError::new(ErrorCode::BackupFailed, message)

@@ -260,9 +260,59 @@ pub async fn backup(cli: &Cli, dir: &Path, target: &Path) -> Result<(), Failure>
     Ok(())
 }
 
-/// `sicc restore`: a backup into an empty data directory, in a new actor epoch.
-pub async fn restore(dir: &Path, backup: &Path, json: bool) -> Result<(), Failure> {
-    let report = crate::backup::restore(backup, dir)
+/// `sicc backups`: through the daemon when it runs, else on the closed store.
+pub async fn backups(cli: &Cli, dir: &Path) -> Result<(), Failure> {
+    let listed = match Client::from_cli(cli.api.as_deref(), dir) {
+        Ok(client) => client.get("/api/v1/admin/backups").await?,
+        Err(ClientError::NoDaemon { .. }) => {
+            let db = dir.join(node::DB_DIR);
+            let (store, writer) =
+                tokio::task::spawn_blocking(move || crate::storage::Store::open(&db))
+                    .await
+                    .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?
+                    .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
+            let listed = crate::backup::list(&store).await;
+            drop(store);
+            let _ = tokio::task::spawn_blocking(move || writer.join()).await;
+            let listed = listed.map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
+            serde_json::json!({ "backups": listed })
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if cli.json {
+        print_json(&listed);
+        return Ok(());
+    }
+    let rows = listed["backups"].as_array().cloned().unwrap_or_default();
+    if rows.is_empty() {
+        println!("no backups taken by this node");
+    }
+    for b in rows {
+        let since = b["erasures_since"].as_u64().unwrap_or(0);
+        println!(
+            "{}  {}{}{}",
+            plain(&b["created_at"]),
+            plain(&b["path"]),
+            if b["present"] == true { "" } else { "  (gone)" },
+            if since > 0 {
+                format!("  holds erased data: {since} erasures since (replayed on restore)")
+            } else {
+                String::new()
+            }
+        );
+    }
+    Ok(())
+}
+
+/// `sicc restore`: a backup into an empty data directory, in a new actor epoch, with the
+/// erasures it predates replayed.
+pub async fn restore(
+    dir: &Path,
+    backup: &Path,
+    erasures_from: &[std::path::PathBuf],
+    json: bool,
+) -> Result<(), Failure> {
+    let report = crate::backup::restore(backup, dir, erasures_from)
         .await
         .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
     if json {
@@ -280,6 +330,20 @@ pub async fn restore(dir: &Path, backup: &Path, json: bool) -> Result<(), Failur
             report.previous_epoch,
             report.epoch,
             dir.display()
+        );
+        println!(
+            "{} erasures made after the backup replayed and purged (journals read: {})",
+            report.erasures_replayed,
+            if report.erasure_journals.is_empty() {
+                "none".to_string()
+            } else {
+                report
+                    .erasure_journals
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
         );
     }
     Ok(())

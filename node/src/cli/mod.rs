@@ -100,11 +100,19 @@ pub enum Command {
         /// Directory to create, e.g. /var/backups/sicc/2026-11-28.
         target: PathBuf,
     },
+    /// List the backups this node took, each with the erasures made since: a backup that
+    /// predates an erasure still holds the erased values (a restore from it replays them).
+    Backups,
     /// Restore a backup into an empty data directory (`--data-dir`); the node then starts in a
-    /// new actor epoch and catches up from its peers on `sicc run`.
+    /// new actor epoch and catches up from its peers on `sicc run`. Erasures the backup
+    /// predates are replayed, read from the later backups of the node beside it and from
+    /// `--erasures-from`, and purged.
     Restore {
         /// A directory written by `sicc backup`.
         backup: PathBuf,
+        /// A later backup (or its erasures.json) elsewhere, whose erasures to replay too.
+        #[arg(long = "erasures-from", value_name = "PATH")]
+        erasures_from: Vec<PathBuf>,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
@@ -449,7 +457,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Reindex => admin::reindex(&dir).await,
         Command::Backup { target } => admin::backup(&cli, &dir, target).await,
-        Command::Restore { backup } => admin::restore(&dir, backup, json).await,
+        Command::Backups => admin::backups(&cli, &dir).await,
+        Command::Restore {
+            backup,
+            erasures_from,
+        } => admin::restore(&dir, backup, erasures_from, json).await,
         Command::Completions { shell } => {
             use clap::CommandFactory;
             clap_complete::generate(*shell, &mut Cli::command(), "sicc", &mut std::io::stdout());

@@ -15,6 +15,7 @@
 //! - `migrate.rs`: schema versions and forward migrations;
 //! - `schema.rs`: column families, keys and value envelopes.
 
+mod erasures;
 mod feed;
 mod migrate;
 mod purge;
@@ -23,6 +24,7 @@ mod schema;
 mod shared;
 mod writer;
 
+pub use erasures::{Erased, Erasure, parse_time};
 pub use feed::{Committed, Consumer, FeedChange, Follower, Written};
 pub use schema::{ACTOR_EPOCH_KEY, AuditEntry, SCHEMA_VERSION, StoredDoc};
 pub use shared::{QuarantinedRecord, SharedOp, SharedPage, SharedRecord, StoredCatalog};
@@ -149,6 +151,9 @@ enum Command {
     Delete {
         id: RecordId,
         actor: String,
+        /// Deletes even a record others link to (an erasure replayed on restore: the links
+        /// that were removed before it are older than the backup).
+        force: bool,
         reply: oneshot::Sender<Result<Record, StoreError>>,
     },
     /// Writes sync state (manifests, documents, tombstones, materialised records, per-peer
@@ -308,16 +313,49 @@ impl Store {
 
     /// Deletes a record that nothing links to. Returns the deleted record.
     pub async fn delete(&self, id: RecordId, actor: &str) -> Result<Record, StoreError> {
+        self.delete_command(id, actor, false).await
+    }
+
+    /// Deletes a record even if others link to it (their links then dangle): an erasure
+    /// replayed on restore, where the edits that removed those links predate nothing.
+    pub async fn erase(&self, id: RecordId, actor: &str) -> Result<Record, StoreError> {
+        self.delete_command(id, actor, true).await
+    }
+
+    async fn delete_command(
+        &self,
+        id: RecordId,
+        actor: &str,
+        force: bool,
+    ) -> Result<Record, StoreError> {
         let (reply, rx) = oneshot::channel();
         self.writer
             .send(Command::Delete {
                 id,
                 actor: actor.to_owned(),
+                force,
                 reply,
             })
             .await
             .map_err(|_| StoreError::Stopped)?;
         rx.await.map_err(|_| StoreError::Stopped)?
+    }
+
+    /// Every erasure this node journalled, oldest first (`storage/erasures.rs`).
+    pub async fn erasures(&self) -> Result<Vec<Erasure>, StoreError> {
+        erasures::read(self.db.clone()).await
+    }
+
+    /// Whether the node holds the catalogue `catalog` (its manifest is stored).
+    pub async fn holds_catalog(&self, catalog: &str) -> Result<bool, StoreError> {
+        let db = self.db.clone();
+        let key = catalog.as_bytes().to_vec();
+        blocking(move || {
+            Ok(db
+                .get_pinned_cf(cf(&db, schema::CF_CATALOGS), key)?
+                .is_some())
+        })
+        .await
     }
 
     /// Applies sync writes as one atomic, synced batch.

@@ -12,10 +12,11 @@
 //! | `shared_docs` | catalogue id + `0x00` + document id | `1` + u32 BE length + Automerge save + u32 BE count + (u32 BE length + change signature)* |
 //! | `tombstones` | catalogue id + `0x00` + document id | `1` + wire tombstone JSON (SPEC.md §5) |
 //! | `shared_records` | document id + `0x00` + catalogue id | `1` + `{"record": public projection, "origin": {"node", "catalog"}}` |
-//! | `sync_state` | `peer/` + node id + `/` + catalogue id, `sub/out/` + catalogue id, `sub/in/` + catalogue id + `/` + node id, `manifest_confirmed/` + catalogue id, `node/actor_epoch` | `1` + JSON |
+//! | `sync_state` | `peer/` + node id + `/` + catalogue id, `sub/out/` + catalogue id, `sub/in/` + catalogue id + `/` + node id, `manifest_confirmed/` + catalogue id, `node/actor_epoch`, `backup/` + backup path | `1` + JSON |
 //! | `feed` | sequence number, u64 big-endian | `1` + JSON `{"local": id}` or `{"shared": {"doc", "catalog"}}` |
 //!
-//! `meta` also holds `feed_cursor/<consumer>` (u64 big-endian): how far the search index and
+//! `meta` also holds the erasure journal, `erasure/` + u64 BE nanoseconds + u32 BE counter →
+//! `1` + JSON (`storage/erasures.rs`), and `feed_cursor/<consumer>` (u64 big-endian): how far the search index and
 //! the sync engine have consumed the feed; entries both have passed are pruned.
 
 use serde::{Deserialize, Serialize};

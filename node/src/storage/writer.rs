@@ -2,6 +2,7 @@
 //! batch that also appends its change to the feed; every group of queued commands shares one
 //! WAL sync, after which the callers are answered and the feed's followers told.
 
+use super::erasures::Erased;
 use super::feed::{self, Committed, Consumer, FeedChange, Written};
 use super::purge::PurgeSignal;
 use super::records::{last_audit_seq, read_record};
@@ -44,6 +45,8 @@ pub(super) struct Writer {
     /// The current group erased something: purge it from the files once the group is synced.
     group_erased: bool,
     purge: PurgeSignal,
+    /// Makes erasure journal keys of one instant unique.
+    erasure_counter: u32,
 }
 
 /// Resolves links against the database plus the records of the batch being written.
@@ -94,6 +97,7 @@ impl Writer {
                     .and_then(|id| RecordId::new(&id).ok()),
                 group_erased: false,
                 purge,
+                erasure_counter: 0,
             },
             committed_rx,
         ))
@@ -206,6 +210,11 @@ impl Writer {
         });
     }
 
+    /// Notes an erasure in the journal, in the batch that erases.
+    fn journal_erasure(&mut self, batch: &mut WriteBatch, what: Erased) {
+        super::erasures::journal(&self.db, batch, &mut self.erasure_counter, what);
+    }
+
     fn now() -> String {
         time::OffsetDateTime::now_utc()
             .replace_nanosecond(0)
@@ -260,11 +269,16 @@ impl Writer {
                     let _ = reply.send(synced.and(result));
                 }));
             }
-            Command::Delete { id, actor, reply } => {
+            Command::Delete {
+                id,
+                actor,
+                force,
+                reply,
+            } => {
                 let result = if self.poisoned {
                     Err(StoreError::Poisoned)
                 } else {
-                    self.delete(&id, &actor)
+                    self.delete(&id, &actor, force)
                 };
                 acks.push(Box::new(move |synced| {
                     let _ = reply.send(synced.and(result));
@@ -332,6 +346,15 @@ impl Writer {
                     bytes,
                 } => {
                     self.group_erased = true;
+                    self.journal_erasure(
+                        &mut batch,
+                        Erased::Entry {
+                            catalog: catalog.clone(),
+                            doc: doc.clone(),
+                            tombstone: serde_json::from_slice(&bytes)
+                                .unwrap_or(serde_json::Value::Null),
+                        },
+                    );
                     batch.delete_cf(cf(db, CF_SHARED_DOCS), shared_doc_key(&catalog, &doc));
                     batch.delete_cf(cf(db, CF_SHARED_RECORDS), shared_record_key(&doc, &catalog));
                     batch.put_cf(
@@ -635,7 +658,7 @@ impl Writer {
         Ok(())
     }
 
-    fn delete(&mut self, id: &RecordId, actor: &str) -> Result<Record, StoreError> {
+    fn delete(&mut self, id: &RecordId, actor: &str, force: bool) -> Result<Record, StoreError> {
         let db = self.db.clone();
         let record = read_record(&db, id)?.ok_or_else(|| StoreError::NotFound(id.clone()))?;
         let prefix = links_in_prefix(id);
@@ -652,7 +675,7 @@ impl Writer {
                 by.push(source);
             }
         }
-        if !by.is_empty() {
+        if !by.is_empty() && !force {
             return Err(StoreError::Referenced { id: id.clone(), by });
         }
         let mut batch = WriteBatch::default();
@@ -662,6 +685,7 @@ impl Writer {
             batch.delete_cf(cf(&db, CF_LINKS_IN), links_in_key(&target, id));
         }
         self.audit(&mut batch, actor, "delete", &record, &Self::now())?;
+        self.journal_erasure(&mut batch, Erased::Record { id: id.to_string() });
         self.commit(batch, FeedChange::Local(id.clone()), Written::Local(None))?;
         self.group_erased = true;
         Ok(record)
