@@ -3,6 +3,7 @@
 //! [`App`]. The API's routes are declared with their OpenAPI description (utoipa), so the
 //! document served at `/api/v1/openapi.json` is derived from the handlers and their DTOs.
 
+mod auth;
 mod dto;
 mod error;
 mod federation;
@@ -34,6 +35,8 @@ pub struct ApiState {
     /// Cancelled when the node stops: long-lived responses (event streams) end with it.
     pub shutdown: tokio_util::sync::CancellationToken,
     pub app: App,
+    /// Staff accounts, sessions and tokens (who may use the API and the UI).
+    pub accounts: crate::accounts::Accounts,
     /// The node's metrics registry (read-only once started) and the handles the API sets.
     pub metrics: std::sync::Arc<crate::metrics::NodeMetrics>,
     /// When the node started (uptime in `/api/v1/status` and `/metrics`).
@@ -55,6 +58,10 @@ fn api_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(status))
         .routes(routes!(backup))
         .routes(routes!(backups))
+        .routes(routes!(auth::users, auth::add_user))
+        .routes(routes!(auth::change_user))
+        .routes(routes!(auth::tokens, auth::create_token))
+        .routes(routes!(auth::revoke_token))
         .routes(routes!(metrics::metrics))
         .routes(routes!(records::list, records::create))
         .routes(routes!(records::get_one, records::replace, records::delete))
@@ -110,6 +117,11 @@ pub fn router(state: ApiState, limits: Limits, allowed_hosts: Vec<String>) -> Ro
         .route("/new", get(ui::new_page))
         .route("/ui/publish", post(ui::publish))
         .route("/ui/catalogs/{action}", post(ui::catalog_action))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/account", get(auth::account_page))
+        .route("/account/password", post(auth::change_password))
+        .route("/account/sessions/end", post(auth::end_session))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .merge(import)
         .route_layer(axum::middleware::from_fn_with_state(
@@ -117,6 +129,10 @@ pub fn router(state: ApiState, limits: Limits, allowed_hosts: Vec<String>) -> Ro
             metrics::track_http,
         ))
         .fallback(|| async { ApiError::new(ErrorCode::NoRoute, "no such endpoint") })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(120),

@@ -67,13 +67,14 @@ impl std::fmt::Display for Source {
 /// Every key that can be set outside `[[members]]`, in the order `config check` prints them.
 /// Each is also settable as `SICC_<SECTION>__<KEY>` (e.g. `SICC_API__LISTEN`); list values
 /// (`network.listen`) are comma-separated there.
-pub const KEYS: [&str; 18] = [
+pub const KEYS: [&str; 19] = [
     "node.name",
     "node.country",
     "api.listen",
     "api.max_body_bytes",
     "api.max_import_bytes",
     "api.allowed_hosts",
+    "api.behind_tls_proxy",
     "log.format",
     "log.filter",
     "network.listen",
@@ -245,6 +246,10 @@ pub struct ApiSection {
     /// a request naming another host is refused (421), so a page whose name was rebound to
     /// this node's address cannot reach it.
     pub allowed_hosts: Vec<String>,
+    /// The operator states that a reverse proxy in front of the node terminates TLS (e.g.
+    /// `deploy/Caddyfile`). Required to listen beyond loopback: passwords and session cookies
+    /// must not cross a network in clear.
+    pub behind_tls_proxy: bool,
 }
 
 impl Default for ApiSection {
@@ -254,6 +259,7 @@ impl Default for ApiSection {
             max_body_bytes: 1024 * 1024,
             max_import_bytes: 64 * 1024 * 1024,
             allowed_hosts: Vec::new(),
+            behind_tls_proxy: false,
         }
     }
 }
@@ -368,6 +374,13 @@ fn set_key(raw: &mut RawConfig, key: &str, value: &str) -> Result<(), String> {
                 .map(|h| h.trim().to_ascii_lowercase())
                 .filter(|h| !h.is_empty())
                 .collect()
+        }
+        "api.behind_tls_proxy" => {
+            raw.api.behind_tls_proxy = match value.trim() {
+                "true" => true,
+                "false" => false,
+                other => return Err(format!("`{other}` is not true or false")),
+            }
         }
         "log.format" => {
             raw.log.format = match value.trim() {
@@ -526,6 +539,17 @@ impl Config {
                 "must be at least 1024".into(),
             ));
         }
+        if !raw.api.listen.ip().is_loopback() && !raw.api.behind_tls_proxy {
+            return Err(invalid(
+                "api.listen",
+                format!(
+                    "{} is reachable from other machines, and staff passwords and session cookies \
+                     would cross the network in clear: listen on 127.0.0.1 behind a TLS reverse \
+                     proxy (deploy/Caddyfile) and set api.behind_tls_proxy = true",
+                    raw.api.listen
+                ),
+            ));
+        }
         if raw.api.max_import_bytes < raw.api.max_body_bytes {
             return Err(invalid(
                 "api.max_import_bytes",
@@ -669,6 +693,7 @@ impl Config {
             "api.max_body_bytes" => self.api.max_body_bytes.to_string(),
             "api.max_import_bytes" => self.api.max_import_bytes.to_string(),
             "api.allowed_hosts" => format!("{:?}", self.api.allowed_hosts),
+            "api.behind_tls_proxy" => self.api.behind_tls_proxy.to_string(),
             "log.format" => q(self.log.format.as_str()),
             "log.filter" => q(&self.log.filter),
             "network.listen" => format!("{:?}", self.network.listen),
@@ -718,19 +743,14 @@ listen = "{api_listen}"
 # Largest request body for one record, and for an import request, in bytes.
 max_body_bytes = 1048576
 max_import_bytes = 67108864
+# Staff reach the node from their desks through a TLS reverse proxy (deploy/Caddyfile). Set this
+# to true once one is in front: it is required to listen beyond loopback, with an account.
+behind_tls_proxy = false
 
 [log]
 # "pretty" for people, "json" for log collectors. SICC_LOG overrides the filter.
 format = "pretty"
 filter = "info"
-
-[network]
-# libp2p addresses for partners (TCP and QUIC).
-listen = ["/ip4/0.0.0.0/tcp/7301", "/ip4/0.0.0.0/udp/7301/quic-v1"]
-# Seconds between anti-entropy passes; first and longest redial delay of an unreachable member.
-anti_entropy_secs = 30
-redial_secs = 2
-redial_max_secs = 60
 
 [limits]
 # Caps on what partners can make this node hold (a hostile member included): documents and
@@ -741,6 +761,14 @@ mib_per_catalog = 4096
 changes_per_member = 1000
 in_flight_mib_per_peer = 32
 handshakes_per_address = 4
+
+[network]
+# libp2p addresses for partners (TCP and QUIC).
+listen = ["/ip4/0.0.0.0/tcp/7301", "/ip4/0.0.0.0/udp/7301/quic-v1"]
+# Seconds between anti-entropy passes; first and longest redial delay of an unreachable member.
+anti_entropy_secs = 30
+redial_secs = 2
+redial_max_secs = 60
 
 # The federation roster: one [[members]] table per partner node. Only these nodes get in.
 # [[members]]
@@ -809,6 +837,24 @@ mod tests {
         };
         let c = Config::parse_with(&text, Path::new("c"), Path::new("/d"), &env).unwrap();
         assert_eq!(c.limits.catalog().changes_per_member, 10);
+    }
+
+    #[test]
+    fn listening_beyond_loopback_needs_a_tls_proxy_in_front() {
+        let text = Config::template("LV SICC", "LV", "0.0.0.0:7300".parse().unwrap());
+        let e = Config::parse(&text, Path::new("config.toml"), Path::new("/d")).unwrap_err();
+        assert!(
+            e.to_string().contains("api.listen") && e.to_string().contains("behind_tls_proxy"),
+            "{e}"
+        );
+        let proxied = text.replace("behind_tls_proxy = false", "behind_tls_proxy = true");
+        let c = Config::parse(&proxied, Path::new("config.toml"), Path::new("/d")).unwrap();
+        assert!(c.api.behind_tls_proxy);
+        let env = Overrides {
+            env: vec![("SICC_API__BEHIND_TLS_PROXY".into(), "true".into())],
+            flags: Vec::new(),
+        };
+        assert!(Config::parse_with(&text, Path::new("c"), Path::new("/d"), &env).is_ok());
     }
 
     #[test]

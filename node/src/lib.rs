@@ -20,6 +20,7 @@
 //! - [`metrics`]: the Prometheus registry (sicc's and libp2p's metrics) behind `/metrics`.
 //! - [`telemetry`]: logging with the node id on every line.
 
+pub mod accounts;
 pub mod api;
 pub mod app;
 pub mod backup;

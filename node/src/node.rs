@@ -48,6 +48,11 @@ pub enum StartError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "api.listen {0} is reachable beyond this machine but the node has no staff account: \
+         add the first admin with `sicc user add NAME --role admin`, then start it"
+    )]
+    NoAccounts(SocketAddr),
     #[error("cannot write {path}: {source}")]
     ApiFile {
         path: PathBuf,
@@ -116,6 +121,24 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
         let (store, writer) = tokio::task::spawn_blocking(move || Store::open(&db_path))
             .await
             .map_err(|_| StoreError::Stopped)??;
+        // Beyond loopback only with accounts (the configuration already required the TLS
+        // proxy): a node reachable from other machines never runs without logins.
+        if !config.api.listen.ip().is_loopback()
+            && !crate::accounts::Accounts::new(store.clone())
+                .any_user()
+                .await
+                .map_err(|e| match e {
+                    crate::accounts::AccountError::Store(s) => StartError::Store(s),
+                    other => StartError::Store(StoreError::Corrupt {
+                        key: "accounts".into(),
+                        reason: other.to_string(),
+                    }),
+                })?
+        {
+            drop(store);
+            let _ = tokio::task::spawn_blocking(move || writer.join()).await;
+            return Err(StartError::NoAccounts(config.api.listen));
+        }
         let listener = tokio::net::TcpListener::bind(config.api.listen)
             .await
             .map_err(|source| StartError::Bind {
@@ -191,6 +214,18 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
         )
         .await?;
 
+        // The local credential is written before the API file: a CLI that finds the API also
+        // finds the credential.
+        let accounts = crate::accounts::Accounts::with_local_credential(
+            store.clone(),
+            &config.data_dir,
+        )
+        .map_err(|source| StartError::ApiFile {
+            path: config
+                .data_dir
+                .join(crate::accounts::LOCAL_CREDENTIAL_FILE),
+            source,
+        })?;
         // Written last: when the file appears, the whole node (index, network, engine) is up.
         let api_file = data_dir.api_file();
         write_api_file(&api_file, &format!("http://{api_addr}"))?;
@@ -212,6 +247,7 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
         let state = ApiState {
             shutdown: shutdown.clone(),
             app,
+            accounts,
             metrics: Arc::new(metrics),
             started: std::time::Instant::now(),
         };
@@ -227,7 +263,10 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
         let task = tokio::spawn(
             async move {
                 tracing::info!(api = %api_addr, "node started");
-                let served = axum::serve(listener, router)
+                let served = axum::serve(
+                    listener,
+                    router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+                )
                     .with_graceful_shutdown(token.cancelled_owned())
                     .await;
                 if let Err(e) = served {

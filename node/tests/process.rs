@@ -54,6 +54,32 @@ fn wait_for<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
     }
 }
 
+/// The local credential of each daemon started here, by API URL: the tests act as its CLI
+/// (an admin), as `sicc` on the node's machine does.
+static CREDENTIALS: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+
+/// An HTTP client authenticated for the daemon whose API `url` belongs to (none if unknown).
+fn client_for(url: &str) -> reqwest::Client {
+    let token = CREDENTIALS
+        .lock()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|(base, _)| url.starts_with(base.as_str()))
+        .map(|(_, t)| t.clone());
+    let mut headers = reqwest::header::HeaderMap::new();
+    if let Some(t) = token {
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {t}").parse().unwrap(),
+        );
+    }
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
 /// A `sicc run` process.
 struct Daemon {
     child: Child,
@@ -90,6 +116,12 @@ impl Daemon {
                 .map(|s| s.trim().to_owned())
                 .filter(|s| !s.is_empty())
         });
+        // Written before the api file.
+        let token = std::fs::read_to_string(dir.join("cli.token")).expect("the local credential");
+        CREDENTIALS
+            .lock()
+            .unwrap()
+            .push((url.clone(), token.trim().to_owned()));
         Daemon {
             child,
             url,
@@ -173,7 +205,7 @@ fn acknowledged_writes_survive_kill_9() {
             .map(|w| {
                 let (url, acked, stop) = (daemon.url.clone(), acked.clone(), stop.clone());
                 runtime.spawn(async move {
-                    let http = reqwest::Client::new();
+                    let http = client_for(&url);
                     let mut n = 0u64;
                     while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                         // Every third write replaces an earlier record of this writer: revisions grow.
@@ -228,7 +260,7 @@ fn acknowledged_writes_survive_kill_9() {
 
 /// Returns the acknowledged writes that are missing or older than acknowledged.
 async fn verify(url: &str, acked: &[(String, u64, u64)]) -> Vec<String> {
-    let http = reqwest::Client::new();
+    let http = client_for(url);
     let mut lost = Vec::new();
     for (id, revision, _) in acked {
         let r = http
@@ -814,7 +846,7 @@ fn healthcheck_and_systemd_readiness() {
 /// One HTTP request from a synchronous test: (status, JSON body or null).
 fn http(method: reqwest::Method, url: &str, body: Option<Value>) -> (u16, Value) {
     block_on(async {
-        let mut request = reqwest::Client::new().request(method, url);
+        let mut request = client_for(url).request(method, url);
         if let Some(b) = body {
             request = request.json(&b);
         }
@@ -827,7 +859,16 @@ fn http(method: reqwest::Method, url: &str, body: Option<Value>) -> (u16, Value)
 
 /// One GET from a synchronous test: the body as text.
 fn http_text(url: &str) -> String {
-    block_on(async { reqwest::get(url).await.unwrap().text().await.unwrap() })
+    block_on(async {
+        client_for(url)
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    })
 }
 
 /// Runs one future to its end on a runtime of its own (the tests here are synchronous).
@@ -882,13 +923,14 @@ fn a_crash_between_a_commit_and_its_indexing_and_publication_is_caught_up_at_res
     let mut doomed = Daemon::start_with_env(dir.path(), &[("SICC_CRASH_AFTER_COMMIT", "lv-crash")]);
     record["summary"] = json!({"en": "zanzibarian outreach"});
     let url = format!("{}/api/v1/records/lv-crash", doomed.url);
+    let crash_client = client_for(&url);
     let put = std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap();
         runtime.block_on(async {
-            reqwest::Client::new()
+            crash_client
                 .put(url)
                 .json(&record)
                 .send()

@@ -66,6 +66,8 @@ pub struct Member {
     /// `None` while stopped.
     pub node: Option<RunningNode>,
     pub url: String,
+    /// The running node's local credential (renewed at every start): the harness is its admin.
+    pub token: String,
     dir: tempfile::TempDir,
 }
 
@@ -172,6 +174,7 @@ impl Federation {
                 country: countries[i].to_owned(),
                 node: None,
                 url: String::new(),
+                token: String::new(),
                 dir,
             });
         }
@@ -197,6 +200,7 @@ impl Federation {
         let config = Config::load(m.dir.path(), &Overrides::default())?;
         let node = sicc_node::node::start(config).await?;
         m.url = node.api_url();
+        m.token = crate::local_credential(m.dir.path())?;
         m.node = Some(node);
         // Point the proxies at the port the node actually listens on.
         let addrs = wait_until("the node's libp2p listener", || async {
@@ -301,7 +305,7 @@ impl Federation {
         let mut req = self
             .http
             .request(method, url)
-            .header("x-sicc-actor", "test");
+            .bearer_auth(&self.members[i].token);
         if let Some(b) = body {
             req = req.json(&b);
         }
@@ -321,6 +325,7 @@ impl Federation {
         let r = self
             .http
             .get(format!("{}{path}", self.members[i].url))
+            .bearer_auth(&self.members[i].token)
             .send()
             .await?;
         Ok((r.status().as_u16(), r.text().await?))

@@ -26,6 +26,34 @@ use std::time::{Duration, Instant};
 /// How long any wait in a test may take.
 pub const DEADLINE: Duration = Duration::from_secs(30);
 
+/// The local credential a running node wrote in its data directory (`accounts.rs`): the
+/// harness acts as the node's own CLI, an admin. It changes at every start.
+pub fn local_credential(data_dir: &Path) -> Result<String> {
+    let path = data_dir.join(sicc_node::accounts::LOCAL_CREDENTIAL_FILE);
+    Ok(std::fs::read_to_string(&path)
+        .with_context(|| format!("reading {}", path.display()))?
+        .trim()
+        .to_owned())
+}
+
+/// An HTTP client that sends `token` as `Authorization: Bearer` with every request.
+pub fn client_with(token: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))
+        .expect("a token is ASCII");
+    value.set_sensitive(true);
+    headers.insert(reqwest::header::AUTHORIZATION, value);
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("an HTTP client")
+}
+
+/// An HTTP client authenticated as the running node of `data_dir`'s CLI (admin).
+pub fn admin_client(data_dir: &Path) -> Result<reqwest::Client> {
+    Ok(client_with(&local_credential(data_dir)?))
+}
+
 /// One node of a test network.
 #[derive(Debug)]
 pub struct TestNode {
@@ -52,7 +80,7 @@ impl TestNode {
         let url = node.api_url();
         Ok(TestNode {
             node,
-            http: reqwest::Client::new(),
+            http: admin_client(dir.path())?,
             url,
             data_dir: dir,
         })
@@ -60,7 +88,7 @@ impl TestNode {
 
     /// Loads the embedded sample data of the four countries through the API.
     pub async fn load_sample(&self) -> Result<ImportOutcome> {
-        let client = Client::new(&self.url, "test");
+        let client = Client::new(&self.url, Some(local_credential(self.dir())?));
         import_values(
             &client,
             sicc_node::sample::records(),

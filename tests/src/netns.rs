@@ -32,6 +32,8 @@ pub struct NetnsNode {
     mgmt_link: String,
     /// Extra environment for its `sicc run` (e.g. libfaketime for clock skew).
     pub env: Vec<(String, String)>,
+    /// Authenticated as the node's CLI with the local credential of its current run.
+    pub http: reqwest::Client,
     process: Option<Child>,
 }
 
@@ -266,6 +268,7 @@ impl NetnsFederation {
                 host_link: host,
                 mgmt_link: mgmt_host,
                 env: Vec::new(),
+                http: reqwest::Client::new(),
                 process: None,
             });
         }
@@ -292,11 +295,15 @@ impl NetnsFederation {
         for n in &fed.nodes {
             let config = n.data_dir.join(sicc_node::config::CONFIG_FILE);
             let mut text = std::fs::read_to_string(&config)?;
+            // The API listens on the management link, which only this host reaches; a node
+            // listening beyond loopback needs an account and states a TLS proxy in front.
             text = text
                 .replace("anti_entropy_secs = 30", "anti_entropy_secs = 5")
-                .replace("redial_max_secs = 60", "redial_max_secs = 4");
+                .replace("redial_max_secs = 60", "redial_max_secs = 4")
+                .replace("behind_tls_proxy = false", "behind_tls_proxy = true");
             text.push_str(&roster);
             std::fs::write(&config, text)?;
+            crate::process::add_user(&fed.binary, &n.data_dir, "harness", "admin")?;
         }
         for i in 0..fed.nodes.len() {
             fed.start(i).await?;
@@ -332,7 +339,9 @@ impl NetnsFederation {
             let r = http.get(format!("{api}/readyz")).send().await.ok()?;
             r.status().is_success().then_some(())
         })
-        .await
+        .await?;
+        n.http = crate::admin_client(&n.data_dir)?;
+        Ok(())
     }
 
     /// Stops node `i` with SIGKILL (`ip netns exec` execs, so the child is `sicc` itself).
@@ -431,16 +440,20 @@ impl NetnsFederation {
 
     /// GET `path` on node `i`'s API.
     pub async fn get(&self, i: usize, path: &str) -> Result<(u16, Value)> {
-        let r = reqwest::get(format!("{}{path}", self.nodes[i].api)).await?;
+        let r = self.nodes[i]
+            .http
+            .get(format!("{}{path}", self.nodes[i].api))
+            .send()
+            .await?;
         let status = r.status().as_u16();
         Ok((status, r.json().await.unwrap_or(Value::Null)))
     }
 
     /// POST JSON `body` to `path` on node `i`'s API; fails unless 2xx.
     pub async fn post(&self, i: usize, path: &str, body: &Value) -> Result<Value> {
-        let r = reqwest::Client::new()
+        let r = self.nodes[i]
+            .http
             .post(format!("{}{path}", self.nodes[i].api))
-            .header("x-sicc-actor", "netns-test")
             .json(body)
             .send()
             .await?;

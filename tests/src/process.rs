@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 pub struct Daemon {
     pub dir: PathBuf,
     pub url: String,
+    /// Authenticated as the node's CLI (its local credential of this run).
+    pub http: reqwest::Client,
     binary: PathBuf,
     child: Child,
 }
@@ -32,6 +34,35 @@ pub fn sicc(binary: &Path, dir: &Path, args: &[&str]) -> Result<String> {
         );
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Adds a staff account to the stopped node of `dir` with `sicc user add` (the password on
+/// standard input, random: the harness itself uses the node's local credential).
+pub fn add_user(binary: &Path, dir: &Path, name: &str, role: &str) -> Result<()> {
+    use std::io::Write;
+    let mut child = Command::new(binary)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["user", "add", name, "--role", role])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .context("running sicc user add")?;
+    let password = format!("harness-{}", std::process::id());
+    child
+        .stdin
+        .take()
+        .context("stdin")?
+        .write_all(format!("{password}\n").as_bytes())?;
+    let out = child.wait_with_output()?;
+    if !out.status.success() {
+        bail!(
+            "sicc user add {name}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(())
 }
 
 /// Creates a node directory listening on loopback port 0 (API and libp2p); returns its id.
@@ -97,6 +128,7 @@ impl Daemon {
             tokio::time::sleep(Duration::from_millis(10)).await;
         };
         let daemon = Daemon {
+            http: crate::admin_client(dir)?,
             dir: dir.to_owned(),
             url,
             binary: binary.to_owned(),
@@ -135,7 +167,7 @@ impl Daemon {
 
     /// GET `path` as JSON.
     pub async fn get(&self, path: &str) -> Result<Value> {
-        let r = reqwest::get(format!("{}{path}", self.url)).await?;
+        let r = self.http.get(format!("{}{path}", self.url)).send().await?;
         let status = r.status();
         let v: Value = r.json().await.unwrap_or(Value::Null);
         if !status.is_success() {
@@ -146,7 +178,10 @@ impl Daemon {
 
     /// GET `path` as text.
     pub async fn get_text(&self, path: &str) -> Result<String> {
-        Ok(reqwest::get(format!("{}{path}", self.url))
+        Ok(self
+            .http
+            .get(format!("{}{path}", self.url))
+            .send()
             .await?
             .text()
             .await?)
@@ -154,7 +189,8 @@ impl Daemon {
 
     /// POST JSON; fails unless 2xx.
     pub async fn post(&self, path: &str, body: &Value) -> Result<Value> {
-        let r = reqwest::Client::new()
+        let r = self
+            .http
             .post(format!("{}{path}", self.url))
             .json(body)
             .send()

@@ -151,6 +151,28 @@ impl Driver {
         .await
     }
 
+    /// How many elements match `css` on the current page.
+    async fn count(&self, css: &str) -> Result<usize> {
+        let found = within(
+            &format!("find all `{css}`"),
+            self.client.find_all(Locator::Css(css)),
+        )
+        .await?;
+        Ok(found.len())
+    }
+
+    /// Logs in on the login page the browser was sent to, and waits to be let through.
+    async fn log_in(&self, name: &str, password: &str) -> Result<()> {
+        self.wait_text("h1", |t| t == "Log in").await?;
+        self.type_into("#name", name).await?;
+        self.type_into("#password", password).await?;
+        self.click("form[action='/login'] button").await?;
+        let who = format!("{name} (");
+        self.wait_text("header .who", |t| t.starts_with(&who))
+            .await?;
+        Ok(())
+    }
+
     async fn current_url(&self) -> Result<String> {
         let url = within("current url", self.client.current_url()).await?;
         Ok(url.to_string())
@@ -173,11 +195,38 @@ async fn staff_search_filter_open_and_publish_and_the_partner_sees_it() -> Resul
     record["original_lang"] = json!("lv");
     let (status, body) = fed.post(lv, "/api/v1/records", record).await?;
     assert_eq!(status, 201, "{body}");
+    // Staff accounts: an editor and a validator on LV, a viewer on ES.
+    const PASSWORD: &str = "correct horse battery";
+    for (i, name, role) in [
+        (lv, "eva", "editor"),
+        (lv, "liga", "validator"),
+        (es, "elena", "viewer"),
+    ] {
+        let (status, body) = fed
+            .post(
+                i,
+                "/api/v1/admin/users",
+                json!({"name": name, "role": role, "password": PASSWORD}),
+            )
+            .await?;
+        assert_eq!(status, 201, "{body}");
+    }
     let driver = Driver::start().await?;
     let lv_url = fed.members[lv].url.clone();
 
-    // Search (in Latvian, without diacritics), then narrow with a facet.
+    // Nothing without logging in: the page sends the browser to the login form; a wrong
+    // password is refused with a message.
     driver.goto(&format!("{lv_url}/")).await?;
+    driver.wait_text("h1", |t| t == "Log in").await?;
+    driver.type_into("#name", "eva").await?;
+    driver.type_into("#password", "not the password").await?;
+    driver.click("form[action='/login'] button").await?;
+    driver
+        .wait_text("p.error", |t| t.contains("wrong user name or password"))
+        .await?;
+    driver.log_in("eva", PASSWORD).await?;
+
+    // Search (in Latvian, without diacritics), then narrow with a facet.
     let heading = driver.text("header .node").await?;
     assert!(
         heading.contains("LV"),
@@ -208,8 +257,16 @@ async fn staff_search_filter_open_and_publish_and_the_partner_sees_it() -> Resul
         .wait_text("article.hit h3", |t| t.contains("Community kitchen"))
         .await?;
 
-    // Open it and publish it into LV's catalogue.
+    // Open it: an editor may not publish it; a validator may.
     driver.click("article.hit h3 a").await?;
+    driver
+        .wait_text("h1", |t| t.contains("Community kitchen"))
+        .await?;
+    let record_url = driver.current_url().await?;
+    assert_eq!(driver.count("form[action='/ui/publish']").await?, 0);
+    driver.click("header form.logout button").await?;
+    driver.goto(&record_url).await?;
+    driver.log_in("liga", PASSWORD).await?;
     driver
         .wait_text("h1", |t| t.contains("Community kitchen"))
         .await?;
@@ -227,6 +284,7 @@ async fn staff_search_filter_open_and_publish_and_the_partner_sees_it() -> Resul
     driver
         .goto(&format!("{es_url}/records/lv-community-kitchen"))
         .await?;
+    driver.log_in("elena", PASSWORD).await?;
     driver
         .wait_text("p.meta", |t| {
             t.contains("Shared by") && t.contains("test LV")
@@ -243,6 +301,10 @@ async fn staff_search_filter_open_and_publish_and_the_partner_sees_it() -> Resul
     driver
         .wait_text("article.hit", |t| t.contains("shared by"))
         .await?;
+    // A viewer sees the catalogues but no action on them, and the API refuses her changes.
+    driver.goto(&format!("{es_url}/catalogs")).await?;
+    driver.wait_text("h1", |t| t == "Catalogues").await?;
+    assert_eq!(driver.count("form[action^='/ui/catalogs/']").await?, 0);
     drop(driver);
     fed.stop_all().await;
     Ok(())

@@ -562,7 +562,7 @@ async fn a_non_member_gets_no_session_and_no_data() -> Result<()> {
     std::fs::write(dir.path().join(sicc_node::config::CONFIG_FILE), text)?;
     let config = sicc_node::config::Config::load(dir.path(), &Default::default())?;
     let outsider = sicc_node::node::start(config).await?;
-    let http = reqwest::Client::new();
+    let http = sicc_tests::admin_client(dir.path())?;
     let url = outsider.api_url();
 
     wait_until("LV to refuse the outsider", || async {
@@ -852,7 +852,7 @@ async fn partners_see_offers_ask_to_subscribe_and_the_owner_grants_or_refuses() 
     );
     // The UI's catalogue actions are form posts accepted only from the node's own pages.
     let form = |site: &'static str| {
-        reqwest::Client::new()
+        sicc_tests::client_with(&fed.members[es].token)
             .post(format!("{}/ui/catalogs/unsubscribe", fed.members[es].url))
             .header("content-type", "application/x-www-form-urlencoded")
             .header("sec-fetch-site", site)
@@ -984,11 +984,12 @@ async fn a_node_restored_from_an_online_backup_keeps_every_acknowledged_write_an
 
     // A writer keeps creating records on ES while the backup is taken.
     let url = fed.url(es);
+    let token = fed.members[es].token.clone();
     let stop = tokio_util::sync::CancellationToken::new();
     let writer = tokio::spawn({
         let stop = stop.clone();
         async move {
-            let http = reqwest::Client::new();
+            let http = sicc_tests::client_with(&token);
             let mut acked = Vec::new();
             for n in 0.. {
                 if stop.is_cancelled() {

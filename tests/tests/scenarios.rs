@@ -323,7 +323,7 @@ async fn a_node_restarts_from_disk() -> anyhow::Result<()> {
     running.shutdown().await;
     let config = sicc_node::config::Config::load(&dir, &Default::default())?;
     let restarted = sicc_node::node::start(config).await?;
-    let client = reqwest::Client::new();
+    let client = sicc_tests::admin_client(&dir)?;
     let body: Value = client
         .get(format!(
             "{}/api/v1/records?kind=initiative&limit=1000",
@@ -357,7 +357,8 @@ type Attempt = (&'static str, Vec<(&'static str, String)>, u16);
 async fn no_mutating_route_accepts_another_site_a_rebound_host_or_a_non_json_body()
 -> anyhow::Result<()> {
     let node = TestNode::start("LV test", "LV").await?;
-    let http = reqwest::Client::new();
+    // With the admin's credentials, as a page in a logged-in staff browser would have them.
+    let http = sicc_tests::admin_client(node.dir())?;
     let (_, status) = node.get("/api/v1/status").await?;
     let me = status["node_id"].as_str().unwrap().to_owned();
     let body = serde_json::to_vec(&json!({"name": "shared", "title": {"en": "Shared"}}))?;
@@ -373,7 +374,7 @@ async fn no_mutating_route_accepts_another_site_a_rebound_host_or_a_non_json_bod
     let (_, doc) = node.get("/api/v1/openapi.json").await?;
     let mut routes: Vec<(reqwest::Method, String)> = Vec::new();
     for (path, ops) in doc["paths"].as_object().unwrap() {
-        for method in ["post", "put", "delete"] {
+        for method in ["post", "put", "patch", "delete"] {
             if ops.get(method).is_some() {
                 let path = path
                     .replace("{owner}", &me)

@@ -205,17 +205,21 @@ async fn the_index_follows_edits_and_deletes_and_is_rebuilt_after_a_restart() ->
     let config = sicc_node::config::Config::load(&dir, &Default::default())?;
     let restarted = sicc_node::node::start(config).await?;
     let url = restarted.api_url();
-    let v: Value = reqwest::get(format!("{url}/api/v1/search?q=garden"))
+    let http = sicc_tests::admin_client(&dir)?;
+    let v: Value = http
+        .get(format!("{url}/api/v1/search?q=garden"))
+        .send()
         .await?
         .json()
         .await?;
     assert_eq!(v["total"], 1, "rebuilt before the API answers: {v}");
-    reqwest::Client::new()
-        .delete(format!("{url}/api/v1/records/lv-reindex"))
+    http.delete(format!("{url}/api/v1/records/lv-reindex"))
         .send()
         .await?;
     wait_until("removed from the index", || async {
-        let v: Value = reqwest::get(format!("{url}/api/v1/search?q=garden"))
+        let v: Value = http
+            .get(format!("{url}/api/v1/search?q=garden"))
+            .send()
             .await
             .ok()?
             .json()

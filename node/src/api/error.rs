@@ -49,8 +49,12 @@ error_codes! {
     InvalidSearch = "invalid_search", BAD_REQUEST, "a search parameter is unknown or out of range";
     InvalidId = "invalid_id", BAD_REQUEST, "a record, catalogue or node id is malformed (`field`)";
     IdMismatch = "id_mismatch", BAD_REQUEST, "the body's id differs from the URL's";
-    InvalidActor = "invalid_actor", BAD_REQUEST, "`x-sicc-actor` is empty, too long or holds control characters";
     InvalidIfMatch = "invalid_if_match", BAD_REQUEST, "`If-Match` is not a revision";
+    Unauthenticated = "unauthenticated", UNAUTHORIZED, "no valid session or token: log in, or send `Authorization: Bearer <token>`";
+    BadCredentials = "bad_credentials", UNAUTHORIZED, "wrong user name or password, or a disabled account";
+    Forbidden = "forbidden", FORBIDDEN, "the user's or token's role does not allow this (viewer < editor < validator < admin)";
+    InvalidCsrf = "invalid_csrf", FORBIDDEN, "a form was sent without its session's token";
+    Throttled = "throttled", TOO_MANY_REQUESTS, "too many failed logins for the account or from the address; try again later";
     CrossSite = "cross_site", FORBIDDEN, "a change was sent from another site (`Origin`, `Sec-Fetch-Site`)";
     Misdirected = "misdirected", MISDIRECTED_REQUEST, "the `Host` is not localhost, an IP address or one of `api.allowed_hosts`";
     UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "a POST or PUT under /api/ is not `application/json` (imports: also NDJSON, CSV)";
@@ -64,6 +68,8 @@ error_codes! {
     Referenced = "referenced", CONFLICT, "other records link to the record being deleted";
     Quarantined = "quarantined", CONFLICT, "a partner's shared record does not validate here (an unknown code, a newer schema); it is kept out of lists and search";
     CatalogExists = "catalog_exists", CONFLICT, "a catalogue of that name exists";
+    AccountExists = "account_exists", CONFLICT, "a user or token of that name exists";
+    LastAdmin = "last_admin", CONFLICT, "the change would leave the node without an active admin";
     ManifestUnconfirmed = "manifest_unconfirmed", CONFLICT, "restored from a backup: grants and revocations wait until a partner has shown this node its catalogue's latest manifest";
     LimitReached = "limit_reached", CONFLICT, "this node holds the most catalogues it may";
     RevisionMismatch = "revision_mismatch", PRECONDITION_FAILED, "the record changed since it was read (`If-Match`)";
@@ -72,6 +78,7 @@ error_codes! {
     NotShareable = "not_shareable", UNPROCESSABLE_ENTITY, "a local or personal record cannot be published";
     NotMember = "not_member", UNPROCESSABLE_ENTITY, "the node is not in the federation's roster";
     InvalidRequest = "invalid_request", UNPROCESSABLE_ENTITY, "a catalogue name, title or annotation is invalid";
+    InvalidAccount = "invalid_account", UNPROCESSABLE_ENTITY, "a user or token name, role or password is invalid (`field`)";
     InvalidBackupTarget = "invalid_backup_target", UNPROCESSABLE_ENTITY, "the backup path is not absolute or already exists";
     Unavailable = "unavailable", SERVICE_UNAVAILABLE, "the sync engine or the search indexer has stopped";
     StorageUnavailable = "storage_unavailable", SERVICE_UNAVAILABLE, "the store stopped, or refuses writes after a failed sync";

@@ -6,7 +6,7 @@
 //! - **Cross-site writes**: a mutating request (anything but GET, HEAD, OPTIONS) whose `Origin`
 //!   is another site or `null`, or whose `Sec-Fetch-Site` is `cross-site` or `same-site`, is
 //!   refused (403 `cross_site`).
-//! - **Content-Type**: a POST or PUT under `/api/` must say `application/json` (imports also
+//! - **Content-Type**: a POST, PUT or PATCH under `/api/` must say `application/json` (imports also
 //!   `application/x-ndjson` or `text/csv`), else 415 `unsupported_media_type`. Browsers send
 //!   the three "simple" types (`text/plain`, forms) cross-site without asking; these are refused.
 //! - **Headers** on every answer: no framing (`frame-ancestors 'none'`, `X-Frame-Options`), a
@@ -140,8 +140,10 @@ pub async fn guard(State(guard): State<Guard>, request: Request, next: Next) -> 
             ErrorCode::CrossSite,
             "changes are accepted only from this node's own pages, the CLI or scripts, not from another site",
         ))
-    } else if matches!(*request.method(), Method::POST | Method::PUT)
-        && request.uri().path().starts_with("/api/")
+    } else if matches!(
+        *request.method(),
+        Method::POST | Method::PUT | Method::PATCH
+    ) && request.uri().path().starts_with("/api/")
         && !content_type_ok(request.uri().path(), headers)
     {
         Some(ApiError::new(

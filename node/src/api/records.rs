@@ -2,6 +2,7 @@
 
 use super::dto::{self, ErrorBody, RecordBody};
 use super::{ApiError, ApiState, ErrorCode};
+use crate::accounts::Principal;
 use crate::app::{MAX_BATCH_RECORDS, PutMode, RecordFound, Scope, StoreError};
 use axum::Json;
 use axum::body::Bytes;
@@ -19,24 +20,10 @@ use utoipa::IntoParams;
 
 /// Default page size of `GET /api/v1/records`.
 const DEFAULT_LIMIT: usize = 50;
-/// Header naming who makes a change, recorded in the audit trail.
-const ACTOR_HEADER: &str = "x-sicc-actor";
-
-pub(super) fn actor(headers: &HeaderMap) -> Result<String, ApiError> {
-    match headers.get(ACTOR_HEADER) {
-        None => Ok("api".into()),
-        Some(v) => {
-            let s = v.to_str().unwrap_or_default().trim();
-            if s.is_empty() || s.len() > 100 || s.chars().any(char::is_control) {
-                Err(ApiError::new(
-                    ErrorCode::InvalidActor,
-                    "x-sicc-actor must be 1-100 printable characters",
-                ))
-            } else {
-                Ok(s.to_owned())
-            }
-        }
-    }
+/// Who makes a change, as the audit trail records it: the authenticated user or token
+/// (`api/auth.rs`), never a name the caller sends.
+fn actor(principal: &Principal) -> String {
+    principal.label()
 }
 
 fn body_json(body: Result<Bytes, BytesRejection>) -> Result<Value, ApiError> {
@@ -206,10 +193,10 @@ pub async fn get_one(
               (status = "default", description = "an error", body = ErrorBody)))]
 pub async fn create(
     State(state): State<ApiState>,
-    headers: HeaderMap,
+    axum::Extension(principal): axum::Extension<Principal>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let actor = actor(&headers)?;
+    let actor = actor(&principal);
     let record = Record::from_json(&body_json(body)?).map_err(ApiError::invalid)?;
     let stored = state.app.create(record, &actor).await?;
     Ok(with_etag(StatusCode::CREATED, &stored))
@@ -226,11 +213,12 @@ pub async fn create(
               (status = "default", description = "an error", body = ErrorBody)))]
 pub async fn replace(
     State(state): State<ApiState>,
+    axum::Extension(principal): axum::Extension<Principal>,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let actor = actor(&headers)?;
+    let actor = actor(&principal);
     let expected_revision = if_match(&headers)?;
     let id = parse_id(&id)?;
     let mut value = body_json(body)?;
@@ -266,10 +254,10 @@ pub async fn replace(
               (status = "default", description = "an error", body = ErrorBody)))]
 pub async fn delete(
     State(state): State<ApiState>,
+    axum::Extension(principal): axum::Extension<Principal>,
     Path(id): Path<String>,
-    headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
-    let actor = actor(&headers)?;
+    let actor = actor(&principal);
     state.app.delete(parse_id(&id)?, &actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -284,11 +272,11 @@ pub async fn delete(
               (status = "default", description = "an error", body = ErrorBody)))]
 pub async fn import(
     State(state): State<ApiState>,
-    headers: HeaderMap,
+    axum::Extension(principal): axum::Extension<Principal>,
     RawQuery(raw): RawQuery,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<dto::ImportReport>, ApiError> {
-    let actor = actor(&headers)?;
+    let actor = actor(&principal);
     let pairs = query_pairs(raw)?;
     let mode = match param(&pairs, "mode").unwrap_or("import") {
         "import" => PutMode::Import,

@@ -38,6 +38,9 @@ dl.fields { display: grid; grid-template-columns: 14rem 1fr; gap: .3rem 1rem; ba
 dl.fields dt { font-weight: 600; } dl.fields dd { margin: 0; }
 .notice { background: #e7f5e9; border: 1px solid #9ccc9f; padding: .5rem .8rem; border-radius: 6px; margin-bottom: 1rem; }
 #live[hidden] { display: none; } #live { position: sticky; top: 0; background: #fff8d6; border: 1px solid #e5c100; padding: .4rem .8rem; }
+header .who { margin-left: auto; } header form.logout { display: inline; margin: 0; }
+.error { background: #fbe9e9; border: 1px solid #d99; padding: .5rem .8rem; border-radius: 6px; }
+input[type=password], input[name=name] { display: block; font-size: 1rem; padding: .3rem; margin-bottom: .6rem; min-width: 18rem; }
 input[type=search] { width: 100%; font-size: 1.1rem; padding: .4rem; box-sizing: border-box; } button { font-size: 1rem; padding: .3rem .8rem; }
 "#;
 
@@ -55,7 +58,8 @@ pub(super) const LIVE_SCRIPT: &str = r#"
 })();
 "#;
 
-fn page(state: &ApiState, title: &str, body: Markup) -> Html<String> {
+pub(super) fn page(state: &ApiState, title: &str, body: Markup) -> Html<String> {
+    let who = super::auth::current();
     let node = state.app.node();
     Html(
         html! {
@@ -78,6 +82,13 @@ fn page(state: &ApiState, title: &str, body: Markup) -> Html<String> {
                                 li { a href="/catalogs" { "Catalogues" } }
                                 li { a href="/peers" { "Peers" } }
                                 li { a href="/api/docs" { "API" } }
+                            }
+                        }
+                        @if let Some(p) = &who {
+                            span.who { a href="/account" { (p.label()) } }
+                            form.logout method="post" action="/logout" {
+                                (super::auth::csrf_field())
+                                button type="submit" { "Log out" }
                             }
                         }
                     }
@@ -326,7 +337,7 @@ pub async fn record_page(
         .as_ref()
         .is_some_and(|r| r.public_projection().is_some());
     let body = html! {
-        @if let Some(done) = &flash.done { p.notice role="status" { (done) } }
+        (flash_notice(&flash))
         h1 { (title) }
         p.meta {
             span.badge { (record.kind.as_str().replace('_', " ")) }
@@ -381,9 +392,10 @@ pub async fn record_page(
                 }
             }
         }
-        @if shareable && !own.is_empty() {
+        @if shareable && !own.is_empty() && super::auth::may(crate::accounts::Role::Validator) {
             h2 { "Publish" }
             form method="post" action="/ui/publish" {
+                (super::auth::csrf_field())
                 input type="hidden" name="id" value=(id);
                 label for="catalog" { "Catalogue" }
                 select id="catalog" name="catalog" {
@@ -427,13 +439,46 @@ fn same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn back(to: &str, message: &str) -> Response {
-    let q = serde_urlencoded::to_string([("done", message)]).unwrap_or_default();
+/// Back to `to` after an action, with the code of what was done (`?done=published`): the page
+/// shows the code's own text, never text taken from the URL.
+pub(super) fn back(to: &str, done: &str) -> Response {
+    let q = serde_urlencoded::to_string([("done", done)]).unwrap_or_default();
     Redirect::to(&format!("{to}?{q}")).into_response()
+}
+
+/// What each `done` code says.
+const DONE: &[(&str, &str)] = &[
+    (
+        "published",
+        "Published: partners subscribed to the catalogue receive it now.",
+    ),
+    (
+        "subscribed",
+        "Subscription requested: entries arrive once the owner grants it.",
+    ),
+    (
+        "unsubscribed",
+        "Unsubscribed: the catalogue's entries were removed from this node.",
+    ),
+    ("granted", "Access granted."),
+    ("refused", "Access withdrawn or request refused."),
+    ("session-ended", "The session was ended."),
+];
+
+/// The notice of a `done` code; an unknown code shows nothing.
+pub(super) fn flash_notice(flash: &Flash) -> Markup {
+    let text = flash
+        .done
+        .as_deref()
+        .and_then(|code| DONE.iter().find(|(c, _)| *c == code))
+        .map(|(_, text)| *text);
+    html! { @if let Some(t) = text { p.notice role="status" { (t) } } }
 }
 
 #[derive(Deserialize)]
 pub struct PublishForm {
+    #[serde(default)]
+    csrf: String,
     id: String,
     catalog: String,
 }
@@ -442,9 +487,11 @@ pub struct PublishForm {
 pub async fn publish(
     State(state): State<ApiState>,
     headers: HeaderMap,
+    axum::Extension(principal): axum::Extension<crate::accounts::Principal>,
     Form(form): Form<PublishForm>,
 ) -> Result<Response, ApiError> {
     same_origin(&headers)?;
+    super::auth::check_csrf(&principal, &form.csrf)?;
     let rid = super::records::parse_id(&form.id)?;
     let catalog = form
         .catalog
@@ -453,14 +500,13 @@ pub async fn publish(
             ApiError::new(ErrorCode::InvalidRequest, e.to_string())
         })?;
     state.app.publish(catalog, rid).await?;
-    Ok(back(
-        &format!("/records/{}", form.id),
-        "Published: partners subscribed to the catalogue receive it now.",
-    ))
+    Ok(back(&format!("/records/{}", form.id), "published"))
 }
 
 #[derive(Deserialize)]
 pub struct CatalogForm {
+    #[serde(default)]
+    csrf: String,
     catalog: String,
     #[serde(default)]
     node_id: Option<String>,
@@ -472,28 +518,30 @@ pub async fn catalog_action(
     State(state): State<ApiState>,
     Path(action): Path<String>,
     headers: HeaderMap,
+    axum::Extension(principal): axum::Extension<crate::accounts::Principal>,
     Form(form): Form<CatalogForm>,
 ) -> Result<Response, ApiError> {
     same_origin(&headers)?;
+    super::auth::check_csrf(&principal, &form.csrf)?;
     let (owner, name) = form.catalog.split_once('/').unwrap_or((&form.catalog, ""));
     let catalog = super::federation::catalog_id(owner, name)?;
     let node = || super::federation::node_id(form.node_id.as_deref().unwrap_or_default());
     let done = match action.as_str() {
         "subscribe" => {
             state.app.subscribe(catalog).await?;
-            "Subscription requested: entries arrive once the owner grants it."
+            "subscribed"
         }
         "unsubscribe" => {
             state.app.unsubscribe(catalog).await?;
-            "Unsubscribed: the catalogue's entries were removed from this node."
+            "unsubscribed"
         }
         "grant" => {
             state.app.grant(catalog, node()?, Role::Reader).await?;
-            "Access granted."
+            "granted"
         }
         "refuse" => {
             state.app.revoke(catalog, node()?).await?;
-            "Access withdrawn or request refused."
+            "refused"
         }
         other => {
             return Err(ApiError::new(
@@ -522,8 +570,10 @@ pub async fn catalogs_page(
     let catalogs = state.app.catalogs().await?;
     let requests = state.app.subscriptions().await?;
     let status = |c: &CatalogView| c.subscription;
+    // Subscriptions and grants are an admin's; other roles see the state only.
+    let admin = super::auth::may(crate::accounts::Role::Admin);
     let body = html! {
-        @if let Some(done) = &flash.done { p.notice role="status" { (done) } }
+        (flash_notice(&flash))
         h1 { "Catalogues" }
         table {
             thead { tr { th scope="col" { "Catalogue" } th scope="col" { "Owner" } th scope="col" { "Role" } th scope="col" { "Entries" } th scope="col" { "Action" } } }
@@ -535,14 +585,16 @@ pub async fn catalogs_page(
                         td { (c.relation.as_str()) @if let Some(s) = status(c) { " (" (s.as_str()) ")" } }
                         td { (c.holding.map(|h| h.entries.to_string()).unwrap_or_default()) }
                         td {
-                            @if c.relation == Relation::Subscriber || (c.relation == Relation::Requested && status(c) == Some(SubscriptionStatus::Pending)) {
+                            @if admin && (c.relation == Relation::Subscriber || (c.relation == Relation::Requested && status(c) == Some(SubscriptionStatus::Pending))) {
                                 form method="post" action="/ui/catalogs/unsubscribe" {
+                                    (super::auth::csrf_field())
                                     input type="hidden" name="catalog" value=(c.id);
                                     button type="submit" { "Unsubscribe" }
                                 }
                             }
-                            @if c.relation == Relation::Offered || (c.relation == Relation::Requested && status(c) == Some(SubscriptionStatus::Refused)) {
+                            @if admin && (c.relation == Relation::Offered || (c.relation == Relation::Requested && status(c) == Some(SubscriptionStatus::Refused))) {
                                 form method="post" action="/ui/catalogs/subscribe" {
+                                    (super::auth::csrf_field())
                                     input type="hidden" name="catalog" value=(c.id);
                                     button type="submit" { "Subscribe" }
                                 }
@@ -564,14 +616,16 @@ pub async fn catalogs_page(
                             td { code { (r.catalog) } }
                             td { (r.status.as_str()) }
                             td {
-                                @if r.status == SubscriptionStatus::Pending {
+                                @if admin && r.status == SubscriptionStatus::Pending {
                                     form method="post" action="/ui/catalogs/grant" style="display:inline" {
+                                        (super::auth::csrf_field())
                                         input type="hidden" name="catalog" value=(r.catalog);
                                         input type="hidden" name="node_id" value=(r.node.node_id);
                                         button type="submit" { "Grant" }
                                     }
                                     " "
                                     form method="post" action="/ui/catalogs/refuse" style="display:inline" {
+                                        (super::auth::csrf_field())
                                         input type="hidden" name="catalog" value=(r.catalog);
                                         input type="hidden" name="node_id" value=(r.node.node_id);
                                         button type="submit" { "Refuse" }

@@ -134,6 +134,7 @@ fn sd_notify(state: &str) {
 pub(super) fn start_failure(e: node::StartError) -> Failure {
     match e {
         node::StartError::Identity(i) => Failure::from(i),
+        e @ node::StartError::NoAccounts(_) => Failure::new(super::EXIT_CONFIG, e.to_string()),
         other => Failure::new(EXIT_FAILURE, other.to_string()),
     }
 }

@@ -28,11 +28,16 @@ pub enum ClientError {
 pub struct Client {
     base: String,
     http: reqwest::Client,
-    actor: String,
+    /// Sent as `Authorization: Bearer`: an API token, or the node's local credential.
+    token: Option<String>,
 }
 
+/// Environment variable holding an API token (`sicc token create`), for `--api` to a node on
+/// another machine.
+pub const TOKEN_ENV: &str = "SICC_TOKEN";
+
 impl Client {
-    pub fn new(base: &str, actor: &str) -> Client {
+    pub fn new(base: &str, token: Option<String>) -> Client {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(300))
             .build()
@@ -40,19 +45,29 @@ impl Client {
         Client {
             base: base.trim_end_matches('/').to_owned(),
             http,
-            actor: actor.to_owned(),
+            token,
         }
     }
 
-    /// Finds the API from `--api` or the data directory's `api` file.
+    /// Finds the API from `--api` or the data directory's `api` file. The credential is
+    /// `SICC_TOKEN` if set, else — for the node of the data directory only, never a URL given
+    /// with `--api` — the local credential the daemon wrote beside it.
     pub fn from_cli(api: Option<&str>, data_dir: &Path) -> Result<Client, ClientError> {
-        let actor = std::env::var("USER").unwrap_or_else(|_| "cli".into());
+        let from_env = std::env::var(TOKEN_ENV)
+            .ok()
+            .filter(|t| !t.trim().is_empty());
         if let Some(api) = api {
-            return Ok(Client::new(api, &actor));
+            return Ok(Client::new(api, from_env));
         }
         let path = data_dir.join(crate::node::API_FILE);
         match std::fs::read_to_string(&path) {
-            Ok(url) => Ok(Client::new(url.trim(), &actor)),
+            Ok(url) => {
+                let local =
+                    std::fs::read_to_string(data_dir.join(crate::accounts::LOCAL_CREDENTIAL_FILE))
+                        .ok()
+                        .map(|t| t.trim().to_owned());
+                Ok(Client::new(url.trim(), from_env.or(local)))
+            }
             Err(_) => Err(ClientError::NoDaemon { path }),
         }
     }
@@ -62,14 +77,14 @@ impl Client {
     }
 
     async fn send(&self, req: reqwest::RequestBuilder) -> Result<Option<Value>, ClientError> {
-        let resp = req
-            .header("x-sicc-actor", &self.actor)
-            .send()
-            .await
-            .map_err(|e| ClientError::Unreachable {
-                url: self.base.clone(),
-                reason: e.to_string(),
-            })?;
+        let req = match &self.token {
+            Some(token) => req.bearer_auth(token),
+            None => req,
+        };
+        let resp = req.send().await.map_err(|e| ClientError::Unreachable {
+            url: self.base.clone(),
+            reason: e.to_string(),
+        })?;
         let status = resp.status();
         let bytes = resp
             .bytes()
@@ -124,6 +139,11 @@ impl Client {
             .post(format!("{}{path}", self.base))
             .header("content-type", "application/x-ndjson")
             .body(body);
+        Ok(self.send(req).await?.unwrap_or(Value::Null))
+    }
+
+    pub async fn patch_json(&self, path: &str, body: &Value) -> Result<Value, ClientError> {
+        let req = self.http.patch(format!("{}{path}", self.base)).json(body);
         Ok(self.send(req).await?.unwrap_or(Value::Null))
     }
 

@@ -41,16 +41,18 @@ pub async fn demo(dir: &Path, args: &DemoArgs) -> Result<(), Failure> {
     // The demo's own lines are the point; the four nodes' logs only when asked (SICC_LOG=info).
     crate::telemetry::init(crate::config::LogFormat::Pretty, "warn");
     let nodes = start_nodes(&dir, args, &ids).await?;
-    let clients: Vec<Client> = nodes
+    // Each node's local credential (written beside it at start) makes the demo its admin.
+    let clients: Vec<Client> = DEMO_NODES
         .iter()
-        .map(|n| Client::new(&n.api_url(), "demo"))
-        .collect();
+        .map(|(sub, ..)| Client::from_cli(None, &dir.join(sub)))
+        .collect::<Result<_, _>>()?;
+    let login = staff_logins(&clients).await?;
     let shared = share_samples(&clients, &ids).await?;
     subscribe_to_the_others(&clients, &shared).await?;
     let total: usize = shared.iter().map(|s| s.entries).sum();
     println!("\nWaiting for the four nodes to exchange their catalogues ({total} entries)...");
     wait_for_exchange(&clients, &shared, total).await?;
-    print_guide(&dir, &nodes, &shared, total);
+    print_guide(&dir, &nodes, &shared, total, &login);
     let token = nodes[0].shutdown_token();
     let tokens: Vec<_> = nodes.iter().map(|n| n.shutdown_token()).collect();
     tokio::spawn(async move {
@@ -216,7 +218,54 @@ async fn wait_for_exchange(
     }
 }
 
-fn print_guide(dir: &Path, nodes: &[RunningNode], shared: &[Shared], total: usize) {
+/// The staff login and the API token the demo creates on each node (printed in the guide).
+struct DemoLogin {
+    password: String,
+    token: String,
+}
+
+/// Creates the admin `demo`, with a random password, and a viewer API token `demo-curl` on
+/// each node: the demo has no default password either.
+async fn staff_logins(clients: &[Client]) -> Result<DemoLogin, Failure> {
+    let password = crate::accounts::random_secret();
+    let mut token = String::new();
+    for (i, c) in clients.iter().enumerate() {
+        let exists = c
+            .get("/api/v1/admin/users")
+            .await?
+            .to_string()
+            .contains("\"name\":\"demo\"");
+        if exists {
+            c.patch_json("/api/v1/admin/users/demo", &json!({"password": password}))
+                .await?;
+        } else {
+            c.post_json(
+                "/api/v1/admin/users",
+                &json!({"name": "demo", "role": "admin", "password": password}),
+            )
+            .await?;
+        }
+        if i == 0 {
+            let _ = c.delete("/api/v1/admin/tokens/demo-curl").await;
+            let made = c
+                .post_json(
+                    "/api/v1/admin/tokens",
+                    &json!({"name": "demo-curl", "role": "viewer"}),
+                )
+                .await?;
+            token = made["token"].as_str().unwrap_or_default().to_owned();
+        }
+    }
+    Ok(DemoLogin { password, token })
+}
+
+fn print_guide(
+    dir: &Path,
+    nodes: &[RunningNode],
+    shared: &[Shared],
+    total: usize,
+    login: &DemoLogin,
+) {
     let sicc = std::env::current_exe()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|_| "sicc".into());
@@ -230,19 +279,25 @@ fn print_guide(dir: &Path, nodes: &[RunningNode], shared: &[Shared], total: usiz
             d = dir.join(sub).display()
         );
     }
+    println!(
+        "\nOpen a node in a browser and log in as `demo`, password `{}` (an admin; \
+         `sicc user add` makes more accounts).",
+        login.password
+    );
     let lv = dir.join("lv");
     println!(
         "\nEach node shares its catalogue `replication` ({total} entries in all) and subscribes to the other three.\n\n\
          Try:\n  \
-         curl '{es}/api/v1/records?origin=shared&country=LV&kind=initiative'\n  \
+         curl -H 'Authorization: Bearer {token}' '{es}/api/v1/records?origin=shared&country=LV&kind=initiative'\n  \
          {sicc} --data-dir {lv} catalog list\n  \
          {sicc} --data-dir {lv} peers\n  \
-         curl -N {es}/api/v1/events      # live: entries arriving, peers up and down\n\n\
+         curl -N -H 'Authorization: Bearer {token}' {es}/api/v1/events      # live: entries, peers\n\n\
          Publish on LV, read on ES, FR and SE within a second:\n  \
          {sicc} --data-dir {lv} records put my-record.json && {sicc} --data-dir {lv} catalog publish {cat} <id>\n\n\
          The nodes log warnings only; SICC_LOG=info shows what they do.\n\
          Stop with Ctrl-C.",
         es = nodes[0].api_url(),
+        token = login.token,
         lv = lv.display(),
         cat = shared[3].catalog,
     );

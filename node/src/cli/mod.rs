@@ -11,6 +11,7 @@
 //! `staff`, `records` and `demo` the commands; `output` the tables and JSON printing;
 //! `client` the API client and `import` the chunked import, both public for the test harness.
 
+mod accounts;
 mod admin;
 pub mod client;
 mod demo;
@@ -100,6 +101,12 @@ pub enum Command {
         /// Directory to create, e.g. /var/backups/sicc/2026-11-28.
         target: PathBuf,
     },
+    /// Staff accounts: add, list, passwd, role, disable, enable.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens for scripts: create, list, revoke.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// List the backups this node took, each with the erasures made since: a backup that
     /// predates an erasure still holds the erased values (a restore from it replays them).
     Backups,
@@ -219,6 +226,45 @@ pub struct DemoArgs {
     /// API address of the demo node.
     #[arg(long, default_value = DEFAULT_API_LISTEN)]
     pub api_listen: SocketAddr,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user (the first one: `--role admin`). The password is asked for on a terminal,
+    /// else read from the first line of standard input; there is no default.
+    Add {
+        name: String,
+        /// viewer, editor, validator or admin.
+        #[arg(long)]
+        role: String,
+    },
+    /// List the users, their roles and open sessions.
+    List,
+    /// Set a user's password (asked for like `add`); the user's sessions end.
+    Passwd { name: String },
+    /// Change a user's role: viewer, editor, validator or admin.
+    Role { name: String, role: String },
+    /// Disable a user: no login, every session ends.
+    Disable { name: String },
+    /// Enable a disabled user again.
+    Enable { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a script; it is printed once.
+    Create {
+        /// A name for it, e.g. nightly-import.
+        #[arg(long)]
+        name: String,
+        /// viewer, editor, validator or admin.
+        #[arg(long)]
+        role: String,
+    },
+    /// List the tokens (never the tokens themselves) and when each was last used.
+    List,
+    /// Revoke a token.
+    Revoke { name: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -458,6 +504,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Reindex => admin::reindex(&dir).await,
         Command::Backup { target } => admin::backup(&cli, &dir, target).await,
         Command::Backups => admin::backups(&cli, &dir).await,
+        Command::User(command) => accounts::user(&cli, &dir, command).await,
+        Command::Token(command) => accounts::token(&cli, &dir, command).await,
         Command::Restore {
             backup,
             erasures_from,

@@ -162,6 +162,12 @@ enum Command {
         ops: Vec<SharedOp>,
         reply: oneshot::Sender<Result<(), StoreError>>,
     },
+    /// Writes staff accounts, sessions and tokens (`None`: removes the key) in one atomic,
+    /// synced batch.
+    Accounts {
+        ops: Vec<(String, Option<Vec<u8>>)>,
+        reply: oneshot::Sender<Result<(), StoreError>>,
+    },
 }
 
 /// Cheap, cloneable handle to the store.
@@ -339,6 +345,40 @@ impl Store {
             .await
             .map_err(|_| StoreError::Stopped)?;
         rx.await.map_err(|_| StoreError::Stopped)?
+    }
+
+    /// Writes to the accounts table (`accounts.rs`) as one atomic, synced batch; `None`
+    /// removes the key.
+    pub async fn write_accounts(
+        &self,
+        ops: Vec<(String, Option<Vec<u8>>)>,
+    ) -> Result<(), StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.writer
+            .send(Command::Accounts { ops, reply })
+            .await
+            .map_err(|_| StoreError::Stopped)?;
+        rx.await.map_err(|_| StoreError::Stopped)?
+    }
+
+    /// One value of the accounts table.
+    pub async fn read_account(&self, key: String) -> Result<Option<Vec<u8>>, StoreError> {
+        let db = self.db.clone();
+        blocking(move || {
+            Ok(db
+                .get_pinned_cf(cf(&db, schema::CF_ACCOUNTS), key.as_bytes())?
+                .map(|v| v.to_vec()))
+        })
+        .await
+    }
+
+    /// The accounts table's `(key without prefix, value)` pairs under `prefix`, in key order.
+    pub async fn scan_accounts(
+        &self,
+        prefix: String,
+    ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let db = self.db.clone();
+        blocking(move || scan_prefix(&db, schema::CF_ACCOUNTS, prefix.as_bytes())).await
     }
 
     /// Every erasure this node journalled, oldest first (`storage/erasures.rs`).

@@ -14,6 +14,7 @@
 //! | `shared_records` | document id + `0x00` + catalogue id | `1` + `{"record": public projection, "origin": {"node", "catalog"}}` |
 //! | `sync_state` | `peer/` + node id + `/` + catalogue id, `sub/out/` + catalogue id, `sub/in/` + catalogue id + `/` + node id, `manifest_confirmed/` + catalogue id, `node/actor_epoch`, `backup/` + backup path | `1` + JSON |
 //! | `feed` | sequence number, u64 big-endian | `1` + JSON `{"local": id}` or `{"shared": {"doc", "catalog"}}` |
+//! | `accounts` | `user/` + name, `session/` + SHA-256 of the session token (hex), `token/` + SHA-256 of the API token (hex) | `1` + JSON (`accounts.rs`; passwords as argon2id PHC strings, never a token itself) |
 //!
 //! `meta` also holds the erasure journal, `erasure/` + u64 BE nanoseconds + u32 BE counter →
 //! `1` + JSON (`storage/erasures.rs`), and `feed_cursor/<consumer>` (u64 big-endian): how far the search index and
@@ -47,7 +48,9 @@ pub const CF_TOMBSTONES: &str = "tombstones";
 pub const CF_SHARED_RECORDS: &str = "shared_records";
 pub const CF_SYNC_STATE: &str = "sync_state";
 pub const CF_FEED: &str = "feed";
+pub const CF_ACCOUNTS: &str = "accounts";
 pub const ALL_CFS: &[&str] = &[
+    CF_ACCOUNTS,
     CF_FEED,
     CF_TOMBSTONES,
     CF_SHARED_RECORDS,

@@ -226,7 +226,10 @@ impl Writer {
     fn apply(&mut self, command: Command, acks: &mut Acks) {
         if matches!(
             command,
-            Command::Put { .. } | Command::Delete { .. } | Command::WriteShared { .. }
+            Command::Put { .. }
+                | Command::Delete { .. }
+                | Command::WriteShared { .. }
+                | Command::Accounts { .. }
         ) {
             self.group_durable = true;
         }
@@ -264,6 +267,25 @@ impl Writer {
                     Err(StoreError::Poisoned)
                 } else {
                     self.write_shared(ops)
+                };
+                acks.push(Box::new(move |synced| {
+                    let _ = reply.send(synced.and(result));
+                }));
+            }
+            Command::Accounts { ops, reply } => {
+                let result = if self.poisoned {
+                    Err(StoreError::Poisoned)
+                } else {
+                    let mut batch = WriteBatch::default();
+                    for (key, value) in ops {
+                        match value {
+                            Some(v) => batch.put_cf(cf(&self.db, CF_ACCOUNTS), key, v),
+                            None => batch.delete_cf(cf(&self.db, CF_ACCOUNTS), key),
+                        }
+                    }
+                    let mut wo = WriteOptions::default();
+                    wo.set_sync(false);
+                    self.db.write_opt(batch, &wo).map_err(StoreError::from)
                 };
                 acks.push(Box::new(move |synced| {
                     let _ = reply.send(synced.and(result));

@@ -27,9 +27,17 @@ const LV: usize = 3;
 type Arrivals = Arc<Mutex<HashMap<(usize, String), Instant>>>;
 
 /// Follows node `i`'s event stream, recording when each entry arrived.
-fn follow(i: usize, url: String, arrivals: Arrivals) -> tokio::task::JoinHandle<Result<()>> {
+fn follow(
+    i: usize,
+    url: String,
+    token: String,
+    arrivals: Arrivals,
+) -> tokio::task::JoinHandle<Result<()>> {
     tokio::spawn(async move {
-        let mut response = reqwest::get(format!("{url}/api/v1/events")).await?;
+        let mut response = sicc_tests::client_with(&token)
+            .get(format!("{url}/api/v1/events"))
+            .send()
+            .await?;
         let mut buffer = String::new();
         while let Some(chunk) = response.chunk().await? {
             let now = Instant::now();
@@ -64,12 +72,20 @@ pub async fn propagation(scale: Scale) -> Result<Vec<Figure>> {
     let arrivals: Arrivals = Arc::default();
     let followers: Vec<_> = [ES, FR, SE]
         .iter()
-        .map(|&i| follow(i, fed.url(i), arrivals.clone()))
+        .map(|&i| {
+            follow(
+                i,
+                fed.url(i),
+                fed.members[i].token.clone(),
+                arrivals.clone(),
+            )
+        })
         .collect();
     tokio::time::sleep(Duration::from_millis(200)).await;
 
     let http = reqwest::Client::new();
     let (lv_url, es_url) = (fed.url(LV), fed.url(ES));
+    let (lv_token, es_token) = (fed.members[LV].token.clone(), fed.members[ES].token.clone());
     let catalog = format!("{lv_url}{}/publish", fed.catalog_path(LV));
     let total = scale.propagation_secs * 10;
     let mut acked = Vec::new();
@@ -80,13 +96,19 @@ pub async fn propagation(scale: Scale) -> Result<Vec<Figure>> {
         let id = format!("prop-{n:05}");
         let r = http
             .post(format!("{lv_url}/api/v1/records"))
+            .bearer_auth(&lv_token)
             .json(&initiative(&id, "LV", "propagation probe"))
             .send()
             .await?;
         if r.status() != 201 {
             bail!("create {id}: HTTP {}", r.status());
         }
-        let r = http.post(&catalog).json(&json!({"id": id})).send().await?;
+        let r = http
+            .post(&catalog)
+            .bearer_auth(&lv_token)
+            .json(&json!({"id": id}))
+            .send()
+            .await?;
         if !r.status().is_success() {
             bail!("publish {id}: HTTP {}", r.status());
         }
@@ -95,6 +117,7 @@ pub async fn propagation(scale: Scale) -> Result<Vec<Figure>> {
         let started = Instant::now();
         let r = http
             .post(format!("{es_url}/api/v1/records"))
+            .bearer_auth(&es_token)
             .json(&initiative(
                 &format!("local-{n:05}"),
                 "ES",
@@ -206,9 +229,10 @@ pub async fn convergence(scale: Scale) -> Result<Vec<Figure>> {
     let mut tasks = Vec::new();
     for i in 0..4 {
         let url = format!("{}{catalog}/annotate", fed.url(i));
+        let token = fed.members[i].token.clone();
         let edits = scale.edits;
         tasks.push(tokio::spawn(async move {
-            let http = reqwest::Client::new();
+            let http = sicc_tests::client_with(&token);
             let started = Instant::now();
             for e in 0..edits {
                 let r = http

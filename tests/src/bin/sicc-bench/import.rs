@@ -38,7 +38,7 @@ pub async fn run(binary: &Path, n: usize) -> Result<Vec<Figure>> {
         .into_iter()
         .filter_map(|(_, v)| v.ok())
         .collect();
-    super::subscribe::import(&node.url, sample).await?;
+    super::subscribe::import(&node, sample).await?;
     let lines: Vec<(String, Vec<u8>)> = super::search::records(n)?
         .into_iter()
         .map(|r| {

@@ -42,8 +42,11 @@ fn catalogue_records(n: usize) -> Result<Vec<Value>> {
         .collect())
 }
 
-pub async fn import(url: &str, values: Vec<Value>) -> Result<()> {
-    let client = sicc_node::cli::client::Client::new(url, "bench");
+pub async fn import(node: &Daemon, values: Vec<Value>) -> Result<()> {
+    let client = sicc_node::cli::client::Client::new(
+        &node.url,
+        Some(sicc_tests::local_credential(&node.dir)?),
+    );
     let items = values
         .into_iter()
         .enumerate()
@@ -65,7 +68,7 @@ pub async fn import(url: &str, values: Vec<Value>) -> Result<()> {
 
 /// Publishes `ids` into `catalog` on `node`, 16 requests at a time.
 pub async fn publish_all(node: &Daemon, catalog: &str, ids: Vec<String>) -> Result<()> {
-    let http = reqwest::Client::new();
+    let http = node.http.clone();
     let url = format!("{}{catalog}/publish", node.url);
     let mut pending: tokio::task::JoinSet<Result<()>> = tokio::task::JoinSet::new();
     for id in ids {
@@ -212,8 +215,8 @@ pub async fn run(binary: &Path, scale: Scale) -> Result<Vec<Figure>> {
         .into_iter()
         .filter_map(|(_, v)| v.ok())
         .collect();
-    import(&lv.url, sample).await?;
-    import(&lv.url, values).await?;
+    import(&lv, sample).await?;
+    import(&lv, values).await?;
     let catalog = format!("/api/v1/catalogs/{lv_id}/bench");
     lv.post(
         "/api/v1/catalogs",

@@ -288,9 +288,9 @@ fn initiative(id: &str, country: &str, summary: &str) -> Value {
 
 async fn put(fed: &NetnsFederation, i: usize, record: Value) -> Result<()> {
     let id = record["id"].as_str().unwrap_or_default().to_string();
-    let r = reqwest::Client::new()
+    let r = fed.nodes[i]
+        .http
         .put(format!("{}/api/v1/records/{id}", fed.nodes[i].api))
-        .header("x-sicc-actor", "attacks")
         .json(&record)
         .send()
         .await?;
@@ -397,9 +397,9 @@ pub async fn run() -> Result<Report> {
     if !missing.is_empty() {
         bail!("lv-erased did not reach nodes {missing:?}");
     }
-    let r = reqwest::Client::new()
+    let r = fed.nodes[lv]
+        .http
         .delete(format!("{}/api/v1/records/lv-erased", fed.nodes[lv].api))
-        .header("x-sicc-actor", "attacks")
         .send()
         .await?;
     if r.status().as_u16() != 204 {
@@ -961,7 +961,12 @@ pub async fn run() -> Result<Report> {
 
     network.stop().await;
     for i in 0..4 {
-        let text = match reqwest::get(format!("{}/metrics", fed.nodes[i].api)).await {
+        let text = match fed.nodes[i]
+            .http
+            .get(format!("{}/metrics", fed.nodes[i].api))
+            .send()
+            .await
+        {
             Ok(r) => r.text().await.unwrap_or_default(),
             Err(e) => {
                 report

@@ -138,14 +138,21 @@ fn initiative(id: &str, country: &str, summary: &str) -> Value {
     })
 }
 
-/// One HTTP call with a deadline: Ok(status) or Err(reached the node at all?).
+/// The node's local credential, read at each call: a node restored from a backup has a new one.
+fn credential(dir: &std::path::Path) -> String {
+    sicc_tests::local_credential(dir).unwrap_or_default()
+}
+
+/// One HTTP call with a deadline, as the node's CLI (`dir`'s local credential): Ok(status) or
+/// Err(reached the node at all?).
 async fn call(
     http: &reqwest::Client,
+    dir: &std::path::Path,
     method: reqwest::Method,
     url: String,
     body: Option<Value>,
 ) -> std::result::Result<u16, bool> {
-    let mut request = http.request(method, url).header("x-sicc-actor", "faults");
+    let mut request = http.request(method, url).bearer_auth(credential(dir));
     if let Some(b) = body {
         request = request.json(&b);
     }
@@ -160,7 +167,7 @@ async fn call(
 /// Drives node `i`'s own records until `stop`; returns its history.
 async fn worker(
     i: usize,
-    api: String,
+    (api, dir): (String, std::path::PathBuf),
     country: String,
     catalog: String,
     seed: u64,
@@ -186,6 +193,7 @@ async fn worker(
             let value = format!("v0 of {id}");
             let created = call(
                 &http,
+                &dir,
                 reqwest::Method::POST,
                 format!("{api}/api/v1/records"),
                 Some(initiative(&id, &country, &value)),
@@ -196,6 +204,7 @@ async fn worker(
                     mine.push(id.clone());
                     match call(
                         &http,
+                        &dir,
                         reqwest::Method::POST,
                         format!("{api}{catalog}/publish"),
                         Some(json!({"id": id})),
@@ -229,6 +238,7 @@ async fn worker(
             let value = format!("v{version} of {id}");
             let outcome = match call(
                 &http,
+                &dir,
                 reqwest::Method::PUT,
                 format!("{api}/api/v1/records/{id}"),
                 Some(initiative(&id, &country, &value)),
@@ -253,6 +263,7 @@ async fn worker(
             let id = mine.swap_remove(at);
             let outcome = match call(
                 &http,
+                &dir,
                 reqwest::Method::DELETE,
                 format!("{api}/api/v1/records/{id}"),
                 None,
@@ -368,7 +379,7 @@ struct Verdict {
 /// after `stop`, so the final state is always seen); returns when each (node, id) was first
 /// seen, from the start of the run.
 async fn observe(
-    apis: Vec<String>,
+    apis: Vec<(String, std::path::PathBuf)>,
     started: Instant,
     stop: tokio_util::sync::CancellationToken,
 ) -> BTreeMap<(usize, String), Duration> {
@@ -379,11 +390,12 @@ async fn observe(
     let mut seen = BTreeMap::new();
     loop {
         let last = stop.is_cancelled();
-        for (i, api) in apis.iter().enumerate() {
+        for (i, (api, dir)) in apis.iter().enumerate() {
             let mut cursor = String::new();
             loop {
                 let Ok(r) = http
                     .get(format!("{api}/api/v1/records?limit=1000{cursor}"))
+                    .bearer_auth(credential(dir))
                     .send()
                     .await
                 else {
@@ -475,7 +487,7 @@ async fn scenario(
         .map(|i| {
             tokio::spawn(worker(
                 i,
-                fed.nodes[i].api.clone(),
+                (fed.nodes[i].api.clone(), fed.nodes[i].data_dir.clone()),
                 countries[i].to_string(),
                 catalogs[i].clone(),
                 seed,
@@ -486,7 +498,10 @@ async fn scenario(
         .collect();
     let observing = tokio_util::sync::CancellationToken::new();
     let observer = tokio::spawn(observe(
-        fed.nodes.iter().map(|n| n.api.clone()).collect(),
+        fed.nodes
+            .iter()
+            .map(|n| (n.api.clone(), n.data_dir.clone()))
+            .collect(),
         started,
         observing.clone(),
     ));
@@ -718,7 +733,7 @@ async fn scenario(
             .find(|o| o.kind == Kind::Publish && o.outcome == Outcome::Ok && must_stay(&o.id))
         {
             let url = format!("{}/api/v1/records/{}", fed.nodes[op.node].api, op.id);
-            reqwest::Client::new().delete(url).send().await?;
+            fed.nodes[op.node].http.delete(url).send().await?;
         }
         fed.post(
             0,
@@ -887,7 +902,10 @@ async fn non_member(seconds: u64) -> Result<(usize, usize, Vec<String>)> {
     network.stop().await;
     let mut refused = 0;
     for i in 0..4 {
-        let text = reqwest::get(format!("{}/metrics", fed.nodes[i].api))
+        let text = fed.nodes[i]
+            .http
+            .get(format!("{}/metrics", fed.nodes[i].api))
+            .send()
             .await?
             .text()
             .await?;
