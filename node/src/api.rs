@@ -36,7 +36,7 @@ pub struct ApiState {
     pub shutdown: tokio_util::sync::CancellationToken,
     pub app: App,
     /// Staff accounts, sessions and tokens (who may use the API and the UI).
-    pub accounts: crate::accounts::Accounts,
+    pub accounts: crate::app::accounts::Accounts,
     /// The node's metrics registry (read-only once started) and the handles the API sets.
     pub metrics: std::sync::Arc<crate::metrics::NodeMetrics>,
     /// When the node started (uptime in `/api/v1/status` and `/metrics`).

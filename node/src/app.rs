@@ -13,6 +13,8 @@ use crate::sync::SyncHandle;
 
 // The vocabulary of staff actions: what `App` takes, returns and fails with. The API and the UI
 // name these through `app` only, never the modules that own them (ARCHITECTURE.md, module graph).
+/// Staff accounts, sessions and tokens: the HTTP layer authenticates through them.
+pub use crate::accounts;
 pub use crate::backup::{BackupError, BackupManifest};
 pub use crate::search::{FACETS, FacetCount, Hit, SearchError, SearchRequest, SearchResult, Sort};
 pub use crate::storage::{

@@ -303,7 +303,9 @@ impl NetnsFederation {
                 .replace("behind_tls_proxy = false", "behind_tls_proxy = true");
             text.push_str(&roster);
             std::fs::write(&config, text)?;
-            crate::process::add_user(&fed.binary, &n.data_dir, "harness", "admin")?;
+            // The harness itself uses the node's local credential; this account only has to exist.
+            let password = format!("harness-{}", std::process::id());
+            crate::process::add_user(&fed.binary, &n.data_dir, "harness", "admin", &password)?;
         }
         for i in 0..fed.nodes.len() {
             fed.start(i).await?;

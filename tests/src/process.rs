@@ -36,9 +36,9 @@ pub fn sicc(binary: &Path, dir: &Path, args: &[&str]) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// Adds a staff account to the stopped node of `dir` with `sicc user add` (the password on
-/// standard input, random: the harness itself uses the node's local credential).
-pub fn add_user(binary: &Path, dir: &Path, name: &str, role: &str) -> Result<()> {
+/// Adds a staff account to the stopped node of `dir` with `sicc user add`, the password on
+/// standard input.
+pub fn add_user(binary: &Path, dir: &Path, name: &str, role: &str, password: &str) -> Result<()> {
     use std::io::Write;
     let mut child = Command::new(binary)
         .arg("--data-dir")
@@ -49,7 +49,6 @@ pub fn add_user(binary: &Path, dir: &Path, name: &str, role: &str) -> Result<()>
         .stderr(std::process::Stdio::piped())
         .spawn()
         .context("running sicc user add")?;
-    let password = format!("harness-{}", std::process::id());
     child
         .stdin
         .take()

@@ -265,6 +265,8 @@ async fn staff_search_filter_open_and_publish_and_the_partner_sees_it() -> Resul
     let record_url = driver.current_url().await?;
     assert_eq!(driver.count("form[action='/ui/publish']").await?, 0);
     driver.click("header form.logout button").await?;
+    // Logging out ends on the login page: wait for it, or the next navigation could overtake it.
+    driver.wait_text("h1", |t| t == "Log in").await?;
     driver.goto(&record_url).await?;
     driver.log_in("liga", PASSWORD).await?;
     driver

@@ -8,7 +8,7 @@
 //! token (403 `invalid_csrf`); the guard (`guard.rs`) has already refused other sites.
 
 use super::{ApiError, ApiState, ErrorCode};
-use crate::accounts::{
+use crate::app::accounts::{
     AccountError, Principal, Role, SESSION_COOKIE, SESSION_LIFETIME, SessionView, TokenView,
     UserView,
 };
@@ -365,7 +365,7 @@ pub async fn account_page(
                 (csrf_field())
                 label for="current" { "Current password" }
                 input id="current" name="current" type="password" autocomplete="current-password" required;
-                label for="new" { "New password (at least " (crate::accounts::MIN_PASSWORD_CHARS) " characters)" }
+                label for="new" { "New password (at least " (crate::app::accounts::MIN_PASSWORD_CHARS) " characters)" }
                 input id="new" name="new" type="password" autocomplete="new-password" required;
                 p { button type="submit" { "Change password" } }
             }

@@ -12,7 +12,7 @@ use utoipa::OpenApi;
 #[openapi(
     info(
         title = "sicc node API",
-        description = "The HTTP API of one sicc node: records (local and shared), search, catalogues, peers and live events. Errors are {\"error\": {\"code\", \"message\", \"field\", \"details\"}} with a stable code (ARCHITECTURE.md, Errors). Send x-sicc-actor to name yourself in the audit trail."
+        description = "The HTTP API of one sicc node: records (local and shared), search, catalogues, peers and live events. Errors are {\"error\": {\"code\", \"message\", \"field\", \"details\"}} with a stable code (ARCHITECTURE.md, Errors). Every call but /healthz, /readyz and this document needs a logged-in session or `Authorization: Bearer <token>` (sicc token create); the audit trail names the user or token."
     ),
     tags(
         (name = "records", description = "Local and shared records, imports, the audit trail"),
@@ -89,7 +89,7 @@ pre { background: #f3f5f7; padding: .5rem; overflow: auto; max-height: 24rem; }
             if (p['in'] === 'path') url = url.replace('{' + n + '}', encodeURIComponent(v)); else query.push(encodeURIComponent(n) + '=' + encodeURIComponent(v));
           });
           if (query.length) url += '?' + query.join('&');
-          var init = {method: method.toUpperCase(), headers: {'x-sicc-actor': 'api-explorer'}};
+          var init = {method: method.toUpperCase(), headers: {}};
           if (bodyArea) { init.body = bodyArea.value; init.headers['content-type'] = 'application/json'; }
           out.textContent = '…';
           fetch(url, init).then(function (r) { return r.text().then(function (t) {

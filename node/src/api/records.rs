@@ -2,7 +2,7 @@
 
 use super::dto::{self, ErrorBody, RecordBody};
 use super::{ApiError, ApiState, ErrorCode};
-use crate::accounts::Principal;
+use crate::app::accounts::Principal;
 use crate::app::{MAX_BATCH_RECORDS, PutMode, RecordFound, Scope, StoreError};
 use axum::Json;
 use axum::body::Bytes;

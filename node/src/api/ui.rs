@@ -392,7 +392,7 @@ pub async fn record_page(
                 }
             }
         }
-        @if shareable && !own.is_empty() && super::auth::may(crate::accounts::Role::Validator) {
+        @if shareable && !own.is_empty() && super::auth::may(crate::app::accounts::Role::Validator) {
             h2 { "Publish" }
             form method="post" action="/ui/publish" {
                 (super::auth::csrf_field())
@@ -487,7 +487,7 @@ pub struct PublishForm {
 pub async fn publish(
     State(state): State<ApiState>,
     headers: HeaderMap,
-    axum::Extension(principal): axum::Extension<crate::accounts::Principal>,
+    axum::Extension(principal): axum::Extension<crate::app::accounts::Principal>,
     Form(form): Form<PublishForm>,
 ) -> Result<Response, ApiError> {
     same_origin(&headers)?;
@@ -518,7 +518,7 @@ pub async fn catalog_action(
     State(state): State<ApiState>,
     Path(action): Path<String>,
     headers: HeaderMap,
-    axum::Extension(principal): axum::Extension<crate::accounts::Principal>,
+    axum::Extension(principal): axum::Extension<crate::app::accounts::Principal>,
     Form(form): Form<CatalogForm>,
 ) -> Result<Response, ApiError> {
     same_origin(&headers)?;
@@ -571,7 +571,7 @@ pub async fn catalogs_page(
     let requests = state.app.subscriptions().await?;
     let status = |c: &CatalogView| c.subscription;
     // Subscriptions and grants are an admin's; other roles see the state only.
-    let admin = super::auth::may(crate::accounts::Role::Admin);
+    let admin = super::auth::may(crate::app::accounts::Role::Admin);
     let body = html! {
         (flash_notice(&flash))
         h1 { "Catalogues" }

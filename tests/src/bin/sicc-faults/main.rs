@@ -28,6 +28,7 @@
 //! must fail. `--only WORD` runs the scenarios whose name contains WORD.
 
 mod attacks;
+mod local;
 
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
@@ -1192,6 +1193,61 @@ async fn run() -> Result<()> {
             "rejected": r.rejected, "log": r.log, "problems": r.problems,
         }));
     }
+    // Attacks by a local attacker: another account on the machine, a page in a staff browser.
+    let name = "a local attacker";
+    let mut local_attacks = Value::Null;
+    if selected(name) {
+        ran += 1;
+        let t = Instant::now();
+        let r = match tokio::time::timeout(SCENARIO_LIMIT, local::run()).await {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => local::Report {
+                problems: vec![format!("scenario error: {e:#}")],
+                ..Default::default()
+            },
+            Err(_) => local::Report {
+                problems: vec![format!("scenario did not finish within {SCENARIO_LIMIT:?}")],
+                ..Default::default()
+            },
+        };
+        let passed = r.problems.is_empty() && r.requests > 0;
+        if !passed {
+            failed += 1;
+        }
+        local_attacks = json!({
+            "unauthenticated_served": r.unauthenticated_served,
+            "role_bypassed": r.role_bypassed,
+            "cross_site_accepted": r.cross_site_accepted,
+            "rebound_served": r.rebound_served,
+            "throttle_bypassed": r.throttle_bypassed,
+            "files_readable_by_others": r.files_readable_by_others,
+            "key_copies_for_others": r.key_copies_for_others,
+            "routes": r.routes,
+            "requests": r.requests,
+        });
+        println!(
+            "{name:<28} {:<6} {} routes, {} requests: served without credentials {}, viewer changes accepted {}, cross-site changes accepted {}, rebound host served {}, throttle bypassed {}, files nobody reads {}, key copies for nobody {} ({:.0} s)",
+            if passed { "ok" } else { "FAILED" },
+            r.routes,
+            r.requests,
+            r.unauthenticated_served,
+            r.role_bypassed,
+            r.cross_site_accepted,
+            r.rebound_served,
+            r.throttle_bypassed,
+            r.files_readable_by_others,
+            r.key_copies_for_others,
+            t.elapsed().as_secs_f64()
+        );
+        for p in r.problems.iter().take(10) {
+            println!("    PROBLEM {p}");
+        }
+        let mut entry = local_attacks.clone();
+        entry["name"] = json!(name);
+        entry["passed"] = json!(passed);
+        entry["problems"] = json!(r.problems);
+        results.push(entry);
+    }
     heal_times.sort_by(f64::total_cmp);
     let p99 = quantile(&heal_times, 0.99);
     visibility_all.sort_by(f64::total_cmp);
@@ -1215,6 +1271,7 @@ async fn run() -> Result<()> {
                 "records": visibility_all.len()},
             "revocation_delay_ms": revocation_delay_ms,
             "member_attacks": trust,
+            "local_attacks": local_attacks,
         });
         std::fs::write(&path, serde_json::to_string_pretty(&out)?)?;
     }
