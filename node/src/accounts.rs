@@ -10,7 +10,7 @@
 //!   change, a disabled account or a logout ends them.
 //! - **API tokens** for scripts: random, shown once, stored as SHA-256, revocable, with the time
 //!   of last use.
-//! - **The local credential**: at each start the daemon writes a fresh random token to
+//! - **The local credential**: at each start the daemon writes a new random token to
 //!   `DATA_DIR/cli.token`, readable by its own user only; the CLI on the node's machine sends
 //!   it, so it keeps working without a password. It is never stored in the database.
 //! - **Throttling**: after [`MAX_FAILURES_PER_USER`] failed logins for a name, or
@@ -41,8 +41,13 @@ pub const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
 pub const MIN_PASSWORD_CHARS: usize = 10;
 /// The file, in the data directory, holding the local credential.
 pub const LOCAL_CREDENTIAL_FILE: &str = "cli.token";
-/// Name of the session cookie.
-pub const SESSION_COOKIE: &str = "sicc_session";
+/// Name of the session cookie of the node `node_id`: `__Host-` (Secure, host-only, `Path=/`)
+/// and one per node, since browsers share cookies between the ports of one host (the demo's
+/// four nodes; another service on `localhost`).
+pub fn session_cookie(node_id: &str) -> String {
+    let tail = &node_id[node_id.len().saturating_sub(10)..];
+    format!("__Host-sicc-{tail}")
+}
 /// A token's last use is recorded at most this often (a write per request would be wasteful).
 const LAST_USE_EVERY: Duration = Duration::from_secs(60);
 /// Format version of stored values (first byte).
@@ -251,6 +256,16 @@ impl Throttle {
         })
     }
 
+    /// Starts an attempt: refused when blocked, else counted as a failure until it succeeds,
+    /// so that guesses sent in parallel are counted before their passwords are checked.
+    fn attempt(&mut self, name: &str, from: Option<IpAddr>, now: Instant) -> bool {
+        if self.blocked(name, from, now) {
+            return false;
+        }
+        self.failed(name, from, now);
+        true
+    }
+
     fn failed(&mut self, name: &str, from: Option<IpAddr>, now: Instant) {
         for (key, _) in Throttle::keys(name, from) {
             self.failures.entry(key).or_default().push(now);
@@ -262,8 +277,17 @@ impl Throttle {
         }
     }
 
-    fn succeeded(&mut self, name: &str) {
+    /// An attempt started at `at` succeeded: the name's failures are forgotten, and the
+    /// address no longer counts this attempt (an office behind one address logs in all day).
+    fn succeeded(&mut self, name: &str, from: Option<IpAddr>, at: Instant) {
         self.failures.remove(&format!("user:{name}"));
+        for (key, _) in Throttle::keys(name, from).into_iter().skip(1) {
+            if let Some(list) = self.failures.get_mut(&key)
+                && let Some(i) = list.iter().rposition(|t| *t == at)
+            {
+                list.remove(i);
+            }
+        }
     }
 }
 
@@ -274,7 +298,13 @@ pub struct Accounts {
     /// SHA-256 of this run's local credential (none when the CLI works on a closed store).
     local: Option<Arc<String>>,
     throttle: Arc<Mutex<Throttle>>,
+    /// Password hashes computed at once: each takes 19 MiB and a core's time for tens of
+    /// milliseconds, and logins need no credential, so a flood of them must queue here.
+    hashing: Arc<tokio::sync::Semaphore>,
 }
+
+/// Most password hashes computed at once.
+const CONCURRENT_HASHES: usize = 2;
 
 fn now_rfc3339() -> String {
     rfc3339(time::OffsetDateTime::now_utc())
@@ -341,6 +371,11 @@ fn check_name(name: &str) -> Result<(), AccountError> {
     }
 }
 
+/// Whether `name` could be a user's name (what logs may show of a failed login).
+pub fn is_user_name(name: &str) -> bool {
+    check_name(name).is_ok()
+}
+
 fn check_password(password: &str) -> Result<(), AccountError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(AccountError::WeakPassword);
@@ -348,9 +383,20 @@ fn check_password(password: &str) -> Result<(), AccountError> {
     Ok(())
 }
 
-/// argon2id with the crate's defaults (19 MiB, 2 passes), off the async executor.
-async fn hash_password(password: String) -> Result<String, AccountError> {
+/// argon2id with the crate's defaults (19 MiB, 2 passes), off the async executor, at most
+/// [`CONCURRENT_HASHES`] at once.
+async fn hash_password(
+    hashing: &Arc<tokio::sync::Semaphore>,
+    password: String,
+) -> Result<String, AccountError> {
+    // Held by the hashing thread itself: a cancelled request does not free it early.
+    let permit = hashing
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|e| AccountError::Hash(e.to_string()))?;
     tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         let salt = SaltString::generate(&mut OsRng);
         argon2::Argon2::default()
             .hash_password(password.as_bytes(), &salt)
@@ -363,8 +409,16 @@ async fn hash_password(password: String) -> Result<String, AccountError> {
 
 /// Checks `password` against a PHC hash, off the executor. `None`: checks against a dummy
 /// hash, so that an unknown name takes as long as a wrong password.
-async fn verify_password(password: String, hash: Option<String>) -> bool {
+async fn verify_password(
+    hashing: &Arc<tokio::sync::Semaphore>,
+    password: String,
+    hash: Option<String>,
+) -> bool {
+    let Ok(permit) = hashing.clone().acquire_owned().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
         PasswordHash::new(&hash).is_ok_and(|parsed| {
             argon2::Argon2::default()
@@ -386,29 +440,18 @@ impl Accounts {
             store,
             local: None,
             throttle: Arc::default(),
+            hashing: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_HASHES)),
         }
     }
 
-    /// The service of a running daemon, accepting the local credential of
-    /// `data_dir/cli.token` as the CLI: the previous run's if the file holds one and only this
-    /// user can read it, else a new one (delete the file and restart to renew it).
+    /// The service of a running daemon: writes a new local credential to
+    /// `data_dir/cli.token` (0600, replacing the previous run's) and accepts it as the CLI. New
+    /// at every start: a credential some process caught while the node was down (by taking
+    /// its port while a stale `api` file pointed there) is worthless once it runs again.
     pub fn with_local_credential(store: Store, data_dir: &Path) -> std::io::Result<Accounts> {
         use std::io::Write;
-        use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+        use std::os::unix::fs::OpenOptionsExt;
         let path = data_dir.join(LOCAL_CREDENTIAL_FILE);
-        if let Ok(meta) = std::fs::symlink_metadata(&path)
-            && meta.is_file()
-            && meta.mode() & 0o077 == 0
-            && let Ok(text) = std::fs::read_to_string(&path)
-            && text.starts_with("local_")
-            && text.trim().len() == "local_".len() + 43
-        {
-            return Ok(Accounts {
-                store,
-                local: Some(Arc::new(digest(text.trim()))),
-                throttle: Arc::default(),
-            });
-        }
         let token = new_token("local_");
         // Removed first: a file planted in its place is never written through.
         match std::fs::remove_file(&path) {
@@ -426,6 +469,7 @@ impl Accounts {
             store,
             local: Some(Arc::new(digest(&token))),
             throttle: Arc::default(),
+            hashing: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_HASHES)),
         })
     }
 
@@ -500,7 +544,7 @@ impl Accounts {
         let user = StoredUser {
             name: name.to_owned(),
             role,
-            password: hash_password(password.to_owned()).await?,
+            password: hash_password(&self.hashing, password.to_owned()).await?,
             disabled: false,
             created_at: now.clone(),
             password_changed_at: now,
@@ -537,7 +581,7 @@ impl Accounts {
             .user(name)
             .await?
             .ok_or_else(|| AccountError::NoUser(name.to_owned()))?;
-        user.password = hash_password(password.to_owned()).await?;
+        user.password = hash_password(&self.hashing, password.to_owned()).await?;
         user.password_changed_at = now_rfc3339();
         let ends = self.session_deletes(Some(name)).await?;
         self.put_user(&user, ends).await
@@ -551,10 +595,24 @@ impl Accounts {
         current: &str,
         new: &str,
     ) -> Result<(), AccountError> {
+        // Guesses of the current password through a stolen session are throttled like logins.
+        let now = Instant::now();
+        if !self
+            .throttle
+            .lock()
+            .expect("throttle")
+            .attempt(name, None, now)
+        {
+            return Err(AccountError::Throttled);
+        }
         let user = self.user(name).await?;
-        if !verify_password(current.to_owned(), user.map(|u| u.password)).await {
+        if !verify_password(&self.hashing, current.to_owned(), user.map(|u| u.password)).await {
             return Err(AccountError::BadCredentials);
         }
+        self.throttle
+            .lock()
+            .expect("throttle")
+            .succeeded(name, None, now);
         self.set_password(name, new).await
     }
 
@@ -612,25 +670,32 @@ impl Accounts {
         user_agent: &str,
     ) -> Result<String, AccountError> {
         let now = Instant::now();
-        if self
+        // Only a name that could exist becomes a throttle key: a flood of long or odd names
+        // would otherwise grow the throttle.
+        let name = if check_name(name).is_ok() { name } else { "" };
+        if !self
             .throttle
             .lock()
             .expect("throttle")
-            .blocked(name, from, now)
+            .attempt(name, from, now)
         {
             return Err(AccountError::Throttled);
         }
-        let user = self.user(name).await.ok().flatten();
+        let user = if name.is_empty() {
+            None
+        } else {
+            self.user(name).await.ok().flatten()
+        };
         let hash = user.as_ref().map(|u| u.password.clone());
-        let right = verify_password(password.to_owned(), hash).await;
+        let right = verify_password(&self.hashing, password.to_owned(), hash).await;
+        // A failure stays counted (the attempt was counted when it started).
         let Some(user) = user.filter(|u| right && !u.disabled) else {
-            self.throttle
-                .lock()
-                .expect("throttle")
-                .failed(name, from, now);
             return Err(AccountError::BadCredentials);
         };
-        self.throttle.lock().expect("throttle").succeeded(name);
+        self.throttle
+            .lock()
+            .expect("throttle")
+            .succeeded(name, from, now);
         let token = new_token("s_");
         let created = unix_now();
         let session = StoredSession {
@@ -677,6 +742,12 @@ impl Accounts {
             }),
             _ => None,
         })
+    }
+
+    /// Ends every session (a node restored from a backup: sessions of then are not now's).
+    pub async fn end_all_sessions(&self) -> Result<(), AccountError> {
+        let ends = self.session_deletes(None).await?;
+        Ok(self.store.write_accounts(ends).await?)
     }
 
     /// Ends one session (logout), named by its full hash.
@@ -815,10 +886,15 @@ impl Accounts {
             role: t.role,
         };
         if stale {
+            // Best effort: a store refusing writes must not refuse the reads a token makes.
             t.last_used_at = Some(rfc3339(now));
-            self.store
+            if let Err(e) = self
+                .store
                 .write_accounts(vec![(key, Some(encode(&t)))])
-                .await?;
+                .await
+            {
+                tracing::warn!(token = %t.name, error = %e, "last use of an API token not recorded");
+            }
         }
         Ok(Some(principal))
     }
@@ -865,6 +941,26 @@ mod tests {
             "the address is blocked"
         );
         assert!(!t.blocked("carol", None, start));
+    }
+
+    #[test]
+    fn parallel_guesses_are_counted_before_their_passwords_are_checked() {
+        let mut t = Throttle::default();
+        let at = Instant::now();
+        let office: IpAddr = "198.51.100.9".parse().unwrap();
+        // Guesses in flight at once: only the first few get to be checked.
+        let started = (0..50)
+            .filter(|_| t.attempt("alice", Some(office), at))
+            .count();
+        assert_eq!(started, MAX_FAILURES_PER_USER);
+        // Successful logins from one office address never lock the address.
+        let mut t = Throttle::default();
+        for n in 0..(MAX_FAILURES_PER_ADDRESS * 2) {
+            let name = format!("staff{n}");
+            assert!(t.attempt(&name, Some(office), at));
+            t.succeeded(&name, Some(office), at);
+        }
+        assert!(!t.blocked("someone", Some(office), at));
     }
 
     #[tokio::test]

@@ -37,6 +37,9 @@ pub struct ApiState {
     pub app: App,
     /// Staff accounts, sessions and tokens (who may use the API and the UI).
     pub accounts: crate::app::accounts::Accounts,
+    /// A TLS proxy in front (`api.behind_tls_proxy`): the client's address is the last one of
+    /// `X-Forwarded-For`, which the proxy sets (the login throttle counts per address).
+    pub behind_proxy: bool,
     /// The node's metrics registry (read-only once started) and the handles the API sets.
     pub metrics: std::sync::Arc<crate::metrics::NodeMetrics>,
     /// When the node started (uptime in `/api/v1/status` and `/metrics`).

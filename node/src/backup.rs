@@ -172,6 +172,9 @@ pub async fn create(
     .await
     .map_err(|_| BackupError::Store(StoreError::Stopped))??;
     let actor_epoch = store.actor_epoch().await?;
+    // Stamped before the checkpoint: an erasure made while it runs is later than the backup,
+    // so a restore replays it whether or not the checkpoint caught it.
+    let created_at = now();
     let made = match store.checkpoint(target.join(DB_DIR)).await {
         Err(e) => Err(BackupError::from(e)),
         Ok(()) => {
@@ -183,7 +186,7 @@ pub async fn create(
             let manifest = BackupManifest {
                 format: BACKUP_FORMAT,
                 node_id: node_id.to_owned(),
-                created_at: now(),
+                created_at,
                 sicc_version: env!("CARGO_PKG_VERSION").into(),
                 schema_version: SCHEMA_VERSION,
                 actor_epoch,
@@ -403,6 +406,20 @@ pub async fn restore(
             value: Some(serde_json::to_vec(&record).expect("serialises")),
         }])
         .await;
+    // Sessions open when the backup was taken are not brought back.
+    let written = match written {
+        Ok(()) => crate::accounts::Accounts::new(store.clone())
+            .end_all_sessions()
+            .await
+            .map_err(|e| match e {
+                crate::accounts::AccountError::Store(s) => s,
+                other => StoreError::Corrupt {
+                    key: "accounts".into(),
+                    reason: other.to_string(),
+                },
+            }),
+        Err(e) => Err(e),
+    };
     let replayed = match written {
         Ok(()) => {
             let (from, node, taken) = (
@@ -448,14 +465,23 @@ fn later_erasures(
     taken: &str,
     extra: &[PathBuf],
 ) -> Result<(Vec<PathBuf>, Vec<Erasure>), BackupError> {
+    use std::os::unix::fs::MetadataExt;
     let taken_at = parse_time(taken);
+    let backup = backup.canonicalize().map_err(io(backup))?;
+    let owner = std::fs::metadata(&backup).map_err(io(&backup))?.uid();
+    // Another user's directory, or a journal others may write, is not trusted with erasures.
+    let trusted = |path: &Path| {
+        std::fs::symlink_metadata(path)
+            .is_ok_and(|m| m.uid() == owner && m.mode() & 0o022 == 0 && !m.file_type().is_symlink())
+    };
     let mut journals = Vec::new();
     if let Some(parent) = backup.parent()
         && let Ok(entries) = std::fs::read_dir(parent)
     {
         for entry in entries.flatten() {
             let dir = entry.path();
-            if dir == backup || !dir.join(ERASURES_FILE).is_file() {
+            let journal = dir.join(ERASURES_FILE);
+            if dir == backup || !trusted(&dir) || !trusted(&journal) {
                 continue;
             }
             if let Ok(m) = read_manifest(&dir)
@@ -499,10 +525,9 @@ fn later_erasures(
     Ok((journals, erasures))
 }
 
-/// Replays erasures on a restored store: a record still as old as the erasure is deleted
-/// (even if an old version of another record links to it); an entry of a catalogue the node
-/// holds takes its tombstone. A record written after its erasure (a new record under the same
-/// id) is kept. Returns how many were replayed.
+/// Replays erasures on a restored store: a record the backup holds under an erased id is
+/// deleted (even if an old version of another record links to it); an entry of a catalogue
+/// the node holds takes its tombstone. Returns how many were replayed.
 async fn replay(store: &Store, erasures: Vec<Erasure>) -> Result<usize, BackupError> {
     let mut replayed = 0;
     for e in erasures {
@@ -511,15 +536,8 @@ async fn replay(store: &Store, erasures: Vec<Erasure>) -> Result<usize, BackupEr
                 let Ok(id) = id.parse::<sicc_protocol::id::RecordId>() else {
                     continue;
                 };
-                let Some(record) = store.get(id.clone()).await? else {
-                    continue;
-                };
-                let updated = record.updated_at.as_deref().and_then(parse_time);
-                let newer = match (updated, e.instant()) {
-                    (Some(updated), Some(at)) => updated > at,
-                    _ => false,
-                };
-                if !newer {
+                // Whatever the backup holds under that id predates the erasure.
+                if store.get(id.clone()).await?.is_some() {
                     store.erase(id, "restore: erasure replayed").await?;
                     replayed += 1;
                 }

@@ -248,6 +248,7 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
             shutdown: shutdown.clone(),
             app,
             accounts,
+            behind_proxy: config.api.behind_tls_proxy,
             metrics: Arc::new(metrics),
             started: std::time::Instant::now(),
         };

@@ -1265,3 +1265,103 @@ fn a_backup_taken_before_an_erasure_is_listed_as_such_and_a_restore_replays_the_
     assert_eq!(get("lv-home-care"), 200, "the rest of the backup is back");
     daemon.terminate();
 }
+
+/// `sicc user …` and `sicc token …` through a running daemon (the CLI's local credential is
+/// its admin): a user added with the password on stdin logs in, a token reads and stops
+/// working once revoked, the audit names the token, and nothing is readable without one.
+#[test]
+fn users_and_tokens_through_the_cli_of_a_running_node() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("node");
+    init(&dir);
+    let daemon = Daemon::start(&dir);
+    let add = |name: &str, role: &str, password: &str| {
+        use std::io::Write;
+        let mut child = Command::new(SICC)
+            .arg("--data-dir")
+            .arg(&dir)
+            .args(["user", "add", name, "--role", role])
+            .env_remove("SICC_API")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{password}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = add("bea", "editor", "a long enough secret");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = add("bea", "viewer", "a long enough secret");
+    assert_eq!(out.status.code(), Some(4), "exists: {}", stderr(&out));
+    let out = add("cid", "editor", "short");
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        stderr(&out).contains("at least 10 characters"),
+        "{}",
+        stderr(&out)
+    );
+    let out = sicc(&dir, &["--json", "user", "list"]);
+    let users: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(users["users"][0]["name"], "bea");
+    assert_eq!(users["users"][0]["role"], "editor");
+
+    // Without credentials: nothing.
+    let records = format!("{}/api/v1/records", daemon.url);
+    let anonymous = block_on(async { reqwest::get(&records).await.unwrap().status().as_u16() });
+    assert_eq!(anonymous, 401);
+
+    let out = sicc(
+        &dir,
+        &["token", "create", "--name", "nightly", "--role", "editor"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert!(token.starts_with("sicc_"), "{token}");
+    let with_token = |method: reqwest::Method, url: &str, body: Option<Value>| {
+        block_on(async {
+            let mut r = reqwest::Client::new()
+                .request(method, url)
+                .bearer_auth(&token);
+            if let Some(b) = body {
+                r = r.json(&b);
+            }
+            r.send().await.unwrap().status().as_u16()
+        })
+    };
+    assert_eq!(
+        with_token(
+            reqwest::Method::POST,
+            &records,
+            Some(initiative("by-token", 1))
+        ),
+        201
+    );
+    let (_, audit) = http(
+        reqwest::Method::GET,
+        &format!("{}/api/v1/audit?record=by-token", daemon.url),
+        None,
+    );
+    assert!(
+        audit.to_string().contains("token nightly (editor)"),
+        "the audit names the token: {audit}"
+    );
+    // An editor's token may not grant or create catalogues.
+    assert_eq!(
+        with_token(
+            reqwest::Method::POST,
+            &format!("{}/api/v1/catalogs", daemon.url),
+            Some(json!({"name": "c", "title": {"en": "C"}}))
+        ),
+        403
+    );
+    let out = sicc(&dir, &["token", "revoke", "nightly"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(with_token(reqwest::Method::GET, &records, None), 401);
+    daemon.terminate();
+}

@@ -9,8 +9,8 @@
 
 use super::{ApiError, ApiState, ErrorCode};
 use crate::app::accounts::{
-    AccountError, Principal, Role, SESSION_COOKIE, SESSION_LIFETIME, SessionView, TokenView,
-    UserView,
+    AccountError, Principal, Role, SESSION_LIFETIME, SessionView, TokenView, UserView,
+    session_cookie,
 };
 use axum::Json;
 use axum::extract::{ConnectInfo, Form, Path, Query, Request, State};
@@ -118,7 +118,8 @@ async fn principal_of(
         };
         return Ok(state.accounts.bearer(token.trim()).await?);
     }
-    match cookie(headers, SESSION_COOKIE) {
+    let name = session_cookie(&state.app.node().node_id.to_string());
+    match cookie(headers, &name) {
         Some(token) => Ok(state.accounts.session(&token).await?),
         None => Ok(None),
     }
@@ -210,7 +211,17 @@ impl From<AccountError> for ApiError {
 /// A local path to go back to after logging in (never another site).
 fn local_path(next: Option<&str>) -> String {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && !p.chars().any(|c| c.is_control() || c.is_whitespace())
+                && !p.to_ascii_lowercase().contains("%09")
+                && !p.to_ascii_lowercase().contains("%0a")
+                && !p.to_ascii_lowercase().contains("%0d") =>
+        {
+            p.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -271,7 +282,17 @@ pub async fn login(
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let from = connect.map(|axum::Extension(ConnectInfo(addr))| addr.ip());
+    let forwarded = state
+        .behind_proxy
+        .then(|| {
+            request_headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .and_then(|ip| ip.trim().parse::<std::net::IpAddr>().ok())
+        })
+        .flatten();
+    let from = forwarded.or(connect.map(|axum::Extension(ConnectInfo(addr))| addr.ip()));
     match state
         .accounts
         .login(form.name.trim(), &form.password, from, agent)
@@ -280,13 +301,21 @@ pub async fn login(
         Ok(token) => {
             tracing::info!(user = %form.name.trim(), "logged in");
             let cookie = format!(
-                "{SESSION_COOKIE}={token}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={}",
+                "{}={token}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={}",
+                session_cookie(&state.app.node().node_id.to_string()),
                 SESSION_LIFETIME.as_secs()
             );
             ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response()
         }
         Err(e) => {
-            tracing::warn!(user = %form.name.trim(), error = %e, "login refused");
+            // The name as typed is logged only if it could be one (never a mistyped password).
+            let name = form.name.trim();
+            let shown = if crate::app::accounts::is_user_name(name) {
+                name
+            } else {
+                "(not a user name)"
+            };
+            tracing::warn!(user = %shown, error = %e, "login refused");
             let status = match e {
                 AccountError::Throttled => StatusCode::TOO_MANY_REQUESTS,
                 AccountError::BadCredentials => StatusCode::UNAUTHORIZED,
@@ -304,8 +333,11 @@ pub struct CsrfForm {
 }
 
 /// The cookie that ends the session in the browser.
-fn cleared_cookie() -> String {
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0")
+fn cleared_cookie(state: &ApiState) -> String {
+    format!(
+        "{}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0",
+        session_cookie(&state.app.node().node_id.to_string())
+    )
 }
 
 /// `POST /logout`.
@@ -319,7 +351,7 @@ pub async fn logout(
         state.accounts.end_session(session).await?;
     }
     Ok((
-        [(header::SET_COOKIE, cleared_cookie())],
+        [(header::SET_COOKIE, cleared_cookie(&state))],
         Redirect::to("/login"),
     )
         .into_response())
@@ -406,7 +438,7 @@ pub async fn change_password(
         .await?;
     tracing::info!(user = %name, "password changed");
     Ok((
-        [(header::SET_COOKIE, cleared_cookie())],
+        [(header::SET_COOKIE, cleared_cookie(&state))],
         Redirect::to("/login"),
     )
         .into_response())
@@ -525,14 +557,16 @@ pub async fn change_user(
     body: Result<Json<UserChange>, axum::extract::rejection::JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
     let change = json_body(body)?;
-    if let Some(password) = &change.password {
-        state.accounts.set_password(&name, password).await?;
-    }
+    // The changes that can be refused (the last admin) come first: a refused request changes
+    // nothing it did not name before.
     if let Some(role) = change.role {
         state.accounts.set_role(&name, role).await?;
     }
     if let Some(disabled) = change.disabled {
         state.accounts.set_disabled(&name, disabled).await?;
+    }
+    if let Some(password) = &change.password {
+        state.accounts.set_password(&name, password).await?;
     }
     tracing::info!(user = %name, role = ?change.role, disabled = ?change.disabled,
         password = change.password.is_some(), by = %principal.label(), "user changed");
@@ -635,6 +669,8 @@ mod tests {
         assert_eq!(local_path(Some("//evil.example/")), "/");
         assert_eq!(local_path(Some("https://evil.example/")), "/");
         assert_eq!(local_path(Some("/\\evil.example")), "/");
+        assert_eq!(local_path(Some("/\t/evil.example")), "/");
+        assert_eq!(local_path(Some("/%09/evil.example")), "/");
         assert_eq!(local_path(None), "/");
     }
 }

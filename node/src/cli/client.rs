@@ -90,7 +90,8 @@ impl Client {
             .bytes()
             .await
             .map_err(|e| ClientError::Protocol(e.to_string()))?;
-        if status.as_u16() == 204 {
+        // No content (204, or a 201 with an empty body): success without a value.
+        if status.as_u16() == 204 || (status.is_success() && bytes.is_empty()) {
             return Ok(None);
         }
         let body: Value = serde_json::from_slice(&bytes)

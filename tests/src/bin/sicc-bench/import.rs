@@ -12,6 +12,9 @@ use sicc_tests::process::{Daemon, init, sicc};
 use std::path::Path;
 use std::time::Instant;
 
+/// The documented bound on a node's peak memory after the largest import request (docs/trust.md).
+const IMPORT_PEAK_BOUND_MB: f64 = 512.0;
+
 fn raw_rocksdb(lines: &[(String, Vec<u8>)]) -> Result<f64> {
     let dir = tempfile::tempdir()?;
     let db = rocksdb::DB::open_default(dir.path())?;
@@ -69,6 +72,27 @@ pub async fn run(binary: &Path, n: usize) -> Result<Vec<Figure>> {
         bail!("only {stored} records stored after importing {n}");
     }
 
+    // The largest import one request may carry (MAX_BATCH_RECORDS records in one body): the
+    // node's peak memory after it, against its peak before (after the CLI's chunked import).
+    let largest = sicc_node::app::MAX_BATCH_RECORDS.min(lines.len());
+    let mut body = Vec::new();
+    for (_, b) in &lines[..largest] {
+        body.extend_from_slice(b);
+        body.push(b'\n');
+    }
+    let peak_before = node.memory("VmHWM")? as f64 / 1024.0 / 1024.0;
+    let r = node
+        .http
+        .post(format!("{}/api/v1/records/import?mode=upsert", node.url))
+        .header("content-type", "application/x-ndjson")
+        .body(body.clone())
+        .send()
+        .await?;
+    if !r.status().is_success() {
+        bail!("the largest import request: HTTP {}", r.status());
+    }
+    let peak_after = node.memory("VmHWM")? as f64 / 1024.0 / 1024.0;
+
     // Backup and restore of that node (RPO/RTO): online backup while it serves, restore into
     // a fresh directory, start until ready. Baseline: copying the data directory (`cp -a`).
     let backup = root.path().join("backup");
@@ -120,6 +144,14 @@ pub async fn run(binary: &Path, n: usize) -> Result<Vec<Figure>> {
             Goal::AtLeastAndRatio(20_000.0, 0.5),
         )
         .detail(json!({"records": n, "bytes": bytes, "secs": secs, "raw_secs": raw})),
+        Figure::new(
+            "import, largest request: peak memory",
+            peak_after,
+            "MB",
+            peak_before,
+            Goal::AtMost(IMPORT_PEAK_BOUND_MB),
+        )
+        .detail(json!({"records": largest, "body_bytes": body.len()})),
         Figure::new("backup, online", backup_secs, "s", copy_secs, Goal::None)
             .detail(detail.clone()),
         Figure::new("restore", restore_secs, "s", copy_secs, Goal::None).detail(detail.clone()),

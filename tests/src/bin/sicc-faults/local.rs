@@ -83,7 +83,7 @@ async fn log_in(url: &str, name: &str, password: &str) -> Result<(u16, Option<St
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("sicc_session=") && !v.starts_with("sicc_session=;"))
+        .find(|v| v.starts_with("__Host-sicc-") && !v.contains("=;"))
         .map(|v| v.split(';').next().unwrap_or_default().to_owned());
     Ok((r.status().as_u16(), cookie))
 }
