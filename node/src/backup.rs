@@ -53,6 +53,8 @@ pub enum BackupError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{0} is a symbolic link, which no sicc backup holds: refusing to restore through it")]
+    Symlink(PathBuf),
     #[error("erasure journal {path}: {reason}")]
     Journal { path: PathBuf, reason: String },
     #[error(transparent)]
@@ -354,12 +356,26 @@ pub fn read_manifest(backup: &Path) -> Result<BackupManifest, BackupError> {
     Ok(manifest)
 }
 
+/// Refuses a symbolic link where a backup holds a file or directory: sicc never writes one, so
+/// it was planted, and following it would restore (or copy the key from) somewhere else.
+fn refuse_symlink(path: &Path) -> Result<(), BackupError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Err(BackupError::Symlink(path.to_owned())),
+        _ => Ok(()),
+    }
+}
+
 fn copy_tree(from: &Path, to: &Path) -> Result<(), BackupError> {
+    refuse_symlink(from)?;
     std::fs::create_dir_all(to).map_err(io(to))?;
     for entry in std::fs::read_dir(from).map_err(io(from))? {
         let entry = entry.map_err(io(from))?;
         let target = to.join(entry.file_name());
-        if entry.file_type().map_err(io(&entry.path()))?.is_dir() {
+        let kind = entry.file_type().map_err(io(&entry.path()))?;
+        if kind.is_symlink() {
+            return Err(BackupError::Symlink(entry.path()));
+        }
+        if kind.is_dir() {
             copy_tree(&entry.path(), &target)?;
         } else {
             std::fs::copy(entry.path(), &target).map_err(io(&entry.path()))?;
@@ -383,6 +399,9 @@ pub async fn restore(
         let manifest = read_manifest(&from)?;
         if to.join(IDENTITY_FILE).exists() || to.join(DB_DIR).exists() {
             return Err(BackupError::Occupied(to));
+        }
+        for file in [IDENTITY_FILE, CONFIG_FILE, MANIFEST_FILE] {
+            refuse_symlink(&from.join(file))?;
         }
         std::fs::create_dir_all(&to).map_err(io(&to))?;
         copy_tree(&from.join(DB_DIR), &to.join(DB_DIR))?;
@@ -603,6 +622,28 @@ mod tests {
             let e = check_target_safe(&link.join("b"), uid).unwrap_err();
             assert!(e.to_string().contains("another user"), "{e}");
         }
+    }
+
+    #[test]
+    fn a_backup_holding_a_symbolic_link_is_not_restored_through_it() {
+        let root = tempfile::tempdir().unwrap();
+        let backup = root.path().join("backup");
+        let db = backup.join(DB_DIR);
+        std::fs::create_dir_all(&db).unwrap();
+        std::fs::write(db.join("CURRENT"), "MANIFEST-000001\n").unwrap();
+        let elsewhere = root.path().join("elsewhere");
+        std::fs::write(&elsewhere, "someone else's file").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, db.join("000001.sst")).unwrap();
+        let e = copy_tree(&db, &root.path().join("restored")).unwrap_err();
+        assert!(matches!(e, BackupError::Symlink(_)), "{e}");
+        // The key itself planted as a link.
+        let planted = root.path().join("identity.key");
+        std::os::unix::fs::symlink(&elsewhere, &planted).unwrap();
+        assert!(matches!(
+            refuse_symlink(&planted),
+            Err(BackupError::Symlink(_))
+        ));
+        assert!(refuse_symlink(&elsewhere).is_ok());
     }
 
     #[test]

@@ -26,7 +26,20 @@ fn tune_allocator() {
     }
 }
 
+/// Files sicc creates are its user's alone (0600, directories 0700): the database's files, the
+/// search index, backups. The data directory is private as well, but a copy moved elsewhere
+/// keeps its modes.
+#[allow(unsafe_code)]
+fn private_files() {
+    // SAFETY: `umask` sets the process's file mode mask and cannot fail; it is called first
+    // thing in `main`, before any other thread exists.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
 fn main() {
     tune_allocator();
+    private_files();
     std::process::exit(sicc_node::cli::main());
 }

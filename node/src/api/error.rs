@@ -218,6 +218,7 @@ impl From<BackupError> for ApiError {
             | BackupError::NewerFormat { .. }
             | BackupError::Occupied(_)
             | BackupError::Journal { .. }
+            | BackupError::Symlink(_)
             | BackupError::Io { .. } => {
                 tracing::error!(error = %message, "backup failed");
                 ApiError::new(ErrorCode::BackupFailed, message)
