@@ -211,7 +211,7 @@ async fn status(State(state): State<ApiState>) -> Result<Json<dto::Status>, ApiE
 /// Takes an online backup (RocksDB checkpoint + identity + config) into a new directory while
 /// the node keeps serving (`sicc backup`).
 #[utoipa::path(post, path = "/api/v1/admin/backup", tag = "operations",
-    request_body(content = dto::BackupRequest, example = json!({"path": "/var/backups/sicc/2026-11-28"})),
+    request_body(content = dto::BackupRequest, example = json!({"name": "2026-11-28"})),
     responses((status = 200, description = "the backup taken", body = dto::BackupTaken),
               (status = "default", description = "an error", body = dto::ErrorBody)))]
 async fn backup(
@@ -220,11 +220,23 @@ async fn backup(
 ) -> Result<Json<dto::BackupTaken>, ApiError> {
     let Json(request) =
         body.map_err(|e| ApiError::new(ErrorCode::InvalidJson, e.body_text()).with_field("path"))?;
+    let target = match (request.name, request.path) {
+        (Some(name), None) => crate::app::BackupTarget::Name(name),
+        (None, Some(path)) => crate::app::BackupTarget::Path(path),
+        (None, None) => crate::app::BackupTarget::now(),
+        (Some(_), Some(_)) => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidBackupTarget,
+                "give a name or a path, not both",
+            ));
+        }
+    };
+    let path = state.app.backup_target(target)?;
     let started = std::time::Instant::now();
-    let manifest = state.app.backup(request.path.clone()).await?;
-    tracing::info!(path = %request.path.display(), bytes = manifest.db_bytes, "backup taken");
+    let manifest = state.app.backup(path.clone()).await?;
+    tracing::info!(path = %path.display(), bytes = manifest.db_bytes, "backup taken");
     Ok(Json(dto::BackupTaken {
-        path: request.path,
+        path,
         manifest: serde_json::to_value(&manifest).unwrap_or_default(),
         duration_ms: started.elapsed().as_millis() as u64,
     }))

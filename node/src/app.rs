@@ -15,7 +15,7 @@ use crate::sync::SyncHandle;
 // name these through `app` only, never the modules that own them (ARCHITECTURE.md, module graph).
 /// Staff accounts, sessions and tokens: the HTTP layer authenticates through them.
 pub use crate::accounts;
-pub use crate::backup::{BackupError, BackupManifest};
+pub use crate::backup::{BackupError, BackupManifest, Target as BackupTarget};
 pub use crate::search::{FACETS, FacetCount, Hit, SearchError, SearchRequest, SearchResult, Sort};
 pub use crate::storage::{
     AuditEntry, MAX_BATCH_RECORDS, MAX_PAGE, PutMode, QuarantinedRecord, SCHEMA_VERSION,
@@ -65,6 +65,8 @@ pub struct NodeInfo {
     pub data_dir: PathBuf,
     /// The configuration file the node was started with (backups copy it).
     pub config_file: PathBuf,
+    /// The only directory backups are written under (`backup.root`).
+    pub backup_root: PathBuf,
     /// The actor epoch this run signs its changes in.
     pub actor_epoch: u32,
 }
@@ -399,16 +401,22 @@ impl App {
 
     // ------------------------------------------------------------------ operations
 
-    /// Takes an online backup into `target` (an absolute path that does not exist yet).
+    /// Takes an online backup into `target` (under the backup root, not existing yet).
     pub async fn backup(&self, target: PathBuf) -> Result<BackupManifest, AppError> {
         Ok(crate::backup::create(
             &self.store,
             &self.node.data_dir,
             &self.node.config_file,
             &self.node.node_id.to_string(),
+            &self.node.backup_root,
             &target,
         )
         .await?)
+    }
+
+    /// Where a backup named `name` goes, or an absolute path asked for.
+    pub fn backup_target(&self, target: BackupTarget) -> Result<PathBuf, AppError> {
+        Ok(target.resolve(&self.node.backup_root)?)
     }
 
     /// The backups this node took, with the erasures each predates.

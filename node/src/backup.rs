@@ -35,6 +35,10 @@ pub const BACKUP_FORMAT: u32 = 1;
 pub enum BackupError {
     #[error("backup target {0}: must be an absolute path that does not exist yet")]
     Target(PathBuf),
+    #[error("backup target {target}: backups go under {root} (backup.root) only")]
+    OutsideRoot { target: PathBuf, root: PathBuf },
+    #[error("`{0}` is not a backup name: 1-100 letters, digits, `.`, `-` or `_`")]
+    Name(String),
     #[error(
         "backup target {path}: {why}; back up into a directory only this node's user (or root) can change"
     )]
@@ -143,25 +147,100 @@ fn check_target_safe(target: &Path, uid: u32) -> Result<(), BackupError> {
     Ok(())
 }
 
+/// Where a backup goes: a name under the backup root, or an absolute path (which must lie
+/// under it too).
+#[derive(Debug, Clone)]
+pub enum Target {
+    Name(String),
+    Path(PathBuf),
+}
+
+impl Target {
+    /// The backup's directory under `root`; a name is checked, a path is kept (and checked
+    /// against the root when the backup is taken, once its parent exists).
+    pub fn resolve(self, root: &Path) -> Result<PathBuf, BackupError> {
+        match self {
+            Target::Path(p) => Ok(p),
+            Target::Name(name) => {
+                let ok = (1..=100).contains(&name.len())
+                    && name != "."
+                    && name != ".."
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
+                if ok {
+                    Ok(root.join(name))
+                } else {
+                    Err(BackupError::Name(name))
+                }
+            }
+        }
+    }
+
+    /// A name made of the time: `backup-20261206T134501Z`.
+    pub fn now() -> Target {
+        let t = time::OffsetDateTime::now_utc();
+        Target::Name(format!(
+            "backup-{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        ))
+    }
+}
+
 /// Takes a backup of the node whose data directory is `data_dir`, configuration `config_file`
-/// and (open, possibly serving) store `store`, into the new directory `target`.
+/// and (open, possibly serving) store `store`, into the new directory `target`, which must lie
+/// under `root` (`backup.root`; created private if missing).
 pub async fn create(
     store: &Store,
     data_dir: &Path,
     config_file: &Path,
     node_id: &str,
+    root: &Path,
     target: &Path,
 ) -> Result<BackupManifest, BackupError> {
     if !target.is_absolute() || target.exists() {
         return Err(BackupError::Target(target.to_owned()));
     }
+    if target.components().any(|c| {
+        !matches!(
+            c,
+            std::path::Component::RootDir | std::path::Component::Normal(_)
+        )
+    }) {
+        return Err(BackupError::OutsideRoot {
+            target: target.to_owned(),
+            root: root.to_owned(),
+        });
+    }
     // File system calls block: off the executor.
-    let (dir, to) = (data_dir.to_owned(), target.to_owned());
+    let (dir, to, root) = (data_dir.to_owned(), target.to_owned(), root.to_owned());
     tokio::task::spawn_blocking(move || -> Result<(), BackupError> {
         use std::os::unix::fs::{DirBuilderExt, MetadataExt};
         let uid = std::fs::metadata(&dir).map_err(io(&dir))?.uid();
-        if let Some(parent) = to.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&root)
+            .map_err(io(&root))?;
+        let outside = || BackupError::OutsideRoot {
+            target: to.clone(),
+            root: root.clone(),
+        };
+        // Compared resolved: a symlink inside the root cannot lead out of it.
+        let real_root = root.canonicalize().map_err(io(&root))?;
+        let parent = to.parent().ok_or_else(outside)?;
+        if !parent.starts_with(&root) && !parent.starts_with(&real_root) {
+            return Err(outside());
+        }
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+        let real_parent = parent.canonicalize().map_err(io(parent))?;
+        if !real_parent.starts_with(&real_root) {
+            return Err(outside());
         }
         check_target_safe(&to, uid)?;
         // Created here, new (an existing directory or a symlink in its place is refused) and

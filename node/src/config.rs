@@ -67,7 +67,7 @@ impl std::fmt::Display for Source {
 /// Every key that can be set outside `[[members]]`, in the order `config check` prints them.
 /// Each is also settable as `SICC_<SECTION>__<KEY>` (e.g. `SICC_API__LISTEN`); list values
 /// (`network.listen`) are comma-separated there.
-pub const KEYS: [&str; 19] = [
+pub const KEYS: [&str; 20] = [
     "node.name",
     "node.country",
     "api.listen",
@@ -87,6 +87,7 @@ pub const KEYS: [&str; 19] = [
     "limits.changes_per_member",
     "limits.in_flight_mib_per_peer",
     "limits.handshakes_per_address",
+    "backup.root",
 ];
 
 /// Environment variables starting with `SICC_` that are not configuration keys.
@@ -108,6 +109,7 @@ pub struct Config {
     pub log: LogSection,
     pub network: NetworkSection,
     pub limits: LimitsSection,
+    pub backup: BackupSection,
     /// The federation roster (may include this node; it is skipped).
     pub members: Vec<MemberSection>,
     /// Where each key of [`KEYS`] (and `members`) got its effective value.
@@ -208,6 +210,25 @@ impl LimitsSection {
             ),
             ("handshakes_per_address", self.handshakes_per_address as u64),
         ]
+    }
+}
+
+/// Where backups go.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct BackupSection {
+    /// The only directory backups are written under (default `DATA_DIR/backups`): a caller of
+    /// the API names a backup, it does not pick a place on the machine.
+    pub root: Option<PathBuf>,
+}
+
+impl Config {
+    /// The directory backups are written under.
+    pub fn backup_root(&self) -> PathBuf {
+        self.backup
+            .root
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("backups"))
     }
 }
 
@@ -313,6 +334,8 @@ struct RawConfig {
     #[serde(default)]
     limits: LimitsSection,
     #[serde(default)]
+    backup: BackupSection,
+    #[serde(default)]
     members: Vec<MemberSection>,
 }
 
@@ -409,6 +432,7 @@ fn set_key(raw: &mut RawConfig, key: &str, value: &str) -> Result<(), String> {
         "limits.changes_per_member" => raw.limits.changes_per_member = number(value)?,
         "limits.in_flight_mib_per_peer" => raw.limits.in_flight_mib_per_peer = number(value)?,
         "limits.handshakes_per_address" => raw.limits.handshakes_per_address = number(value)?,
+        "backup.root" => raw.backup.root = (!value.is_empty()).then(|| PathBuf::from(value)),
         _ => return Err("no such key".into()),
     }
     Ok(())
@@ -630,6 +654,14 @@ impl Config {
                 return Err(invalid(key, format!("must be 1-{most}")));
             }
         }
+        if let Some(root) = &raw.backup.root
+            && !root.is_absolute()
+        {
+            return Err(invalid(
+                "backup.root",
+                format!("`{}` is not an absolute path", root.display()),
+            ));
+        }
         if raw.members.len() > 64 {
             return Err(invalid("members", "at most 64 members".into()));
         }
@@ -678,6 +710,7 @@ impl Config {
             log: raw.log,
             network: raw.network,
             limits: raw.limits,
+            backup: raw.backup,
             members: raw.members,
             sources,
         })
@@ -709,6 +742,7 @@ impl Config {
             "limits.changes_per_member" => self.limits.changes_per_member.to_string(),
             "limits.in_flight_mib_per_peer" => self.limits.in_flight_mib_per_peer.to_string(),
             "limits.handshakes_per_address" => self.limits.handshakes_per_address.to_string(),
+            "backup.root" => q(&self.backup_root().display().to_string()),
             _ => "?".into(),
         }
     }

@@ -241,6 +241,7 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
                 country: config.node.country.clone(),
                 data_dir: config.data_dir.clone(),
                 config_file: config.file.clone(),
+                backup_root: config.backup_root(),
                 actor_epoch: epoch,
             },
         );

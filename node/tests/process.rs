@@ -557,11 +557,21 @@ fn backup_while_serving_then_restore_elsewhere_in_a_new_epoch() {
         );
         assert_eq!(code, 201);
     }
-    let target = root.path().join("backup");
-    let out = sicc(&dir, &["backup", target.to_str().unwrap()]);
+    // Backups are named; they go under the backup root (default: DATA_DIR/backups).
+    let target = dir.join("backups").join("nightly");
+    let out = sicc(&dir, &["backup", "nightly"]);
     assert!(out.status.success(), "{}", stderr(&out));
+    assert!(target.join("backup.json").is_file());
+    // Outside the root: refused, nothing written.
+    let outside = root.path().join("elsewhere");
+    let out = sicc(&dir, &["backup", outside.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(stderr(&out).contains("backup.root"), "{}", stderr(&out));
+    assert!(!outside.exists());
+    let out = sicc(&dir, &["backup", "../escape"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     // Refuses to overwrite.
-    let again = sicc(&dir, &["backup", target.to_str().unwrap()]);
+    let again = sicc(&dir, &["backup", "nightly"]);
     assert_eq!(again.status.code(), Some(4), "{}", stderr(&again));
     assert!(
         stderr(&again).contains("does not exist yet"),
@@ -1100,7 +1110,12 @@ fn the_data_directory_is_private_and_a_backup_cannot_be_aimed_where_another_user
         "init makes it private"
     );
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let daemon = Daemon::start(&dir);
+    // The backup root is the temporary directory: the attempts below are under it, and the
+    // ownership checks still refuse what another user could redirect.
+    let daemon = Daemon::start_with_env(
+        &dir,
+        &[("SICC_BACKUP__ROOT", root.path().to_str().unwrap())],
+    );
     assert_eq!(
         std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
         0o700,
@@ -1182,8 +1197,7 @@ fn a_backup_taken_before_an_erasure_is_listed_as_such_and_a_restore_replays_the_
     const CANARY: &str = "QZXJVKWBYPFMGHTDNRCL";
     let root = tempfile::tempdir().unwrap();
     let (dir, restored) = (root.path().join("node"), root.path().join("restored"));
-    let backups = root.path().join("backups");
-    std::fs::create_dir(&backups).unwrap();
+    let backups = dir.join("backups");
     init(&dir);
     let daemon = Daemon::start(&dir);
     let records = format!("{}/api/v1/records", daemon.url);
@@ -1197,7 +1211,7 @@ fn a_backup_taken_before_an_erasure_is_listed_as_such_and_a_restore_replays_the_
         201
     );
     let before = backups.join("before");
-    let out = sicc(&dir, &["backup", before.to_str().unwrap()]);
+    let out = sicc(&dir, &["backup", "before"]);
     assert!(out.status.success(), "{}", stderr(&out));
 
     // The erasure: the link removed, then the person deleted.
@@ -1213,8 +1227,7 @@ fn a_backup_taken_before_an_erasure_is_listed_as_such_and_a_restore_replays_the_
         None,
     );
     assert_eq!(code, 204, "{body}");
-    let after = backups.join("after");
-    let out = sicc(&dir, &["backup", after.to_str().unwrap()]);
+    let out = sicc(&dir, &["backup", "after"]);
     assert!(out.status.success(), "{}", stderr(&out));
 
     let out = sicc(&dir, &["--json", "backups"]);

@@ -301,6 +301,15 @@ impl NetnsFederation {
                 .replace("anti_entropy_secs = 30", "anti_entropy_secs = 5")
                 .replace("redial_max_secs = 60", "redial_max_secs = 4")
                 .replace("behind_tls_proxy = false", "behind_tls_proxy = true");
+            // Backups go beside the data directories (a restore replaces the directory).
+            text.push_str(&format!(
+                "\n[backup]\nroot = {:?}\n",
+                n.data_dir
+                    .parent()
+                    .context("data dir parent")?
+                    .display()
+                    .to_string()
+            ));
             text.push_str(&roster);
             std::fs::write(&config, text)?;
             // The harness itself uses the node's local credential; this account only has to exist.

@@ -1013,11 +1013,11 @@ async fn a_node_restored_from_an_online_backup_keeps_every_acknowledged_write_an
         (v["records"].as_u64()? >= 20).then_some(())
     })
     .await?;
-    let backups = tempfile::tempdir()?;
-    let target = backups.path().join("es");
+    // Under ES's backup root (default: its data directory's `backups`).
+    let target = fed.members[es].dir().join("backups").join("es");
     let backup_started = std::time::Instant::now();
     let taken = fed
-        .ok(es, "/api/v1/admin/backup", json!({"path": target}))
+        .ok(es, "/api/v1/admin/backup", json!({"name": "es"}))
         .await?;
     assert_eq!(taken["manifest"]["actor_epoch"], 0);
     wait_until("more writes after the backup", || async {

@@ -797,13 +797,16 @@ pub struct Health {
     pub status: String,
 }
 
-/// `POST /api/v1/admin/backup`.
-#[derive(Debug, Deserialize, ToSchema)]
+/// `POST /api/v1/admin/backup`: a name under the backup root (default: one made of the time),
+/// or an absolute path under it.
+#[derive(Debug, Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct BackupRequest {
-    /// Absolute path of a directory to create.
-    #[schema(value_type = String)]
-    pub path: std::path::PathBuf,
+    /// A name for the backup's directory under `backup.root`.
+    pub name: Option<String>,
+    /// Absolute path of a directory to create under `backup.root`.
+    #[schema(value_type = Option<String>)]
+    pub path: Option<std::path::PathBuf>,
 }
 
 /// A backup taken.

@@ -79,7 +79,7 @@ error_codes! {
     NotMember = "not_member", UNPROCESSABLE_ENTITY, "the node is not in the federation's roster";
     InvalidRequest = "invalid_request", UNPROCESSABLE_ENTITY, "a catalogue name, title or annotation is invalid";
     InvalidAccount = "invalid_account", UNPROCESSABLE_ENTITY, "a user or token name, role or password is invalid (`field`)";
-    InvalidBackupTarget = "invalid_backup_target", UNPROCESSABLE_ENTITY, "the backup path is not absolute or already exists";
+    InvalidBackupTarget = "invalid_backup_target", UNPROCESSABLE_ENTITY, "the backup name or path is invalid, exists already, lies outside `backup.root` or where another user could redirect it";
     Unavailable = "unavailable", SERVICE_UNAVAILABLE, "the sync engine or the search indexer has stopped";
     StorageUnavailable = "storage_unavailable", SERVICE_UNAVAILABLE, "the store stopped, or refuses writes after a failed sync";
     StorageError = "storage_error", INTERNAL_SERVER_ERROR, "corruption or a RocksDB failure (logged)";
@@ -210,7 +210,10 @@ impl From<BackupError> for ApiError {
     fn from(e: BackupError) -> ApiError {
         let message = e.to_string();
         match e {
-            BackupError::Target(_) | BackupError::UnsafeTarget { .. } => {
+            BackupError::Target(_)
+            | BackupError::UnsafeTarget { .. }
+            | BackupError::OutsideRoot { .. }
+            | BackupError::Name(_) => {
                 ApiError::new(ErrorCode::InvalidBackupTarget, message).with_field("path")
             }
             BackupError::Store(s) => ApiError::from(s),

@@ -3,7 +3,7 @@
 
 use super::client::{Client, ClientError};
 use super::output::{plain, print_json};
-use super::{Cli, EXIT_FAILURE, EXIT_USAGE, Failure, InitArgs, RunArgs};
+use super::{Cli, EXIT_FAILURE, EXIT_REJECTED, EXIT_USAGE, Failure, InitArgs, RunArgs};
 use crate::config::{Config, ConfigError, Overrides};
 use crate::node;
 use crate::p2p::identity::NodeIdentity;
@@ -211,20 +211,28 @@ pub async fn reindex(dir: &Path) -> Result<(), Failure> {
 }
 
 /// `sicc backup`: through the daemon when it runs (online), else on the closed store.
-pub async fn backup(cli: &Cli, dir: &Path, target: &Path) -> Result<(), Failure> {
-    let target = if target.is_absolute() {
-        target.to_owned()
-    } else {
-        std::env::current_dir()
-            .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?
-            .join(target)
+pub async fn backup(cli: &Cli, dir: &Path, target: Option<&str>) -> Result<(), Failure> {
+    use crate::backup::Target;
+    let target = match target {
+        None => Target::now(),
+        Some(t) if t.contains('/') => {
+            let path = Path::new(t);
+            Target::Path(if path.is_absolute() {
+                path.to_owned()
+            } else {
+                std::env::current_dir()
+                    .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?
+                    .join(path)
+            })
+        }
+        Some(name) => Target::Name(name.to_owned()),
+    };
+    let body = match &target {
+        Target::Name(name) => serde_json::json!({ "name": name }),
+        Target::Path(path) => serde_json::json!({ "path": path }),
     };
     let result = match Client::from_cli(cli.api.as_deref(), dir) {
-        Ok(client) => {
-            client
-                .post_json("/api/v1/admin/backup", &serde_json::json!({"path": target}))
-                .await?
-        }
+        Ok(client) => client.post_json("/api/v1/admin/backup", &body).await?,
         Err(ClientError::NoDaemon { .. }) => {
             let identity = NodeIdentity::load(dir)?;
             let db = dir.join(node::DB_DIR);
@@ -233,13 +241,20 @@ pub async fn backup(cli: &Cli, dir: &Path, target: &Path) -> Result<(), Failure>
                     .await
                     .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?
                     .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
-            let config_file = cli
-                .config
-                .clone()
-                .unwrap_or_else(|| dir.join(crate::config::CONFIG_FILE));
-            let made =
-                crate::backup::create(&store, dir, &config_file, &identity.node_id(), &target)
-                    .await;
+            let config = load_config(cli, dir, Overrides::from_env())?;
+            let root = config.backup_root();
+            let target = target
+                .resolve(&root)
+                .map_err(|e| Failure::new(EXIT_REJECTED, e.to_string()))?;
+            let made = crate::backup::create(
+                &store,
+                dir,
+                &config.file,
+                &identity.node_id(),
+                &root,
+                &target,
+            )
+            .await;
             drop(store);
             let _ = tokio::task::spawn_blocking(move || writer.join()).await;
             let manifest = made.map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
@@ -253,7 +268,7 @@ pub async fn backup(cli: &Cli, dir: &Path, target: &Path) -> Result<(), Failure>
         println!(
             "backup of node {} written to {} ({} bytes of database, actor epoch {})",
             plain(&result["manifest"]["node_id"]),
-            target.display(),
+            plain(&result["path"]),
             plain(&result["manifest"]["db_bytes"]),
             plain(&result["manifest"]["actor_epoch"]),
         );

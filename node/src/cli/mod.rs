@@ -98,8 +98,9 @@ pub enum Command {
     /// Take a backup (RocksDB checkpoint, identity, config) into a new directory. Online
     /// through the running daemon, which keeps serving; directly when it is stopped.
     Backup {
-        /// Directory to create, e.g. /var/backups/sicc/2026-11-28.
-        target: PathBuf,
+        /// A name for it under `backup.root` (e.g. 2026-11-28; default: one made of the time),
+        /// or a path under the root (anything with a `/`).
+        target: Option<String>,
     },
     /// Staff accounts: add, list, passwd, role, disable, enable.
     #[command(subcommand)]
@@ -502,7 +503,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             demo::demo(&demo_dir, args).await
         }
         Command::Reindex => admin::reindex(&dir).await,
-        Command::Backup { target } => admin::backup(&cli, &dir, target).await,
+        Command::Backup { target } => admin::backup(&cli, &dir, target.as_deref()).await,
         Command::Backups => admin::backups(&cli, &dir).await,
         Command::User(command) => accounts::user(&cli, &dir, command).await,
         Command::Token(command) => accounts::token(&cli, &dir, command).await,

@@ -95,10 +95,10 @@ pub async fn run(binary: &Path, n: usize) -> Result<Vec<Figure>> {
 
     // Backup and restore of that node (RPO/RTO): online backup while it serves, restore into
     // a fresh directory, start until ready. Baseline: copying the data directory (`cp -a`).
-    let backup = root.path().join("backup");
+    let backup = dir.join("backups").join("bench");
     let started = Instant::now();
     let taken = node
-        .post("/api/v1/admin/backup", &json!({"path": backup}))
+        .post("/api/v1/admin/backup", &json!({"name": "bench"}))
         .await?;
     let backup_secs = started.elapsed().as_secs_f64();
     node.stop()?;
