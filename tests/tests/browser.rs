@@ -195,12 +195,13 @@ async fn staff_search_filter_open_and_publish_and_the_partner_sees_it() -> Resul
     record["original_lang"] = json!("lv");
     let (status, body) = fed.post(lv, "/api/v1/records", record).await?;
     assert_eq!(status, 201, "{body}");
-    // Staff accounts: an editor and a validator on LV, a viewer on ES.
+    // Staff accounts: an editor and a validator on LV, a viewer and an admin on ES.
     const PASSWORD: &str = "correct horse battery";
     for (i, name, role) in [
         (lv, "eva", "editor"),
         (lv, "liga", "validator"),
         (es, "elena", "viewer"),
+        (es, "ernesto", "admin"),
     ] {
         let (status, body) = fed
             .post(
@@ -307,6 +308,31 @@ async fn staff_search_filter_open_and_publish_and_the_partner_sees_it() -> Resul
     driver.goto(&format!("{es_url}/catalogs")).await?;
     driver.wait_text("h1", |t| t == "Catalogues").await?;
     assert_eq!(driver.count("form[action^='/ui/catalogs/']").await?, 0);
+    // An admin sees them, and may unsubscribe.
+    driver.click("header form.logout button").await?;
+    driver.wait_text("h1", |t| t == "Log in").await?;
+    driver.goto(&format!("{es_url}/catalogs")).await?;
+    driver.log_in("ernesto", PASSWORD).await?;
+    driver.wait_text("h1", |t| t == "Catalogues").await?;
+    assert_eq!(
+        driver
+            .count("form[action='/ui/catalogs/unsubscribe']")
+            .await?,
+        1
+    );
+    driver
+        .click("form[action='/ui/catalogs/unsubscribe'] button")
+        .await?;
+    driver
+        .wait_text("p.notice", |t| t.contains("Unsubscribed"))
+        .await?;
+    wait_until("the partner's entries to go", || async {
+        fed.shared(es, "lv-community-kitchen")
+            .await
+            .is_none()
+            .then_some(())
+    })
+    .await?;
     drop(driver);
     fed.stop_all().await;
     Ok(())
