@@ -597,14 +597,7 @@ impl Accounts {
     ) -> Result<(), AccountError> {
         // Guesses of the current password through a stolen session are throttled like logins.
         let now = Instant::now();
-        if !self
-            .throttle
-            .lock()
-            .expect("throttle")
-            .attempt(name, None, now)
-        {
-            return Err(AccountError::Throttled);
-        }
+        self.begin_attempt(name, None, now)?;
         let user = self.user(name).await?;
         if !verify_password(&self.hashing, current.to_owned(), user.map(|u| u.password)).await {
             return Err(AccountError::BadCredentials);
@@ -661,6 +654,26 @@ impl Accounts {
         self.put_user(&user, ends).await
     }
 
+    /// Counts an attempt to prove a password, or refuses it when the name or address is
+    /// throttled.
+    fn begin_attempt(
+        &self,
+        name: &str,
+        from: Option<IpAddr>,
+        now: Instant,
+    ) -> Result<(), AccountError> {
+        if self
+            .throttle
+            .lock()
+            .expect("throttle")
+            .attempt(name, from, now)
+        {
+            Ok(())
+        } else {
+            Err(AccountError::Throttled)
+        }
+    }
+
     /// Checks a name and password and opens a session: returns its token (for the cookie).
     pub async fn login(
         &self,
@@ -673,14 +686,7 @@ impl Accounts {
         // Only a name that could exist becomes a throttle key: a flood of long or odd names
         // would otherwise grow the throttle.
         let name = if check_name(name).is_ok() { name } else { "" };
-        if !self
-            .throttle
-            .lock()
-            .expect("throttle")
-            .attempt(name, from, now)
-        {
-            return Err(AccountError::Throttled);
-        }
+        self.begin_attempt(name, from, now)?;
         let user = if name.is_empty() {
             None
         } else {

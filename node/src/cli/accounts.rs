@@ -37,17 +37,13 @@ impl Backend {
         match Client::from_cli(cli.api.as_deref(), dir) {
             Ok(client) => Ok(Backend::Api(client)),
             Err(ClientError::NoDaemon { .. }) => {
-                let db = dir.join(crate::node::DB_DIR);
                 if !dir.join(crate::data_dir::IDENTITY_FILE).exists() {
                     return Err(Failure::new(
                         EXIT_FAILURE,
                         format!("{} holds no node: run `sicc init` first", dir.display()),
                     ));
                 }
-                let (store, writer) = tokio::task::spawn_blocking(move || Store::open(&db))
-                    .await
-                    .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?
-                    .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
+                let (store, writer) = super::admin::open_stopped_store(dir).await?;
                 Ok(Backend::Direct {
                     accounts: Accounts::new(store.clone()),
                     store,
@@ -66,8 +62,8 @@ impl Backend {
             writer,
         } = self
         {
-            drop((accounts, store));
-            let _ = tokio::task::spawn_blocking(move || writer.join()).await;
+            drop(accounts);
+            super::admin::close_store(store, writer).await;
         }
     }
 }

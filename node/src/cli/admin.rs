@@ -235,12 +235,7 @@ pub async fn backup(cli: &Cli, dir: &Path, target: Option<&str>) -> Result<(), F
         Ok(client) => client.post_json("/api/v1/admin/backup", &body).await?,
         Err(ClientError::NoDaemon { .. }) => {
             let identity = NodeIdentity::load(dir)?;
-            let db = dir.join(node::DB_DIR);
-            let (store, writer) =
-                tokio::task::spawn_blocking(move || crate::storage::Store::open(&db))
-                    .await
-                    .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?
-                    .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
+            let (store, writer) = open_stopped_store(dir).await?;
             let config = load_config(cli, dir, Overrides::from_env())?;
             let root = config.backup_root();
             let target = target
@@ -255,8 +250,7 @@ pub async fn backup(cli: &Cli, dir: &Path, target: Option<&str>) -> Result<(), F
                 &target,
             )
             .await;
-            drop(store);
-            let _ = tokio::task::spawn_blocking(move || writer.join()).await;
+            close_store(store, writer).await;
             let manifest = made.map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
             serde_json::json!({"path": target, "manifest": manifest})
         }
@@ -276,20 +270,31 @@ pub async fn backup(cli: &Cli, dir: &Path, target: Option<&str>) -> Result<(), F
     Ok(())
 }
 
+/// Opens the store of a node whose daemon is stopped (off the executor: RocksDB's open blocks).
+pub(super) async fn open_stopped_store(
+    dir: &Path,
+) -> Result<(crate::storage::Store, crate::storage::StoreWriter), Failure> {
+    let db = dir.join(node::DB_DIR);
+    tokio::task::spawn_blocking(move || crate::storage::Store::open(&db))
+        .await
+        .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?
+        .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))
+}
+
+/// Closes a store opened with [`open_stopped_store`]: waits until its writer has synced.
+pub(super) async fn close_store(store: crate::storage::Store, writer: crate::storage::StoreWriter) {
+    drop(store);
+    let _ = tokio::task::spawn_blocking(move || writer.join()).await;
+}
+
 /// `sicc backups`: through the daemon when it runs, else on the closed store.
 pub async fn backups(cli: &Cli, dir: &Path) -> Result<(), Failure> {
     let listed = match Client::from_cli(cli.api.as_deref(), dir) {
         Ok(client) => client.get("/api/v1/admin/backups").await?,
         Err(ClientError::NoDaemon { .. }) => {
-            let db = dir.join(node::DB_DIR);
-            let (store, writer) =
-                tokio::task::spawn_blocking(move || crate::storage::Store::open(&db))
-                    .await
-                    .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?
-                    .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
+            let (store, writer) = open_stopped_store(dir).await?;
             let listed = crate::backup::list(&store).await;
-            drop(store);
-            let _ = tokio::task::spawn_blocking(move || writer.join()).await;
+            close_store(store, writer).await;
             let listed = listed.map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))?;
             serde_json::json!({ "backups": listed })
         }
