@@ -7,6 +7,7 @@ mod auth;
 mod dto;
 mod error;
 mod federation;
+mod forms;
 mod guard;
 mod metrics;
 mod openapi;
@@ -114,11 +115,19 @@ pub fn router(state: ApiState, limits: Limits, allowed_hosts: Vec<String>) -> Ro
         .merge(api)
         .route("/api/docs", get(openapi::explorer))
         .route("/", get(ui::search_page))
+        .route("/records/new", get(forms::new_form).post(forms::create))
         .route("/records/{id}", get(ui::record_page))
+        .route(
+            "/records/{id}/edit",
+            get(forms::edit_form).post(forms::save),
+        )
+        .route("/records/{id}/delete", post(forms::delete))
         .route("/catalogs", get(ui::catalogs_page))
         .route("/peers", get(ui::peers_page))
         .route("/new", get(ui::new_page))
         .route("/ui/publish", post(ui::publish))
+        .route("/ui/unpublish", post(ui::unpublish))
+        .route("/records/{id}/status", post(ui::change_status))
         .route("/ui/catalogs/{action}", post(ui::catalog_action))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
@@ -134,8 +143,13 @@ pub fn router(state: ApiState, limits: Limits, allowed_hosts: Vec<String>) -> Ro
         .fallback(|| async { ApiError::new(ErrorCode::NoRoute, "no such endpoint") })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            ui::error_pages,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             auth::authenticate,
         ))
+        .layer(axum::middleware::from_fn(ui::language))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(120),

@@ -20,6 +20,8 @@
 //! - [`metrics`]: the Prometheus registry (sicc's and libp2p's metrics) behind `/metrics`.
 //! - [`telemetry`]: logging with the node id on every line.
 
+#[macro_use]
+pub mod i18n;
 pub mod accounts;
 pub mod api;
 pub mod app;

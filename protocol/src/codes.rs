@@ -265,6 +265,108 @@ impl CodeList {
     }
 }
 
+/// The languages sicc's staff work in: the UI's, and those code-list labels are translated to.
+pub const LABEL_LANGUAGES: &[&str] = &["en", "es", "fr", "sv", "lv"];
+
+/// One row of a label file (`data/labels/<lang>.tsv`).
+#[derive(Debug, Clone, Copy)]
+struct Translation {
+    label: &'static str,
+    /// Words staff type for this code, ` | `-separated (search only).
+    terms: &'static str,
+    /// Machine-assisted, awaiting a native speaker's review.
+    review: bool,
+}
+
+type Translations = std::collections::HashMap<(&'static str, &'static str), Translation>;
+
+/// The label files, one per language of [`LABEL_LANGUAGES`], in that order. English labels are
+/// the built-in ones; `en.tsv` adds search terms only.
+const LABEL_FILES: [&str; 5] = [
+    include_str!("../data/labels/en.tsv"),
+    include_str!("../data/labels/es.tsv"),
+    include_str!("../data/labels/fr.tsv"),
+    include_str!("../data/labels/sv.tsv"),
+    include_str!("../data/labels/lv.tsv"),
+];
+
+fn translations(lang: &str) -> Option<&'static Translations> {
+    static ALL: OnceLock<Vec<Translations>> = OnceLock::new();
+    let i = LABEL_LANGUAGES.iter().position(|l| *l == lang)?;
+    ALL.get_or_init(|| {
+        LABEL_FILES
+            .iter()
+            .map(|text| parse_translations(text))
+            .collect()
+    })
+    .get(i)
+}
+
+fn parse_translations(text: &'static str) -> Translations {
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let mut cols = l.split('\t');
+            let (list, code) = (cols.next()?, cols.next()?);
+            let label = cols.next().unwrap_or_default().trim();
+            let terms = cols.next().unwrap_or_default().trim();
+            let review = cols.next().is_some_and(|s| s.trim() == "review");
+            Some((
+                (list, code),
+                Translation {
+                    label,
+                    terms,
+                    review,
+                },
+            ))
+        })
+        .collect()
+}
+
+impl CodeList {
+    /// The label of `code` in `lang` (one of [`LABEL_LANGUAGES`]), falling back to English.
+    pub fn label_in(self, code: &str, lang: &str) -> Option<&'static str> {
+        let english = self.label(code)?;
+        let translated = translations(lang)
+            .and_then(|t| t.get(&(self.name(), code)))
+            .map(|t| t.label)
+            .filter(|l| !l.is_empty());
+        Some(translated.unwrap_or(english))
+    }
+
+    /// Whether the label of `code` in `lang` is machine-assisted and awaits review.
+    pub fn label_needs_review(self, code: &str, lang: &str) -> bool {
+        translations(lang)
+            .and_then(|t| t.get(&(self.name(), code)))
+            .is_some_and(|t| t.review)
+    }
+
+    /// Every text that names `code`, with its language: its labels in the five languages and
+    /// the words staff type for it. Indexed with the records holding the code, so that
+    /// `personas sin hogar` finds every homelessness record whatever language it is written in.
+    pub fn search_texts(self, code: &str) -> Vec<(&'static str, &'static str)> {
+        let mut out = Vec::new();
+        if let Some(english) = self.label(code) {
+            out.push(("en", english));
+        }
+        for lang in LABEL_LANGUAGES {
+            if let Some(t) = translations(lang).and_then(|t| t.get(&(self.name(), code))) {
+                if !t.label.is_empty() {
+                    out.push((*lang, t.label));
+                }
+                out.extend(
+                    t.terms
+                        .split(" | ")
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(|s| (*lang, s)),
+                );
+            }
+        }
+        out
+    }
+}
+
 /// All embedded NUTS regions.
 pub fn nuts_regions() -> &'static [NutsRegion] {
     static REGIONS: OnceLock<Vec<NutsRegion>> = OnceLock::new();
@@ -947,6 +1049,87 @@ mod tests {
             assert_eq!(before, codes.len(), "{} has duplicate codes", list.name());
             assert_eq!(CodeList::from_name(list.name()), Some(*list));
         }
+    }
+
+    #[test]
+    fn every_code_is_labelled_in_the_five_languages_and_every_label_row_names_a_code() {
+        for (lang, text) in LABEL_LANGUAGES.iter().zip(LABEL_FILES) {
+            for (list, code) in parse_translations(text).keys() {
+                let known = CodeList::from_name(list).is_some_and(|l| l.contains(code));
+                assert!(
+                    known,
+                    "{lang}.tsv labels `{list}` `{code}`, which is no code"
+                );
+            }
+            for list in CodeList::ALL
+                .iter()
+                .filter(|l| !matches!(l, CodeList::Country | CodeList::Nuts))
+            {
+                for c in list.entries() {
+                    let translated = translations(lang).and_then(|t| t.get(&(list.name(), c.code)));
+                    assert!(
+                        translated.is_some(),
+                        "{lang}.tsv lacks `{}` `{}`",
+                        list.name(),
+                        c.code
+                    );
+                    if *lang != "en" {
+                        assert!(
+                            !translated.unwrap().label.is_empty(),
+                            "{lang}: `{}` `{}` has no label",
+                            list.name(),
+                            c.code
+                        );
+                    }
+                }
+            }
+        }
+        assert_eq!(CodeList::Country.label_in("LV", "lv"), Some("Latvija"));
+        assert_eq!(CodeList::Country.label_in("LV", "en"), Some("Latvia"));
+        // A language without a label file, or a code without a row, falls back to English.
+        assert_eq!(CodeList::Country.label_in("LV", "de"), Some("Latvia"));
+        assert_eq!(CodeList::Country.label_in("JP", "lv"), Some("Japan"));
+    }
+
+    #[test]
+    fn the_words_staff_type_name_the_codes_they_mean() {
+        let finds = |list: CodeList, code: &str, lang: &str, words: &str| {
+            let texts = list.search_texts(code);
+            let hit = texts
+                .iter()
+                .any(|(l, t)| *l == lang && t.to_lowercase().contains(words));
+            assert!(
+                hit,
+                "`{words}` ({lang}) does not name {} {code}: {texts:?}",
+                list.name()
+            );
+        };
+        finds(CodeList::TargetGroup, "homeless", "es", "sin hogar");
+        finds(CodeList::TargetGroup, "homeless", "lv", "bezpajumtnieki");
+        finds(
+            CodeList::Theme,
+            "social_services_care",
+            "es",
+            "cuidados comunitarios",
+        );
+        finds(
+            CodeList::TargetGroup,
+            "older_people",
+            "es",
+            "personas mayores",
+        );
+        finds(
+            CodeList::TargetGroup,
+            "people_living_alone",
+            "es",
+            "soledad",
+        );
+        finds(
+            CodeList::TargetGroup,
+            "people_with_disabilities",
+            "es",
+            "discapacidad",
+        );
     }
 
     #[test]

@@ -182,6 +182,13 @@ impl fmt::Display for ValidationError {
 pub trait LinkResolver {
     /// The kind of the record `id`, or `None` if there is none.
     fn kind_of(&self, id: &RecordId) -> Option<RecordKind>;
+
+    /// Whether the version being replaced already linked to `id`. Such a link is kept even
+    /// when its target is gone (a partner's entry erased, a catalogue dropped): an edit of
+    /// other fields must not force staff to drop it, and the page shows it as no longer there.
+    fn was_linked(&self, _id: &RecordId) -> bool {
+        false
+    }
 }
 
 /// A link from one record to another, as found in a link field.
@@ -461,6 +468,7 @@ impl Record {
                 continue;
             }
             match resolver.kind_of(link.target) {
+                None if resolver.was_linked(link.target) => {}
                 None => errs.push(
                     link.field,
                     format!("links to `{}`, which does not exist", link.target),

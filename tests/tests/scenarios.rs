@@ -385,6 +385,8 @@ async fn no_mutating_route_accepts_another_site_a_rebound_host_or_a_non_json_bod
         }
     }
     routes.push((reqwest::Method::POST, "/ui/publish".into()));
+    routes.push((reqwest::Method::POST, "/ui/unpublish".into()));
+    routes.push((reqwest::Method::POST, "/records/lv-guarded/status".into()));
     routes.push((reqwest::Method::POST, "/ui/catalogs/subscribe".into()));
     assert!(routes.len() >= 15, "{routes:?}");
     let record = serde_json::to_vec(&json!({

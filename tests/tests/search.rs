@@ -232,3 +232,47 @@ async fn the_index_follows_edits_and_deletes_and_is_rebuilt_after_a_restart() ->
     drop(data);
     Ok(())
 }
+
+/// Staff search in their own language and find every country's records through the labels of
+/// their codes (themes, target groups), though no text of those records is in that language.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spanish_or_latvian_query_finds_other_countries_records_through_code_labels() -> Result<()>
+{
+    let node = node_with_sample().await?;
+    let cases: &[(&str, &[&str])] = &[
+        // Latvian: homelessness records written in French, Spanish and English.
+        (
+            "bezpajumtnieki",
+            &["fr-soliguide", "es-habitat-housing-first"],
+        ),
+        // Spanish: a French initiative, and Latvian ones.
+        (
+            "personas%20sin%20hogar",
+            &["fr-soliguide", "fr-simon-de-cyrene"],
+        ),
+        (
+            "cuidados%20comunitarios",
+            &["lv-samaritan-mobile-care", "lv-riga-dementia-day-care"],
+        ),
+        ("personas%20mayores", &["fr-siel-bleu", "lv-senior-riga"]),
+        ("soledad", &["lv-samaritan-mobile-care"]),
+        (
+            "discapacidad",
+            &["lv-support-person-decisions", "fr-simon-de-cyrene"],
+        ),
+    ];
+    for (q, expected) in cases {
+        let v = search(&node, &format!("q={q}&limit=100")).await?;
+        let found = ids(&v);
+        for id in *expected {
+            assert!(
+                found.contains(&(*id).to_owned()),
+                "`{q}` does not find {id}: {found:?}"
+            );
+        }
+    }
+    // A word that is in no label and no text still finds nothing.
+    let v = search(&node, "q=zzqxj").await?;
+    assert_eq!(v["total"], 0, "{v}");
+    Ok(())
+}

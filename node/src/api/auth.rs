@@ -79,10 +79,16 @@ pub fn required_role(method: &Method, path: &str) -> Role {
     if path == "/logout" || path.starts_with("/account/") {
         return Role::Viewer;
     }
-    if path == "/api/v1/records" || path.starts_with("/api/v1/records/") {
+    // The UI's record forms (`/records/new`, `/records/{id}/edit`, `…/status`) are an
+    // editor's too; validating is checked where it is done.
+    if path == "/api/v1/records"
+        || path.starts_with("/api/v1/records/")
+        || path.starts_with("/records/")
+    {
         return Role::Editor;
     }
     if path == "/ui/publish"
+        || path == "/ui/unpublish"
         || (path.starts_with("/api/v1/catalogs/")
             && ["/publish", "/unpublish", "/annotate"]
                 .iter()
@@ -233,21 +239,21 @@ pub struct LoginQuery {
 
 fn login_form(state: &ApiState, next: &str, problem: Option<&str>) -> Html<String> {
     let body = html! {
-        h1 { "Log in" }
+        h1 { (t!("login-title")) }
         @if let Some(p) = problem {
             p.error role="alert" { (p) }
         }
         form method="post" action="/login" {
             input type="hidden" name="next" value=(next);
-            label for="name" { "User name" }
+            label for="name" { (t!("login-name")) }
             input id="name" name="name" autocomplete="username" required autofocus;
-            label for="password" { "Password" }
+            label for="password" { (t!("login-password")) }
             input id="password" name="password" type="password" autocomplete="current-password" required;
-            p { button type="submit" { "Log in" } }
+            p { button type="submit" { (t!("login-button")) } }
         }
-        p.meta { "Accounts are created by the node's administrator (" code { "sicc user add" } ")." }
+        p.meta { (t!("login-accounts-note")) " (" code { "sicc user add" } ")." }
     };
-    super::ui::page(state, "Log in", body)
+    super::ui::page(state, &t!("login-title"), body)
 }
 
 /// `GET /login`.
@@ -368,23 +374,23 @@ pub async fn account_page(
         _ => Vec::new(),
     };
     let body = html! {
-        h1 { "Your account" }
+        h1 { (t!("account-title")) }
         (super::ui::flash_notice(&flash))
-        p { "Signed in as " strong { (principal.label()) } "." }
+        p { (t!("account-signed-in", name = principal.label())) }
         @if principal.user().is_some() {
-            h2 { "Sessions" }
+            h2 { (t!("account-sessions")) }
             table {
-                thead { tr { th scope="col" { "Opened" } th scope="col" { "Ends" } th scope="col" { "Browser" } th scope="col" { "" } } }
+                thead { tr { th scope="col" { (t!("account-opened")) } th scope="col" { (t!("account-ends")) } th scope="col" { (t!("account-browser")) } th scope="col" { "" } } }
                 tbody {
                     @for s in &sessions {
                         tr {
                             td { (s.created_at) } td { (s.expires_at) } td { (s.user_agent) }
                             td {
-                                @if s.current { "this session" } @else {
+                                @if s.current { (t!("account-this-session")) } @else {
                                     form method="post" action="/account/sessions/end" {
                                         (csrf_field())
                                         input type="hidden" name="id" value=(s.id);
-                                        button type="submit" { "End" }
+                                        button type="submit" { (t!("account-end")) }
                                     }
                                 }
                             }
@@ -392,23 +398,23 @@ pub async fn account_page(
                     }
                 }
             }
-            h2 { "Change password" }
+            h2 { (t!("account-change-password")) }
             form method="post" action="/account/password" {
                 (csrf_field())
-                label for="current" { "Current password" }
+                label for="current" { (t!("account-current-password")) }
                 input id="current" name="current" type="password" autocomplete="current-password" required;
-                label for="new" { "New password (at least " (crate::app::accounts::MIN_PASSWORD_CHARS) " characters)" }
+                label for="new" { (t!("account-new-password", n = crate::app::accounts::MIN_PASSWORD_CHARS)) }
                 input id="new" name="new" type="password" autocomplete="new-password" required;
-                p { button type="submit" { "Change password" } }
+                p { button type="submit" { (t!("account-change-password")) } }
             }
-            p.meta { "Changing the password ends every session, this one included." }
+            p.meta { (t!("account-password-note")) }
         }
         form method="post" action="/logout" {
             (csrf_field())
-            button type="submit" { "Log out" }
+            button type="submit" { (t!("log-out")) }
         }
     };
-    Ok(super::ui::page(&state, "Your account", body))
+    Ok(super::ui::page(&state, &t!("account-title"), body))
 }
 
 #[derive(Deserialize)]
@@ -645,6 +651,9 @@ mod tests {
             Role::Validator
         );
         assert_eq!(r(Method::POST, "/ui/publish"), Role::Validator);
+        assert_eq!(r(Method::POST, "/ui/unpublish"), Role::Validator);
+        assert_eq!(r(Method::POST, "/records/x/status"), Role::Editor);
+        assert_eq!(r(Method::POST, "/records/new"), Role::Editor);
         assert_eq!(r(Method::POST, "/api/v1/catalogs"), Role::Admin);
         assert_eq!(r(Method::POST, "/api/v1/catalogs/o/n/grant"), Role::Admin);
         assert_eq!(

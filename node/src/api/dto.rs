@@ -113,6 +113,35 @@ pub struct ImportFailure {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// Every problem of the record, `field` and `message` above being the first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+impl ImportFailure {
+    /// A record refused for these problems (at least one).
+    pub fn of(
+        index: usize,
+        id: Option<String>,
+        errors: Vec<sicc_protocol::record::FieldError>,
+        code: super::ErrorCode,
+    ) -> ImportFailure {
+        let first = errors.first();
+        ImportFailure {
+            index,
+            id,
+            field: first.map(|e| e.field.clone()).filter(|f| !f.is_empty()),
+            message: first.map_or_else(|| "rejected".to_owned(), |e| e.message.clone()),
+            code: Some(code.as_str().to_owned()),
+            errors: errors
+                .into_iter()
+                .map(|e| FieldProblem {
+                    field: e.field,
+                    message: e.message,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// What an import did.

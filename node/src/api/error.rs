@@ -76,6 +76,7 @@ error_codes! {
     Erased = "erased", GONE, "the entry was erased from that catalogue; erased entries never come back";
     PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE, "the body exceeds `api.max_body_bytes` (`max_import_bytes` for imports), or an import holds too many records";
     NotShareable = "not_shareable", UNPROCESSABLE_ENTITY, "a local or personal record cannot be published";
+    NotValidated = "not_validated", UNPROCESSABLE_ENTITY, "the web UI publishes only validated records (submit, then validate it first)";
     NotMember = "not_member", UNPROCESSABLE_ENTITY, "the node is not in the federation's roster";
     InvalidRequest = "invalid_request", UNPROCESSABLE_ENTITY, "a catalogue name, title or annotation is invalid";
     InvalidAccount = "invalid_account", UNPROCESSABLE_ENTITY, "a user or token name, role or password is invalid (`field`)";

@@ -298,13 +298,14 @@ pub async fn import(
     for (index, item) in import_items(text)?.into_iter().enumerate() {
         match item {
             Ok(r) => valid.push((index, r)),
-            Err((id, e)) => failed.push(dto::ImportFailure {
-                index,
-                id,
-                field: Some(e.field),
-                message: e.message,
-                code: None,
-            }),
+            Err((id, errors)) => {
+                // A line that is not JSON names no field.
+                let code = match errors.first() {
+                    Some(e) if e.field.is_empty() && id.is_none() => ErrorCode::InvalidJson,
+                    _ => ErrorCode::InvalidRecord,
+                };
+                failed.push(dto::ImportFailure::of(index, id, errors, code))
+            }
         }
     }
     let (indexes, records): (Vec<usize>, Vec<Record>) = valid.into_iter().unzip();
@@ -313,16 +314,12 @@ pub async fn import(
     for (index, result) in indexes.into_iter().zip(imported.results) {
         match result {
             Ok(r) => ids.push(r.id.to_string()),
-            Err(StoreError::Invalid(mut v)) => {
-                let first = v.errors.remove(0);
-                failed.push(dto::ImportFailure {
-                    index,
-                    id: None,
-                    field: Some(first.field),
-                    message: first.message,
-                    code: Some(ErrorCode::InvalidRecord.as_str().to_owned()),
-                });
-            }
+            Err(StoreError::Invalid(v)) => failed.push(dto::ImportFailure::of(
+                index,
+                None,
+                v.errors,
+                ErrorCode::InvalidRecord,
+            )),
             Err(e) => {
                 let api = ApiError::from(e);
                 failed.push(dto::ImportFailure {
@@ -331,6 +328,7 @@ pub async fn import(
                     field: api.field.clone(),
                     message: api.message.clone(),
                     code: Some(api.code.as_str().to_owned()),
+                    errors: Vec::new(),
                 });
             }
         }
@@ -521,7 +519,7 @@ pub async fn schema() -> Json<dto::SchemaBody> {
 }
 
 /// One item of an import: the record, or its id (if it has one) and its first problem.
-type ImportItem = Result<Record, (Option<String>, FieldError)>;
+type ImportItem = Result<Record, (Option<String>, Vec<FieldError>)>;
 
 /// Parses one item, dropping its JSON value once it is a record (values take ~3 times the
 /// record's text; 5,000 of them held at once doubled an import's peak memory).
@@ -529,15 +527,15 @@ fn import_item(item: Result<Value, String>) -> ImportItem {
     let v = item.map_err(|message| {
         (
             None,
-            FieldError {
+            vec![FieldError {
                 field: String::new(),
                 message,
-            },
+            }],
         )
     })?;
-    Record::from_json(&v).map_err(|mut e| {
+    Record::from_json(&v).map_err(|e| {
         let id = v.get("id").and_then(Value::as_str).map(str::to_owned);
-        (id, e.errors.remove(0))
+        (id, e.errors)
     })
 }
 

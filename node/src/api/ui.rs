@@ -5,17 +5,24 @@
 //! UI's own pages (same-origin check), so another site cannot trigger them in a staff browser.
 
 use super::{ApiError, ApiState, ErrorCode};
+use crate::app::accounts::Role as StaffRole;
 use crate::app::{
     AppError, CatalogView, QuarantinedRecord, RecordFound, Relation, Role, Row, Scope,
 };
-use axum::extract::{Form, Path, RawQuery, State};
+use crate::i18n::{self, Lang};
+use axum::extract::{Form, Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Deserialize;
-use serde_json::Value;
+use sicc_protocol::catalog::CatalogId;
+use sicc_protocol::codes::CodeList;
+use sicc_protocol::id::RecordId;
 use sicc_protocol::query::Filter;
+use sicc_protocol::record::{FieldValue, Record};
 use sicc_protocol::schema::RecordKind;
+use sicc_protocol::schema::{FieldSpec, FieldType};
 use sicc_protocol::wire::SubscriptionStatus;
 use std::collections::BTreeMap;
 
@@ -41,6 +48,14 @@ dl.fields dt { font-weight: 600; } dl.fields dd { margin: 0; }
 header .who { margin-left: auto; } header form.logout { display: inline; margin: 0; }
 .error { background: #fbe9e9; border: 1px solid #d99; padding: .5rem .8rem; border-radius: 6px; }
 input[type=password], input[name=name] { display: block; font-size: 1rem; padding: .3rem; margin-bottom: .6rem; min-width: 18rem; }
+nav.langs { font-size: .9rem; } nav.langs a, nav.langs strong { padding: 0 .15rem; }
+.badge.warn { background: #fbe9e9; color: #8a1c1c; } .lang { color: var(--muted); font-size: .85rem; }
+form.inline { display: inline; } a.button { display: inline-block; border: 1px solid var(--accent); border-radius: 4px; padding: .2rem .7rem; text-decoration: none; }
+section h2 { font-size: 1.1rem; margin-bottom: .2rem; } details { margin: 1rem 0; } details summary { cursor: pointer; font-weight: 600; }
+.field { margin-bottom: .9rem; } .field label { font-weight: 600; } .field .hint { color: var(--muted); font-size: .85rem; } .field .problem { color: #8a1c1c; font-weight: 600; }
+.field input[type=text], .field textarea, .field select { width: 100%; box-sizing: border-box; font-size: 1rem; padding: .3rem; }
+.tabs { display: flex; flex-wrap: wrap; gap: .6rem; } .tabs > div { flex: 1 1 14rem; }
+@media (max-width: 30rem) { dl.fields { grid-template-columns: 1fr; } header { gap: .6rem; } main { padding: .8rem; } }
 input[type=search] { width: 100%; font-size: 1.1rem; padding: .4rem; box-sizing: border-box; } button { font-size: 1rem; padding: .3rem .8rem; }
 "#;
 
@@ -49,22 +64,21 @@ pub(super) const LIVE_SCRIPT: &str = r#"
   if (!window.EventSource) return;
   var box = document.getElementById('live'), n = 0;
   var es = new EventSource('/api/v1/events');
-  function note(text) { n += 1; box.hidden = false; box.querySelector('span').textContent = text + (n > 1 ? ' (' + n + ' updates)' : ''); }
-  ['entry_arrived', 'entry_changed', 'entry_removed'].forEach(function (t) {
-    es.addEventListener(t, function (e) { var d = JSON.parse(e.data); note('Shared entry ' + d.id + ' ' + t.replace('entry_', '') + '.'); });
+  function note(text) { n += 1; box.hidden = false; box.querySelector('span').textContent = text + (n > 1 ? ' (' + n + ')' : ''); }
+  [['entry_arrived', 'arrived'], ['entry_changed', 'changed'], ['entry_removed', 'removed'], ['peer_up', 'up'], ['peer_down', 'down']].forEach(function (p) {
+    es.addEventListener(p[0], function () { note(box.dataset[p[1]]); });
   });
-  es.addEventListener('peer_up', function () { note('A partner node connected.'); });
-  es.addEventListener('peer_down', function () { note('A partner node disconnected.'); });
 })();
 "#;
 
 pub(super) fn page(state: &ApiState, title: &str, body: Markup) -> Html<String> {
     let who = super::auth::current();
     let node = state.app.node();
+    let lang = i18n::current();
     Html(
         html! {
             (DOCTYPE)
-            html lang="en" {
+            html lang=(lang.tag()) {
                 head {
                     meta charset="utf-8";
                     meta name="viewport" content="width=device-width, initial-scale=1";
@@ -72,29 +86,44 @@ pub(super) fn page(state: &ApiState, title: &str, body: Markup) -> Html<String> 
                     style { (PreEscaped(STYLE)) }
                 }
                 body {
-                    a.skip href="#main" { "Skip to content" }
+                    a.skip href="#main" { (t!("skip-to-content")) }
                     header {
-                        span.node { (node.name) " · " (node.country) }
-                        nav aria-label="Main" {
+                        span.node { (node.name) " · " (code_label(CodeList::Country, &node.country)) }
+                        nav aria-label=(t!("nav-main")) {
                             ul {
-                                li { a href="/" { "Search" } }
-                                li { a href="/new" { "What is new" } }
-                                li { a href="/catalogs" { "Catalogues" } }
-                                li { a href="/peers" { "Peers" } }
-                                li { a href="/api/docs" { "API" } }
+                                li { a href="/" { (t!("nav-search")) } }
+                                li { a href="/new" { (t!("nav-new")) } }
+                                @if super::auth::may(StaffRole::Editor) {
+                                    li { a href="/records/new" { (t!("nav-create")) } }
+                                }
+                                li { a href="/catalogs" { (t!("nav-catalogs")) } }
+                                li { a href="/peers" { (t!("nav-peers")) } }
+                                li { a href="/api/docs" { (t!("nav-api")) } }
+                            }
+                        }
+                        nav.langs aria-label=(t!("language-switch")) {
+                            @for l in Lang::ALL {
+                                @if l == lang {
+                                    strong lang=(l.tag()) aria-current="true" { (l.tag().to_uppercase()) }
+                                } @else {
+                                    a href={ "?lang=" (l.tag()) } lang=(l.tag()) hreflang=(l.tag()) title=(l.endonym()) { (l.tag().to_uppercase()) }
+                                }
+                                " "
                             }
                         }
                         @if let Some(p) = &who {
                             span.who { a href="/account" { (p.label()) } }
                             form.logout method="post" action="/logout" {
                                 (super::auth::csrf_field())
-                                button type="submit" { "Log out" }
+                                button type="submit" { (t!("log-out")) }
                             }
                         }
                     }
                     main id="main" {
-                        div id="live" role="status" aria-live="polite" hidden {
-                            span {} " " a href="" { "Reload" }
+                        div id="live" role="status" aria-live="polite" hidden
+                            data-arrived=(t!("live-entry-arrived")) data-changed=(t!("live-entry-changed"))
+                            data-removed=(t!("live-entry-removed")) data-up=(t!("live-peer-up")) data-down=(t!("live-peer-down")) {
+                            span {} " " a href="" { (t!("live-reload")) }
                         }
                         (body)
                     }
@@ -104,6 +133,97 @@ pub(super) fn page(state: &ApiState, title: &str, body: Markup) -> Html<String> 
         }
         .into_string(),
     )
+}
+
+/// The cookie the language switch sets.
+const LANG_COOKIE: &str = "sicc-lang";
+
+/// Middleware: answers in the reader's language — `?lang=` (remembered in a cookie, then the
+/// page is shown again without it), else the cookie, else `Accept-Language`, else English.
+pub async fn language(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let pairs: Vec<(String, String)> = request
+        .uri()
+        .query()
+        .and_then(|q| serde_urlencoded::from_str(q).ok())
+        .unwrap_or_default();
+    let asked = pairs
+        .iter()
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| Lang::parse(v));
+    if let Some(lang) = asked
+        && request.method() == axum::http::Method::GET
+        && !path.starts_with("/api/")
+    {
+        let rest: Vec<&(String, String)> = pairs.iter().filter(|(k, _)| k != "lang").collect();
+        // Only a path of this site: `//host` would send the browser elsewhere.
+        let mut to = if path.starts_with("//") {
+            "/".to_owned()
+        } else {
+            path
+        };
+        if !rest.is_empty() {
+            to.push('?');
+            to.push_str(&serde_urlencoded::to_string(&rest).unwrap_or_default());
+        }
+        let cookie = format!(
+            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            lang.tag()
+        );
+        return ([(header::SET_COOKIE, cookie)], Redirect::to(&to)).into_response();
+    }
+    let lang = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == LANG_COOKIE).then(|| Lang::parse(v)).flatten()
+        })
+        .or_else(|| {
+            request
+                .headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or(Lang::En);
+    i18n::scope(lang, next.run(request)).await
+}
+
+/// Middleware: an error on a page of the UI is a page in the site's layout and the reader's
+/// language, with the same status, rather than the API's JSON.
+pub async fn error_pages(State(state): State<ApiState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let ui = !(path.starts_with("/api/") || matches!(path, "/healthz" | "/readyz" | "/metrics"));
+    let response = next.run(request).await;
+    let json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !ui || !json || response.status().as_u16() < 400 {
+        return response;
+    }
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 256 * 1024)
+        .await
+        .unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    let error = &v["error"];
+    let message = error["message"].as_str().unwrap_or_default();
+    let code = error["code"].as_str().unwrap_or_default();
+    let body = html! {
+        h1 { (t!("error-title")) }
+        p.error role="alert" {
+            @if let Some(f) = error["field"].as_str() { strong { (f) } ": " }
+            (message)
+        }
+        p.meta { (t!("error-code", code = code.to_owned())) " (" (status.as_u16()) ")" }
+        p { a href="/" { (t!("error-back")) } }
+    };
+    (status, page(&state, &t!("error-title"), body)).into_response()
 }
 
 /// Query pairs, with the UI's repeated facet checkboxes merged into one "either" condition.
@@ -127,12 +247,75 @@ fn ui_pairs(raw: Option<String>) -> Vec<(String, String)> {
     merged
 }
 
-fn facet_label(name: &str) -> String {
-    let mut s = name.replace('_', " ");
-    if let Some(first) = s.get_mut(0..1) {
-        first.make_ascii_uppercase();
+/// The label of a code in the reader's language (the code itself if the list lacks it).
+pub(super) fn code_label(list: CodeList, code: &str) -> String {
+    list.label_in(code, i18n::current().tag())
+        .map_or_else(|| code.to_owned(), str::to_owned)
+}
+
+fn facet_label(facet: &str) -> String {
+    i18n::text(i18n::current(), &format!("facet-{facet}"), None)
+}
+
+pub(super) fn field_label(field: &str) -> String {
+    i18n::text(i18n::current(), &format!("field-{field}"), None)
+}
+
+pub(super) fn kind_label(kind: RecordKind) -> String {
+    i18n::text(i18n::current(), &format!("kind-{}", kind.as_str()), None)
+}
+
+fn records_count(n: usize) -> String {
+    t!(
+        "records-count",
+        count = n,
+        n = i18n::number(i18n::current(), n as u64)
+    )
+}
+
+/// A record's text in the reader's language, else its original language, else English, else
+/// any; with the language it is in.
+fn text_in_reader_language<'a>(
+    texts: &'a BTreeMap<String, String>,
+    original: &str,
+) -> Option<(&'a str, &'a str)> {
+    let reader = i18n::current().tag();
+    [reader, original, "en"]
+        .iter()
+        .find_map(|l| texts.get_key_value(*l))
+        .or_else(|| texts.iter().next())
+        .map(|(l, t)| (l.as_str(), t.as_str()))
+}
+
+fn lang_text(field: Option<&FieldValue>, original: &str) -> Option<(String, String)> {
+    match field {
+        Some(FieldValue::LangText(m)) => {
+            text_in_reader_language(m, original).map(|(l, t)| (l.to_owned(), t.to_owned()))
+        }
+        Some(FieldValue::Text(t)) => Some((original.to_owned(), t.clone())),
+        _ => None,
     }
-    s
+}
+
+/// A record's title in the reader's language (with fallbacks).
+pub(super) fn title_for_reader(record: &Record) -> String {
+    lang_text(
+        record.fields.get(record.kind.title_field()),
+        &record.original_lang,
+    )
+    .map(|(_, t)| t)
+    .filter(|t| !t.is_empty())
+    .unwrap_or_else(|| record.id.to_string())
+}
+
+/// "(in Latvian)" after a text that is not in the reader's language.
+fn language_note(text_lang: &str) -> Markup {
+    let reader = i18n::current().tag();
+    html! {
+        @if !text_lang.is_empty() && text_lang != reader {
+            " " span.lang lang=(text_lang) { "(" (t!("record-in-language", language = code_label(CodeList::Language, text_lang))) ")" }
+        }
+    }
 }
 
 /// `GET /`: the search page.
@@ -144,7 +327,20 @@ pub async fn search_page(
     let request =
         crate::app::SearchRequest::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
     let q = request.q.clone();
-    let result = state.app.search(request.clone()).await?;
+    let mut result = state.app.search(request.clone()).await?;
+    // A ticked value must not hide the others of its facet: each facet with a filter counts
+    // the hits of the other filters only, so a second country can be added.
+    for (facet, _) in &request.filters {
+        let mut others = request.clone();
+        others.filters.retain(|(f, _)| f != facet);
+        others.offset = 0;
+        others.limit = 1;
+        if let Ok(r) = state.app.search(others).await
+            && let Some(buckets) = r.facets.get(facet)
+        {
+            result.facets.insert(facet.clone(), buckets.clone());
+        }
+    }
     let selected = |facet: &str, value: &str| {
         request
             .filters
@@ -152,6 +348,7 @@ pub async fn search_page(
             .any(|(f, vs)| f == facet && vs.iter().any(|v| v == value))
     };
     let names = origin_names(&state).await;
+    let own_country = state.app.node().country.clone();
     let link_with_offset = |offset: usize| {
         let mut p: Vec<(String, String)> = pairs
             .iter()
@@ -161,14 +358,28 @@ pub async fn search_page(
         p.push(("offset".into(), offset.to_string()));
         format!("/?{}", serde_urlencoded::to_string(&p).unwrap_or_default())
     };
+    let facet_lists: Vec<(&str, Vec<crate::app::FacetCount>)> = crate::app::FACETS
+        .iter()
+        .map(|facet| {
+            let mut buckets = result.facets.get(*facet).cloned().unwrap_or_default();
+            if *facet == "country" {
+                // The node's own country first.
+                buckets.sort_by_key(|b| b.value != own_country);
+            }
+            (*facet, buckets)
+        })
+        .collect();
+    let mut cards = Vec::new();
+    for hit in &result.hits {
+        cards.push(card(&state, hit, &names).await);
+    }
     let body = html! {
-        h1 { "Find practices" }
+        h1 { (t!("search-title")) }
         form method="get" action="/" role="search" {
             div.layout {
                 div {
-                    h2 { "Filters" }
-                    @for facet in crate::app::FACETS {
-                        @let buckets = result.facets.get(facet).cloned().unwrap_or_default();
+                    h2 { (t!("search-filters")) }
+                    @for (facet, buckets) in &facet_lists {
                         @if !buckets.is_empty() {
                             fieldset {
                                 legend { (facet_label(facet)) }
@@ -176,51 +387,119 @@ pub async fn search_page(
                                     label {
                                         input type="checkbox" name=(facet) value=(b.value) checked[selected(facet, &b.value)];
                                         " " (display_value(facet, &b.value, &names)) " "
-                                        span.count { "(" (b.count) ")" }
+                                        span.count { "(" (i18n::number(i18n::current(), b.count)) ")" }
                                     }
                                 }
                             }
                         }
                     }
-                    button id="apply-filters" type="submit" { "Apply filters" }
+                    button id="apply-filters" type="submit" { (t!("search-apply-filters")) }
+                    " " a href="/" { (t!("search-clear-filters")) }
                 }
                 div {
-                    label for="q" { "Search in any language (es, fr, sv, lv, en)" }
-                    input id="q" type="search" name="q" value=(q) placeholder="e.g. aprūpe mājās, vivienda, hemtjänst, home care";
+                    label for="q" { (t!("search-label")) }
+                    input id="q" type="search" name="q" value=(q) placeholder=(t!("search-placeholder"));
                     p {
-                        label for="sort" style="display:inline" { "Order: " }
+                        label for="sort" style="display:inline" { (t!("search-order")) " " }
                         select id="sort" name="sort" {
-                            option value="relevance" selected[request.sort == crate::app::Sort::Relevance] { "best match" }
-                            option value="date" selected[request.sort == crate::app::Sort::Date] { "newest" }
+                            option value="relevance" selected[request.sort == crate::app::Sort::Relevance] { (t!("search-best-match")) }
+                            option value="date" selected[request.sort == crate::app::Sort::Date] { (t!("search-newest")) }
                         }
-                        " " button id="search-button" type="submit" { "Search" }
+                        " " button id="search-button" type="submit" { (t!("search-button")) }
                     }
-                    h2 id="count" { (result.total) " records" }
-                    @for hit in &result.hits {
-                        article.hit {
-                            h3 { a href={ "/records/" (hit.id) } { (hit.title) } }
-                            p.meta {
-                                span.badge { (hit.kind.replace('_', " ")) }
-                                @if hit.origin == "local" { span.badge { "this node" } }
-                                @else { span.badge { "shared by " (names.get(&hit.origin).cloned().unwrap_or_else(|| hit.origin.clone())) } }
-                                " updated " (hit.updated_at.get(..10).unwrap_or(""))
-                            }
-                            @if !hit.highlight.is_empty() { p { (PreEscaped(&hit.highlight)) } }
-                        }
-                    }
+                    h2 id="count" { (records_count(result.total)) }
+                    @if result.total == 0 { p { (t!("search-no-results")) } }
+                    @for c in &cards { (c) }
                     nav aria-label="Pages" {
                         @if result.offset > 0 {
-                            a href=(link_with_offset(result.offset.saturating_sub(result.limit))) { "← Previous" } " "
+                            a href=(link_with_offset(result.offset.saturating_sub(result.limit))) { (t!("page-previous")) } " "
                         }
                         @if result.offset + result.hits.len() < result.total {
-                            a href=(link_with_offset(result.offset + result.limit)) { "Next →" }
+                            a href=(link_with_offset(result.offset + result.limit)) { (t!("page-next")) }
                         }
                     }
                 }
             }
         }
     };
-    Ok(page(&state, "Search", body))
+    Ok(page(&state, &t!("search-title"), body))
+}
+
+/// One search result: title and summary in the reader's language, kind, country, stage,
+/// evidence, who holds it.
+async fn card(state: &ApiState, hit: &crate::app::Hit, names: &BTreeMap<String, String>) -> Markup {
+    let record = match RecordId::new(&hit.id) {
+        Ok(id) => match state.app.record(id).await {
+            Ok(RecordFound::Local(r)) => Some(*r),
+            Ok(RecordFound::Shared(all)) => all
+                .iter()
+                .find(|s| Some(&s.catalog) == hit.catalog.as_ref())
+                .or(all.first())
+                .map(|s| s.record.clone()),
+            Err(_) => None,
+        },
+        Err(_) => None,
+    };
+    let title = record
+        .as_ref()
+        .map_or_else(|| hit.title.clone(), title_for_reader);
+    let summary = record.as_ref().and_then(|r| {
+        [
+            "summary",
+            "description",
+            "statement",
+            "rationale",
+            "objective",
+        ]
+        .iter()
+        .find_map(|f| lang_text(r.fields.get(*f), &r.original_lang))
+    });
+    let codes = |list: CodeList| -> Vec<String> {
+        record
+            .as_ref()
+            .map(|r| {
+                r.codes_of(list)
+                    .iter()
+                    .map(|c| code_label(list, c))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (countries, stages, evidence) = (
+        codes(CodeList::Country),
+        codes(CodeList::Stage),
+        codes(CodeList::EvidenceLevel),
+    );
+    let kind = hit
+        .kind
+        .parse::<RecordKind>()
+        .map(kind_label)
+        .unwrap_or_else(|_| hit.kind.clone());
+    html! {
+        article.hit {
+            h3 { a href={ "/records/" (hit.id) } { (title) } }
+            p.meta {
+                span.badge { (kind) }
+                @if hit.origin == "local" { span.badge { (t!("this-node")) } }
+                @else { span.badge { (t!("shared-by", name = names.get(&hit.origin).cloned().unwrap_or_else(|| hit.origin.clone()))) } }
+                @if !countries.is_empty() { span.badge { (countries.join(", ")) } }
+                @for s in &stages { span.badge { (field_label("stage")) ": " (s) } }
+                @for e in &evidence { span.badge { (field_label("evidence_level")) ": " (e) } }
+                " " (t!("updated-on", date = i18n::stored_date(i18n::current(), Some(&hit.updated_at))))
+            }
+            @if !hit.highlight.is_empty() { p { (PreEscaped(&hit.highlight)) } }
+            @else if let Some((l, s)) = &summary {
+                p { (truncate(s, 280)) (language_note(l)) }
+            }
+        }
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
 }
 
 /// Node ids → "name (country)" for every member, from the sync engine's peer list.
@@ -231,7 +510,7 @@ async fn origin_names(state: &ApiState) -> BTreeMap<String, String> {
             names.insert(p.node_id.to_string(), format!("{} ({})", p.name, p.country));
         }
     }
-    names.insert("local".into(), "this node".into());
+    names.insert("local".into(), t!("this-node"));
     names
 }
 
@@ -252,39 +531,102 @@ fn display_value(facet: &str, value: &str, names: &BTreeMap<String, String>) -> 
                 )
             })
             .unwrap_or_default(),
-        _ => value.replace('_', " "),
+        "kind" => value
+            .parse::<RecordKind>()
+            .map(kind_label)
+            .unwrap_or_else(|_| value.to_owned()),
+        "nuts" => format!("{} ({value})", code_label(CodeList::Nuts, value)),
+        _ => match CodeList::from_name(facet) {
+            Some(list) => code_label(list, value),
+            None => value.replace('_', " "),
+        },
     }
 }
 
-fn render_value(v: &Value, link: bool) -> Markup {
-    html! {
-        @match v {
-            Value::Object(m) => {
-                @for (k, item) in m {
-                    div { span.badge { (k) } (render_value(item, link)) }
-                }
+/// Where a link points, as this node sees it now.
+enum Target {
+    Local(Box<Record>),
+    Shared {
+        record: Box<Record>,
+        origin: String,
+    },
+    /// Gone: a partner's entry erased or its catalogue dropped (or a local record deleted by a
+    /// restore): the link is kept and says so.
+    Gone,
+}
+
+async fn resolve(state: &ApiState, id: &RecordId) -> Target {
+    match state.app.record(id.clone()).await {
+        Ok(RecordFound::Local(r)) => Target::Local(r),
+        Ok(RecordFound::Shared(all)) => match all.into_iter().next() {
+            Some(s) => Target::Shared {
+                record: Box::new(s.record),
+                origin: s.origin,
+            },
+            None => Target::Gone,
+        },
+        Err(_) => Target::Gone,
+    }
+}
+
+async fn link_markup(state: &ApiState, id: &RecordId, names: &BTreeMap<String, String>) -> Markup {
+    match resolve(state, id).await {
+        Target::Local(r) => html! { a href={ "/records/" (id) } { (title_for_reader(&r)) } },
+        Target::Shared { record, origin } => html! {
+            a href={ "/records/" (id) } { (title_for_reader(&record)) } " "
+            span.badge { (t!("record-link-shared", name = names.get(&origin).cloned().unwrap_or(origin.clone()))) }
+        },
+        Target::Gone => html! {
+            span.gone { (id) } " " span.badge.warn { (t!("record-no-longer-shared")) }
+        },
+    }
+}
+
+/// One field's value for people: texts in the reader's language, labels instead of codes,
+/// titles instead of ids.
+async fn value_markup(
+    state: &ApiState,
+    record: &Record,
+    spec: &FieldSpec,
+    value: &FieldValue,
+    names: &BTreeMap<String, String>,
+) -> Markup {
+    match (spec.ty, value) {
+        (_, FieldValue::LangText(m)) => match text_in_reader_language(m, &record.original_lang) {
+            Some((l, text)) => html! { span lang=(l) { (text) } (language_note(l)) },
+            None => html! {},
+        },
+        (FieldType::Url, FieldValue::Text(u))
+            if u.starts_with("https://") || u.starts_with("http://") =>
+        {
+            html! { a href=(u) rel="noopener noreferrer" { (u) } }
+        }
+        (FieldType::Date, FieldValue::Text(d)) => html! { (d) },
+        (_, FieldValue::Text(t)) => html! { (t) },
+        (_, FieldValue::TextList(items)) => html! { ul { @for i in items { li { (i) } } } },
+        (_, FieldValue::Int(n)) => {
+            let shown = u64::try_from(*n)
+                .map_or_else(|_| n.to_string(), |n| i18n::number(i18n::current(), n));
+            html! { (shown) }
+        }
+        (_, FieldValue::Bool(b)) => {
+            html! { @if *b { (t!("record-yes")) } @else { (t!("record-no")) } }
+        }
+        (FieldType::Code(list), FieldValue::Code(c)) => html! { (code_label(list, c)) },
+        (FieldType::Codes(list), FieldValue::Codes(cs)) => html! {
+            @for c in cs { span.badge title=(c) { (code_label(list, c)) } }
+        },
+        (_, FieldValue::Code(c)) => html! { (c) },
+        (_, FieldValue::Codes(cs)) => html! { (cs.join(", ")) },
+        (_, FieldValue::Link(id)) => link_markup(state, id, names).await,
+        (_, FieldValue::Links(ids)) => {
+            let mut items = Vec::new();
+            for id in ids {
+                items.push(link_markup(state, id, names).await);
             }
-            Value::Array(items) => {
-                ul {
-                    @for item in items { li { (render_value(item, link)) } }
-                }
-            }
-            Value::String(s) if link => { a href={ "/records/" (s) } { (s) } }
-            Value::String(s) if s.starts_with("https://") || s.starts_with("http://") => {
-                a href=(s) rel="noopener noreferrer" { (s) }
-            }
-            Value::String(s) => { (s) }
-            other => { (other.to_string()) }
+            html! { ul { @for i in &items { li { (i) } } } }
         }
     }
-}
-
-fn is_link_field(kind: RecordKind, field: &str) -> bool {
-    use sicc_protocol::schema::FieldType;
-    kind.fields()
-        .iter()
-        .find(|s| s.name == field)
-        .is_some_and(|s| matches!(s.ty, FieldType::Link(..) | FieldType::Links(..)))
 }
 
 #[derive(Deserialize)]
@@ -293,7 +635,9 @@ pub struct Flash {
     done: Option<String>,
 }
 
-/// `GET /records/{id}`: every field, links, provenance, history, and actions.
+/// `GET /records/{id}`: the record in the sections staff expect (texts, classification,
+/// links; technical fields folded under Details), what refers to it, provenance, history, and
+/// the actions the reader's role allows.
 pub async fn record_page(
     State(state): State<ApiState>,
     Path(id): Path<String>,
@@ -314,15 +658,14 @@ pub async fn record_page(
         (None, None) => unreachable!("a found record is local or shared"),
     };
     let names = origin_names(&state).await;
-    let json = record.to_json();
-    let title = record.title("en");
-    let own: Vec<(String, String)> = state
+    let title = title_for_reader(&record);
+    let own: Vec<(CatalogId, String)> = state
         .app
         .catalogs()
         .await?
         .iter()
         .filter(|c| c.relation == Relation::Owner)
-        .map(|c| (c.id.to_string(), title_of(c)))
+        .map(|c| (c.id.clone(), title_of(c)))
         .collect();
     let entry = match origin.and_then(|s| s.catalog.parse().ok()) {
         Some(catalog) => state.app.entry(catalog, id.clone()).await.ok(),
@@ -333,47 +676,114 @@ pub async fn record_page(
     } else {
         Vec::new()
     };
+    // Where this node's own record is published.
+    let mut published_in = Vec::new();
+    if local.is_some() {
+        for (cid, ctitle) in &own {
+            if state.app.entry(cid.clone(), id.clone()).await.is_ok() {
+                published_in.push((cid.clone(), ctitle.clone()));
+            }
+        }
+    }
     let shareable = local
         .as_ref()
         .is_some_and(|r| r.public_projection().is_some());
+    let validated = matches!(record.validation_status.as_str(), "validated" | "published");
+
+    // The fields, in schema order, sorted into the page's sections.
+    let mut texts = Vec::new();
+    let mut classification = Vec::new();
+    let mut links = Vec::new();
+    let mut details = Vec::new();
+    for spec in record.kind.fields() {
+        let Some(value) = record.fields.get(spec.name) else {
+            continue;
+        };
+        if spec.title {
+            continue;
+        }
+        let shown = value_markup(&state, &record, spec, value, &names).await;
+        let row = (field_label(spec.name), shown);
+        match spec.ty {
+            FieldType::LangText { .. } | FieldType::TextList { .. } => texts.push(row),
+            FieldType::Link(_) | FieldType::Links(_) => links.push(row),
+            FieldType::Code(_) | FieldType::Codes(_) | FieldType::Bool => classification.push(row),
+            _ if spec.local_only => details.push(row),
+            _ => classification.push(row),
+        }
+    }
+    let referrers = referenced_by(&state, &rid).await;
+    let lang = i18n::current();
     let body = html! {
         (flash_notice(&flash))
-        h1 { (title) }
+        h1 { (title) (lang_note_of_title(&record)) }
         p.meta {
-            span.badge { (record.kind.as_str().replace('_', " ")) }
+            span.badge { (kind_label(record.kind)) }
+            span.badge { (code_label(CodeList::ValidationStatus, &record.validation_status)) }
             @match origin {
-                None => { span.badge { "this node" } " access: " (record.access_level.as_str()) }
+                None => { span.badge { (t!("this-node")) } " " (t!("record-access", access = code_label(CodeList::AccessLevel, record.access_level.as_str()))) }
                 Some(s) => {
-                    "Shared by " strong { (names.get(&s.origin).cloned().unwrap_or_else(|| s.origin.clone())) }
-                    " through catalogue " code { (s.catalog) }
+                    (t!("record-shared-by", name = names.get(&s.origin).cloned().unwrap_or_else(|| s.origin.clone()), catalog = s.catalog.clone()))
                 }
             }
         }
-        h2 { "Fields" }
-        dl.fields {
-            @if let Value::Object(m) = &json {
-                @for (k, v) in m {
-                    dt { (facet_label(k)) }
-                    dd { (render_value(v, is_link_field(record.kind, k))) }
+        @if local.is_some() && super::auth::may(StaffRole::Editor) {
+            p { a.button id="edit" href={ "/records/" (id) "/edit" } { (t!("record-edit")) } }
+        }
+        @for (label, shown) in &texts {
+            section { h2 { (label) } div.text { (shown) } }
+        }
+        @if !classification.is_empty() {
+            h2 { (t!("record-classification")) }
+            dl.fields { @for (label, shown) in &classification { dt { (label) } dd { (shown) } } }
+        }
+        @if !links.is_empty() {
+            h2 { (t!("record-links")) }
+            dl.fields { @for (label, shown) in &links { dt { (label) } dd { (shown) } } }
+        }
+        h2 { (t!("record-referenced-by")) }
+        @if referrers.is_empty() { p.meta { (t!("record-referenced-none")) } }
+        @else {
+            ul { @for (rid, rkind, rtitle) in &referrers { li { a href={ "/records/" (rid) } { (rtitle) } " " span.badge { (kind_label(*rkind)) } } } }
+        }
+        details {
+            summary { (t!("record-details")) }
+            dl.fields {
+                dt { (field_label("id")) } dd { code { (record.id) } }
+                dt { (field_label("revision")) } dd { (record.revision) }
+                dt { (field_label("created_at")) } dd { (i18n::stored_date(lang, record.created_at.as_deref())) }
+                dt { (field_label("updated_at")) } dd { (i18n::stored_date(lang, record.updated_at.as_deref())) }
+                dt { (field_label("licence")) } dd { (code_label(CodeList::Licence, &record.licence)) }
+                dt { (field_label("original_lang")) } dd { (code_label(CodeList::Language, &record.original_lang)) }
+                @if !record.sources.is_empty() {
+                    dt { (field_label("sources")) }
+                    dd { ul { @for src in &record.sources { li {
+                        @if src.url.starts_with("https://") || src.url.starts_with("http://") {
+                            a href=(src.url) rel="noopener noreferrer" { (src.title.clone().unwrap_or_else(|| src.url.clone())) }
+                        } @else { (src.url) }
+                        @if let Some(r) = &src.retrieved { " (" (r) ")" }
+                    } } } }
                 }
+                @if let Some(n) = &record.internal_notes { dt { (field_label("internal_notes")) } dd { (n) } }
+                @for (label, shown) in &details { dt { (label) } dd { (shown) } }
             }
         }
         @if let Some(e) = &entry {
             @if !e.annotations.is_empty() {
-                h2 { "Annotations by members" }
+                h2 { (t!("record-annotations")) }
                 ul {
                     @for a in &e.annotations {
                         li { strong { (a.node_name) } ": " (a.text) " " span.meta { (a.at) } }
                     }
                 }
             }
-            h2 { "History" }
+            h2 { (t!("record-history")) }
             table {
-                thead { tr { th scope="col" { "When" } th scope="col" { "Author" } th scope="col" { "Change" } } }
+                thead { tr { th scope="col" { (t!("history-when")) } th scope="col" { (t!("history-author")) } th scope="col" { (t!("history-change")) } } }
                 tbody {
                     @for h in &e.history {
                         tr {
-                            td { (h.at.map(when).unwrap_or_else(|| "unknown".into())) }
+                            td { (h.at.map(|t| i18n::date_time(lang, t)).unwrap_or_else(|| t!("history-unknown"))) }
                             td { (h.author_name) }
                             td { code { (h.hash.get(..12).unwrap_or("")) } }
                         }
@@ -381,35 +791,121 @@ pub async fn record_page(
                 }
             }
         }
-        @if !audit.is_empty() {
-            h2 { "History" }
-            table {
-                thead { tr { th scope="col" { "When" } th scope="col" { "Who" } th scope="col" { "What" } th scope="col" { "Revision" } } }
-                tbody {
-                    @for a in &audit {
-                        tr { td { (a.at) } td { (a.actor) } td { (a.action) } td { (a.revision) } }
+        @if local.is_some() && super::auth::may(StaffRole::Editor) {
+            h2 { (t!("record-workflow")) }
+            p { (t!("record-status", status = code_label(CodeList::ValidationStatus, &record.validation_status))) }
+            form.inline method="post" action={ "/records/" (id) "/status" } {
+                (super::auth::csrf_field())
+                input type="hidden" name="revision" value=(record.revision);
+                @match record.validation_status.as_str() {
+                    "draft" | "archived" => { button type="submit" name="to" value="submitted" { (t!("record-submit")) } }
+                    "submitted" => {
+                        @if super::auth::may(StaffRole::Validator) {
+                            button type="submit" name="to" value="validated" { (t!("record-validate")) } " "
+                        }
+                        button type="submit" name="to" value="draft" { (t!("record-return-to-draft")) }
+                    }
+                    _ => { button type="submit" name="to" value="draft" { (t!("record-return-to-draft")) } }
+                }
+            }
+        }
+        @if !published_in.is_empty() {
+            h2 { (t!("record-published-in")) }
+            ul {
+                @for (cid, ctitle) in &published_in {
+                    li {
+                        (ctitle) " " code { (cid) }
+                        @if super::auth::may(StaffRole::Validator) {
+                            " "
+                            form.inline method="post" action="/ui/unpublish" {
+                                (super::auth::csrf_field())
+                                input type="hidden" name="id" value=(id);
+                                input type="hidden" name="catalog" value=(cid);
+                                button type="submit" { (t!("record-unpublish")) }
+                            }
+                        }
                     }
                 }
             }
         }
-        @if shareable && !own.is_empty() && super::auth::may(crate::app::accounts::Role::Validator) {
-            h2 { "Publish" }
-            form method="post" action="/ui/publish" {
-                (super::auth::csrf_field())
-                input type="hidden" name="id" value=(id);
-                label for="catalog" { "Catalogue" }
-                select id="catalog" name="catalog" {
-                    @for (cid, ctitle) in &own { option value=(cid) { (ctitle) } }
+        @let unpublished: Vec<&(CatalogId, String)> = own.iter().filter(|(c, _)| !published_in.iter().any(|(p, _)| p == c)).collect();
+        @if shareable && !unpublished.is_empty() && super::auth::may(StaffRole::Validator) {
+            h2 { (t!("record-publish")) }
+            @if validated {
+                form method="post" action="/ui/publish" {
+                    (super::auth::csrf_field())
+                    input type="hidden" name="id" value=(id);
+                    label for="catalog" { (t!("record-catalogue")) }
+                    select id="catalog" name="catalog" {
+                        @for (cid, ctitle) in &unpublished { option value=(cid) { (ctitle) } }
+                    }
+                    " " button type="submit" { (t!("record-publish-button")) }
                 }
-                " " button type="submit" { "Publish to partners" }
+                p.meta { (t!("record-projection-note")) }
+            } @else {
+                p.meta { (t!("record-publish-needs-validation")) }
             }
-            p.meta { "Only the record's public projection is shared: never internal notes, contact people or founders' names." }
         }
         @if local.is_some() && !shareable {
-            p.meta { "This record is local (or personal data) and cannot be shared." }
+            p.meta { (t!("record-local-note")) }
+        }
+        @if local.is_some() && super::auth::may(StaffRole::Editor) {
+            @if referrers.is_empty() {
+                form.inline method="post" action={ "/records/" (id) "/delete" } {
+                    (super::auth::csrf_field())
+                    button type="submit" { (t!("edit-delete")) }
+                }
+            } @else {
+                p.meta { (t!("edit-delete-blocked")) " " @for (rid, _, rtitle) in &referrers { a href={ "/records/" (rid) } { (rtitle) } " " } }
+            }
+        }
+        @if !audit.is_empty() {
+            h2 { (t!("record-history")) }
+            table {
+                thead { tr { th scope="col" { (t!("history-when")) } th scope="col" { (t!("history-who")) } th scope="col" { (t!("history-what")) } th scope="col" { (t!("history-revision")) } } }
+                tbody {
+                    @for a in &audit {
+                        tr {
+                            td { (time::OffsetDateTime::parse(&a.at, &time::format_description::well_known::Rfc3339).map(|t| i18n::date_time(lang, t)).unwrap_or_else(|_| a.at.clone())) }
+                            td { (a.actor) } td { (a.action) } td { (a.revision) }
+                        }
+                    }
+                }
+            }
         }
     };
     Ok(page(&state, &title, body))
+}
+
+fn lang_note_of_title(record: &Record) -> Markup {
+    match lang_text(
+        record.fields.get(record.kind.title_field()),
+        &record.original_lang,
+    ) {
+        Some((l, _)) => language_note(&l),
+        None => html! {},
+    }
+}
+
+/// The records on this node, its own and shared with it, that link to `id`: the lessons about
+/// it, the actions addressing it, the cases replicating it.
+async fn referenced_by(state: &ApiState, id: &RecordId) -> Vec<(RecordId, RecordKind, String)> {
+    let Ok(filter) = Filter::parse([("links_to", id.as_str())]) else {
+        return Vec::new();
+    };
+    let Ok(page) = state.app.list(filter, Scope::All, None, 100).await else {
+        return Vec::new();
+    };
+    page.rows
+        .into_iter()
+        .map(|row| {
+            let r = match row {
+                Row::Local(r) => r,
+                Row::Shared(s) => s.record,
+            };
+            (r.id.clone(), r.kind, title_for_reader(&r))
+        })
+        .collect()
 }
 
 /// A partner's entry that does not validate here: what it is, who shared it, why it is kept
@@ -418,11 +914,10 @@ fn quarantined_page(state: &ApiState, q: &QuarantinedRecord) -> Html<String> {
     let body = html! {
         h1 { (q.id) }
         p.notice role="status" {
-            "Quarantined: this record, shared by " code { (q.origin) } " through the catalogue "
-            code { (q.catalog) } ", does not validate on this node."
+            (t!("quarantined-notice", origin = q.origin.clone(), catalog = q.catalog.clone()))
         }
-        p { "Why: " (q.problem) }
-        p { "It is kept as it arrived, and left out of lists and search until it validates — after an update of this node's code lists, or a corrected record from its owner. The peers page counts quarantined entries per partner." }
+        p { (t!("quarantined-why", problem = q.problem.clone())) }
+        p { (t!("quarantined-explained")) }
     };
     page(state, &q.id, body)
 }
@@ -446,23 +941,22 @@ pub(super) fn back(to: &str, done: &str) -> Response {
     Redirect::to(&format!("{to}?{q}")).into_response()
 }
 
-/// What each `done` code says.
-const DONE: &[(&str, &str)] = &[
-    (
-        "published",
-        "Published: partners subscribed to the catalogue receive it now.",
-    ),
-    (
-        "subscribed",
-        "Subscription requested: entries arrive once the owner grants it.",
-    ),
-    (
-        "unsubscribed",
-        "Unsubscribed: the catalogue's entries were removed from this node.",
-    ),
-    ("granted", "Access granted."),
-    ("refused", "Access withdrawn or request refused."),
-    ("session-ended", "The session was ended."),
+/// The `done` codes an action may redirect with; each has its message `done-<code>`.
+const DONE: &[&str] = &[
+    "published",
+    "unpublished",
+    "subscribed",
+    "unsubscribed",
+    "granted",
+    "refused",
+    "session-ended",
+    "submitted",
+    "validated",
+    "draft",
+    "saved",
+    "created",
+    "password-changed",
+    "deleted",
 ];
 
 /// The notice of a `done` code; an unknown code shows nothing.
@@ -470,8 +964,8 @@ pub(super) fn flash_notice(flash: &Flash) -> Markup {
     let text = flash
         .done
         .as_deref()
-        .and_then(|code| DONE.iter().find(|(c, _)| *c == code))
-        .map(|(_, text)| *text);
+        .filter(|code| DONE.contains(code))
+        .map(|code| i18n::text(i18n::current(), &format!("done-{code}"), None));
     html! { @if let Some(t) = text { p.notice role="status" { (t) } } }
 }
 
@@ -483,7 +977,15 @@ pub struct PublishForm {
     catalog: String,
 }
 
-/// `POST /ui/publish`.
+fn catalog_param(catalog: &str) -> Result<CatalogId, ApiError> {
+    catalog
+        .parse()
+        .map_err(|e: sicc_protocol::catalog::CatalogError| {
+            ApiError::new(ErrorCode::InvalidRequest, e.to_string()).with_field("catalog")
+        })
+}
+
+/// `POST /ui/publish`: only a validated record goes to partners from the UI.
 pub async fn publish(
     State(state): State<ApiState>,
     headers: HeaderMap,
@@ -493,14 +995,90 @@ pub async fn publish(
     same_origin(&headers)?;
     super::auth::check_csrf(&principal, &form.csrf)?;
     let rid = super::records::parse_id(&form.id)?;
-    let catalog = form
-        .catalog
-        .parse()
-        .map_err(|e: sicc_protocol::catalog::CatalogError| {
-            ApiError::new(ErrorCode::InvalidRequest, e.to_string())
-        })?;
+    let catalog = catalog_param(&form.catalog)?;
+    let record = state.app.local_record(rid.clone()).await?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NotFound,
+            format!("record `{rid}` does not exist"),
+        )
+    })?;
+    if !matches!(record.validation_status.as_str(), "validated" | "published") {
+        return Err(ApiError::new(
+            ErrorCode::NotValidated,
+            t!("record-publish-needs-validation"),
+        )
+        .with_field("validation_status"));
+    }
     state.app.publish(catalog, rid).await?;
     Ok(back(&format!("/records/{}", form.id), "published"))
+}
+
+/// `POST /ui/unpublish`: takes the record out of one of this node's catalogues.
+pub async fn unpublish(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    axum::Extension(principal): axum::Extension<crate::app::accounts::Principal>,
+    Form(form): Form<PublishForm>,
+) -> Result<Response, ApiError> {
+    same_origin(&headers)?;
+    super::auth::check_csrf(&principal, &form.csrf)?;
+    let rid = super::records::parse_id(&form.id)?;
+    let catalog = catalog_param(&form.catalog)?;
+    state.app.unpublish(catalog, rid.to_string()).await?;
+    Ok(back(&format!("/records/{}", form.id), "unpublished"))
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    csrf: String,
+    to: String,
+    revision: u64,
+}
+
+/// `POST /records/{id}/status`: the validation workflow. Editors submit a draft or take it
+/// back; validators validate what was submitted. The revision makes a stale page's click fail
+/// rather than undo someone else's step.
+pub async fn change_status(
+    State(state): State<ApiState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    axum::Extension(principal): axum::Extension<crate::app::accounts::Principal>,
+    Form(form): Form<StatusForm>,
+) -> Result<Response, ApiError> {
+    same_origin(&headers)?;
+    super::auth::check_csrf(&principal, &form.csrf)?;
+    let rid = super::records::parse_id(&id)?;
+    let mut record = state.app.local_record(rid.clone()).await?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NotFound,
+            format!("record `{rid}` does not exist"),
+        )
+    })?;
+    let from = record.validation_status.as_str();
+    let allowed = match (from, form.to.as_str()) {
+        ("draft" | "archived", "submitted") => principal.role() >= StaffRole::Editor,
+        ("submitted", "validated") => principal.role() >= StaffRole::Validator,
+        (_, "draft") => principal.role() >= StaffRole::Editor,
+        _ => false,
+    };
+    if !allowed {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            format!(
+                "a {} may not move a record from `{from}` to `{}`",
+                principal.role().as_str(),
+                form.to
+            ),
+        )
+        .with_field("to"));
+    }
+    record.validation_status = form.to.clone();
+    state
+        .app
+        .replace(record, Some(form.revision), &principal.label())
+        .await?;
+    Ok(back(&format!("/records/{id}"), &form.to))
 }
 
 #[derive(Deserialize)]
@@ -574,29 +1152,29 @@ pub async fn catalogs_page(
     let admin = super::auth::may(crate::app::accounts::Role::Admin);
     let body = html! {
         (flash_notice(&flash))
-        h1 { "Catalogues" }
+        h1 { (t!("catalogs-title")) }
         table {
-            thead { tr { th scope="col" { "Catalogue" } th scope="col" { "Owner" } th scope="col" { "Role" } th scope="col" { "Entries" } th scope="col" { "Action" } } }
+            thead { tr { th scope="col" { (t!("catalogs-catalogue")) } th scope="col" { (t!("catalogs-owner")) } th scope="col" { (t!("catalogs-role")) } th scope="col" { (t!("catalogs-entries")) } th scope="col" { (t!("catalogs-action")) } } }
             tbody {
                 @for c in &catalogs {
                     tr {
                         td { (title_of(c)) br; code { (c.id) } }
                         td { (c.owner_name) }
-                        td { (c.relation.as_str()) @if let Some(s) = status(c) { " (" (s.as_str()) ")" } }
-                        td { (c.holding.map(|h| h.entries.to_string()).unwrap_or_default()) }
+                        td { (i18n::text(i18n::current(), &format!("relation-{}", c.relation.as_str()), None)) @if let Some(s) = status(c) { " (" (s.as_str()) ")" } }
+                        td { (c.holding.map(|h| i18n::number(i18n::current(), h.entries as u64)).unwrap_or_default()) }
                         td {
                             @if admin && (c.relation == Relation::Subscriber || (c.relation == Relation::Requested && status(c) == Some(SubscriptionStatus::Pending))) {
                                 form method="post" action="/ui/catalogs/unsubscribe" {
                                     (super::auth::csrf_field())
                                     input type="hidden" name="catalog" value=(c.id);
-                                    button type="submit" { "Unsubscribe" }
+                                    button type="submit" { (t!("catalogs-unsubscribe")) }
                                 }
                             }
                             @if admin && (c.relation == Relation::Offered || (c.relation == Relation::Requested && status(c) == Some(SubscriptionStatus::Refused))) {
                                 form method="post" action="/ui/catalogs/subscribe" {
                                     (super::auth::csrf_field())
                                     input type="hidden" name="catalog" value=(c.id);
-                                    button type="submit" { "Subscribe" }
+                                    button type="submit" { (t!("catalogs-subscribe")) }
                                 }
                             }
                         }
@@ -604,11 +1182,11 @@ pub async fn catalogs_page(
                 }
             }
         }
-        h2 { "Requests to subscribe to this node's catalogues" }
-        @if requests.incoming.is_empty() { p { "None." } }
+        h2 { (t!("catalogs-requests")) }
+        @if requests.incoming.is_empty() { p { (t!("catalogs-none")) } }
         @else {
             table {
-                thead { tr { th scope="col" { "Member" } th scope="col" { "Catalogue" } th scope="col" { "Status" } th scope="col" { "Action" } } }
+                thead { tr { th scope="col" { (t!("catalogs-member")) } th scope="col" { (t!("catalogs-catalogue")) } th scope="col" { (t!("catalogs-status")) } th scope="col" { (t!("catalogs-action")) } } }
                 tbody {
                     @for r in &requests.incoming {
                         tr {
@@ -621,14 +1199,14 @@ pub async fn catalogs_page(
                                         (super::auth::csrf_field())
                                         input type="hidden" name="catalog" value=(r.catalog);
                                         input type="hidden" name="node_id" value=(r.node.node_id);
-                                        button type="submit" { "Grant" }
+                                        button type="submit" { (t!("catalogs-grant")) }
                                     }
                                     " "
                                     form method="post" action="/ui/catalogs/refuse" style="display:inline" {
                                         (super::auth::csrf_field())
                                         input type="hidden" name="catalog" value=(r.catalog);
                                         input type="hidden" name="node_id" value=(r.node.node_id);
-                                        button type="submit" { "Refuse" }
+                                        button type="submit" { (t!("catalogs-refuse")) }
                                     }
                                 }
                             }
@@ -638,20 +1216,7 @@ pub async fn catalogs_page(
             }
         }
     };
-    Ok(page(&state, "Catalogues", body))
-}
-
-/// A time for people: `2026-12-01 14:03 UTC`.
-fn when(t: time::OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute()
-    )
+    Ok(page(&state, &t!("catalogs-title"), body))
 }
 
 /// `GET /peers`.
@@ -659,16 +1224,16 @@ pub async fn peers_page(State(state): State<ApiState>) -> Result<Html<String>, A
     let v = state.app.peers().await?;
     let quarantined = state.app.quarantined().await?;
     let body = html! {
-        h1 { "Peers" }
+        h1 { (t!("peers-title")) }
         table {
-            thead { tr { th scope="col" { "Member" } th scope="col" { "Country" } th scope="col" { "Connected" } th scope="col" { "Last sync" } th scope="col" { "Documents behind" } th scope="col" { "Quarantined" } } }
+            thead { tr { th scope="col" { (t!("peers-member")) } th scope="col" { (t!("peers-country")) } th scope="col" { (t!("peers-connected")) } th scope="col" { (t!("peers-last-sync")) } th scope="col" { (t!("peers-behind")) } th scope="col" { (t!("peers-quarantined")) } } }
             tbody {
                 @for p in &v.peers {
                     tr {
                         td { (p.name) br; code { (p.node_id) } }
-                        td { (p.country) }
-                        td { @if p.connected { "yes" } @else { "no" } }
-                        td { (p.last_sync_at().map(when).unwrap_or_else(|| "never".into())) }
+                        td { (code_label(CodeList::Country, &p.country)) }
+                        td { @if p.connected { (t!("record-yes")) } @else { (t!("record-no")) } }
+                        td { (p.last_sync_at().map(|t| i18n::date_time(i18n::current(), t)).unwrap_or_else(|| t!("peers-never"))) }
                         td { (p.docs_behind()) }
                         td { (quarantined.iter().filter(|q| q.origin == p.node_id.to_string()).count()) }
                     }
@@ -676,8 +1241,8 @@ pub async fn peers_page(State(state): State<ApiState>) -> Result<Html<String>, A
             }
         }
         @if !quarantined.is_empty() {
-            h2 { "Quarantined entries" }
-            p { "Shared by partners but not valid on this node (an unknown code, a newer schema). They are kept, and left out of lists and search until they validate." }
+            h2 { (t!("peers-quarantined-title")) }
+            p { (t!("peers-quarantined-explained")) }
             ul {
                 @for q in &quarantined {
                     li { a href=(format!("/records/{}", q.id)) { (q.id) } " — " (q.problem) }
@@ -685,11 +1250,11 @@ pub async fn peers_page(State(state): State<ApiState>) -> Result<Html<String>, A
             }
         }
         @if !v.rejected_changes.is_empty() {
-            h2 { "Rejected changes" }
+            h2 { (t!("peers-rejected")) }
             ul { @for (reason, n) in &v.rejected_changes { li { (reason) ": " (n) } } }
         }
     };
-    Ok(page(&state, "Peers", body))
+    Ok(page(&state, &t!("peers-title"), body))
 }
 
 const LAST_VISIT: &str = "sicc_last_visit";
@@ -721,14 +1286,13 @@ pub async fn new_page(
         })
         .filter(|v| {
             time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc3339).is_ok()
-        })
-        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned());
+        });
     let filter = Filter::parse(
         extra
             .iter()
             .filter(|(k, _)| k != "updated_since" && k != "since")
             .map(|(k, v)| (k.as_str(), v.as_str()))
-            .chain([("updated_since", since.as_str())]),
+            .chain(since.as_deref().map(|s| ("updated_since", s))),
     )
     .map_err(|e| ApiError::new(ErrorCode::InvalidFilter, e.to_string()).with_field(e.param))?;
     let rows = |page: crate::app::RecordPage| page.rows;
@@ -755,35 +1319,59 @@ pub async fn new_page(
     let now = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
+    let lang = i18n::current();
+    let chosen = |name: &str| {
+        extra
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let (theme, country) = (chosen("theme"), chosen("country"));
+    let mut themes: Vec<(&str, String)> = CodeList::Theme
+        .entries()
+        .iter()
+        .map(|c| (c.code, code_label(CodeList::Theme, c.code)))
+        .collect();
+    themes.sort_by(|a, b| a.1.cmp(&b.1));
     let body = html! {
-        h1 { "What is new" }
-        p.meta { "Since your last visit (" (since.get(..19).unwrap_or(&since)) ")." }
-        form method="get" action="/new" {
-            input type="hidden" name="since" value=(since);
-            label for="theme" style="display:inline" { "Theme " }
-            input id="theme" name="theme" size="24" placeholder="e.g. housing_homelessness";
-            " "
-            label for="country" style="display:inline" { "Country " }
-            input id="country" name="country" size="6" placeholder="e.g. ES,SE";
-            " " button type="submit" { "Narrow" }
+        h1 { (t!("new-title")) }
+        @match &since {
+            Some(t) => p.meta { (t!("new-since", date = time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).map(|t| i18n::date_time(lang, t)).unwrap_or_default())) },
+            None => p.meta { (t!("new-first-visit")) },
         }
-        h2 { "Shared by partners (" (shared.len()) ")" }
+        form method="get" action="/new" {
+            @if let Some(t) = &since { input type="hidden" name="since" value=(t); }
+            label for="theme" style="display:inline" { (t!("new-theme")) " " }
+            select id="theme" name="theme" {
+                option value="" { (t!("new-any")) }
+                @for (code, label) in &themes { option value=(code) selected[theme == *code] { (label) } }
+            }
+            " "
+            label for="country" style="display:inline" { (t!("new-country")) " " }
+            select id="country" name="country" {
+                option value="" { (t!("new-any")) }
+                @for c in ["ES", "FR", "SE", "LV"] { option value=(c) selected[country == c] { (code_label(CodeList::Country, c)) } }
+            }
+            " " button type="submit" { (t!("new-narrow")) }
+        }
+        h2 { (t!("new-shared", n = shared.len())) }
         ul {
             @for s in &shared {
-                li { a href={ "/records/" (s.record.id) } { (s.record.title("en")) } " — " (names.get(&s.origin).cloned().unwrap_or_default()) }
+                li { a href={ "/records/" (s.record.id) } { (title_for_reader(&s.record)) } " — " (names.get(&s.origin).cloned().unwrap_or_default()) }
             }
         }
-        h2 { "On this node (" (local.len()) ")" }
+        h2 { (t!("new-local", n = local.len())) }
         ul {
             @for r in &local {
-                li { a href={ "/records/" (r.id) } { (r.title("en")) } " — " (r.kind.as_str().replace('_', " ")) }
+                li { a href={ "/records/" (r.id) } { (title_for_reader(r)) } " — " (kind_label(r.kind)) }
             }
         }
     };
     let cookie = format!("{LAST_VISIT}={now}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly");
     Ok((
         [(header::SET_COOKIE, cookie)],
-        page(&state, "What is new", body),
+        page(&state, &t!("new-title"), body),
     )
         .into_response())
 }

@@ -9,7 +9,9 @@ use super::{DemoArgs, EXIT_FAILURE, Failure, ImportMode, InitArgs};
 use crate::config::{Config, Overrides};
 use crate::node::{self, RunningNode};
 use crate::p2p::identity::NodeIdentity;
-use serde_json::json;
+use crate::transfer::InputRecord;
+use serde_json::{Value, json};
+use sicc_protocol::record::FieldError;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -47,10 +49,14 @@ pub async fn demo(dir: &Path, args: &DemoArgs) -> Result<(), Failure> {
         .map(|(sub, ..)| Client::from_cli(None, &dir.join(sub)))
         .collect::<Result<_, _>>()?;
     let login = staff_logins(&clients).await?;
-    let shared = share_samples(&clients, &ids).await?;
+    let (mut shared, waiting) = share_samples(&clients, &ids).await?;
     subscribe_to_the_others(&clients, &shared).await?;
     let total: usize = shared.iter().map(|s| s.entries).sum();
     println!("\nWaiting for the four nodes to exchange their catalogues ({total} entries)...");
+    wait_for_exchange(&clients, &shared, total).await?;
+    share_cross_border(&clients, &mut shared, waiting).await?;
+    let total: usize = shared.iter().map(|s| s.entries).sum();
+    println!("Loading the records that link across borders ({total} entries in all)...");
     wait_for_exchange(&clients, &shared, total).await?;
     print_guide(&dir, &nodes, &shared, total, &login);
     let token = nodes[0].shutdown_token();
@@ -137,14 +143,31 @@ async fn start_nodes(
 }
 
 /// Each centre loads its own sample data, publishes what it may share into its catalogue
-/// `replication`, and lets the other three read it.
-async fn share_samples(clients: &[Client], ids: &[String]) -> Result<Vec<Shared>, Failure> {
+/// `replication`, and lets the other three read it. Records that link to a partner's record
+/// (a Latvian priority naming a Swedish tool) are returned, to be loaded once the partners'
+/// entries have arrived: see [`share_cross_border`].
+async fn share_samples(
+    clients: &[Client],
+    ids: &[String],
+) -> Result<(Vec<Shared>, Vec<Vec<InputRecord>>), Failure> {
     let mut shared = Vec::new();
+    let mut waiting = Vec::new();
     for (i, (_, country, _, file)) in DEMO_NODES.iter().enumerate() {
         let c = &clients[i];
-        let (_, text) = crate::sample::FILES[*file];
+        let (name, text) = crate::sample::FILES[*file];
         let items = crate::transfer::parse_json(text);
-        import_values(c, items, ImportMode::Import, false).await?;
+        let outcome = import_values(c, items, ImportMode::Import, false).await?;
+        let (later, wrong): (Vec<_>, Vec<_>) =
+            outcome.rejected.into_iter().partition(|(_, _, errors)| {
+                errors.iter().all(|e| e.message.contains("does not exist"))
+            });
+        refuse_rejections(name, &wrong)?;
+        waiting.push(
+            later
+                .into_iter()
+                .map(|(line, v, _)| (line, Ok(v)))
+                .collect(),
+        );
         let catalog = format!("{}/replication", ids[i]);
         let create = c
             .post_json(
@@ -159,26 +182,120 @@ async fn share_samples(clients: &[Client], ids: &[String]) -> Result<Vec<Shared>
             Ok(_) | Err(ClientError::Api { status: 409, .. }) => {}
             Err(e) => return Err(e.into()),
         }
-        let path = catalog_path(&catalog)?;
-        let local = c.get("/api/v1/records?origin=local&limit=1000").await?;
-        let mut entries = 0;
-        for r in local["records"].as_array().into_iter().flatten() {
-            if r["access_level"] == "local" || r["kind"] == "person" {
-                continue;
-            }
-            c.post_json(&format!("{path}/publish"), &json!({"id": r["id"]}))
-                .await?;
-            entries += 1;
-        }
+        let entries = publish_shareable(c, &catalog, None).await?;
         for (j, other) in ids.iter().enumerate() {
             if j != i {
-                c.post_json(&format!("{path}/grant"), &json!({"node_id": other}))
-                    .await?;
+                c.post_json(
+                    &format!("{}/grant", catalog_path(&catalog)?),
+                    &json!({"node_id": other}),
+                )
+                .await?;
             }
         }
         shared.push(Shared { catalog, entries });
     }
-    Ok(shared)
+    Ok((shared, waiting))
+}
+
+/// A sample record the demo could not load is a defect of the sample or of sicc: say which,
+/// and stop, rather than show a demo with records silently missing.
+fn refuse_rejections(
+    file: &str,
+    rejected: &[(usize, Value, Vec<FieldError>)],
+) -> Result<(), Failure> {
+    if rejected.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = rejected
+        .iter()
+        .flat_map(|(line, v, errors)| {
+            errors.iter().map(move |e| {
+                format!(
+                    "  {file} line {} ({}): {}: {}",
+                    line % 10_000,
+                    v["id"],
+                    e.field,
+                    e.message
+                )
+            })
+        })
+        .collect();
+    Err(Failure::new(
+        EXIT_FAILURE,
+        format!("the demo's sample data was refused:\n{}", lines.join("\n")),
+    ))
+}
+
+/// Publishes every record of this node that may be shared into `catalog`: all of them, or
+/// only those of `only`. Returns how many.
+async fn publish_shareable(
+    c: &Client,
+    catalog: &str,
+    only: Option<&[String]>,
+) -> Result<usize, Failure> {
+    let path = catalog_path(catalog)?;
+    let local = c.get("/api/v1/records?origin=local&limit=1000").await?;
+    let mut entries = 0;
+    for r in local["records"].as_array().into_iter().flatten() {
+        if r["access_level"] == "local" || r["kind"] == "person" {
+            continue;
+        }
+        if only.is_some_and(|ids| !ids.iter().any(|id| r["id"] == id.as_str())) {
+            continue;
+        }
+        c.post_json(&format!("{path}/publish"), &json!({"id": r["id"]}))
+            .await?;
+        entries += 1;
+    }
+    Ok(entries)
+}
+
+/// Once the partners' entries are here, each centre loads the records that link across
+/// borders: those of its own file that waited, and the replication cases of `cross.ndjson`
+/// (on the node of the country replicating, else of the country of origin; a record naming no
+/// country goes where the first record it links to went). Every one must be accepted.
+async fn share_cross_border(
+    clients: &[Client],
+    shared: &mut [Shared],
+    waiting: Vec<Vec<InputRecord>>,
+) -> Result<(), Failure> {
+    let (name, text) = crate::sample::FILES[4];
+    let mut per_node = waiting;
+    let mut placed: Vec<(String, usize)> = Vec::new();
+    for (line, item) in crate::transfer::parse_json(text) {
+        let v = item.map_err(|e| Failure::new(EXIT_FAILURE, format!("{name} line {line}: {e}")))?;
+        let country = |field: &str| {
+            DEMO_NODES
+                .iter()
+                .position(|(_, c, ..)| v[field].as_str() == Some(*c))
+        };
+        let linked = || {
+            placed.iter().find_map(|(id, node)| {
+                v.to_string()
+                    .contains(&format!("\"{id}\""))
+                    .then_some(*node)
+            })
+        };
+        let node = country("target_country")
+            .or_else(|| country("origin_country"))
+            .or_else(linked)
+            .unwrap_or(0);
+        placed.push((v["id"].as_str().unwrap_or_default().to_owned(), node));
+        per_node[node].push((40_000 + line, Ok(v)));
+    }
+    for (i, items) in per_node.into_iter().enumerate() {
+        if items.is_empty() {
+            continue;
+        }
+        let ids: Vec<String> = items
+            .iter()
+            .filter_map(|(_, v)| v.as_ref().ok()?["id"].as_str().map(str::to_owned))
+            .collect();
+        let outcome = import_values(&clients[i], items, ImportMode::Import, false).await?;
+        refuse_rejections(DEMO_NODES[i].0, &outcome.rejected)?;
+        shared[i].entries += publish_shareable(&clients[i], &shared[i].catalog, Some(&ids)).await?;
+    }
+    Ok(())
 }
 
 async fn subscribe_to_the_others(clients: &[Client], shared: &[Shared]) -> Result<(), Failure> {

@@ -17,6 +17,8 @@ const IMPORT_CHUNK: usize = 500;
 pub struct ImportOutcome {
     pub imported: usize,
     pub failed: usize,
+    /// The records refused, by line, with their problems (a record may have several).
+    pub rejected: Vec<(usize, Value, Vec<FieldError>)>,
 }
 
 fn kind_rank(v: &Value) -> usize {
@@ -97,17 +99,36 @@ pub async fn import_values(
                 let message = f["message"].as_str().unwrap_or("rejected").to_owned();
                 if pass == 0 && message.contains("does not exist") {
                     retry.push((*line, value.clone()));
-                } else {
-                    let field = f["field"].as_str().unwrap_or_default().to_owned();
-                    failures.push((*line, FieldError { field, message }));
+                    continue;
                 }
+                let problem = |e: &Value| FieldError {
+                    field: e["field"].as_str().unwrap_or_default().to_owned(),
+                    message: e["message"].as_str().unwrap_or("rejected").to_owned(),
+                };
+                let mut errors: Vec<FieldError> = f["errors"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(problem)
+                    .collect();
+                if errors.is_empty() {
+                    errors.push(problem(f));
+                }
+                for e in &errors {
+                    failures.push((*line, e.clone()));
+                }
+                outcome.rejected.push((*line, value.clone(), errors));
             }
             bar.inc((chunk.len()) as u64);
         }
     }
     bar.finish_and_clear();
     failures.sort_by_key(|(line, _)| *line);
-    outcome.failed = failures.len();
+    outcome.failed = failures
+        .iter()
+        .map(|(line, _)| *line)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     if report {
         for (line, e) in &failures {
             if e.field.is_empty() {

@@ -38,7 +38,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, IndexReader, Order, TantivyDocument, Term};
 use tokio::sync::{mpsc, oneshot, watch};
 /// Version of the index layout; another version on disk is dropped and rebuilt.
-pub const INDEX_VERSION: u32 = 2;
+pub const INDEX_VERSION: u32 = 3;
 /// Subdirectory of the data directory holding the index.
 pub use crate::data_dir::INDEX_DIR;
 pub(crate) const VERSION_FILE: &str = "sicc-index-version";
@@ -57,7 +57,7 @@ pub(crate) const LANGUAGES: [(&str, &str); 5] = [
 ];
 
 /// Facets: the name (also the filter parameter) and how a record's values are found.
-pub const FACETS: [&str; 13] = [
+pub const FACETS: [&str; 24] = [
     "kind",
     "country",
     "nuts",
@@ -71,6 +71,17 @@ pub const FACETS: [&str; 13] = [
     "catalog",
     "language",
     "open_to_transfer",
+    "validation_status",
+    "swot_dimension",
+    "swot_polarity",
+    "initiative_status",
+    "replication_status",
+    "action_status",
+    "scope",
+    "funding_source",
+    "support_tool_type",
+    "process_element",
+    "ncc_function",
 ];
 
 /// What can go wrong in the search index.
@@ -324,6 +335,13 @@ impl SearchHandle {
             any.push((
                 Occur::Should,
                 Box::new(TermQuery::new(folded.clone(), IndexRecordOption::WithFreqs)),
+            ));
+            any.push((
+                Occur::Should,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.labels, word),
+                    IndexRecordOption::WithFreqs,
+                )),
             ));
             let distance = match word.chars().count() {
                 0..=4 => 0,

@@ -24,6 +24,10 @@ pub(super) struct Fields {
     pub(super) texts: Vec<(&'static str, Field)>,
     pub(super) facets: BTreeMap<&'static str, Field>,
     pub(super) nuts_prefix: Field,
+    /// The labels, in the five languages, of every code the record holds, and the words staff
+    /// type for them (`codes::search_texts`), folded: `bezpajumtnieki` finds homelessness
+    /// records written in any language.
+    pub(super) labels: Field,
     /// `local` or `shared`, so that `origin=shared` selects every partner's records.
     pub(super) scope: Field,
 }
@@ -77,7 +81,8 @@ pub(super) fn schema() -> (Schema, Fields) {
         .map(|name| (*name, b.add_text_field(name, STRING | FAST | STORED)))
         .collect();
     let nuts_prefix = b.add_text_field("nuts_prefix", STRING);
-    let scope = b.add_text_field("scope", STRING);
+    let labels = b.add_text_field("labels", text("sicc_folded"));
+    let scope = b.add_text_field("held_as", STRING);
     (
         b.build(),
         Fields {
@@ -90,6 +95,7 @@ pub(super) fn schema() -> (Schema, Fields) {
             texts,
             facets,
             nuts_prefix,
+            labels,
             scope,
         },
     )
@@ -123,12 +129,23 @@ pub(super) fn facet_values(
         ("stage", CodeList::Stage),
         ("evidence_level", CodeList::EvidenceLevel),
         ("open_to_transfer", CodeList::OpenToTransfer),
+        ("swot_dimension", CodeList::SwotDimension),
+        ("swot_polarity", CodeList::SwotPolarity),
+        ("initiative_status", CodeList::InitiativeStatus),
+        ("replication_status", CodeList::ReplicationStatus),
+        ("action_status", CodeList::ActionStatus),
+        ("scope", CodeList::Scope),
+        ("funding_source", CodeList::FundingSource),
+        ("support_tool_type", CodeList::SupportToolType),
+        ("process_element", CodeList::ProcessElement),
+        ("ncc_function", CodeList::NccFunction),
     ];
     for (facet, list) in lists {
         for code in record.codes_of(list) {
             put(facet, code);
         }
     }
+    put("validation_status", &record.validation_status);
     match origin {
         Origin::Local => put("origin", "local"),
         Origin::Shared { node, catalog } => {
@@ -165,6 +182,21 @@ pub(super) fn to_document(fields: &Fields, record: &Record, origin: &Origin) -> 
         doc.add_text(fields.text_all, text);
         if let Some((_, f)) = fields.texts.iter().find(|(l, _)| *l == lang) {
             doc.add_text(*f, text);
+        }
+    }
+    // Language names and lawful bases would only add noise.
+    let labelled = CodeList::ALL
+        .iter()
+        .filter(|l| !matches!(l, CodeList::Language | CodeList::LawfulBasis));
+    for list in labelled {
+        for code in record.codes_of(*list) {
+            for (lang, text) in list.search_texts(code) {
+                doc.add_text(fields.labels, text);
+                // Stemmed too, so that `personas mayores` matches `persona mayor`.
+                if let Some((_, f)) = fields.texts.iter().find(|(l, _)| *l == lang) {
+                    doc.add_text(*f, text);
+                }
+            }
         }
     }
     for (facet, values) in facet_values(record, origin) {

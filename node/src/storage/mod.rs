@@ -649,6 +649,68 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_local_record_links_across_borders_and_keeps_the_link_when_the_entry_goes() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, writer) = Store::open(dir.path()).unwrap();
+        let partner_org = json!({"id": "es-org-1", "kind": "organisation", "name": {"es": "Org"},
+                                 "country": "ES", "org_type": "ngo_association", "access_level": "consortium"});
+        let materialise = |record: Option<serde_json::Value>| SharedOp::Materialised {
+            catalog: "node-es/replication".into(),
+            doc: "es-org-1".into(),
+            origin: "node-es".into(),
+            record,
+        };
+        store
+            .write_shared(vec![materialise(Some(partner_org))])
+            .await
+            .unwrap();
+        let tool = |summary: &str| {
+            rec(
+                json!({"id": "lv-tool-1", "kind": "support_tool", "name": {"lv": "Rīks"}, "tool_type": "training",
+                       "summary": {"lv": summary}, "provider_org": "es-org-1"}),
+            )
+        };
+        // A link to a partner's organisation this node holds is accepted; a wrong kind is not.
+        store
+            .put(tool("a"), PutMode::Create, "alice")
+            .await
+            .unwrap();
+        let wrong_kind = rec(
+            json!({"id": "lv-case-1", "kind": "replication_case", "title": {"lv": "C"},
+                                    "origin_initiative": "es-org-1", "origin_country": "ES", "target_country": "LV",
+                                    "status": "exploring"}),
+        );
+        let err = store
+            .put(wrong_kind, PutMode::Create, "alice")
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("origin_initiative"), "{err}");
+
+        // The partner erases its entry: the tool keeps its link through later edits, but a new
+        // link to what is gone is refused.
+        store.write_shared(vec![materialise(None)]).await.unwrap();
+        let edited = store
+            .put(tool("b"), PutMode::Upsert, "alice")
+            .await
+            .unwrap();
+        assert_eq!(edited.revision, 2);
+        assert!(
+            edited
+                .link_targets()
+                .contains(&RecordId::new("es-org-1").unwrap())
+        );
+        let mut another = tool("c");
+        another.id = RecordId::new("lv-tool-2").unwrap();
+        let err = store
+            .put(another, PutMode::Create, "alice")
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("does not exist"), "{err}");
+        drop(store);
+        writer.join();
+    }
+
+    #[tokio::test]
     async fn put_get_list_delete_with_audit_and_links() {
         let dir = tempfile::tempdir().unwrap();
         let (store, writer) = Store::open(dir.path()).unwrap();

@@ -282,6 +282,28 @@ impl Store {
     }
 }
 
+/// The kind of the partners' shared record `id` this node holds and can read, if any: the
+/// target of a link across borders. A quarantined entry is no target.
+pub(super) fn shared_kind(
+    db: &rocksdb::DB,
+    id: &RecordId,
+) -> Option<sicc_protocol::schema::RecordKind> {
+    let prefix = shared_record_key(id.as_str(), "");
+    for item in db.iterator_cf(
+        cf(db, CF_SHARED_RECORDS),
+        IteratorMode::From(&prefix, Direction::Forward),
+    ) {
+        let (k, v) = item.ok()?;
+        if !k.starts_with(&prefix) {
+            return None;
+        }
+        if let Ok(Decoded::Valid(s)) = decode_shared_record(&k, &v) {
+            return Some(s.record.kind);
+        }
+    }
+    None
+}
+
 /// Reads a stored shared record; only an unknown storage format is an error. Anything a
 /// partner sent that does not validate here is quarantined, never fatal: one bad entry must
 /// not stop listings, search or the node's start.

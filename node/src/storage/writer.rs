@@ -12,7 +12,7 @@ use rocksdb::{DB, Direction, IteratorMode, WriteBatch, WriteOptions};
 use sicc_protocol::id::RecordId;
 use sicc_protocol::record::{LinkResolver, Record, ValidationError};
 use sicc_protocol::schema::RecordKind;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::{mpsc, watch};
 
@@ -49,10 +49,14 @@ pub(super) struct Writer {
     erasure_counter: u32,
 }
 
-/// Resolves links against the database plus the records of the batch being written.
+/// Resolves links against the records of the batch being written, this node's records, then
+/// the partners' shared records it holds (a link across borders: a Latvian replication case
+/// may point at the Spanish initiative it replicates).
 struct BatchResolver<'a> {
     db: &'a DB,
     batch: &'a HashMap<RecordId, RecordKind>,
+    /// The targets the replaced version already linked to.
+    kept: BTreeSet<RecordId>,
 }
 
 impl LinkResolver for BatchResolver<'_> {
@@ -61,7 +65,15 @@ impl LinkResolver for BatchResolver<'_> {
             return Some(*kind);
         }
         // A read error is reported as "missing": the write is then refused, never half-done.
-        read_record(self.db, id).ok().flatten().map(|r| r.kind)
+        match read_record(self.db, id) {
+            Ok(Some(r)) => Some(r.kind),
+            Ok(None) => super::shared::shared_kind(self.db, id),
+            Err(_) => None,
+        }
+    }
+
+    fn was_linked(&self, id: &RecordId) -> bool {
+        self.kept.contains(id)
     }
 }
 
@@ -535,15 +547,20 @@ impl Writer {
                 .filter(|(_, res)| res.is_none())
                 .map(|(r, _)| (r.id.clone(), r.kind))
                 .collect();
-            let resolver = BatchResolver {
-                db: &self.db,
-                batch: &batch,
-            };
             let mut changed = false;
             for (i, r) in records.iter().enumerate() {
-                if results[i].is_none()
-                    && let Err(e) = r.check_links(&resolver)
-                {
+                if results[i].is_some() {
+                    continue;
+                }
+                let resolver = BatchResolver {
+                    db: &self.db,
+                    batch: &batch,
+                    kept: existing[i]
+                        .as_ref()
+                        .map(Record::link_targets)
+                        .unwrap_or_default(),
+                };
+                if let Err(e) = r.check_links(&resolver) {
                     results[i] = Some(Err(StoreError::Invalid(e)));
                     changed = true;
                 }

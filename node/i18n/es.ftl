@@ -1,0 +1,364 @@
+### sicc staff UI — Spanish. Machine-assisted translation of en.ftl.
+### Translators: keep the message ids and { $variables }; change the text. Remove "review: " from a group heading once its messages are checked.
+
+## review: Estructura de la página
+skip-to-content = Ir al contenido
+nav-main = Menú principal
+nav-search = Buscar
+nav-new = Novedades
+nav-catalogs = Catálogos
+nav-peers = Socios
+nav-api = API
+nav-create = Nuevo registro
+log-out = Cerrar sesión
+language-switch = Idioma
+live-reload = Recargar
+live-entry-arrived = Ha llegado una entrada compartida.
+live-entry-changed = Ha cambiado una entrada compartida.
+live-entry-removed = Se ha retirado una entrada compartida.
+live-peer-up = Se ha conectado un nodo asociado.
+live-peer-down = Se ha desconectado un nodo asociado.
+
+## review: Página de búsqueda
+search-title = Buscar prácticas
+search-filters = Filtros
+search-apply-filters = Aplicar filtros
+search-clear-filters = Borrar filtros
+search-label = Buscar en cualquier idioma (es, fr, sv, lv, en)
+search-placeholder = p. ej., vivienda, aprūpe mājās, hemtjänst, home care
+search-order = Orden:
+search-best-match = más pertinentes
+search-newest = más recientes
+search-button = Buscar
+search-no-results = No hay resultados. Quite algún filtro o pruebe con otras palabras: las etiquetas de los temas y de los grupos destinatarios se reconocen en los cinco idiomas.
+records-count = { $count ->
+    [one] { $n } registro
+   *[other] { $n } registros
+}
+this-node = este nodo
+shared-by = compartido por { $name }
+updated-on = actualizado el { $date }
+page-previous = ← Anterior
+page-next = Siguiente →
+facet-kind = Tipo de registro
+facet-country = País
+facet-nuts = Región (NUTS)
+facet-theme = Tema
+facet-target_group = Grupo destinatario
+facet-esf_objective = Objetivo del FSE+
+facet-sdg = Objetivo de Desarrollo Sostenible
+facet-stage = Fase de desarrollo
+facet-evidence_level = Nivel de evidencia
+facet-origin = Mantenido por
+facet-catalog = Catálogo
+facet-language = Idioma del texto
+facet-open_to_transfer = Disponible para transferencia
+facet-validation_status = Estado de validación
+facet-swot_dimension = Dimensión del ecosistema
+facet-swot_polarity = Fortaleza, debilidad…
+facet-initiative_status = Estado de la iniciativa
+facet-replication_status = Etapa de la replicación
+facet-action_status = Estado de la acción
+facet-scope = Nivel de actuación
+facet-funding_source = Fuente de financiación
+facet-support_tool_type = Tipo de herramienta de apoyo
+facet-process_element = Elemento del proceso
+facet-ncc_function = Función del centro de competencias
+facet-more = { $count ->
+    [one] { $count } valor más
+   *[other] { $count } valores más
+}
+
+## review: Página de un registro
+record-shared-by = Compartido por { $name } a través del catálogo { $catalog }
+record-access = Acceso: { $access }
+record-status = Estado: { $status }
+record-in-language = en { $language }
+record-details = Detalles
+record-links = Vínculos
+record-classification = Clasificación
+record-referenced-by = Referenciado por
+record-referenced-none = Ningún otro registro de este nodo hace referencia a él.
+record-no-longer-shared = ya no se comparte
+record-link-shared = compartido por { $name }
+record-annotations = Anotaciones de los miembros
+record-history = Historial
+history-when = Fecha
+history-author = Autoría
+history-change = Cambio
+history-who = Quién
+history-what = Qué
+history-revision = Revisión
+history-unknown = desconocido
+record-publish = Publicar
+record-catalogue = Catálogo
+record-publish-button = Publicar para los socios
+record-projection-note = Solo se comparte la versión pública del registro: nunca las notas internas, las personas de contacto ni los nombres de los fundadores.
+record-local-note = Este registro es local (o contiene datos personales) y no se puede compartir.
+record-publish-needs-validation = Solo se publican para los socios los registros validados. Envíe primero este registro a validación.
+record-published-in = Publicado en
+record-unpublish = Retirar la publicación
+record-workflow = Validación
+record-submit = Enviar a validación
+record-validate = Validar
+record-return-to-draft = Devolver a borrador
+record-edit = Editar
+record-yes = sí
+record-no = no
+quarantined-notice = En cuarentena: este registro, compartido por { $origin } a través del catálogo { $catalog }, no supera la validación en este nodo.
+quarantined-why = Motivo: { $problem }
+quarantined-explained = Se conserva tal como llegó y queda fuera de las listas y de la búsqueda hasta que supere la validación, ya sea tras una actualización de las listas de códigos de este nodo o tras recibir de su propietario una versión corregida. La página de socios muestra el número de entradas en cuarentena de cada socio.
+
+## review: Avisos tras una acción
+done-published = Publicado: los socios suscritos al catálogo lo reciben desde ahora.
+done-unpublished = Publicación retirada: los socios lo eliminarán en su próxima sincronización.
+done-subscribed = Suscripción solicitada: las entradas llegarán cuando el propietario la autorice.
+done-unsubscribed = Suscripción cancelada: las entradas del catálogo se han eliminado de este nodo.
+done-granted = Acceso concedido.
+done-refused = Acceso retirado o solicitud rechazada.
+done-session-ended = Se ha cerrado la sesión.
+done-submitted = Enviado a validación.
+done-validated = Validado: ya se puede publicar.
+done-draft = Devuelto a borrador.
+done-saved = Guardado.
+done-created = Creado.
+done-password-changed = Se ha cambiado la contraseña.
+done-deleted = Eliminado.
+
+## review: Página de catálogos
+catalogs-title = Catálogos
+catalogs-catalogue = Catálogo
+catalogs-owner = Propietario
+catalogs-role = Función
+catalogs-entries = Entradas
+catalogs-action = Acción
+catalogs-unsubscribe = Cancelar la suscripción
+catalogs-subscribe = Suscribirse
+catalogs-requests = Solicitudes de suscripción a los catálogos de este nodo
+catalogs-none = Ninguna.
+catalogs-member = Miembro
+catalogs-status = Estado
+catalogs-grant = Conceder
+catalogs-refuse = Rechazar
+relation-owner = propietario
+relation-subscriber = suscriptor
+relation-requested = solicitado
+relation-offered = ofrecido
+relation-member = miembro
+
+## review: Página de socios
+peers-title = Socios
+peers-member = Miembro
+peers-country = País
+peers-connected = Conectado
+peers-last-sync = Última sincronización
+peers-behind = Documentos pendientes
+peers-quarantined = En cuarentena
+peers-never = nunca
+peers-quarantined-title = Entradas en cuarentena
+peers-quarantined-explained = Entradas compartidas por los socios que no son válidas en este nodo (un código desconocido, un esquema más reciente). Se conservan y quedan fuera de las listas y de la búsqueda hasta que superen la validación.
+peers-rejected = Cambios rechazados
+
+## review: Novedades
+new-title = Novedades
+new-since = Desde su última visita ({ $date }).
+new-first-visit = Su primera visita: todo el contenido de este nodo.
+new-theme = Tema
+new-country = País
+new-any = todos
+new-narrow = Acotar
+new-shared = Compartidos por los socios ({ $n })
+new-local = En este nodo ({ $n })
+
+## review: Edición
+edit-title-new = Nuevo registro
+edit-title-edit = Editar: { $title }
+edit-choose-kind = ¿Qué desea registrar?
+edit-kind = Tipo de registro
+edit-continue = Continuar
+edit-save = Guardar
+edit-cancel = Cancelar
+edit-required = obligatorio
+edit-problems = No se ha guardado el registro: { $count ->
+    [one] hay un problema
+   *[other] hay { $count } problemas
+} (véase más abajo).
+edit-none = (ninguno)
+edit-id-hint = Letras, cifras y guiones; si se deja vacío, se genera a partir del título.
+edit-links-hint = Identificadores de registros de este nodo o compartidos con él, uno por línea.
+edit-lines-hint = Uno por línea.
+edit-codes-hint = Mantenga pulsada la tecla Ctrl (⌘ en Mac) para seleccionar varios.
+edit-conflict-title = Otra persona ha guardado antes este registro
+edit-conflict-explained = Mientras usted editaba, se guardó la revisión { $theirs } (usted partió de la revisión { $yours }). Sus cambios no se han guardado. A continuación figuran los valores almacenados actualmente; su texto se conserva en el formulario para que pueda copiarlo.
+edit-conflict-reload = Abrir la versión actual
+edit-conflict-stored = Versión almacenada
+edit-conflict-yours = Su versión
+edit-delete = Eliminar
+edit-delete-blocked = No se puede eliminar mientras otros registros hagan referencia a él:
+edit-deleted = Eliminado.
+
+## review: Errores
+error-title = Se ha producido un error
+error-back = Volver a la búsqueda
+error-code = Código de error: { $code }
+
+## review: Inicio de sesión y cuenta
+login-title = Iniciar sesión
+login-name = Nombre de usuario
+login-password = Contraseña
+login-button = Iniciar sesión
+login-accounts-note = Las cuentas las crea el administrador del nodo
+account-title = Mi cuenta
+account-signed-in = Sesión iniciada como { $name }.
+account-sessions = Sesiones
+account-opened = Inicio
+account-ends = Caducidad
+account-browser = Navegador
+account-end = Cerrar
+account-this-session = esta sesión
+account-change-password = Cambiar la contraseña
+account-current-password = Contraseña actual
+account-new-password = Nueva contraseña (al menos { $n } caracteres)
+account-password-note = Al cambiar la contraseña se cierran todas las sesiones, incluida esta.
+account-language = Idioma de la interfaz
+account-save-language = Guardar
+
+## review: Nombres de los campos de los registros (uno por campo del esquema)
+field-id = Identificador
+field-kind = Tipo de registro
+field-revision = Revisión
+field-created_at = Creación
+field-updated_at = Actualización
+field-access_level = Acceso
+field-validation_status = Estado de validación
+field-licence = Licencia
+field-original_lang = Idioma original
+field-sources = Fuentes
+field-internal_notes = Notas internas
+field-name = Nombre
+field-acronym = Siglas
+field-country = País
+field-nuts = Regiones (NUTS)
+field-city = Localidad
+field-website = Sitio web
+field-org_type = Tipo de organización
+field-legal_form = Forma jurídica
+field-social_enterprise_status = Condición de empresa social
+field-ecosystem_roles = Funciones en el ecosistema
+field-themes = Temas
+field-description = Descripción
+field-founded_year = Año de fundación
+field-functional_contact = Buzón funcional
+field-title = Título
+field-status = Estado
+field-start_year = Año de inicio
+field-end_year = Año de finalización
+field-countries = Países
+field-scope = Ámbito de actuación
+field-urban_rural = Urbano o rural
+field-lead_org = Organización coordinadora
+field-partner_orgs = Organizaciones socias
+field-contact_person = Persona de contacto
+field-founder_names = Fundadores
+field-summary = Resumen
+field-problem = Problema
+field-solution = Solución
+field-activities = Actividades
+field-target_groups = Grupos destinatarios
+field-beneficiaries_reached = Personas beneficiarias alcanzadas
+field-esf_objectives = Objetivos del FSE+
+field-sdgs = Objetivos de Desarrollo Sostenible
+field-innovation_type = Tipo de innovación
+field-stage = Fase de desarrollo
+field-evidence_level = Nivel de evidencia
+field-evaluation_methods = Métodos de evaluación
+field-results = Resultados
+field-funding_sources = Fuentes de financiación
+field-business_model = Modelo de negocio
+field-cost_per_unit = Coste unitario
+field-open_to_transfer = Disponible para transferencia
+field-transferability = Transferibilidad
+field-resources_needed = Recursos necesarios
+field-core_elements = Elementos esenciales
+field-adaptable_elements = Elementos adaptables
+field-difficulties = Dificultades
+field-policy_links = Políticas relacionadas
+field-mapped_in = Mapeo de origen
+field-policy_type = Tipo de política
+field-date_adopted = Fecha de adopción
+field-in_force_from = En vigor desde
+field-in_force = En vigor
+field-effect_on_si = Efecto en la innovación social
+field-related_initiatives = Iniciativas relacionadas
+field-funder_org = Organización financiadora
+field-funding_source = Fuente de financiación
+field-programme = Programa
+field-open_from = Apertura de la convocatoria
+field-open_until = Cierre de la convocatoria
+field-budget_eur = Presupuesto (EUR)
+field-grant_min_eur = Subvención mínima (EUR)
+field-grant_max_eur = Subvención máxima (EUR)
+field-eligibility = Requisitos de admisibilidad
+field-provider_org = Organización proveedora
+field-tool_type = Tipo de herramienta
+field-process_elements = Elementos del proceso
+field-levels = Niveles
+field-audiences = Públicos destinatarios
+field-cost = Coste
+field-statement = Enunciado
+field-dimension = Dimensión
+field-polarity = Polaridad
+field-evidence = Evidencias
+field-assessment = Evaluación
+field-year = Año
+field-priority = Prioridad
+field-lesson_type = Tipo de lección
+field-about = Se refiere a
+field-context = Contexto
+field-recommendation = Recomendación
+field-confidence = Grado de confianza
+field-origin_initiative = Iniciativa replicada
+field-origin_country = País de origen
+field-origin_nuts = Regiones de origen (NUTS)
+field-target_country = País de destino
+field-target_nuts = Regiones de destino (NUTS)
+field-target_place = Lugar de destino
+field-originator_org = Organización de origen
+field-adopter_orgs = Organizaciones adoptantes
+field-scaling_type = Tipo de escalado
+field-strategy = Estrategia
+field-rationale = Justificación
+field-context_differences = Diferencias de contexto
+field-lessons = Lecciones aprendidas
+field-audience = Público destinatario
+field-need = Necesidad
+field-priority_rank = Orden de prioridad
+field-related_tools = Herramientas relacionadas
+field-objective = Objetivo
+field-ncc_function = Función del centro de competencias
+field-responsible_org = Organización responsable
+field-start_date = Fecha de inicio
+field-end_date = Fecha de finalización
+field-kpi = Indicador clave de rendimiento
+field-addresses = Responde a
+field-role_title = Cargo
+field-organisation = Organización
+field-email = Correo electrónico
+field-phone = Teléfono
+field-languages = Idiomas
+field-lawful_basis = Base jurídica
+field-source_of_data = Origen de los datos
+field-review_due = Fecha de revisión
+
+## review: Tipos de registro
+kind-organisation = Organización
+kind-initiative = Iniciativa
+kind-policy_instrument = Instrumento de política
+kind-funding_instrument = Instrumento de financiación
+kind-support_tool = Herramienta de apoyo
+kind-ecosystem_item = Elemento del ecosistema (DAFO)
+kind-lesson = Lección aprendida
+kind-replication_case = Caso de replicación
+kind-capacity_priority = Prioridad de desarrollo de capacidades
+kind-action_item = Acción
+kind-person = Persona

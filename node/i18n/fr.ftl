@@ -1,0 +1,364 @@
+### sicc staff UI — French. Machine-assisted translation of en.ftl.
+### Translators: keep the message ids and { $variables }; change the text. Remove "review: " from a group heading once its messages are checked.
+
+## review: Mise en page
+skip-to-content = Aller au contenu
+nav-main = Menu principal
+nav-search = Rechercher
+nav-new = Nouveautés
+nav-catalogs = Catalogues
+nav-peers = Partenaires
+nav-api = API
+nav-create = Nouvelle fiche
+log-out = Se déconnecter
+language-switch = Langue
+live-reload = Recharger
+live-entry-arrived = Une entrée partagée est arrivée.
+live-entry-changed = Une entrée partagée a été modifiée.
+live-entry-removed = Une entrée partagée a été retirée.
+live-peer-up = Un nœud partenaire s'est connecté.
+live-peer-down = Un nœud partenaire s'est déconnecté.
+
+## review: Page de recherche
+search-title = Trouver des pratiques
+search-filters = Filtres
+search-apply-filters = Appliquer les filtres
+search-clear-filters = Effacer les filtres
+search-label = Rechercher dans n'importe quelle langue (es, fr, sv, lv, en)
+search-placeholder = p. ex. aide à domicile, vivienda, hemtjänst, aprūpe mājās
+search-order = Tri :
+search-best-match = pertinence
+search-newest = plus récentes
+search-button = Rechercher
+search-no-results = Aucun résultat. Retirez un filtre ou essayez d'autres mots : les libellés des thèmes et des publics cibles sont reconnus dans les cinq langues.
+records-count = { $count ->
+    [one] { $n } fiche
+   *[other] { $n } fiches
+}
+this-node = ce nœud
+shared-by = partagée par { $name }
+updated-on = mise à jour le { $date }
+page-previous = ← Précédent
+page-next = Suivant →
+facet-kind = Type de fiche
+facet-country = Pays
+facet-nuts = Région (NUTS)
+facet-theme = Thème
+facet-target_group = Public cible
+facet-esf_objective = Objectif du FSE+
+facet-sdg = Objectif de développement durable
+facet-stage = Stade de développement
+facet-evidence_level = Niveau de preuve
+facet-origin = Détenteur
+facet-catalog = Catalogue
+facet-language = Langue du texte
+facet-open_to_transfer = Ouverture au transfert
+facet-validation_status = Statut de validation
+facet-swot_dimension = Dimension de l’écosystème
+facet-swot_polarity = Force, faiblesse…
+facet-initiative_status = Statut de l’initiative
+facet-replication_status = Étape de la réplication
+facet-action_status = Statut de l’action
+facet-scope = Niveau d’action
+facet-funding_source = Source de financement
+facet-support_tool_type = Type d’outil d’accompagnement
+facet-process_element = Élément du processus
+facet-ncc_function = Fonction du centre de compétences
+facet-more = { $count ->
+    [one] { $count } autre valeur
+   *[other] { $count } autres valeurs
+}
+
+## review: Page d'une fiche
+record-shared-by = Partagée par { $name } via le catalogue { $catalog }
+record-access = Accès : { $access }
+record-status = Statut : { $status }
+record-in-language = en { $language }
+record-details = Détails
+record-links = Liens
+record-classification = Classification
+record-referenced-by = Fiches qui y renvoient
+record-referenced-none = Aucune autre fiche de ce nœud n'y fait référence.
+record-no-longer-shared = n'est plus partagée
+record-link-shared = partagée par { $name }
+record-annotations = Annotations des membres
+record-history = Historique
+history-when = Date
+history-author = Auteur
+history-change = Modification
+history-who = Qui
+history-what = Quoi
+history-revision = Révision
+history-unknown = inconnu
+record-publish = Publier
+record-catalogue = Catalogue
+record-publish-button = Publier auprès des partenaires
+record-projection-note = Seule la version publique de la fiche est partagée : jamais les notes internes, les personnes de contact ni les noms des fondateurs.
+record-local-note = Cette fiche est locale (ou contient des données personnelles) et ne peut pas être partagée.
+record-publish-needs-validation = Seules les fiches validées sont publiées auprès des partenaires. Soumettez d'abord cette fiche pour validation.
+record-published-in = Publiée dans
+record-unpublish = Retirer la publication
+record-workflow = Validation
+record-submit = Soumettre pour validation
+record-validate = Valider
+record-return-to-draft = Repasser en brouillon
+record-edit = Modifier
+record-yes = oui
+record-no = non
+quarantined-notice = En quarantaine : cette fiche, partagée par { $origin } via le catalogue { $catalog }, n'est pas valide sur ce nœud.
+quarantined-why = Motif : { $problem }
+quarantined-explained = Elle est conservée telle qu'elle est arrivée et exclue des listes et de la recherche jusqu'à ce qu'elle soit valide, après une mise à jour des listes de codes de ce nœud ou la réception d'une fiche corrigée par son propriétaire. La page Partenaires indique le nombre d'entrées en quarantaine par partenaire.
+
+## review: Messages après une action
+done-published = Fiche publiée : les partenaires abonnés au catalogue la reçoivent dès maintenant.
+done-unpublished = Publication retirée : les partenaires supprimeront la fiche lors de leur prochaine synchronisation.
+done-subscribed = Abonnement demandé : les entrées arriveront dès que le propriétaire l'aura accordé.
+done-unsubscribed = Désabonnement effectué : les entrées du catalogue ont été supprimées de ce nœud.
+done-granted = Accès accordé.
+done-refused = Accès retiré ou demande refusée.
+done-session-ended = La session a été fermée.
+done-submitted = Fiche soumise pour validation.
+done-validated = Fiche validée : elle peut désormais être publiée.
+done-draft = Fiche repassée en brouillon.
+done-saved = Modifications enregistrées.
+done-created = Fiche créée.
+done-password-changed = Mot de passe modifié.
+done-deleted = Fiche supprimée.
+
+## review: Page Catalogues
+catalogs-title = Catalogues
+catalogs-catalogue = Catalogue
+catalogs-owner = Propriétaire
+catalogs-role = Rôle
+catalogs-entries = Entrées
+catalogs-action = Action
+catalogs-unsubscribe = Se désabonner
+catalogs-subscribe = S'abonner
+catalogs-requests = Demandes d'abonnement aux catalogues de ce nœud
+catalogs-none = Aucune.
+catalogs-member = Membre
+catalogs-status = Statut
+catalogs-grant = Accorder
+catalogs-refuse = Refuser
+relation-owner = propriétaire
+relation-subscriber = abonné
+relation-requested = demandé
+relation-offered = proposé
+relation-member = membre
+
+## review: Page Partenaires
+peers-title = Partenaires
+peers-member = Membre
+peers-country = Pays
+peers-connected = Connecté
+peers-last-sync = Dernière synchronisation
+peers-behind = Documents en attente
+peers-quarantined = En quarantaine
+peers-never = jamais
+peers-quarantined-title = Entrées en quarantaine
+peers-quarantined-explained = Entrées partagées par des partenaires mais non valides sur ce nœud (code inconnu, schéma plus récent). Elles sont conservées et exclues des listes et de la recherche jusqu'à ce qu'elles soient valides.
+peers-rejected = Modifications rejetées
+
+## review: Nouveautés
+new-title = Nouveautés
+new-since = Depuis votre dernière visite ({ $date }).
+new-first-visit = Votre première visite : tout le contenu de ce nœud.
+new-theme = Thème
+new-country = Pays
+new-any = tous
+new-narrow = Affiner
+new-shared = Partagées par les partenaires ({ $n })
+new-local = Sur ce nœud ({ $n })
+
+## review: Modification
+edit-title-new = Nouvelle fiche
+edit-title-edit = Modifier : { $title }
+edit-choose-kind = Que souhaitez-vous enregistrer ?
+edit-kind = Type de fiche
+edit-continue = Continuer
+edit-save = Enregistrer
+edit-cancel = Annuler
+edit-required = obligatoire
+edit-problems = La fiche n'a pas été enregistrée : { $count ->
+    [one] un problème est signalé
+   *[other] { $count } problèmes sont signalés
+} ci-dessous.
+edit-none = (aucun)
+edit-id-hint = Lettres, chiffres et traits d'union ; si le champ reste vide, l'identifiant est créé à partir du titre.
+edit-links-hint = Identifiants de fiches de ce nœud ou partagées avec lui, un par ligne.
+edit-lines-hint = Un par ligne.
+edit-codes-hint = Maintenez la touche Ctrl (⌘ sur Mac) enfoncée pour en choisir plusieurs.
+edit-conflict-title = Quelqu'un d'autre a enregistré cette fiche avant vous
+edit-conflict-explained = Pendant votre modification, la révision { $theirs } a été enregistrée (votre modification partait de la révision { $yours }). Vos modifications n'ont pas été enregistrées. Les valeurs actuellement enregistrées figurent ci-dessous ; votre texte est conservé dans le formulaire pour que vous puissiez le copier.
+edit-conflict-reload = Ouvrir la version actuelle
+edit-conflict-stored = Version enregistrée
+edit-conflict-yours = Votre version
+edit-delete = Supprimer
+edit-delete-blocked = Elle ne peut pas être supprimée tant que d'autres fiches y font référence :
+edit-deleted = Fiche supprimée.
+
+## review: Erreurs
+error-title = Une erreur s'est produite
+error-back = Retour à la recherche
+error-code = Code d'erreur : { $code }
+
+## review: Connexion et compte
+login-title = Connexion
+login-name = Nom d'utilisateur
+login-password = Mot de passe
+login-button = Se connecter
+login-accounts-note = Les comptes sont créés par l'administrateur du nœud
+account-title = Mon compte
+account-signed-in = Session ouverte en tant que { $name }.
+account-sessions = Sessions
+account-opened = Ouverture
+account-ends = Expiration
+account-browser = Navigateur
+account-end = Fermer
+account-this-session = cette session
+account-change-password = Modifier le mot de passe
+account-current-password = Mot de passe actuel
+account-new-password = Nouveau mot de passe (au moins { $n } caractères)
+account-password-note = La modification du mot de passe ferme toutes les sessions, y compris celle-ci.
+account-language = Langue de l'interface
+account-save-language = Enregistrer
+
+## review: Noms des champs des fiches (un par champ du schéma)
+field-id = Identifiant
+field-kind = Type de fiche
+field-revision = Révision
+field-created_at = Création
+field-updated_at = Mise à jour
+field-access_level = Accès
+field-validation_status = Statut de validation
+field-licence = Licence
+field-original_lang = Langue d'origine
+field-sources = Sources
+field-internal_notes = Notes internes
+field-name = Nom
+field-acronym = Sigle
+field-country = Pays
+field-nuts = Régions (NUTS)
+field-city = Ville
+field-website = Site web
+field-org_type = Type d'organisation
+field-legal_form = Forme juridique
+field-social_enterprise_status = Statut d'entreprise sociale
+field-ecosystem_roles = Rôles dans l'écosystème
+field-themes = Thèmes
+field-description = Description
+field-founded_year = Année de création
+field-functional_contact = Adresse électronique fonctionnelle
+field-title = Titre
+field-status = Statut
+field-start_year = Année de début
+field-end_year = Année de fin
+field-countries = Pays
+field-scope = Échelle d'action
+field-urban_rural = Urbain ou rural
+field-lead_org = Organisation cheffe de file
+field-partner_orgs = Organisations partenaires
+field-contact_person = Personne de contact
+field-founder_names = Fondateurs
+field-summary = Résumé
+field-problem = Problème
+field-solution = Solution
+field-activities = Activités
+field-target_groups = Publics cibles
+field-beneficiaries_reached = Bénéficiaires touchés
+field-esf_objectives = Objectifs du FSE+
+field-sdgs = Objectifs de développement durable
+field-innovation_type = Type d'innovation
+field-stage = Stade de développement
+field-evidence_level = Niveau de preuve
+field-evaluation_methods = Méthodes d'évaluation
+field-results = Résultats
+field-funding_sources = Sources de financement
+field-business_model = Modèle économique
+field-cost_per_unit = Coût unitaire
+field-open_to_transfer = Ouverture au transfert
+field-transferability = Transférabilité
+field-resources_needed = Ressources nécessaires
+field-core_elements = Éléments essentiels
+field-adaptable_elements = Éléments adaptables
+field-difficulties = Difficultés
+field-policy_links = Politiques liées
+field-mapped_in = Cartographie d'origine
+field-policy_type = Type de politique
+field-date_adopted = Date d'adoption
+field-in_force_from = En vigueur depuis le
+field-in_force = En vigueur
+field-effect_on_si = Effet sur l'innovation sociale
+field-related_initiatives = Initiatives liées
+field-funder_org = Organisme financeur
+field-funding_source = Source de financement
+field-programme = Programme
+field-open_from = Ouverture des candidatures
+field-open_until = Clôture des candidatures
+field-budget_eur = Budget (EUR)
+field-grant_min_eur = Subvention minimale (EUR)
+field-grant_max_eur = Subvention maximale (EUR)
+field-eligibility = Éligibilité
+field-provider_org = Organisation prestataire
+field-tool_type = Type d'outil
+field-process_elements = Éléments du processus
+field-levels = Niveaux
+field-audiences = Publics
+field-cost = Coût
+field-statement = Énoncé
+field-dimension = Dimension
+field-polarity = Polarité
+field-evidence = Éléments de preuve
+field-assessment = Évaluation
+field-year = Année
+field-priority = Priorité
+field-lesson_type = Type d'enseignement
+field-about = Concerne
+field-context = Contexte
+field-recommendation = Recommandation
+field-confidence = Degré de confiance
+field-origin_initiative = Initiative répliquée
+field-origin_country = Pays d'origine
+field-origin_nuts = Régions d'origine (NUTS)
+field-target_country = Pays cible
+field-target_nuts = Régions cibles (NUTS)
+field-target_place = Lieu cible
+field-originator_org = Organisation d'origine
+field-adopter_orgs = Organisations adoptantes
+field-scaling_type = Type de changement d'échelle
+field-strategy = Stratégie
+field-rationale = Justification
+field-context_differences = Différences de contexte
+field-lessons = Enseignements
+field-audience = Public
+field-need = Besoin
+field-priority_rank = Rang de priorité
+field-related_tools = Outils liés
+field-objective = Objectif
+field-ncc_function = Fonction du centre de compétences
+field-responsible_org = Organisation responsable
+field-start_date = Date de début
+field-end_date = Date de fin
+field-kpi = Indicateur clé de performance
+field-addresses = Répond à
+field-role_title = Fonction
+field-organisation = Organisation
+field-email = Courriel
+field-phone = Téléphone
+field-languages = Langues
+field-lawful_basis = Base légale
+field-source_of_data = Source des données
+field-review_due = Date de réexamen
+
+## review: Types de fiche
+kind-organisation = Organisation
+kind-initiative = Initiative
+kind-policy_instrument = Instrument de politique publique
+kind-funding_instrument = Instrument de financement
+kind-support_tool = Outil d'accompagnement
+kind-ecosystem_item = Élément de l'écosystème (SWOT)
+kind-lesson = Enseignement tiré
+kind-replication_case = Cas de réplication
+kind-capacity_priority = Priorité de renforcement des capacités
+kind-action_item = Action
+kind-person = Personne

@@ -1,0 +1,364 @@
+### sicc staff UI — Swedish. Machine-assisted translation of en.ftl.
+### Translators: keep the message ids and { $variables }; change the text. Remove "review: " from a group heading once its messages are checked.
+
+## review: Sidlayout
+skip-to-content = Hoppa till innehållet
+nav-main = Huvudmeny
+nav-search = Sök
+nav-new = Nyheter
+nav-catalogs = Kataloger
+nav-peers = Partner
+nav-api = API
+nav-create = Ny post
+log-out = Logga ut
+language-switch = Språk
+live-reload = Ladda om
+live-entry-arrived = En delad post har kommit in.
+live-entry-changed = En delad post har ändrats.
+live-entry-removed = En delad post har tagits bort.
+live-peer-up = En partnernod har anslutit.
+live-peer-down = En partnernod har kopplats från.
+
+## review: Söksida
+search-title = Hitta arbetssätt
+search-filters = Filter
+search-apply-filters = Använd filter
+search-clear-filters = Rensa filter
+search-label = Sök på valfritt språk (es, fr, sv, lv, en)
+search-placeholder = t.ex. hemtjänst, aprūpe mājās, vivienda, home care
+search-order = Sortering:
+search-best-match = bästa träff
+search-newest = nyast
+search-button = Sök
+search-no-results = Inga träffar. Ta bort ett filter eller prova andra ord: etiketterna för teman och målgrupper känns igen på alla fem språken.
+records-count = { $count ->
+    [one] { $n } post
+   *[other] { $n } poster
+}
+this-node = denna nod
+shared-by = delad av { $name }
+updated-on = uppdaterad { $date }
+page-previous = ← Föregående
+page-next = Nästa →
+facet-kind = Typ av post
+facet-country = Land
+facet-nuts = Region (NUTS)
+facet-theme = Tema
+facet-target_group = Målgrupp
+facet-esf_objective = ESF+-mål
+facet-sdg = Globalt mål för hållbar utveckling
+facet-stage = Utvecklingsfas
+facet-evidence_level = Evidensnivå
+facet-origin = Innehas av
+facet-catalog = Katalog
+facet-language = Textens språk
+facet-open_to_transfer = Öppen för överföring
+facet-validation_status = Valideringsstatus
+facet-swot_dimension = Ekosystemets dimension
+facet-swot_polarity = Styrka, svaghet…
+facet-initiative_status = Initiativets status
+facet-replication_status = Replikeringens skede
+facet-action_status = Åtgärdens status
+facet-scope = Verksamhetsnivå
+facet-funding_source = Finansieringskälla
+facet-support_tool_type = Typ av stödverktyg
+facet-process_element = Processelement
+facet-ncc_function = Kompetenscentrumets funktion
+facet-more = { $count ->
+    [one] { $count } värde till
+   *[other] { $count } värden till
+}
+
+## review: Postsida
+record-shared-by = Delad av { $name } via katalogen { $catalog }
+record-access = Åtkomst: { $access }
+record-status = Status: { $status }
+record-in-language = på { $language }
+record-details = Uppgifter
+record-links = Länkar
+record-classification = Klassificering
+record-referenced-by = Poster som hänvisar hit
+record-referenced-none = Ingen annan post på denna nod hänvisar till den.
+record-no-longer-shared = delas inte längre
+record-link-shared = delad av { $name }
+record-annotations = Anteckningar från medlemmar
+record-history = Historik
+history-when = När
+history-author = Författare
+history-change = Ändring
+history-who = Vem
+history-what = Vad
+history-revision = Revision
+history-unknown = okänd
+record-publish = Publicera
+record-catalogue = Katalog
+record-publish-button = Publicera för partnerna
+record-projection-note = Endast postens offentliga version delas: aldrig interna anteckningar, kontaktpersoner eller grundarnas namn.
+record-local-note = Den här posten är lokal (eller innehåller personuppgifter) och kan inte delas.
+record-publish-needs-validation = Endast validerade poster publiceras för partnerna. Skicka först posten för validering.
+record-published-in = Publicerad i
+record-unpublish = Avpublicera
+record-workflow = Validering
+record-submit = Skicka för validering
+record-validate = Validera
+record-return-to-draft = Återför till utkast
+record-edit = Redigera
+record-yes = ja
+record-no = nej
+quarantined-notice = I karantän: den här posten, delad av { $origin } via katalogen { $catalog }, klarar inte valideringen på denna nod.
+quarantined-why = Orsak: { $problem }
+quarantined-explained = Den sparas som den kom in och hålls utanför listor och sökningar tills den klarar valideringen – efter en uppdatering av nodens kodlistor eller en rättad post från ägaren. Sidan Partner visar antalet poster i karantän per partner.
+
+## review: Meddelanden efter en åtgärd
+done-published = Publicerad: partner som prenumererar på katalogen tar emot posten nu.
+done-unpublished = Avpublicerad: partnerna tar bort posten vid nästa synkronisering.
+done-subscribed = Prenumeration begärd: posterna kommer när ägaren har beviljat den.
+done-unsubscribed = Prenumerationen är avslutad: katalogens poster har tagits bort från denna nod.
+done-granted = Åtkomst beviljad.
+done-refused = Åtkomsten återkallad eller begäran avslagen.
+done-session-ended = Sessionen har avslutats.
+done-submitted = Skickad för validering.
+done-validated = Validerad: posten kan nu publiceras.
+done-draft = Återförd till utkast.
+done-saved = Sparat.
+done-created = Skapad.
+done-password-changed = Lösenordet har ändrats.
+done-deleted = Borttagen.
+
+## review: Katalogsida
+catalogs-title = Kataloger
+catalogs-catalogue = Katalog
+catalogs-owner = Ägare
+catalogs-role = Roll
+catalogs-entries = Poster
+catalogs-action = Åtgärd
+catalogs-unsubscribe = Avsluta prenumeration
+catalogs-subscribe = Prenumerera
+catalogs-requests = Förfrågningar om att prenumerera på denna nods kataloger
+catalogs-none = Inga.
+catalogs-member = Medlem
+catalogs-status = Status
+catalogs-grant = Bevilja
+catalogs-refuse = Avslå
+relation-owner = ägare
+relation-subscriber = prenumerant
+relation-requested = begärd
+relation-offered = erbjuden
+relation-member = medlem
+
+## review: Partnersida
+peers-title = Partner
+peers-member = Medlem
+peers-country = Land
+peers-connected = Ansluten
+peers-last-sync = Senaste synkronisering
+peers-behind = Osynkade dokument
+peers-quarantined = I karantän
+peers-never = aldrig
+peers-quarantined-title = Poster i karantän
+peers-quarantined-explained = Poster som partner har delat men som inte är giltiga på denna nod (en okänd kod, ett nyare schema). De sparas och hålls utanför listor och sökningar tills de klarar valideringen.
+peers-rejected = Avvisade ändringar
+
+## review: Nyheter
+new-title = Nyheter
+new-since = Sedan ditt senaste besök ({ $date }).
+new-first-visit = Ditt första besök: allt på denna nod.
+new-theme = Tema
+new-country = Land
+new-any = alla
+new-narrow = Avgränsa
+new-shared = Delat av partner ({ $n })
+new-local = På denna nod ({ $n })
+
+## review: Redigering
+edit-title-new = Ny post
+edit-title-edit = Redigera: { $title }
+edit-choose-kind = Vad vill du registrera?
+edit-kind = Typ av post
+edit-continue = Fortsätt
+edit-save = Spara
+edit-cancel = Avbryt
+edit-required = obligatoriskt
+edit-problems = Posten sparades inte: { $count ->
+    [one] ett problem
+   *[other] { $count } problem
+} att åtgärda nedan.
+edit-none = (ingen)
+edit-id-hint = Bokstäver, siffror och bindestreck; om fältet lämnas tomt skapas en identifierare utifrån titeln.
+edit-links-hint = Identifierare för poster på denna nod eller delade med den, en per rad.
+edit-lines-hint = En per rad.
+edit-codes-hint = Håll ned Ctrl (⌘ på Mac) för att välja flera.
+edit-conflict-title = Någon annan sparade posten före dig
+edit-conflict-explained = Medan du redigerade sparades revision { $theirs } (du utgick från revision { $yours }). Dina ändringar har inte sparats. Nedan visas de värden som nu är lagrade; din text finns kvar i formuläret så att du kan kopiera den.
+edit-conflict-reload = Öppna den aktuella versionen
+edit-conflict-stored = Sparad version
+edit-conflict-yours = Din version
+edit-delete = Ta bort
+edit-delete-blocked = Posten kan inte tas bort så länge andra poster hänvisar till den:
+edit-deleted = Borttagen.
+
+## review: Fel
+error-title = Något gick fel
+error-back = Tillbaka till sökningen
+error-code = Felkod: { $code }
+
+## review: Inloggning och konto
+login-title = Logga in
+login-name = Användarnamn
+login-password = Lösenord
+login-button = Logga in
+login-accounts-note = Konton skapas av nodens administratör
+account-title = Mitt konto
+account-signed-in = Inloggad som { $name }.
+account-sessions = Sessioner
+account-opened = Öppnad
+account-ends = Upphör
+account-browser = Webbläsare
+account-end = Avsluta
+account-this-session = denna session
+account-change-password = Byt lösenord
+account-current-password = Nuvarande lösenord
+account-new-password = Nytt lösenord (minst { $n } tecken)
+account-password-note = När lösenordet byts avslutas alla sessioner, även den här.
+account-language = Sidornas språk
+account-save-language = Spara
+
+## review: Fältnamn för poster (ett per fält i schemat)
+field-id = Identifierare
+field-kind = Typ av post
+field-revision = Revision
+field-created_at = Skapad
+field-updated_at = Uppdaterad
+field-access_level = Åtkomst
+field-validation_status = Valideringsstatus
+field-licence = Licens
+field-original_lang = Originalspråk
+field-sources = Källor
+field-internal_notes = Interna anteckningar
+field-name = Namn
+field-acronym = Förkortning
+field-country = Land
+field-nuts = Regioner (NUTS)
+field-city = Ort
+field-website = Webbplats
+field-org_type = Organisationstyp
+field-legal_form = Juridisk form
+field-social_enterprise_status = Status som socialt företag
+field-ecosystem_roles = Roller i ekosystemet
+field-themes = Teman
+field-description = Beskrivning
+field-founded_year = Grundår
+field-functional_contact = Funktionsbrevlåda
+field-title = Titel
+field-status = Status
+field-start_year = Startår
+field-end_year = Slutår
+field-countries = Länder
+field-scope = Verksamhetsnivå
+field-urban_rural = Stad eller landsbygd
+field-lead_org = Ledande organisation
+field-partner_orgs = Partnerorganisationer
+field-contact_person = Kontaktperson
+field-founder_names = Grundare
+field-summary = Sammanfattning
+field-problem = Problem
+field-solution = Lösning
+field-activities = Aktiviteter
+field-target_groups = Målgrupper
+field-beneficiaries_reached = Antal nådda personer
+field-esf_objectives = ESF+-mål
+field-sdgs = Globala målen för hållbar utveckling
+field-innovation_type = Typ av innovation
+field-stage = Utvecklingsfas
+field-evidence_level = Evidensnivå
+field-evaluation_methods = Utvärderingsmetoder
+field-results = Resultat
+field-funding_sources = Finansieringskällor
+field-business_model = Affärsmodell
+field-cost_per_unit = Kostnad per enhet
+field-open_to_transfer = Öppen för överföring
+field-transferability = Överförbarhet
+field-resources_needed = Resurser som krävs
+field-core_elements = Kärnelement
+field-adaptable_elements = Anpassningsbara element
+field-difficulties = Svårigheter
+field-policy_links = Relaterade styrmedel
+field-mapped_in = Kartlagd i
+field-policy_type = Typ av styrmedel
+field-date_adopted = Beslutsdatum
+field-in_force_from = Gäller från
+field-in_force = Gällande
+field-effect_on_si = Effekt på social innovation
+field-related_initiatives = Relaterade initiativ
+field-funder_org = Finansierande organisation
+field-funding_source = Finansieringskälla
+field-programme = Program
+field-open_from = Ansökan öppnar
+field-open_until = Sista ansökningsdag
+field-budget_eur = Budget (EUR)
+field-grant_min_eur = Minsta bidrag (EUR)
+field-grant_max_eur = Största bidrag (EUR)
+field-eligibility = Vem kan söka
+field-provider_org = Tillhandahållande organisation
+field-tool_type = Typ av verktyg
+field-process_elements = Processelement
+field-levels = Nivåer
+field-audiences = Mottagargrupper
+field-cost = Kostnad
+field-statement = Påstående
+field-dimension = Dimension
+field-polarity = Polaritet
+field-evidence = Underlag
+field-assessment = Bedömning
+field-year = År
+field-priority = Prioritet
+field-lesson_type = Typ av lärdom
+field-about = Gäller
+field-context = Sammanhang
+field-recommendation = Rekommendation
+field-confidence = Tillförlitlighet
+field-origin_initiative = Initiativ som replikeras
+field-origin_country = Ursprungsland
+field-origin_nuts = Ursprungsregioner (NUTS)
+field-target_country = Målland
+field-target_nuts = Målregioner (NUTS)
+field-target_place = Målort
+field-originator_org = Ursprungsorganisation
+field-adopter_orgs = Mottagande organisationer
+field-scaling_type = Typ av skalning
+field-strategy = Strategi
+field-rationale = Motivering
+field-context_differences = Skillnader i sammanhang
+field-lessons = Lärdomar
+field-audience = Mottagargrupp
+field-need = Behov
+field-priority_rank = Prioritetsordning
+field-related_tools = Relaterade verktyg
+field-objective = Mål
+field-ncc_function = Kompetenscentrumets funktion
+field-responsible_org = Ansvarig organisation
+field-start_date = Startdatum
+field-end_date = Slutdatum
+field-kpi = Nyckeltal (KPI)
+field-addresses = Svarar mot
+field-role_title = Befattning
+field-organisation = Organisation
+field-email = E-post
+field-phone = Telefon
+field-languages = Språk
+field-lawful_basis = Rättslig grund
+field-source_of_data = Uppgifternas källa
+field-review_due = Ska ses över senast
+
+## review: Posttyper
+kind-organisation = Organisation
+kind-initiative = Initiativ
+kind-policy_instrument = Styrmedel
+kind-funding_instrument = Finansieringsinstrument
+kind-support_tool = Stödverktyg
+kind-ecosystem_item = Ekosystemfaktor (SWOT)
+kind-lesson = Lärdom
+kind-replication_case = Replikeringsfall
+kind-capacity_priority = Prioritering för kapacitetsuppbyggnad
+kind-action_item = Åtgärd
+kind-person = Person
