@@ -11,6 +11,7 @@ nav-catalogs = Catalogues
 nav-peers = Peers
 nav-api = API
 nav-create = New record
+nav-import = Import
 log-out = Log out
 language-switch = Language
 live-reload = Reload
@@ -32,6 +33,7 @@ search-best-match = best match
 search-newest = newest
 search-button = Search
 search-no-results = Nothing matches. Remove a filter or try other words: labels of themes and target groups match in all five languages.
+search-download-csv = Download the records of the ticked filters (CSV, with labels)
 records-count = { $count ->
     [one] { $n } record
    *[other] { $n } records
@@ -194,6 +196,42 @@ edit-conflict-yours = Yours
 edit-delete = Delete
 edit-delete-blocked = It cannot be deleted while other records refer to it:
 edit-deleted = Deleted.
+
+## Import
+import-title = Import a spreadsheet
+import-explained = Upload a CSV or XLSX file with one record per row and a header row. Next you choose which field each column holds; codes may be written as labels in any of the five languages (Latgale, konsorcijs, personas mayores). Nothing is stored before you have seen every problem of every row.
+import-file = File (CSV or XLSX)
+import-upload = Read the file
+import-columns = Columns
+import-column = Column in the file
+import-example = First value
+import-field = Field
+import-ignore = (ignore this column)
+import-preview = Check every row
+import-summary = { $rows ->
+    [one] { $rows } row
+   *[other] { $rows } rows
+}: { $ready } ready to import, { $problems } with problems.
+import-line = Line
+import-record = Record
+import-problems = Problems
+import-ok = ready
+import-commit = { $ready ->
+    [one] Import the row without problems
+   *[other] Import the { $ready } rows without problems
+}
+import-done = { $imported ->
+    [one] { $imported } record imported
+   *[other] { $imported } records imported
+}, { $refused ->
+    [one] { $refused } row not imported
+   *[other] { $refused } rows not imported
+}.
+import-another = Import another file
+import-no-code = `{ $value }` is no code or label of { $list }, in any of the five languages
+import-ambiguous = `{ $value }` could mean several codes ({ $codes }): write the code
+import-not-a-number = `{ $value }` is not a whole number
+import-not-yes-no = `{ $value }` is not yes or no
 
 ## Errors
 error-title = Something went wrong

@@ -10,6 +10,7 @@ nav-catalogs = Catálogos
 nav-peers = Socios
 nav-api = API
 nav-create = Nuevo registro
+nav-import = Importar
 log-out = Cerrar sesión
 language-switch = Idioma
 live-reload = Recargar
@@ -31,6 +32,7 @@ search-best-match = más pertinentes
 search-newest = más recientes
 search-button = Buscar
 search-no-results = No hay resultados. Quite algún filtro o pruebe con otras palabras: las etiquetas de los temas y de los grupos destinatarios se reconocen en los cinco idiomas.
+search-download-csv = Descargar los registros de los filtros marcados (CSV, con etiquetas)
 records-count = { $count ->
     [one] { $n } registro
    *[other] { $n } registros
@@ -196,6 +198,42 @@ edit-conflict-yours = Su versión
 edit-delete = Eliminar
 edit-delete-blocked = No se puede eliminar mientras otros registros hagan referencia a él:
 edit-deleted = Eliminado.
+
+## review: Import
+import-title = Importar una hoja de cálculo
+import-explained = Suba un archivo CSV o XLSX con un registro por fila y una fila de encabezados. Después elija qué campo contiene cada columna; los códigos pueden escribirse como etiquetas en cualquiera de los cinco idiomas (Latgale, konsorcijs, personas mayores). No se guarda nada antes de que haya visto todos los problemas de todas las filas.
+import-file = Archivo (CSV o XLSX)
+import-upload = Leer el archivo
+import-columns = Columnas
+import-column = Columna del archivo
+import-example = Primer valor
+import-field = Campo
+import-ignore = (ignorar esta columna)
+import-preview = Comprobar todas las filas
+import-summary = { $rows ->
+    [one] { $rows } fila
+   *[other] { $rows } filas
+}: { $ready } listas para importar, { $problems } con problemas.
+import-line = Línea
+import-record = Registro
+import-problems = Problemas
+import-ok = lista
+import-commit = { $ready ->
+    [one] Importar la fila sin problemas
+   *[other] Importar las { $ready } filas sin problemas
+}
+import-done = { $imported ->
+    [one] { $imported } registro importado
+   *[other] { $imported } registros importados
+}, { $refused ->
+    [one] { $refused } fila no importada
+   *[other] { $refused } filas no importadas
+}.
+import-another = Importar otro archivo
+import-no-code = `{ $value }` no es un código ni una etiqueta de { $list } en ninguno de los cinco idiomas
+import-ambiguous = `{ $value }` puede significar varios códigos ({ $codes }): escriba el código
+import-not-a-number = `{ $value }` no es un número entero
+import-not-yes-no = `{ $value }` no es sí ni no
 
 ## review: Errores
 error-title = Se ha producido un error

@@ -10,6 +10,7 @@ nav-catalogs = Catalogues
 nav-peers = Partenaires
 nav-api = API
 nav-create = Nouvelle fiche
+nav-import = Importer
 log-out = Se déconnecter
 language-switch = Langue
 live-reload = Recharger
@@ -31,6 +32,7 @@ search-best-match = pertinence
 search-newest = plus récentes
 search-button = Rechercher
 search-no-results = Aucun résultat. Retirez un filtre ou essayez d'autres mots : les libellés des thèmes et des publics cibles sont reconnus dans les cinq langues.
+search-download-csv = Télécharger les fiches des filtres cochés (CSV, avec libellés)
 records-count = { $count ->
     [one] { $n } fiche
    *[other] { $n } fiches
@@ -196,6 +198,42 @@ edit-conflict-yours = Votre version
 edit-delete = Supprimer
 edit-delete-blocked = Elle ne peut pas être supprimée tant que d'autres fiches y font référence :
 edit-deleted = Fiche supprimée.
+
+## review: Import
+import-title = Importer un tableur
+import-explained = Déposez un fichier CSV ou XLSX avec une fiche par ligne et une ligne d’en-têtes. Vous choisissez ensuite le champ de chaque colonne ; les codes peuvent être écrits sous forme de libellés dans l’une des cinq langues (Latgale, konsorcijs, personas mayores). Rien n’est enregistré avant que vous ayez vu tous les problèmes de toutes les lignes.
+import-file = Fichier (CSV ou XLSX)
+import-upload = Lire le fichier
+import-columns = Colonnes
+import-column = Colonne du fichier
+import-example = Première valeur
+import-field = Champ
+import-ignore = (ignorer cette colonne)
+import-preview = Vérifier toutes les lignes
+import-summary = { $rows ->
+    [one] { $rows } ligne
+   *[other] { $rows } lignes
+}: { $ready } prêtes à importer, { $problems } avec des problèmes.
+import-line = Ligne
+import-record = Fiche
+import-problems = Problèmes
+import-ok = prête
+import-commit = { $ready ->
+    [one] Importer la ligne sans problème
+   *[other] Importer les { $ready } lignes sans problème
+}
+import-done = { $imported ->
+    [one] { $imported } fiche importée
+   *[other] { $imported } fiches importées
+}, { $refused ->
+    [one] { $refused } ligne non importée
+   *[other] { $refused } lignes non importées
+}.
+import-another = Importer un autre fichier
+import-no-code = `{ $value }` n’est ni un code ni un libellé de { $list }, dans aucune des cinq langues
+import-ambiguous = `{ $value }` peut désigner plusieurs codes ({ $codes }) : écrivez le code
+import-not-a-number = `{ $value }` n’est pas un nombre entier
+import-not-yes-no = `{ $value }` n’est ni oui ni non
 
 ## review: Erreurs
 error-title = Une erreur s'est produite

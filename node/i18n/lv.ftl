@@ -10,6 +10,7 @@ nav-catalogs = Katalogi
 nav-peers = Partneri
 nav-api = API
 nav-create = Jauns ieraksts
+nav-import = Importēt
 log-out = Iziet
 language-switch = Valoda
 live-reload = Pārlādēt
@@ -31,6 +32,7 @@ search-best-match = pēc atbilstības
 search-newest = jaunākie vispirms
 search-button = Meklēt
 search-no-results = Nekas netika atrasts. Noņemiet kādu filtru vai izmēģiniet citus vārdus: tēmu un mērķgrupu nosaukumi tiek atpazīti visās piecās valodās.
+search-download-csv = Lejupielādēt atzīmēto filtru ierakstus (CSV ar nosaukumiem)
 records-count = { $count ->
     [zero] { $n } ierakstu
     [one] { $n } ieraksts
@@ -199,6 +201,30 @@ edit-conflict-yours = Jūsu versija
 edit-delete = Dzēst
 edit-delete-blocked = Ierakstu nevar dzēst, kamēr uz to atsaucas citi ieraksti:
 edit-deleted = Dzēsts.
+
+## review: Import
+import-title = Importēt izklājlapu
+import-explained = Augšupielādējiet CSV vai XLSX failu ar vienu ierakstu katrā rindā un virsrakstu rindu. Pēc tam izvēlieties, kuru lauku satur katra kolonna; kodus var rakstīt kā nosaukumus jebkurā no piecām valodām (Latgale, konsorcijs, personas mayores). Nekas netiek saglabāts, pirms esat redzējis visas visu rindu problēmas.
+import-file = Fails (CSV vai XLSX)
+import-upload = Nolasīt failu
+import-columns = Kolonnas
+import-column = Kolonna failā
+import-example = Pirmā vērtība
+import-field = Lauks
+import-ignore = (neņemt vērā šo kolonnu)
+import-preview = Pārbaudīt visas rindas
+import-summary = Rindas: { $rows }; gatavas importēšanai: { $ready }; ar problēmām: { $problems }.
+import-line = Rinda
+import-record = Ieraksts
+import-problems = Problēmas
+import-ok = gatava
+import-commit = Importēt rindas bez problēmām ({ $ready })
+import-done = Importēti ieraksti: { $imported }; neimportētas rindas: { $refused }.
+import-another = Importēt citu failu
+import-no-code = `{ $value }` nav saraksta „{ $list }” kods vai nosaukums nevienā no piecām valodām
+import-ambiguous = `{ $value }` var nozīmēt vairākus kodus ({ $codes }): ierakstiet kodu
+import-not-a-number = `{ $value }` nav vesels skaitlis
+import-not-yes-no = `{ $value }` nav „jā” vai „nē”
 
 ## review: Kļūdas
 error-title = Radās kļūda

@@ -10,6 +10,7 @@ nav-catalogs = Kataloger
 nav-peers = Partner
 nav-api = API
 nav-create = Ny post
+nav-import = Importera
 log-out = Logga ut
 language-switch = Språk
 live-reload = Ladda om
@@ -31,6 +32,7 @@ search-best-match = bästa träff
 search-newest = nyast
 search-button = Sök
 search-no-results = Inga träffar. Ta bort ett filter eller prova andra ord: etiketterna för teman och målgrupper känns igen på alla fem språken.
+search-download-csv = Ladda ner posterna för de valda filtren (CSV, med etiketter)
 records-count = { $count ->
     [one] { $n } post
    *[other] { $n } poster
@@ -196,6 +198,42 @@ edit-conflict-yours = Din version
 edit-delete = Ta bort
 edit-delete-blocked = Posten kan inte tas bort så länge andra poster hänvisar till den:
 edit-deleted = Borttagen.
+
+## review: Import
+import-title = Importera ett kalkylblad
+import-explained = Ladda upp en CSV- eller XLSX-fil med en post per rad och en rubrikrad. Därefter väljer du vilket fält varje kolumn innehåller; koder kan skrivas som etiketter på något av de fem språken (Latgale, konsorcijs, personas mayores). Inget sparas innan du har sett alla problem på alla rader.
+import-file = Fil (CSV eller XLSX)
+import-upload = Läs filen
+import-columns = Kolumner
+import-column = Kolumn i filen
+import-example = Första värde
+import-field = Fält
+import-ignore = (hoppa över kolumnen)
+import-preview = Kontrollera alla rader
+import-summary = { $rows ->
+    [one] { $rows } rad
+   *[other] { $rows } rader
+}: { $ready } klara att importera, { $problems } med problem.
+import-line = Rad
+import-record = Post
+import-problems = Problem
+import-ok = klar
+import-commit = { $ready ->
+    [one] Importera raden utan problem
+   *[other] Importera de { $ready } raderna utan problem
+}
+import-done = { $imported ->
+    [one] { $imported } post importerad
+   *[other] { $imported } poster importerade
+}, { $refused ->
+    [one] { $refused } rad inte importerad
+   *[other] { $refused } rader inte importerade
+}.
+import-another = Importera en annan fil
+import-no-code = `{ $value }` är varken en kod eller en etikett för { $list } på något av de fem språken
+import-ambiguous = `{ $value }` kan betyda flera koder ({ $codes }): skriv koden
+import-not-a-number = `{ $value }` är inte ett heltal
+import-not-yes-no = `{ $value }` är varken ja eller nej
 
 ## review: Fel
 error-title = Något gick fel

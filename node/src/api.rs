@@ -12,6 +12,7 @@ mod guard;
 mod metrics;
 mod openapi;
 mod records;
+mod spreadsheet;
 mod ui;
 
 pub use error::{ApiError, ErrorCode};
@@ -110,7 +111,14 @@ pub fn router(state: ApiState, limits: Limits, allowed_hosts: Vec<String>) -> Ro
     );
     let (api, _) = api_routes().split_for_parts();
     let (import, _) = import_routes().split_for_parts();
-    let import = import.layer(DefaultBodyLimit::max(limits.max_import_bytes));
+    let import = import
+        .route(
+            "/import",
+            get(spreadsheet::import_page).post(spreadsheet::upload),
+        )
+        .route("/import/preview", post(spreadsheet::preview))
+        .route("/import/commit", post(spreadsheet::commit))
+        .layer(DefaultBodyLimit::max(limits.max_import_bytes));
     Router::new()
         .merge(api)
         .route("/api/docs", get(openapi::explorer))
@@ -125,6 +133,7 @@ pub fn router(state: ApiState, limits: Limits, allowed_hosts: Vec<String>) -> Ro
         .route("/catalogs", get(ui::catalogs_page))
         .route("/peers", get(ui::peers_page))
         .route("/new", get(ui::new_page))
+        .route("/export.csv", get(ui::export_csv))
         .route("/ui/publish", post(ui::publish))
         .route("/ui/unpublish", post(ui::unpublish))
         .route("/records/{id}/status", post(ui::change_status))

@@ -101,9 +101,23 @@ pub fn parse_csv(text: &str, kind: Option<RecordKind>) -> Result<Vec<InputRecord
     Ok(out)
 }
 
-/// Writes records as CSV with the union of their columns.
-pub fn write_csv(out: &mut dyn Write, records: &[Value]) -> Result<(), TransferError> {
-    let rows: Vec<Vec<(String, String)>> = records.iter().map(tabular::to_row).collect();
+/// Writes records as CSV with the union of their columns; with `labels`, a `<field>.label`
+/// column beside each coded field, in that language (`tabular::label_columns`).
+pub fn write_csv(
+    out: &mut dyn Write,
+    records: &[Value],
+    labels: Option<&str>,
+) -> Result<(), TransferError> {
+    let rows: Vec<Vec<(String, String)>> = records
+        .iter()
+        .map(|r| {
+            let mut row = tabular::to_row(r);
+            if let Some(lang) = labels {
+                row.extend(tabular::label_columns(r, lang));
+            }
+            row
+        })
+        .collect();
     let columns = tabular::column_order(rows.iter().flatten().map(|(c, _)| c.clone()));
     let mut writer = csv::Writer::from_writer(out);
     let err = |source: csv::Error| TransferError::CsvWrite { source };
@@ -154,7 +168,7 @@ mod tests {
             if let Some(y) = year { v["start_year"] = serde_json::json!(y); }
             let record = Record::from_json(&v).unwrap();
             let mut out = Vec::new();
-            write_csv(&mut out, &[record.to_json()]).unwrap();
+            write_csv(&mut out, &[record.to_json()], None).unwrap();
             let text = String::from_utf8(out).unwrap();
             let rows = parse_csv(&text, None).unwrap();
             prop_assert_eq!(rows.len(), 1);

@@ -302,6 +302,14 @@ fn translations(lang: &str) -> Option<&'static Translations> {
     .get(i)
 }
 
+/// Lower case, single spaces: how a typed label is compared.
+fn normalise(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 fn parse_translations(text: &'static str) -> Translations {
     text.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
@@ -339,6 +347,45 @@ impl CodeList {
         translations(lang)
             .and_then(|t| t.get(&(self.name(), code)))
             .is_some_and(|t| t.review)
+    }
+
+    /// The code a person means by `text` in a spreadsheet cell: the code itself (any case), or
+    /// its label or one of its search terms in any of the five languages, or the part of a
+    /// label before `:` or `(` (`Konsorcijs` for `Konsorcijs: federācijas dalībnieki`), or a
+    /// NUTS region's name (`Latgale` → `LV005`). `Err` names every code it could mean when it
+    /// is ambiguous; `Ok(None)` when nothing matches.
+    pub fn code_for(self, text: &str) -> Result<Option<&'static str>, Vec<&'static str>> {
+        let wanted = normalise(text);
+        if wanted.is_empty() {
+            return Ok(None);
+        }
+        if let Some(c) = self.entries().iter().find(|c| c.code == text.trim()) {
+            return Ok(Some(c.code));
+        }
+        let mut found: Vec<&'static str> = Vec::new();
+        for c in self.entries() {
+            let mut names = vec![c.code, c.label];
+            for lang in LABEL_LANGUAGES {
+                if let Some(t) = translations(lang).and_then(|t| t.get(&(self.name(), c.code))) {
+                    names.push(t.label);
+                    names.extend(t.terms.split(" | "));
+                }
+            }
+            let hit = names.iter().any(|n| {
+                let n = normalise(n);
+                !n.is_empty()
+                    && (n == wanted
+                        || n.split([':', '(']).next().map(str::trim) == Some(wanted.as_str()))
+            });
+            if hit && !found.contains(&c.code) {
+                found.push(c.code);
+            }
+        }
+        match found.as_slice() {
+            [] => Ok(None),
+            [one] => Ok(Some(one)),
+            _ => Err(found),
+        }
     }
 
     /// Every text that names `code`, with its language: its labels in the five languages and
@@ -1089,6 +1136,26 @@ mod tests {
         // A language without a label file, or a code without a row, falls back to English.
         assert_eq!(CodeList::Country.label_in("LV", "de"), Some("Latvia"));
         assert_eq!(CodeList::Country.label_in("JP", "lv"), Some("Japan"));
+    }
+
+    #[test]
+    fn a_label_in_any_language_names_its_code() {
+        assert_eq!(CodeList::Nuts.code_for("Latgale"), Ok(Some("LV005")));
+        assert_eq!(
+            CodeList::AccessLevel.code_for("konsorcijs"),
+            Ok(Some("consortium"))
+        );
+        assert_eq!(
+            CodeList::Theme.code_for("housing_homelessness"),
+            Ok(Some("housing_homelessness"))
+        );
+        assert_eq!(CodeList::Country.code_for("Spānija"), Ok(Some("ES")));
+        assert_eq!(CodeList::Country.code_for("  spain "), Ok(Some("ES")));
+        assert_eq!(
+            CodeList::TargetGroup.code_for("bezpajumtnieki"),
+            Ok(Some("homeless"))
+        );
+        assert_eq!(CodeList::Theme.code_for("no such theme"), Ok(None));
     }
 
     #[test]

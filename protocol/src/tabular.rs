@@ -9,8 +9,12 @@
 //! - lists (codes, links, text items) are separated by `;`, or written as a JSON array when an
 //!   item itself holds a `;`.
 //!
+//! - `<field>.label` (export only, with [`label_columns`]): the labels of a coded field's codes in
+//!   one language, for people reading the file; import ignores these columns.
+//!
 //! An empty cell means "not set". Export then import gives back the same records.
 
+use crate::codes::CodeList;
 use crate::record::{COMMON_FIELDS, FieldError};
 use crate::schema::{FieldType, RecordKind};
 use serde_json::{Map, Value};
@@ -109,6 +113,10 @@ pub fn from_row(
             continue;
         }
         let column = column.trim();
+        // Labels are for people; the codes beside them are what is imported.
+        if column.ends_with(LABEL_SUFFIX) {
+            continue;
+        }
         if column == "kind" {
             obj.insert("kind".into(), Value::String(kind.as_str().into()));
             continue;
@@ -198,6 +206,48 @@ fn split(cell: &str) -> impl Iterator<Item = &str> {
     cell.split(';').map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// The suffix of a label column (`themes.label`).
+pub const LABEL_SUFFIX: &str = ".label";
+
+/// For each coded field of a record's JSON (common ones included), a `<field>.label` column
+/// with its codes' labels in `lang` (one of `codes::LABEL_LANGUAGES`, else English).
+pub fn label_columns(record: &Value, lang: &str) -> Vec<(String, String)> {
+    let Some(obj) = record.as_object() else {
+        return Vec::new();
+    };
+    let kind = obj
+        .get("kind")
+        .and_then(Value::as_str)
+        .and_then(|k| k.parse::<RecordKind>().ok());
+    let common = [
+        ("access_level", CodeList::AccessLevel),
+        ("validation_status", CodeList::ValidationStatus),
+        ("licence", CodeList::Licence),
+        ("original_lang", CodeList::Language),
+    ];
+    let fields = kind
+        .into_iter()
+        .flat_map(|k| k.fields())
+        .filter_map(|spec| match spec.ty {
+            FieldType::Code(l) | FieldType::Codes(l) => Some((spec.name, l)),
+            _ => None,
+        });
+    let mut out = Vec::new();
+    for (name, list) in common.into_iter().chain(fields) {
+        let codes: Vec<&str> = match obj.get(name) {
+            Some(Value::String(c)) => vec![c.as_str()],
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+            _ => continue,
+        };
+        let labels: Vec<&str> = codes
+            .iter()
+            .map(|c| list.label_in(c, lang).unwrap_or(c))
+            .collect();
+        out.push((format!("{name}{LABEL_SUFFIX}"), labels.join("; ")));
+    }
+    out
+}
+
 /// Orders column names for a file: common fields first, then fields in schema order (kinds in
 /// [`RecordKind::ALL`] order), language columns of one field sorted by language.
 pub fn column_order(columns: impl IntoIterator<Item = String>) -> Vec<String> {
@@ -230,6 +280,26 @@ mod tests {
     use super::*;
     use crate::record::Record;
     use serde_json::json;
+
+    #[test]
+    fn label_columns_name_codes_in_the_readers_language_and_import_ignores_them() {
+        let v = json!({"id": "lv-x", "kind": "initiative", "title": {"lv": "X"}, "status": "active",
+                       "countries": ["LV", "ES"], "themes": ["housing_homelessness"], "access_level": "consortium"});
+        let labels = label_columns(&v, "lv");
+        let get = |c: &str| labels.iter().find(|(k, _)| k == c).map(|(_, v)| v.as_str());
+        assert_eq!(get("countries.label"), Some("Latvija; Spānija"));
+        assert!(
+            get("themes.label").is_some_and(|l| l.to_lowercase().contains("bezpajumt")),
+            "{labels:?}"
+        );
+        let mut row = to_row(&v);
+        row.extend(labels);
+        let pairs: Vec<(&str, &str)> = row.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        assert_eq!(
+            from_row(&pairs, None).unwrap()["countries"],
+            json!(["LV", "ES"])
+        );
+    }
 
     #[test]
     fn rows_round_trip_records() {

@@ -15,6 +15,9 @@ use std::time::Duration;
 /// Every WebDriver command answers within this, or the test fails instead of hanging.
 const COMMAND_LIMIT: Duration = Duration::from_secs(30);
 
+/// One browser at a time: two chromiums and two federations would share two cores.
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// chromedriver and a fantoccini session on it, ended (both processes) when dropped.
 struct Driver {
     child: Child,
@@ -82,7 +85,7 @@ impl Driver {
                 "binary": "/usr/bin/chromium",
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                          "--disable-quic", "--no-first-run", "--disable-background-networking",
-                         "--disable-component-update", "--disable-sync",
+                         "--disable-component-update", "--disable-sync", "--lang=en-US",
                          format!("--user-data-dir={}", profile.path().display())]
             }
         });
@@ -144,11 +147,20 @@ impl Driver {
     /// Waits (navigation after a click is asynchronous) until the element's text satisfies
     /// `check`, and returns it.
     async fn wait_text(&self, css: &str, check: impl Fn(&str) -> bool) -> Result<String> {
-        wait_until(&format!("`{css}` to show the expected text"), || async {
+        let waited = wait_until(&format!("`{css}` to show the expected text"), || async {
             let t = self.text(css).await.ok()?;
             check(&t).then_some(t)
         })
-        .await
+        .await;
+        // A failure shows the page the browser is on.
+        match waited {
+            Ok(t) => Ok(t),
+            Err(e) => {
+                let url = self.current_url().await.unwrap_or_default();
+                let page = self.text("body").await.unwrap_or_default();
+                bail!("{e}\non {url}:\n{page}")
+            }
+        }
     }
 
     /// How many elements match `css` on the current page.
@@ -173,6 +185,24 @@ impl Driver {
         Ok(())
     }
 
+    async fn select(&self, css: &str, value: &str) -> Result<()> {
+        let e = self.find(css).await?;
+        within(
+            &format!("select `{value}` in `{css}`"),
+            e.select_by_value(value),
+        )
+        .await
+    }
+
+    async fn attr(&self, css: &str, name: &str) -> Result<Option<String>> {
+        let e = self.find(css).await?;
+        within(&format!("attribute {name} of `{css}`"), e.attr(name)).await
+    }
+
+    async fn run_script(&self, script: &str) -> Result<Value> {
+        within("script", self.client.execute(script, vec![])).await
+    }
+
     async fn current_url(&self) -> Result<String> {
         let url = within("current url", self.client.current_url()).await?;
         Ok(url.to_string())
@@ -181,6 +211,7 @@ impl Driver {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn staff_search_filter_open_and_publish_and_the_partner_sees_it() -> Result<()> {
+    let _one = ONE_BROWSER.lock().await;
     let mut fed = Federation::start(&["ES", "LV"]).await?;
     let (es, lv) = (0, 1);
     fed.share(lv, &[es]).await?;
@@ -258,13 +289,19 @@ async fn staff_search_filter_open_and_publish_and_the_partner_sees_it() -> Resul
         .wait_text("article.hit h3", |t| t.contains("Community kitchen"))
         .await?;
 
-    // Open it: an editor may not publish it; a validator may.
+    // Open it: an editor may not publish it, nor validate it, but submits it for validation;
+    // a validator validates it, and only then may publish it.
     driver.click("article.hit h3 a").await?;
     driver
         .wait_text("h1", |t| t.contains("Community kitchen"))
         .await?;
     let record_url = driver.current_url().await?;
     assert_eq!(driver.count("form[action='/ui/publish']").await?, 0);
+    assert_eq!(driver.count("button[value=validated]").await?, 0);
+    driver.click("button[value=submitted]").await?;
+    driver
+        .wait_text("p.notice", |t| t.contains("Submitted for validation"))
+        .await?;
     driver.click("header form.logout button").await?;
     // Logging out ends on the login page: wait for it, or the next navigation could overtake it.
     driver.wait_text("h1", |t| t == "Log in").await?;
@@ -273,10 +310,22 @@ async fn staff_search_filter_open_and_publish_and_the_partner_sees_it() -> Resul
     driver
         .wait_text("h1", |t| t.contains("Community kitchen"))
         .await?;
+    assert_eq!(
+        driver.count("form[action='/ui/publish']").await?,
+        0,
+        "a record not validated yet is not offered for publication"
+    );
+    driver.click("button[value=validated]").await?;
+    driver
+        .wait_text("p.notice", |t| t.contains("Validated"))
+        .await?;
     driver.click("form[action='/ui/publish'] button").await?;
     driver
         .wait_text("p.notice", |t| t.contains("Published"))
         .await?;
+    // The page says where it is published, with Unpublish instead of a second Publish form.
+    assert_eq!(driver.count("form[action='/ui/unpublish']").await?, 1);
+    assert_eq!(driver.count("form[action='/ui/publish']").await?, 0);
 
     // The partner's page shows it, marked with its origin.
     let es_url = fed.members[es].url.clone();
@@ -333,6 +382,255 @@ async fn staff_search_filter_open_and_publish_and_the_partner_sees_it() -> Resul
             .then_some(())
     })
     .await?;
+    drop(driver);
+    fed.stop_all().await;
+    Ok(())
+}
+
+/// A Latvian editor creates a replication case linking to the Spanish initiative it
+/// replicates (a record LV holds through the federation), edits it while a colleague saves it
+/// first, has it validated, publishes and unpublishes it, imports a spreadsheet with labels
+/// in Latvian after seeing every row's problems, reads the search page on a phone, and
+/// switches the pages to Latvian.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn staff_create_link_across_borders_edit_validate_import_and_switch_language() -> Result<()> {
+    let _one = ONE_BROWSER.lock().await;
+    let mut fed = Federation::start(&["ES", "LV"]).await?;
+    let (es, lv) = (0, 1);
+    fed.share(es, &[lv]).await?;
+    fed.share(lv, &[es]).await?;
+    fed.wait_connected(es, lv).await?;
+    let mut shuttles = initiative(
+        "es-shuttles",
+        "ES",
+        "Teams of unemployed people look for work together",
+    );
+    shuttles["title"] = json!({"es": "Lanzaderas de empleo", "en": "Employment shuttles"});
+    shuttles["original_lang"] = json!("es");
+    fed.publish(es, shuttles).await?;
+    fed.wait_for(lv, "es-shuttles", |_| true).await?;
+    const PASSWORD: &str = "correct horse battery";
+    for (name, role) in [("ilze", "editor"), ("janis", "validator")] {
+        let (status, body) = fed
+            .post(
+                lv,
+                "/api/v1/admin/users",
+                json!({"name": name, "role": role, "password": PASSWORD}),
+            )
+            .await?;
+        assert_eq!(status, 201, "{body}");
+    }
+    let driver = Driver::start().await?;
+    let lv_url = fed.members[lv].url.clone();
+
+    // Create: the form is generated from the schema; the link picker offers the Spanish
+    // initiative, marked with its country.
+    driver.goto(&format!("{lv_url}/records/new")).await?;
+    driver.log_in("ilze", PASSWORD).await?;
+    driver.select("#kind", "replication_case").await?;
+    driver.click("form[action='/records/new'] button").await?;
+    driver
+        .wait_text("h1", |t| t.contains("Replication case"))
+        .await?;
+    let option = driver
+        .text("#origin_initiative option[value='es-shuttles']")
+        .await?;
+    assert!(option.contains("(ES)"), "{option}");
+    // A first try without the required fields shows the problems at their fields.
+    driver.type_into("#id", "lv-case-shuttles").await?;
+    driver.click("#save").await?;
+    driver
+        .wait_text("div.error", |t| t.contains("problem"))
+        .await?;
+    assert!(driver.count("#field-title .problem").await? >= 1);
+    assert!(driver.count("#field-origin_initiative .problem").await? >= 1);
+    driver
+        .type_into("[name='title.lv']", "Nodarbinātības maršruti Latgalē")
+        .await?;
+    driver.select("#origin_initiative", "es-shuttles").await?;
+    driver.select("#origin_country", "ES").await?;
+    driver.select("#target_country", "LV").await?;
+    driver.select("#status", "exploring").await?;
+    driver.select("#access_level", "consortium").await?;
+    driver.click("#save").await?;
+    driver
+        .wait_text("p.notice", |t| t.contains("Created"))
+        .await?;
+    let links = driver
+        .text("dl.fields a[href='/records/es-shuttles']")
+        .await?;
+    assert_eq!(
+        links, "Employment shuttles",
+        "the link shows the partner's title"
+    );
+    let page = driver.text("main").await?;
+    assert!(
+        page.contains("shared by"),
+        "the link says whose it is: {page}"
+    );
+    let case_url = driver.current_url().await?;
+
+    // Edit while a colleague saves first: a conflict page, nothing overwritten; saving again
+    // from it succeeds.
+    driver.click("#edit").await?;
+    driver.wait_text("h1", |t| t.starts_with("Edit")).await?;
+    let (status, stored) = fed.get(lv, "/api/v1/records/lv-case-shuttles").await?;
+    assert_eq!(status, 200);
+    let mut theirs = stored["record"].clone();
+    if theirs.is_null() {
+        theirs = stored.clone();
+    }
+    theirs["target_place"] = json!("Rēzekne");
+    for key in ["revision", "created_at", "updated_at"] {
+        theirs.as_object_mut().map(|m| m.remove(key));
+    }
+    let (status, body) = fed
+        .put(lv, "/api/v1/records/lv-case-shuttles", theirs)
+        .await?;
+    assert_eq!(status, 200, "{body}");
+    driver.type_into("#target_place", "Daugavpils").await?;
+    driver.click("#save").await?;
+    driver
+        .wait_text("h1", |t| t.contains("Someone else saved this record first"))
+        .await?;
+    let conflict = driver.text("main").await?;
+    assert!(
+        conflict.contains("Rēzekne"),
+        "the stored value is shown: {conflict}"
+    );
+    let (_, now) = fed.get(lv, "/api/v1/records/lv-case-shuttles").await?;
+    assert!(
+        now.to_string().contains("Rēzekne"),
+        "nothing overwritten: {now}"
+    );
+    driver.click("#save").await?;
+    driver
+        .wait_text("p.notice", |t| t.contains("Saved"))
+        .await?;
+    let (_, now) = fed.get(lv, "/api/v1/records/lv-case-shuttles").await?;
+    assert!(now.to_string().contains("Daugavpils"), "{now}");
+
+    // Validate, publish, unpublish.
+    driver.click("button[value=submitted]").await?;
+    driver
+        .wait_text("p.notice", |t| t.contains("Submitted"))
+        .await?;
+    driver.click("header form.logout button").await?;
+    driver.wait_text("h1", |t| t == "Log in").await?;
+    driver.goto(&case_url).await?;
+    driver.log_in("janis", PASSWORD).await?;
+    driver.click("button[value=validated]").await?;
+    driver
+        .wait_text("p.notice", |t| t.contains("Validated"))
+        .await?;
+    driver.click("form[action='/ui/publish'] button").await?;
+    driver
+        .wait_text("p.notice", |t| t.contains("Published"))
+        .await?;
+    fed.wait_for(es, "lv-case-shuttles", |_| true).await?;
+    driver.click("form[action='/ui/unpublish'] button").await?;
+    driver
+        .wait_text("p.notice", |t| t.contains("Unpublished"))
+        .await?;
+    wait_until("the partner to drop the unpublished entry", || async {
+        fed.shared(es, "lv-case-shuttles")
+            .await
+            .is_none()
+            .then_some(())
+    })
+    .await?;
+    // The Spanish initiative's page on LV lists the case among what refers to it.
+    driver
+        .goto(&format!("{lv_url}/records/es-shuttles"))
+        .await?;
+    driver
+        .wait_text("main", |t| t.contains("Nodarbinātības maršruti Latgalē"))
+        .await?;
+
+    // Import a spreadsheet: labels in Latvian become codes; every problem of every row is
+    // shown before anything is stored; then the good rows are imported.
+    let csv = "Nosaukums (lv);Valsts;Reģioni (NUTS);Organizācijas veids;Piekļuve\n\
+               Biedrība Saulgrieži;Latvija;Latgale;NVO vai biedrība;konsorcijs\n\
+               Nekas;Narnija;Latgale;NVO vai biedrība;nezināms\n";
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("organisations.csv");
+    std::fs::write(&file, csv)?;
+    driver.goto(&format!("{lv_url}/import")).await?;
+    driver.select("#kind", "organisation").await?;
+    driver
+        .type_into("#file", &file.display().to_string())
+        .await?;
+    driver.click("#upload").await?;
+    driver
+        .wait_text("h1", |t| t.contains("Organisation"))
+        .await?;
+    assert_eq!(
+        driver
+            .attr("#map0 option[selected]", "value")
+            .await?
+            .as_deref(),
+        Some("name.lv")
+    );
+    driver.select("#map3", "org_type").await?;
+    driver.click("#preview").await?;
+    driver
+        .wait_text("#preview-summary", |t| t.starts_with("2 rows: 1 ready"))
+        .await?;
+    let bad = driver.text("#preview-rows tr.bad").await?;
+    assert!(
+        bad.contains("Narnija") && bad.contains("nezināms"),
+        "every problem of the row: {bad}"
+    );
+    let (_, before) = fed
+        .get(lv, "/api/v1/records?kind=organisation&origin=local")
+        .await?;
+    assert_eq!(
+        before["records"].as_array().map_or(0, Vec::len),
+        0,
+        "nothing stored by a preview"
+    );
+    driver.click("#commit").await?;
+    driver
+        .wait_text("#import-result", |t| t.starts_with("1 record imported"))
+        .await?;
+    let (_, after) = fed
+        .get(lv, "/api/v1/records?kind=organisation&origin=local")
+        .await?;
+    let org = &after["records"][0];
+    assert_eq!(
+        (
+            org["country"].as_str(),
+            org["nuts"][0].as_str(),
+            org["access_level"].as_str()
+        ),
+        (Some("LV"), Some("LV005"), Some("consortium")),
+        "{after}"
+    );
+
+    // On a phone: the search page fits 390 px without sideways scrolling.
+    within("window size", driver.client.set_window_size(390, 844)).await?;
+    driver.goto(&format!("{lv_url}/?q=maršruti")).await?;
+    driver.wait_text("#count", |t| t.starts_with("1 ")).await?;
+    let widths = driver
+        .run_script("return [document.documentElement.scrollWidth, window.innerWidth];")
+        .await?;
+    assert!(
+        widths[0].as_u64() <= widths[1].as_u64(),
+        "page wider than the screen: {widths}"
+    );
+    within("window size", driver.client.set_window_size(1280, 900)).await?;
+
+    // Switch to Latvian: every label of the page follows, and the choice stays.
+    driver.click("header a[hreflang=lv]").await?;
+    driver.wait_text("h1", |t| t == "Meklēt prakses").await?;
+    assert_eq!(driver.attr("html", "lang").await?.as_deref(), Some("lv"));
+    assert_eq!(driver.text("nav a[href='/']").await?, "Meklēt");
+    driver.goto(&case_url).await?;
+    driver
+        .wait_text("header nav a[href='/']", |t| t == "Meklēt")
+        .await?;
+    let page = driver.text("main").await?;
+    assert!(page.contains("Replicēšanas gadījums"), "{page}");
     drop(driver);
     fed.stop_all().await;
     Ok(())

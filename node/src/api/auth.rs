@@ -84,6 +84,8 @@ pub fn required_role(method: &Method, path: &str) -> Role {
     if path == "/api/v1/records"
         || path.starts_with("/api/v1/records/")
         || path.starts_with("/records/")
+        || path == "/import"
+        || path.starts_with("/import/")
     {
         return Role::Editor;
     }
@@ -654,6 +656,7 @@ mod tests {
         assert_eq!(r(Method::POST, "/ui/unpublish"), Role::Validator);
         assert_eq!(r(Method::POST, "/records/x/status"), Role::Editor);
         assert_eq!(r(Method::POST, "/records/new"), Role::Editor);
+        assert_eq!(r(Method::POST, "/import/commit"), Role::Editor);
         assert_eq!(r(Method::POST, "/api/v1/catalogs"), Role::Admin);
         assert_eq!(r(Method::POST, "/api/v1/catalogs/o/n/grant"), Role::Admin);
         assert_eq!(

@@ -383,18 +383,18 @@ async fn form_markup(
                     input type="text" id="id" name="id" value=(text("id"));
                 }
             }
+            div.field {
+                label for="original_lang" { (field_label("original_lang")) }
+                select id="original_lang" name="original_lang" {
+                    @for code in lang_codes { option value=(code) selected[text("original_lang") == code] { (code_label(CodeList::Language, code)) } }
+                }
+            }
             @for f in &fields { (f) }
             div.field {
                 label for="access_level" { (field_label("access_level")) }
                 @for p in common_problems("access_level") { div.problem role="alert" { (p) } }
                 select id="access_level" name="access_level" {
                     @for (code, label) in labelled(CodeList::AccessLevel) { option value=(code) selected[text("access_level") == code] { (label) } }
-                }
-            }
-            div.field {
-                label for="original_lang" { (field_label("original_lang")) }
-                select id="original_lang" name="original_lang" {
-                    @for code in lang_codes { option value=(code) selected[text("original_lang") == code] { (code_label(CodeList::Language, code)) } }
                 }
             }
             div.field {
@@ -524,7 +524,15 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     check(&headers, &principal, &pairs)?;
     let kind = kind_of(&pairs)?;
-    let json = record_json(kind, &pairs, None);
+    let mut json = record_json(kind, &pairs, None);
+    // A title written in one language only is in the original language, whatever the
+    // language of the pages suggested.
+    if let Some(texts) = json[kind.title_field()].as_object()
+        && texts.len() == 1
+        && let Some(lang) = texts.keys().next().cloned()
+    {
+        json["original_lang"] = json!(lang);
+    }
     let heading = format!("{} — {}", t!("edit-title-new"), kind_label(kind));
     let record = match Record::from_json(&json) {
         Ok(r) => r,

@@ -32,7 +32,7 @@ body { margin: 0; color: #1b1f24; background: #fafbfc; line-height: 1.45; }
 a { color: var(--accent); } a:focus, button:focus, input:focus, select:focus { outline: 3px solid #f0b400; outline-offset: 1px; }
 .skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: 1rem; background: #fff; padding: .5rem; }
 header { background: var(--accent); color: #fff; padding: .6rem 1.2rem; display: flex; gap: 1.5rem; align-items: center; flex-wrap: wrap; }
-header a { color: #fff; } header .node { font-weight: 600; } nav ul { list-style: none; display: flex; gap: 1rem; margin: 0; padding: 0; }
+header a { color: #fff; } header .node { font-weight: 600; } nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: .3rem 1rem; margin: 0; padding: 0; }
 main { max-width: 72rem; margin: 0 auto; padding: 1rem 1.2rem 3rem; }
 .layout { display: grid; grid-template-columns: 17rem 1fr; gap: 1.5rem; } @media (max-width: 50rem) { .layout { grid-template-columns: 1fr; } }
 fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 .8rem; padding: .4rem .7rem; max-height: 14rem; overflow: auto; background: #fff; }
@@ -62,12 +62,19 @@ input[type=search] { width: 100%; font-size: 1.1rem; padding: .4rem; box-sizing:
 pub(super) const LIVE_SCRIPT: &str = r#"
 (function () {
   if (!window.EventSource) return;
-  var box = document.getElementById('live'), n = 0;
-  var es = new EventSource('/api/v1/events');
+  var box = document.getElementById('live'), n = 0, es = null;
   function note(text) { n += 1; box.hidden = false; box.querySelector('span').textContent = text + (n > 1 ? ' (' + n + ')' : ''); }
-  [['entry_arrived', 'arrived'], ['entry_changed', 'changed'], ['entry_removed', 'removed'], ['peer_up', 'up'], ['peer_down', 'down']].forEach(function (p) {
-    es.addEventListener(p[0], function () { note(box.dataset[p[1]]); });
-  });
+  function open() {
+    es = new EventSource('/api/v1/events');
+    [['entry_arrived', 'arrived'], ['entry_changed', 'changed'], ['entry_removed', 'removed'], ['peer_up', 'up'], ['peer_down', 'down']].forEach(function (p) {
+      es.addEventListener(p[0], function () { note(box.dataset[p[1]]); });
+    });
+  }
+  // A page kept in the back-forward cache would keep its stream open, and a browser opens
+  // only six connections to a host: close it when the page is left, reopen when it is back.
+  window.addEventListener('pagehide', function () { if (es) { es.close(); es = null; } });
+  window.addEventListener('pageshow', function () { if (!es) open(); });
+  open();
 })();
 "#;
 
@@ -95,6 +102,7 @@ pub(super) fn page(state: &ApiState, title: &str, body: Markup) -> Html<String> 
                                 li { a href="/new" { (t!("nav-new")) } }
                                 @if super::auth::may(StaffRole::Editor) {
                                     li { a href="/records/new" { (t!("nav-create")) } }
+                                    li { a href="/import" { (t!("nav-import")) } }
                                 }
                                 li { a href="/catalogs" { (t!("nav-catalogs")) } }
                                 li { a href="/peers" { (t!("nav-peers")) } }
@@ -408,6 +416,7 @@ pub async fn search_page(
                         " " button id="search-button" type="submit" { (t!("search-button")) }
                     }
                     h2 id="count" { (records_count(result.total)) }
+                    p.meta { a id="export-csv" href=(export_link(&pairs)) download { (t!("search-download-csv")) } }
                     @if result.total == 0 { p { (t!("search-no-results")) } }
                     @for c in &cards { (c) }
                     nav aria-label="Pages" {
@@ -423,6 +432,85 @@ pub async fn search_page(
         }
     };
     Ok(page(&state, &t!("search-title"), body))
+}
+
+/// The record filters of the search page's query that `/export.csv` understands: the ticked
+/// facets (the words, catalogue and text language are the search's own).
+fn export_link(pairs: &[(String, String)]) -> String {
+    let kept: Vec<&(String, String)> = pairs
+        .iter()
+        .filter(|(k, v)| {
+            k == "origin" && (v == "local" || v == "shared")
+                || Filter::parse([(k.as_str(), v.as_str())]).is_ok()
+                    && !matches!(
+                        k.as_str(),
+                        "q" | "offset" | "sort" | "limit" | "catalog" | "language"
+                    )
+        })
+        .collect();
+    format!(
+        "/export.csv?{}",
+        serde_urlencoded::to_string(&kept).unwrap_or_default()
+    )
+}
+
+/// Most records one CSV download holds.
+const EXPORT_LIMIT: usize = 10_000;
+
+/// `GET /export.csv`: the records matching the filters (`origin=local|shared`, and any record
+/// filter), as CSV with a label column in the reader's language beside each coded field.
+pub async fn export_csv(
+    State(state): State<ApiState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let pairs = ui_pairs(raw);
+    let scope = match pairs
+        .iter()
+        .find(|(k, _)| k == "origin")
+        .map(|(_, v)| v.as_str())
+    {
+        Some("local") => Scope::Local,
+        Some("shared") => Scope::Shared,
+        _ => Scope::All,
+    };
+    let filter = Filter::parse(
+        pairs
+            .iter()
+            .filter(|(k, _)| k != "origin")
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    )
+    .map_err(|e| ApiError::new(ErrorCode::InvalidFilter, e.to_string()).with_field(e.param))?;
+    let mut records = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = state
+            .app
+            .list(filter.clone(), scope, cursor, crate::app::MAX_PAGE)
+            .await?;
+        records.extend(page.rows.into_iter().map(|row| match row {
+            Row::Local(r) => r.to_json(),
+            Row::Shared(s) => s.record.to_json(),
+        }));
+        match page.next_cursor {
+            Some(c) if records.len() < EXPORT_LIMIT => cursor = Some(c),
+            _ => break,
+        }
+    }
+    records.truncate(EXPORT_LIMIT);
+    let mut body = Vec::new();
+    crate::app::write_csv(&mut body, &records, Some(i18n::current().tag()))
+        .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"sicc-records.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 /// One search result: title and summary in the reader's language, kind, country, stage,

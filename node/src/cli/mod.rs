@@ -332,6 +332,10 @@ pub enum RecordsCommand {
         /// export holds `public` records only, for an open data portal).
         #[arg(long)]
         include_consortium: bool,
+        /// CSV: a `<field>.label` column beside each coded field, with the labels in this
+        /// language (en, es, fr, sv, lv); import ignores those columns.
+        #[arg(long, value_parser = ["en", "es", "fr", "sv", "lv"])]
+        labels: Option<String>,
         #[command(flatten)]
         filter: FilterArgs,
     },

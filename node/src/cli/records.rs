@@ -50,6 +50,7 @@ pub async fn records(client: &Client, cmd: &RecordsCommand, json: bool) -> Resul
             format,
             output,
             include_consortium,
+            labels,
             filter,
         } => {
             let audience = if *include_consortium {
@@ -57,7 +58,15 @@ pub async fn records(client: &Client, cmd: &RecordsCommand, json: bool) -> Resul
             } else {
                 sicc_protocol::dcat::Audience::Public
             };
-            export(client, *format, output.as_deref(), filter, audience).await
+            export(
+                client,
+                *format,
+                output.as_deref(),
+                filter,
+                audience,
+                labels.as_deref(),
+            )
+            .await
         }
         RecordsCommand::Audit { id, limit } => audit(client, id.as_deref(), *limit, json).await,
     }
@@ -172,6 +181,7 @@ async fn export(
     output: Option<&Path>,
     filter: &FilterArgs,
     audience: sicc_protocol::dcat::Audience,
+    labels: Option<&str>,
 ) -> Result<(), Failure> {
     let records = fetch(client, filter_query(filter)?, EXPORT_PAGE, true).await?;
     let mut out: Box<dyn Write> = match output {
@@ -197,7 +207,7 @@ async fn export(
                 writeln!(out, "{r}").map_err(io)?;
             }
         }
-        FileFormat::Csv => write_csv(&mut out, &records)?,
+        FileFormat::Csv => write_csv(&mut out, &records, labels)?,
         FileFormat::Dcat => {
             let status = client.get("/api/v1/status").await?;
             let parsed: Vec<Record> = records

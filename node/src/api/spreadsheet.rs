@@ -1,0 +1,773 @@
+//! Importing a spreadsheet in the browser: upload a CSV or XLSX file, map its columns to the
+//! record's fields (guessed from the headers, in any of the five languages), see every problem
+//! of every row before anything is stored, then import the rows without problems. Cells of coded
+//! fields may hold labels in any language (`Latgale` → `LV005`, `konsorcijs` → `consortium`).
+//!
+//! Nothing is kept on the server between the steps: each page carries the table (as JSON) in
+//! its form, so an abandoned import leaves nothing behind.
+
+use super::ui::{code_label, field_label, kind_label, page, title_for_reader};
+use super::{ApiError, ApiState, ErrorCode};
+use crate::app::{PutMode, StoreError};
+use crate::i18n::{self, Lang};
+use axum::extract::{Form, Multipart, State};
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse, Response};
+use maud::html;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+use sicc_protocol::codes::CodeList;
+use sicc_protocol::id::RecordId;
+use sicc_protocol::record::{FieldError, Record};
+use sicc_protocol::schema::{FieldType, RecordKind};
+use std::collections::BTreeSet;
+
+/// Most rows one spreadsheet import takes (the API's batch limit).
+const MAX_ROWS: usize = crate::app::MAX_BATCH_RECORDS;
+
+/// The uploaded table: its header row and the rows below it, as text.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Why a file could not be read as a table.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TableError {
+    #[error("the file is not a CSV or XLSX table: {0}")]
+    Unreadable(String),
+    #[error("the file has no header row")]
+    Empty,
+    #[error("the file has {0} rows; one import takes at most {MAX_ROWS}: split it")]
+    TooManyRows(usize),
+}
+
+/// Reads a CSV (comma or semicolon separated, as spreadsheets export it) or an XLSX workbook's
+/// first sheet.
+pub fn read_table(bytes: &[u8]) -> Result<Table, TableError> {
+    let mut lines: Vec<Vec<String>> = if bytes.starts_with(b"PK\x03\x04") {
+        read_xlsx(bytes)?
+    } else {
+        read_csv(bytes)?
+    };
+    // Trailing empty rows are spreadsheet noise.
+    while lines
+        .last()
+        .is_some_and(|r| r.iter().all(|c| c.trim().is_empty()))
+    {
+        lines.pop();
+    }
+    if lines.is_empty() {
+        return Err(TableError::Empty);
+    }
+    let headers: Vec<String> = lines
+        .remove(0)
+        .into_iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    if headers.iter().all(String::is_empty) {
+        return Err(TableError::Empty);
+    }
+    if lines.len() > MAX_ROWS {
+        return Err(TableError::TooManyRows(lines.len()));
+    }
+    let width = headers.len();
+    let rows = lines
+        .into_iter()
+        .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+        .map(|mut r| {
+            r.resize(width, String::new());
+            r
+        })
+        .collect();
+    Ok(Table { headers, rows })
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, TableError> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+        .map_err(|_| TableError::Unreadable("not UTF-8 text".into()))?;
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter = if first.matches(';').count() > first.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for row in reader.records() {
+        let row = row.map_err(|e| TableError::Unreadable(e.to_string()))?;
+        out.push(row.iter().map(str::to_owned).collect());
+        if out.len() > MAX_ROWS + 1 {
+            return Err(TableError::TooManyRows(out.len() - 1));
+        }
+    }
+    Ok(out)
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, TableError> {
+    use calamine::{Data, Reader};
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e: calamine::XlsxError| TableError::Unreadable(e.to_string()))?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or(TableError::Empty)?
+        .map_err(|e| TableError::Unreadable(e.to_string()))?;
+    if range.height() > MAX_ROWS + 1 {
+        return Err(TableError::TooManyRows(range.height() - 1));
+    }
+    Ok(range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|cell| match cell {
+                    Data::Empty => String::new(),
+                    // Years and counts come as floats.
+                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                        format!("{}", *f as i64)
+                    }
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect())
+}
+
+/// A column of the form the table's columns may be mapped to: a common field, a field, or a
+/// field's text in one language (`title.lv`).
+fn targets(kind: RecordKind) -> Vec<(String, String)> {
+    let mut out = vec![("id".to_owned(), field_label("id"))];
+    for spec in kind.fields() {
+        if matches!(spec.ty, FieldType::LangText { .. }) {
+            for l in Lang::ALL {
+                out.push((
+                    format!("{}.{}", spec.name, l.tag()),
+                    format!(
+                        "{} — {}",
+                        field_label(spec.name),
+                        code_label(CodeList::Language, l.tag())
+                    ),
+                ));
+            }
+        } else {
+            out.push((spec.name.to_owned(), field_label(spec.name)));
+        }
+    }
+    for name in [
+        "access_level",
+        "validation_status",
+        "licence",
+        "original_lang",
+        "sources",
+        "internal_notes",
+    ] {
+        out.push((name.to_owned(), field_label(name)));
+    }
+    out
+}
+
+fn normalise(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The column a header most likely means: its own name, or a field's label in any of the five
+/// languages, optionally followed by a language (`Nosaukums (lv)`, `Title en`).
+pub fn guess(kind: RecordKind, header: &str) -> Option<String> {
+    let all = targets(kind);
+    let h = header.trim();
+    if all.iter().any(|(t, _)| t == h) {
+        return Some(h.to_owned());
+    }
+    let (label_part, lang_part) = match h.rsplit_once(['(', ' ', '.', '_']) {
+        Some((l, tag)) if Lang::parse(tag.trim_end_matches(')')).is_some() => {
+            (l.trim(), Lang::parse(tag.trim_end_matches(')')))
+        }
+        _ => (h, None),
+    };
+    let wanted = normalise(label_part);
+    let names: Vec<&str> = [
+        "id",
+        "access_level",
+        "validation_status",
+        "licence",
+        "original_lang",
+        "sources",
+        "internal_notes",
+    ]
+    .into_iter()
+    .chain(kind.fields().iter().map(|s| s.name))
+    .collect();
+    for lang in Lang::ALL {
+        for name in &names {
+            let label = i18n::text(lang, &format!("field-{name}"), None);
+            if normalise(&label) != wanted && normalise(name) != wanted {
+                continue;
+            }
+            let text_field = kind
+                .field(name)
+                .is_some_and(|s| matches!(s.ty, FieldType::LangText { .. }));
+            return Some(if text_field {
+                format!("{name}.{}", lang_part.unwrap_or(lang).tag())
+            } else {
+                (*name).to_owned()
+            });
+        }
+    }
+    None
+}
+
+fn split(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split([';', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+fn code_cell(
+    list: CodeList,
+    column: &str,
+    cell: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    match list.code_for(cell) {
+        Ok(Some(code)) => Some(code.to_owned()),
+        Ok(None) => {
+            errors.push(FieldError {
+                field: column.to_owned(),
+                message: t!(
+                    "import-no-code",
+                    value = cell.to_owned(),
+                    list = field_label(column.split('.').next().unwrap_or(column))
+                ),
+            });
+            None
+        }
+        Err(codes) => {
+            errors.push(FieldError {
+                field: column.to_owned(),
+                message: t!(
+                    "import-ambiguous",
+                    value = cell.to_owned(),
+                    codes = codes.join(", ")
+                ),
+            });
+            None
+        }
+    }
+}
+
+/// One row as a record's JSON, with every problem of its cells.
+pub fn row_json(
+    kind: RecordKind,
+    mapping: &[Option<String>],
+    cells: &[String],
+) -> (Value, Vec<FieldError>) {
+    let mut m = Map::new();
+    let mut errors = Vec::new();
+    m.insert("kind".into(), json!(kind.as_str()));
+    for (column, cell) in mapping.iter().zip(cells) {
+        let (Some(column), cell) = (column, cell.trim()) else {
+            continue;
+        };
+        if cell.is_empty() {
+            continue;
+        }
+        let (name, lang) = match column.split_once('.') {
+            Some((n, l)) => (n, Some(l)),
+            None => (column.as_str(), None),
+        };
+        let common = |list| (name, list);
+        let value = match (name, kind.field(name)) {
+            ("id" | "internal_notes", _) => json!(cell),
+            ("sources", _) => Value::Array(split(cell).map(|u| json!({"url": u})).collect()),
+            ("access_level" | "validation_status" | "licence" | "original_lang", _) => {
+                let (_, list) = common(match name {
+                    "access_level" => CodeList::AccessLevel,
+                    "validation_status" => CodeList::ValidationStatus,
+                    "licence" => CodeList::Licence,
+                    _ => CodeList::Language,
+                });
+                match code_cell(list, column, cell, &mut errors) {
+                    Some(c) => json!(c),
+                    None => continue,
+                }
+            }
+            (_, None) => continue,
+            (_, Some(spec)) => match (spec.ty, lang) {
+                (FieldType::LangText { .. }, Some(lang)) => {
+                    let entry = m.entry(name.to_owned()).or_insert_with(|| json!({}));
+                    entry[lang] = json!(cell);
+                    continue;
+                }
+                (FieldType::Code(list), _) => match code_cell(list, column, cell, &mut errors) {
+                    Some(c) => json!(c),
+                    None => continue,
+                },
+                (FieldType::Codes(list), _) => Value::Array(
+                    split(cell)
+                        .filter_map(|c| code_cell(list, column, c, &mut errors))
+                        .map(Value::String)
+                        .collect(),
+                ),
+                (FieldType::Links(_) | FieldType::TextList { .. }, _) => {
+                    Value::Array(split(cell).map(|s| json!(s)).collect())
+                }
+                (FieldType::Int { .. }, _) => {
+                    match cell.replace([' ', '\u{a0}'], "").parse::<i64>() {
+                        Ok(n) => json!(n),
+                        Err(_) => {
+                            errors.push(FieldError {
+                                field: column.clone(),
+                                message: t!("import-not-a-number", value = cell.to_owned()),
+                            });
+                            continue;
+                        }
+                    }
+                }
+                (FieldType::Bool, _) => match normalise(cell).as_str() {
+                    "true" | "yes" | "1" | "sí" | "si" | "oui" | "ja" | "jā" => json!(true),
+                    "false" | "no" | "0" | "non" | "nej" | "nē" => json!(false),
+                    _ => {
+                        errors.push(FieldError {
+                            field: column.clone(),
+                            message: t!("import-not-yes-no", value = cell.to_owned()),
+                        });
+                        continue;
+                    }
+                },
+                _ => json!(cell),
+            },
+        };
+        m.insert(name.to_owned(), value);
+    }
+    (Value::Object(m), errors)
+}
+
+/// One row checked: the record it makes, or every problem it has.
+struct Checked {
+    /// 1-based line in the spreadsheet (the header is line 1).
+    line: usize,
+    record: Option<Record>,
+    label: String,
+    errors: Vec<FieldError>,
+}
+
+/// Checks every row: cells, the record's validation, and links (to this node's records, the
+/// partners' records it holds, or other rows of the file).
+async fn check_rows(
+    state: &ApiState,
+    kind: RecordKind,
+    mapping: &[Option<String>],
+    table: &Table,
+) -> Vec<Checked> {
+    let mut out: Vec<Checked> = table
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, cells)| {
+            let (json, mut errors) = row_json(kind, mapping, cells);
+            let record = match Record::from_json(&json) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    // A cell already said what is wrong with its field ("required" would repeat it).
+                    let root = |f: &str| f.split(['.', '[']).next().unwrap_or_default().to_owned();
+                    let said: BTreeSet<String> = errors.iter().map(|e| root(&e.field)).collect();
+                    errors.extend(
+                        e.errors
+                            .into_iter()
+                            .filter(|e| !said.contains(&root(&e.field))),
+                    );
+                    None
+                }
+            };
+            let label = record.as_ref().map(title_for_reader).unwrap_or_else(|| {
+                json.get("id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            });
+            Checked {
+                line: i + 2,
+                record: record.filter(|_| errors.is_empty()),
+                label,
+                errors,
+            }
+        })
+        .collect();
+    let in_file: BTreeSet<RecordId> = out
+        .iter()
+        .filter_map(|c| c.record.as_ref().map(|r| r.id.clone()))
+        .collect();
+    for c in &mut out {
+        let Some(record) = &c.record else { continue };
+        let mut problems = Vec::new();
+        for link in record.links() {
+            if in_file.contains(link.target) {
+                continue;
+            }
+            if state.app.record(link.target.clone()).await.is_err() {
+                problems.push(FieldError {
+                    field: link.field.clone(),
+                    message: format!("links to `{}`, which does not exist", link.target),
+                });
+            }
+        }
+        if !problems.is_empty() {
+            c.errors = problems;
+            c.record = None;
+        }
+    }
+    out
+}
+
+fn check_origin(
+    headers: &HeaderMap,
+    principal: &crate::app::accounts::Principal,
+    csrf: &str,
+) -> Result<(), ApiError> {
+    if super::guard::from_another_site(headers) {
+        return Err(ApiError::new(
+            ErrorCode::CrossSite,
+            "this action is accepted only from the node's own pages",
+        ));
+    }
+    super::auth::check_csrf(principal, csrf)
+}
+
+/// `GET /import`.
+pub async fn import_page(State(state): State<ApiState>) -> Html<String> {
+    upload_page(&state, None)
+}
+
+fn upload_page(state: &ApiState, problem: Option<&str>) -> Html<String> {
+    let body = html! {
+        h1 { (t!("import-title")) }
+        @if let Some(p) = problem { p.error role="alert" { (p) } }
+        p { (t!("import-explained")) }
+        form method="post" action="/import" enctype="multipart/form-data" {
+            (super::auth::csrf_field())
+            div.field {
+                label for="kind" { (t!("edit-kind")) }
+                select id="kind" name="kind" {
+                    @for k in RecordKind::ALL { option value=(k.as_str()) { (kind_label(*k)) } }
+                }
+            }
+            div.field {
+                label for="file" { (t!("import-file")) }
+                input id="file" type="file" name="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required;
+            }
+            button id="upload" type="submit" { (t!("import-upload")) }
+        }
+    };
+    page(state, &t!("import-title"), body)
+}
+
+/// `POST /import` (multipart): reads the file and shows the column mapping.
+pub async fn upload(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    axum::Extension(principal): axum::Extension<crate::app::accounts::Principal>,
+    mut multipart: Multipart,
+) -> Result<Response, ApiError> {
+    let (mut csrf, mut kind, mut file) = (String::new(), String::new(), Vec::new());
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::BadBody, e.to_string()))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| ApiError::new(ErrorCode::BadBody, e.to_string()))?;
+        match name.as_str() {
+            "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
+            "kind" => kind = String::from_utf8_lossy(&bytes).into_owned(),
+            "file" => file = bytes.to_vec(),
+            _ => {}
+        }
+    }
+    check_origin(&headers, &principal, &csrf)?;
+    let kind: RecordKind = kind.parse().map_err(|_| {
+        ApiError::new(ErrorCode::InvalidBody, "the form names no kind of record").with_field("kind")
+    })?;
+    let table = match read_table(&file) {
+        Ok(t) => t,
+        Err(e) => {
+            return Ok((
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                upload_page(&state, Some(&e.to_string())),
+            )
+                .into_response());
+        }
+    };
+    let mapping: Vec<Option<String>> = table.headers.iter().map(|h| guess(kind, h)).collect();
+    Ok(mapping_page(&state, kind, &table, &mapping, None)
+        .await
+        .into_response())
+}
+
+/// The mapping form; with `checked`, also every row's problems and the import button.
+async fn mapping_page(
+    state: &ApiState,
+    kind: RecordKind,
+    table: &Table,
+    mapping: &[Option<String>],
+    checked: Option<&[Checked]>,
+) -> Html<String> {
+    let all = targets(kind);
+    let table_json = serde_json::to_string(table).unwrap_or_default();
+    let sample = |i: usize| -> String {
+        table
+            .rows
+            .iter()
+            .map(|r| r[i].trim())
+            .find(|c| !c.is_empty())
+            .unwrap_or_default()
+            .chars()
+            .take(60)
+            .collect()
+    };
+    let ready = checked.map_or(0, |c| c.iter().filter(|r| r.record.is_some()).count());
+    let body = html! {
+        h1 { (t!("import-title")) " — " (kind_label(kind)) }
+        form method="post" action="/import/preview" {
+            (super::auth::csrf_field())
+            input type="hidden" name="kind" value=(kind.as_str());
+            input type="hidden" name="table" value=(table_json);
+            h2 { (t!("import-columns")) }
+            table {
+                thead { tr { th { (t!("import-column")) } th { (t!("import-example")) } th { (t!("import-field")) } } }
+                tbody {
+                    @for (i, header) in table.headers.iter().enumerate() {
+                        tr {
+                            td { label for={ "map" (i) } { (header) } }
+                            td { (sample(i)) }
+                            td {
+                                select id={ "map" (i) } name={ "map" (i) } {
+                                    option value="" { (t!("import-ignore")) }
+                                    @for (target, label) in &all {
+                                        option value=(target) selected[mapping.get(i).and_then(Option::as_ref) == Some(target)] { (label) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            p { button id="preview" type="submit" { (t!("import-preview")) } }
+        }
+        @if let Some(rows) = checked {
+            h2 id="preview-summary" { (t!("import-summary", rows = rows.len(), ready = ready, problems = rows.len() - ready)) }
+            table id="preview-rows" {
+                thead { tr { th { (t!("import-line")) } th { (t!("import-record")) } th { (t!("import-problems")) } } }
+                tbody {
+                    @for r in rows {
+                        tr class=(if r.record.is_some() { "ok" } else { "bad" }) {
+                            td { (r.line) }
+                            td { (r.label) }
+                            td {
+                                @if r.errors.is_empty() { (t!("import-ok")) }
+                                @else { ul { @for e in &r.errors { li { strong { (e.field) } ": " (e.message) } } } }
+                            }
+                        }
+                    }
+                }
+            }
+            @if ready > 0 {
+                form method="post" action="/import/commit" {
+                    (super::auth::csrf_field())
+                    input type="hidden" name="kind" value=(kind.as_str());
+                    input type="hidden" name="table" value=(table_json);
+                    @for (i, m) in mapping.iter().enumerate() {
+                        input type="hidden" name={ "map" (i) } value=(m.clone().unwrap_or_default());
+                    }
+                    p { button id="commit" type="submit" { (t!("import-commit", ready = ready)) } }
+                }
+            }
+        }
+    };
+    page(state, &t!("import-title"), body)
+}
+
+type Pairs = Vec<(String, String)>;
+
+fn form_value<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+fn parse_form(pairs: &Pairs) -> Result<(RecordKind, Table, Vec<Option<String>>), ApiError> {
+    let kind: RecordKind = form_value(pairs, "kind").parse().map_err(|_| {
+        ApiError::new(ErrorCode::InvalidBody, "the form names no kind of record").with_field("kind")
+    })?;
+    let table: Table = serde_json::from_str(form_value(pairs, "table")).map_err(|e| {
+        ApiError::new(
+            ErrorCode::InvalidBody,
+            format!("the table is not readable: {e}"),
+        )
+        .with_field("table")
+    })?;
+    if table.rows.len() > MAX_ROWS {
+        return Err(ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            TableError::TooManyRows(table.rows.len()).to_string(),
+        ));
+    }
+    let valid: BTreeSet<String> = targets(kind).into_iter().map(|(t, _)| t).collect();
+    let mapping = (0..table.headers.len())
+        .map(|i| {
+            let m = form_value(pairs, &format!("map{i}"));
+            valid.contains(m).then(|| m.to_owned())
+        })
+        .collect();
+    Ok((kind, table, mapping))
+}
+
+/// `POST /import/preview`: every problem of every row, nothing stored.
+pub async fn preview(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    axum::Extension(principal): axum::Extension<crate::app::accounts::Principal>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, ApiError> {
+    check_origin(&headers, &principal, form_value(&pairs, "csrf"))?;
+    let (kind, table, mapping) = parse_form(&pairs)?;
+    let checked = check_rows(&state, kind, &mapping, &table).await;
+    Ok(mapping_page(&state, kind, &table, &mapping, Some(&checked))
+        .await
+        .into_response())
+}
+
+/// `POST /import/commit`: imports the rows without problems (checked again) and reports.
+pub async fn commit(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    axum::Extension(principal): axum::Extension<crate::app::accounts::Principal>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, ApiError> {
+    check_origin(&headers, &principal, form_value(&pairs, "csrf"))?;
+    let (kind, table, mapping) = parse_form(&pairs)?;
+    let checked = check_rows(&state, kind, &mapping, &table).await;
+    let (ready, skipped): (Vec<Checked>, Vec<Checked>) =
+        checked.into_iter().partition(|c| c.record.is_some());
+    let lines: Vec<usize> = ready.iter().map(|c| c.line).collect();
+    let records: Vec<Record> = ready.into_iter().filter_map(|c| c.record).collect();
+    let outcome = state
+        .app
+        .import(records, PutMode::Upsert, &principal.label())
+        .await?;
+    let mut stored = Vec::new();
+    let mut refused: Vec<(usize, String)> = skipped
+        .iter()
+        .map(|c| {
+            (
+                c.line,
+                c.errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })
+        .collect();
+    for (line, result) in lines.into_iter().zip(outcome.results) {
+        match result {
+            Ok(r) => stored.push(r),
+            Err(StoreError::Invalid(v)) => refused.push((line, v.to_string())),
+            Err(e) => refused.push((line, e.to_string())),
+        }
+    }
+    refused.sort_by_key(|(l, _)| *l);
+    let body = html! {
+        h1 { (t!("import-title")) }
+        p.notice role="status" id="import-result" { (t!("import-done", imported = stored.len(), refused = refused.len())) }
+        @if !stored.is_empty() {
+            ul { @for r in &stored { li { a href={ "/records/" (r.id) } { (title_for_reader(r)) } } } }
+        }
+        @if !refused.is_empty() {
+            h2 { (t!("import-problems")) }
+            ul { @for (line, why) in &refused { li { (t!("import-line")) " " (line) ": " (why) } } }
+        }
+        p { a href="/import" { (t!("import-another")) } }
+    };
+    Ok(page(&state, &t!("import-title"), body).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_semicolon_csv_with_labels_in_latvian_maps_and_converts() {
+        let csv = "Nosaukums (lv);Organizācijas veids;Valsts;NUTS reģioni;Piekļuve\nBiedrība Saule;konsorcijs;Latvija;Latgale;konsorcijs\n";
+        let table = read_table(csv.as_bytes()).unwrap();
+        assert_eq!(table.headers.len(), 5);
+        let kind = RecordKind::Organisation;
+        let mapping: Vec<Option<String>> = table.headers.iter().map(|h| guess(kind, h)).collect();
+        assert_eq!(mapping[0].as_deref(), Some("name.lv"), "{mapping:?}");
+        let mapping = vec![
+            Some("name.lv".to_owned()),
+            Some("org_type".to_owned()),
+            Some("country".to_owned()),
+            Some("nuts".to_owned()),
+            Some("access_level".to_owned()),
+        ];
+        let (json, errors) = row_json(kind, &mapping, &table.rows[0]);
+        assert_eq!(json["country"], "LV");
+        assert_eq!(json["nuts"], json!(["LV005"]));
+        assert_eq!(json["access_level"], "consortium");
+        // "konsorcijs" is no organisation type: said, at its column.
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].field, "org_type");
+    }
+
+    #[test]
+    fn every_problem_of_a_row_is_reported() {
+        let kind = RecordKind::Initiative;
+        let mapping = vec![
+            Some("title.en".to_owned()),
+            Some("themes".to_owned()),
+            Some("countries".to_owned()),
+            Some("start_year".to_owned()),
+        ];
+        let cells: Vec<String> = ["", "housing_homelessness; no such theme", "Narnia", "soon"]
+            .map(String::from)
+            .to_vec();
+        let (json, errors) = row_json(kind, &mapping, &cells);
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["themes", "countries", "start_year"], "{errors:?}");
+        let validation = Record::from_json(&json).unwrap_err();
+        assert!(
+            validation.errors.iter().any(|e| e.field == "title"),
+            "{validation}"
+        );
+    }
+
+    #[test]
+    fn an_xlsx_sheet_is_read_like_a_csv() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "title.en").unwrap();
+        sheet.write_string(0, 1, "start_year").unwrap();
+        sheet.write_string(1, 0, "Community kitchen").unwrap();
+        sheet.write_number(1, 1, 2019.0).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let table = read_table(&bytes).unwrap();
+        assert_eq!(table.headers, ["title.en", "start_year"]);
+        assert_eq!(table.rows, [["Community kitchen", "2019"]]);
+        assert!(matches!(
+            read_table(b"PK\x03\x04 not a zip"),
+            Err(TableError::Unreadable(_))
+        ));
+        assert!(matches!(read_table(b""), Err(TableError::Empty)));
+    }
+}
