@@ -145,6 +145,9 @@ relation-subscriber = subscriber
 relation-requested = requested
 relation-offered = offered
 relation-member = member
+subscription-pending = waiting for the owner
+subscription-granted = granted
+subscription-refused = refused
 
 ## Peers page
 peers-title = Peers
@@ -184,7 +187,7 @@ edit-problems = The record was not saved: { $count ->
    *[other] { $count } problems
 } below.
 edit-none = (none)
-edit-id-hint = Letters, digits and hyphens; left empty, one is made from the title.
+edit-id-hint = Lowercase letters a-z, digits and - _ . (e.g. lv-home-care); left empty, the node makes one.
 edit-links-hint = Identifiers of records on this node or shared with it, one per line.
 edit-lines-hint = One per line.
 edit-codes-hint = Hold Ctrl (⌘ on a Mac) to choose several.
@@ -257,6 +260,7 @@ account-current-password = Current password
 account-new-password = New password (at least { $n } characters)
 account-password-note = Changing the password ends every session, this one included.
 account-language = Language of the pages
+account-language-browser = The browser's language
 account-save-language = Save
 
 ## Field names of records (one per field of the schema)

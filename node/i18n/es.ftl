@@ -147,6 +147,9 @@ relation-subscriber = suscriptor
 relation-requested = solicitado
 relation-offered = ofrecido
 relation-member = miembro
+subscription-pending = pendiente del propietario
+subscription-granted = concedida
+subscription-refused = rechazada
 
 ## review: Página de socios
 peers-title = Socios
@@ -186,7 +189,7 @@ edit-problems = No se ha guardado el registro: { $count ->
    *[other] hay { $count } problemas
 } (véase más abajo).
 edit-none = (ninguno)
-edit-id-hint = Letras, cifras y guiones; si se deja vacío, se genera a partir del título.
+edit-id-hint = Letras minúsculas a-z, cifras y - _ . (p. ej. lv-home-care); si se deja vacío, el nodo crea uno.
 edit-links-hint = Identificadores de registros de este nodo o compartidos con él, uno por línea.
 edit-lines-hint = Uno por línea.
 edit-codes-hint = Mantenga pulsada la tecla Ctrl (⌘ en Mac) para seleccionar varios.
@@ -259,6 +262,7 @@ account-current-password = Contraseña actual
 account-new-password = Nueva contraseña (al menos { $n } caracteres)
 account-password-note = Al cambiar la contraseña se cierran todas las sesiones, incluida esta.
 account-language = Idioma de la interfaz
+account-language-browser = El idioma del navegador
 account-save-language = Guardar
 
 ## review: Nombres de los campos de los registros (uno por campo del esquema)

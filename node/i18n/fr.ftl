@@ -147,6 +147,9 @@ relation-subscriber = abonné
 relation-requested = demandé
 relation-offered = proposé
 relation-member = membre
+subscription-pending = en attente du propriétaire
+subscription-granted = accordée
+subscription-refused = refusée
 
 ## review: Page Partenaires
 peers-title = Partenaires
@@ -186,7 +189,7 @@ edit-problems = La fiche n'a pas été enregistrée : { $count ->
    *[other] { $count } problèmes sont signalés
 } ci-dessous.
 edit-none = (aucun)
-edit-id-hint = Lettres, chiffres et traits d'union ; si le champ reste vide, l'identifiant est créé à partir du titre.
+edit-id-hint = Lettres minuscules a-z, chiffres et - _ . (p. ex. lv-home-care) ; si le champ reste vide, le nœud en crée un.
 edit-links-hint = Identifiants de fiches de ce nœud ou partagées avec lui, un par ligne.
 edit-lines-hint = Un par ligne.
 edit-codes-hint = Maintenez la touche Ctrl (⌘ sur Mac) enfoncée pour en choisir plusieurs.
@@ -259,6 +262,7 @@ account-current-password = Mot de passe actuel
 account-new-password = Nouveau mot de passe (au moins { $n } caractères)
 account-password-note = La modification du mot de passe ferme toutes les sessions, y compris celle-ci.
 account-language = Langue de l'interface
+account-language-browser = La langue du navigateur
 account-save-language = Enregistrer
 
 ## review: Noms des champs des fiches (un par champ du schéma)

@@ -149,6 +149,9 @@ relation-subscriber = abonents
 relation-requested = pieprasīts
 relation-offered = piedāvāts
 relation-member = dalībnieks
+subscription-pending = gaida īpašnieka lēmumu
+subscription-granted = piešķirta
+subscription-refused = noraidīta
 
 ## review: Partneru lapa
 peers-title = Partneri
@@ -189,7 +192,7 @@ edit-problems = Ieraksts netika saglabāts: { $count ->
    *[other] { $count } problēmas
 } (sk. zemāk).
 edit-none = (nav)
-edit-id-hint = Burti, cipari un defises; ja lauks ir tukšs, identifikators tiek izveidots no nosaukuma.
+edit-id-hint = Mazie burti a-z, cipari un - _ . (piem., lv-home-care); ja lauks ir tukšs, mezgls to izveido pats.
 edit-links-hint = Šī mezgla vai ar to kopīgotu ierakstu identifikatori, katrs savā rindā.
 edit-lines-hint = Katrs savā rindā.
 edit-codes-hint = Lai izvēlētos vairākus, turiet nospiestu taustiņu Ctrl (Mac datorā — ⌘).
@@ -250,6 +253,7 @@ account-current-password = Pašreizējā parole
 account-new-password = Jaunā parole (rakstzīmju skaits — vismaz { $n })
 account-password-note = Mainot paroli, tiek beigtas visas sesijas, arī šī.
 account-language = Saskarnes valoda
+account-language-browser = Pārlūka valoda
 account-save-language = Saglabāt
 
 ## review: Ierakstu lauku nosaukumi (pa vienam katram shēmas laukam)

@@ -147,6 +147,9 @@ relation-subscriber = prenumerant
 relation-requested = begärd
 relation-offered = erbjuden
 relation-member = medlem
+subscription-pending = väntar på ägaren
+subscription-granted = beviljad
+subscription-refused = avslagen
 
 ## review: Partnersida
 peers-title = Partner
@@ -186,7 +189,7 @@ edit-problems = Posten sparades inte: { $count ->
    *[other] { $count } problem
 } att åtgärda nedan.
 edit-none = (ingen)
-edit-id-hint = Bokstäver, siffror och bindestreck; om fältet lämnas tomt skapas en identifierare utifrån titeln.
+edit-id-hint = Små bokstäver a-z, siffror och - _ . (t.ex. lv-home-care); lämnas fältet tomt skapar noden en.
 edit-links-hint = Identifierare för poster på denna nod eller delade med den, en per rad.
 edit-lines-hint = En per rad.
 edit-codes-hint = Håll ned Ctrl (⌘ på Mac) för att välja flera.
@@ -259,6 +262,7 @@ account-current-password = Nuvarande lösenord
 account-new-password = Nytt lösenord (minst { $n } tecken)
 account-password-note = När lösenordet byts avslutas alla sessioner, även den här.
 account-language = Sidornas språk
+account-language-browser = Webbläsarens språk
 account-save-language = Spara
 
 ## review: Fältnamn för poster (ett per fält i schemat)

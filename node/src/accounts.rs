@@ -105,6 +105,8 @@ pub enum Principal {
         session: String,
         /// The token the session's forms must carry.
         csrf: String,
+        /// The language the user chose for the pages, if any.
+        lang: Option<String>,
     },
     /// A script, with an API token.
     Token { name: String, role: Role },
@@ -177,6 +179,10 @@ struct StoredUser {
     disabled: bool,
     created_at: String,
     password_changed_at: String,
+    /// The language the user chose for the pages (a tag of `i18n::Lang`); absent in accounts
+    /// made before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    lang: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -548,6 +554,7 @@ impl Accounts {
             disabled: false,
             created_at: now.clone(),
             password_changed_at: now,
+            lang: None,
         };
         self.put_user(&user, Vec::new()).await
     }
@@ -633,6 +640,16 @@ impl Accounts {
             self.keep_an_admin(name).await?;
         }
         user.role = role;
+        self.put_user(&user, Vec::new()).await
+    }
+
+    /// Sets the language a user reads the pages in (`None`: the browser's).
+    pub async fn set_language(&self, name: &str, lang: Option<&str>) -> Result<(), AccountError> {
+        let mut user = self
+            .user(name)
+            .await?
+            .ok_or_else(|| AccountError::NoUser(name.to_owned()))?;
+        user.lang = lang.map(str::to_owned);
         self.put_user(&user, Vec::new()).await
     }
 
@@ -745,6 +762,7 @@ impl Accounts {
                 role: user.role,
                 session: id,
                 csrf: session.csrf,
+                lang: user.lang,
             }),
             _ => None,
         })

@@ -42,6 +42,8 @@ pub struct ApiState {
     /// A TLS proxy in front (`api.behind_tls_proxy`): the client's address is the last one of
     /// `X-Forwarded-For`, which the proxy sets (the login throttle counts per address).
     pub behind_proxy: bool,
+    /// `api.publish_validated_only`: the UI publishes validated records only.
+    pub publish_validated_only: bool,
     /// The node's metrics registry (read-only once started) and the handles the API sets.
     pub metrics: std::sync::Arc<crate::metrics::NodeMetrics>,
     /// When the node started (uptime in `/api/v1/status` and `/metrics`).
@@ -142,6 +144,7 @@ pub fn router(state: ApiState, limits: Limits, allowed_hosts: Vec<String>) -> Ro
         .route("/logout", post(auth::logout))
         .route("/account", get(auth::account_page))
         .route("/account/password", post(auth::change_password))
+        .route("/account/language", post(auth::set_language))
         .route("/account/sessions/end", post(auth::end_session))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .merge(import)

@@ -67,7 +67,7 @@ impl std::fmt::Display for Source {
 /// Every key that can be set outside `[[members]]`, in the order `config check` prints them.
 /// Each is also settable as `SICC_<SECTION>__<KEY>` (e.g. `SICC_API__LISTEN`); list values
 /// (`network.listen`) are comma-separated there.
-pub const KEYS: [&str; 20] = [
+pub const KEYS: [&str; 21] = [
     "node.name",
     "node.country",
     "api.listen",
@@ -75,6 +75,7 @@ pub const KEYS: [&str; 20] = [
     "api.max_import_bytes",
     "api.allowed_hosts",
     "api.behind_tls_proxy",
+    "api.publish_validated_only",
     "log.format",
     "log.filter",
     "network.listen",
@@ -271,6 +272,9 @@ pub struct ApiSection {
     /// `deploy/Caddyfile`). Required to listen beyond loopback: passwords and session cookies
     /// must not cross a network in clear.
     pub behind_tls_proxy: bool,
+    /// The web UI publishes only records a validator validated (the validation workflow).
+    /// The API and CLI publish what they are told (scripts, migrations).
+    pub publish_validated_only: bool,
 }
 
 impl Default for ApiSection {
@@ -281,6 +285,7 @@ impl Default for ApiSection {
             max_import_bytes: 64 * 1024 * 1024,
             allowed_hosts: Vec::new(),
             behind_tls_proxy: false,
+            publish_validated_only: true,
         }
     }
 }
@@ -400,6 +405,13 @@ fn set_key(raw: &mut RawConfig, key: &str, value: &str) -> Result<(), String> {
         }
         "api.behind_tls_proxy" => {
             raw.api.behind_tls_proxy = match value.trim() {
+                "true" => true,
+                "false" => false,
+                other => return Err(format!("`{other}` is not true or false")),
+            }
+        }
+        "api.publish_validated_only" => {
+            raw.api.publish_validated_only = match value.trim() {
                 "true" => true,
                 "false" => false,
                 other => return Err(format!("`{other}` is not true or false")),
@@ -727,6 +739,7 @@ impl Config {
             "api.max_import_bytes" => self.api.max_import_bytes.to_string(),
             "api.allowed_hosts" => format!("{:?}", self.api.allowed_hosts),
             "api.behind_tls_proxy" => self.api.behind_tls_proxy.to_string(),
+            "api.publish_validated_only" => self.api.publish_validated_only.to_string(),
             "log.format" => q(self.log.format.as_str()),
             "log.filter" => q(&self.log.filter),
             "network.listen" => format!("{:?}", self.network.listen),
@@ -780,6 +793,8 @@ max_import_bytes = 67108864
 # Staff reach the node from their desks through a TLS reverse proxy (deploy/Caddyfile). Set this
 # to true once one is in front: it is required to listen beyond loopback, with an account.
 behind_tls_proxy = false
+# The web UI publishes only validated records (draft -> submitted -> validated).
+publish_validated_only = true
 
 [log]
 # "pretty" for people, "json" for log collectors. SICC_LOG overrides the filter.

@@ -250,6 +250,7 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
             app,
             accounts,
             behind_proxy: config.api.behind_tls_proxy,
+            publish_validated_only: config.api.publish_validated_only,
             metrics: Arc::new(metrics),
             started: std::time::Instant::now(),
         };

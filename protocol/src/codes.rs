@@ -272,10 +272,8 @@ pub const LABEL_LANGUAGES: &[&str] = &["en", "es", "fr", "sv", "lv"];
 #[derive(Debug, Clone, Copy)]
 struct Translation {
     label: &'static str,
-    /// Words staff type for this code, ` | `-separated (search only).
+    /// Words staff type for this code, ` | `-separated (search and spreadsheet import).
     terms: &'static str,
-    /// Machine-assisted, awaiting a native speaker's review.
-    review: bool,
 }
 
 type Translations = std::collections::HashMap<(&'static str, &'static str), Translation>;
@@ -318,15 +316,8 @@ fn parse_translations(text: &'static str) -> Translations {
             let (list, code) = (cols.next()?, cols.next()?);
             let label = cols.next().unwrap_or_default().trim();
             let terms = cols.next().unwrap_or_default().trim();
-            let review = cols.next().is_some_and(|s| s.trim() == "review");
-            Some((
-                (list, code),
-                Translation {
-                    label,
-                    terms,
-                    review,
-                },
-            ))
+            // The fifth column (`review`) is for people: see docs/translation.md.
+            Some(((list, code), Translation { label, terms }))
         })
         .collect()
 }
@@ -340,13 +331,6 @@ impl CodeList {
             .map(|t| t.label)
             .filter(|l| !l.is_empty());
         Some(translated.unwrap_or(english))
-    }
-
-    /// Whether the label of `code` in `lang` is machine-assisted and awaits review.
-    pub fn label_needs_review(self, code: &str, lang: &str) -> bool {
-        translations(lang)
-            .and_then(|t| t.get(&(self.name(), code)))
-            .is_some_and(|t| t.review)
     }
 
     /// The code a person means by `text` in a spreadsheet cell: the code itself (any case), or

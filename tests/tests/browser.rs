@@ -420,6 +420,30 @@ async fn staff_create_link_across_borders_edit_validate_import_and_switch_langua
             .await?;
         assert_eq!(status, 201, "{body}");
     }
+    // Only a validator validates, through the API too: an editor's token may submit a record
+    // but not mark it validated.
+    let made = fed
+        .ok(
+            lv,
+            "/api/v1/admin/tokens",
+            json!({"name": "ed-script", "role": "editor"}),
+        )
+        .await?;
+    let editor = sicc_tests::client_with(made["token"].as_str().unwrap_or_default());
+    let mut draft = initiative("lv-by-script", "LV", "Written by a script");
+    draft["validation_status"] = json!("validated");
+    let url = format!("{}/api/v1/records", fed.members[lv].url);
+    let refused = editor.post(&url).json(&draft).send().await?;
+    assert_eq!(refused.status().as_u16(), 403, "{}", refused.text().await?);
+    draft["validation_status"] = json!("submitted");
+    let accepted = editor.post(&url).json(&draft).send().await?;
+    assert_eq!(
+        accepted.status().as_u16(),
+        201,
+        "{}",
+        accepted.text().await?
+    );
+
     let driver = Driver::start().await?;
     let lv_url = fed.members[lv].url.clone();
 
@@ -606,6 +630,18 @@ async fn staff_create_link_across_borders_edit_validate_import_and_switch_langua
         (Some("LV"), Some("LV005"), Some("consortium")),
         "{after}"
     );
+
+    // Delete it again: the search page says so.
+    let org_id = org["id"].as_str().unwrap_or_default().to_owned();
+    driver.goto(&format!("{lv_url}/records/{org_id}")).await?;
+    driver
+        .click(&format!("form[action='/records/{org_id}/delete'] button"))
+        .await?;
+    driver
+        .wait_text("p.notice", |t| t.contains("Deleted"))
+        .await?;
+    let (status, _) = fed.get(lv, &format!("/api/v1/records/{org_id}")).await?;
+    assert_eq!(status, 404);
 
     // On a phone: the search page fits 390 px without sideways scrolling.
     within("window size", driver.client.set_window_size(390, 844)).await?;

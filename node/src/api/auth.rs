@@ -74,7 +74,13 @@ pub fn required_role(method: &Method, path: &str) -> Role {
         return Role::Admin;
     }
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
-        return Role::Viewer;
+        // The forms themselves are an editor's: a viewer would fill them in for nothing.
+        let form = path == "/records/new" || path == "/import" || path.ends_with("/edit");
+        return if form && path.starts_with('/') && !path.starts_with("/api/") {
+            Role::Editor
+        } else {
+            Role::Viewer
+        };
     }
     if path == "/logout" || path.starts_with("/account/") {
         return Role::Viewer;
@@ -180,7 +186,20 @@ pub async fn authenticate(
         .into_response();
     }
     request.extensions_mut().insert(principal.clone());
-    CURRENT.scope(principal, next.run(request)).await
+    // The account's language, unless the switch chose one in this browser.
+    let account_lang = match &principal {
+        Principal::User { lang: Some(l), .. }
+            if cookie(request.headers(), super::ui::LANG_COOKIE).is_none() =>
+        {
+            crate::i18n::Lang::parse(l)
+        }
+        _ => None,
+    };
+    let run = CURRENT.scope(principal, next.run(request));
+    match account_lang {
+        Some(lang) => crate::i18n::scope(lang, run).await,
+        None => run.await,
+    }
 }
 
 impl From<AccountError> for ApiError {
@@ -411,6 +430,19 @@ pub async fn account_page(
             }
             p.meta { (t!("account-password-note")) }
         }
+        @if let Principal::User { lang, .. } = &principal {
+            h2 { (t!("account-language")) }
+            form method="post" action="/account/language" {
+                (csrf_field())
+                select id="account-lang" name="lang" aria-label=(t!("account-language")) {
+                    option value="" { (t!("account-language-browser")) }
+                    @for l in crate::i18n::Lang::ALL {
+                        option value=(l.tag()) lang=(l.tag()) selected[lang.as_deref() == Some(l.tag())] { (l.endonym()) }
+                    }
+                }
+                " " button type="submit" { (t!("account-save-language")) }
+            }
+        }
         form method="post" action="/logout" {
             (csrf_field())
             button type="submit" { (t!("log-out")) }
@@ -448,6 +480,52 @@ pub async fn change_password(
     Ok((
         [(header::SET_COOKIE, cleared_cookie(&state))],
         Redirect::to("/login"),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    #[serde(default)]
+    csrf: String,
+    /// A language tag, or empty for the browser's.
+    #[serde(default)]
+    lang: String,
+}
+
+/// `POST /account/language`: the language of the pages for this account, in every browser;
+/// also this browser's switch.
+pub async fn set_language(
+    State(state): State<ApiState>,
+    axum::Extension(principal): axum::Extension<Principal>,
+    Form(form): Form<LanguageForm>,
+) -> Result<Response, ApiError> {
+    check_csrf(&principal, &form.csrf)?;
+    let Some(name) = principal.user() else {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "only a logged-in user chooses a language here",
+        ));
+    };
+    let lang = crate::i18n::Lang::parse(&form.lang).filter(|_| !form.lang.is_empty());
+    state
+        .accounts
+        .set_language(name, lang.map(crate::i18n::Lang::tag))
+        .await?;
+    let cookie = match lang {
+        Some(l) => format!(
+            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            super::ui::LANG_COOKIE,
+            l.tag()
+        ),
+        None => format!(
+            "{}=; Path=/; Max-Age=0; SameSite=Lax",
+            super::ui::LANG_COOKIE
+        ),
+    };
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        super::ui::back("/account", "saved"),
     )
         .into_response())
 }
@@ -657,6 +735,9 @@ mod tests {
         assert_eq!(r(Method::POST, "/records/x/status"), Role::Editor);
         assert_eq!(r(Method::POST, "/records/new"), Role::Editor);
         assert_eq!(r(Method::POST, "/import/commit"), Role::Editor);
+        assert_eq!(r(Method::GET, "/records/new"), Role::Editor);
+        assert_eq!(r(Method::GET, "/records/x/edit"), Role::Editor);
+        assert_eq!(r(Method::GET, "/records/x"), Role::Viewer);
         assert_eq!(r(Method::POST, "/api/v1/catalogs"), Role::Admin);
         assert_eq!(r(Method::POST, "/api/v1/catalogs/o/n/grant"), Role::Admin);
         assert_eq!(

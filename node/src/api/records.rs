@@ -26,6 +26,43 @@ fn actor(principal: &Principal) -> String {
     principal.label()
 }
 
+/// Only a validator validates: a write by an editor (or an editor's token) may keep a record's
+/// `validated` or `published` status, but not give it one (`stored`: the status it has now).
+pub(super) fn check_status_change(
+    principal: &Principal,
+    record: &Record,
+    stored: Option<&str>,
+) -> Result<(), ApiError> {
+    let validating = matches!(record.validation_status.as_str(), "validated" | "published");
+    if validating
+        && stored != Some(record.validation_status.as_str())
+        && principal.role() < crate::app::accounts::Role::Validator
+    {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            format!(
+                "{} may not set validation_status to `{}`: only a validator validates (submit the record instead)",
+                principal.label(),
+                record.validation_status
+            ),
+        )
+        .with_field("validation_status"));
+    }
+    Ok(())
+}
+
+/// The validation status `id` has now on this node, if it is a local record.
+pub(super) async fn stored_status(
+    state: &ApiState,
+    id: &RecordId,
+) -> Result<Option<String>, ApiError> {
+    Ok(state
+        .app
+        .local_record(id.clone())
+        .await?
+        .map(|r| r.validation_status))
+}
+
 fn body_json(body: Result<Bytes, BytesRejection>) -> Result<Value, ApiError> {
     let bytes = body.map_err(rejection)?;
     serde_json::from_slice(&bytes).map_err(|e| {
@@ -198,6 +235,7 @@ pub async fn create(
 ) -> Result<impl IntoResponse, ApiError> {
     let actor = actor(&principal);
     let record = Record::from_json(&body_json(body)?).map_err(ApiError::invalid)?;
+    check_status_change(&principal, &record, None)?;
     let stored = state.app.create(record, &actor).await?;
     Ok(with_etag(StatusCode::CREATED, &stored))
 }
@@ -238,6 +276,10 @@ pub async fn replace(
         }
     }
     let record = Record::from_json(&value).map_err(ApiError::invalid)?;
+    if principal.role() < crate::app::accounts::Role::Validator {
+        let now = stored_status(&state, &record.id).await?;
+        check_status_change(&principal, &record, now.as_deref())?;
+    }
     let stored = state.app.replace(record, expected_revision, &actor).await?;
     let status = if stored.revision == 1 {
         StatusCode::CREATED
@@ -307,6 +349,28 @@ pub async fn import(
                 failed.push(dto::ImportFailure::of(index, id, errors, code))
             }
         }
+    }
+    // An editor's import may not validate records either.
+    if principal.role() < crate::app::accounts::Role::Validator {
+        let mut allowed = Vec::with_capacity(valid.len());
+        for (index, record) in valid {
+            let now = match record.validation_status.as_str() {
+                "validated" | "published" => stored_status(&state, &record.id).await?,
+                _ => None,
+            };
+            match check_status_change(&principal, &record, now.as_deref()) {
+                Ok(()) => allowed.push((index, record)),
+                Err(e) => failed.push(dto::ImportFailure {
+                    index,
+                    id: Some(record.id.to_string()),
+                    field: e.field.clone(),
+                    message: e.message.clone(),
+                    code: Some(e.code.as_str().to_owned()),
+                    errors: Vec::new(),
+                }),
+            }
+        }
+        valid = allowed;
     }
     let (indexes, records): (Vec<usize>, Vec<Record>) = valid.into_iter().unzip();
     let mut ids = Vec::new();

@@ -659,8 +659,23 @@ pub async fn commit(
     let checked = check_rows(&state, kind, &mapping, &table).await;
     let (ready, skipped): (Vec<Checked>, Vec<Checked>) =
         checked.into_iter().partition(|c| c.record.is_some());
-    let lines: Vec<usize> = ready.iter().map(|c| c.line).collect();
-    let records: Vec<Record> = ready.into_iter().filter_map(|c| c.record).collect();
+    let mut lines = Vec::new();
+    let mut records = Vec::new();
+    let mut refused: Vec<(usize, String)> = Vec::new();
+    for c in ready {
+        let Some(record) = c.record else { continue };
+        let now = match record.validation_status.as_str() {
+            "validated" | "published" => super::records::stored_status(&state, &record.id).await?,
+            _ => None,
+        };
+        match super::records::check_status_change(&principal, &record, now.as_deref()) {
+            Ok(()) => {
+                lines.push(c.line);
+                records.push(record);
+            }
+            Err(e) => refused.push((c.line, e.message)),
+        }
+    }
     let outcome = state
         .app
         .import(records, PutMode::Upsert, &principal.label())

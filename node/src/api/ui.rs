@@ -144,7 +144,7 @@ pub(super) fn page(state: &ApiState, title: &str, body: Markup) -> Html<String> 
 }
 
 /// The cookie the language switch sets.
-const LANG_COOKIE: &str = "sicc-lang";
+pub(super) const LANG_COOKIE: &str = "sicc-lang";
 
 /// Middleware: answers in the reader's language — `?lang=` (remembered in a cookie, then the
 /// page is shown again without it), else the cookie, else `Accept-Language`, else English.
@@ -331,7 +331,15 @@ pub async fn search_page(
     State(state): State<ApiState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, ApiError> {
-    let pairs = ui_pairs(raw);
+    let mut pairs = ui_pairs(raw);
+    // An action that ends here (a deletion) says what it did.
+    let flash = Flash {
+        done: pairs
+            .iter()
+            .find(|(k, _)| k == "done")
+            .map(|(_, v)| v.clone()),
+    };
+    pairs.retain(|(k, _)| k != "done");
     let request =
         crate::app::SearchRequest::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
     let q = request.q.clone();
@@ -382,6 +390,7 @@ pub async fn search_page(
         cards.push(card(&state, hit, &names).await);
     }
     let body = html! {
+        (flash_notice(&flash))
         h1 { (t!("search-title")) }
         form method="get" action="/" role="search" {
             div.layout {
@@ -776,7 +785,8 @@ pub async fn record_page(
     let shareable = local
         .as_ref()
         .is_some_and(|r| r.public_projection().is_some());
-    let validated = matches!(record.validation_status.as_str(), "validated" | "published");
+    let validated = !state.publish_validated_only
+        || matches!(record.validation_status.as_str(), "validated" | "published");
 
     // The fields, in schema order, sorted into the page's sections.
     let mut texts = Vec::new();
@@ -832,7 +842,7 @@ pub async fn record_page(
         h2 { (t!("record-referenced-by")) }
         @if referrers.is_empty() { p.meta { (t!("record-referenced-none")) } }
         @else {
-            ul { @for (rid, rkind, rtitle) in &referrers { li { a href={ "/records/" (rid) } { (rtitle) } " " span.badge { (kind_label(*rkind)) } } } }
+            ul { @for (rid, rkind, rtitle, _) in &referrers { li { a href={ "/records/" (rid) } { (rtitle) } " " span.badge { (kind_label(*rkind)) } } } }
         }
         details {
             summary { (t!("record-details")) }
@@ -938,13 +948,16 @@ pub async fn record_page(
             p.meta { (t!("record-local-note")) }
         }
         @if local.is_some() && super::auth::may(StaffRole::Editor) {
-            @if referrers.is_empty() {
+            // Only this node's own records hold a deletion back (a partner's link then dangles,
+            // and shows as such there).
+            @let local_referrers: Vec<_> = referrers.iter().filter(|r| r.3).collect();
+            @if local_referrers.is_empty() {
                 form.inline method="post" action={ "/records/" (id) "/delete" } {
                     (super::auth::csrf_field())
                     button type="submit" { (t!("edit-delete")) }
                 }
             } @else {
-                p.meta { (t!("edit-delete-blocked")) " " @for (rid, _, rtitle) in &referrers { a href={ "/records/" (rid) } { (rtitle) } " " } }
+                p.meta { (t!("edit-delete-blocked")) " " @for (rid, _, rtitle, _) in &local_referrers { a href={ "/records/" (rid) } { (rtitle) } " " } }
             }
         }
         @if !audit.is_empty() {
@@ -977,7 +990,10 @@ fn lang_note_of_title(record: &Record) -> Markup {
 
 /// The records on this node, its own and shared with it, that link to `id`: the lessons about
 /// it, the actions addressing it, the cases replicating it.
-async fn referenced_by(state: &ApiState, id: &RecordId) -> Vec<(RecordId, RecordKind, String)> {
+async fn referenced_by(
+    state: &ApiState,
+    id: &RecordId,
+) -> Vec<(RecordId, RecordKind, String, bool)> {
     let Ok(filter) = Filter::parse([("links_to", id.as_str())]) else {
         return Vec::new();
     };
@@ -987,11 +1003,11 @@ async fn referenced_by(state: &ApiState, id: &RecordId) -> Vec<(RecordId, Record
     page.rows
         .into_iter()
         .map(|row| {
-            let r = match row {
-                Row::Local(r) => r,
-                Row::Shared(s) => s.record,
+            let (r, local) = match row {
+                Row::Local(r) => (r, true),
+                Row::Shared(s) => (s.record, false),
             };
-            (r.id.clone(), r.kind, title_for_reader(&r))
+            (r.id.clone(), r.kind, title_for_reader(&r), local)
         })
         .collect()
 }
@@ -1090,7 +1106,9 @@ pub async fn publish(
             format!("record `{rid}` does not exist"),
         )
     })?;
-    if !matches!(record.validation_status.as_str(), "validated" | "published") {
+    if state.publish_validated_only
+        && !matches!(record.validation_status.as_str(), "validated" | "published")
+    {
         return Err(ApiError::new(
             ErrorCode::NotValidated,
             t!("record-publish-needs-validation"),
@@ -1219,11 +1237,17 @@ pub async fn catalog_action(
     Ok(back("/catalogs", done))
 }
 
-/// A catalogue's title for people: English, else any language, else its name.
+/// A catalogue's title for people: in the reader's language, else English, else any, else its
+/// name.
 fn title_of(c: &CatalogView) -> String {
     c.manifest
         .as_ref()
-        .and_then(|m| m.title.get("en").or_else(|| m.title.values().next()))
+        .and_then(|m| {
+            m.title
+                .get(i18n::current().tag())
+                .or_else(|| m.title.get("en"))
+                .or_else(|| m.title.values().next())
+        })
         .cloned()
         .unwrap_or_else(|| c.id.name().to_owned())
 }
@@ -1248,7 +1272,7 @@ pub async fn catalogs_page(
                     tr {
                         td { (title_of(c)) br; code { (c.id) } }
                         td { (c.owner_name) }
-                        td { (i18n::text(i18n::current(), &format!("relation-{}", c.relation.as_str()), None)) @if let Some(s) = status(c) { " (" (s.as_str()) ")" } }
+                        td { (i18n::text(i18n::current(), &format!("relation-{}", c.relation.as_str()), None)) @if let Some(s) = status(c) { " (" (i18n::text(i18n::current(), &format!("subscription-{}", s.as_str()), None)) ")" } }
                         td { (c.holding.map(|h| i18n::number(i18n::current(), h.entries as u64)).unwrap_or_default()) }
                         td {
                             @if admin && (c.relation == Relation::Subscriber || (c.relation == Relation::Requested && status(c) == Some(SubscriptionStatus::Pending))) {
@@ -1280,7 +1304,7 @@ pub async fn catalogs_page(
                         tr {
                             td { (r.node.name) }
                             td { code { (r.catalog) } }
-                            td { (r.status.as_str()) }
+                            td { (i18n::text(i18n::current(), &format!("subscription-{}", r.status.as_str()), None)) }
                             td {
                                 @if admin && r.status == SubscriptionStatus::Pending {
                                     form method="post" action="/ui/catalogs/grant" style="display:inline" {

@@ -37,6 +37,10 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, IndexReader, Order, TantivyDocument, Term};
 use tokio::sync::{mpsc, oneshot, watch};
+/// How much a query word matching a code's label counts against one matching the record's own
+/// text (1.0).
+const LABEL_WEIGHT: f32 = 0.4;
+
 /// Version of the index layout; another version on disk is dropped and rebuilt.
 pub const INDEX_VERSION: u32 = 3;
 /// Subdirectory of the data directory holding the index.
@@ -338,9 +342,12 @@ impl SearchHandle {
             ));
             any.push((
                 Occur::Should,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(self.fields.labels, word),
-                    IndexRecordOption::WithFreqs,
+                Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(self.fields.labels, word),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    LABEL_WEIGHT,
                 )),
             ));
             let distance = match word.chars().count() {

@@ -190,12 +190,10 @@ pub(super) fn to_document(fields: &Fields, record: &Record, origin: &Origin) -> 
         .filter(|l| !matches!(l, CodeList::Language | CodeList::LawfulBasis));
     for list in labelled {
         for code in record.codes_of(*list) {
-            for (lang, text) in list.search_texts(code) {
+            // Only in their own field, which a query weighs below the record's own text: a
+            // record that says "aprūpe mājās" ranks above those merely coded home care.
+            for (_, text) in list.search_texts(code) {
                 doc.add_text(fields.labels, text);
-                // Stemmed too, so that `personas mayores` matches `persona mayor`.
-                if let Some((_, f)) = fields.texts.iter().find(|(l, _)| *l == lang) {
-                    doc.add_text(*f, text);
-                }
             }
         }
     }
