@@ -219,6 +219,7 @@ import-line = Line
 import-record = Record
 import-problems = Problems
 import-ok = ready
+import-replaces = replaces the record stored under this id (fields the sheet lacks are emptied)
 import-commit = { $ready ->
     [one] Import the row without problems
    *[other] Import the { $ready } rows without problems

@@ -221,6 +221,7 @@ import-line = Línea
 import-record = Registro
 import-problems = Problemas
 import-ok = lista
+import-replaces = sustituye al registro guardado con este identificador (los campos que falten en la hoja quedan vacíos)
 import-commit = { $ready ->
     [one] Importar la fila sin problemas
    *[other] Importar las { $ready } filas sin problemas

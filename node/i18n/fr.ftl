@@ -221,6 +221,7 @@ import-line = Ligne
 import-record = Fiche
 import-problems = Problèmes
 import-ok = prête
+import-replaces = remplace la fiche enregistrée sous cet identifiant (les champs absents de la feuille sont vidés)
 import-commit = { $ready ->
     [one] Importer la ligne sans problème
    *[other] Importer les { $ready } lignes sans problème

@@ -221,6 +221,7 @@ import-line = Rinda
 import-record = Ieraksts
 import-problems = Problēmas
 import-ok = gatava
+import-replaces = aizstāj ar šo identifikatoru saglabāto ierakstu (lauki, kuru lapā nav, tiek iztukšoti)
 import-commit = Importēt rindas bez problēmām ({ $ready })
 import-done = Importēti ieraksti: { $imported }; neimportētas rindas: { $refused }.
 import-another = Importēt citu failu

@@ -221,6 +221,7 @@ import-line = Rad
 import-record = Post
 import-problems = Problem
 import-ok = klar
+import-replaces = ersätter posten som är sparad med denna identifierare (fält som saknas i bladet töms)
 import-commit = { $ready ->
     [one] Importera raden utan problem
    *[other] Importera de { $ready } raderna utan problem

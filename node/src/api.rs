@@ -155,11 +155,12 @@ pub fn router(state: ApiState, limits: Limits, allowed_hosts: Vec<String>) -> Ro
         .fallback(|| async { ApiError::new(ErrorCode::NoRoute, "no such endpoint") })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            ui::error_pages,
+            auth::authenticate,
         ))
+        // Outside authentication, so that a refused role is a page too.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            auth::authenticate,
+            ui::error_pages,
         ))
         .layer(axum::middleware::from_fn(ui::language))
         .layer(TimeoutLayer::with_status_code(

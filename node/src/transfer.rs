@@ -101,13 +101,25 @@ pub fn parse_csv(text: &str, kind: Option<RecordKind>) -> Result<Vec<InputRecord
     Ok(out)
 }
 
-/// Writes records as CSV with the union of their columns; with `labels`, a `<field>.label`
-/// column beside each coded field, in that language (`tabular::label_columns`).
+/// How a CSV export is written.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CsvOptions<'a> {
+    /// A `<field>.label` column beside each coded field, in this language
+    /// (`tabular::label_columns`).
+    pub labels: Option<&'a str>,
+    /// For a file opened in a spreadsheet (the web UI's download): a cell starting with `=`,
+    /// `+`, `-` or `@` gets a leading `'`, so that text a partner wrote cannot run as a formula.
+    /// Such a file does not import back unchanged.
+    pub neutralise_formulas: bool,
+}
+
+/// Writes records as CSV with the union of their columns.
 pub fn write_csv(
     out: &mut dyn Write,
     records: &[Value],
-    labels: Option<&str>,
+    options: CsvOptions<'_>,
 ) -> Result<(), TransferError> {
+    let labels = options.labels;
     let rows: Vec<Vec<(String, String)>> = records
         .iter()
         .map(|r| {
@@ -123,16 +135,24 @@ pub fn write_csv(
     let err = |source: csv::Error| TransferError::CsvWrite { source };
     writer.write_record(&columns).map_err(err)?;
     for row in rows {
-        let cells: Vec<&str> = columns
+        let cells: Vec<std::borrow::Cow<'_, str>> = columns
             .iter()
             .map(|c| {
-                row.iter()
+                let cell = row
+                    .iter()
                     .find(|(k, _)| k == c)
                     .map(|(_, v)| v.as_str())
-                    .unwrap_or("")
+                    .unwrap_or("");
+                if options.neutralise_formulas && cell.starts_with(['=', '+', '-', '@']) {
+                    format!("'{cell}").into()
+                } else {
+                    cell.into()
+                }
             })
             .collect();
-        writer.write_record(&cells).map_err(err)?;
+        writer
+            .write_record(cells.iter().map(|c| c.as_bytes()))
+            .map_err(err)?;
     }
     writer.flush()?;
     Ok(())
@@ -168,7 +188,7 @@ mod tests {
             if let Some(y) = year { v["start_year"] = serde_json::json!(y); }
             let record = Record::from_json(&v).unwrap();
             let mut out = Vec::new();
-            write_csv(&mut out, &[record.to_json()], None).unwrap();
+            write_csv(&mut out, &[record.to_json()], CsvOptions::default()).unwrap();
             let text = String::from_utf8(out).unwrap();
             let rows = parse_csv(&text, None).unwrap();
             prop_assert_eq!(rows.len(), 1);

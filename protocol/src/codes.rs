@@ -300,6 +300,61 @@ fn translations(lang: &str) -> Option<&'static Translations> {
     .get(i)
 }
 
+/// The codes a normalised name means in one list: by a label (or the code), by a search term.
+#[derive(Debug, Default)]
+struct Named {
+    labels: Vec<&'static str>,
+    terms: Vec<&'static str>,
+}
+
+/// Every name of every code, normalised, built once: spreadsheet import asks it for every cell.
+fn name_index() -> &'static std::collections::HashMap<(CodeList, String), Named> {
+    static INDEX: OnceLock<std::collections::HashMap<(CodeList, String), Named>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index: std::collections::HashMap<(CodeList, String), Named> = Default::default();
+        let mut add = |list: CodeList, name: &str, code: &'static str, label: bool| {
+            let name = normalise(name);
+            if name.is_empty() {
+                return;
+            }
+            let entry = index.entry((list, name)).or_default();
+            let codes = if label {
+                &mut entry.labels
+            } else {
+                &mut entry.terms
+            };
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+        };
+        for list in CodeList::ALL {
+            for c in list.entries() {
+                let mut labels = vec![c.code, c.label];
+                let mut terms = Vec::new();
+                for lang in LABEL_LANGUAGES {
+                    if let Some(t) = translations(lang).and_then(|t| t.get(&(list.name(), c.code)))
+                    {
+                        labels.push(t.label);
+                        terms.extend(t.terms.split(" | "));
+                    }
+                }
+                for l in labels {
+                    add(*list, l, c.code, true);
+                    // `Konsorcijs` for `Konsorcijs: federācijas dalībnieki`; ranked with the
+                    // search terms (`Virgin Islands` heads two labels).
+                    if let Some(head) = l.split([':', '(']).next().filter(|h| h.len() < l.len()) {
+                        add(*list, head, c.code, false);
+                    }
+                }
+                for t in terms {
+                    add(*list, t, c.code, false);
+                }
+            }
+        }
+        index
+    })
+}
+
 /// Lower case, single spaces: how a typed label is compared.
 fn normalise(text: &str) -> String {
     text.split_whitespace()
@@ -339,36 +394,39 @@ impl CodeList {
     /// NUTS region's name (`Latgale` → `LV005`). `Err` names every code it could mean when it
     /// is ambiguous; `Ok(None)` when nothing matches.
     pub fn code_for(self, text: &str) -> Result<Option<&'static str>, Vec<&'static str>> {
-        let wanted = normalise(text);
-        if wanted.is_empty() {
-            return Ok(None);
-        }
         if let Some(c) = self.entries().iter().find(|c| c.code == text.trim()) {
             return Ok(Some(c.code));
         }
-        let mut found: Vec<&'static str> = Vec::new();
-        for c in self.entries() {
-            let mut names = vec![c.code, c.label];
-            for lang in LABEL_LANGUAGES {
-                if let Some(t) = translations(lang).and_then(|t| t.get(&(self.name(), c.code))) {
-                    names.push(t.label);
-                    names.extend(t.terms.split(" | "));
-                }
-            }
-            let hit = names.iter().any(|n| {
-                let n = normalise(n);
-                !n.is_empty()
-                    && (n == wanted
-                        || n.split([':', '(']).next().map(str::trim) == Some(wanted.as_str()))
-            });
-            if hit && !found.contains(&c.code) {
-                found.push(c.code);
-            }
-        }
-        match found.as_slice() {
+        let wanted = normalise(text);
+        let Some(names) = name_index().get(&(self, wanted)) else {
+            return Ok(None);
+        };
+        // A label outranks a search term: `nesta` may be a word for every evidence level, but
+        // a level's own label names that level only.
+        let codes = if names.labels.is_empty() {
+            &names.terms
+        } else {
+            &names.labels
+        };
+        match codes.as_slice() {
             [] => Ok(None),
             [one] => Ok(Some(one)),
-            _ => Err(found),
+            // A NUTS name is shared by a region and its single sub-region (`Bretagne`: FRH,
+            // FRH0), or by a 2021 code and its 2024 successor (`Kurzeme`): the most detailed,
+            // newest one, which a filter on the others' codes still finds.
+            many if self == CodeList::Nuts => {
+                let rank = |c: &str| nuts_region(c).map(|r| (r.level, r.version));
+                let best = many.iter().copied().max_by_key(|c| rank(c));
+                let ties = many
+                    .iter()
+                    .filter(|c| rank(c) == best.and_then(rank))
+                    .count();
+                match best {
+                    Some(b) if ties == 1 => Ok(Some(b)),
+                    _ => Err(many.to_vec()),
+                }
+            }
+            many => Err(many.to_vec()),
         }
     }
 
@@ -1120,6 +1178,29 @@ mod tests {
         // A language without a label file, or a code without a row, falls back to English.
         assert_eq!(CodeList::Country.label_in("LV", "de"), Some("Latvia"));
         assert_eq!(CodeList::Country.label_in("JP", "lv"), Some("Japan"));
+    }
+
+    #[test]
+    fn no_label_names_two_codes_of_one_list() {
+        // NUTS names repeat across levels and versions by the official list: ranked instead.
+        assert_eq!(CodeList::Nuts.code_for("Bretagne"), Ok(Some("FRH0")));
+        assert_eq!(CodeList::Nuts.code_for("Kurzeme"), Ok(Some("LV00B")));
+        let ambiguous: Vec<_> = name_index()
+            .iter()
+            .filter(|((list, _), n)| *list != CodeList::Nuts && n.labels.len() > 1)
+            .map(|((list, name), n)| format!("{} `{name}`: {:?}", list.name(), n.labels))
+            .collect();
+        assert!(
+            ambiguous.is_empty(),
+            "labels naming two codes: {ambiguous:#?}"
+        );
+        // A search term shared by several codes is refused as such, naming them.
+        let shared_term = name_index()
+            .iter()
+            .find(|(_, n)| n.labels.is_empty() && n.terms.len() > 1);
+        if let Some(((list, name), n)) = shared_term {
+            assert_eq!(list.code_for(name), Err(n.terms.clone()));
+        }
     }
 
     #[test]

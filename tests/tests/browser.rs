@@ -443,6 +443,38 @@ async fn staff_create_link_across_borders_edit_validate_import_and_switch_langua
         "{}",
         accepted.text().await?
     );
+    // Nor through the page's own action.
+    let lv_base = fed.members[lv].url.clone();
+    let step = editor
+        .post(format!("{lv_base}/records/lv-by-script/status"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("to=validated&revision=1")
+        .send()
+        .await?;
+    assert_eq!(step.status().as_u16(), 403, "{}", step.text().await?);
+    // An editor's change to a validated record sends it back to the validator...
+    let mut checked = initiative("lv-checked", "LV", "Checked by a validator");
+    checked["validation_status"] = json!("validated");
+    let (status, body) = fed.post(lv, "/api/v1/records", checked.clone()).await?;
+    assert_eq!(status, 201, "{body}");
+    checked["summary"] = json!({"en": "Changed by an editor"});
+    let changed = editor
+        .put(format!("{url}/lv-checked"))
+        .json(&checked)
+        .send()
+        .await?;
+    assert_eq!(changed.status().as_u16(), 200);
+    let changed: Value = changed.json().await?;
+    assert_eq!(changed["validation_status"], "submitted", "{changed}");
+    // ...and one partners hold is a validator's to change.
+    fed.publish(lv, initiative("lv-held", "LV", "Held by partners"))
+        .await?;
+    let held = editor
+        .put(format!("{url}/lv-held"))
+        .json(&initiative("lv-held", "LV", "Rewritten by an editor"))
+        .send()
+        .await?;
+    assert_eq!(held.status().as_u16(), 403, "{}", held.text().await?);
 
     let driver = Driver::start().await?;
     let lv_url = fed.members[lv].url.clone();
@@ -568,7 +600,9 @@ async fn staff_create_link_across_borders_edit_validate_import_and_switch_langua
         .goto(&format!("{lv_url}/records/es-shuttles"))
         .await?;
     driver
-        .wait_text("main", |t| t.contains("Nodarbinātības maršruti Latgalē"))
+        .wait_text("#referenced-by", |t| {
+            t.contains("Nodarbinātības maršruti Latgalē")
+        })
         .await?;
 
     // Import a spreadsheet: labels in Latvian become codes; every problem of every row is
@@ -588,14 +622,16 @@ async fn staff_create_link_across_borders_edit_validate_import_and_switch_langua
     driver
         .wait_text("h1", |t| t.contains("Organisation"))
         .await?;
-    assert_eq!(
-        driver
-            .attr("#map0 option[selected]", "value")
-            .await?
-            .as_deref(),
-        Some("name.lv")
-    );
-    driver.select("#map3", "org_type").await?;
+    // Every column is recognised from its Latvian header.
+    for (column, field) in ["name.lv", "country", "nuts", "org_type", "access_level"]
+        .iter()
+        .enumerate()
+    {
+        let guessed = driver
+            .attr(&format!("#map{column} option[selected]"), "value")
+            .await?;
+        assert_eq!(guessed.as_deref(), Some(*field), "column {column}");
+    }
     driver.click("#preview").await?;
     driver
         .wait_text("#preview-summary", |t| t.starts_with("2 rows: 1 ready"))
@@ -643,6 +679,35 @@ async fn staff_create_link_across_borders_edit_validate_import_and_switch_langua
     let (status, _) = fed.get(lv, &format!("/api/v1/records/{org_id}")).await?;
     assert_eq!(status, 404);
 
+    // Spain stops sharing the initiative: the case keeps its link, shown as no longer shared,
+    // and can still be edited.
+    fed.ok(
+        es,
+        &format!("{}/unpublish", fed.catalog_path(es)),
+        json!({"id": "es-shuttles"}),
+    )
+    .await?;
+    wait_until("LV to drop the unshared initiative", || async {
+        fed.shared(lv, "es-shuttles").await.is_none().then_some(())
+    })
+    .await?;
+    driver.goto(&case_url).await?;
+    driver
+        .wait_text("dl.fields .badge.warn", |t| t == "no longer shared")
+        .await?;
+    driver.click("#edit").await?;
+    driver.wait_text("h1", |t| t.starts_with("Edit")).await?;
+    driver.type_into("#target_place", " un Rēzekne").await?;
+    driver.click("#save").await?;
+    driver
+        .wait_text("p.notice", |t| t.contains("Saved"))
+        .await?;
+    let (_, now) = fed.get(lv, "/api/v1/records/lv-case-shuttles").await?;
+    assert!(
+        now.to_string().contains("es-shuttles"),
+        "the link is kept: {now}"
+    );
+
     // On a phone: the search page fits 390 px without sideways scrolling.
     within("window size", driver.client.set_window_size(390, 844)).await?;
     driver.goto(&format!("{lv_url}/?q=maršruti")).await?;
@@ -656,17 +721,40 @@ async fn staff_create_link_across_borders_edit_validate_import_and_switch_langua
     );
     within("window size", driver.client.set_window_size(1280, 900)).await?;
 
-    // Switch to Latvian: every label of the page follows, and the choice stays.
+    // Switch to Latvian on a search: every label of the page follows, the search stays, and
+    // so does the choice.
+    driver.goto(&format!("{lv_url}/?q=maršruti")).await?;
     driver.click("header a[hreflang=lv]").await?;
     driver.wait_text("h1", |t| t == "Meklēt prakses").await?;
     assert_eq!(driver.attr("html", "lang").await?.as_deref(), Some("lv"));
     assert_eq!(driver.text("nav a[href='/']").await?, "Meklēt");
+    assert_eq!(
+        driver.attr("#q", "value").await?.as_deref(),
+        Some("maršruti")
+    );
+    driver.wait_text("#count", |t| t.starts_with("1 ")).await?;
     driver.goto(&case_url).await?;
     driver
         .wait_text("header nav a[href='/']", |t| t == "Meklēt")
         .await?;
     let page = driver.text("main").await?;
     assert!(page.contains("Replicēšanas gadījums"), "{page}");
+    // The account's language holds in any browser without a switch cookie.
+    driver.goto(&format!("{lv_url}/account")).await?;
+    driver.select("#account-lang", "sv").await?;
+    driver
+        .click("form[action='/account/language'] button")
+        .await?;
+    driver.wait_text("h1", |t| t == "Mitt konto").await?;
+    within(
+        "forget the switch",
+        driver.client.delete_cookie("sicc-lang"),
+    )
+    .await?;
+    driver.goto(&format!("{lv_url}/")).await?;
+    driver
+        .wait_text("header nav a[href='/']", |t| t == "Sök")
+        .await?;
     drop(driver);
     fed.stop_all().await;
     Ok(())

@@ -271,6 +271,26 @@ async fn a_spanish_or_latvian_query_finds_other_countries_records_through_code_l
             );
         }
     }
+    // Through the labels, not the text: the French record holds no Latvian word to highlight.
+    let v = search(&node, "q=bezpajumtnieki&limit=100").await?;
+    let soliguide = v["hits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|h| h["id"] == "fr-soliguide")
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        !soliguide["highlight"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("<b>"),
+        "{soliguide}"
+    );
+    // A record's own words rank above a code's label: "aprūpe mājās" is the Latvian label of
+    // home care, which twenty records hold, and the text of one.
+    let v = search(&node, "q=aprupe%20majas").await?;
+    assert_eq!(v["hits"][0]["id"], "lv-samaritan-mobile-care", "{v}");
     // A word that is in no label and no text still finds nothing.
     let v = search(&node, "q=zzqxj").await?;
     assert_eq!(v["total"], 0, "{v}");

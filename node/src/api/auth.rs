@@ -236,7 +236,7 @@ impl From<AccountError> for ApiError {
 // ---------------------------------------------------------------------------- pages
 
 /// A local path to go back to after logging in (never another site).
-fn local_path(next: Option<&str>) -> String {
+pub(super) fn local_path(next: Option<&str>) -> String {
     match next {
         Some(p)
             if p.starts_with('/')

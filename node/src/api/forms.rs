@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 use sicc_protocol::codes::CodeList;
 use sicc_protocol::query::Filter;
 use sicc_protocol::record::{COMMON_FIELDS, FieldError, Record};
-use sicc_protocol::schema::{FieldSpec, FieldType, RecordKind};
+use sicc_protocol::schema::{FieldSpec, FieldType, MAX_LIST_ITEMS, RecordKind};
 use std::collections::BTreeMap;
 
 /// Most records a link picker offers.
@@ -174,6 +174,35 @@ async fn candidates(state: &ApiState, kinds: &[RecordKind]) -> Vec<(String, Stri
     out
 }
 
+/// The chosen targets the picker's list does not hold (beyond its first records, or gone),
+/// each looked up once, so that a saved link always shows and stays selected.
+async fn chosen_beyond(
+    state: &ApiState,
+    chosen: &[String],
+    options: &[(String, String)],
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for id in chosen
+        .iter()
+        .filter(|c| !options.iter().any(|(o, _)| o == *c))
+        .take(MAX_LIST_ITEMS)
+    {
+        let title = match sicc_protocol::id::RecordId::new(id) {
+            Ok(rid) => match state.app.record(rid).await {
+                Ok(RecordFound::Local(r)) => title_for_reader(&r),
+                Ok(RecordFound::Shared(all)) => all
+                    .first()
+                    .map(|s| title_for_reader(&s.record))
+                    .unwrap_or_else(|| id.clone()),
+                Err(_) => format!("{id} — {}", t!("record-no-longer-shared")),
+            },
+            Err(_) => id.clone(),
+        };
+        out.push((id.clone(), title));
+    }
+    out
+}
+
 /// One field of the form.
 async fn field_input(
     state: &ApiState,
@@ -240,26 +269,27 @@ async fn field_input(
             }
         }
         FieldType::Link(kinds) => {
+            let chosen: Vec<String> = Some(text(value))
+                .filter(|c| !c.is_empty())
+                .into_iter()
+                .collect();
             let options = candidates(state, kinds).await;
-            let chosen = text(value);
+            let extra = chosen_beyond(state, &chosen, &options).await;
             html! {
                 select id=(name) name=(name) {
                     option value="" { (t!("edit-none")) }
-                    @if !chosen.is_empty() && !options.iter().any(|(id, _)| *id == chosen) {
-                        option value=(chosen) selected { (chosen) " — " (t!("record-no-longer-shared")) }
-                    }
-                    @for (id, title) in &options { option value=(id) selected[*id == chosen] { (title) } }
+                    @for (id, title) in &extra { option value=(id) selected { (title) } }
+                    @for (id, title) in &options { option value=(id) selected[chosen.contains(id)] { (title) } }
                 }
             }
         }
         FieldType::Links(kinds) => {
-            let options = candidates(state, kinds).await;
             let chosen = listed(value);
+            let options = candidates(state, kinds).await;
+            let extra = chosen_beyond(state, &chosen, &options).await;
             html! {
                 select id=(name) name=(name) multiple size="6" {
-                    @for id in chosen.iter().filter(|c| !options.iter().any(|(id, _)| id == *c)) {
-                        option value=(id) selected { (id) " — " (t!("record-no-longer-shared")) }
-                    }
+                    @for (id, title) in &extra { option value=(id) selected { (title) } }
                     @for (id, title) in &options { option value=(id) selected[chosen.contains(id)] { (title) } }
                 }
                 div.hint { (t!("edit-codes-hint")) }
@@ -550,6 +580,24 @@ pub async fn create(
             .into_response());
         }
     };
+    let mut record = record;
+    if let Err(e) = super::records::editor_write(&state, &principal, &mut record).await {
+        let problem = [FieldError {
+            field: e.field.clone().unwrap_or_default(),
+            message: e.message.clone(),
+        }];
+        return Ok(form_page(
+            &state,
+            kind,
+            &json,
+            None,
+            &problem,
+            &heading,
+            "/records/new",
+        )
+        .await
+        .into_response());
+    }
     match state.app.create(record, &principal.label()).await {
         Ok(stored) => Ok(super::ui::back(
             &format!("/records/{}", stored.id),
@@ -620,6 +668,24 @@ pub async fn save(
             .into_response());
         }
     };
+    let mut record = record;
+    if let Err(e) = super::records::editor_write(&state, &principal, &mut record).await {
+        let problem = [FieldError {
+            field: e.field.clone().unwrap_or_default(),
+            message: e.message.clone(),
+        }];
+        return Ok(form_page(
+            &state,
+            kind,
+            &json,
+            Some(revision),
+            &problem,
+            &heading,
+            &action,
+        )
+        .await
+        .into_response());
+    }
     match state
         .app
         .replace(record, Some(revision), &principal.label())

@@ -26,41 +26,84 @@ fn actor(principal: &Principal) -> String {
     principal.label()
 }
 
-/// Only a validator validates: a write by an editor (or an editor's token) may keep a record's
-/// `validated` or `published` status, but not give it one (`stored`: the status it has now).
-pub(super) fn check_status_change(
+/// The validation workflow for a write below the validator role (an editor, an editor's
+/// token), whatever path it takes (API, import, form, spreadsheet). Only a validator validates:
+/// such a write may not give a record the status `validated` or `published`; a validated
+/// record an editor changes goes back to `submitted`, for a validator to look at again; and a
+/// record partners hold (in one of this node's catalogues) is changed by a validator only, so
+/// that no unreviewed text reaches them. Validators and admins pass unchanged.
+pub(super) async fn editor_write(
+    state: &ApiState,
     principal: &Principal,
-    record: &Record,
-    stored: Option<&str>,
+    record: &mut Record,
 ) -> Result<(), ApiError> {
-    let validating = matches!(record.validation_status.as_str(), "validated" | "published");
-    if validating
-        && stored != Some(record.validation_status.as_str())
-        && principal.role() < crate::app::accounts::Role::Validator
-    {
-        return Err(ApiError::new(
+    if principal.role() >= crate::app::accounts::Role::Validator {
+        return Ok(());
+    }
+    let stored = state.app.local_record(record.id.clone()).await?;
+    let stored_status = stored.as_ref().map(|r| r.validation_status.as_str());
+    let refuse = |why: String| {
+        Err(ApiError::new(
             ErrorCode::Forbidden,
-            format!(
-                "{} may not set validation_status to `{}`: only a validator validates (submit the record instead)",
-                principal.label(),
-                record.validation_status
-            ),
+            format!("{}: {why}", principal.label()),
         )
-        .with_field("validation_status"));
+        .with_field("validation_status"))
+    };
+    let validating = matches!(record.validation_status.as_str(), "validated" | "published");
+    if validating && stored_status != Some(record.validation_status.as_str()) {
+        return refuse(format!(
+            "may not set validation_status to `{}`: only a validator validates (submit the record instead)",
+            record.validation_status
+        ));
+    }
+    let Some(stored) = stored else {
+        return Ok(());
+    };
+    if same_content(&stored, record) {
+        return Ok(());
+    }
+    if published_here(state, &record.id).await? {
+        return refuse(format!(
+            "`{}` is published to partners: a validator changes it, or unpublishes it first",
+            record.id
+        ));
+    }
+    if matches!(stored.validation_status.as_str(), "validated" | "published") {
+        record.validation_status = "submitted".into();
     }
     Ok(())
 }
 
-/// The validation status `id` has now on this node, if it is a local record.
-pub(super) async fn stored_status(
-    state: &ApiState,
-    id: &RecordId,
-) -> Result<Option<String>, ApiError> {
-    Ok(state
-        .app
-        .local_record(id.clone())
-        .await?
-        .map(|r| r.validation_status))
+/// Whether two versions of a record say the same (bookkeeping and status aside).
+fn same_content(a: &Record, b: &Record) -> bool {
+    let strip = |r: &Record| {
+        let mut v = r.to_json();
+        if let Some(m) = v.as_object_mut() {
+            for k in ["revision", "created_at", "updated_at", "validation_status"] {
+                m.remove(k);
+            }
+        }
+        v
+    };
+    strip(a) == strip(b)
+}
+
+/// Whether `id` is an entry of one of this node's own catalogues.
+pub(super) async fn published_here(state: &ApiState, id: &RecordId) -> Result<bool, ApiError> {
+    let catalogs = state.app.catalogs().await?;
+    for c in catalogs
+        .iter()
+        .filter(|c| c.relation == crate::app::Relation::Owner)
+    {
+        let detail = state.app.catalog(c.id.clone()).await?;
+        if detail
+            .held
+            .is_some_and(|h| h.entry_ids.iter().any(|e| e == id.as_str()))
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 fn body_json(body: Result<Bytes, BytesRejection>) -> Result<Value, ApiError> {
@@ -234,8 +277,8 @@ pub async fn create(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let actor = actor(&principal);
-    let record = Record::from_json(&body_json(body)?).map_err(ApiError::invalid)?;
-    check_status_change(&principal, &record, None)?;
+    let mut record = Record::from_json(&body_json(body)?).map_err(ApiError::invalid)?;
+    editor_write(&state, &principal, &mut record).await?;
     let stored = state.app.create(record, &actor).await?;
     Ok(with_etag(StatusCode::CREATED, &stored))
 }
@@ -275,11 +318,8 @@ pub async fn replace(
             .with_field("id"));
         }
     }
-    let record = Record::from_json(&value).map_err(ApiError::invalid)?;
-    if principal.role() < crate::app::accounts::Role::Validator {
-        let now = stored_status(&state, &record.id).await?;
-        check_status_change(&principal, &record, now.as_deref())?;
-    }
+    let mut record = Record::from_json(&value).map_err(ApiError::invalid)?;
+    editor_write(&state, &principal, &mut record).await?;
     let stored = state.app.replace(record, expected_revision, &actor).await?;
     let status = if stored.revision == 1 {
         StatusCode::CREATED
@@ -350,15 +390,11 @@ pub async fn import(
             }
         }
     }
-    // An editor's import may not validate records either.
+    // An editor's import follows the workflow too.
     if principal.role() < crate::app::accounts::Role::Validator {
         let mut allowed = Vec::with_capacity(valid.len());
-        for (index, record) in valid {
-            let now = match record.validation_status.as_str() {
-                "validated" | "published" => stored_status(&state, &record.id).await?,
-                _ => None,
-            };
-            match check_status_change(&principal, &record, now.as_deref()) {
+        for (index, mut record) in valid {
+            match editor_write(&state, &principal, &mut record).await {
                 Ok(()) => allowed.push((index, record)),
                 Err(e) => failed.push(dto::ImportFailure {
                     index,

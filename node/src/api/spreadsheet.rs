@@ -8,7 +8,7 @@
 
 use super::ui::{code_label, field_label, kind_label, page, title_for_reader};
 use super::{ApiError, ApiState, ErrorCode};
-use crate::app::{PutMode, StoreError};
+use crate::app::{PutMode, RecordFound, StoreError};
 use crate::i18n::{self, Lang};
 use axum::extract::{Form, Multipart, State};
 use axum::http::HeaderMap;
@@ -24,12 +24,27 @@ use std::collections::BTreeSet;
 
 /// Most rows one spreadsheet import takes (the API's batch limit).
 const MAX_ROWS: usize = crate::app::MAX_BATCH_RECORDS;
+/// Most columns: a record has at most ~60 fields, ~130 with a column per language.
+const MAX_COLUMNS: usize = 200;
+/// Most bytes an XLSX workbook may inflate to.
+const MAX_INFLATED_BYTES: u128 = 256 * 1_000_000;
+/// Most values one cell of a list field may hold (the schema's list limit).
+const MAX_ITEMS: usize = sicc_protocol::schema::MAX_LIST_ITEMS;
 
-/// The uploaded table: its header row and the rows below it, as text.
+/// The uploaded table: its header row and the rows below it, as text, with each row's line
+/// in the file (the header is line 1; blank rows are dropped but keep the numbering).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Table {
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    #[serde(default)]
+    pub lines: Vec<usize>,
+}
+
+impl Table {
+    fn line(&self, row: usize) -> usize {
+        self.lines.get(row).copied().unwrap_or(row + 2)
+    }
 }
 
 /// Why a file could not be read as a table.
@@ -41,50 +56,43 @@ pub enum TableError {
     Empty,
     #[error("the file has {0} rows; one import takes at most {MAX_ROWS}: split it")]
     TooManyRows(usize),
+    #[error("the file has {0} columns; a record has at most {MAX_COLUMNS}")]
+    TooManyColumns(usize),
 }
 
 /// Reads a CSV (comma or semicolon separated, as spreadsheets export it) or an XLSX workbook's
-/// first sheet.
+/// first sheet. Rows, columns and list items are bounded before anything grows with them.
 pub fn read_table(bytes: &[u8]) -> Result<Table, TableError> {
-    let mut lines: Vec<Vec<String>> = if bytes.starts_with(b"PK\x03\x04") {
+    let mut lines: Vec<(usize, Vec<String>)> = if bytes.starts_with(b"PK\x03\x04") {
         read_xlsx(bytes)?
     } else {
         read_csv(bytes)?
     };
-    // Trailing empty rows are spreadsheet noise.
-    while lines
-        .last()
-        .is_some_and(|r| r.iter().all(|c| c.trim().is_empty()))
-    {
-        lines.pop();
-    }
+    let blank = |r: &Vec<String>| r.iter().all(|c| c.trim().is_empty());
+    // Spreadsheets leave empty rows above and below the table.
+    lines.retain(|(_, r)| !blank(r));
     if lines.is_empty() {
         return Err(TableError::Empty);
     }
-    let headers: Vec<String> = lines
-        .remove(0)
-        .into_iter()
-        .map(|h| h.trim().to_owned())
-        .collect();
-    if headers.iter().all(String::is_empty) {
-        return Err(TableError::Empty);
-    }
+    let (_, header) = lines.remove(0);
+    let headers: Vec<String> = header.into_iter().map(|h| h.trim().to_owned()).collect();
     if lines.len() > MAX_ROWS {
         return Err(TableError::TooManyRows(lines.len()));
     }
     let width = headers.len();
-    let rows = lines
-        .into_iter()
-        .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
-        .map(|mut r| {
-            r.resize(width, String::new());
-            r
-        })
-        .collect();
-    Ok(Table { headers, rows })
+    let mut table = Table {
+        headers,
+        ..Table::default()
+    };
+    for (line, mut r) in lines {
+        r.resize(width, String::new());
+        table.rows.push(r);
+        table.lines.push(line);
+    }
+    Ok(table)
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, TableError> {
+fn read_csv(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, TableError> {
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
         .map_err(|_| TableError::Unreadable("not UTF-8 text".into()))?;
     let first = text.lines().next().unwrap_or_default();
@@ -101,7 +109,11 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, TableError> {
     let mut out = Vec::new();
     for row in reader.records() {
         let row = row.map_err(|e| TableError::Unreadable(e.to_string()))?;
-        out.push(row.iter().map(str::to_owned).collect());
+        if row.len() > MAX_COLUMNS {
+            return Err(TableError::TooManyColumns(row.len()));
+        }
+        let line = row.position().map_or(out.len() + 1, |p| p.line() as usize);
+        out.push((line, row.iter().map(str::to_owned).collect()));
         if out.len() > MAX_ROWS + 1 {
             return Err(TableError::TooManyRows(out.len() - 1));
         }
@@ -109,32 +121,73 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, TableError> {
     Ok(out)
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, TableError> {
-    use calamine::{Data, Reader};
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e: calamine::XlsxError| TableError::Unreadable(e.to_string()))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or(TableError::Empty)?
+/// The first sheet, cell by cell: a cell far out (`ZZZZ99999`) is refused before any grid
+/// would be allocated for it.
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, TableError> {
+    use calamine::{DataRef, Reader};
+    // A few megabytes of zip can inflate to gigabytes: refuse a workbook whose parts say so
+    // (or do not say) before anything is inflated.
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| TableError::Unreadable(e.to_string()))?;
-    if range.height() > MAX_ROWS + 1 {
-        return Err(TableError::TooManyRows(range.height() - 1));
+    match zip.decompressed_size() {
+        Some(size) if size <= MAX_INFLATED_BYTES => {}
+        _ => {
+            return Err(TableError::Unreadable(format!(
+                "the workbook inflates to more than {} MB",
+                MAX_INFLATED_BYTES / 1_000_000
+            )));
+        }
     }
-    Ok(range
-        .rows()
-        .map(|row| {
-            row.iter()
-                .map(|cell| match cell {
-                    Data::Empty => String::new(),
-                    // Years and counts come as floats.
-                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
-                        format!("{}", *f as i64)
-                    }
-                    other => other.to_string(),
-                })
-                .collect()
-        })
+    let unreadable = |e: calamine::XlsxError| TableError::Unreadable(e.to_string());
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(unreadable)?;
+    let first = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or(TableError::Empty)?;
+    let mut cells = book.worksheet_cells_reader(&first).map_err(unreadable)?;
+    let mut rows: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
+    while let Some(cell) = cells.next_cell().map_err(unreadable)? {
+        let (row, col) = cell.get_position();
+        let (row, col) = (row as usize, col as usize);
+        if col >= MAX_COLUMNS {
+            return Err(TableError::TooManyColumns(col + 1));
+        }
+        if row > MAX_ROWS + 1 {
+            return Err(TableError::TooManyRows(row));
+        }
+        let text = match cell.get_value() {
+            DataRef::Empty => continue,
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+            DataRef::SharedString(s) => (*s).to_owned(),
+            // Years and counts come as floats.
+            DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            DataRef::Float(f) => f.to_string(),
+            DataRef::Int(i) => i.to_string(),
+            DataRef::Bool(b) => b.to_string(),
+            DataRef::DateTime(d) => excel_date(d.as_f64()),
+            DataRef::Error(e) => format!("#{e:?}"),
+        };
+        let r = rows.entry(row as u32).or_default();
+        if r.len() <= col {
+            r.resize(col + 1, String::new());
+        }
+        r[col] = text;
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(row, cells)| (row as usize + 1, cells))
         .collect())
+}
+
+/// An Excel date serial (days since 1899-12-30) as `YYYY-MM-DD`.
+fn excel_date(serial: f64) -> String {
+    let epoch = time::macros::date!(1899 - 12 - 30);
+    match epoch.checked_add(time::Duration::days(serial.floor() as i64)) {
+        Some(d) => format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()),
+        None => serial.to_string(),
+    }
 }
 
 /// A column of the form the table's columns may be mapped to: a common field, a field, or a
@@ -224,9 +277,11 @@ pub fn guess(kind: RecordKind, header: &str) -> Option<String> {
 }
 
 fn split(cell: &str) -> impl Iterator<Item = &str> {
+    // One more than a list may hold, so that validation still says it is too long.
     cell.split([';', '\n'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
+        .take(MAX_ITEMS + 1)
 }
 
 fn code_cell(
@@ -356,10 +411,12 @@ struct Checked {
     record: Option<Record>,
     label: String,
     errors: Vec<FieldError>,
+    /// The row names a record this node holds: importing it replaces that record whole.
+    replaces: bool,
 }
 
 /// Checks every row: cells, the record's validation, and links (to this node's records, the
-/// partners' records it holds, or other rows of the file).
+/// partners' records it holds, or other rows of the file, of a kind the field allows).
 async fn check_rows(
     state: &ApiState,
     kind: RecordKind,
@@ -393,29 +450,62 @@ async fn check_rows(
                     .to_owned()
             });
             Checked {
-                line: i + 2,
+                line: table.line(i),
                 record: record.filter(|_| errors.is_empty()),
                 label,
                 errors,
+                replaces: false,
             }
         })
         .collect();
-    let in_file: BTreeSet<RecordId> = out
+    let in_file: std::collections::HashMap<RecordId, RecordKind> = out
         .iter()
-        .filter_map(|c| c.record.as_ref().map(|r| r.id.clone()))
+        .filter_map(|c| c.record.as_ref().map(|r| (r.id.clone(), r.kind)))
         .collect();
+    // Each target is looked up once, however many rows name it.
+    let mut known: std::collections::HashMap<RecordId, Option<RecordKind>> = Default::default();
     for c in &mut out {
         let Some(record) = &c.record else { continue };
+        if state
+            .app
+            .local_record(record.id.clone())
+            .await
+            .ok()
+            .flatten()
+            .is_some()
+        {
+            c.replaces = true;
+        }
         let mut problems = Vec::new();
         for link in record.links() {
-            if in_file.contains(link.target) {
-                continue;
-            }
-            if state.app.record(link.target.clone()).await.is_err() {
-                problems.push(FieldError {
+            let target_kind = match in_file.get(link.target) {
+                Some(k) => Some(*k),
+                None => match known.get(link.target) {
+                    Some(k) => *k,
+                    None => {
+                        let k = match state.app.record(link.target.clone()).await {
+                            Ok(RecordFound::Local(r)) => Some(r.kind),
+                            Ok(RecordFound::Shared(all)) => all.first().map(|s| s.record.kind),
+                            Err(_) => None,
+                        };
+                        known.insert(link.target.clone(), k);
+                        k
+                    }
+                },
+            };
+            match target_kind {
+                None => problems.push(FieldError {
                     field: link.field.clone(),
                     message: format!("links to `{}`, which does not exist", link.target),
-                });
+                }),
+                Some(k) if !link.allowed.contains(&k) => problems.push(FieldError {
+                    field: link.field.clone(),
+                    message: format!(
+                        "links to `{}`, a {k}, which this field does not take",
+                        link.target
+                    ),
+                }),
+                Some(_) => {}
             }
         }
         if !problems.is_empty() {
@@ -527,7 +617,7 @@ async fn mapping_page(
         table
             .rows
             .iter()
-            .map(|r| r[i].trim())
+            .filter_map(|r| r.get(i).map(|c| c.trim()))
             .find(|c| !c.is_empty())
             .unwrap_or_default()
             .chars()
@@ -573,7 +663,10 @@ async fn mapping_page(
                             td { (r.line) }
                             td { (r.label) }
                             td {
-                                @if r.errors.is_empty() { (t!("import-ok")) }
+                                @if r.errors.is_empty() {
+                                    (t!("import-ok"))
+                                    @if r.replaces { " — " (t!("import-replaces")) }
+                                }
                                 @else { ul { @for e in &r.errors { li { strong { (e.field) } ": " (e.message) } } } }
                             }
                         }
@@ -606,26 +699,37 @@ fn form_value<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
 }
 
 fn parse_form(pairs: &Pairs) -> Result<(RecordKind, Table, Vec<Option<String>>), ApiError> {
-    let kind: RecordKind = form_value(pairs, "kind").parse().map_err(|_| {
+    let form: std::collections::HashMap<&str, &str> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let value = |name: &str| form.get(name).copied().unwrap_or_default();
+    let kind: RecordKind = value("kind").parse().map_err(|_| {
         ApiError::new(ErrorCode::InvalidBody, "the form names no kind of record").with_field("kind")
     })?;
-    let table: Table = serde_json::from_str(form_value(pairs, "table")).map_err(|e| {
+    let mut table: Table = serde_json::from_str(value("table")).map_err(|e| {
         ApiError::new(
             ErrorCode::InvalidBody,
             format!("the table is not readable: {e}"),
         )
         .with_field("table")
     })?;
+    // The table came back from the browser: the same bounds as a file.
+    let too_large = |e: TableError| ApiError::new(ErrorCode::PayloadTooLarge, e.to_string());
     if table.rows.len() > MAX_ROWS {
-        return Err(ApiError::new(
-            ErrorCode::PayloadTooLarge,
-            TableError::TooManyRows(table.rows.len()).to_string(),
-        ));
+        return Err(too_large(TableError::TooManyRows(table.rows.len())));
+    }
+    let width = table.headers.len();
+    if width > MAX_COLUMNS {
+        return Err(too_large(TableError::TooManyColumns(width)));
+    }
+    for row in &mut table.rows {
+        row.resize(width, String::new());
     }
     let valid: BTreeSet<String> = targets(kind).into_iter().map(|(t, _)| t).collect();
-    let mapping = (0..table.headers.len())
+    let mapping = (0..width)
         .map(|i| {
-            let m = form_value(pairs, &format!("map{i}"));
+            let m = value(&format!("map{i}"));
             valid.contains(m).then(|| m.to_owned())
         })
         .collect();
@@ -663,12 +767,8 @@ pub async fn commit(
     let mut records = Vec::new();
     let mut refused: Vec<(usize, String)> = Vec::new();
     for c in ready {
-        let Some(record) = c.record else { continue };
-        let now = match record.validation_status.as_str() {
-            "validated" | "published" => super::records::stored_status(&state, &record.id).await?,
-            _ => None,
-        };
-        match super::records::check_status_change(&principal, &record, now.as_deref()) {
+        let Some(mut record) = c.record else { continue };
+        match super::records::editor_write(&state, &principal, &mut record).await {
             Ok(()) => {
                 lines.push(c.line);
                 records.push(record);
@@ -681,19 +781,16 @@ pub async fn commit(
         .import(records, PutMode::Upsert, &principal.label())
         .await?;
     let mut stored = Vec::new();
-    let mut refused: Vec<(usize, String)> = skipped
-        .iter()
-        .map(|c| {
-            (
-                c.line,
-                c.errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.field, e.message))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })
-        .collect();
+    refused.extend(skipped.iter().map(|c| {
+        (
+            c.line,
+            c.errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    }));
     for (line, result) in lines.into_iter().zip(outcome.results) {
         match result {
             Ok(r) => stored.push(r),
@@ -723,19 +820,18 @@ mod tests {
 
     #[test]
     fn a_semicolon_csv_with_labels_in_latvian_maps_and_converts() {
-        let csv = "Nosaukums (lv);Organizācijas veids;Valsts;NUTS reģioni;Piekļuve\nBiedrība Saule;konsorcijs;Latvija;Latgale;konsorcijs\n";
+        let csv = "Nosaukums (lv);Organizācijas veids;Valsts;Reģioni (NUTS);Piekļuve\nBiedrība Saule;konsorcijs;Latvija;Latgale;konsorcijs\n";
         let table = read_table(csv.as_bytes()).unwrap();
         assert_eq!(table.headers.len(), 5);
         let kind = RecordKind::Organisation;
         let mapping: Vec<Option<String>> = table.headers.iter().map(|h| guess(kind, h)).collect();
-        assert_eq!(mapping[0].as_deref(), Some("name.lv"), "{mapping:?}");
-        let mapping = vec![
-            Some("name.lv".to_owned()),
-            Some("org_type".to_owned()),
-            Some("country".to_owned()),
-            Some("nuts".to_owned()),
-            Some("access_level".to_owned()),
-        ];
+        let expected = ["name.lv", "org_type", "country", "nuts", "access_level"];
+        assert_eq!(
+            mapping,
+            expected.map(|m| Some(m.to_owned())),
+            "{:?}",
+            table.headers
+        );
         let (json, errors) = row_json(kind, &mapping, &table.rows[0]);
         assert_eq!(json["country"], "LV");
         assert_eq!(json["nuts"], json!(["LV005"]));

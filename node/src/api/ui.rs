@@ -114,7 +114,7 @@ pub(super) fn page(state: &ApiState, title: &str, body: Markup) -> Html<String> 
                                 @if l == lang {
                                     strong lang=(l.tag()) aria-current="true" { (l.tag().to_uppercase()) }
                                 } @else {
-                                    a href={ "?lang=" (l.tag()) } lang=(l.tag()) hreflang=(l.tag()) title=(l.endonym()) { (l.tag().to_uppercase()) }
+                                    a href=(switch_link(l)) lang=(l.tag()) hreflang=(l.tag()) title=(l.endonym()) { (l.tag().to_uppercase()) }
                                 }
                                 " "
                             }
@@ -164,16 +164,13 @@ pub async fn language(request: Request, next: Next) -> Response {
         && !path.starts_with("/api/")
     {
         let rest: Vec<&(String, String)> = pairs.iter().filter(|(k, _)| k != "lang").collect();
-        // Only a path of this site: `//host` would send the browser elsewhere.
-        let mut to = if path.starts_with("//") {
-            "/".to_owned()
-        } else {
-            path
-        };
+        let mut to = path;
         if !rest.is_empty() {
             to.push('?');
             to.push_str(&serde_urlencoded::to_string(&rest).unwrap_or_default());
         }
+        // Only a path of this site (`//host` would send the browser elsewhere).
+        let to = super::auth::local_path(Some(&to));
         let cookie = format!(
             "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
             lang.tag()
@@ -198,7 +195,31 @@ pub async fn language(request: Request, next: Next) -> Response {
                 .and_then(Lang::from_accept_language)
         })
         .unwrap_or(Lang::En);
-    i18n::scope(lang, next.run(request)).await
+    let here = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+    HERE.scope(here, i18n::scope(lang, next.run(request))).await
+}
+
+tokio::task_local! {
+    /// The page being answered (path and query), for the language switch's links.
+    static HERE: String;
+}
+
+/// This page in `lang`: its query kept (search words, filters), `lang` set.
+fn switch_link(lang: Lang) -> String {
+    let here = HERE
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| "/".to_owned());
+    let (path, query) = here.split_once('?').unwrap_or((&here, ""));
+    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+    pairs.retain(|(k, _)| k != "lang" && k != "done");
+    pairs.push(("lang".into(), lang.tag().into()));
+    format!(
+        "{path}?{}",
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    )
 }
 
 /// Middleware: an error on a page of the UI is a page in the site's layout and the reader's
@@ -346,7 +367,10 @@ pub async fn search_page(
     let mut result = state.app.search(request.clone()).await?;
     // A ticked value must not hide the others of its facet: each facet with a filter counts
     // the hits of the other filters only, so a second country can be added.
-    for (facet, _) in &request.filters {
+    for (facet, values) in request.filters.iter().take(MAX_FACET_RECOUNTS) {
+        if values.len() > MAX_FACET_VALUES {
+            continue;
+        }
         let mut others = request.clone();
         others.filters.retain(|(f, _)| f != facet);
         others.offset = 0;
@@ -507,7 +531,11 @@ pub async fn export_csv(
     }
     records.truncate(EXPORT_LIMIT);
     let mut body = Vec::new();
-    crate::app::write_csv(&mut body, &records, Some(i18n::current().tag()))
+    let options = crate::app::CsvOptions {
+        labels: Some(i18n::current().tag()),
+        neutralise_formulas: true,
+    };
+    crate::app::write_csv(&mut body, &records, options)
         .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e.to_string()))?;
     Ok((
         [
@@ -521,6 +549,11 @@ pub async fn export_csv(
     )
         .into_response())
 }
+
+/// Facets whose other values the search page recounts (one search each), and the most values
+/// a ticked facet may have for it: a crafted URL cannot make one page run many searches.
+const MAX_FACET_RECOUNTS: usize = 8;
+const MAX_FACET_VALUES: usize = 20;
 
 /// One search result: title and summary in the reader's language, kind, country, stage,
 /// evidence, who holds it.
@@ -640,6 +673,9 @@ fn display_value(facet: &str, value: &str, names: &BTreeMap<String, String>) -> 
     }
 }
 
+/// How many links of one field a record page looks up (titles, origin).
+const LINKS_RESOLVED: usize = 50;
+
 /// Where a link points, as this node sees it now.
 enum Target {
     Local(Box<Record>),
@@ -717,11 +753,17 @@ async fn value_markup(
         (_, FieldValue::Codes(cs)) => html! { (cs.join(", ")) },
         (_, FieldValue::Link(id)) => link_markup(state, id, names).await,
         (_, FieldValue::Links(ids)) => {
+            // A partner's record may carry 200 links: look up the first ones, list the rest.
             let mut items = Vec::new();
-            for id in ids {
+            for id in ids.iter().take(LINKS_RESOLVED) {
                 items.push(link_markup(state, id, names).await);
             }
-            html! { ul { @for i in &items { li { (i) } } } }
+            html! {
+                ul {
+                    @for i in &items { li { (i) } }
+                    @for id in ids.iter().skip(LINKS_RESOLVED) { li { a href={ "/records/" (id) } { (id) } } }
+                }
+            }
         }
     }
 }
@@ -842,7 +884,7 @@ pub async fn record_page(
         h2 { (t!("record-referenced-by")) }
         @if referrers.is_empty() { p.meta { (t!("record-referenced-none")) } }
         @else {
-            ul { @for (rid, rkind, rtitle, _) in &referrers { li { a href={ "/records/" (rid) } { (rtitle) } " " span.badge { (kind_label(*rkind)) } } } }
+            ul id="referenced-by" { @for (rid, rkind, rtitle, _) in &referrers { li { a href={ "/records/" (rid) } { (rtitle) } " " span.badge { (kind_label(*rkind)) } } } }
         }
         details {
             summary { (t!("record-details")) }
@@ -1168,6 +1210,19 @@ pub async fn change_status(
         (_, "draft") => principal.role() >= StaffRole::Editor,
         _ => false,
     };
+    // Partners hold what is published: its status is a validator's to change.
+    if allowed
+        && principal.role() < StaffRole::Validator
+        && super::records::published_here(&state, &rid).await?
+    {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            format!(
+                "`{rid}` is published to partners: a validator changes it, or unpublishes it first"
+            ),
+        )
+        .with_field("to"));
+    }
     if !allowed {
         return Err(ApiError::new(
             ErrorCode::Forbidden,

@@ -207,7 +207,14 @@ async fn export(
                 writeln!(out, "{r}").map_err(io)?;
             }
         }
-        FileFormat::Csv => write_csv(&mut out, &records, labels)?,
+        FileFormat::Csv => write_csv(
+            &mut out,
+            &records,
+            crate::transfer::CsvOptions {
+                labels,
+                neutralise_formulas: false,
+            },
+        )?,
         FileFormat::Dcat => {
             let status = client.get("/api/v1/status").await?;
             let parsed: Vec<Record> = records

@@ -684,7 +684,13 @@ mod tests {
             .put(wrong_kind, PutMode::Create, "alice")
             .await
             .unwrap_err();
-        assert!(err.to_string().contains("origin_initiative"), "{err}");
+        assert!(
+            err.to_string().contains("origin_initiative")
+                && err
+                    .to_string()
+                    .contains("a organisation; expected initiative"),
+            "{err}"
+        );
 
         // The partner erases its entry: the tool keeps its link through later edits, but a new
         // link to what is gone is refused.
