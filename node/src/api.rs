@@ -153,11 +153,16 @@ pub fn router(state: ApiState, limits: Limits, allowed_hosts: Vec<String>) -> Ro
             metrics::track_http,
         ))
         .fallback(|| async { ApiError::new(ErrorCode::NoRoute, "no such endpoint") })
+        // Inside authentication (the page shows who is logged in, in the account's
+        // language), and again outside it, so that a refused role is a page too.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ui::error_pages,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
         ))
-        // Outside authentication, so that a refused role is a page too.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             ui::error_pages,

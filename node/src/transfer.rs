@@ -108,7 +108,7 @@ pub struct CsvOptions<'a> {
     /// (`tabular::label_columns`).
     pub labels: Option<&'a str>,
     /// For a file opened in a spreadsheet (the web UI's download): a cell starting with `=`,
-    /// `+`, `-` or `@` gets a leading `'`, so that text a partner wrote cannot run as a formula.
+    /// `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so that text a partner wrote cannot run as a formula.
     /// Such a file does not import back unchanged.
     pub neutralise_formulas: bool,
 }
@@ -143,7 +143,8 @@ pub fn write_csv(
                     .find(|(k, _)| k == c)
                     .map(|(_, v)| v.as_str())
                     .unwrap_or("");
-                if options.neutralise_formulas && cell.starts_with(['=', '+', '-', '@']) {
+                if options.neutralise_formulas && cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+                {
                     format!("'{cell}").into()
                 } else {
                     cell.into()

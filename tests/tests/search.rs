@@ -279,7 +279,7 @@ async fn a_spanish_or_latvian_query_finds_other_countries_records_through_code_l
         .flatten()
         .find(|h| h["id"] == "fr-soliguide")
         .cloned()
-        .unwrap_or_default();
+        .expect("bezpajumtnieki finds the French homelessness initiative");
     assert!(
         !soliguide["highlight"]
             .as_str()

@@ -581,7 +581,14 @@ pub async fn create(
         }
     };
     let mut record = record;
-    if let Err(e) = super::records::editor_write(&state, &principal, &mut record).await {
+    if let Err(e) = super::records::editor_write(
+        &state,
+        &principal,
+        &mut record,
+        &mut super::records::Published::default(),
+    )
+    .await
+    {
         let problem = [FieldError {
             field: e.field.clone().unwrap_or_default(),
             message: e.message.clone(),
@@ -669,7 +676,14 @@ pub async fn save(
         }
     };
     let mut record = record;
-    if let Err(e) = super::records::editor_write(&state, &principal, &mut record).await {
+    if let Err(e) = super::records::editor_write(
+        &state,
+        &principal,
+        &mut record,
+        &mut super::records::Published::default(),
+    )
+    .await
+    {
         let problem = [FieldError {
             field: e.field.clone().unwrap_or_default(),
             message: e.message.clone(),
@@ -765,6 +779,7 @@ pub async fn delete(
 ) -> Result<Response, ApiError> {
     check(&headers, &principal, &pairs)?;
     let rid = super::records::parse_id(&id)?;
+    super::records::editor_delete(&state, &principal, &rid).await?;
     state.app.delete(rid, &principal.label()).await?;
     Ok(Redirect::to("/?done=deleted").into_response())
 }

@@ -36,42 +36,68 @@ pub(super) async fn editor_write(
     state: &ApiState,
     principal: &Principal,
     record: &mut Record,
+    published: &mut Published,
 ) -> Result<(), ApiError> {
     if principal.role() >= crate::app::accounts::Role::Validator {
         return Ok(());
     }
     let stored = state.app.local_record(record.id.clone()).await?;
     let stored_status = stored.as_ref().map(|r| r.validation_status.as_str());
-    let refuse = |why: String| {
-        Err(ApiError::new(
-            ErrorCode::Forbidden,
-            format!("{}: {why}", principal.label()),
-        )
-        .with_field("validation_status"))
-    };
     let validating = matches!(record.validation_status.as_str(), "validated" | "published");
     if validating && stored_status != Some(record.validation_status.as_str()) {
-        return refuse(format!(
-            "may not set validation_status to `{}`: only a validator validates (submit the record instead)",
-            record.validation_status
+        return Err(refusal(
+            principal,
+            format!(
+                "may not set validation_status to `{}`: only a validator validates (submit the record instead)",
+                record.validation_status
+            ),
         ));
     }
     let Some(stored) = stored else {
         return Ok(());
     };
-    if same_content(&stored, record) {
+    let content_changed = !same_content(&stored, record);
+    if !content_changed && stored.validation_status == record.validation_status {
         return Ok(());
     }
-    if published_here(state, &record.id).await? {
-        return refuse(format!(
-            "`{}` is published to partners: a validator changes it, or unpublishes it first",
-            record.id
-        ));
+    // Partners hold it: its text and its status are a validator's to change.
+    if published.contains(state, &record.id).await? {
+        return Err(published_refusal(principal, &record.id));
     }
-    if matches!(stored.validation_status.as_str(), "validated" | "published") {
+    if content_changed && matches!(stored.validation_status.as_str(), "validated" | "published") {
         record.validation_status = "submitted".into();
     }
     Ok(())
+}
+
+/// A deletion below the validator role: a record partners hold is a validator's to remove
+/// (deleting it erases it from their nodes, as unpublishing would).
+pub(super) async fn editor_delete(
+    state: &ApiState,
+    principal: &Principal,
+    id: &RecordId,
+) -> Result<(), ApiError> {
+    if principal.role() < crate::app::accounts::Role::Validator
+        && Published::default().contains(state, id).await?
+    {
+        return Err(published_refusal(principal, id));
+    }
+    Ok(())
+}
+
+fn refusal(principal: &Principal, why: String) -> ApiError {
+    ApiError::new(
+        ErrorCode::Forbidden,
+        format!("{}: {why}", principal.label()),
+    )
+    .with_field("validation_status")
+}
+
+fn published_refusal(principal: &Principal, id: &RecordId) -> ApiError {
+    refusal(
+        principal,
+        format!("`{id}` is published to partners: a validator changes it, or unpublishes it first"),
+    )
 }
 
 /// Whether two versions of a record say the same (bookkeeping and status aside).
@@ -88,22 +114,36 @@ fn same_content(a: &Record, b: &Record) -> bool {
     strip(a) == strip(b)
 }
 
+/// The entries of this node's own catalogues, read once per request, when first asked.
+#[derive(Debug, Default)]
+pub(super) struct Published(Option<std::collections::HashSet<String>>);
+
+impl Published {
+    pub(super) async fn contains(
+        &mut self,
+        state: &ApiState,
+        id: &RecordId,
+    ) -> Result<bool, ApiError> {
+        if self.0.is_none() {
+            let mut ids = std::collections::HashSet::new();
+            let catalogs = state.app.catalogs().await?;
+            for c in catalogs
+                .iter()
+                .filter(|c| c.relation == crate::app::Relation::Owner)
+            {
+                if let Some(held) = state.app.catalog(c.id.clone()).await?.held {
+                    ids.extend(held.entry_ids);
+                }
+            }
+            self.0 = Some(ids);
+        }
+        Ok(self.0.as_ref().is_some_and(|ids| ids.contains(id.as_str())))
+    }
+}
+
 /// Whether `id` is an entry of one of this node's own catalogues.
 pub(super) async fn published_here(state: &ApiState, id: &RecordId) -> Result<bool, ApiError> {
-    let catalogs = state.app.catalogs().await?;
-    for c in catalogs
-        .iter()
-        .filter(|c| c.relation == crate::app::Relation::Owner)
-    {
-        let detail = state.app.catalog(c.id.clone()).await?;
-        if detail
-            .held
-            .is_some_and(|h| h.entry_ids.iter().any(|e| e == id.as_str()))
-        {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    Published::default().contains(state, id).await
 }
 
 fn body_json(body: Result<Bytes, BytesRejection>) -> Result<Value, ApiError> {
@@ -278,7 +318,7 @@ pub async fn create(
 ) -> Result<impl IntoResponse, ApiError> {
     let actor = actor(&principal);
     let mut record = Record::from_json(&body_json(body)?).map_err(ApiError::invalid)?;
-    editor_write(&state, &principal, &mut record).await?;
+    editor_write(&state, &principal, &mut record, &mut Published::default()).await?;
     let stored = state.app.create(record, &actor).await?;
     Ok(with_etag(StatusCode::CREATED, &stored))
 }
@@ -319,7 +359,7 @@ pub async fn replace(
         }
     }
     let mut record = Record::from_json(&value).map_err(ApiError::invalid)?;
-    editor_write(&state, &principal, &mut record).await?;
+    editor_write(&state, &principal, &mut record, &mut Published::default()).await?;
     let stored = state.app.replace(record, expected_revision, &actor).await?;
     let status = if stored.revision == 1 {
         StatusCode::CREATED
@@ -340,7 +380,9 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let actor = actor(&principal);
-    state.app.delete(parse_id(&id)?, &actor).await?;
+    let id = parse_id(&id)?;
+    editor_delete(&state, &principal, &id).await?;
+    state.app.delete(id, &actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -393,8 +435,9 @@ pub async fn import(
     // An editor's import follows the workflow too.
     if principal.role() < crate::app::accounts::Role::Validator {
         let mut allowed = Vec::with_capacity(valid.len());
+        let mut published = Published::default();
         for (index, mut record) in valid {
-            match editor_write(&state, &principal, &mut record).await {
+            match editor_write(&state, &principal, &mut record, &mut published).await {
                 Ok(()) => allowed.push((index, record)),
                 Err(e) => failed.push(dto::ImportFailure {
                     index,

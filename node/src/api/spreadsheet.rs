@@ -27,7 +27,7 @@ const MAX_ROWS: usize = crate::app::MAX_BATCH_RECORDS;
 /// Most columns: a record has at most ~60 fields, ~130 with a column per language.
 const MAX_COLUMNS: usize = 200;
 /// Most bytes an XLSX workbook may inflate to.
-const MAX_INFLATED_BYTES: u128 = 256 * 1_000_000;
+const MAX_INFLATED_BYTES: u64 = 256 * 1_000_000;
 /// Most values one cell of a list field may hold (the schema's list limit).
 const MAX_ITEMS: usize = sicc_protocol::schema::MAX_LIST_ITEMS;
 
@@ -125,19 +125,9 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, TableError> {
 /// would be allocated for it.
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, TableError> {
     use calamine::{DataRef, Reader};
-    // A few megabytes of zip can inflate to gigabytes: refuse a workbook whose parts say so
-    // (or do not say) before anything is inflated.
-    let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| TableError::Unreadable(e.to_string()))?;
-    match zip.decompressed_size() {
-        Some(size) if size <= MAX_INFLATED_BYTES => {}
-        _ => {
-            return Err(TableError::Unreadable(format!(
-                "the workbook inflates to more than {} MB",
-                MAX_INFLATED_BYTES / 1_000_000
-            )));
-        }
-    }
+    // A few megabytes of zip can inflate to gigabytes, and a part may say it is smaller than
+    // it is: inflate each part into nothing first, counting, and stop past the bound.
+    inflates_within(bytes, MAX_INFLATED_BYTES)?;
     let unreadable = |e: calamine::XlsxError| TableError::Unreadable(e.to_string());
     let mut book: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(unreadable)?;
@@ -151,12 +141,6 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, TableError> {
     while let Some(cell) = cells.next_cell().map_err(unreadable)? {
         let (row, col) = cell.get_position();
         let (row, col) = (row as usize, col as usize);
-        if col >= MAX_COLUMNS {
-            return Err(TableError::TooManyColumns(col + 1));
-        }
-        if row > MAX_ROWS + 1 {
-            return Err(TableError::TooManyRows(row));
-        }
         let text = match cell.get_value() {
             DataRef::Empty => continue,
             DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
@@ -169,6 +153,16 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, TableError> {
             DataRef::DateTime(d) => excel_date(d.as_f64()),
             DataRef::Error(e) => format!("#{e:?}"),
         };
+        // Empty cells far down a template are no rows.
+        if text.trim().is_empty() {
+            continue;
+        }
+        if col >= MAX_COLUMNS {
+            return Err(TableError::TooManyColumns(col + 1));
+        }
+        if row > MAX_ROWS + 1 {
+            return Err(TableError::TooManyRows(row));
+        }
         let r = rows.entry(row as u32).or_default();
         if r.len() <= col {
             r.resize(col + 1, String::new());
@@ -179,6 +173,25 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, TableError> {
         .into_iter()
         .map(|(row, cells)| (row as usize + 1, cells))
         .collect())
+}
+
+/// Whether every part of the zip inflates to `max` bytes at most, in all.
+fn inflates_within(bytes: &[u8], max: u64) -> Result<(), TableError> {
+    let unreadable = |e: &dyn std::fmt::Display| TableError::Unreadable(e.to_string());
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let part = zip.by_index(i).map_err(|e| unreadable(&e))?;
+        let mut bounded = std::io::Read::take(part, max - total + 1);
+        total += std::io::copy(&mut bounded, &mut std::io::sink()).map_err(|e| unreadable(&e))?;
+        if total > max {
+            return Err(TableError::Unreadable(format!(
+                "the workbook inflates to more than {} MB",
+                max / 1_000_000
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// An Excel date serial (days since 1899-12-30) as `YYYY-MM-DD`.
@@ -587,7 +600,11 @@ pub async fn upload(
     let kind: RecordKind = kind.parse().map_err(|_| {
         ApiError::new(ErrorCode::InvalidBody, "the form names no kind of record").with_field("kind")
     })?;
-    let table = match read_table(&file) {
+    // Inflating and reading a workbook is CPU work: off the async workers.
+    let read = tokio::task::spawn_blocking(move || read_table(&file))
+        .await
+        .map_err(|_| ApiError::new(ErrorCode::BadBody, "the file could not be read"))?;
+    let table = match read {
         Ok(t) => t,
         Err(e) => {
             return Ok((
@@ -766,9 +783,10 @@ pub async fn commit(
     let mut lines = Vec::new();
     let mut records = Vec::new();
     let mut refused: Vec<(usize, String)> = Vec::new();
+    let mut published = super::records::Published::default();
     for c in ready {
         let Some(mut record) = c.record else { continue };
-        match super::records::editor_write(&state, &principal, &mut record).await {
+        match super::records::editor_write(&state, &principal, &mut record, &mut published).await {
             Ok(()) => {
                 lines.push(c.line);
                 records.push(record);
@@ -880,5 +898,17 @@ mod tests {
             Err(TableError::Unreadable(_))
         ));
         assert!(matches!(read_table(b""), Err(TableError::Empty)));
+        // A part that inflates past the bound is refused before calamine reads it.
+        assert!(inflates_within(&bytes, 1_000_000).is_ok());
+        assert!(matches!(
+            inflates_within(&bytes, 100),
+            Err(TableError::Unreadable(m)) if m.contains("inflates")
+        ));
+        // Too wide: refused, not padded.
+        let wide = format!("{}\n", vec!["c"; MAX_COLUMNS + 1].join(","));
+        assert!(matches!(
+            read_table(wide.as_bytes()),
+            Err(TableError::TooManyColumns(_))
+        ));
     }
 }
