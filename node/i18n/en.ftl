@@ -237,6 +237,26 @@ import-ambiguous = `{ $value }` could mean several codes ({ $codes }): write the
 import-not-a-number = `{ $value }` is not a whole number
 import-not-yes-no = `{ $value }` is not yes or no
 
+
+## Problems of a record (the API says them in English)
+problem-required = required field is missing
+problem-integer = must be a whole number
+problem-one-language = must hold at least one language
+problem-one-code = must hold at least one code
+problem-self-link = a record cannot link to itself
+problem-empty = must not be empty
+problem-title-original = the title must be given in the original language ({ $language })
+problem-unknown-code = `{ $value }` is not in the code list
+problem-link-missing = links to `{ $id }`, which does not exist here
+problem-link-kind = links to `{ $id }`, a record of another kind ({ $kind })
+problem-too-long = is { $n } characters long; the limit is { $max }
+problem-url = `{ $value }` is not a web address (http or https)
+problem-email = `{ $value }` is not an e-mail address
+problem-date = `{ $value }` is not a date (YYYY-MM-DD)
+problem-twice = `{ $value }` is listed twice
+problem-before = must not be before { $field }
+problem-region = the region { $region } is not in the record's countries
+problem-range = { $n } is outside { $min }–{ $max }
 ## Errors
 error-title = Something went wrong
 error-back = Back to the search

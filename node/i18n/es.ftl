@@ -239,6 +239,26 @@ import-ambiguous = `{ $value }` puede significar varios códigos ({ $codes }): e
 import-not-a-number = `{ $value }` no es un número entero
 import-not-yes-no = `{ $value }` no es sí ni no
 
+
+## review: Problems of a record
+problem-required = falta este campo obligatorio
+problem-integer = debe ser un número entero
+problem-one-language = debe tener al menos un idioma
+problem-one-code = debe tener al menos un código
+problem-self-link = un registro no puede enlazarse a sí mismo
+problem-empty = no puede estar vacío
+problem-title-original = el título debe darse en el idioma original ({ $language })
+problem-unknown-code = `{ $value }` no está en la lista de códigos
+problem-link-missing = enlaza con `{ $id }`, que no existe aquí
+problem-link-kind = enlaza con `{ $id }`, un registro de otro tipo ({ $kind })
+problem-too-long = tiene { $n } caracteres; el límite es { $max }
+problem-url = `{ $value }` no es una dirección web (http o https)
+problem-email = `{ $value }` no es una dirección de correo electrónico
+problem-date = `{ $value }` no es una fecha (AAAA-MM-DD)
+problem-twice = `{ $value }` aparece dos veces
+problem-before = no puede ser anterior a { $field }
+problem-region = la región { $region } no está en los países del registro
+problem-range = { $n } está fuera de { $min }–{ $max }
 ## review: Errores
 error-title = Se ha producido un error
 error-back = Volver a la búsqueda

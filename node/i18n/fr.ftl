@@ -239,6 +239,26 @@ import-ambiguous = `{ $value }` peut désigner plusieurs codes ({ $codes }) : é
 import-not-a-number = `{ $value }` n’est pas un nombre entier
 import-not-yes-no = `{ $value }` n’est ni oui ni non
 
+
+## review: Problems of a record
+problem-required = ce champ obligatoire manque
+problem-integer = doit être un nombre entier
+problem-one-language = doit comporter au moins une langue
+problem-one-code = doit comporter au moins un code
+problem-self-link = une fiche ne peut pas se lier à elle-même
+problem-empty = ne doit pas être vide
+problem-title-original = le titre doit être donné dans la langue d’origine ({ $language })
+problem-unknown-code = `{ $value }` ne figure pas dans la liste de codes
+problem-link-missing = renvoie à `{ $id }`, qui n’existe pas ici
+problem-link-kind = renvoie à `{ $id }`, une fiche d’un autre type ({ $kind })
+problem-too-long = compte { $n } caractères ; la limite est { $max }
+problem-url = `{ $value }` n’est pas une adresse web (http ou https)
+problem-email = `{ $value }` n’est pas une adresse électronique
+problem-date = `{ $value }` n’est pas une date (AAAA-MM-JJ)
+problem-twice = `{ $value }` figure deux fois
+problem-before = ne doit pas précéder { $field }
+problem-region = la région { $region } n’est pas dans les pays de la fiche
+problem-range = { $n } est hors de { $min }–{ $max }
 ## review: Erreurs
 error-title = Une erreur s'est produite
 error-back = Retour à la recherche

@@ -230,6 +230,26 @@ import-ambiguous = `{ $value }` var nozīmēt vairākus kodus ({ $codes }): iera
 import-not-a-number = `{ $value }` nav vesels skaitlis
 import-not-yes-no = `{ $value }` nav „jā” vai „nē”
 
+
+## review: Problems of a record
+problem-required = trūkst obligātā lauka
+problem-integer = jābūt veselam skaitlim
+problem-one-language = jābūt vismaz vienai valodai
+problem-one-code = jābūt vismaz vienam kodam
+problem-self-link = ieraksts nevar saistīties ar sevi
+problem-empty = nedrīkst būt tukšs
+problem-title-original = nosaukums jānorāda oriģinālvalodā ({ $language })
+problem-unknown-code = `{ $value }` nav kodu sarakstā
+problem-link-missing = saite uz `{ $id }`, kas šeit nepastāv
+problem-link-kind = saite uz `{ $id }`, cita veida ierakstu ({ $kind })
+problem-too-long = garums: { $n } rakstzīmes; ierobežojums: { $max }
+problem-url = `{ $value }` nav tīmekļa adrese (http vai https)
+problem-email = `{ $value }` nav e-pasta adrese
+problem-date = `{ $value }` nav datums (GGGG-MM-DD)
+problem-twice = `{ $value }` norādīts divreiz
+problem-before = nedrīkst būt pirms lauka „{ $field }”
+problem-region = reģions { $region } nav ieraksta valstīs
+problem-range = { $n } ir ārpus robežām { $min }–{ $max }
 ## review: Kļūdas
 error-title = Radās kļūda
 error-back = Atpakaļ uz meklēšanu

@@ -239,6 +239,26 @@ import-ambiguous = `{ $value }` kan betyda flera koder ({ $codes }): skriv koden
 import-not-a-number = `{ $value }` är inte ett heltal
 import-not-yes-no = `{ $value }` är varken ja eller nej
 
+
+## review: Problems of a record
+problem-required = obligatoriskt fält saknas
+problem-integer = måste vara ett heltal
+problem-one-language = måste ha minst ett språk
+problem-one-code = måste ha minst en kod
+problem-self-link = en post kan inte länka till sig själv
+problem-empty = får inte vara tomt
+problem-title-original = titeln måste anges på originalspråket ({ $language })
+problem-unknown-code = `{ $value }` finns inte i kodlistan
+problem-link-missing = länkar till `{ $id }`, som inte finns här
+problem-link-kind = länkar till `{ $id }`, en post av annat slag ({ $kind })
+problem-too-long = är { $n } tecken långt; gränsen är { $max }
+problem-url = `{ $value }` är ingen webbadress (http eller https)
+problem-email = `{ $value }` är ingen e-postadress
+problem-date = `{ $value }` är inget datum (ÅÅÅÅ-MM-DD)
+problem-twice = `{ $value }` finns två gånger
+problem-before = får inte vara före { $field }
+problem-region = regionen { $region } ligger inte i postens länder
+problem-range = { $n } ligger utanför { $min }–{ $max }
 ## review: Fel
 error-title = Något gick fel
 error-back = Tillbaka till sökningen

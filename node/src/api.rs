@@ -11,6 +11,7 @@ mod forms;
 mod guard;
 mod metrics;
 mod openapi;
+mod problems;
 mod records;
 mod spreadsheet;
 mod ui;

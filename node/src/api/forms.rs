@@ -313,7 +313,7 @@ async fn field_input(
                 strong { (field_label(name)) @if spec.required { " (" (t!("edit-required")) ")" } }
             }
             " " span.hint { (spec.doc) }
-            @for p in &problems { div.problem role="alert" { (p) } }
+            @for p in &problems { div.problem role="alert" { (super::problems::localise(p)) } }
             (input)
         }
     }
@@ -398,7 +398,7 @@ async fn form_markup(
         @if !errors.is_empty() {
             div.error role="alert" {
                 p { (t!("edit-problems", count = errors.len())) }
-                @if !unplaced.is_empty() { ul { @for e in &unplaced { li { (e.field) ": " (e.message) } } } }
+                @if !unplaced.is_empty() { ul { @for e in &unplaced { li { (e.field) ": " (super::problems::localise(&e.message)) } } } }
             }
         }
         form method="post" action=(action) {
@@ -409,7 +409,7 @@ async fn form_markup(
                 div.field {
                     label for="id" { (field_label("id")) }
                     " " span.hint { (t!("edit-id-hint")) }
-                    @for p in common_problems("id") { div.problem role="alert" { (p) } }
+                    @for p in common_problems("id") { div.problem role="alert" { (super::problems::localise(&p)) } }
                     input type="text" id="id" name="id" value=(text("id"));
                 }
             }
@@ -422,7 +422,7 @@ async fn form_markup(
             @for f in &fields { (f) }
             div.field {
                 label for="access_level" { (field_label("access_level")) }
-                @for p in common_problems("access_level") { div.problem role="alert" { (p) } }
+                @for p in common_problems("access_level") { div.problem role="alert" { (super::problems::localise(&p)) } }
                 select id="access_level" name="access_level" {
                     @for (code, label) in labelled(CodeList::AccessLevel) { option value=(code) selected[text("access_level") == code] { (label) } }
                 }
@@ -436,7 +436,7 @@ async fn form_markup(
             }
             div.field {
                 label for="sources" { (field_label("sources")) }
-                @for p in common_problems("sources") { div.problem role="alert" { (p) } }
+                @for p in common_problems("sources") { div.problem role="alert" { (super::problems::localise(&p)) } }
                 textarea id="sources" name="sources" rows="3" { (sources.join("\n")) }
                 div.hint { (t!("edit-lines-hint")) }
             }

@@ -684,7 +684,7 @@ async fn mapping_page(
                                     (t!("import-ok"))
                                     @if r.replaces { " — " (t!("import-replaces")) }
                                 }
-                                @else { ul { @for e in &r.errors { li { strong { (e.field) } ": " (e.message) } } } }
+                                @else { ul { @for e in &r.errors { li { strong { (e.field) } ": " (super::problems::localise(&e.message)) } } } }
                             }
                         }
                     }
