@@ -452,7 +452,7 @@ pub async fn search_page(
                     p.meta { a id="export-csv" href=(export_link(&pairs)) download { (t!("search-download-csv")) } }
                     @if result.total == 0 { p { (t!("search-no-results")) } }
                     @for c in &cards { (c) }
-                    nav aria-label="Pages" {
+                    nav aria-label=(t!("nav-pages")) {
                         @if result.offset > 0 {
                             a href=(link_with_offset(result.offset.saturating_sub(result.limit))) { (t!("page-previous")) } " "
                         }
@@ -913,7 +913,7 @@ pub async fn record_page(
                 h2 { (t!("record-annotations")) }
                 ul {
                     @for a in &e.annotations {
-                        li { strong { (a.node_name) } ": " (a.text) " " span.meta { (a.at) } }
+                        li { strong { (a.node_name) } ": " (a.text) " " span.meta { (time::OffsetDateTime::parse(&a.at, &time::format_description::well_known::Rfc3339).map(|t| i18n::date_time(lang, t)).unwrap_or_else(|_| a.at.clone())) } }
                     }
                 }
             }
@@ -1010,7 +1010,7 @@ pub async fn record_page(
                     @for a in &audit {
                         tr {
                             td { (time::OffsetDateTime::parse(&a.at, &time::format_description::well_known::Rfc3339).map(|t| i18n::date_time(lang, t)).unwrap_or_else(|_| a.at.clone())) }
-                            td { (a.actor) } td { (a.action) } td { (a.revision) }
+                            td { (a.actor) } td { (audit_action(&a.action)) } td { (a.revision) }
                         }
                     }
                 }
@@ -1018,6 +1018,17 @@ pub async fn record_page(
         }
     };
     Ok(page(&state, &title, body))
+}
+
+/// An audit action (`create`, `replace`, `import`, `delete`, `erase`) for people; an unknown
+/// one as it is.
+fn audit_action(action: &str) -> String {
+    match action {
+        "create" | "replace" | "import" | "delete" | "erase" => {
+            i18n::text(i18n::current(), &format!("action-{action}"), None)
+        }
+        other => other.to_owned(),
+    }
 }
 
 fn lang_note_of_title(record: &Record) -> Markup {
