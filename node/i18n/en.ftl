@@ -238,6 +238,10 @@ import-done = { $imported ->
    *[other] { $refused } rows not imported
 }.
 import-another = Import another file
+import-unreadable = The file is not a CSV or XLSX table we can read: { $why }
+import-empty = The file has no header row.
+import-too-many-rows = The file has { $rows } rows; one import takes at most { $max }: split it.
+import-too-many-columns = The file has { $columns } columns; a record has at most { $max }.
 import-no-code = `{ $value }` is no code or label of { $list }, in any of the five languages
 import-ambiguous = `{ $value }` could mean several codes ({ $codes }): write the code
 import-not-a-number = `{ $value }` is not a whole number

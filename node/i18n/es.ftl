@@ -240,6 +240,10 @@ import-done = { $imported ->
    *[other] { $refused } filas no importadas
 }.
 import-another = Importar otro archivo
+import-unreadable = El archivo no es una tabla CSV o XLSX legible: { $why }
+import-empty = El archivo no tiene fila de encabezados.
+import-too-many-rows = El archivo tiene { $rows } filas; una importación admite como máximo { $max }: divídalo.
+import-too-many-columns = El archivo tiene { $columns } columnas; un registro tiene como máximo { $max }.
 import-no-code = `{ $value }` no es un código ni una etiqueta de { $list } en ninguno de los cinco idiomas
 import-ambiguous = `{ $value }` puede significar varios códigos ({ $codes }): escriba el código
 import-not-a-number = `{ $value }` no es un número entero

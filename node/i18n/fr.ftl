@@ -240,6 +240,10 @@ import-done = { $imported ->
    *[other] { $refused } lignes non importées
 }.
 import-another = Importer un autre fichier
+import-unreadable = Le fichier n’est pas un tableau CSV ou XLSX lisible : { $why }
+import-empty = Le fichier n’a pas de ligne d’en-têtes.
+import-too-many-rows = Le fichier compte { $rows } lignes ; une importation en prend au plus { $max } : scindez-le.
+import-too-many-columns = Le fichier compte { $columns } colonnes ; une fiche en a au plus { $max }.
 import-no-code = `{ $value }` n’est ni un code ni un libellé de { $list }, dans aucune des cinq langues
 import-ambiguous = `{ $value }` peut désigner plusieurs codes ({ $codes }) : écrivez le code
 import-not-a-number = `{ $value }` n’est pas un nombre entier

@@ -240,6 +240,10 @@ import-done = { $imported ->
    *[other] { $refused } rader inte importerade
 }.
 import-another = Importera en annan fil
+import-unreadable = Filen är ingen läsbar CSV- eller XLSX-tabell: { $why }
+import-empty = Filen har ingen rubrikrad.
+import-too-many-rows = Filen har { $rows } rader; en import tar högst { $max }: dela upp den.
+import-too-many-columns = Filen har { $columns } kolumner; en post har högst { $max }.
 import-no-code = `{ $value }` är varken en kod eller en etikett för { $list } på något av de fem språken
 import-ambiguous = `{ $value }` kan betyda flera koder ({ $codes }): skriv koden
 import-not-a-number = `{ $value }` är inte ett heltal

@@ -142,7 +142,24 @@ fn problems_of<'a>(errors: &'a [FieldError], field: &str) -> Vec<&'a str> {
 
 /// Records a link field may point at: this node's and the partners' it holds, of the kinds
 /// the field allows, with titles in the reader's language.
-async fn candidates(state: &ApiState, kinds: &[RecordKind]) -> Vec<(String, String)> {
+/// The pickers of one form, by the kinds they offer: an initiative's five organisation links
+/// share one list.
+type Pickers = std::collections::HashMap<&'static [RecordKind], Vec<(String, String)>>;
+
+async fn candidates(
+    state: &ApiState,
+    kinds: &'static [RecordKind],
+    pickers: &mut Pickers,
+) -> Vec<(String, String)> {
+    if let Some(list) = pickers.get(kinds) {
+        return list.clone();
+    }
+    let list = list_candidates(state, kinds).await;
+    pickers.insert(kinds, list.clone());
+    list
+}
+
+async fn list_candidates(state: &ApiState, kinds: &[RecordKind]) -> Vec<(String, String)> {
     let list: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
     let Ok(filter) = Filter::parse([("kind", list.join(",").as_str())]) else {
         return Vec::new();
@@ -209,6 +226,7 @@ async fn field_input(
     spec: &FieldSpec,
     current: &Value,
     errors: &[FieldError],
+    pickers: &mut Pickers,
 ) -> Markup {
     let name = spec.name;
     let problems = problems_of(errors, name);
@@ -273,7 +291,7 @@ async fn field_input(
                 .filter(|c| !c.is_empty())
                 .into_iter()
                 .collect();
-            let options = candidates(state, kinds).await;
+            let options = candidates(state, kinds, pickers).await;
             let extra = chosen_beyond(state, &chosen, &options).await;
             html! {
                 select id=(name) name=(name) {
@@ -285,7 +303,7 @@ async fn field_input(
         }
         FieldType::Links(kinds) => {
             let chosen = listed(value);
-            let options = candidates(state, kinds).await;
+            let options = candidates(state, kinds, pickers).await;
             let extra = chosen_beyond(state, &chosen, &options).await;
             html! {
                 select id=(name) name=(name) multiple size="6" {
@@ -312,7 +330,8 @@ async fn field_input(
             } @else {
                 strong { (field_label(name)) @if spec.required { " (" (t!("edit-required")) ")" } }
             }
-            " " span.hint { (spec.doc) }
+            // The schema's one-line docs are English: the field's label says it elsewhere.
+            @if i18n::current() == Lang::En { " " span.hint { (spec.doc) } }
             @for p in &problems { div.problem role="alert" { (super::problems::localise(p)) } }
             (input)
         }
@@ -368,8 +387,9 @@ async fn form_markup(
     action: &str,
 ) -> Markup {
     let mut fields = Vec::new();
+    let mut pickers = Pickers::new();
     for spec in kind.fields() {
-        fields.push(field_input(state, spec, current, errors).await);
+        fields.push(field_input(state, spec, current, errors, &mut pickers).await);
     }
     let text = |name: &str| current[name].as_str().unwrap_or_default().to_owned();
     let common_problems = |name: &str| {
@@ -531,18 +551,24 @@ fn kind_of(pairs: &Pairs) -> Result<RecordKind, ApiError> {
         })
 }
 
-fn check(
-    headers: &HeaderMap,
+/// The record the form describes, as the workflow lets this user write it, or every problem
+/// to show at its field (a refusal of the workflow rule included).
+async fn checked(
+    state: &ApiState,
     principal: &crate::app::accounts::Principal,
-    pairs: &Pairs,
-) -> Result<(), ApiError> {
-    if super::guard::from_another_site(headers) {
-        return Err(ApiError::new(
-            ErrorCode::CrossSite,
-            "this action is accepted only from the node's own pages",
-        ));
-    }
-    super::auth::check_csrf(principal, &one(pairs, "csrf").unwrap_or_default())
+    json: &Value,
+) -> Result<Record, Vec<FieldError>> {
+    let mut record = Record::from_json(json).map_err(|e| e.errors)?;
+    let mut published = super::records::Published::default();
+    super::records::editor_write(state, principal, &mut record, &mut published)
+        .await
+        .map_err(|e| {
+            vec![FieldError {
+                field: e.field.unwrap_or_default(),
+                message: e.message,
+            }]
+        })?;
+    Ok(record)
 }
 
 /// `POST /records/new`.
@@ -552,7 +578,11 @@ pub async fn create(
     axum::Extension(principal): axum::Extension<crate::app::accounts::Principal>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, ApiError> {
-    check(&headers, &principal, &pairs)?;
+    super::ui::form_check(
+        &headers,
+        &principal,
+        &one(&pairs, "csrf").unwrap_or_default(),
+    )?;
     let kind = kind_of(&pairs)?;
     let mut json = record_json(kind, &pairs, None);
     // A title written in one language only is in the original language, whatever the
@@ -564,47 +594,13 @@ pub async fn create(
         json["original_lang"] = json!(lang);
     }
     let heading = format!("{} — {}", t!("edit-title-new"), kind_label(kind));
-    let record = match Record::from_json(&json) {
+    let record = match checked(&state, &principal, &json).await {
         Ok(r) => r,
-        Err(e) => {
-            return Ok(form_page(
-                &state,
-                kind,
-                &json,
-                None,
-                &e.errors,
-                &heading,
-                "/records/new",
-            )
-            .await
-            .into_response());
+        Err(errors) => {
+            let page = form_page(&state, kind, &json, None, &errors, &heading, "/records/new");
+            return Ok(page.await.into_response());
         }
     };
-    let mut record = record;
-    if let Err(e) = super::records::editor_write(
-        &state,
-        &principal,
-        &mut record,
-        &mut super::records::Published::default(),
-    )
-    .await
-    {
-        let problem = [FieldError {
-            field: e.field.clone().unwrap_or_default(),
-            message: e.message.clone(),
-        }];
-        return Ok(form_page(
-            &state,
-            kind,
-            &json,
-            None,
-            &problem,
-            &heading,
-            "/records/new",
-        )
-        .await
-        .into_response());
-    }
     match state.app.create(record, &principal.label()).await {
         Ok(stored) => Ok(super::ui::back(
             &format!("/records/{}", stored.id),
@@ -645,7 +641,11 @@ pub async fn save(
     axum::Extension(principal): axum::Extension<crate::app::accounts::Principal>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, ApiError> {
-    check(&headers, &principal, &pairs)?;
+    super::ui::form_check(
+        &headers,
+        &principal,
+        &one(&pairs, "csrf").unwrap_or_default(),
+    )?;
     let rid = super::records::parse_id(&id)?;
     let stored = local(&state, rid.clone()).await?;
     let kind = stored.kind;
@@ -659,47 +659,21 @@ pub async fn save(
     if revision != stored.revision {
         return Ok(conflict(&state, &stored, revision, kind, &json, &action).await);
     }
-    let record = match Record::from_json(&json) {
+    let record = match checked(&state, &principal, &json).await {
         Ok(r) => r,
-        Err(e) => {
-            return Ok(form_page(
+        Err(errors) => {
+            let page = form_page(
                 &state,
                 kind,
                 &json,
                 Some(revision),
-                &e.errors,
+                &errors,
                 &heading,
                 &action,
-            )
-            .await
-            .into_response());
+            );
+            return Ok(page.await.into_response());
         }
     };
-    let mut record = record;
-    if let Err(e) = super::records::editor_write(
-        &state,
-        &principal,
-        &mut record,
-        &mut super::records::Published::default(),
-    )
-    .await
-    {
-        let problem = [FieldError {
-            field: e.field.clone().unwrap_or_default(),
-            message: e.message.clone(),
-        }];
-        return Ok(form_page(
-            &state,
-            kind,
-            &json,
-            Some(revision),
-            &problem,
-            &heading,
-            &action,
-        )
-        .await
-        .into_response());
-    }
     match state
         .app
         .replace(record, Some(revision), &principal.label())
@@ -777,7 +751,11 @@ pub async fn delete(
     axum::Extension(principal): axum::Extension<crate::app::accounts::Principal>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, ApiError> {
-    check(&headers, &principal, &pairs)?;
+    super::ui::form_check(
+        &headers,
+        &principal,
+        &one(&pairs, "csrf").unwrap_or_default(),
+    )?;
     let rid = super::records::parse_id(&id)?;
     super::records::editor_delete(&state, &principal, &rid).await?;
     state.app.delete(rid, &principal.label()).await?;

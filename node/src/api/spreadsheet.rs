@@ -60,6 +60,20 @@ pub enum TableError {
     TooManyColumns(usize),
 }
 
+impl TableError {
+    /// The refusal in the reader's language (the cause of an unreadable file as found).
+    fn for_people(&self) -> String {
+        match self {
+            TableError::Unreadable(why) => t!("import-unreadable", why = why.clone()),
+            TableError::Empty => t!("import-empty"),
+            TableError::TooManyRows(n) => t!("import-too-many-rows", rows = *n, max = MAX_ROWS),
+            TableError::TooManyColumns(n) => {
+                t!("import-too-many-columns", columns = *n, max = MAX_COLUMNS)
+            }
+        }
+    }
+}
+
 /// Reads a CSV (comma or semicolon separated, as spreadsheets export it) or an XLSX workbook's
 /// first sheet. Rows, columns and list items are bounded before anything grows with them.
 pub fn read_table(bytes: &[u8]) -> Result<Table, TableError> {
@@ -511,13 +525,18 @@ async fn check_rows(
                     field: link.field.clone(),
                     message: format!("links to `{}`, which does not exist", link.target),
                 }),
-                Some(k) if !link.allowed.contains(&k) => problems.push(FieldError {
-                    field: link.field.clone(),
-                    message: format!(
-                        "links to `{}`, a {k}, which this field does not take",
-                        link.target
-                    ),
-                }),
+                Some(k) if !link.allowed.contains(&k) => {
+                    // In protocol's words, which the pages show in the reader's language.
+                    let allowed: Vec<&str> = link.allowed.iter().map(|k| k.as_str()).collect();
+                    problems.push(FieldError {
+                        field: link.field.clone(),
+                        message: format!(
+                            "links to `{}`, a {k}; expected {}",
+                            link.target,
+                            allowed.join(" or ")
+                        ),
+                    })
+                }
                 Some(_) => {}
             }
         }
@@ -527,20 +546,6 @@ async fn check_rows(
         }
     }
     out
-}
-
-fn check_origin(
-    headers: &HeaderMap,
-    principal: &crate::app::accounts::Principal,
-    csrf: &str,
-) -> Result<(), ApiError> {
-    if super::guard::from_another_site(headers) {
-        return Err(ApiError::new(
-            ErrorCode::CrossSite,
-            "this action is accepted only from the node's own pages",
-        ));
-    }
-    super::auth::check_csrf(principal, csrf)
 }
 
 /// `GET /import`.
@@ -596,7 +601,7 @@ pub async fn upload(
             _ => {}
         }
     }
-    check_origin(&headers, &principal, &csrf)?;
+    super::ui::form_check(&headers, &principal, &csrf)?;
     let kind: RecordKind = kind.parse().map_err(|_| {
         ApiError::new(ErrorCode::InvalidBody, "the form names no kind of record").with_field("kind")
     })?;
@@ -609,7 +614,7 @@ pub async fn upload(
         Err(e) => {
             return Ok((
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                upload_page(&state, Some(&e.to_string())),
+                upload_page(&state, Some(&e.for_people())),
             )
                 .into_response());
         }
@@ -760,7 +765,7 @@ pub async fn preview(
     axum::Extension(principal): axum::Extension<crate::app::accounts::Principal>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, ApiError> {
-    check_origin(&headers, &principal, form_value(&pairs, "csrf"))?;
+    super::ui::form_check(&headers, &principal, form_value(&pairs, "csrf"))?;
     let (kind, table, mapping) = parse_form(&pairs)?;
     let checked = check_rows(&state, kind, &mapping, &table).await;
     Ok(mapping_page(&state, kind, &table, &mapping, Some(&checked))
@@ -775,7 +780,7 @@ pub async fn commit(
     axum::Extension(principal): axum::Extension<crate::app::accounts::Principal>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, ApiError> {
-    check_origin(&headers, &principal, form_value(&pairs, "csrf"))?;
+    super::ui::form_check(&headers, &principal, form_value(&pairs, "csrf"))?;
     let (kind, table, mapping) = parse_form(&pairs)?;
     let checked = check_rows(&state, kind, &mapping, &table).await;
     let (ready, skipped): (Vec<Checked>, Vec<Checked>) =

@@ -1080,15 +1080,20 @@ fn quarantined_page(state: &ApiState, q: &QuarantinedRecord) -> Html<String> {
 }
 
 /// Accepts a form POST only when it comes from this UI's own pages (the guard refuses the rest
-/// before; checked again here, where the action is taken).
-fn same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
+/// before; checked again here, where the action is taken) and carries the session's CSRF token.
+/// Every action of the pages calls it.
+pub(super) fn form_check(
+    headers: &HeaderMap,
+    principal: &crate::app::accounts::Principal,
+    csrf: &str,
+) -> Result<(), ApiError> {
     if super::guard::from_another_site(headers) {
         return Err(ApiError::new(
             ErrorCode::CrossSite,
             "this action is accepted only from the node's own pages",
         ));
     }
-    Ok(())
+    super::auth::check_csrf(principal, csrf)
 }
 
 /// Back to `to` after an action, with the code of what was done (`?done=published`): the page
@@ -1149,16 +1154,14 @@ pub async fn publish(
     axum::Extension(principal): axum::Extension<crate::app::accounts::Principal>,
     Form(form): Form<PublishForm>,
 ) -> Result<Response, ApiError> {
-    same_origin(&headers)?;
-    super::auth::check_csrf(&principal, &form.csrf)?;
+    form_check(&headers, &principal, &form.csrf)?;
     let rid = super::records::parse_id(&form.id)?;
     let catalog = catalog_param(&form.catalog)?;
-    let record = state.app.local_record(rid.clone()).await?.ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::NotFound,
-            format!("record `{rid}` does not exist"),
-        )
-    })?;
+    let record = state
+        .app
+        .local_record(rid.clone())
+        .await?
+        .ok_or(AppError::NotFound(rid.clone()))?;
     if state.publish_validated_only
         && !matches!(record.validation_status.as_str(), "validated" | "published")
     {
@@ -1179,8 +1182,7 @@ pub async fn unpublish(
     axum::Extension(principal): axum::Extension<crate::app::accounts::Principal>,
     Form(form): Form<PublishForm>,
 ) -> Result<Response, ApiError> {
-    same_origin(&headers)?;
-    super::auth::check_csrf(&principal, &form.csrf)?;
+    form_check(&headers, &principal, &form.csrf)?;
     let rid = super::records::parse_id(&form.id)?;
     let catalog = catalog_param(&form.catalog)?;
     state.app.unpublish(catalog, rid.to_string()).await?;
@@ -1205,15 +1207,13 @@ pub async fn change_status(
     axum::Extension(principal): axum::Extension<crate::app::accounts::Principal>,
     Form(form): Form<StatusForm>,
 ) -> Result<Response, ApiError> {
-    same_origin(&headers)?;
-    super::auth::check_csrf(&principal, &form.csrf)?;
+    form_check(&headers, &principal, &form.csrf)?;
     let rid = super::records::parse_id(&id)?;
-    let mut record = state.app.local_record(rid.clone()).await?.ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::NotFound,
-            format!("record `{rid}` does not exist"),
-        )
-    })?;
+    let mut record = state
+        .app
+        .local_record(rid.clone())
+        .await?
+        .ok_or(AppError::NotFound(rid.clone()))?;
     let from = record.validation_status.as_str();
     let allowed = match (from, form.to.as_str()) {
         ("draft" | "archived", "submitted") => principal.role() >= StaffRole::Editor,
@@ -1271,8 +1271,7 @@ pub async fn catalog_action(
     axum::Extension(principal): axum::Extension<crate::app::accounts::Principal>,
     Form(form): Form<CatalogForm>,
 ) -> Result<Response, ApiError> {
-    same_origin(&headers)?;
-    super::auth::check_csrf(&principal, &form.csrf)?;
+    form_check(&headers, &principal, &form.csrf)?;
     let (owner, name) = form.catalog.split_once('/').unwrap_or((&form.catalog, ""));
     let catalog = super::federation::catalog_id(owner, name)?;
     let node = || super::federation::node_id(form.node_id.as_deref().unwrap_or_default());
