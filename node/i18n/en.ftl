@@ -130,6 +130,8 @@ done-saved = Saved.
 done-created = Created.
 done-password-changed = Password changed.
 done-deleted = Deleted.
+done-replication-started = Replication case opened here as a draft; the originating centre was told through the federation.
+done-replication-started-untold = Replication case opened here as a draft. The originating centre could not be told: this node needs the writer role in its catalogue (ask the centre to grant it).
 
 ## Catalogues page
 catalogs-title = Catalogues
@@ -294,6 +296,116 @@ account-language = Language of the pages
 account-language-browser = The browser's language
 account-save-language = Save
 
+## Work packages at a glance
+nav-overview = Overview
+nav-replication = Replication
+nav-priorities = Priorities
+nav-action-plan = Action plans
+nav-reports = Reports
+wp-all-countries = All four countries
+wp-country-switch = Country
+wp-download = Download
+wp-download-csv = CSV
+wp-download-xlsx = Excel (XLSX)
+wp-nothing-yet = Nothing recorded yet.
+wp-print-note = For a funder's report, print this page (the print layout leaves out navigation and buttons) or download the tables:
+wp-truncated = Only the first { $n } records are counted on this page.
+overview-title = Ecosystem overview
+overview-intro = Strengths and weaknesses by ecosystem dimension, where the initiatives run and what they address: this node's records and those partners share.
+overview-swot = SWOT matrix
+overview-swot-caption = Ecosystem items by dimension and country. Each figure links to the items it counts.
+overview-swot-dimension = Dimension
+overview-map = Initiatives by region
+overview-map-title = Initiatives per NUTS region
+overview-map-desc = A map of { $regions } regions: the darker a region, the more initiatives run there. Each region links to its initiatives; the table below gives the same figures.
+overview-map-region = { $name }: { $count ->
+    [one] { $count } initiative
+   *[other] { $count } initiatives
+}
+overview-map-legend = Initiatives
+overview-map-none = none
+overview-map-attribution = © EuroGeographics for the administrative boundaries. Source: Eurostat GISCO, NUTS 2024, 1:20 million.
+overview-map-table = Regions with initiatives
+overview-region = Region
+overview-count = Initiatives
+overview-count-items = Items
+overview-unplaced = { $count ->
+    [one] One initiative names no region of this map (only a country, or a code of an older NUTS version such as Latvia's 2021 codes):
+   *[other] { $count } initiatives name no region of this map (only a country, or a code of an older NUTS version such as Latvia's 2021 codes):
+}
+overview-unplaced-row = not on the map
+overview-themes = Initiatives by theme
+overview-themes-desc = The number of initiatives per theme, most first. An initiative with several themes counts once in each.
+overview-target-groups = Initiatives by target group
+overview-target-groups-desc = The number of initiatives per target group, most first. An initiative with several target groups counts once in each.
+replication-title = Replication pipeline
+replication-intro = Replication cases from first interest to scale, with the time in their stage, their readiness and the mentoring held. To start one, open a partner's initiative and choose "Consider for replication".
+replication-days = { $days ->
+    [one] { $days } day in this stage
+   *[other] { $days } days in this stage
+}
+replication-readiness = Readiness: { $readiness }
+replication-no-assessment = No readiness assessment yet
+replication-sessions = { $count ->
+    [one] { $count } mentoring session held
+   *[other] { $count } mentoring sessions held
+}
+replication-empty-stage = No case in this stage.
+replication-case-title = Replication of { $title }
+consider-title = Consider for replication
+consider-intro = Opens a replication case on this node, linked to this initiative, as a draft to complete here, and tells { $name } that you are considering it.
+consider-button = Consider for replication
+readiness-title = Readiness for replication
+readiness-rule = Not ready when an essential criterion (need in the target context, a committed adopter, legal fit, a funding path) scores 0 or the mean is below 1.5; ready when every criterion scores 2 or more; otherwise ready under conditions.
+readiness-criterion = Criterion
+readiness-score = Score
+readiness-note = Evidence
+readiness-source = Source
+priorities-title = Capacity-building priorities
+priorities-intro = The four countries' capacity-building priorities side by side, by area. Areas that three or more countries share are marked, with the tools and methods that address them.
+priorities-area = Area
+priorities-tools = Tools and methods that address it
+priorities-shared = Shared by { $count } countries
+priorities-no-area = No area given
+actions-title = Action-plan progress
+actions-intro = The items of the national action plans by competence-centre function and status, those behind schedule, their indicators, and the weaknesses no action addresses yet.
+actions-by-function = Action items by function and status
+actions-function = Function
+actions-no-function = No function given
+actions-total = Total
+actions-overdue = Behind schedule
+actions-none-overdue = No item is behind schedule.
+actions-overdue-days = { $days ->
+    [one] { $days } day past its planned end
+   *[other] { $days } days past its planned end
+}
+actions-kpis = Indicators
+actions-item = Action
+actions-kpi = Indicator
+actions-actual = Reached
+actions-target = Target
+actions-progress = Progress
+actions-unaddressed = Weaknesses no action addresses yet
+actions-all-addressed = Every weakness and barrier has an action that addresses it.
+reports-title = Reports
+reports-intro = The tables of the overview, the replication pipeline, the priorities and the action plans, with labels in your language, for funders' reports. Any page prints without navigation and buttons.
+reports-report = Report
+reports-esim-note = The European Social Innovation Match export holds this node's and partners' validated initiatives in SIM's case layout, in English as SIM requires (a text with no English version keeps its language, named in brackets). docs/reports.md maps each column to its fields.
+report-swot = SWOT matrix: items by dimension, country and polarity
+report-regions = Initiatives per NUTS region
+report-themes = Initiatives by theme
+report-target-groups = Initiatives by target group
+report-replication = Replication cases with stage, days in stage, readiness and mentoring
+report-priorities = Capacity-building priorities by area and country
+report-actions = Action items with status, schedule and indicators
+report-esim = Validated initiatives for the European Social Innovation Match
+report-days-in-stage = Days in stage
+report-readiness = Readiness
+report-sessions-held = Mentoring sessions held
+report-countries-sharing = Countries
+report-days-overdue = Days behind schedule
+record-partner-notes = Notes from partners
+
 ## Field names of records (one per field of the schema)
 field-id = Identifier
 field-kind = Kind of record
@@ -329,7 +441,6 @@ field-scope = Scope
 field-urban_rural = Urban or rural
 field-lead_org = Lead organisation
 field-partner_orgs = Partner organisations
-field-contact_person = Contact person
 field-founder_names = Founders
 field-summary = Summary
 field-problem = Problem
@@ -420,6 +531,63 @@ field-languages = Languages
 field-lawful_basis = Lawful basis
 field-source_of_data = Source of the data
 field-review_due = Review due
+field-status_since = In this status since
+field-area = Area
+field-kpi_target = Indicator target
+field-kpi_actual = Indicator reached
+field-replication_case = Replication case
+field-assessed_on = Assessed on
+field-assessor_org = Assessed by
+field-need_in_target = Need in the target context
+field-evidence_of_impact = Evidence of impact
+field-model_documented = Model documented
+field-core_vs_adaptable_defined = Core and adaptable elements defined
+field-originator_capacity = Originator's capacity to support
+field-adopter_identified_and_committed = Adopter identified and committed
+field-local_demand_stakeholders = Local demand and endorsement
+field-legal_regulatory_fit = Legal and regulatory fit
+field-funding_path = Funding path
+field-cost_per_unit_known = Cost per unit known
+field-language_cultural_adaptation_needs = Language and cultural adaptation
+field-ip_licence_terms = Licence terms
+field-risks = Risks
+field-need_in_target_note = Evidence: { field-need_in_target }
+field-need_in_target_source = Source: { field-need_in_target }
+field-evidence_of_impact_note = Evidence: { field-evidence_of_impact }
+field-evidence_of_impact_source = Source: { field-evidence_of_impact }
+field-model_documented_note = Evidence: { field-model_documented }
+field-model_documented_source = Source: { field-model_documented }
+field-core_vs_adaptable_defined_note = Evidence: { field-core_vs_adaptable_defined }
+field-core_vs_adaptable_defined_source = Source: { field-core_vs_adaptable_defined }
+field-originator_capacity_note = Evidence: { field-originator_capacity }
+field-originator_capacity_source = Source: { field-originator_capacity }
+field-adopter_identified_and_committed_note = Evidence: { field-adopter_identified_and_committed }
+field-adopter_identified_and_committed_source = Source: { field-adopter_identified_and_committed }
+field-local_demand_stakeholders_note = Evidence: { field-local_demand_stakeholders }
+field-local_demand_stakeholders_source = Source: { field-local_demand_stakeholders }
+field-legal_regulatory_fit_note = Evidence: { field-legal_regulatory_fit }
+field-legal_regulatory_fit_source = Source: { field-legal_regulatory_fit }
+field-funding_path_note = Evidence: { field-funding_path }
+field-funding_path_source = Source: { field-funding_path }
+field-cost_per_unit_known_note = Evidence: { field-cost_per_unit_known }
+field-cost_per_unit_known_source = Source: { field-cost_per_unit_known }
+field-language_cultural_adaptation_needs_note = Evidence: { field-language_cultural_adaptation_needs }
+field-language_cultural_adaptation_needs_source = Source: { field-language_cultural_adaptation_needs }
+field-ip_licence_terms_note = Evidence: { field-ip_licence_terms }
+field-ip_licence_terms_source = Source: { field-ip_licence_terms }
+field-risks_note = Evidence: { field-risks }
+field-risks_source = Source: { field-risks }
+field-recommended_strategy = Recommended strategy
+field-date = Date
+field-format = Format
+field-mentor_org = Mentoring organisation
+field-adopter_org = Adopting organisation
+field-topics = Topics
+field-outcomes = Outcomes
+field-next_steps = Next steps
+field-participant_count = Participants
+field-participants = Names of participants
+field-contact_person = Contact person
 
 ## Kinds of record
 kind-organisation = Organisation
@@ -433,3 +601,5 @@ kind-replication_case = Replication case
 kind-capacity_priority = Capacity-building priority
 kind-action_item = Action item
 kind-person = Person
+kind-readiness_assessment = Readiness assessment
+kind-mentoring_session = Mentoring session

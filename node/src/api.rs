@@ -4,6 +4,7 @@
 //! document served at `/api/v1/openapi.json` is derived from the handlers and their DTOs.
 
 mod auth;
+mod charts;
 mod dto;
 mod error;
 mod federation;
@@ -15,6 +16,7 @@ mod problems;
 mod records;
 mod spreadsheet;
 mod ui;
+mod workpackages;
 
 pub use error::{ApiError, ErrorCode};
 
@@ -137,6 +139,13 @@ pub fn router(state: ApiState, limits: Limits, allowed_hosts: Vec<String>) -> Ro
         .route("/peers", get(ui::peers_page))
         .route("/new", get(ui::new_page))
         .route("/export.csv", get(ui::export_csv))
+        .route("/overview", get(workpackages::overview))
+        .route("/replication", get(workpackages::replication))
+        .route("/priorities", get(workpackages::priorities))
+        .route("/action-plan", get(workpackages::action_plan))
+        .route("/reports", get(workpackages::reports_page))
+        .route("/reports/{file}", get(workpackages::report))
+        .route("/ui/replicate", post(workpackages::consider_for_replication))
         .route("/ui/publish", post(ui::publish))
         .route("/ui/unpublish", post(ui::unpublish))
         .route("/records/{id}/status", post(ui::change_status))

@@ -27,7 +27,7 @@ pub use crate::sync::federation::{
     Relation, RequestView, Role, SubscriptionsView,
 };
 pub use crate::sync::{SyncError, SyncErrorKind, SyncEvent};
-pub use crate::transfer::{CsvOptions, write_csv};
+pub use crate::transfer::{CsvOptions, neutralise_formula, write_csv};
 use sicc_protocol::catalog::CatalogId;
 use sicc_protocol::id::RecordId;
 use sicc_protocol::identity::NodeId;

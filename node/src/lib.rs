@@ -38,3 +38,4 @@ pub mod storage;
 pub mod sync;
 pub mod telemetry;
 pub mod transfer;
+pub mod workpackages;

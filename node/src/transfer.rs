@@ -113,6 +113,16 @@ pub struct CsvOptions<'a> {
     pub neutralise_formulas: bool,
 }
 
+/// A cell for a file opened in a spreadsheet: text starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return gets a leading `'`, so that what a partner wrote cannot run as a formula.
+pub fn neutralise_formula(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 /// Writes records as CSV with the union of their columns.
 pub fn write_csv(
     out: &mut dyn Write,
@@ -143,9 +153,8 @@ pub fn write_csv(
                     .find(|(k, _)| k == c)
                     .map(|(_, v)| v.as_str())
                     .unwrap_or("");
-                if options.neutralise_formulas && cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
-                {
-                    format!("'{cell}").into()
+                if options.neutralise_formulas {
+                    neutralise_formula(cell)
                 } else {
                     cell.into()
                 }

@@ -113,6 +113,12 @@ pub enum CodeList {
     Priority,
     /// GDPR lawful basis for a contact record.
     LawfulBasis,
+    /// Areas of capacity building (WP4 priorities).
+    CapacityArea,
+    /// Formats of a mentoring session (WP3 pilots).
+    MentoringFormat,
+    /// Overall readiness for replication, derived from a readiness assessment.
+    Readiness,
 }
 
 impl CodeList {
@@ -156,6 +162,9 @@ impl CodeList {
         CodeList::ActionStatus,
         CodeList::Priority,
         CodeList::LawfulBasis,
+        CodeList::CapacityArea,
+        CodeList::MentoringFormat,
+        CodeList::Readiness,
     ];
 
     /// The list's name as used in the API and in error messages (snake_case).
@@ -199,6 +208,9 @@ impl CodeList {
             CodeList::ActionStatus => "action_status",
             CodeList::Priority => "priority",
             CodeList::LawfulBasis => "lawful_basis",
+            CodeList::CapacityArea => "capacity_area",
+            CodeList::MentoringFormat => "mentoring_format",
+            CodeList::Readiness => "readiness",
         }
     }
 
@@ -248,6 +260,9 @@ impl CodeList {
             CodeList::ActionStatus => ACTION_STATUSES,
             CodeList::Priority => PRIORITIES,
             CodeList::LawfulBasis => LAWFUL_BASES,
+            CodeList::CapacityArea => CAPACITY_AREAS,
+            CodeList::MentoringFormat => MENTORING_FORMATS,
+            CodeList::Readiness => READINESS,
         }
     }
 
@@ -1103,6 +1118,42 @@ codes!(
         ("done", "Done"),
         ("delayed", "Delayed"),
         ("cancelled", "Cancelled"),
+    ]
+);
+
+codes!(
+    CAPACITY_AREAS,
+    [
+        ("si_understanding", "Shared understanding of social innovation"),
+        ("funding_access", "Access to funding and finance"),
+        ("impact_measurement", "Impact measurement and evidence"),
+        ("scaling_replication", "Scaling and replication"),
+        ("cross_sector_collaboration", "Cross-sector collaboration"),
+        ("social_procurement", "Social procurement and commissioning"),
+        ("policy_design", "Policy design and regulation"),
+        ("entrepreneurial_skills", "Entrepreneurial and management skills"),
+        ("digital_skills", "Digital skills"),
+        ("participation_codesign", "Participation and co-design"),
+    ]
+);
+
+codes!(
+    MENTORING_FORMATS,
+    [
+        ("site_visit", "Site visit"),
+        ("study_visit", "Study visit"),
+        ("online_session", "Online session"),
+        ("workshop", "Workshop"),
+        ("peer_review", "Peer review"),
+    ]
+);
+
+codes!(
+    READINESS,
+    [
+        ("not_ready", "Not ready"),
+        ("conditional", "Ready under conditions"),
+        ("ready", "Ready"),
     ]
 );
 

@@ -35,6 +35,10 @@ pub enum RecordKind {
     ActionItem,
     /// A contact person. Always local: never shared.
     Person,
+    /// A replication case's readiness, scored on the 13 transfer criteria (WP3).
+    ReadinessAssessment,
+    /// A mentoring session between originator and adopter of a replication case (WP3).
+    MentoringSession,
 }
 
 impl RecordKind {
@@ -51,6 +55,8 @@ impl RecordKind {
         RecordKind::CapacityPriority,
         RecordKind::ActionItem,
         RecordKind::Person,
+        RecordKind::ReadinessAssessment,
+        RecordKind::MentoringSession,
     ];
 
     /// The snake_case name used in JSON, CSV and URLs.
@@ -67,6 +73,8 @@ impl RecordKind {
             RecordKind::CapacityPriority => "capacity_priority",
             RecordKind::ActionItem => "action_item",
             RecordKind::Person => "person",
+            RecordKind::ReadinessAssessment => "readiness_assessment",
+            RecordKind::MentoringSession => "mentoring_session",
         }
     }
 
@@ -84,6 +92,8 @@ impl RecordKind {
             RecordKind::CapacityPriority => 9,
             RecordKind::ActionItem => 10,
             RecordKind::Person => 11,
+            RecordKind::ReadinessAssessment => 12,
+            RecordKind::MentoringSession => 13,
         }
     }
 
@@ -115,6 +125,8 @@ impl RecordKind {
             RecordKind::CapacityPriority => CAPACITY_PRIORITY,
             RecordKind::ActionItem => ACTION_ITEM,
             RecordKind::Person => PERSON,
+            RecordKind::ReadinessAssessment => READINESS_ASSESSMENT,
+            RecordKind::MentoringSession => MENTORING_SESSION,
         }
     }
 
@@ -269,6 +281,12 @@ const EUR: T = T::Int {
     min: 0,
     max: 1_000_000_000_000,
 };
+const KPI: T = T::Int {
+    min: 0,
+    max: 1_000_000_000,
+};
+const SCORE: T = T::Int { min: 0, max: 3 };
+const NOTE: T = T::Text { max: SUMMARY_TEXT };
 const ORG: &[RecordKind] = &[K::Organisation];
 
 const ORGANISATION: &[FieldSpec] = &[
@@ -633,6 +651,11 @@ const REPLICATION_CASE: &[FieldSpec] = &[
         "replication strategy",
     ),
     required(f("status", T::Code(C::ReplicationStatus), "status")),
+    f(
+        "status_since",
+        T::Date,
+        "date the current status began (set when the status changes)",
+    ),
     f("start_year", YEAR, "year it started"),
     f("rationale", SUMMARY, "why replicate it there"),
     f("core_elements", ITEMS, "elements kept unchanged"),
@@ -655,6 +678,11 @@ const CAPACITY_PRIORITY: &[FieldSpec] = &[
         T::Code(C::Audience),
         "whose capacity is to be built",
     )),
+    f(
+        "area",
+        T::Code(C::CapacityArea),
+        "area of capacity building, to compare countries",
+    ),
     f("need", LONG, "the need in detail"),
     f(
         "priority_rank",
@@ -694,12 +722,131 @@ const ACTION_ITEM: &[FieldSpec] = &[
         "funding source",
     ),
     f("kpi", SHORT, "key performance indicator"),
+    f("kpi_target", KPI, "target value of the indicator"),
+    f("kpi_actual", KPI, "value reached so far"),
     required(f("status", T::Code(C::ActionStatus), "status")),
     f(
         "addresses",
         T::Links(&[K::EcosystemItem, K::CapacityPriority]),
         "SWOT items and priorities it addresses",
     ),
+];
+
+/// The transfer criteria of a readiness assessment (`shared/research/domain.md` §4.3), in order.
+/// Each is a field scored 0-3 (3 favourable), with `<criterion>_note` and `<criterion>_source`.
+pub const READINESS_CRITERIA: &[&str] = &[
+    "need_in_target",
+    "evidence_of_impact",
+    "model_documented",
+    "core_vs_adaptable_defined",
+    "originator_capacity",
+    "adopter_identified_and_committed",
+    "local_demand_stakeholders",
+    "legal_regulatory_fit",
+    "funding_path",
+    "cost_per_unit_known",
+    "language_cultural_adaptation_needs",
+    "ip_licence_terms",
+    "risks",
+];
+
+/// The criteria without which a replication is not ready, whatever the others score.
+pub const ESSENTIAL_CRITERIA: &[&str] = &[
+    "need_in_target",
+    "adopter_identified_and_committed",
+    "legal_regulatory_fit",
+    "funding_path",
+];
+
+const READINESS_ASSESSMENT: &[FieldSpec] = &[
+    title(f("title", NAME, "what was assessed, in one line")),
+    required(f(
+        "replication_case",
+        T::Link(&[K::ReplicationCase]),
+        "the replication case assessed",
+    )),
+    required(f("assessed_on", T::Date, "date of the assessment")),
+    f("assessor_org", T::Link(ORG), "organisation that assessed"),
+    f("need_in_target", SCORE, "score 0-3: the problem exists in the target context"),
+    f("need_in_target_note", NOTE, "evidence for the score"),
+    f("need_in_target_source", SHORT, "source of the evidence"),
+    f("evidence_of_impact", SCORE, "score 0-3: evidence of impact (Nesta level)"),
+    f("evidence_of_impact_note", NOTE, "evidence for the score"),
+    f("evidence_of_impact_source", SHORT, "source of the evidence"),
+    f("model_documented", SCORE, "score 0-3: manual, training or toolkit available"),
+    f("model_documented_note", NOTE, "evidence for the score"),
+    f("model_documented_source", SHORT, "source of the evidence"),
+    f("core_vs_adaptable_defined", SCORE, "score 0-3: which elements travel and which adapt"),
+    f("core_vs_adaptable_defined_note", NOTE, "evidence for the score"),
+    f("core_vs_adaptable_defined_source", SHORT, "source of the evidence"),
+    f("originator_capacity", SCORE, "score 0-3: the originator's capacity to support the transfer"),
+    f("originator_capacity_note", NOTE, "evidence for the score"),
+    f("originator_capacity_source", SHORT, "source of the evidence"),
+    f("adopter_identified_and_committed", SCORE, "score 0-3: an adopter identified and committed"),
+    f("adopter_identified_and_committed_note", NOTE, "evidence for the score"),
+    f("adopter_identified_and_committed_source", SHORT, "source of the evidence"),
+    f("local_demand_stakeholders", SCORE, "score 0-3: endorsement by a municipality or ministry"),
+    f("local_demand_stakeholders_note", NOTE, "evidence for the score"),
+    f("local_demand_stakeholders_source", SHORT, "source of the evidence"),
+    f("legal_regulatory_fit", SCORE, "score 0-3: the legal and regulatory context allows it"),
+    f("legal_regulatory_fit_note", NOTE, "evidence for the score"),
+    f("legal_regulatory_fit_source", SHORT, "source of the evidence"),
+    f("funding_path", SCORE, "score 0-3: a funding path (ESF+, municipal purchase, outcomes contract)"),
+    f("funding_path_note", NOTE, "evidence for the score"),
+    f("funding_path_source", SHORT, "source of the evidence"),
+    f("cost_per_unit_known", SCORE, "score 0-3: the cost per unit is known"),
+    f("cost_per_unit_known_note", NOTE, "evidence for the score"),
+    f("cost_per_unit_known_source", SHORT, "source of the evidence"),
+    f("language_cultural_adaptation_needs", SCORE, "score 0-3: translation and cultural adaptation are manageable"),
+    f("language_cultural_adaptation_needs_note", NOTE, "evidence for the score"),
+    f("language_cultural_adaptation_needs_source", SHORT, "source of the evidence"),
+    f("ip_licence_terms", SCORE, "score 0-3: licence or franchise terms are clear"),
+    f("ip_licence_terms_note", NOTE, "evidence for the score"),
+    f("ip_licence_terms_source", SHORT, "source of the evidence"),
+    f("risks", SCORE, "score 0-3: risks are known and manageable"),
+    f("risks_note", NOTE, "evidence for the score"),
+    f("risks_source", SHORT, "source of the evidence"),
+    f(
+        "recommended_strategy",
+        T::Code(C::ScalingStrategy),
+        "recommended replication strategy",
+    ),
+    f("summary", SUMMARY, "conclusion of the assessment"),
+];
+
+const MENTORING_SESSION: &[FieldSpec] = &[
+    title(f("title", NAME, "what the session was about, in one line")),
+    required(f(
+        "replication_case",
+        T::Link(&[K::ReplicationCase]),
+        "the replication case mentored",
+    )),
+    required(f("date", T::Date, "date of the session")),
+    required(f(
+        "format",
+        T::Code(C::MentoringFormat),
+        "visit, online session, workshop or peer review",
+    )),
+    f("mentor_org", T::Link(ORG), "organisation that mentored"),
+    f("adopter_org", T::Link(ORG), "organisation mentored"),
+    f("topics", ITEMS, "topics covered"),
+    f("outcomes", LONG, "what came out of it"),
+    f("next_steps", SUMMARY, "agreed next steps"),
+    f(
+        "participant_count",
+        T::Int { min: 0, max: 10_000 },
+        "number of participants",
+    ),
+    local(f(
+        "participants",
+        ITEMS,
+        "names of the people present (local only)",
+    )),
+    local(f(
+        "contact_person",
+        T::Link(&[K::Person]),
+        "contact for the session (local only)",
+    )),
 ];
 
 const PERSON: &[FieldSpec] = &[

@@ -56,6 +56,23 @@ section h2 { font-size: 1.1rem; margin-bottom: .2rem; } details { margin: 1rem 0
 .field input[type=text], .field textarea, .field select { width: 100%; box-sizing: border-box; font-size: 1rem; padding: .3rem; }
 .tabs { display: flex; flex-wrap: wrap; gap: .6rem; } .tabs > div { flex: 1 1 14rem; }
 @media (max-width: 30rem) { dl.fields { grid-template-columns: 1fr; } header { gap: .6rem; } main { padding: .8rem; } }
+nav.countries { margin: .3rem 0 .8rem; } ul.cell { list-style: none; margin: 0; padding: 0; } ul.cell li { margin: .1rem 0; }
+li.pol-strength a, li.pol-enabler a { color: #1b6e2a; } li.pol-weakness a, li.pol-barrier a { color: #8a1c1c; } li.pol-threat a { color: #8a4b00; }
+table caption { text-align: left; font-weight: 600; padding: .3rem 0; } table.swot td { min-width: 7rem; } tr.shared th { background: #fff8d6; }
+svg.chart text { font-size: 13px; fill: #1b1f24; } svg.chart .bar { fill: var(--accent); } svg.chart a:focus .bar, svg.chart a:hover .bar { fill: #f0b400; }
+svg.map { max-width: 34rem; display: block; } svg.map path { stroke: #fff; stroke-width: .6; fill-rule: evenodd; } svg.map a:focus path, svg.map a:hover path { stroke: #f0b400; stroke-width: 2; }
+svg.map .inset { fill: none; stroke: var(--line); } svg.map text { font-size: 13px; } figure.map { margin: 0 0 1rem; } .attribution { color: var(--muted); font-size: .85rem; }
+div.board { display: grid; grid-template-columns: repeat(5, minmax(10rem, 1fr)); gap: .6rem; overflow-x: auto; } @media (max-width: 50rem) { div.board { grid-template-columns: 1fr; } }
+section.stage { background: #eef2f7; border-radius: 6px; padding: .3rem .5rem; } ul.cards { list-style: none; margin: 0; padding: 0; }
+li.card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .5rem; margin-bottom: .5rem; font-size: .92rem; }
+.badge.readiness-ready { background: #e7f5e9; color: #1b6e2a; } .badge.readiness-conditional { background: #fff8d6; color: #6b5200; } .badge.readiness-not_ready { background: #fbe9e9; color: #8a1c1c; }
+meter { width: 8rem; }
+@media print {
+  header, nav.countries, form, button, .downloads, .print-note, #live, .skip { display: none !important; }
+  body { background: #fff; } main { max-width: none; padding: 0; } a { color: inherit; text-decoration: none; }
+  table, svg, li.card, section.stage { break-inside: avoid; } div.board { grid-template-columns: repeat(5, 1fr); }
+  details > summary { display: none; } details { display: block; }
+}
 input[type=search] { width: 100%; font-size: 1.1rem; padding: .4rem; box-sizing: border-box; } button { font-size: 1rem; padding: .3rem .8rem; }
 "#;
 
@@ -100,6 +117,11 @@ pub(super) fn page(state: &ApiState, title: &str, body: Markup) -> Html<String> 
                             ul {
                                 li { a href="/" { (t!("nav-search")) } }
                                 li { a href="/new" { (t!("nav-new")) } }
+                                li { a href="/overview" { (t!("nav-overview")) } }
+                                li { a href="/replication" { (t!("nav-replication")) } }
+                                li { a href="/priorities" { (t!("nav-priorities")) } }
+                                li { a href="/action-plan" { (t!("nav-action-plan")) } }
+                                li { a href="/reports" { (t!("nav-reports")) } }
                                 @if super::auth::may(StaffRole::Editor) {
                                     li { a href="/records/new" { (t!("nav-create")) } }
                                     li { a href="/import" { (t!("nav-import")) } }
@@ -774,6 +796,13 @@ pub struct Flash {
     done: Option<String>,
 }
 
+impl Flash {
+    /// The notice of a `done` code a page read with its other parameters.
+    pub(super) fn of(done: Option<String>) -> Flash {
+        Flash { done }
+    }
+}
+
 /// `GET /records/{id}`: the record in the sections staff expect (texts, classification,
 /// links; technical fields folded under Details), what refers to it, provenance, history, and
 /// the actions the reader's role allows.
@@ -817,10 +846,14 @@ pub async fn record_page(
     };
     // Where this node's own record is published.
     let mut published_in = Vec::new();
+    // What partners noted on this node's published entries (e.g. "considering it for
+    // replication").
+    let mut partner_notes = Vec::new();
     if local.is_some() {
         for (cid, ctitle) in &own {
-            if state.app.entry(cid.clone(), id.clone()).await.is_ok() {
+            if let Ok(e) = state.app.entry(cid.clone(), id.clone()).await {
                 published_in.push((cid.clone(), ctitle.clone()));
+                partner_notes.extend(e.annotations);
             }
         }
     }
@@ -839,7 +872,7 @@ pub async fn record_page(
         let Some(value) = record.fields.get(spec.name) else {
             continue;
         };
-        if spec.title {
+        if spec.title || super::workpackages::shown_apart(record.kind, spec.name) {
             continue;
         }
         let shown = value_markup(&state, &record, spec, value, &names).await;
@@ -869,6 +902,12 @@ pub async fn record_page(
         }
         @if local.is_some() && super::auth::may(StaffRole::Editor) {
             p { a.button id="edit" href={ "/records/" (id) "/edit" } { (t!("record-edit")) } }
+        }
+        @if let Some(s) = origin {
+            (super::workpackages::consider_form(&record, &names.get(&s.origin).cloned().unwrap_or_else(|| s.origin.clone())))
+        }
+        @if record.kind == RecordKind::ReadinessAssessment {
+            (super::workpackages::readiness_section(&record))
         }
         @for (label, shown) in &texts {
             section { h2 { (label) } div.text { (shown) } }
@@ -946,6 +985,14 @@ pub async fn record_page(
                         button type="submit" name="to" value="draft" { (t!("record-return-to-draft")) }
                     }
                     _ => { button type="submit" name="to" value="draft" { (t!("record-return-to-draft")) } }
+                }
+            }
+        }
+        @if !partner_notes.is_empty() {
+            h2 { (t!("record-partner-notes")) }
+            ul id="partner-notes" {
+                @for a in &partner_notes {
+                    li { strong { (a.node_name) } ": " (a.text) " " span.meta { (time::OffsetDateTime::parse(&a.at, &time::format_description::well_known::Rfc3339).map(|t| i18n::date_time(lang, t)).unwrap_or_else(|_| a.at.clone())) } }
                 }
             }
         }
@@ -1119,6 +1166,8 @@ const DONE: &[&str] = &[
     "created",
     "password-changed",
     "deleted",
+    "replication-started",
+    "replication-started-untold",
 ];
 
 /// The notice of a `done` code; an unknown code shows nothing.

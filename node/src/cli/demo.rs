@@ -144,7 +144,7 @@ async fn start_nodes(
 
 /// Each centre loads its own sample data, publishes what it may share into its catalogue
 /// `replication`, and lets the other three read it. Records that link to a partner's record
-/// (a Latvian priority naming a Swedish tool) are returned, to be loaded once the partners'
+/// (a replication case naming a partner's initiative) are returned, to be loaded once the partners'
 /// entries have arrived: see [`share_cross_border`].
 async fn share_samples(
     clients: &[Client],
@@ -185,9 +185,11 @@ async fn share_samples(
         let entries = publish_shareable(c, &catalog, None).await?;
         for (j, other) in ids.iter().enumerate() {
             if j != i {
+                // Writers may add their own annotation to an entry: a partner considering
+                // an initiative for replication tells its owner so.
                 c.post_json(
                     &format!("{}/grant", catalog_path(&catalog)?),
-                    &json!({"node_id": other}),
+                    &json!({"node_id": other, "role": "writer"}),
                 )
                 .await?;
             }

@@ -10,7 +10,7 @@ use super::schema::*;
 use super::{Command, MAX_GROUP, PutMode, SharedOp, StoreError, cf};
 use rocksdb::{DB, Direction, IteratorMode, WriteBatch, WriteOptions};
 use sicc_protocol::id::RecordId;
-use sicc_protocol::record::{LinkResolver, Record, ValidationError};
+use sicc_protocol::record::{FieldValue, LinkResolver, Record, ValidationError};
 use sicc_protocol::schema::RecordKind;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
@@ -589,6 +589,7 @@ impl Writer {
             if !(keep_meta && record.updated_at.is_some()) {
                 record.updated_at = Some(now.clone());
             }
+            stamp_status_since(record, prev, now.get(..10).unwrap_or_default());
             let action = match (mode, prev) {
                 (PutMode::Import, _) => "import",
                 (_, Some(_)) => "replace",
@@ -730,3 +731,21 @@ impl Writer {
         Ok(record)
     }
 }
+
+/// A record whose kind keeps `status_since` (a replication case) gets today's date there when
+/// its `status` changes, unless the writer gives a new date itself: the board's "days in stage"
+/// then needs no history.
+fn stamp_status_since(record: &mut Record, prev: Option<&Record>, today: &str) {
+    if record.kind.field("status_since").is_none() || today.len() != 10 {
+        return;
+    }
+    let status_changed = prev.is_none_or(|p| p.fields.get("status") != record.fields.get("status"));
+    let since = record.fields.get("status_since");
+    let since_given = since.is_some() && since != prev.and_then(|p| p.fields.get("status_since"));
+    if status_changed && !since_given {
+        record
+            .fields
+            .insert("status_since", FieldValue::Text(today.to_owned()));
+    }
+}
+
