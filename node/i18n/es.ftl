@@ -132,6 +132,8 @@ done-saved = Guardado.
 done-created = Creado.
 done-password-changed = Se ha cambiado la contraseña.
 done-deleted = Eliminado.
+done-replication-started = Caso de replicación abierto aquí como borrador; se ha informado al centro de origen a través de la federación.
+done-replication-started-untold = Caso de replicación abierto aquí como borrador. No se ha podido informar al centro de origen: este nodo necesita permiso de escritura en el catálogo de ese centro (pida al centro que se lo conceda).
 
 ## review: Página de catálogos
 catalogs-title = Catálogos
@@ -296,6 +298,119 @@ account-language = Idioma de la interfaz
 account-language-browser = El idioma del navegador
 account-save-language = Guardar
 
+## review: Paquetes de trabajo de un vistazo
+nav-overview = Panorama
+nav-replication = Replicación
+nav-priorities = Prioridades
+nav-action-plan = Planes de acción
+nav-reports = Informes
+wp-all-countries = Los cuatro países
+wp-country-switch = País
+wp-download = Descargar
+wp-download-csv = CSV
+wp-download-xlsx = Excel (XLSX)
+wp-nothing-yet = Todavía no hay nada registrado.
+wp-print-note = Para el informe a un financiador, imprima esta página (la versión impresa omite la navegación y los botones) o descargue las tablas:
+wp-truncated = En esta página solo se cuentan los primeros { $n } registros.
+overview-title = Panorama del ecosistema
+overview-intro = Fortalezas y debilidades por dimensión del ecosistema, dónde se desarrollan las iniciativas y a qué necesidades responden: los registros de este nodo y los que comparten los socios.
+overview-swot = Matriz DAFO
+overview-swot-caption = Elementos del ecosistema por dimensión y país. Cada cifra enlaza con los elementos que cuenta.
+overview-swot-dimension = Dimensión
+overview-map = Iniciativas por región
+overview-map-title = Iniciativas por región NUTS
+overview-map-desc = Mapa de { $regions } regiones: cuanto más oscura es una región, más iniciativas se desarrollan en ella. Cada región enlaza con sus iniciativas; la tabla siguiente recoge las mismas cifras.
+overview-map-region = { $name }: { $count ->
+    [one] { $count } iniciativa
+   *[other] { $count } iniciativas
+}
+overview-map-legend = Iniciativas
+overview-map-none = ninguna
+overview-map-attribution = © EuroGeographics para los límites administrativos. Fuente: Eurostat GISCO, NUTS 2024, 1:20 millones.
+overview-map-table = Regiones con iniciativas
+overview-region = Región
+overview-count = Iniciativas
+overview-count-items = Elementos
+overview-unplaced = { $count ->
+    [one] Una iniciativa no indica ninguna región de este mapa (solo un país, o un código de una versión anterior de NUTS, como los códigos de 2021 de Letonia):
+   *[other] { $count } iniciativas no indican ninguna región de este mapa (solo un país, o un código de una versión anterior de NUTS, como los códigos de 2021 de Letonia):
+}
+overview-unplaced-row = fuera del mapa
+overview-themes = Iniciativas por tema
+overview-themes-desc = Número de iniciativas por tema, de mayor a menor. Una iniciativa con varios temas cuenta una vez en cada uno.
+overview-target-groups = Iniciativas por grupo destinatario
+overview-target-groups-desc = Número de iniciativas por grupo destinatario, de mayor a menor. Una iniciativa con varios grupos destinatarios cuenta una vez en cada uno.
+replication-title = Cartera de replicaciones
+replication-intro = Casos de replicación desde el primer interés hasta el escalado, con el tiempo que llevan en su etapa, su grado de preparación y las sesiones de mentoría realizadas. Para iniciar uno, abra una iniciativa de un socio y elija «Considerar para replicación».
+replication-days = { $days ->
+    [one] { $days } día en esta etapa
+   *[other] { $days } días en esta etapa
+}
+replication-readiness = Grado de preparación: { $readiness }
+replication-no-assessment = Aún no hay evaluación de la preparación
+replication-sessions = { $count ->
+    [one] { $count } sesión de mentoría realizada
+   *[other] { $count } sesiones de mentoría realizadas
+}
+replication-empty-stage = Ningún caso en esta etapa.
+replication-case-title = Replicación de { $title }
+consider-title = Considerar para replicación
+consider-intro = Abre en este nodo un caso de replicación vinculado a esta iniciativa, como borrador para completar aquí, y comunica a { $name } que lo está considerando.
+consider-button = Considerar para replicación
+readiness-title = Preparación para la replicación
+readiness-rule = No preparado si un criterio esencial (necesidad en el contexto de destino, una organización adoptante comprometida, encaje jurídico, una vía de financiación) obtiene 0 puntos o la media es inferior a 1,5; preparado si todos los criterios obtienen 2 puntos o más; en los demás casos, preparado con condiciones.
+readiness-criterion = Criterio
+readiness-score = Puntuación
+readiness-note = Evidencias
+readiness-source = Fuente
+priorities-title = Prioridades de desarrollo de capacidades
+priorities-intro = Las prioridades de desarrollo de capacidades de los cuatro países, una junto a otra, por ámbito. Se señalan los ámbitos que comparten tres o más países, con las herramientas y los métodos que les dan respuesta.
+priorities-area = Ámbito
+priorities-tools = Herramientas y métodos que le dan respuesta
+priorities-shared = { $count ->
+    [one] Común a { $count } país
+   *[other] Común a { $count } países
+}
+priorities-no-area = Sin ámbito indicado
+actions-title = Avance de los planes de acción
+actions-intro = Las acciones de los planes de acción nacionales por función del centro de competencias y por estado, las que van con retraso, sus indicadores y las debilidades a las que aún no responde ninguna acción.
+actions-by-function = Acciones por función y estado
+actions-function = Función
+actions-no-function = Sin función indicada
+actions-total = Total
+actions-overdue = Con retraso
+actions-none-overdue = Ninguna acción va con retraso.
+actions-overdue-days = { $days ->
+    [one] { $days } día de retraso respecto a la fecha de finalización prevista
+   *[other] { $days } días de retraso respecto a la fecha de finalización prevista
+}
+actions-kpis = Indicadores
+actions-item = Acción
+actions-kpi = Indicador
+actions-actual = Alcanzado
+actions-target = Meta
+actions-progress = Avance
+actions-unaddressed = Debilidades a las que aún no responde ninguna acción
+actions-all-addressed = Todas las debilidades y barreras tienen una acción que les da respuesta.
+reports-title = Informes
+reports-intro = Las tablas del panorama, de la cartera de replicaciones, de las prioridades y de los planes de acción, con las etiquetas en su idioma, para los informes a los financiadores. Todas las páginas se imprimen sin la navegación ni los botones.
+reports-report = Informe
+reports-esim-note = La exportación para European Social Innovation Match contiene las iniciativas validadas de este nodo y de los socios con la estructura de casos de SIM, en inglés, como exige SIM (un texto sin versión en inglés se mantiene en su idioma, indicado entre corchetes). docs/reports.md indica a qué campos corresponde cada columna.
+report-swot = Matriz DAFO: elementos por dimensión, país y polaridad
+report-regions = Iniciativas por región NUTS
+report-themes = Iniciativas por tema
+report-target-groups = Iniciativas por grupo destinatario
+report-replication = Casos de replicación con etapa, días en la etapa, grado de preparación y mentoría
+report-priorities = Prioridades de desarrollo de capacidades por ámbito y país
+report-actions = Acciones con estado, calendario e indicadores
+report-esim = Iniciativas validadas para European Social Innovation Match
+report-days-in-stage = Días en la etapa
+report-readiness = Grado de preparación
+report-sessions-held = Sesiones de mentoría realizadas
+report-countries-sharing = Países
+report-days-overdue = Días de retraso
+record-partner-notes = Notas de los socios
+
 ## review: Nombres de los campos de los registros (uno por campo del esquema)
 field-id = Identificador
 field-kind = Tipo de registro
@@ -422,6 +537,62 @@ field-languages = Idiomas
 field-lawful_basis = Base jurídica
 field-source_of_data = Origen de los datos
 field-review_due = Fecha de revisión
+field-status_since = En este estado desde
+field-area = Ámbito
+field-kpi_target = Meta del indicador
+field-kpi_actual = Valor alcanzado del indicador
+field-replication_case = Caso de replicación
+field-assessed_on = Fecha de evaluación
+field-assessor_org = Organización evaluadora
+field-need_in_target = Necesidad en el contexto de destino
+field-evidence_of_impact = Evidencias de impacto
+field-model_documented = Modelo documentado
+field-core_vs_adaptable_defined = Elementos esenciales y adaptables definidos
+field-originator_capacity = Capacidad de apoyo de la organización de origen
+field-adopter_identified_and_committed = Organización adoptante identificada y comprometida
+field-local_demand_stakeholders = Demanda y respaldo locales
+field-legal_regulatory_fit = Encaje jurídico y normativo
+field-funding_path = Vía de financiación
+field-cost_per_unit_known = Coste unitario conocido
+field-language_cultural_adaptation_needs = Adaptación lingüística y cultural
+field-ip_licence_terms = Condiciones de licencia
+field-risks = Riesgos
+field-need_in_target_note = Evidencias: { field-need_in_target }
+field-need_in_target_source = Fuente: { field-need_in_target }
+field-evidence_of_impact_note = Evidencias: { field-evidence_of_impact }
+field-evidence_of_impact_source = Fuente: { field-evidence_of_impact }
+field-model_documented_note = Evidencias: { field-model_documented }
+field-model_documented_source = Fuente: { field-model_documented }
+field-core_vs_adaptable_defined_note = Evidencias: { field-core_vs_adaptable_defined }
+field-core_vs_adaptable_defined_source = Fuente: { field-core_vs_adaptable_defined }
+field-originator_capacity_note = Evidencias: { field-originator_capacity }
+field-originator_capacity_source = Fuente: { field-originator_capacity }
+field-adopter_identified_and_committed_note = Evidencias: { field-adopter_identified_and_committed }
+field-adopter_identified_and_committed_source = Fuente: { field-adopter_identified_and_committed }
+field-local_demand_stakeholders_note = Evidencias: { field-local_demand_stakeholders }
+field-local_demand_stakeholders_source = Fuente: { field-local_demand_stakeholders }
+field-legal_regulatory_fit_note = Evidencias: { field-legal_regulatory_fit }
+field-legal_regulatory_fit_source = Fuente: { field-legal_regulatory_fit }
+field-funding_path_note = Evidencias: { field-funding_path }
+field-funding_path_source = Fuente: { field-funding_path }
+field-cost_per_unit_known_note = Evidencias: { field-cost_per_unit_known }
+field-cost_per_unit_known_source = Fuente: { field-cost_per_unit_known }
+field-language_cultural_adaptation_needs_note = Evidencias: { field-language_cultural_adaptation_needs }
+field-language_cultural_adaptation_needs_source = Fuente: { field-language_cultural_adaptation_needs }
+field-ip_licence_terms_note = Evidencias: { field-ip_licence_terms }
+field-ip_licence_terms_source = Fuente: { field-ip_licence_terms }
+field-risks_note = Evidencias: { field-risks }
+field-risks_source = Fuente: { field-risks }
+field-recommended_strategy = Estrategia recomendada
+field-date = Fecha
+field-format = Formato
+field-mentor_org = Organización mentora
+field-adopter_org = Organización adoptante
+field-topics = Temas tratados
+field-outcomes = Resultados obtenidos
+field-next_steps = Próximos pasos
+field-participant_count = Número de participantes
+field-participants = Nombres de los participantes
 
 ## review: Tipos de registro
 kind-organisation = Organización
@@ -435,3 +606,5 @@ kind-replication_case = Caso de replicación
 kind-capacity_priority = Prioridad de desarrollo de capacidades
 kind-action_item = Acción
 kind-person = Persona
+kind-readiness_assessment = Evaluación de la preparación
+kind-mentoring_session = Sesión de mentoría

@@ -132,6 +132,8 @@ done-saved = Modifications enregistrées.
 done-created = Fiche créée.
 done-password-changed = Mot de passe modifié.
 done-deleted = Fiche supprimée.
+done-replication-started = Cas de réplication ouvert ici sous forme de brouillon ; le centre d’origine en a été informé via la fédération.
+done-replication-started-untold = Cas de réplication ouvert ici sous forme de brouillon. Le centre d’origine n’a pas pu en être informé : ce nœud a besoin du droit d’écriture dans le catalogue de ce centre (demandez au centre de vous l’accorder).
 
 ## review: Page Catalogues
 catalogs-title = Catalogues
@@ -296,6 +298,116 @@ account-language = Langue de l'interface
 account-language-browser = La langue du navigateur
 account-save-language = Enregistrer
 
+## review: Lots de travail en un coup d’œil
+nav-overview = Vue d’ensemble
+nav-replication = Réplication
+nav-priorities = Priorités
+nav-action-plan = Plans d’action
+nav-reports = Rapports
+wp-all-countries = Les quatre pays
+wp-country-switch = Pays
+wp-download = Télécharger
+wp-download-csv = CSV
+wp-download-xlsx = Excel (XLSX)
+wp-nothing-yet = Rien n’est encore enregistré.
+wp-print-note = Pour le rapport destiné à un financeur, imprimez cette page (la version imprimée omet la navigation et les boutons) ou téléchargez les tableaux :
+wp-truncated = Seules les { $n } premières fiches sont comptées sur cette page.
+overview-title = Vue d’ensemble de l’écosystème
+overview-intro = Forces et faiblesses par dimension de l’écosystème, lieux où les initiatives sont menées et besoins auxquels elles répondent : les fiches de ce nœud et celles que partagent les partenaires.
+overview-swot = Matrice SWOT
+overview-swot-caption = Éléments de l’écosystème par dimension et par pays. Chaque chiffre renvoie aux éléments qu’il compte.
+overview-swot-dimension = Dimension
+overview-map = Initiatives par région
+overview-map-title = Initiatives par région NUTS
+overview-map-desc = Carte de { $regions } régions : plus une région est foncée, plus elle compte d’initiatives. Chaque région renvoie à ses initiatives ; le tableau ci-dessous donne les mêmes chiffres.
+overview-map-region = { $name } : { $count ->
+    [one] { $count } initiative
+   *[other] { $count } initiatives
+}
+overview-map-legend = Initiatives
+overview-map-none = aucune
+overview-map-attribution = © EuroGeographics pour les limites administratives. Source : Eurostat GISCO, NUTS 2024, 1:20 millions.
+overview-map-table = Régions comptant des initiatives
+overview-region = Région
+overview-count = Initiatives
+overview-count-items = Éléments
+overview-unplaced = { $count ->
+    [one] { $count } initiative n’indique aucune région de cette carte (seulement un pays, ou un code d’une version antérieure de la NUTS, comme les codes 2021 de la Lettonie) :
+   *[other] { $count } initiatives n’indiquent aucune région de cette carte (seulement un pays, ou un code d’une version antérieure de la NUTS, comme les codes 2021 de la Lettonie) :
+}
+overview-unplaced-row = hors de la carte
+overview-themes = Initiatives par thème
+overview-themes-desc = Nombre d’initiatives par thème, par ordre décroissant. Une initiative qui relève de plusieurs thèmes est comptée une fois dans chacun.
+overview-target-groups = Initiatives par public cible
+overview-target-groups-desc = Nombre d’initiatives par public cible, par ordre décroissant. Une initiative qui s’adresse à plusieurs publics cibles est comptée une fois dans chacun.
+replication-title = Suivi des réplications
+replication-intro = Les cas de réplication, du premier intérêt au changement d’échelle, avec leur durée dans l’étape en cours, leur degré de préparation et les séances de mentorat tenues. Pour en ouvrir un, ouvrez l’initiative d’un partenaire et choisissez « Envisager une réplication ».
+replication-days = { $days ->
+    [one] { $days } jour à cette étape
+   *[other] { $days } jours à cette étape
+}
+replication-readiness = Degré de préparation : { $readiness }
+replication-no-assessment = Pas encore d’évaluation de la préparation
+replication-sessions = { $count ->
+    [one] { $count } séance de mentorat tenue
+   *[other] { $count } séances de mentorat tenues
+}
+replication-empty-stage = Aucun cas à cette étape.
+replication-case-title = Réplication de { $title }
+consider-title = Envisager une réplication
+consider-intro = Ouvre sur ce nœud un cas de réplication lié à cette initiative, sous forme de brouillon à compléter ici, et informe { $name } que vous l’envisagez.
+consider-button = Envisager une réplication
+readiness-title = Préparation à la réplication
+readiness-rule = Pas prêt lorsqu’un critère essentiel (besoin dans le contexte cible, organisation adoptante engagée, compatibilité juridique, piste de financement) obtient 0 ou que la moyenne est inférieure à 1,5 ; prêt lorsque chaque critère obtient 2 ou plus ; sinon, prêt sous conditions.
+readiness-criterion = Critère
+readiness-score = Note
+readiness-note = Éléments de preuve
+readiness-source = Source
+priorities-title = Priorités de renforcement des capacités
+priorities-intro = Les priorités de renforcement des capacités des quatre pays, côte à côte, par domaine. Les domaines communs à trois pays ou plus sont signalés, avec les outils et méthodes qui y répondent.
+priorities-area = Domaine
+priorities-tools = Outils et méthodes qui y répondent
+priorities-shared = Commun à { $count } pays
+priorities-no-area = Aucun domaine indiqué
+actions-title = Avancement des plans d’action
+actions-intro = Les actions des plans d’action nationaux par fonction du centre de compétences et par statut, celles qui sont en retard, leurs indicateurs et les faiblesses auxquelles aucune action ne répond encore.
+actions-by-function = Actions par fonction et par statut
+actions-function = Fonction
+actions-no-function = Aucune fonction indiquée
+actions-total = Total
+actions-overdue = En retard
+actions-none-overdue = Aucune action n’est en retard.
+actions-overdue-days = { $days ->
+    [one] { $days } jour de retard sur la fin prévue
+   *[other] { $days } jours de retard sur la fin prévue
+}
+actions-kpis = Indicateurs
+actions-item = Action
+actions-kpi = Indicateur
+actions-actual = Valeur atteinte
+actions-target = Cible
+actions-progress = Avancement
+actions-unaddressed = Faiblesses auxquelles aucune action ne répond encore
+actions-all-addressed = Chaque faiblesse et chaque frein ont une action qui y répond.
+reports-title = Rapports
+reports-intro = Les tableaux de la vue d’ensemble, du suivi des réplications, des priorités et des plans d’action, avec les libellés dans votre langue, pour les rapports destinés aux financeurs. Toutes les pages s’impriment sans la navigation ni les boutons.
+reports-report = Rapport
+reports-esim-note = L’export European Social Innovation Match contient les initiatives validées de ce nœud et des partenaires dans la structure de cas de SIM, en anglais comme l’exige SIM (un texte sans version anglaise garde sa langue, indiquée entre crochets). docs/reports.md indique les champs de chaque colonne.
+report-swot = Matrice SWOT : éléments par dimension, pays et polarité
+report-regions = Initiatives par région NUTS
+report-themes = Initiatives par thème
+report-target-groups = Initiatives par public cible
+report-replication = Cas de réplication avec étape, jours dans l’étape, degré de préparation et mentorat
+report-priorities = Priorités de renforcement des capacités par domaine et par pays
+report-actions = Actions avec statut, calendrier et indicateurs
+report-esim = Initiatives validées pour European Social Innovation Match
+report-days-in-stage = Jours dans l’étape
+report-readiness = Degré de préparation
+report-sessions-held = Séances de mentorat tenues
+report-countries-sharing = Pays
+report-days-overdue = Jours de retard
+record-partner-notes = Notes des partenaires
+
 ## review: Noms des champs des fiches (un par champ du schéma)
 field-id = Identifiant
 field-kind = Type de fiche
@@ -422,6 +534,62 @@ field-languages = Langues
 field-lawful_basis = Base légale
 field-source_of_data = Source des données
 field-review_due = Date de réexamen
+field-status_since = Dans ce statut depuis le
+field-area = Domaine
+field-kpi_target = Valeur cible de l’indicateur
+field-kpi_actual = Valeur atteinte de l’indicateur
+field-replication_case = Cas de réplication
+field-assessed_on = Date de l’évaluation
+field-assessor_org = Organisation évaluatrice
+field-need_in_target = Besoin dans le contexte cible
+field-evidence_of_impact = Preuves d’impact
+field-model_documented = Modèle documenté
+field-core_vs_adaptable_defined = Éléments essentiels et adaptables définis
+field-originator_capacity = Capacité d’accompagnement de l’organisation d’origine
+field-adopter_identified_and_committed = Organisation adoptante identifiée et engagée
+field-local_demand_stakeholders = Demande et soutien locaux
+field-legal_regulatory_fit = Compatibilité juridique et réglementaire
+field-funding_path = Piste de financement
+field-cost_per_unit_known = Coût unitaire connu
+field-language_cultural_adaptation_needs = Adaptation linguistique et culturelle
+field-ip_licence_terms = Conditions de licence
+field-risks = Risques
+field-need_in_target_note = Éléments de preuve: { field-need_in_target }
+field-need_in_target_source = Source: { field-need_in_target }
+field-evidence_of_impact_note = Éléments de preuve: { field-evidence_of_impact }
+field-evidence_of_impact_source = Source: { field-evidence_of_impact }
+field-model_documented_note = Éléments de preuve: { field-model_documented }
+field-model_documented_source = Source: { field-model_documented }
+field-core_vs_adaptable_defined_note = Éléments de preuve: { field-core_vs_adaptable_defined }
+field-core_vs_adaptable_defined_source = Source: { field-core_vs_adaptable_defined }
+field-originator_capacity_note = Éléments de preuve: { field-originator_capacity }
+field-originator_capacity_source = Source: { field-originator_capacity }
+field-adopter_identified_and_committed_note = Éléments de preuve: { field-adopter_identified_and_committed }
+field-adopter_identified_and_committed_source = Source: { field-adopter_identified_and_committed }
+field-local_demand_stakeholders_note = Éléments de preuve: { field-local_demand_stakeholders }
+field-local_demand_stakeholders_source = Source: { field-local_demand_stakeholders }
+field-legal_regulatory_fit_note = Éléments de preuve: { field-legal_regulatory_fit }
+field-legal_regulatory_fit_source = Source: { field-legal_regulatory_fit }
+field-funding_path_note = Éléments de preuve: { field-funding_path }
+field-funding_path_source = Source: { field-funding_path }
+field-cost_per_unit_known_note = Éléments de preuve: { field-cost_per_unit_known }
+field-cost_per_unit_known_source = Source: { field-cost_per_unit_known }
+field-language_cultural_adaptation_needs_note = Éléments de preuve: { field-language_cultural_adaptation_needs }
+field-language_cultural_adaptation_needs_source = Source: { field-language_cultural_adaptation_needs }
+field-ip_licence_terms_note = Éléments de preuve: { field-ip_licence_terms }
+field-ip_licence_terms_source = Source: { field-ip_licence_terms }
+field-risks_note = Éléments de preuve: { field-risks }
+field-risks_source = Source: { field-risks }
+field-recommended_strategy = Stratégie recommandée
+field-date = Date
+field-format = Format
+field-mentor_org = Organisation mentor
+field-adopter_org = Organisation adoptante
+field-topics = Sujets abordés
+field-outcomes = Résultats obtenus
+field-next_steps = Prochaines étapes
+field-participant_count = Nombre de participants
+field-participants = Noms des participants
 
 ## review: Types de fiche
 kind-organisation = Organisation
@@ -435,3 +603,5 @@ kind-replication_case = Cas de réplication
 kind-capacity_priority = Priorité de renforcement des capacités
 kind-action_item = Action
 kind-person = Personne
+kind-readiness_assessment = Évaluation de la préparation
+kind-mentoring_session = Séance de mentorat

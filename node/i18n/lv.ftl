@@ -134,6 +134,8 @@ done-saved = Saglabāts.
 done-created = Izveidots.
 done-password-changed = Parole ir nomainīta.
 done-deleted = Dzēsts.
+done-replication-started = Replicēšanas gadījums atvērts šeit kā melnraksts; izcelsmes centrs ir informēts ar federācijas starpniecību.
+done-replication-started-untold = Replicēšanas gadījums atvērts šeit kā melnraksts. Izcelsmes centru nevarēja informēt: šim mezglam vajadzīgas rakstīšanas tiesības šī centra katalogā (lūdziet centram tās piešķirt).
 
 ## review: Katalogu lapa
 catalogs-title = Katalogi
@@ -287,6 +289,125 @@ account-language = Saskarnes valoda
 account-language-browser = Pārlūka valoda
 account-save-language = Saglabāt
 
+## review: Darba paketes īsumā
+nav-overview = Pārskats
+nav-replication = Replicēšana
+nav-priorities = Prioritātes
+nav-action-plan = Rīcības plāni
+nav-reports = Atskaites
+wp-all-countries = Visas četras valstis
+wp-country-switch = Valsts
+wp-download = Lejupielādēt
+wp-download-csv = CSV
+wp-download-xlsx = Excel (XLSX)
+wp-nothing-yet = Pagaidām nekas nav reģistrēts.
+wp-print-note = Atskaitei finansētājam izdrukājiet šo lapu (drukas versijā nav navigācijas un pogu) vai lejupielādējiet tabulas:
+wp-truncated = Šajā lapā ir ieskaitīti tikai pirmie { $n } ieraksti.
+overview-title = Ekosistēmas pārskats
+overview-intro = Stiprās un vājās puses pa ekosistēmas dimensijām, kur darbojas iniciatīvas un kādas vajadzības tās risina: šī mezgla ieraksti un partneru kopīgotie ieraksti.
+overview-swot = SVID matrica
+overview-swot-caption = Ekosistēmas elementi pa dimensijām un valstīm. Katrs skaitlis ir saite uz elementiem, ko tas ietver.
+overview-swot-dimension = Dimensija
+overview-map = Iniciatīvas pa reģioniem
+overview-map-title = Iniciatīvas pa NUTS reģioniem
+overview-map-desc = Reģionu karte (reģionu skaits: { $regions }): jo tumšāks reģions, jo vairāk iniciatīvu tajā darbojas. Katrs reģions ir saite uz tā iniciatīvām; tabulā zemāk ir tie paši skaitļi.
+overview-map-region = { $name }: { $count ->
+    [zero] { $count } iniciatīvu
+    [one] { $count } iniciatīva
+   *[other] { $count } iniciatīvas
+}
+overview-map-legend = Iniciatīvas
+overview-map-none = nav
+overview-map-attribution = © EuroGeographics attiecībā uz administratīvajām robežām. Avots: Eurostat GISCO, NUTS 2024, 1:20 miljoni.
+overview-map-table = Reģioni ar iniciatīvām
+overview-region = Reģions
+overview-count = Iniciatīvas
+overview-count-items = Elementi
+overview-unplaced = { $count ->
+    [zero] { $count } iniciatīvās nav norādīts neviens šīs kartes reģions (tikai valsts vai vecākas NUTS versijas kods, piemēram, Latvijas 2021. gada kodi):
+    [one] { $count } iniciatīvā nav norādīts neviens šīs kartes reģions (tikai valsts vai vecākas NUTS versijas kods, piemēram, Latvijas 2021. gada kodi):
+   *[other] { $count } iniciatīvās nav norādīts neviens šīs kartes reģions (tikai valsts vai vecākas NUTS versijas kods, piemēram, Latvijas 2021. gada kodi):
+}
+overview-unplaced-row = nav kartē
+overview-themes = Iniciatīvas pa tēmām
+overview-themes-desc = Iniciatīvu skaits katrā tēmā, sākot ar lielāko. Iniciatīva ar vairākām tēmām tiek ieskaitīta vienreiz katrā no tām.
+overview-target-groups = Iniciatīvas pa mērķgrupām
+overview-target-groups-desc = Iniciatīvu skaits katrā mērķgrupā, sākot ar lielāko. Iniciatīva ar vairākām mērķgrupām tiek ieskaitīta vienreiz katrā no tām.
+replication-title = Replicēšanas gadījumu virzība
+replication-intro = Replicēšanas gadījumi no pirmās intereses līdz mērogošanai ar laiku pašreizējā posmā, gatavību un aizvadītajām mentoringa sesijām. Lai sāktu jaunu gadījumu, atveriet partnera iniciatīvu un izvēlieties „Apsvērt replicēšanu”.
+replication-days = { $days ->
+    [zero] { $days } dienu šajā posmā
+    [one] { $days } diena šajā posmā
+   *[other] { $days } dienas šajā posmā
+}
+replication-readiness = Gatavība: { $readiness }
+replication-no-assessment = Gatavības novērtējuma vēl nav
+replication-sessions = { $count ->
+    [zero] { $count } aizvadītu mentoringa sesiju
+    [one] { $count } aizvadīta mentoringa sesija
+   *[other] { $count } aizvadītas mentoringa sesijas
+}
+replication-empty-stage = Šajā posmā nav neviena gadījuma.
+replication-case-title = Replicēšana: { $title }
+consider-title = Apsvērt replicēšanu
+consider-intro = Atver šajā mezglā ar šo iniciatīvu saistītu replicēšanas gadījumu kā melnrakstu, ko aizpildīt šeit, un paziņo partnerim { $name }, ka jūs to apsverat.
+consider-button = Apsvērt replicēšanu
+readiness-title = Gatavība replicēšanai
+readiness-rule = Nav gatavs, ja kāds no būtiskajiem kritērijiem (vajadzība mērķa kontekstā, saistības uzņēmusies pārņēmēja organizācija, atbilstība tiesiskajam regulējumam, finansējuma iespējas) novērtēts ar 0 vai vidējais vērtējums ir zem 1,5; gatavs, ja katrs kritērijs novērtēts ar 2 vai vairāk; citos gadījumos — gatavs ar nosacījumiem.
+readiness-criterion = Kritērijs
+readiness-score = Vērtējums
+readiness-note = Pierādījumi
+readiness-source = Avots
+priorities-title = Kapacitātes stiprināšanas prioritātes
+priorities-intro = Četru valstu kapacitātes stiprināšanas prioritātes līdzās cita citai, sagrupētas pa jomām. Jomas, kas kopīgas trim vai vairākām valstīm, ir atzīmētas kopā ar rīkiem un metodēm, kas tās risina.
+priorities-area = Joma
+priorities-tools = Rīki un metodes, kas to risina
+priorities-shared = { $count ->
+    [zero] Kopīga { $count } valstīm
+    [one] Kopīga { $count } valstij
+   *[other] Kopīga { $count } valstīm
+}
+priorities-no-area = Joma nav norādīta
+actions-title = Rīcības plānu izpilde
+actions-intro = Nacionālo rīcības plānu pasākumi pa kompetenču centra funkcijām un statusiem, pasākumi, kas kavējas, to rādītāji un vājās puses, kuras vēl nerisina neviens pasākums.
+actions-by-function = Rīcības pasākumi pa funkcijām un statusiem
+actions-function = Funkcija
+actions-no-function = Funkcija nav norādīta
+actions-total = Kopā
+actions-overdue = Kavējas
+actions-none-overdue = Neviens pasākums nekavējas.
+actions-overdue-days = { $days ->
+    [zero] { $days } dienu pēc plānotā beigu datuma
+    [one] { $days } diena pēc plānotā beigu datuma
+   *[other] { $days } dienas pēc plānotā beigu datuma
+}
+actions-kpis = Rādītāji
+actions-item = Pasākums
+actions-kpi = Rādītājs
+actions-actual = Sasniegts
+actions-target = Mērķvērtība
+actions-progress = Izpilde
+actions-unaddressed = Vājās puses, kuras vēl nerisina neviens pasākums
+actions-all-addressed = Katrai vājajai pusei un katram šķērslim ir pasākums, kas to risina.
+reports-title = Atskaites
+reports-intro = Pārskata, replicēšanas gadījumu virzības, prioritāšu un rīcības plānu tabulas ar nosaukumiem jūsu valodā atskaitēm finansētājiem. Jebkuru lapu var izdrukāt bez navigācijas un pogām.
+reports-report = Atskaite
+reports-esim-note = Eksportā uz European Social Innovation Match ir šī mezgla un partneru validētās iniciatīvas SIM gadījumu struktūrā, angļu valodā, kā to prasa SIM (teksts bez angļu valodas versijas paliek savā valodā, kas norādīta kvadrātiekavās). docs/reports.md katrai kolonnai norāda atbilstošos laukus.
+report-swot = SVID matrica: elementi pa dimensijām, valstīm un polaritātēm
+report-regions = Iniciatīvas pa NUTS reģioniem
+report-themes = Iniciatīvas pa tēmām
+report-target-groups = Iniciatīvas pa mērķgrupām
+report-replication = Replicēšanas gadījumi ar posmu, dienām posmā, gatavību un mentoringu
+report-priorities = Kapacitātes stiprināšanas prioritātes pa jomām un valstīm
+report-actions = Rīcības pasākumi ar statusu, laika grafiku un rādītājiem
+report-esim = Validētās iniciatīvas platformai European Social Innovation Match
+report-days-in-stage = Dienas posmā
+report-readiness = Gatavība
+report-sessions-held = Aizvadītās mentoringa sesijas
+report-countries-sharing = Valstis
+report-days-overdue = Kavējuma dienas
+record-partner-notes = Partneru piezīmes
+
 ## review: Ierakstu lauku nosaukumi (pa vienam katram shēmas laukam)
 field-id = Identifikators
 field-kind = Ieraksta veids
@@ -413,6 +534,62 @@ field-languages = Valodas
 field-lawful_basis = Tiesiskais pamats
 field-source_of_data = Datu avots
 field-review_due = Pārskatīšanas termiņš
+field-status_since = Šajā statusā kopš
+field-area = Joma
+field-kpi_target = Rādītāja mērķvērtība
+field-kpi_actual = Rādītāja sasniegtā vērtība
+field-replication_case = Replicēšanas gadījums
+field-assessed_on = Novērtēšanas datums
+field-assessor_org = Novērtētāja organizācija
+field-need_in_target = Vajadzība mērķa kontekstā
+field-evidence_of_impact = Ietekmes pierādījumi
+field-model_documented = Dokumentēts modelis
+field-core_vs_adaptable_defined = Definēti pamatelementi un pielāgojamie elementi
+field-originator_capacity = Izcelsmes organizācijas spēja sniegt atbalstu
+field-adopter_identified_and_committed = Apzināta un saistības uzņēmusies pārņēmēja organizācija
+field-local_demand_stakeholders = Vietējais pieprasījums un atbalsts
+field-legal_regulatory_fit = Atbilstība tiesiskajam regulējumam
+field-funding_path = Finansējuma iespējas
+field-cost_per_unit_known = Zināmas vienības izmaksas
+field-language_cultural_adaptation_needs = Valodas un kultūras pielāgošana
+field-ip_licence_terms = Licences nosacījumi
+field-risks = Riski
+field-need_in_target_note = Pierādījumi: { field-need_in_target }
+field-need_in_target_source = Avots: { field-need_in_target }
+field-evidence_of_impact_note = Pierādījumi: { field-evidence_of_impact }
+field-evidence_of_impact_source = Avots: { field-evidence_of_impact }
+field-model_documented_note = Pierādījumi: { field-model_documented }
+field-model_documented_source = Avots: { field-model_documented }
+field-core_vs_adaptable_defined_note = Pierādījumi: { field-core_vs_adaptable_defined }
+field-core_vs_adaptable_defined_source = Avots: { field-core_vs_adaptable_defined }
+field-originator_capacity_note = Pierādījumi: { field-originator_capacity }
+field-originator_capacity_source = Avots: { field-originator_capacity }
+field-adopter_identified_and_committed_note = Pierādījumi: { field-adopter_identified_and_committed }
+field-adopter_identified_and_committed_source = Avots: { field-adopter_identified_and_committed }
+field-local_demand_stakeholders_note = Pierādījumi: { field-local_demand_stakeholders }
+field-local_demand_stakeholders_source = Avots: { field-local_demand_stakeholders }
+field-legal_regulatory_fit_note = Pierādījumi: { field-legal_regulatory_fit }
+field-legal_regulatory_fit_source = Avots: { field-legal_regulatory_fit }
+field-funding_path_note = Pierādījumi: { field-funding_path }
+field-funding_path_source = Avots: { field-funding_path }
+field-cost_per_unit_known_note = Pierādījumi: { field-cost_per_unit_known }
+field-cost_per_unit_known_source = Avots: { field-cost_per_unit_known }
+field-language_cultural_adaptation_needs_note = Pierādījumi: { field-language_cultural_adaptation_needs }
+field-language_cultural_adaptation_needs_source = Avots: { field-language_cultural_adaptation_needs }
+field-ip_licence_terms_note = Pierādījumi: { field-ip_licence_terms }
+field-ip_licence_terms_source = Avots: { field-ip_licence_terms }
+field-risks_note = Pierādījumi: { field-risks }
+field-risks_source = Avots: { field-risks }
+field-recommended_strategy = Ieteicamā stratēģija
+field-date = Datums
+field-format = Formāts
+field-mentor_org = Mentora organizācija
+field-adopter_org = Pārņēmēja organizācija
+field-topics = Apspriestās tēmas
+field-outcomes = Iznākumi
+field-next_steps = Nākamie soļi
+field-participant_count = Dalībnieku skaits
+field-participants = Dalībnieku vārdi
 
 ## review: Ierakstu veidi
 kind-organisation = Organizācija
@@ -426,3 +603,5 @@ kind-replication_case = Replicēšanas gadījums
 kind-capacity_priority = Kapacitātes stiprināšanas prioritāte
 kind-action_item = Rīcības pasākums
 kind-person = Persona
+kind-readiness_assessment = Gatavības novērtējums
+kind-mentoring_session = Mentoringa sesija

@@ -132,6 +132,8 @@ done-saved = Sparat.
 done-created = Skapad.
 done-password-changed = Lösenordet har ändrats.
 done-deleted = Borttagen.
+done-replication-started = Replikeringsfallet har öppnats här som utkast; ursprungscentret har underrättats via federationen.
+done-replication-started-untold = Replikeringsfallet har öppnats här som utkast. Ursprungscentret kunde inte underrättas: denna nod behöver skrivbehörighet i centrets katalog (be centret att bevilja den).
 
 ## review: Katalogsida
 catalogs-title = Kataloger
@@ -296,6 +298,119 @@ account-language = Sidornas språk
 account-language-browser = Webbläsarens språk
 account-save-language = Spara
 
+## review: Arbetspaketen i överblick
+nav-overview = Översikt
+nav-replication = Replikering
+nav-priorities = Prioriteringar
+nav-action-plan = Handlingsplaner
+nav-reports = Rapporter
+wp-all-countries = Alla fyra länderna
+wp-country-switch = Land
+wp-download = Ladda ner
+wp-download-csv = CSV
+wp-download-xlsx = Excel (XLSX)
+wp-nothing-yet = Inget registrerat ännu.
+wp-print-note = För en rapport till en finansiär kan du skriva ut sidan (utskriften utelämnar navigering och knappar) eller ladda ner tabellerna:
+wp-truncated = Endast de första { $n } posterna räknas på den här sidan.
+overview-title = Översikt över ekosystemet
+overview-intro = Styrkor och svagheter per ekosystemdimension, var initiativen bedrivs och vilka behov de svarar mot: denna nods poster och de poster som partnerna delar.
+overview-swot = SWOT-matris
+overview-swot-caption = Ekosystemfaktorer per dimension och land. Varje siffra länkar till de faktorer den räknar.
+overview-swot-dimension = Dimension
+overview-map = Initiativ per region
+overview-map-title = Initiativ per NUTS-region
+overview-map-desc = En karta över { $regions } regioner: ju mörkare en region är, desto fler initiativ bedrivs där. Varje region länkar till sina initiativ; tabellen nedan visar samma siffror.
+overview-map-region = { $name }: { $count ->
+    [one] { $count } initiativ
+   *[other] { $count } initiativ
+}
+overview-map-legend = Initiativ
+overview-map-none = inga
+overview-map-attribution = © EuroGeographics för de administrativa gränserna. Källa: Eurostat GISCO, NUTS 2024, 1:20 miljoner.
+overview-map-table = Regioner med initiativ
+overview-region = Region
+overview-count = Initiativ
+overview-count-items = Faktorer
+overview-unplaced = { $count ->
+    [one] Ett initiativ anger ingen region på den här kartan (bara ett land, eller en kod från en äldre NUTS-version, som Lettlands koder från 2021):
+   *[other] { $count } initiativ anger ingen region på den här kartan (bara ett land, eller en kod från en äldre NUTS-version, som Lettlands koder från 2021):
+}
+overview-unplaced-row = inte på kartan
+overview-themes = Initiativ per tema
+overview-themes-desc = Antalet initiativ per tema, flest först. Ett initiativ med flera teman räknas en gång under vart och ett av dem.
+overview-target-groups = Initiativ per målgrupp
+overview-target-groups-desc = Antalet initiativ per målgrupp, flest först. Ett initiativ med flera målgrupper räknas en gång under var och en av dem.
+replication-title = Replikeringar per skede
+replication-intro = Replikeringsfall från första intresse till uppskalning, med tiden i nuvarande skede, beredskapen för replikering och genomförda mentorsträffar. Starta ett nytt genom att öppna en partners initiativ och välja ”Överväg för replikering”.
+replication-days = { $days ->
+    [one] { $days } dag i detta skede
+   *[other] { $days } dagar i detta skede
+}
+replication-readiness = Beredskap: { $readiness }
+replication-no-assessment = Ingen beredskapsbedömning ännu
+replication-sessions = { $count ->
+    [one] { $count } genomförd mentorsträff
+   *[other] { $count } genomförda mentorsträffar
+}
+replication-empty-stage = Inga fall i detta skede.
+replication-case-title = Replikering av { $title }
+consider-title = Överväg för replikering
+consider-intro = Öppnar ett replikeringsfall på denna nod, länkat till detta initiativ, som ett utkast att fylla i här, och meddelar { $name } att du överväger det.
+consider-button = Överväg för replikering
+readiness-title = Beredskap för replikering
+readiness-rule = Inte redo när ett väsentligt kriterium (behov i målsammanhanget, en engagerad mottagande organisation, rättslig förenlighet, en finansieringsväg) får 0 poäng eller medelvärdet är under 1,5; redo när varje kriterium får minst 2 poäng; annars redo under vissa villkor.
+readiness-criterion = Kriterium
+readiness-score = Poäng
+readiness-note = Underlag
+readiness-source = Källa
+priorities-title = Prioriteringar för kapacitetsuppbyggnad
+priorities-intro = De fyra ländernas prioriteringar för kapacitetsuppbyggnad sida vid sida, per område. Områden som tre eller fler länder delar är markerade, tillsammans med de verktyg och metoder som svarar mot dem.
+priorities-area = Område
+priorities-tools = Verktyg och metoder som svarar mot området
+priorities-shared = { $count ->
+    [one] Delas av { $count } land
+   *[other] Delas av { $count } länder
+}
+priorities-no-area = Inget område angivet
+actions-title = Handlingsplanernas genomförande
+actions-intro = Åtgärderna i de nationella handlingsplanerna per kompetenscentrumets funktion och status, de som är försenade, deras nyckeltal och de svagheter som ingen åtgärd ännu svarar mot.
+actions-by-function = Åtgärder per funktion och status
+actions-function = Funktion
+actions-no-function = Ingen funktion angiven
+actions-total = Totalt
+actions-overdue = Försenade
+actions-none-overdue = Ingen åtgärd är försenad.
+actions-overdue-days = { $days ->
+    [one] { $days } dag efter planerat slut
+   *[other] { $days } dagar efter planerat slut
+}
+actions-kpis = Nyckeltal
+actions-item = Åtgärd
+actions-kpi = Nyckeltal
+actions-actual = Uppnått
+actions-target = Målvärde
+actions-progress = Måluppfyllelse
+actions-unaddressed = Svagheter som ingen åtgärd ännu svarar mot
+actions-all-addressed = Varje svaghet och varje hinder har en åtgärd som svarar mot det.
+reports-title = Rapporter
+reports-intro = Tabellerna från översikten, replikeringarna per skede, prioriteringarna och handlingsplanerna, med etiketter på ditt språk, för rapporter till finansiärer. Alla sidor skrivs ut utan navigering och knappar.
+reports-report = Rapport
+reports-esim-note = Exporten till European Social Innovation Match innehåller denna nods och partnernas validerade initiativ i SIM:s fallformat, på engelska som SIM kräver (en text utan engelsk version behåller sitt språk, som anges inom hakparentes). docs/reports.md visar vilka fält varje kolumn hämtas från.
+report-swot = SWOT-matris: faktorer per dimension, land och polaritet
+report-regions = Initiativ per NUTS-region
+report-themes = Initiativ per tema
+report-target-groups = Initiativ per målgrupp
+report-replication = Replikeringsfall med skede, dagar i skedet, beredskap och mentorskap
+report-priorities = Prioriteringar för kapacitetsuppbyggnad per område och land
+report-actions = Åtgärder med status, tidsplan och nyckeltal
+report-esim = Validerade initiativ för European Social Innovation Match
+report-days-in-stage = Dagar i skedet
+report-readiness = Beredskap
+report-sessions-held = Genomförda mentorsträffar
+report-countries-sharing = Länder
+report-days-overdue = Dagars försening
+record-partner-notes = Anteckningar från partner
+
 ## review: Fältnamn för poster (ett per fält i schemat)
 field-id = Identifierare
 field-kind = Typ av post
@@ -422,6 +537,62 @@ field-languages = Språk
 field-lawful_basis = Rättslig grund
 field-source_of_data = Uppgifternas källa
 field-review_due = Ska ses över senast
+field-status_since = I denna status sedan
+field-area = Område
+field-kpi_target = Målvärde för nyckeltalet
+field-kpi_actual = Uppnått värde för nyckeltalet
+field-replication_case = Replikeringsfall
+field-assessed_on = Bedömningsdatum
+field-assessor_org = Bedömande organisation
+field-need_in_target = Behov i målsammanhanget
+field-evidence_of_impact = Belägg för effekt
+field-model_documented = Modellen dokumenterad
+field-core_vs_adaptable_defined = Kärnelement och anpassningsbara element definierade
+field-originator_capacity = Ursprungsorganisationens förmåga att ge stöd
+field-adopter_identified_and_committed = Mottagande organisation identifierad och engagerad
+field-local_demand_stakeholders = Lokal efterfrågan och förankring
+field-legal_regulatory_fit = Förenlighet med lagar och regler
+field-funding_path = Finansieringsväg
+field-cost_per_unit_known = Kostnad per enhet känd
+field-language_cultural_adaptation_needs = Språklig och kulturell anpassning
+field-ip_licence_terms = Licensvillkor
+field-risks = Risker
+field-need_in_target_note = Underlag: { field-need_in_target }
+field-need_in_target_source = Källa: { field-need_in_target }
+field-evidence_of_impact_note = Underlag: { field-evidence_of_impact }
+field-evidence_of_impact_source = Källa: { field-evidence_of_impact }
+field-model_documented_note = Underlag: { field-model_documented }
+field-model_documented_source = Källa: { field-model_documented }
+field-core_vs_adaptable_defined_note = Underlag: { field-core_vs_adaptable_defined }
+field-core_vs_adaptable_defined_source = Källa: { field-core_vs_adaptable_defined }
+field-originator_capacity_note = Underlag: { field-originator_capacity }
+field-originator_capacity_source = Källa: { field-originator_capacity }
+field-adopter_identified_and_committed_note = Underlag: { field-adopter_identified_and_committed }
+field-adopter_identified_and_committed_source = Källa: { field-adopter_identified_and_committed }
+field-local_demand_stakeholders_note = Underlag: { field-local_demand_stakeholders }
+field-local_demand_stakeholders_source = Källa: { field-local_demand_stakeholders }
+field-legal_regulatory_fit_note = Underlag: { field-legal_regulatory_fit }
+field-legal_regulatory_fit_source = Källa: { field-legal_regulatory_fit }
+field-funding_path_note = Underlag: { field-funding_path }
+field-funding_path_source = Källa: { field-funding_path }
+field-cost_per_unit_known_note = Underlag: { field-cost_per_unit_known }
+field-cost_per_unit_known_source = Källa: { field-cost_per_unit_known }
+field-language_cultural_adaptation_needs_note = Underlag: { field-language_cultural_adaptation_needs }
+field-language_cultural_adaptation_needs_source = Källa: { field-language_cultural_adaptation_needs }
+field-ip_licence_terms_note = Underlag: { field-ip_licence_terms }
+field-ip_licence_terms_source = Källa: { field-ip_licence_terms }
+field-risks_note = Underlag: { field-risks }
+field-risks_source = Källa: { field-risks }
+field-recommended_strategy = Rekommenderad strategi
+field-date = Datum
+field-format = Format
+field-mentor_org = Mentororganisation
+field-adopter_org = Mottagande organisation
+field-topics = Ämnen
+field-outcomes = Utfall
+field-next_steps = Nästa steg
+field-participant_count = Antal deltagare
+field-participants = Deltagarnas namn
 
 ## review: Posttyper
 kind-organisation = Organisation
@@ -435,3 +606,5 @@ kind-replication_case = Replikeringsfall
 kind-capacity_priority = Prioritering för kapacitetsuppbyggnad
 kind-action_item = Åtgärd
 kind-person = Person
+kind-readiness_assessment = Beredskapsbedömning
+kind-mentoring_session = Mentorsträff

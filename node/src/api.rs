@@ -145,7 +145,10 @@ pub fn router(state: ApiState, limits: Limits, allowed_hosts: Vec<String>) -> Ro
         .route("/action-plan", get(workpackages::action_plan))
         .route("/reports", get(workpackages::reports_page))
         .route("/reports/{file}", get(workpackages::report))
-        .route("/ui/replicate", post(workpackages::consider_for_replication))
+        .route(
+            "/ui/replicate",
+            post(workpackages::consider_for_replication),
+        )
         .route("/ui/publish", post(ui::publish))
         .route("/ui/unpublish", post(ui::unpublish))
         .route("/records/{id}/status", post(ui::change_status))

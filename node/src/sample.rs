@@ -125,4 +125,62 @@ mod tests {
                     .any(|t| &t.id == l.target && t.kind == RecordKind::EcosystemItem)
             })));
     }
+
+    /// The work-package pages have something to show for every country (issue 18): each SWOT
+    /// polarity, three priorities with areas that three or more countries share, an action plan
+    /// with an overdue item, an indicator and an unaddressed weakness, cases in every stage, and
+    /// one case with a readiness assessment and mentoring sessions.
+    #[test]
+    fn the_sample_fills_the_work_package_pages() {
+        use crate::workpackages::{self as wp, Item};
+        let items: Vec<Item> = parsed()
+            .into_iter()
+            .map(|record| Item {
+                record,
+                origin: None,
+            })
+            .collect();
+        let today = wp::parse_date("2026-12-01").unwrap();
+        let swot = wp::swot_matrix(&items);
+        for country in wp::COUNTRIES {
+            for polarity in ["strength", "weakness", "opportunity", "threat"] {
+                let n: usize = CodeList::SwotDimension
+                    .entries()
+                    .iter()
+                    .map(|d| swot.count(d.code, country, polarity))
+                    .sum();
+                assert!(n >= 1, "{country} has no {polarity}");
+            }
+        }
+        let priorities = wp::priorities_side_by_side(&items);
+        assert!(priorities.iter().filter(|r| r.shared_widely()).count() >= 2);
+        for country in wp::COUNTRIES {
+            let n: usize = priorities
+                .iter()
+                .map(|r| r.by_country.get(country).map_or(0, Vec::len))
+                .sum();
+            assert!(n >= 3, "{country} has {n} capacity priorities");
+        }
+        let progress = wp::action_progress(&items, today);
+        assert!(!progress.overdue.is_empty() && !progress.kpis.is_empty());
+        for country in wp::COUNTRIES {
+            assert!(
+                progress
+                    .unaddressed
+                    .iter()
+                    .any(|id| id.as_str().starts_with(&country.to_lowercase())),
+                "{country} has no unaddressed weakness"
+            );
+        }
+        let board = wp::replication_board(&items, today);
+        for stage in wp::STAGES {
+            assert!(!board[stage].is_empty(), "no case in stage {stage}");
+        }
+        let assessed: Vec<_> = board
+            .values()
+            .flatten()
+            .filter(|c| c.readiness.is_some() && c.sessions_held >= 2)
+            .collect();
+        assert_eq!(assessed.len(), 1, "one case with readiness and mentoring");
+    }
 }

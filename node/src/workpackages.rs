@@ -115,8 +115,11 @@ pub fn swot_matrix(items: &[Item]) -> SwotMatrix {
     let mut m = SwotMatrix::default();
     for i in of_kind(items, RecordKind::EcosystemItem) {
         let r = &i.record;
-        let (Some(d), Some(c), Some(p)) = (code(r, "dimension"), code(r, "country"), code(r, "polarity"))
-        else {
+        let (Some(d), Some(c), Some(p)) = (
+            code(r, "dimension"),
+            code(r, "country"),
+            code(r, "polarity"),
+        ) else {
             continue;
         };
         *m.cells
@@ -196,8 +199,10 @@ pub struct Card {
 
 /// Cards per stage code (every stage of [`STAGES`] present, plus `discontinued` when any).
 pub fn replication_board(items: &[Item], today: Date) -> BTreeMap<String, Vec<Card>> {
-    let mut board: BTreeMap<String, Vec<Card>> =
-        STAGES.iter().map(|s| ((*s).to_owned(), Vec::new())).collect();
+    let mut board: BTreeMap<String, Vec<Card>> = STAGES
+        .iter()
+        .map(|s| ((*s).to_owned(), Vec::new()))
+        .collect();
     let mut newest: BTreeMap<RecordId, (Date, &'static str)> = BTreeMap::new();
     for a in of_kind(items, RecordKind::ReadinessAssessment) {
         let (Some(case), Some(on)) = (
@@ -299,7 +304,12 @@ impl PriorityRow {
 pub fn priorities_side_by_side(items: &[Item]) -> Vec<PriorityRow> {
     let mut rows: BTreeMap<Option<String>, PriorityRow> = BTreeMap::new();
     let mut ranked: Vec<&Item> = of_kind(items, RecordKind::CapacityPriority).collect();
-    ranked.sort_by_key(|i| (int(&i.record, "priority_rank").unwrap_or(i64::MAX), i.record.id.clone()));
+    ranked.sort_by_key(|i| {
+        (
+            int(&i.record, "priority_rank").unwrap_or(i64::MAX),
+            i.record.id.clone(),
+        )
+    });
     for i in ranked {
         let r = &i.record;
         let Some(country) = code(r, "country") else {
@@ -480,7 +490,10 @@ mod tests {
         assert_eq!(c.unplaced[0].1, ["LV006"]);
         // A NUTS-3 code (of either version) counts in its NUTS-2 region.
         let nuts2: BTreeSet<String> = ["LV00"].map(String::from).into();
-        assert_eq!(initiatives_per_region(&items, &nuts2).counts.get("LV00"), Some(&3));
+        assert_eq!(
+            initiatives_per_region(&items, &nuts2).counts.get("LV00"),
+            Some(&3)
+        );
     }
 
     fn assessment(id: &str, case: &str, on: &str, scores: &[(&str, i64)]) -> Value {
@@ -498,22 +511,34 @@ mod tests {
 
     #[test]
     fn overall_readiness_follows_its_rule() {
-        let of = |scores: &[(&str, i64)]| overall_readiness(&item(assessment("a", "c", "2026-01-01", scores), None).record);
+        let of = |scores: &[(&str, i64)]| {
+            overall_readiness(&item(assessment("a", "c", "2026-01-01", scores), None).record)
+        };
         assert_eq!(of(&all(2)), "ready");
         assert_eq!(of(&all(3)), "ready");
         let mut one_weak = all(3);
         one_weak[2].1 = 1;
         assert_eq!(of(&one_weak), "conditional");
         let mut essential_zero = all(3);
-        let i = READINESS_CRITERIA.iter().position(|c| *c == "funding_path").unwrap();
+        let i = READINESS_CRITERIA
+            .iter()
+            .position(|c| *c == "funding_path")
+            .unwrap();
         essential_zero[i].1 = 0;
         assert_eq!(of(&essential_zero), "not_ready");
         let mut other_zero = all(3);
-        let i = READINESS_CRITERIA.iter().position(|c| *c == "ip_licence_terms").unwrap();
+        let i = READINESS_CRITERIA
+            .iter()
+            .position(|c| *c == "ip_licence_terms")
+            .unwrap();
         other_zero[i].1 = 0;
         assert_eq!(of(&other_zero), "conditional");
         assert_eq!(of(&all(1)), "not_ready");
-        assert_eq!(of(&all(3)[..5]), "conditional", "unscored criteria keep it conditional");
+        assert_eq!(
+            of(&all(3)[..5]),
+            "conditional",
+            "unscored criteria keep it conditional"
+        );
         assert_eq!(of(&[]), "not_ready");
     }
 
@@ -548,8 +573,15 @@ mod tests {
         assert_eq!(piloting[0].id.as_str(), "c2", "longest in stage first");
         assert_eq!(piloting[0].days_in_stage, Some(183));
         assert_eq!(piloting[1].days_in_stage, Some(30));
-        assert_eq!(piloting[1].readiness, Some("not_ready"), "the newest assessment counts");
-        assert_eq!(piloting[1].sessions_held, 1, "a session planned later is not held");
+        assert_eq!(
+            piloting[1].readiness,
+            Some("not_ready"),
+            "the newest assessment counts"
+        );
+        assert_eq!(
+            piloting[1].sessions_held, 1,
+            "a session planned later is not held"
+        );
         assert_eq!(board["scaled"][0].days_in_stage, Some(0));
         assert!(board["exploring"].is_empty());
     }
@@ -567,9 +599,18 @@ mod tests {
     #[test]
     fn priorities_shared_by_three_countries_are_flagged_and_come_first_with_their_tools() {
         let items = vec![
-            item(priority("p1", "ES", Some("impact_measurement"), 1, &["t1"]), None),
-            item(priority("p2", "FR", Some("impact_measurement"), 2, &["t2"]), None),
-            item(priority("p3", "LV", Some("impact_measurement"), 1, &[]), None),
+            item(
+                priority("p1", "ES", Some("impact_measurement"), 1, &["t1"]),
+                None,
+            ),
+            item(
+                priority("p2", "FR", Some("impact_measurement"), 2, &["t2"]),
+                None,
+            ),
+            item(
+                priority("p3", "LV", Some("impact_measurement"), 1, &[]),
+                None,
+            ),
             item(priority("p4", "LV", Some("funding_access"), 2, &[]), None),
             item(priority("p5", "SE", Some("funding_access"), 1, &[]), None),
             item(priority("p6", "SE", None, 3, &[]), None),
@@ -577,7 +618,10 @@ mod tests {
         let rows = priorities_side_by_side(&items);
         assert_eq!(rows[0].area.as_deref(), Some("impact_measurement"));
         assert!(rows[0].shared_widely());
-        assert_eq!(rows[0].tools.iter().map(|t| t.as_str()).collect::<Vec<_>>(), ["t1", "t2"]);
+        assert_eq!(
+            rows[0].tools.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
+            ["t1", "t2"]
+        );
         assert_eq!(rows[1].area.as_deref(), Some("funding_access"));
         assert!(!rows[1].shared_widely());
         assert_eq!(rows[2].area, None, "priorities without an area come last");
@@ -602,13 +646,23 @@ mod tests {
         ];
         let p = action_progress(&items, day("2026-12-01"));
         assert_eq!(
-            p.overdue.iter().map(|(id, d)| (id.as_str(), *d)).collect::<Vec<_>>(),
+            p.overdue
+                .iter()
+                .map(|(id, d)| (id.as_str(), *d))
+                .collect::<Vec<_>>(),
             [("a3", 183), ("a1", 30)]
         );
-        assert_eq!(p.by_function[&("capacity_building".into(), "done".into())], 1);
+        assert_eq!(
+            p.by_function[&("capacity_building".into(), "done".into())],
+            1
+        );
         assert_eq!(p.kpis[0].percent(), 25);
         let unaddressed: Vec<&str> = p.unaddressed.iter().map(|i| i.as_str()).collect();
-        assert_eq!(unaddressed, ["w2", "w3"], "a cancelled action addresses nothing");
+        assert_eq!(
+            unaddressed,
+            ["w2", "w3"],
+            "a cancelled action addresses nothing"
+        );
     }
 
     #[test]
@@ -618,7 +672,10 @@ mod tests {
         let items = vec![item(a, None), item(initiative("i2", &[]), None)];
         assert_eq!(
             counts_by(&items, RecordKind::Initiative, "themes"),
-            [("housing_homelessness".to_owned(), 2), ("employment".to_owned(), 1)]
+            [
+                ("housing_homelessness".to_owned(), 2),
+                ("employment".to_owned(), 1)
+            ]
         );
     }
 }

@@ -105,7 +105,9 @@ fn the_http_layer_reaches_the_node_only_through_the_application_service() {
     assert!(api.contains("app"), "api calls the application service");
     // `i18n` is a leaf: the pages' languages, numbers and dates.
     // `workpackages` is a pure leaf too: the figures of the work-package pages.
-    let allowed: BTreeSet<String> = ["app", "metrics", "i18n", "workpackages"].map(String::from).into();
+    let allowed: BTreeSet<String> = ["app", "metrics", "i18n", "workpackages"]
+        .map(String::from)
+        .into();
     let beyond: Vec<_> = api.difference(&allowed).collect();
     assert!(
         beyond.is_empty(),

@@ -1124,14 +1124,20 @@ codes!(
 codes!(
     CAPACITY_AREAS,
     [
-        ("si_understanding", "Shared understanding of social innovation"),
+        (
+            "si_understanding",
+            "Shared understanding of social innovation"
+        ),
         ("funding_access", "Access to funding and finance"),
         ("impact_measurement", "Impact measurement and evidence"),
         ("scaling_replication", "Scaling and replication"),
         ("cross_sector_collaboration", "Cross-sector collaboration"),
         ("social_procurement", "Social procurement and commissioning"),
         ("policy_design", "Policy design and regulation"),
-        ("entrepreneurial_skills", "Entrepreneurial and management skills"),
+        (
+            "entrepreneurial_skills",
+            "Entrepreneurial and management skills"
+        ),
         ("digital_skills", "Digital skills"),
         ("participation_codesign", "Participation and co-design"),
     ]

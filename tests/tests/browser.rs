@@ -779,7 +779,11 @@ async fn staff_follow_the_work_packages_and_start_a_replication_across_borders()
     )
     .await?;
     fed.wait_connected(es, lv).await?;
-    let mut care = initiative("es-rural-care", "ES", "Case management for older people in villages");
+    let mut care = initiative(
+        "es-rural-care",
+        "ES",
+        "Case management for older people in villages",
+    );
     care["title"] = json!({"en": "Rural Care"});
     care["nuts"] = json!(["ES416"]);
     care["themes"] = json!(["social_services_care"]);
@@ -832,46 +836,96 @@ async fn staff_follow_the_work_packages_and_start_a_replication_across_borders()
 
     // The overview: the Spanish weakness counted in its cell, which links to exactly it.
     driver.goto(&format!("{lv_url}/overview")).await?;
-    driver.wait_text("h1", |t| t == "Ecosystem overview").await?;
-    let cell = "table.swot li.pol-weakness a[href*='swot_dimension=funding_finance'][href*='country=ES']";
+    driver
+        .wait_text("h1", |t| t == "Ecosystem overview")
+        .await?;
+    let cell =
+        "table.swot li.pol-weakness a[href*='swot_dimension=funding_finance'][href*='country=ES']";
     assert_eq!(driver.text(cell).await?, "Weakness: 1");
     // The map: the region of the Spanish initiative (Castilla y León, ES41) is coloured and
     // links to its initiatives; regions without any are not; the attribution is shown.
     let region = "svg.map a[href*='nuts=ES41'] path";
-    assert_ne!(driver.attr(region, "fill").await?.as_deref(), Some("#f4f4f4"));
-    assert_eq!(
-        driver.attr("svg.map path[data-region='ES51']", "fill").await?.as_deref(),
+    assert_ne!(
+        driver.attr(region, "fill").await?.as_deref(),
         Some("#f4f4f4")
     );
-    assert!(driver.text("figure.map figcaption").await?.contains("© EuroGeographics for the administrative boundaries"));
-    assert_eq!(driver.attr("svg.map a[href*='nuts=ES41']", "aria-label").await?.as_deref(), Some("Castilla y León: 1 initiative"));
-    driver.wait_text("table.regions", |t| t.contains("Castilla y León")).await?;
-    driver.wait_text("table.figures", |t| t.contains("Social services")).await?;
+    assert_eq!(
+        driver
+            .attr("svg.map path[data-region='ES51']", "fill")
+            .await?
+            .as_deref(),
+        Some("#f4f4f4")
+    );
+    assert!(
+        driver
+            .text("figure.map figcaption")
+            .await?
+            .contains("© EuroGeographics for the administrative boundaries")
+    );
+    assert_eq!(
+        driver
+            .attr("svg.map a[href*='nuts=ES41']", "aria-label")
+            .await?
+            .as_deref(),
+        Some("Castilla y León: 1 initiative")
+    );
+    driver
+        .wait_text("table.regions", |t| t.contains("Castilla y León"))
+        .await?;
+    driver
+        .wait_text("table.figures", |t| t.contains("Social services"))
+        .await?;
     driver.click(cell).await?;
     driver.wait_text("#count", |t| t.starts_with("1 ")).await?;
-    driver.wait_text("article.hit h3", |t| t.contains("Funding is short-term")).await?;
+    driver
+        .wait_text("article.hit h3", |t| t.contains("Funding is short-term"))
+        .await?;
     // Only Spain: the Latvian weakness is not counted.
-    driver.goto(&format!("{lv_url}/overview?country=ES")).await?;
+    driver
+        .goto(&format!("{lv_url}/overview?country=ES"))
+        .await?;
     assert_eq!(driver.count("table.swot li.pol-weakness").await?, 1);
 
     // Priorities side by side: the shared area has both countries' priorities.
     driver.goto(&format!("{lv_url}/priorities")).await?;
-    let row = driver.wait_text("table.priorities tbody tr:first-child", |t| t.contains("Impact measurement")).await?;
-    assert!(row.contains("Measure impact in municipalities") && row.contains("Evidence of impact"), "{row}");
+    let row = driver
+        .wait_text("table.priorities tbody tr:first-child", |t| {
+            t.contains("Impact measurement")
+        })
+        .await?;
+    assert!(
+        row.contains("Measure impact in municipalities") && row.contains("Evidence of impact"),
+        "{row}"
+    );
 
     // The action plan: the late item, its indicator at 25 %, and both unaddressed weaknesses.
     driver.goto(&format!("{lv_url}/action-plan")).await?;
-    driver.wait_text("ul.overdue", |t| t.contains("Train municipal staff")).await?;
-    assert_eq!(driver.attr("table.kpis meter", "value").await?.as_deref(), Some("25"));
+    driver
+        .wait_text("ul.overdue", |t| t.contains("Train municipal staff"))
+        .await?;
+    assert_eq!(
+        driver.attr("table.kpis meter", "value").await?.as_deref(),
+        Some("25")
+    );
     let unaddressed = driver.text("ul.unaddressed").await?;
-    assert!(unaddressed.contains("No national social innovation strategy") && unaddressed.contains("Funding is short-term"), "{unaddressed}");
+    assert!(
+        unaddressed.contains("No national social innovation strategy")
+            && unaddressed.contains("Funding is short-term"),
+        "{unaddressed}"
+    );
 
     // Consider the Spanish initiative for replication.
-    driver.goto(&format!("{lv_url}/records/es-rural-care")).await?;
+    driver
+        .goto(&format!("{lv_url}/records/es-rural-care"))
+        .await?;
     driver.wait_text("h1", |t| t.contains("Rural Care")).await?;
     driver.click("#consider").await?;
-    driver.wait_text("p.notice", |t| t.contains("originating centre was told")).await?;
-    driver.wait_text("h1", |t| t.contains("Replication of Rural Care")).await?;
+    driver
+        .wait_text("p.notice", |t| t.contains("originating centre was told"))
+        .await?;
+    driver
+        .wait_text("h1", |t| t.contains("Replication of Rural Care"))
+        .await?;
     let case_url = driver.current_url().await?;
     let case_id = case_url
         .rsplit("/records/")
@@ -881,14 +935,27 @@ async fn staff_follow_the_work_packages_and_start_a_replication_across_borders()
         .to_owned();
     let (_, case) = fed.get(lv, &format!("/api/v1/records/{case_id}")).await?;
     assert_eq!(case["origin_initiative"], "es-rural-care", "{case}");
-    assert_eq!((case["status"].as_str(), case["target_country"].as_str()), (Some("exploring"), Some("LV")));
-    assert!(case["status_since"].is_string(), "the node dates the stage: {case}");
+    assert_eq!(
+        (case["status"].as_str(), case["target_country"].as_str()),
+        (Some("exploring"), Some("LV"))
+    );
+    assert!(
+        case["status_since"].is_string(),
+        "the node dates the stage: {case}"
+    );
 
     // The board: in Exploring, for 0 days, not yet assessed.
     driver.goto(&format!("{lv_url}/replication")).await?;
     let card = format!("li.card[data-case='{case_id}']");
-    let text = driver.wait_text(&format!("#stage-exploring ~ ul.cards {card}"), |t| t.contains("Replication of Rural Care")).await?;
-    assert!(text.contains("0 days in this stage") && text.contains("No readiness assessment yet"), "{text}");
+    let text = driver
+        .wait_text(&format!("#stage-exploring ~ ul.cards {card}"), |t| {
+            t.contains("Replication of Rural Care")
+        })
+        .await?;
+    assert!(
+        text.contains("0 days in this stage") && text.contains("No readiness assessment yet"),
+        "{text}"
+    );
 
     // A readiness assessment scoring every criterion 2, and one mentoring session held.
     let mut assessment = json!({"id": "lv-readiness-rural-care", "kind": "readiness_assessment",
@@ -911,12 +978,22 @@ async fn staff_follow_the_work_packages_and_start_a_replication_across_borders()
         .await?;
     assert_eq!(status, 201, "{body}");
     driver.goto(&format!("{lv_url}/replication")).await?;
-    let text = driver.wait_text(&card, |t| t.contains("Readiness: Ready")).await?;
+    let text = driver
+        .wait_text(&card, |t| t.contains("Readiness: Ready"))
+        .await?;
     assert!(text.contains("1 mentoring session held"), "{text}");
-    driver.goto(&format!("{lv_url}/records/lv-readiness-rural-care")).await?;
-    driver.wait_text("section.readiness .badge", |t| t == "Readiness: Ready").await?;
+    driver
+        .goto(&format!("{lv_url}/records/lv-readiness-rural-care"))
+        .await?;
+    driver
+        .wait_text("section.readiness .badge", |t| t == "Readiness: Ready")
+        .await?;
     assert_eq!(driver.count("section.readiness tbody tr").await?, 13);
-    driver.wait_text("section.readiness", |t| t.contains("ESF+ programme 2021-2027")).await?;
+    driver
+        .wait_text("section.readiness", |t| {
+            t.contains("ESF+ programme 2021-2027")
+        })
+        .await?;
 
     // The originating centre reads the note on its own record.
     let entry = format!("{}/entries/es-rural-care", fed.catalog_path(es));
@@ -930,12 +1007,20 @@ async fn staff_follow_the_work_packages_and_start_a_replication_across_borders()
     .await?;
     let (status, page) = fed.get_text(es, "/records/es-rural-care").await?;
     assert_eq!(status, 200);
-    assert!(page.contains("id=\"partner-notes\"") && page.contains(&case_id), "the owner's page shows the note");
+    assert!(
+        page.contains("id=\"partner-notes\"") && page.contains(&case_id),
+        "the owner's page shows the note"
+    );
 
     // Reports: CSV with labels, XLSX as a real workbook, the SIM export of validated initiatives.
     let (status, csv) = fed.get_text(lv, "/reports/replication.csv").await?;
     assert_eq!(status, 200, "{csv}");
-    assert!(csv.starts_with("Title,Status,Days in stage") && csv.contains("Replication of Rural Care,Exploring,0,Spain,Latvia,Rural Care,Ready,1,"), "{csv}");
+    assert!(
+        csv.starts_with("Title,Status,Days in stage")
+            && csv
+                .contains("Replication of Rural Care,Exploring,0,Spain,Latvia,Rural Care,Ready,1,"),
+        "{csv}"
+    );
     let xlsx = sicc_tests::client_with(&fed.members[lv].token)
         .get(format!("{lv_url}/reports/priorities.xlsx"))
         .send()
@@ -944,8 +1029,15 @@ async fn staff_follow_the_work_packages_and_start_a_replication_across_borders()
     let bytes = xlsx.bytes().await?;
     assert!(bytes.starts_with(b"PK"), "an XLSX file is a zip archive");
     let (_, esim) = fed.get_text(lv, "/reports/esim.csv").await?;
-    assert!(esim.starts_with("Title,Lead organisation and partners,Countries"), "{esim}");
-    assert!(esim.contains("Rural Care,") && esim.contains("Case management for older people in villages"), "{esim}");
+    assert!(
+        esim.starts_with("Title,Lead organisation and partners,Countries"),
+        "{esim}"
+    );
+    assert!(
+        esim.contains("Rural Care,")
+            && esim.contains("Case management for older people in villages"),
+        "{esim}"
+    );
 
     // In Latvian: the page and its labels.
     driver.goto(&format!("{lv_url}/overview?lang=lv")).await?;

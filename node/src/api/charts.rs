@@ -101,8 +101,14 @@ fn regions(geojson: &str) -> Vec<Region> {
                 _ => g["coordinates"].as_array().into_iter().flatten().collect(),
             };
             Region {
-                id: f["properties"]["id"].as_str().unwrap_or_default().to_owned(),
-                name: f["properties"]["na"].as_str().unwrap_or_default().to_owned(),
+                id: f["properties"]["id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                name: f["properties"]["na"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
                 rings: polygons
                     .into_iter()
                     .flat_map(|p| p.as_array().into_iter().flatten().map(ring))
@@ -146,12 +152,15 @@ struct Fit {
 impl Fit {
     fn new(regions: &[&Region], left: f64, top: f64, width: f64, height: f64) -> Option<Fit> {
         let points = || regions.iter().flat_map(|r| r.rings.iter().flatten());
-        let (min_lat, max_lat) = points().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+        let (min_lat, max_lat) =
+            points().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
         if min_lat > max_lat {
             return None;
         }
         let cos = ((min_lat + max_lat) / 2.0).to_radians().cos();
-        let (min_x, max_x) = points().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0 * cos), b.max(p.0 * cos)));
+        let (min_x, max_x) = points().fold((f64::MAX, f64::MIN), |(a, b), p| {
+            (a.min(p.0 * cos), b.max(p.0 * cos))
+        });
         let k = (width / (max_x - min_x).max(1e-6)).min(height / (max_lat - min_lat).max(1e-6));
         Some(Fit {
             min_x,
@@ -193,9 +202,16 @@ fn fill(count: usize, bounds: &[usize]) -> &'static str {
     if count == 0 {
         return EMPTY;
     }
-    let class = bounds.iter().position(|b| count <= *b).unwrap_or(bounds.len() - 1);
+    let class = bounds
+        .iter()
+        .position(|b| count <= *b)
+        .unwrap_or(bounds.len() - 1);
     // Spread fewer classes over the palette's range.
-    let index = if bounds.len() <= 1 { CLASSES.len() - 1 } else { class * (CLASSES.len() - 1) / (bounds.len() - 1) };
+    let index = if bounds.len() <= 1 {
+        CLASSES.len() - 1
+    } else {
+        class * (CLASSES.len() - 1) / (bounds.len() - 1)
+    };
     CLASSES[index]
 }
 
@@ -224,9 +240,16 @@ pub(super) fn choropleth(
     // Insets: one box per territory (Canarias, each overseas department).
     let mut territories: BTreeMap<&str, Vec<&Region>> = BTreeMap::new();
     for r in &far {
-        territories.entry(r.id.get(..4).unwrap_or(&r.id)).or_default().push(r);
+        territories
+            .entry(r.id.get(..4).unwrap_or(&r.id))
+            .or_default()
+            .push(r);
     }
-    let inset_row = if territories.is_empty() { 0.0 } else { INSET + 10.0 };
+    let inset_row = if territories.is_empty() {
+        0.0
+    } else {
+        INSET + 10.0
+    };
     let max = counts.values().copied().max().unwrap_or(0);
     let bounds = class_bounds(max);
     let legend_y = MAP_HEIGHT + inset_row + 10.0;
@@ -291,7 +314,10 @@ mod tests {
             ["ES", "FR", "SE", "LV"].map(|c| count(&b.nuts3, c)),
             [59, 101, 21, 5]
         );
-        assert_eq!(["ES", "FR", "SE", "LV"].map(|c| count(&b.nuts2, c)), [19, 27, 8, 1]);
+        assert_eq!(
+            ["ES", "FR", "SE", "LV"].map(|c| count(&b.nuts2, c)),
+            [19, 27, 8, 1]
+        );
         for r in b.nuts2.iter().chain(&b.nuts3) {
             assert!(!r.name.is_empty() && !r.rings.is_empty(), "{}", r.id);
             assert!(r.rings.iter().all(|ring| ring.len() >= 3), "{}", r.id);
@@ -311,18 +337,38 @@ mod tests {
     #[test]
     fn the_map_draws_each_region_as_a_link_coloured_by_its_count_inside_its_box() {
         let regions = map_regions(Some("LV"));
-        let counts: BTreeMap<String, usize> = [("LV005".to_owned(), 4), ("LV00A".to_owned(), 1)].into();
+        let counts: BTreeMap<String, usize> =
+            [("LV005".to_owned(), 4), ("LV00A".to_owned(), 1)].into();
         let region = |name: &str, n: usize| format!("{name}: {n}");
-        let text = MapText { title: "t", description: "d", region: &region, legend: "l", none: "0" };
+        let text = MapText {
+            title: "t",
+            description: "d",
+            region: &region,
+            legend: "l",
+            none: "0",
+        };
         let svg = choropleth(&regions, &counts, &|id| format!("/?nuts={id}"), &text).into_string();
         assert_eq!(svg.matches("<path ").count(), 5);
-        assert!(svg.contains(r#"href="/?nuts=LV005" aria-label="Latgale: 4""#), "{svg}");
+        assert!(
+            svg.contains(r#"href="/?nuts=LV005" aria-label="Latgale: 4""#),
+            "{svg}"
+        );
         assert!(svg.contains(&format!(r#"fill="{}" data-region="LV005""#, CLASSES[4])));
         assert!(svg.contains(&format!(r#"fill="{}" data-region="LV00A""#, CLASSES[0])));
         assert!(svg.contains(&format!(r#"fill="{EMPTY}" data-region="LV009""#)));
-        // Every coordinate lies inside the drawing.
-        for number in svg.split(['M', 'L', ',', 'Z', '"']).filter_map(|s| s.parse::<f64>().ok()) {
-            assert!((-0.01..=MAP_HEIGHT + 0.01).contains(&number), "{number} outside the map");
+        // Every point of every region lies inside the map's box.
+        let paths = svg
+            .split(" d=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap_or(""));
+        for point in paths
+            .flat_map(|d| d.split(['M', 'L', 'Z']))
+            .filter(|p| !p.is_empty())
+        {
+            let (x, y) = point.split_once(',').expect("x,y");
+            let (x, y): (f64, f64) = (x.parse().unwrap(), y.parse().unwrap());
+            assert!((0.0..=MAP_WIDTH).contains(&x), "x {x} outside the map");
+            assert!((0.0..=MAP_HEIGHT).contains(&y), "y {y} outside the map");
         }
     }
 
@@ -340,8 +386,16 @@ mod tests {
     #[test]
     fn a_bar_chart_links_each_bar_and_names_its_value() {
         let bars = [
-            Bar { label: "Housing".into(), value: 4, href: "/?theme=housing".into() },
-            Bar { label: "Employment".into(), value: 2, href: "/?theme=employment".into() },
+            Bar {
+                label: "Housing".into(),
+                value: 4,
+                href: "/?theme=housing".into(),
+            },
+            Bar {
+                label: "Employment".into(),
+                value: 2,
+                href: "/?theme=employment".into(),
+            },
         ];
         let svg = bar_chart("c", "Themes", "Initiatives per theme", &bars).into_string();
         assert!(svg.contains("<title id=\"c-title\">Themes</title>"));

@@ -102,13 +102,18 @@ impl CountryQuery {
     fn country(&self) -> Result<Option<&'static str>, ApiError> {
         match self.country.as_deref().filter(|c| !c.is_empty()) {
             None => Ok(None),
-            Some(c) => COUNTRIES.iter().find(|x| **x == c).copied().map(Some).ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::InvalidRequest,
-                    format!("unknown country `{c}`: one of ES, FR, SE, LV"),
-                )
-                .with_field("country")
-            }),
+            Some(c) => COUNTRIES
+                .iter()
+                .find(|x| **x == c)
+                .copied()
+                .map(Some)
+                .ok_or_else(|| {
+                    ApiError::new(
+                        ErrorCode::InvalidRequest,
+                        format!("unknown country `{c}`: one of ES, FR, SE, LV"),
+                    )
+                    .with_field("country")
+                }),
         }
     }
 }
@@ -153,7 +158,10 @@ fn downloads(report: &str, country: Option<&str>) -> Markup {
 }
 
 fn search_link(pairs: &[(&str, &str)]) -> String {
-    format!("/?{}", serde_urlencoded::to_string(pairs).unwrap_or_default())
+    format!(
+        "/?{}",
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    )
 }
 
 // ------------------------------------------------------------------------ the overview
@@ -183,7 +191,8 @@ pub async fn overview(
     let polarities = CodeList::SwotPolarity.entries();
     let regions = charts::map_regions(country);
     let placed = wp::initiatives_per_region(&items, &charts::region_ids(&regions));
-    let region_text = |name: &str, n: usize| t!("overview-map-region", name = name.to_owned(), count = n);
+    let region_text =
+        |name: &str, n: usize| t!("overview-map-region", name = name.to_owned(), count = n);
     let map_title = t!("overview-map-title");
     let map_desc = t!("overview-map-desc", regions = regions.len());
     let map = charts::choropleth(
@@ -302,7 +311,13 @@ pub async fn overview(
 }
 
 /// A bar chart and the same figures as a table (for screen readers, print and copying).
-fn chart_with_table(id: &str, title: &str, description: &str, column: &str, bars: &[Bar]) -> Markup {
+fn chart_with_table(
+    id: &str,
+    title: &str,
+    description: &str,
+    column: &str,
+    bars: &[Bar],
+) -> Markup {
     html! {
         @if bars.is_empty() { p.meta { (t!("wp-nothing-yet")) } }
         @else {
@@ -453,12 +468,38 @@ pub async fn action_plan(
         .collect();
     let progress = wp::action_progress(&items, today());
     let statuses = CodeList::ActionStatus.entries();
-    let mut functions: Vec<&str> = CodeList::NccFunction.entries().iter().map(|c| c.code).collect();
+    let mut functions: Vec<&str> = CodeList::NccFunction
+        .entries()
+        .iter()
+        .map(|c| c.code)
+        .collect();
     if progress.by_function.keys().any(|(f, _)| f.is_empty()) {
         functions.push("");
     }
-    let count = |f: &str, s: &str| progress.by_function.get(&(f.to_owned(), s.to_owned())).copied().unwrap_or(0);
-    let function_label = |f: &str| if f.is_empty() { t!("actions-no-function") } else { code_label(CodeList::NccFunction, f) };
+    let count = |f: &str, s: &str| {
+        progress
+            .by_function
+            .get(&(f.to_owned(), s.to_owned()))
+            .copied()
+            .unwrap_or(0)
+    };
+    let function_label = |f: &str| {
+        if f.is_empty() {
+            t!("actions-no-function")
+        } else {
+            code_label(CodeList::NccFunction, f)
+        }
+    };
+    let cell_href = |function: &str, status: &str| {
+        let mut pairs = vec![("kind", "action_item"), ("action_status", status)];
+        if !function.is_empty() {
+            pairs.push(("ncc_function", function));
+        }
+        if let Some(c) = country {
+            pairs.push(("country", c));
+        }
+        search_link(&pairs)
+    };
     let body = html! {
         h1 { (t!("actions-title")) }
         (country_switch("/action-plan", country))
@@ -478,12 +519,7 @@ pub async fn action_plan(
                             th scope="row" { (function_label(f)) }
                             @for s in statuses {
                                 @let n = count(f, s.code);
-                                td { @if n > 0 {
-                                    @let mut pairs = vec![("kind", "action_item"), ("action_status", s.code)];
-                                    @if !f.is_empty() { @let _ = pairs.push(("ncc_function", f)); }
-                                    @if let Some(c) = country { @let _ = pairs.push(("country", c)); }
-                                    a href=(search_link(&pairs)) { (n) }
-                                } @else { "0" } }
+                                td { @if n > 0 { a href=(cell_href(f, s.code)) { (n) } } @else { "0" } }
                             }
                             td { (statuses.iter().map(|s| count(f, s.code)).sum::<usize>()) }
                         }
@@ -583,7 +619,10 @@ pub async fn report(
     let unknown = || {
         ApiError::new(
             ErrorCode::NotFound,
-            format!("no report `{file}`: one of {} as .csv or .xlsx", REPORTS.join(", ")),
+            format!(
+                "no report `{file}`: one of {} as .csv or .xlsx",
+                REPORTS.join(", ")
+            ),
         )
     };
     let (name, ext) = file.rsplit_once('.').ok_or_else(unknown)?;
@@ -619,11 +658,15 @@ pub async fn report(
 
 fn csv_bytes(table: &Table) -> Result<Vec<u8>, ApiError> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| ApiError::new(ErrorCode::Internal, format!("writing the report: {e}"));
+    let fail =
+        |e: csv::Error| ApiError::new(ErrorCode::Internal, format!("writing the report: {e}"));
     w.write_record(&table.headers).map_err(fail)?;
     for row in &table.rows {
-        w.write_record(row.iter().map(|c| crate::app::neutralise_formula(c).into_owned()))
-            .map_err(fail)?;
+        w.write_record(
+            row.iter()
+                .map(|c| crate::app::neutralise_formula(c).into_owned()),
+        )
+        .map_err(fail)?;
     }
     w.into_inner()
         .map_err(|e| ApiError::new(ErrorCode::Internal, format!("writing the report: {e}")))
@@ -631,20 +674,26 @@ fn csv_bytes(table: &Table) -> Result<Vec<u8>, ApiError> {
 
 fn xlsx_bytes(name: &str, table: &Table) -> Result<Vec<u8>, ApiError> {
     use rust_xlsxwriter::{Format, Workbook};
-    let fail = |e: rust_xlsxwriter::XlsxError| ApiError::new(ErrorCode::Internal, format!("writing the report: {e}"));
+    let fail = |e: rust_xlsxwriter::XlsxError| {
+        ApiError::new(ErrorCode::Internal, format!("writing the report: {e}"))
+    };
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name(name).map_err(fail)?;
     let bold = Format::new().set_bold();
     for (c, h) in table.headers.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, h, &bold).map_err(fail)?;
+        sheet
+            .write_string_with_format(0, c as u16, h, &bold)
+            .map_err(fail)?;
         sheet.set_column_width(c as u16, 24).map_err(fail)?;
     }
     for (r, row) in table.rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             // Numbers as numbers (sums work); everything else as text, never as a formula.
             match cell.parse::<i64>() {
-                Ok(n) if !cell.starts_with('+') => sheet.write_number(r as u32 + 1, c as u16, n as f64),
+                Ok(n) if !cell.starts_with('+') => {
+                    sheet.write_number(r as u32 + 1, c as u16, n as f64)
+                }
                 _ => sheet.write_string(r as u32 + 1, c as u16, cell),
             }
             .map_err(fail)?;
@@ -654,13 +703,21 @@ fn xlsx_bytes(name: &str, table: &Table) -> Result<Vec<u8>, ApiError> {
     book.save_to_buffer().map_err(fail)
 }
 
-async fn report_table(state: &ApiState, name: &str, country: Option<&str>) -> Result<Table, ApiError> {
+async fn report_table(
+    state: &ApiState,
+    name: &str,
+    country: Option<&str>,
+) -> Result<Table, ApiError> {
     let kinds: &[RecordKind] = match name {
         "swot" | "regions" | "themes" | "target-groups" => OVERVIEW_KINDS,
         "replication" => REPLICATION_KINDS,
         "priorities" => PRIORITY_KINDS,
         "actions" => ACTION_KINDS,
-        _ => &[RecordKind::Initiative, RecordKind::Organisation, RecordKind::Lesson],
+        _ => &[
+            RecordKind::Initiative,
+            RecordKind::Organisation,
+            RecordKind::Lesson,
+        ],
     };
     let loaded = load(state, kinds).await?;
     let items: Vec<Item> = loaded
@@ -668,7 +725,14 @@ async fn report_table(state: &ApiState, name: &str, country: Option<&str>) -> Re
         .iter()
         .filter(|i| {
             in_country(&i.record, country)
-                || !matches!(i.record.kind, RecordKind::EcosystemItem | RecordKind::Initiative | RecordKind::ReplicationCase | RecordKind::ActionItem | RecordKind::CapacityPriority)
+                || !matches!(
+                    i.record.kind,
+                    RecordKind::EcosystemItem
+                        | RecordKind::Initiative
+                        | RecordKind::ReplicationCase
+                        | RecordKind::ActionItem
+                        | RecordKind::CapacityPriority
+                )
         })
         .cloned()
         .collect();
@@ -688,7 +752,12 @@ async fn report_table(state: &ApiState, name: &str, country: Option<&str>) -> Re
                 }
             }
             Table {
-                headers: vec![field_label("dimension"), field_label("country"), field_label("polarity"), t!("overview-count-items")],
+                headers: vec![
+                    field_label("dimension"),
+                    field_label("country"),
+                    field_label("polarity"),
+                    t!("overview-count-items"),
+                ],
                 rows,
             }
         }
@@ -697,18 +766,36 @@ async fn report_table(state: &ApiState, name: &str, country: Option<&str>) -> Re
             let placed = wp::initiatives_per_region(&items, &charts::region_ids(&regions));
             let mut rows: Vec<Vec<String>> = regions
                 .iter()
-                .map(|r| vec![r.id.clone(), r.name.clone(), placed.counts.get(&r.id).copied().unwrap_or(0).to_string()])
+                .map(|r| {
+                    vec![
+                        r.id.clone(),
+                        r.name.clone(),
+                        placed.counts.get(&r.id).copied().unwrap_or(0).to_string(),
+                    ]
+                })
                 .collect();
             for (id, codes) in &placed.unplaced {
-                rows.push(vec![codes.join(" "), format!("{} ({})", t!("overview-unplaced-row"), loaded.title(id)), "1".into()]);
+                rows.push(vec![
+                    codes.join(" "),
+                    format!("{} ({})", t!("overview-unplaced-row"), loaded.title(id)),
+                    "1".into(),
+                ]);
             }
             Table {
-                headers: vec![field_label("nuts"), t!("overview-region"), t!("overview-count")],
+                headers: vec![
+                    field_label("nuts"),
+                    t!("overview-region"),
+                    t!("overview-count"),
+                ],
                 rows,
             }
         }
         "themes" | "target-groups" => {
-            let (field, list) = if name == "themes" { ("themes", CodeList::Theme) } else { ("target_groups", CodeList::TargetGroup) };
+            let (field, list) = if name == "themes" {
+                ("themes", CodeList::Theme)
+            } else {
+                ("target_groups", CodeList::TargetGroup)
+            };
             Table {
                 headers: vec![field_label(field), t!("overview-count")],
                 rows: wp::counts_by(&items, RecordKind::Initiative, field)
@@ -727,10 +814,21 @@ async fn report_table(state: &ApiState, name: &str, country: Option<&str>) -> Re
                         loaded.title(&c.id),
                         code_label(CodeList::ReplicationStatus, stage),
                         c.days_in_stage.map(|d| d.to_string()).unwrap_or_default(),
-                        c.origin_country.as_deref().map(country_label).unwrap_or_default(),
-                        c.target_country.as_deref().map(country_label).unwrap_or_default(),
-                        c.origin_initiative.as_ref().map(|i| loaded.title(i)).unwrap_or_default(),
-                        c.readiness.map(|r| code_label(CodeList::Readiness, r)).unwrap_or_default(),
+                        c.origin_country
+                            .as_deref()
+                            .map(country_label)
+                            .unwrap_or_default(),
+                        c.target_country
+                            .as_deref()
+                            .map(country_label)
+                            .unwrap_or_default(),
+                        c.origin_initiative
+                            .as_ref()
+                            .map(|i| loaded.title(i))
+                            .unwrap_or_default(),
+                        c.readiness
+                            .map(|r| code_label(CodeList::Readiness, r))
+                            .unwrap_or_default(),
                         c.sessions_held.to_string(),
                         c.id.to_string(),
                     ]);
@@ -755,12 +853,31 @@ async fn report_table(state: &ApiState, name: &str, country: Option<&str>) -> Re
             let rows = wp::priorities_side_by_side(&items)
                 .into_iter()
                 .map(|row| {
-                    let mut cells = vec![row.area.as_deref().map(|a| code_label(CodeList::CapacityArea, a)).unwrap_or_else(|| t!("priorities-no-area"))];
+                    let mut cells = vec![
+                        row.area
+                            .as_deref()
+                            .map(|a| code_label(CodeList::CapacityArea, a))
+                            .unwrap_or_else(|| t!("priorities-no-area")),
+                    ];
                     cells.push(row.countries().to_string());
                     for c in COUNTRIES {
-                        cells.push(row.by_country.get(c).into_iter().flatten().map(|id| loaded.title(id)).collect::<Vec<_>>().join("; "));
+                        cells.push(
+                            row.by_country
+                                .get(c)
+                                .into_iter()
+                                .flatten()
+                                .map(|id| loaded.title(id))
+                                .collect::<Vec<_>>()
+                                .join("; "),
+                        );
                     }
-                    cells.push(row.tools.iter().map(|id| loaded.title(id)).collect::<Vec<_>>().join("; "));
+                    cells.push(
+                        row.tools
+                            .iter()
+                            .map(|id| loaded.title(id))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    );
                     cells
                 })
                 .collect();
@@ -771,7 +888,8 @@ async fn report_table(state: &ApiState, name: &str, country: Option<&str>) -> Re
         }
         "actions" => {
             let progress = wp::action_progress(&items, today());
-            let overdue: BTreeMap<&RecordId, i64> = progress.overdue.iter().map(|(id, d)| (id, *d)).collect();
+            let overdue: BTreeMap<&RecordId, i64> =
+                progress.overdue.iter().map(|(id, d)| (id, *d)).collect();
             let rows = items
                 .iter()
                 .filter(|i| i.record.kind == RecordKind::ActionItem)
@@ -790,12 +908,19 @@ async fn report_table(state: &ApiState, name: &str, country: Option<&str>) -> Re
                         text("status"),
                         text("start_date"),
                         text("end_date"),
-                        overdue.get(&r.id).map(|d| d.to_string()).unwrap_or_default(),
+                        overdue
+                            .get(&r.id)
+                            .map(|d| d.to_string())
+                            .unwrap_or_default(),
                         text("kpi"),
                         text("kpi_actual"),
                         text("kpi_target"),
                         match r.fields.get("addresses") {
-                            Some(FieldValue::Links(l)) => l.iter().map(|id| loaded.title(id)).collect::<Vec<_>>().join("; "),
+                            Some(FieldValue::Links(l)) => l
+                                .iter()
+                                .map(|id| loaded.title(id))
+                                .collect::<Vec<_>>()
+                                .join("; "),
                             _ => String::new(),
                         },
                     ]
@@ -834,7 +959,10 @@ fn list_for(field: &str) -> CodeList {
 /// initiative each is filled from (documented in `docs/reports.md`).
 pub const ESIM_COLUMNS: &[(&str, &[&str])] = &[
     ("Title", &["title"]),
-    ("Lead organisation and partners", &["lead_org", "partner_orgs"]),
+    (
+        "Lead organisation and partners",
+        &["lead_org", "partner_orgs"],
+    ),
     ("Countries", &["countries"]),
     ("Regions", &["nuts"]),
     ("Target groups", &["target_groups"]),
@@ -846,7 +974,10 @@ pub const ESIM_COLUMNS: &[(&str, &[&str])] = &[
     ("Key results and benefits", &["results"]),
     ("Lessons learned", &["difficulties"]),
     ("Funding", &["funding_sources"]),
-    ("Potential for scaling up and transfer", &["open_to_transfer", "transferability"]),
+    (
+        "Potential for scaling up and transfer",
+        &["open_to_transfer", "transferability"],
+    ),
     ("Status", &["status"]),
     ("Start year", &["start_year"]),
     ("Website", &["website"]),
@@ -871,16 +1002,30 @@ fn esim_table(items: &[Item], loaded: &Loaded) -> Table {
     let rows = items
         .iter()
         .filter(|i| i.record.kind == RecordKind::Initiative)
-        .filter(|i| matches!(i.record.validation_status.as_str(), "validated" | "published"))
+        .filter(|i| {
+            matches!(
+                i.record.validation_status.as_str(),
+                "validated" | "published"
+            )
+        })
         .map(|i| {
             let r = &i.record;
             ESIM_COLUMNS
                 .iter()
                 .map(|(column, fields)| match *column {
-                    "Sources" => r.sources.iter().map(|s| s.url.clone()).collect::<Vec<_>>().join(" "),
+                    "Sources" => r
+                        .sources
+                        .iter()
+                        .map(|s| s.url.clone())
+                        .collect::<Vec<_>>()
+                        .join(" "),
                     "sicc id" => r.id.to_string(),
                     "Lessons learned" => {
-                        let mut parts: Vec<String> = fields.iter().map(|f| english(r, f)).filter(|t| !t.is_empty()).collect();
+                        let mut parts: Vec<String> = fields
+                            .iter()
+                            .map(|f| english(r, f))
+                            .filter(|t| !t.is_empty())
+                            .collect();
                         parts.extend(lesson_titles.get(&r.id).cloned().unwrap_or_default());
                         parts.join("\n")
                     }
@@ -888,7 +1033,11 @@ fn esim_table(items: &[Item], loaded: &Loaded) -> Table {
                         .iter()
                         .map(|f| match r.fields.get(*f) {
                             Some(FieldValue::Link(id)) => loaded.english_title(id),
-                            Some(FieldValue::Links(ids)) => ids.iter().map(|id| loaded.english_title(id)).collect::<Vec<_>>().join("; "),
+                            Some(FieldValue::Links(ids)) => ids
+                                .iter()
+                                .map(|id| loaded.english_title(id))
+                                .collect::<Vec<_>>()
+                                .join("; "),
                             _ => english(r, f),
                         })
                         .filter(|t| !t.is_empty())
@@ -919,7 +1068,9 @@ impl Loaded {
 fn english(r: &Record, field: &str) -> String {
     let spec = r.kind.field(field);
     let list = spec.and_then(|s| match s.ty {
-        sicc_protocol::schema::FieldType::Code(l) | sicc_protocol::schema::FieldType::Codes(l) => Some(l),
+        sicc_protocol::schema::FieldType::Code(l) | sicc_protocol::schema::FieldType::Codes(l) => {
+            Some(l)
+        }
         _ => None,
     });
     let label = |c: &str| list.and_then(|l| l.label(c)).unwrap_or(c).to_owned();
@@ -930,7 +1081,11 @@ fn english(r: &Record, field: &str) -> String {
                 .get(&r.original_lang)
                 .or_else(|| m.values().next())
                 .map(|t| {
-                    let lang = m.iter().find(|(_, v)| *v == t).map(|(l, _)| l.as_str()).unwrap_or("");
+                    let lang = m
+                        .iter()
+                        .find(|(_, v)| *v == t)
+                        .map(|(l, _)| l.as_str())
+                        .unwrap_or("");
                     format!("[{}] {t}", CodeList::Language.label(lang).unwrap_or(lang))
                 })
                 .unwrap_or_default(),
@@ -942,7 +1097,11 @@ fn english(r: &Record, field: &str) -> String {
         Some(FieldValue::Code(c)) => label(c),
         Some(FieldValue::Codes(cs)) => cs.iter().map(|c| label(c)).collect::<Vec<_>>().join("; "),
         Some(FieldValue::Link(id)) => id.to_string(),
-        Some(FieldValue::Links(ids)) => ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join("; "),
+        Some(FieldValue::Links(ids)) => ids
+            .iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join("; "),
         None => String::new(),
     }
 }
@@ -969,7 +1128,10 @@ pub async fn consider_for_replication(
     super::ui::form_check(&headers, &principal, &form.csrf)?;
     let id = super::records::parse_id(&form.id)?;
     let shared = match state.app.record(id.clone()).await? {
-        RecordFound::Shared(copies) => copies.into_iter().next().ok_or(AppError::NotFound(id.clone()))?,
+        RecordFound::Shared(copies) => copies
+            .into_iter()
+            .next()
+            .ok_or(AppError::NotFound(id.clone()))?,
         RecordFound::Local(_) => {
             return Err(ApiError::new(
                 ErrorCode::InvalidRequest,
@@ -988,7 +1150,10 @@ pub async fn consider_for_replication(
     }
     let node = state.app.node();
     let lang = i18n::current().tag();
-    let title = t!("replication-case-title", title = title_for_reader(initiative));
+    let title = t!(
+        "replication-case-title",
+        title = title_for_reader(initiative)
+    );
     let origin_country = initiative
         .codes_of(CodeList::Country)
         .first()
@@ -1017,7 +1182,8 @@ pub async fn consider_for_replication(
     {
         case["originator_org"] = json!(org.as_str());
     }
-    let mut record = Record::from_json(&case).map_err(|e| ApiError::from(AppError::Store(crate::app::StoreError::Invalid(e))))?;
+    let mut record = Record::from_json(&case)
+        .map_err(|e| ApiError::from(AppError::Store(crate::app::StoreError::Invalid(e))))?;
     let mut published = super::records::Published::default();
     super::records::editor_write(&state, &principal, &mut record, &mut published).await?;
     let stored = state.app.create(record, &principal.label()).await?;
@@ -1083,9 +1249,12 @@ pub(super) fn readiness_section(record: &Record) -> Markup {
 /// Whether a field of `kind` is shown in its own section rather than in the generic lists.
 pub(super) fn shown_apart(kind: RecordKind, field: &str) -> bool {
     kind == RecordKind::ReadinessAssessment
-        && READINESS_CRITERIA
-            .iter()
-            .any(|c| field == *c || field.strip_prefix(c).is_some_and(|rest| rest == "_note" || rest == "_source"))
+        && READINESS_CRITERIA.iter().any(|c| {
+            field == *c
+                || field
+                    .strip_prefix(c)
+                    .is_some_and(|rest| rest == "_note" || rest == "_source")
+        })
 }
 
 /// The "Consider for replication" form on a partner's initiative.

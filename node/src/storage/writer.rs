@@ -748,4 +748,3 @@ fn stamp_status_since(record: &mut Record, prev: Option<&Record>, today: &str) {
             .insert("status_since", FieldValue::Text(today.to_owned()));
     }
 }
-
