@@ -66,7 +66,8 @@ div.board { display: grid; grid-template-columns: repeat(5, minmax(10rem, 1fr));
 section.stage { background: #eef2f7; border-radius: 6px; padding: .3rem .5rem; } ul.cards { list-style: none; margin: 0; padding: 0; }
 li.card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .5rem; margin-bottom: .5rem; font-size: .92rem; }
 .badge.readiness-ready { background: #e7f5e9; color: #1b6e2a; } .badge.readiness-conditional { background: #fff8d6; color: #6b5200; } .badge.readiness-not_ready { background: #fbe9e9; color: #8a1c1c; }
-meter { width: 8rem; }
+meter { width: 7rem; } td.progress { white-space: nowrap; }
+.map-with-table { display: grid; grid-template-columns: minmax(0, 30rem) 1fr; gap: 1.2rem; align-items: start; } @media (max-width: 50rem) { .map-with-table { grid-template-columns: 1fr; } }
 @media print {
   header, nav.countries, form, button, .downloads, .print-note, #live, .skip { display: none !important; }
   body { background: #fff; } main { max-width: none; padding: 0; } a { color: inherit; text-decoration: none; }

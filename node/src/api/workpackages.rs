@@ -43,6 +43,19 @@ impl Loaded {
     fn link(&self, id: &RecordId) -> Markup {
         html! { a href={ "/records/" (id) } { (self.title(id)) } }
     }
+
+    /// The record's title as a link, with its country when the page covers several.
+    fn link_with_country(&self, id: &RecordId, several: bool) -> Markup {
+        let country = self
+            .items
+            .iter()
+            .find(|i| &i.record.id == id)
+            .and_then(|i| wp::country_of(&i.record).map(str::to_owned));
+        html! {
+            (self.link(id))
+            @if let Some(c) = country.filter(|_| several) { " " span.badge { (code_label(CodeList::Country, &c)) } }
+        }
+    }
 }
 
 async fn load(state: &ApiState, kinds: &[RecordKind]) -> Result<Loaded, ApiError> {
@@ -272,6 +285,7 @@ pub async fn overview(
         }
         section {
             h2 id="map" { (t!("overview-map")) }
+            div.map-with-table {
             figure.map {
                 (map)
                 figcaption.attribution { (t!("overview-map-attribution")) }
@@ -284,6 +298,7 @@ pub async fn overview(
                         tr { td { a href=(search_link(&[("kind", "initiative"), ("nuts", &r.id)])) { (r.name) } " " span.meta { (r.id) } } td { (n) } }
                     }
                 }
+            }
             }
             @if !placed.unplaced.is_empty() {
                 p.meta { (t!("overview-unplaced", count = placed.unplaced.len())) }
@@ -530,7 +545,7 @@ pub async fn action_plan(
         section {
             h2 id="overdue" { (t!("actions-overdue")) }
             @if progress.overdue.is_empty() { p.meta { (t!("actions-none-overdue")) } }
-            ul.overdue { @for (id, days) in &progress.overdue { li { (loaded.link(id)) " " span.badge.warn { (t!("actions-overdue-days", days = *days)) } } } }
+            ul.overdue { @for (id, days) in &progress.overdue { li { (loaded.link_with_country(id, country.is_none())) " " span.badge.warn { (t!("actions-overdue-days", days = *days)) } } } }
         }
         section {
             h2 id="kpis" { (t!("actions-kpis")) }
@@ -545,9 +560,9 @@ pub async fn action_plan(
                         @for k in &progress.kpis {
                             @let kpi = items.iter().find(|i| i.record.id == k.id).and_then(|i| match i.record.fields.get("kpi") { Some(FieldValue::Text(t)) => Some(t.clone()), _ => None }).unwrap_or_default();
                             tr {
-                                td { (loaded.link(&k.id)) } td { (kpi) }
+                                td { (loaded.link_with_country(&k.id, country.is_none())) } td { (kpi) }
                                 td { (i18n::number(i18n::current(), k.actual.max(0) as u64)) } td { (i18n::number(i18n::current(), k.target.max(0) as u64)) }
-                                td { meter min="0" max="100" value=(k.percent()) { (k.percent()) " %" } " " (k.percent()) " %" }
+                                td.progress { meter min="0" max="100" value=(k.percent()) { (k.percent()) " %" } " " (k.percent()) " %" }
                             }
                         }
                     }
@@ -557,7 +572,7 @@ pub async fn action_plan(
         section {
             h2 id="unaddressed" { (t!("actions-unaddressed")) }
             @if progress.unaddressed.is_empty() { p.meta { (t!("actions-all-addressed")) } }
-            ul.unaddressed { @for id in &progress.unaddressed { li { (loaded.link(id)) } } }
+            ul.unaddressed { @for id in &progress.unaddressed { li { (loaded.link_with_country(id, country.is_none())) } } }
         }
         (downloads("actions", country))
     };
