@@ -131,7 +131,8 @@ done-created = Created.
 done-password-changed = Password changed.
 done-deleted = Deleted.
 done-replication-started = Replication case opened here as a draft; the originating centre was told through the federation.
-done-replication-started-untold = Replication case opened here as a draft. The originating centre could not be told: this node needs the writer role in its catalogue (ask the centre to grant it).
+done-replication-started-untold = Replication case opened here as a draft. The originating centre could not be told, most often because this node needs the writer role in its catalogue (ask the centre to grant it); the node's log says why.
+done-replication-exists = This initiative already has a replication case on this node: here it is.
 
 ## Catalogues page
 catalogs-title = Catalogues
@@ -390,7 +391,7 @@ actions-all-addressed = Every weakness and barrier has an action that addresses 
 reports-title = Reports
 reports-intro = The tables of the overview, the replication pipeline, the priorities and the action plans, with labels in your language, for funders' reports. Any page prints without navigation and buttons.
 reports-report = Report
-reports-esim-note = The European Social Innovation Match export holds this node's and partners' validated initiatives in SIM's case layout, in English as SIM requires (a text with no English version keeps its language, named in brackets). docs/reports.md maps each column to its fields.
+reports-esim-note = The European Social Innovation Match export holds this node's own validated initiatives whose access level is public, in SIM's case layout and in English as SIM requires (a text with no English version keeps its language, named in brackets); each partner submits its own. docs/work-packages.md maps each column to its fields.
 report-swot = SWOT matrix: items by dimension, country and polarity
 report-regions = Initiatives per NUTS region
 report-themes = Initiatives by theme
@@ -405,6 +406,9 @@ report-sessions-held = Mentoring sessions held
 report-countries-sharing = Countries
 report-days-overdue = Days behind schedule
 record-partner-notes = Notes from partners
+wp-label-count = { $label }: { $count }
+wp-percent = { $percent } %
+readiness-score-of = { $score } / 3
 
 ## Field names of records (one per field of the schema)
 field-id = Identifier

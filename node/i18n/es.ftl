@@ -133,7 +133,8 @@ done-created = Creado.
 done-password-changed = Se ha cambiado la contraseña.
 done-deleted = Eliminado.
 done-replication-started = Caso de replicación abierto aquí como borrador; se ha informado al centro de origen a través de la federación.
-done-replication-started-untold = Caso de replicación abierto aquí como borrador. No se ha podido informar al centro de origen: este nodo necesita permiso de escritura en el catálogo de ese centro (pida al centro que se lo conceda).
+done-replication-started-untold = Caso de replicación abierto aquí como borrador. No se ha podido informar al centro de origen, casi siempre porque este nodo necesita permiso de escritura en el catálogo de ese centro (pida al centro que se lo conceda); el registro del nodo indica el motivo.
+done-replication-exists = Esta iniciativa ya tiene un caso de replicación en este nodo: aquí está.
 
 ## review: Página de catálogos
 catalogs-title = Catálogos
@@ -395,7 +396,7 @@ actions-all-addressed = Todas las debilidades y barreras tienen una acción que 
 reports-title = Informes
 reports-intro = Las tablas del panorama, de la cartera de replicaciones, de las prioridades y de los planes de acción, con las etiquetas en su idioma, para los informes a los financiadores. Todas las páginas se imprimen sin la navegación ni los botones.
 reports-report = Informe
-reports-esim-note = La exportación para European Social Innovation Match contiene las iniciativas validadas de este nodo y de los socios con la estructura de casos de SIM, en inglés, como exige SIM (un texto sin versión en inglés se mantiene en su idioma, indicado entre corchetes). docs/reports.md indica a qué campos corresponde cada columna.
+reports-esim-note = La exportación para European Social Innovation Match contiene las iniciativas validadas de este nodo cuyo nivel de acceso es público, con la estructura de casos de SIM y en inglés, como exige SIM (un texto sin versión en inglés se mantiene en su idioma, indicado entre corchetes); cada socio presenta las suyas. docs/work-packages.md indica a qué campos corresponde cada columna.
 report-swot = Matriz DAFO: elementos por dimensión, país y polaridad
 report-regions = Iniciativas por región NUTS
 report-themes = Iniciativas por tema
@@ -410,6 +411,9 @@ report-sessions-held = Sesiones de mentoría realizadas
 report-countries-sharing = Países
 report-days-overdue = Días de retraso
 record-partner-notes = Notas de los socios
+wp-label-count = { $label }: { $count }
+wp-percent = { $percent } %
+readiness-score-of = { $score } / 3
 
 ## review: Nombres de los campos de los registros (uno por campo del esquema)
 field-id = Identificador

@@ -133,7 +133,8 @@ done-created = Fiche créée.
 done-password-changed = Mot de passe modifié.
 done-deleted = Fiche supprimée.
 done-replication-started = Cas de réplication ouvert ici sous forme de brouillon ; le centre d’origine en a été informé via la fédération.
-done-replication-started-untold = Cas de réplication ouvert ici sous forme de brouillon. Le centre d’origine n’a pas pu en être informé : ce nœud a besoin du droit d’écriture dans le catalogue de ce centre (demandez au centre de vous l’accorder).
+done-replication-started-untold = Cas de réplication ouvert ici sous forme de brouillon. Le centre d’origine n’a pas pu en être informé, le plus souvent parce que ce nœud a besoin du droit d’écriture dans le catalogue de ce centre (demandez au centre de vous l’accorder) ; le journal du nœud en donne la raison.
+done-replication-exists = Cette initiative a déjà un cas de réplication sur ce nœud : le voici.
 
 ## review: Page Catalogues
 catalogs-title = Catalogues
@@ -392,7 +393,7 @@ actions-all-addressed = Chaque faiblesse et chaque frein ont une action qui y r�
 reports-title = Rapports
 reports-intro = Les tableaux de la vue d’ensemble, du suivi des réplications, des priorités et des plans d’action, avec les libellés dans votre langue, pour les rapports destinés aux financeurs. Toutes les pages s’impriment sans la navigation ni les boutons.
 reports-report = Rapport
-reports-esim-note = L’export European Social Innovation Match contient les initiatives validées de ce nœud et des partenaires dans la structure de cas de SIM, en anglais comme l’exige SIM (un texte sans version anglaise garde sa langue, indiquée entre crochets). docs/reports.md indique les champs de chaque colonne.
+reports-esim-note = L’export European Social Innovation Match contient les initiatives validées de ce nœud dont le niveau d’accès est public, dans la structure de cas de SIM et en anglais comme l’exige SIM (un texte sans version anglaise garde sa langue, indiquée entre crochets) ; chaque partenaire soumet les siennes. docs/work-packages.md indique les champs de chaque colonne.
 report-swot = Matrice SWOT : éléments par dimension, pays et polarité
 report-regions = Initiatives par région NUTS
 report-themes = Initiatives par thème
@@ -407,6 +408,9 @@ report-sessions-held = Séances de mentorat tenues
 report-countries-sharing = Pays
 report-days-overdue = Jours de retard
 record-partner-notes = Notes des partenaires
+wp-label-count = { $label } : { $count }
+wp-percent = { $percent } %
+readiness-score-of = { $score } / 3
 
 ## review: Noms des champs des fiches (un par champ du schéma)
 field-id = Identifiant

@@ -135,7 +135,8 @@ done-created = Izveidots.
 done-password-changed = Parole ir nomainīta.
 done-deleted = Dzēsts.
 done-replication-started = Replicēšanas gadījums atvērts šeit kā melnraksts; izcelsmes centrs ir informēts ar federācijas starpniecību.
-done-replication-started-untold = Replicēšanas gadījums atvērts šeit kā melnraksts. Izcelsmes centru nevarēja informēt: šim mezglam vajadzīgas rakstīšanas tiesības šī centra katalogā (lūdziet centram tās piešķirt).
+done-replication-started-untold = Replicēšanas gadījums atvērts šeit kā melnraksts. Izcelsmes centru nevarēja informēt, visbiežāk tāpēc, ka šim mezglam vajadzīgas rakstīšanas tiesības šī centra katalogā (lūdziet centram tās piešķirt); mezgla žurnālā norādīts iemesls.
+done-replication-exists = Šai iniciatīvai šajā mezglā jau ir replicēšanas gadījums: lūk, tas.
 
 ## review: Katalogu lapa
 catalogs-title = Katalogi
@@ -392,7 +393,7 @@ actions-all-addressed = Katrai vājajai pusei un katram šķērslim ir pasākums
 reports-title = Atskaites
 reports-intro = Pārskata, replicēšanas gadījumu virzības, prioritāšu un rīcības plānu tabulas ar nosaukumiem jūsu valodā atskaitēm finansētājiem. Jebkuru lapu var izdrukāt bez navigācijas un pogām.
 reports-report = Atskaite
-reports-esim-note = Eksportā uz European Social Innovation Match ir šī mezgla un partneru validētās iniciatīvas SIM gadījumu struktūrā, angļu valodā, kā to prasa SIM (teksts bez angļu valodas versijas paliek savā valodā, kas norādīta kvadrātiekavās). docs/reports.md katrai kolonnai norāda atbilstošos laukus.
+reports-esim-note = Eksportā uz European Social Innovation Match ir šī mezgla validētās iniciatīvas ar publisku piekļuves līmeni, SIM gadījumu struktūrā un angļu valodā, kā to prasa SIM (teksts bez angļu valodas versijas paliek savā valodā, kas norādīta kvadrātiekavās); katrs partneris iesniedz savējās. docs/work-packages.md katrai kolonnai norāda atbilstošos laukus.
 report-swot = SVID matrica: elementi pa dimensijām, valstīm un polaritātēm
 report-regions = Iniciatīvas pa NUTS reģioniem
 report-themes = Iniciatīvas pa tēmām
@@ -407,6 +408,9 @@ report-sessions-held = Aizvadītās mentoringa sesijas
 report-countries-sharing = Valstis
 report-days-overdue = Kavējuma dienas
 record-partner-notes = Partneru piezīmes
+wp-label-count = { $label }: { $count }
+wp-percent = { $percent } %
+readiness-score-of = { $score } / 3
 
 ## review: Ierakstu lauku nosaukumi (pa vienam katram shēmas laukam)
 field-id = Identifikators

@@ -133,7 +133,8 @@ done-created = Skapad.
 done-password-changed = Lösenordet har ändrats.
 done-deleted = Borttagen.
 done-replication-started = Replikeringsfallet har öppnats här som utkast; ursprungscentret har underrättats via federationen.
-done-replication-started-untold = Replikeringsfallet har öppnats här som utkast. Ursprungscentret kunde inte underrättas: denna nod behöver skrivbehörighet i centrets katalog (be centret att bevilja den).
+done-replication-started-untold = Replikeringsfallet har öppnats här som utkast. Ursprungscentret kunde inte underrättas, oftast för att denna nod behöver skrivbehörighet i centrets katalog (be centret att bevilja den); nodens logg anger orsaken.
+done-replication-exists = Det här initiativet har redan ett replikeringsfall på denna nod: här är det.
 
 ## review: Katalogsida
 catalogs-title = Kataloger
@@ -395,7 +396,7 @@ actions-all-addressed = Varje svaghet och varje hinder har en åtgärd som svara
 reports-title = Rapporter
 reports-intro = Tabellerna från översikten, replikeringarna per skede, prioriteringarna och handlingsplanerna, med etiketter på ditt språk, för rapporter till finansiärer. Alla sidor skrivs ut utan navigering och knappar.
 reports-report = Rapport
-reports-esim-note = Exporten till European Social Innovation Match innehåller denna nods och partnernas validerade initiativ i SIM:s fallformat, på engelska som SIM kräver (en text utan engelsk version behåller sitt språk, som anges inom hakparentes). docs/reports.md visar vilka fält varje kolumn hämtas från.
+reports-esim-note = Exporten till European Social Innovation Match innehåller denna nods egna validerade initiativ med åtkomstnivån offentlig, i SIM:s fallformat och på engelska som SIM kräver (en text utan engelsk version behåller sitt språk, som anges inom hakparentes); varje partner lämnar in sina egna. docs/work-packages.md visar vilka fält varje kolumn hämtas från.
 report-swot = SWOT-matris: faktorer per dimension, land och polaritet
 report-regions = Initiativ per NUTS-region
 report-themes = Initiativ per tema
@@ -410,6 +411,9 @@ report-sessions-held = Genomförda mentorsträffar
 report-countries-sharing = Länder
 report-days-overdue = Dagars försening
 record-partner-notes = Anteckningar från partner
+wp-label-count = { $label }: { $count }
+wp-percent = { $percent } %
+readiness-score-of = { $score } / 3
 
 ## review: Fältnamn för poster (ett per fält i schemat)
 field-id = Identifierare

@@ -203,6 +203,14 @@ pub fn replication_board(items: &[Item], today: Date) -> BTreeMap<String, Vec<Ca
         .iter()
         .map(|s| ((*s).to_owned(), Vec::new()))
         .collect();
+    // A case's assessments and sessions are those of the node that holds the case: a partner
+    // cannot rate or pad another node's case by linking to it.
+    let case_origin: BTreeMap<&RecordId, &Option<String>> =
+        of_kind(items, RecordKind::ReplicationCase)
+            .map(|i| (&i.record.id, &i.origin))
+            .collect();
+    let of_the_case =
+        |i: &Item, case: &RecordId| case_origin.get(case).is_some_and(|o| **o == i.origin);
     let mut newest: BTreeMap<RecordId, (Date, &'static str)> = BTreeMap::new();
     for a in of_kind(items, RecordKind::ReadinessAssessment) {
         let (Some(case), Some(on)) = (
@@ -211,6 +219,9 @@ pub fn replication_board(items: &[Item], today: Date) -> BTreeMap<String, Vec<Ca
         ) else {
             continue;
         };
+        if on > today || !of_the_case(a, &case) {
+            continue;
+        }
         let overall = overall_readiness(&a.record);
         if newest.get(&case).is_none_or(|(d, _)| *d <= on) {
             newest.insert(case, (on, overall));
@@ -220,6 +231,7 @@ pub fn replication_board(items: &[Item], today: Date) -> BTreeMap<String, Vec<Ca
     for s in of_kind(items, RecordKind::MentoringSession) {
         if date(&s.record, "date").is_some_and(|d| d <= today)
             && let Some(case) = links(&s.record, "replication_case").pop()
+            && of_the_case(s, &case)
         {
             *sessions.entry(case).or_default() += 1;
         }
@@ -290,9 +302,13 @@ pub struct PriorityRow {
 }
 
 impl PriorityRow {
-    /// How many countries name this area; three or more is a consortium-wide priority.
+    /// How many of the consortium's countries name this area; three or more is a
+    /// consortium-wide priority.
     pub fn countries(&self) -> usize {
-        self.by_country.len()
+        self.by_country
+            .keys()
+            .filter(|c| COUNTRIES.contains(&c.as_str()))
+            .count()
     }
 
     pub fn shared_widely(&self) -> bool {
@@ -561,6 +577,14 @@ mod tests {
             item(assessment("a-new", "c1", "2026-10-01", &all(1)), None),
             item(session("s1", "2026-11-15"), None),
             item(session("s2", "2026-12-30"), None),
+            // A partner's assessment and session of this node's case count for nothing, and
+            // an assessment dated in the future is not the newest.
+            item(
+                assessment("a-partner", "c1", "2026-11-30", &all(3)),
+                Some("n1"),
+            ),
+            item(session("s-partner", "2026-11-20"), Some("n1")),
+            item(assessment("a-future", "c1", "2099-01-01", &all(3)), None),
         ];
         let board = replication_board(&items, day("2026-12-01"));
         assert_eq!(board.keys().cloned().collect::<Vec<_>>(), {

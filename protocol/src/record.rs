@@ -1194,4 +1194,29 @@ mod tests {
                 .is_none()
         );
     }
+
+    #[test]
+    fn a_mentoring_session_is_shared_at_organisation_level() {
+        let r = Record::from_json(&json!({
+            "id": "m1", "kind": "mentoring_session", "access_level": "consortium",
+            "title": {"en": "First site visit"}, "replication_case": "case-1",
+            "date": "2026-02-01", "format": "site_visit", "mentor_org": "org-1",
+            "participant_count": 4, "participants": ["Anna Example", "Juris Paraugs"],
+            "contact_person": "person-1"
+        }))
+        .unwrap();
+        let text = r.public_projection().unwrap().to_string();
+        for secret in [
+            "Anna Example",
+            "Juris Paraugs",
+            "person-1",
+            "participants\"",
+            "contact_person",
+        ] {
+            assert!(!text.contains(secret), "{secret} leaked into {text}");
+        }
+        for shared in ["org-1", "site_visit", "participant_count"] {
+            assert!(text.contains(shared), "{shared} missing from {text}");
+        }
+    }
 }

@@ -806,7 +806,14 @@ async fn staff_follow_the_work_packages_and_start_a_replication_across_borders()
     for id in ["es-rural-care", "es-weak-funding", "es-prio-impact"] {
         fed.wait_for(lv, id, |_| true).await?;
     }
+    let mut public = initiative("lv-kitchen", "LV", "Soup kitchen in Daugavpils");
+    public["access_level"] = json!("public");
+    public["validation_status"] = json!("validated");
+    let mut consortium = initiative("lv-consortium", "LV", "Kept in the consortium");
+    consortium["validation_status"] = json!("validated");
     for record in [
+        public,
+        consortium,
         json!({"id": "lv-weak-policy", "kind": "ecosystem_item",
                "statement": {"en": "No national social innovation strategy"}, "country": "LV",
                "dimension": "policy_regulation", "polarity": "weakness"}),
@@ -944,7 +951,20 @@ async fn staff_follow_the_work_packages_and_start_a_replication_across_borders()
         "the node dates the stage: {case}"
     );
 
-    // The board: in Exploring, for 0 days, not yet assessed.
+    // Considering it again opens no second case.
+    driver
+        .goto(&format!("{lv_url}/records/es-rural-care"))
+        .await?;
+    driver.click("#consider").await?;
+    driver
+        .wait_text("p.notice", |t| t.contains("already has a replication case"))
+        .await?;
+    assert_eq!(
+        driver.current_url().await?.split('?').next(),
+        case_url.split('?').next()
+    );
+
+    // The board: in Exploring since today (a run crossing midnight sees 1 day), not assessed.
     driver.goto(&format!("{lv_url}/replication")).await?;
     let card = format!("li.card[data-case='{case_id}']");
     let text = driver
@@ -953,7 +973,8 @@ async fn staff_follow_the_work_packages_and_start_a_replication_across_borders()
         })
         .await?;
     assert!(
-        text.contains("0 days in this stage") && text.contains("No readiness assessment yet"),
+        (text.contains("0 days in this stage") || text.contains("1 day in this stage"))
+            && text.contains("No readiness assessment yet"),
         "{text}"
     );
 
@@ -1017,8 +1038,8 @@ async fn staff_follow_the_work_packages_and_start_a_replication_across_borders()
     assert_eq!(status, 200, "{csv}");
     assert!(
         csv.starts_with("Title,Status,Days in stage")
-            && csv
-                .contains("Replication of Rural Care,Exploring,0,Spain,Latvia,Rural Care,Ready,1,"),
+            && csv.contains("Replication of Rural Care,Exploring,")
+            && csv.contains(",Spain,Latvia,Rural Care,Ready,1,"),
         "{csv}"
     );
     let xlsx = sicc_tests::client_with(&fed.members[lv].token)
@@ -1033,9 +1054,11 @@ async fn staff_follow_the_work_packages_and_start_a_replication_across_borders()
         esim.starts_with("Title,Lead organisation and partners,Countries"),
         "{esim}"
     );
+    // Only this node's own validated public initiatives: not a partner's, not a consortium one.
+    assert!(esim.contains("Soup kitchen in Daugavpils"), "{esim}");
+    assert!(!esim.contains("Kept in the consortium"), "{esim}");
     assert!(
-        esim.contains("Rural Care,")
-            && esim.contains("Case management for older people in villages"),
+        !esim.contains("Case management for older people in villages"),
         "{esim}"
     );
 

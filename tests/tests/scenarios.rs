@@ -388,6 +388,7 @@ async fn no_mutating_route_accepts_another_site_a_rebound_host_or_a_non_json_bod
     routes.push((reqwest::Method::POST, "/ui/unpublish".into()));
     routes.push((reqwest::Method::POST, "/records/lv-guarded/status".into()));
     routes.push((reqwest::Method::POST, "/ui/catalogs/subscribe".into()));
+    routes.push((reqwest::Method::POST, "/ui/replicate".into()));
     assert!(routes.len() >= 15, "{routes:?}");
     let record = serde_json::to_vec(&json!({
         "id": "lv-guarded", "kind": "initiative", "title": {"en": "Guarded"},

@@ -740,6 +740,9 @@ mod tests {
         assert_eq!(r(Method::GET, "/records/new"), Role::Editor);
         assert_eq!(r(Method::GET, "/records/x/edit"), Role::Editor);
         assert_eq!(r(Method::GET, "/records/x"), Role::Viewer);
+        assert_eq!(r(Method::POST, "/ui/replicate"), Role::Editor);
+        assert_eq!(r(Method::GET, "/overview"), Role::Viewer);
+        assert_eq!(r(Method::GET, "/reports/esim.xlsx"), Role::Viewer);
         assert_eq!(r(Method::POST, "/api/v1/catalogs"), Role::Admin);
         assert_eq!(r(Method::POST, "/api/v1/catalogs/o/n/grant"), Role::Admin);
         assert_eq!(

@@ -29,16 +29,16 @@ pub(super) fn bar_chart(id: &str, title: &str, description: &str, bars: &[Bar]) 
     let span = (CHART_WIDTH - LABEL_WIDTH - 50) as f64;
     html! {
         svg.chart id=(id) viewBox={ "0 0 " (CHART_WIDTH) " " (height) } width="100%"
-            role="group" aria-labelledby={ (id) "-title " (id) "-desc" } {
+            role="group" aria-labelledby={ (id) "-title" } aria-describedby={ (id) "-desc" } {
             title id={ (id) "-title" } { (title) }
             desc id={ (id) "-desc" } { (description) }
             @for (i, bar) in bars.iter().enumerate() {
                 @let y = i * BAR_ROW + 4;
                 @let w = (bar.value as f64 / max as f64 * span).max(1.0);
-                a href=(bar.href) {
+                a href=(bar.href) aria-label=(t!("wp-label-count", label = bar.label.clone(), count = bar.value)) {
                     text x=(LABEL_WIDTH - 8) y=(y + 16) text-anchor="end" { (shorten(&bar.label, 38)) }
                     rect x=(LABEL_WIDTH) y=(y + 3) width=(format!("{w:.1}")) height=(BAR_ROW - 8) class="bar" {
-                        title { (bar.label) ": " (bar.value) }
+                        title { (t!("wp-label-count", label = bar.label.clone(), count = bar.value)) }
                     }
                     text x=(format!("{:.1}", LABEL_WIDTH as f64 + w + 6.0)) y=(y + 16) { (bar.value) }
                 }
@@ -265,7 +265,7 @@ pub(super) fn choropleth(
         }
     };
     html! {
-        svg.map viewBox={ "0 0 " (MAP_WIDTH) " " (height) } width="100%" role="group" aria-labelledby="map-title map-desc" {
+        svg.map viewBox={ "0 0 " (MAP_WIDTH) " " (height) } width="100%" role="group" aria-labelledby="map-title" aria-describedby="map-desc" {
             title id="map-title" { (text.title) }
             desc id="map-desc" { (text.description) }
             @if let Some(fit) = &main_fit {
@@ -283,7 +283,7 @@ pub(super) fn choropleth(
                 text x="4" y=(legend_y + 14.0) { (text.legend) }
                 rect x="110" y=(legend_y) width="18" height="18" fill=(EMPTY) {}
                 text x="132" y=(legend_y + 14.0) { (text.none) }
-                @for (i, upper) in bounds.iter().enumerate() {
+                @for (i, upper) in bounds.iter().enumerate().filter(|_| max > 0) {
                     @let lower = if i == 0 { 1 } else { bounds[i - 1] + 1 };
                     @let x = 190.0 + i as f64 * 58.0;
                     rect x=(x) y=(legend_y) width="18" height="18" fill=(fill(*upper, &bounds)) {}
@@ -399,7 +399,10 @@ mod tests {
         ];
         let svg = bar_chart("c", "Themes", "Initiatives per theme", &bars).into_string();
         assert!(svg.contains("<title id=\"c-title\">Themes</title>"));
-        assert!(svg.contains(r#"<a href="/?theme=housing">"#));
+        assert!(
+            svg.contains(r#"<a href="/?theme=housing" aria-label="Housing: 4">"#),
+            "{svg}"
+        );
         assert!(svg.contains("<title>Employment: 2</title>"));
     }
 }

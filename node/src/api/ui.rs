@@ -72,7 +72,6 @@ meter { width: 7rem; } td.progress { white-space: nowrap; }
   header, nav.countries, form, button, .downloads, .print-note, #live, .skip { display: none !important; }
   body { background: #fff; } main { max-width: none; padding: 0; } a { color: inherit; text-decoration: none; }
   table, svg, li.card, section.stage { break-inside: avoid; } div.board { grid-template-columns: repeat(5, 1fr); }
-  details > summary { display: none; } details { display: block; }
 }
 input[type=search] { width: 100%; font-size: 1.1rem; padding: .4rem; box-sizing: border-box; } button { font-size: 1rem; padding: .3rem .8rem; }
 "#;
@@ -1169,6 +1168,7 @@ const DONE: &[&str] = &[
     "deleted",
     "replication-started",
     "replication-started-untold",
+    "replication-exists",
 ];
 
 /// The notice of a `done` code; an unknown code shows nothing.

@@ -20,19 +20,26 @@ use sicc_protocol::id::RecordId;
 use sicc_protocol::query::Filter;
 use sicc_protocol::record::{FieldValue, Record};
 use sicc_protocol::schema::{READINESS_CRITERIA, RecordKind};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-/// The most records a page counts (it says so when there are more).
+/// The most records of one kind a page counts (it says so when there are more).
 const MAX_RECORDS: usize = 20_000;
 
-/// The records of `kinds`, this node's and partners', one copy per id, with their titles.
+/// The records of the kinds a page counts, this node's and partners', one copy per id, with
+/// their titles.
 struct Loaded {
     items: Vec<Item>,
+    /// Where each id sits in `items`.
+    index: HashMap<RecordId, usize>,
     truncated: bool,
-    titles: BTreeMap<RecordId, String>,
+    titles: HashMap<RecordId, String>,
 }
 
 impl Loaded {
+    fn get(&self, id: &RecordId) -> Option<&Record> {
+        self.index.get(id).map(|i| &self.items[*i].record)
+    }
+
     fn title(&self, id: &RecordId) -> String {
         self.titles
             .get(id)
@@ -46,57 +53,65 @@ impl Loaded {
 
     /// The record's title as a link, with its country when the page covers several.
     fn link_with_country(&self, id: &RecordId, several: bool) -> Markup {
-        let country = self
-            .items
-            .iter()
-            .find(|i| &i.record.id == id)
-            .and_then(|i| wp::country_of(&i.record).map(str::to_owned));
+        let country = several
+            .then(|| self.get(id).and_then(|r| wp::country_of(r)))
+            .flatten();
         html! {
             (self.link(id))
-            @if let Some(c) = country.filter(|_| several) { " " span.badge { (code_label(CodeList::Country, &c)) } }
+            @if let Some(c) = country { " " span.badge { (code_label(CodeList::Country, c)) } }
         }
     }
 }
 
+/// Loads each kind on its own (a kind with many records cannot crowd out another) up to
+/// [`MAX_RECORDS`] each.
 async fn load(state: &ApiState, kinds: &[RecordKind]) -> Result<Loaded, ApiError> {
-    let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
-    let joined = names.join(",");
-    let filter = Filter::parse([("kind", joined.as_str())])
-        .map_err(|e| ApiError::new(ErrorCode::InvalidFilter, e.to_string()))?;
     let mut items = Vec::new();
-    let mut cursor = None;
     let mut truncated = false;
-    loop {
-        let page = state
-            .app
-            .list(filter.clone(), Scope::All, cursor, crate::app::MAX_PAGE)
-            .await?;
-        items.extend(page.rows.into_iter().map(|row| match row {
-            Row::Local(record) => Item {
-                record,
-                origin: None,
-            },
-            Row::Shared(s) => Item {
-                record: s.record,
-                origin: Some(s.origin),
-            },
-        }));
-        match page.next_cursor {
-            Some(_) if items.len() >= MAX_RECORDS => {
-                truncated = true;
-                break;
+    for kind in kinds {
+        let filter = Filter::parse([("kind", kind.as_str())])
+            .map_err(|e| ApiError::new(ErrorCode::InvalidFilter, e.to_string()))?;
+        let mut cursor = None;
+        let mut count = 0;
+        loop {
+            let page = state
+                .app
+                .list(filter.clone(), Scope::All, cursor, crate::app::MAX_PAGE)
+                .await?;
+            count += page.rows.len();
+            items.extend(page.rows.into_iter().map(|row| match row {
+                Row::Local(record) => Item {
+                    record,
+                    origin: None,
+                },
+                Row::Shared(s) => Item {
+                    record: s.record,
+                    origin: Some(s.origin),
+                },
+            }));
+            match page.next_cursor {
+                Some(_) if count >= MAX_RECORDS => {
+                    truncated = true;
+                    break;
+                }
+                Some(c) => cursor = Some(c),
+                None => break,
             }
-            Some(c) => cursor = Some(c),
-            None => break,
         }
     }
     let items = wp::distinct(items);
+    let index = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (item.record.id.clone(), i))
+        .collect();
     let titles = items
         .iter()
         .map(|i| (i.record.id.clone(), title_for_reader(&i.record)))
         .collect();
     Ok(Loaded {
         items,
+        index,
         truncated,
         titles,
     })
@@ -128,6 +143,14 @@ impl CountryQuery {
                     .with_field("country")
                 }),
         }
+    }
+}
+
+/// A page's heading, naming the country when the page shows one (printed pages keep it).
+fn heading(title: String, country: Option<&str>) -> String {
+    match country {
+        Some(c) => format!("{title} — {}", code_label(CodeList::Country, c)),
+        None => title,
     }
 }
 
@@ -245,7 +268,7 @@ pub async fn overview(
     let groups = by_code("target_groups", CodeList::TargetGroup, "target_group");
     let here = country.map(|c| format!("?country={c}")).unwrap_or_default();
     let body = html! {
-        h1 { (t!("overview-title")) }
+        h1 { (heading(t!("overview-title"), country)) }
         (country_switch("/overview", country))
         p.meta { (t!("overview-intro")) }
         (truncated_note(&loaded))
@@ -269,7 +292,7 @@ pub async fn overview(
                                             @if n > 0 {
                                                 li class={ "pol-" (p.code) } {
                                                     a href=(search_link(&[("kind", "ecosystem_item"), ("swot_dimension", d.code), ("country", c), ("swot_polarity", p.code)])) {
-                                                        (code_label(CodeList::SwotPolarity, p.code)) ": " (n)
+                                                        (t!("wp-label-count", label = code_label(CodeList::SwotPolarity, p.code), count = n))
                                                     }
                                                 }
                                             }
@@ -395,7 +418,7 @@ pub async fn replication(
     };
     let body = html! {
         (flash_notice(&Flash::of(q.done.clone())))
-        h1 { (t!("replication-title")) }
+        h1 { (heading(t!("replication-title"), country)) }
         (country_switch("/replication", country))
         p.meta { (t!("replication-intro")) }
         (truncated_note(&loaded))
@@ -405,7 +428,7 @@ pub async fn replication(
                     h2 id={ "stage-" (stage) } { (code_label(CodeList::ReplicationStatus, stage)) " " span.count { "(" (board.get(*stage).map_or(0, Vec::len)) ")" } }
                     @let cards = board.get(*stage).map(Vec::as_slice).unwrap_or(&[]);
                     @if cards.is_empty() { p.meta { (t!("replication-empty-stage")) } }
-                    ul.cards { @for c in cards { (card(c)) } }
+                    @if !cards.is_empty() { ul.cards { @for c in cards { (card(c)) } } }
                 }
             }
         }
@@ -433,6 +456,7 @@ pub async fn priorities(State(state): State<ApiState>) -> Result<Html<String>, A
         @if rows.is_empty() { p.meta { (t!("wp-nothing-yet")) } }
         @else {
             table.priorities {
+                caption { (t!("priorities-title")) }
                 thead { tr {
                     th scope="col" { (t!("priorities-area")) }
                     @for c in COUNTRIES { th scope="col" { (code_label(CodeList::Country, c)) } }
@@ -516,13 +540,14 @@ pub async fn action_plan(
         search_link(&pairs)
     };
     let body = html! {
-        h1 { (t!("actions-title")) }
+        h1 { (heading(t!("actions-title"), country)) }
         (country_switch("/action-plan", country))
         p.meta { (t!("actions-intro")) }
         (truncated_note(&loaded))
         section {
             h2 { (t!("actions-by-function")) }
             table.actions {
+                caption { (t!("actions-by-function")) }
                 thead { tr {
                     th scope="col" { (t!("actions-function")) }
                     @for s in statuses { th scope="col" { (code_label(CodeList::ActionStatus, s.code)) } }
@@ -534,7 +559,7 @@ pub async fn action_plan(
                             th scope="row" { (function_label(f)) }
                             @for s in statuses {
                                 @let n = count(f, s.code);
-                                td { @if n > 0 { a href=(cell_href(f, s.code)) { (n) } } @else { "0" } }
+                                td { @if n > 0 && !f.is_empty() { a href=(cell_href(f, s.code)) { (n) } } @else { (n) } }
                             }
                             td { (statuses.iter().map(|s| count(f, s.code)).sum::<usize>()) }
                         }
@@ -545,24 +570,25 @@ pub async fn action_plan(
         section {
             h2 id="overdue" { (t!("actions-overdue")) }
             @if progress.overdue.is_empty() { p.meta { (t!("actions-none-overdue")) } }
-            ul.overdue { @for (id, days) in &progress.overdue { li { (loaded.link_with_country(id, country.is_none())) " " span.badge.warn { (t!("actions-overdue-days", days = *days)) } } } }
+            @if !progress.overdue.is_empty() { ul.overdue { @for (id, days) in &progress.overdue { li { (loaded.link_with_country(id, country.is_none())) " " span.badge.warn { (t!("actions-overdue-days", days = *days)) } } } } }
         }
         section {
             h2 id="kpis" { (t!("actions-kpis")) }
             @if progress.kpis.is_empty() { p.meta { (t!("wp-nothing-yet")) } }
             @else {
                 table.kpis {
+                    caption { (t!("actions-kpis")) }
                     thead { tr {
                         th scope="col" { (t!("actions-item")) } th scope="col" { (t!("actions-kpi")) }
                         th scope="col" { (t!("actions-actual")) } th scope="col" { (t!("actions-target")) } th scope="col" { (t!("actions-progress")) }
                     } }
                     tbody {
                         @for k in &progress.kpis {
-                            @let kpi = items.iter().find(|i| i.record.id == k.id).and_then(|i| match i.record.fields.get("kpi") { Some(FieldValue::Text(t)) => Some(t.clone()), _ => None }).unwrap_or_default();
+                            @let kpi = match loaded.get(&k.id).and_then(|r| r.fields.get("kpi")) { Some(FieldValue::Text(t)) => t.clone(), _ => String::new() };
                             tr {
                                 td { (loaded.link_with_country(&k.id, country.is_none())) } td { (kpi) }
                                 td { (i18n::number(i18n::current(), k.actual.max(0) as u64)) } td { (i18n::number(i18n::current(), k.target.max(0) as u64)) }
-                                td.progress { meter min="0" max="100" value=(k.percent()) { (k.percent()) " %" } " " (k.percent()) " %" }
+                                td.progress { meter min="0" max="100" value=(k.percent()) { (t!("wp-percent", percent = k.percent())) } " " (t!("wp-percent", percent = k.percent())) }
                             }
                         }
                     }
@@ -572,7 +598,7 @@ pub async fn action_plan(
         section {
             h2 id="unaddressed" { (t!("actions-unaddressed")) }
             @if progress.unaddressed.is_empty() { p.meta { (t!("actions-all-addressed")) } }
-            ul.unaddressed { @for id in &progress.unaddressed { li { (loaded.link_with_country(id, country.is_none())) } } }
+            @if !progress.unaddressed.is_empty() { ul.unaddressed { @for id in &progress.unaddressed { li { (loaded.link_with_country(id, country.is_none())) } } } }
         }
         (downloads("actions", country))
     };
@@ -585,6 +611,24 @@ pub async fn action_plan(
 struct Table {
     headers: Vec<String>,
     rows: Vec<Vec<String>>,
+    /// The columns that hold counts (numbers in XLSX, so that sums work); every other cell is
+    /// text, whatever it looks like.
+    numeric: &'static [usize],
+}
+
+/// The most characters a spreadsheet cell holds (Excel's limit, which rust_xlsxwriter
+/// enforces): longer text is cut, marked with "…", rather than failing the whole report.
+const MAX_CELL: usize = 32_767;
+
+fn fit_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.len() <= MAX_CELL {
+        return cell.into();
+    }
+    let mut end = MAX_CELL - '…'.len_utf8();
+    while !cell.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &cell[..end]).into()
 }
 
 /// The reports, by file name without extension.
@@ -606,7 +650,7 @@ pub async fn reports_page(
 ) -> Result<Html<String>, ApiError> {
     let country = q.country()?;
     let body = html! {
-        h1 { (t!("reports-title")) }
+        h1 { (heading(t!("reports-title"), country)) }
         (country_switch("/reports", country))
         p.meta { (t!("reports-intro")) }
         table.reports {
@@ -679,7 +723,7 @@ fn csv_bytes(table: &Table) -> Result<Vec<u8>, ApiError> {
     for row in &table.rows {
         w.write_record(
             row.iter()
-                .map(|c| crate::app::neutralise_formula(c).into_owned()),
+                .map(|c| crate::app::neutralise_formula(&fit_cell(c)).into_owned()),
         )
         .map_err(fail)?;
     }
@@ -704,12 +748,12 @@ fn xlsx_bytes(name: &str, table: &Table) -> Result<Vec<u8>, ApiError> {
     }
     for (r, row) in table.rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
-            // Numbers as numbers (sums work); everything else as text, never as a formula.
+            // Counts as numbers; everything else as text, never as a formula.
             match cell.parse::<i64>() {
-                Ok(n) if !cell.starts_with('+') => {
+                Ok(n) if table.numeric.contains(&c) => {
                     sheet.write_number(r as u32 + 1, c as u16, n as f64)
                 }
-                _ => sheet.write_string(r as u32 + 1, c as u16, cell),
+                _ => sheet.write_string(r as u32 + 1, c as u16, &*fit_cell(cell)),
             }
             .map_err(fail)?;
         }
@@ -774,6 +818,7 @@ async fn report_table(
                     t!("overview-count-items"),
                 ],
                 rows,
+                numeric: &[3],
             }
         }
         "regions" => {
@@ -803,6 +848,7 @@ async fn report_table(
                     t!("overview-count"),
                 ],
                 rows,
+                numeric: &[2],
             }
         }
         "themes" | "target-groups" => {
@@ -817,6 +863,7 @@ async fn report_table(
                     .into_iter()
                     .map(|(c, n)| vec![code_label(list, &c), n.to_string()])
                     .collect(),
+                numeric: &[1],
             }
         }
         "replication" => {
@@ -862,6 +909,7 @@ async fn report_table(
                     field_label("id"),
                 ],
                 rows,
+                numeric: &[2, 7],
             }
         }
         "priorities" => {
@@ -899,7 +947,11 @@ async fn report_table(
             let mut headers = vec![t!("priorities-area"), t!("report-countries-sharing")];
             headers.extend(COUNTRIES.map(country_label));
             headers.push(t!("priorities-tools"));
-            Table { headers, rows }
+            Table {
+                headers,
+                rows,
+                numeric: &[1],
+            }
         }
         "actions" => {
             let progress = wp::action_progress(&items, today());
@@ -956,6 +1008,7 @@ async fn report_table(
                     field_label("addresses"),
                 ],
                 rows,
+                numeric: &[6, 8, 9],
             }
         }
         _ => esim_table(&items, &loaded),
@@ -971,7 +1024,7 @@ fn list_for(field: &str) -> CodeList {
 }
 
 /// The columns of the European Social Innovation Match case layout, and the fields of an
-/// initiative each is filled from (documented in `docs/reports.md`).
+/// initiative each is filled from (documented in `docs/work-packages.md`).
 pub const ESIM_COLUMNS: &[(&str, &[&str])] = &[
     ("Title", &["title"]),
     (
@@ -1000,12 +1053,18 @@ pub const ESIM_COLUMNS: &[(&str, &[&str])] = &[
     ("sicc id", &[]),
 ];
 
-/// Validated initiatives in the SIM case layout. SIM takes case studies in English: texts are
-/// the English ones, else the original with its language named; codes as English labels.
+/// This node's own initiatives for a public platform: validated, and public (`access_level`),
+/// with this node's own lessons about them. A partner's records are the partner's to submit,
+/// and a consortium or local record is not for publication. SIM takes case studies in English:
+/// texts are the English ones, else the original with its language named; codes as English
+/// labels.
 fn esim_table(items: &[Item], loaded: &Loaded) -> Table {
+    let own = |i: &&Item| i.origin.is_none();
     let lesson_titles: BTreeMap<&RecordId, Vec<String>> = {
         let mut m: BTreeMap<&RecordId, Vec<String>> = BTreeMap::new();
-        for l in items.iter().filter(|i| i.record.kind == RecordKind::Lesson) {
+        for l in items.iter().filter(own).filter(|i| {
+            i.record.kind == RecordKind::Lesson && i.record.access_level.as_str() == "public"
+        }) {
             if let Some(FieldValue::Links(about)) = l.record.fields.get("about") {
                 for a in about {
                     m.entry(a).or_default().push(english(&l.record, "title"));
@@ -1016,7 +1075,10 @@ fn esim_table(items: &[Item], loaded: &Loaded) -> Table {
     };
     let rows = items
         .iter()
-        .filter(|i| i.record.kind == RecordKind::Initiative)
+        .filter(own)
+        .filter(|i| {
+            i.record.kind == RecordKind::Initiative && i.record.access_level.as_str() == "public"
+        })
         .filter(|i| {
             matches!(
                 i.record.validation_status.as_str(),
@@ -1065,15 +1127,14 @@ fn esim_table(items: &[Item], loaded: &Loaded) -> Table {
     Table {
         headers: ESIM_COLUMNS.iter().map(|(c, _)| (*c).to_owned()).collect(),
         rows,
+        numeric: &[],
     }
 }
 
 impl Loaded {
     fn english_title(&self, id: &RecordId) -> String {
-        self.items
-            .iter()
-            .find(|i| &i.record.id == id)
-            .map(|i| english(&i.record, i.record.kind.title_field()))
+        self.get(id)
+            .map(|r| english(r, r.kind.title_field()))
             .unwrap_or_else(|| id.to_string())
     }
 }
@@ -1163,12 +1224,38 @@ pub async fn consider_for_replication(
         )
         .with_field("id"));
     }
+    // Once per initiative: a second click (or a second editor) finds the case already opened.
+    let filter = Filter::parse([("kind", "replication_case"), ("links_to", id.as_str())])
+        .map_err(|e| ApiError::new(ErrorCode::InvalidFilter, e.to_string()))?;
+    let existing = state.app.list(filter, Scope::Local, None, 50).await?;
+    let found = existing.rows.iter().find_map(|row| match row {
+        Row::Local(r)
+            if r.fields.get("origin_initiative") == Some(&FieldValue::Link(id.clone())) =>
+        {
+            Some(r.id.clone())
+        }
+        _ => None,
+    });
+    if let Some(case) = found {
+        return Ok(super::ui::back(
+            &format!("/records/{case}"),
+            "replication-exists",
+        ));
+    }
     let node = state.app.node();
     let lang = i18n::current().tag();
-    let title = t!(
+    // A partner's title near the limit still makes a valid title here.
+    let mut title = t!(
         "replication-case-title",
         title = title_for_reader(initiative)
     );
+    if title.chars().count() > sicc_protocol::schema::SHORT_TEXT {
+        title = title
+            .chars()
+            .take(sicc_protocol::schema::SHORT_TEXT - 1)
+            .chain(['…'])
+            .collect();
+    }
     let origin_country = initiative
         .codes_of(CodeList::Country)
         .first()
@@ -1246,7 +1333,7 @@ pub(super) fn readiness_section(record: &Record) -> Markup {
                     @for c in READINESS_CRITERIA {
                         tr {
                             th scope="row" { (field_label(c)) }
-                            td { @match record.fields.get(*c) { Some(FieldValue::Int(n)) => { (n) " / 3" } _ => { "–" } } }
+                            td { @match record.fields.get(*c) { Some(FieldValue::Int(n)) => { (t!("readiness-score-of", score = *n)) } _ => { "–" } } }
                             td { (text(format!("{c}_note"))) }
                             td {
                                 @let source = text(format!("{c}_source"));
@@ -1286,5 +1373,70 @@ pub(super) fn consider_form(record: &Record, origin_name: &str) -> Markup {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(cell: &str) -> Table {
+        Table {
+            headers: vec!["Title".into(), "Count".into()],
+            rows: vec![
+                vec![cell.into(), "7".into()],
+                vec!["007".into(), "12".into()],
+            ],
+            numeric: &[1],
+        }
+    }
+
+    #[test]
+    fn a_report_cell_cannot_run_as_a_formula_nor_break_the_workbook() {
+        let csv =
+            String::from_utf8(csv_bytes(&table("=HYPERLINK(\"http://x\")")).unwrap()).unwrap();
+        assert!(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\",7"), "{csv}");
+        // A partner's text past a spreadsheet cell's limit is cut, not a failed download.
+        let long = "å".repeat(40_000);
+        let csv = String::from_utf8(csv_bytes(&table(&long)).unwrap()).unwrap();
+        let first = csv.lines().nth(1).unwrap();
+        assert!(
+            first.len() <= MAX_CELL + 4 && first.contains('…'),
+            "{}",
+            first.len()
+        );
+        let xlsx = xlsx_bytes("report", &table(&long)).unwrap();
+        assert!(xlsx.starts_with(b"PK"));
+    }
+
+    #[test]
+    fn only_count_columns_become_numbers_in_a_workbook() {
+        let book = xlsx_bytes("report", &table("title")).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
+        let mut sheet = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut sheet,
+        )
+        .unwrap();
+        // "007" stays text (a shared string), 7 and 12 are numbers.
+        assert!(
+            sheet.contains("<v>7</v>") && sheet.contains("<v>12</v>"),
+            "{sheet}"
+        );
+        assert!(!sheet.contains("<v>7</v></c><c r=\"A3\""), "{sheet}");
+        let mut strings = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/sharedStrings.xml").unwrap(),
+            &mut strings,
+        )
+        .unwrap();
+        assert!(strings.contains(">007<"), "{strings}");
+    }
+
+    #[test]
+    fn a_page_heading_names_its_country() {
+        assert_eq!(heading("Overview".into(), None), "Overview");
+        assert_eq!(heading("Overview".into(), Some("LV")), "Overview — Latvia");
     }
 }

@@ -589,7 +589,7 @@ impl Writer {
             if !(keep_meta && record.updated_at.is_some()) {
                 record.updated_at = Some(now.clone());
             }
-            stamp_status_since(record, prev, now.get(..10).unwrap_or_default());
+            stamp_status_since(record, prev, now.get(..10).unwrap_or_default(), keep_meta);
             let action = match (mode, prev) {
                 (PutMode::Import, _) => "import",
                 (_, Some(_)) => "replace",
@@ -732,19 +732,113 @@ impl Writer {
     }
 }
 
-/// A record whose kind keeps `status_since` (a replication case) gets today's date there when
-/// its `status` changes, unless the writer gives a new date itself: the board's "days in stage"
-/// then needs no history.
-fn stamp_status_since(record: &mut Record, prev: Option<&Record>, today: &str) {
-    if record.kind.field("status_since").is_none() || today.len() != 10 {
+/// A record whose kind keeps `status_since` (a replication case) gets a date there when its
+/// `status` changes, unless the writer gives a new date itself: the board's "days in stage" then
+/// needs no history. The date is today's, or for an import the record's own last change (a
+/// restore keeps its history). With the status unchanged and no date given, the date it had is
+/// kept (a case from before the field existed: the day of its last change).
+pub(super) fn stamp_status_since(
+    record: &mut Record,
+    prev: Option<&Record>,
+    today: &str,
+    import: bool,
+) {
+    if record.kind.field("status_since").is_none() {
         return;
     }
-    let status_changed = prev.is_none_or(|p| p.fields.get("status") != record.fields.get("status"));
+    let day_of = |t: Option<&String>| t.and_then(|t| t.get(..10)).map(str::to_owned);
     let since = record.fields.get("status_since");
-    let since_given = since.is_some() && since != prev.and_then(|p| p.fields.get("status_since"));
-    if status_changed && !since_given {
-        record
-            .fields
-            .insert("status_since", FieldValue::Text(today.to_owned()));
+    let prev_since = prev.and_then(|p| p.fields.get("status_since"));
+    let status_changed = prev.is_none_or(|p| p.fields.get("status") != record.fields.get("status"));
+    let day = if status_changed {
+        if since.is_some() && since != prev_since {
+            return;
+        }
+        import
+            .then(|| day_of(record.updated_at.as_ref()))
+            .flatten()
+            .unwrap_or_else(|| today.to_owned())
+    } else if since.is_none() {
+        match prev_since {
+            Some(FieldValue::Text(d)) => d.clone(),
+            _ => match prev.and_then(|p| {
+                day_of(p.updated_at.as_ref()).or_else(|| day_of(p.created_at.as_ref()))
+            }) {
+                Some(d) => d,
+                None => return,
+            },
+        }
+    } else {
+        return;
+    };
+    record.fields.insert("status_since", FieldValue::Text(day));
+}
+
+#[cfg(test)]
+mod status_since_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn case(status: &str, since: Option<&str>) -> Record {
+        let mut v = json!({"id": "c", "kind": "replication_case", "title": {"en": "c"},
+            "origin_initiative": "i", "origin_country": "SE", "target_country": "LV", "status": status});
+        if let Some(d) = since {
+            v["status_since"] = json!(d);
+        }
+        Record::from_json(&v).unwrap()
+    }
+
+    fn since(r: &Record) -> Option<&str> {
+        match r.fields.get("status_since") {
+            Some(FieldValue::Text(d)) => Some(d),
+            _ => None,
+        }
+    }
+
+    const TODAY: &str = "2026-12-06";
+
+    #[test]
+    fn a_new_case_and_a_changed_status_are_dated_today_unless_a_date_is_given() {
+        let mut new = case("exploring", None);
+        stamp_status_since(&mut new, None, TODAY, false);
+        assert_eq!(since(&new), Some(TODAY));
+        let prev = case("exploring", Some("2026-01-01"));
+        let mut moved = case("piloting", Some("2026-01-01"));
+        stamp_status_since(&mut moved, Some(&prev), TODAY, false);
+        assert_eq!(since(&moved), Some(TODAY), "the old date is not a new one");
+        let mut given = case("piloting", Some("2026-11-01"));
+        stamp_status_since(&mut given, Some(&prev), TODAY, false);
+        assert_eq!(since(&given), Some("2026-11-01"));
+    }
+
+    #[test]
+    fn an_edit_that_keeps_the_status_keeps_the_date() {
+        let prev = case("piloting", Some("2026-01-01"));
+        let mut edited = case("piloting", None);
+        stamp_status_since(&mut edited, Some(&prev), TODAY, false);
+        assert_eq!(since(&edited), Some("2026-01-01"));
+        let mut older = case("piloting", None);
+        older.updated_at = Some("2025-03-04T10:00:00Z".into());
+        let mut edited = case("piloting", None);
+        stamp_status_since(&mut edited, Some(&older), TODAY, false);
+        assert_eq!(
+            since(&edited),
+            Some("2025-03-04"),
+            "a case from before the field: its last change"
+        );
+    }
+
+    #[test]
+    fn an_import_dates_a_case_by_its_own_last_change() {
+        let mut restored = case("operating", None);
+        restored.updated_at = Some("2024-05-06T07:08:09Z".into());
+        stamp_status_since(&mut restored, None, TODAY, true);
+        assert_eq!(since(&restored), Some("2024-05-06"));
+        let mut other =
+            Record::from_json(&json!({"id": "o", "kind": "lesson", "title": {"en": "l"},
+            "statement": {"en": "s"}, "lesson_type": "pitfall"}))
+            .unwrap();
+        stamp_status_since(&mut other, None, TODAY, false);
+        assert!(!other.fields.contains_key("status_since"));
     }
 }
