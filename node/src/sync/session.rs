@@ -251,12 +251,18 @@ impl Session {
                         continue;
                     }
                     self.differing.insert(doc.clone());
-                    out.add(replica.changes_for(&doc, &their));
+                    let fits = out.add(replica.changes_for(&doc, &their));
                     if theirs.contains_key(doc.as_str()) {
                         want.push(DocHeads {
                             doc: doc.clone(),
                             heads: mine.iter().map(|h| wire::to_hex(h)).collect(),
                         });
+                    }
+                    // The message is full: the rest of the page waits for the next round,
+                    // which asks for this page again (`truncated`), rather than loading every
+                    // remaining document for changes that cannot be sent now.
+                    if !fits {
+                        break;
                     }
                 }
                 for doc in theirs.keys() {
