@@ -23,8 +23,8 @@ pub use crate::storage::{
 };
 pub use crate::sync::document::ANNOTATIONS;
 pub use crate::sync::federation::{
-    CatalogDetail, CatalogView, ChangeView, Done, EntryView, MemberRef, PeerCatalogSync, PeersView,
-    Relation, RequestView, Role, SubscriptionsView,
+    AnnotationView, CatalogDetail, CatalogView, ChangeView, Done, EntryView, MemberRef,
+    PeerCatalogSync, PeersView, Relation, RequestView, Role, SubscriptionsView,
 };
 pub use crate::sync::{SyncError, SyncErrorKind, SyncEvent};
 pub use crate::transfer::{CsvOptions, neutralise_formula, write_csv};

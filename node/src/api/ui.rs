@@ -952,7 +952,7 @@ pub async fn record_page(
                 h2 { (t!("record-annotations")) }
                 ul {
                     @for a in &e.annotations {
-                        li { strong { (a.node_name) } ": " (a.text) " " span.meta { (time::OffsetDateTime::parse(&a.at, &time::format_description::well_known::Rfc3339).map(|t| i18n::date_time(lang, t)).unwrap_or_else(|_| a.at.clone())) } }
+                        (annotation_item(a, lang))
                     }
                 }
             }
@@ -992,7 +992,7 @@ pub async fn record_page(
             h2 { (t!("record-partner-notes")) }
             ul id="partner-notes" {
                 @for a in &partner_notes {
-                    li { strong { (a.node_name) } ": " (a.text) " " span.meta { (time::OffsetDateTime::parse(&a.at, &time::format_description::well_known::Rfc3339).map(|t| i18n::date_time(lang, t)).unwrap_or_else(|_| a.at.clone())) } }
+                    (annotation_item(a, lang))
                 }
             }
         }
@@ -1065,6 +1065,14 @@ pub async fn record_page(
         }
     };
     Ok(page(&state, &title, body))
+}
+
+/// One partner's annotation of an entry: who, what, when.
+fn annotation_item(a: &crate::app::AnnotationView, lang: Lang) -> Markup {
+    let when = time::OffsetDateTime::parse(&a.at, &time::format_description::well_known::Rfc3339)
+        .map(|t| i18n::date_time(lang, t))
+        .unwrap_or_else(|_| a.at.clone());
+    html! { li { strong { (a.node_name) } ": " (a.text) " " span.meta { (when) } } }
 }
 
 /// An audit action (`create`, `replace`, `import`, `delete`, `erase`) for people; an unknown
