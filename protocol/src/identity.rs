@@ -11,6 +11,10 @@
 //! never reuses sequence numbers (SPEC.md §2).
 
 use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
+
+/// The most decoded keys a thread keeps (a federation has a few members; a flood of forged
+/// authors only empties the cache).
+const CACHED_KEYS: usize = 1_024;
 use sha2::{Digest, Sha256};
 use std::fmt;
 use std::str::FromStr;
@@ -69,8 +73,26 @@ impl NodeId {
         s[s.len() - 8..].to_owned()
     }
 
+    /// The key, decoded once per thread: decompressing the curve point is the costly part of
+    /// setting up a verification, and a catalogue's thousands of changes come from a handful
+    /// of authors. Only valid keys are kept, at most [`CACHED_KEYS`] per thread.
     fn verifying_key(&self) -> Option<VerifyingKey> {
-        VerifyingKey::from_bytes(&self.0).ok()
+        thread_local! {
+            static KEYS: std::cell::RefCell<std::collections::HashMap<[u8; 32], VerifyingKey>> =
+                std::cell::RefCell::new(std::collections::HashMap::new());
+        }
+        KEYS.with(|keys| {
+            if let Some(key) = keys.borrow().get(&self.0) {
+                return Some(*key);
+            }
+            let key = VerifyingKey::from_bytes(&self.0).ok()?;
+            let mut keys = keys.borrow_mut();
+            if keys.len() >= CACHED_KEYS {
+                keys.clear();
+            }
+            keys.insert(self.0, key);
+            Some(key)
+        })
     }
 }
 
@@ -281,6 +303,43 @@ mod tests {
             !verify(&a.node_id(), SigningContext::Change, b"hasH", &sig),
             "another message"
         );
+    }
+
+    #[test]
+    fn a_key_decoded_once_verifies_as_before_and_still_refuses_forgeries() {
+        let a = NodeSigner::from_seed(SEED);
+        let sig = a.sign(SigningContext::Change, b"hash");
+        for _ in 0..3 {
+            assert!(verify(&a.node_id(), SigningContext::Change, b"hash", &sig));
+            assert!(!verify(
+                &a.node_id(),
+                SigningContext::Change,
+                b"other",
+                &sig
+            ));
+        }
+        let mut forged = sig;
+        forged[0] ^= 1;
+        assert!(!verify(
+            &a.node_id(),
+            SigningContext::Change,
+            b"hash",
+            &forged
+        ));
+        // More authors than the cache keeps: it starts over and every key still verifies.
+        for seed in 0..(CACHED_KEYS as u32 + 5) {
+            let mut bytes = [7u8; 32];
+            bytes[..4].copy_from_slice(&seed.to_le_bytes());
+            let signer = NodeSigner::from_seed(bytes);
+            let sig = signer.sign(SigningContext::Change, b"hash");
+            assert!(verify(
+                &signer.node_id(),
+                SigningContext::Change,
+                b"hash",
+                &sig
+            ));
+        }
+        assert!(verify(&a.node_id(), SigningContext::Change, b"hash", &sig));
     }
 
     #[test]
