@@ -424,7 +424,7 @@ pub fn action_progress(items: &[Item], today: Date) -> ActionProgress {
     out
 }
 
-/// The code list a page's counts by `field` are labelled with.
+/// The code list of a coded field of `kind` (what its codes are labelled with).
 pub fn list_of(kind: RecordKind, field: &str) -> Option<CodeList> {
     match kind.field(field)?.ty {
         sicc_protocol::schema::FieldType::Code(l) | sicc_protocol::schema::FieldType::Codes(l) => {

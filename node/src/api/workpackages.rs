@@ -51,6 +51,24 @@ impl Loaded {
         html! { a href={ "/records/" (id) } { (self.title(id)) } }
     }
 
+    /// The records a page for `country` counts: the country-bound kinds of that country, and
+    /// every record of the other kinds (assessments, sessions, tools, organisations, lessons,
+    /// which name their country through what they link to). All of them for `None`.
+    fn in_country(&self, country: Option<&str>) -> Vec<Item> {
+        const COUNTRY_BOUND: &[RecordKind] = &[
+            RecordKind::EcosystemItem,
+            RecordKind::Initiative,
+            RecordKind::ReplicationCase,
+            RecordKind::ActionItem,
+            RecordKind::CapacityPriority,
+        ];
+        self.items
+            .iter()
+            .filter(|i| !COUNTRY_BOUND.contains(&i.record.kind) || in_country(&i.record, country))
+            .cloned()
+            .collect()
+    }
+
     /// The record's title as a link, with its country when the page covers several.
     fn link_with_country(&self, id: &RecordId, several: bool) -> Markup {
         let country = several
@@ -212,12 +230,7 @@ pub async fn overview(
 ) -> Result<Html<String>, ApiError> {
     let country = q.country()?;
     let loaded = load(&state, OVERVIEW_KINDS).await?;
-    let items: Vec<Item> = loaded
-        .items
-        .iter()
-        .filter(|i| in_country(&i.record, country))
-        .cloned()
-        .collect();
+    let items = loaded.in_country(country);
     let columns: Vec<&str> = match country {
         Some(c) => vec![c],
         None => COUNTRIES.to_vec(),
@@ -386,12 +399,7 @@ pub async fn replication(
 ) -> Result<Html<String>, ApiError> {
     let country = q.country()?;
     let loaded = load(&state, REPLICATION_KINDS).await?;
-    let items: Vec<Item> = loaded
-        .items
-        .iter()
-        .filter(|i| in_country(&i.record, country) || i.record.kind != RecordKind::ReplicationCase)
-        .cloned()
-        .collect();
+    let items = loaded.in_country(country);
     let board = wp::replication_board(&items, today());
     let columns: Vec<&str> = STAGES.to_vec();
     let card = |c: &wp::Card| {
@@ -499,12 +507,7 @@ pub async fn action_plan(
 ) -> Result<Html<String>, ApiError> {
     let country = q.country()?;
     let loaded = load(&state, ACTION_KINDS).await?;
-    let items: Vec<Item> = loaded
-        .items
-        .iter()
-        .filter(|i| in_country(&i.record, country))
-        .cloned()
-        .collect();
+    let items = loaded.in_country(country);
     let progress = wp::action_progress(&items, today());
     let statuses = CodeList::ActionStatus.entries();
     let mut functions: Vec<&str> = CodeList::NccFunction
@@ -779,22 +782,7 @@ async fn report_table(
         ],
     };
     let loaded = load(state, kinds).await?;
-    let items: Vec<Item> = loaded
-        .items
-        .iter()
-        .filter(|i| {
-            in_country(&i.record, country)
-                || !matches!(
-                    i.record.kind,
-                    RecordKind::EcosystemItem
-                        | RecordKind::Initiative
-                        | RecordKind::ReplicationCase
-                        | RecordKind::ActionItem
-                        | RecordKind::CapacityPriority
-                )
-        })
-        .cloned()
-        .collect();
+    let items = loaded.in_country(country);
     let country_label = |c: &str| code_label(CodeList::Country, c);
     Ok(match name {
         "swot" => {
@@ -965,7 +953,10 @@ async fn report_table(
                     let text = |f: &str| match r.fields.get(f) {
                         Some(FieldValue::Text(t)) => t.clone(),
                         Some(FieldValue::Int(n)) => n.to_string(),
-                        Some(FieldValue::Code(c)) => code_label(list_for(f), c),
+                        Some(FieldValue::Code(c)) => match wp::list_of(r.kind, f) {
+                            Some(list) => code_label(list, c),
+                            None => c.clone(),
+                        },
                         _ => String::new(),
                     };
                     vec![
@@ -1013,14 +1004,6 @@ async fn report_table(
         }
         _ => esim_table(&items, &loaded),
     })
-}
-
-fn list_for(field: &str) -> CodeList {
-    match field {
-        "country" => CodeList::Country,
-        "ncc_function" => CodeList::NccFunction,
-        _ => CodeList::ActionStatus,
-    }
 }
 
 /// The columns of the European Social Innovation Match case layout, and the fields of an
@@ -1142,13 +1125,7 @@ impl Loaded {
 /// A field in English: texts in English (else the original, with its language named), codes as
 /// their English labels.
 fn english(r: &Record, field: &str) -> String {
-    let spec = r.kind.field(field);
-    let list = spec.and_then(|s| match s.ty {
-        sicc_protocol::schema::FieldType::Code(l) | sicc_protocol::schema::FieldType::Codes(l) => {
-            Some(l)
-        }
-        _ => None,
-    });
+    let list = wp::list_of(r.kind, field);
     let label = |c: &str| list.and_then(|l| l.label(c)).unwrap_or(c).to_owned();
     match r.fields.get(field) {
         Some(FieldValue::LangText(m)) => match m.get("en") {
