@@ -226,6 +226,19 @@ impl Manifest {
                 "title must hold 1-300 characters in at least one language".into(),
             ));
         }
+        // ASCII keys: the canonical form's key order (code points) is then RFC 8785's (UTF-16
+        // code units) for every key a manifest can hold.
+        if let Some(tag) = self
+            .title
+            .keys()
+            .chain(self.description.keys())
+            .find(|t| !is_language_tag(t))
+        {
+            let shown: String = tag.chars().take(40).collect();
+            return Err(CatalogError::BadManifest(format!(
+                "{shown:?} is not a language tag (letters, digits and `-`, at most 35 characters, starting with 2-8 letters)"
+            )));
+        }
         if self.description.values().any(|d| d.chars().count() > 2_000) {
             return Err(CatalogError::BadManifest(
                 "description is longer than 2,000 characters".into(),
@@ -236,6 +249,17 @@ impl Manifest {
         }
         Ok(())
     }
+}
+
+/// A BCP 47 language tag's shape (SPEC.md §3): a 2-8 letter primary subtag, then subtags of
+/// 1-8 ASCII letters or digits, joined by `-`, 35 characters at most.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or_default();
+    tag.len() <= 35
+        && (2..=8).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 impl Manifest {

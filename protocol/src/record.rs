@@ -32,6 +32,8 @@ pub const COMMON_FIELDS: &[&str] = &[
 pub const MAX_SOURCES: usize = 50;
 /// Maximum size of a record's canonical JSON in bytes.
 pub const MAX_RECORD_BYTES: usize = 256 * 1024;
+/// Largest integer a shared record may hold (2^53 - 1): JavaScript's Automerge reads no more.
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// Who may see a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -382,6 +384,62 @@ impl Record {
                 "",
                 format!("record is {size} bytes; the limit is {MAX_RECORD_BYTES}"),
             ));
+        }
+        Ok(record)
+    }
+
+    /// Reads a shared document's record (SPEC.md §6.9): valid here, its `id` present and equal
+    /// to the document id, and nothing a publisher may not share (a `person` record, access
+    /// level `local`, `internal_notes`, a local-only field). A receiver quarantines a document
+    /// that fails: it is kept and synced, but never read as a record.
+    pub fn from_shared(doc_id: &str, value: &Value) -> Result<Record, ValidationError> {
+        let record = Record::from_json(value)?;
+        let obj = value.as_object().expect("from_json accepted an object");
+        match obj.get("id").and_then(Value::as_str) {
+            Some(id) if id == doc_id => {}
+            Some(id) => {
+                return Err(ValidationError::one(
+                    "id",
+                    format!("`{id}` is not the document id `{doc_id}`"),
+                ));
+            }
+            None => {
+                return Err(ValidationError::one(
+                    "id",
+                    format!("missing; the document id is `{doc_id}`"),
+                ));
+            }
+        }
+        if record.revision > MAX_SAFE_INTEGER {
+            return Err(ValidationError::one(
+                "revision",
+                format!(
+                    "{} is beyond 2^53 - 1, which not every Automerge implementation reads",
+                    record.revision
+                ),
+            ));
+        }
+        if record.kind == RecordKind::Person || record.access_level == AccessLevel::Local {
+            return Err(ValidationError::one(
+                "access_level",
+                "a person record or a `local` record is never shared",
+            ));
+        }
+        let private = std::iter::once("internal_notes").chain(
+            record
+                .kind
+                .fields()
+                .iter()
+                .filter(|s| s.local_only)
+                .map(|s| s.name),
+        );
+        for name in private {
+            if obj.contains_key(name) {
+                return Err(ValidationError::one(
+                    name,
+                    "local-only: never part of a shared record",
+                ));
+            }
         }
         Ok(record)
     }
@@ -1086,6 +1144,40 @@ mod tests {
         let again = Record::from_json(&r.to_json()).unwrap();
         assert_eq!(again, r);
         assert_eq!(r.to_json()["sdgs"], json!([3, 10]));
+    }
+
+    #[test]
+    fn a_shared_record_is_its_documents_record_and_holds_nothing_private() {
+        let doc = "lv-samaritan-mobile-care";
+        let public = Record::from_json(&initiative())
+            .unwrap()
+            .public_projection()
+            .unwrap();
+        assert_eq!(Record::from_shared(doc, &public).unwrap().id.as_str(), doc);
+        let refused = |v: &Value| Record::from_shared(doc, v).unwrap_err().errors.remove(0);
+        let problem = refused(&initiative());
+        assert_eq!(problem.field, "internal_notes", "{problem:?}");
+        let mut other = public.clone();
+        other["id"] = json!("lv-other");
+        let problem = refused(&other);
+        assert_eq!(problem.field, "id");
+        assert!(
+            problem.message.contains("`lv-other`"),
+            "{}",
+            problem.message
+        );
+        let mut no_id = public.clone();
+        no_id.as_object_mut().unwrap().remove("id");
+        assert_eq!(refused(&no_id).field, "id");
+        let mut local = public.clone();
+        local["access_level"] = json!("local");
+        assert_eq!(refused(&local).field, "access_level");
+        let mut personal = public.clone();
+        personal["contact_person"] = json!("person-1");
+        assert_eq!(refused(&personal).field, "contact_person");
+        let mut unknown_code = public;
+        unknown_code["status"] = json!("pilot");
+        assert_eq!(refused(&unknown_code).field, "status");
     }
 
     fn first_error(v: Value) -> FieldError {

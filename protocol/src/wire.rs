@@ -260,8 +260,19 @@ impl Message {
             return Err(FrameError::TooLarge(len));
         }
         let body = input.get(4..4 + len).ok_or(FrameError::Incomplete)?;
-        let message: Message =
-            serde_json::from_slice(body).map_err(|e| FrameError::Malformed(e.to_string()))?;
+        let message: Message = serde_json::from_slice(body).map_err(|e| {
+            // A peer of another version may use types and fields this one lacks: name the
+            // version rather than the first field it did not know.
+            match serde_json::from_slice::<Value>(body)
+                .ok()
+                .and_then(|v| v.get("v").and_then(Value::as_u64))
+            {
+                Some(v) if v != u64::from(WIRE_VERSION) => {
+                    FrameError::Version(u32::try_from(v).unwrap_or(u32::MAX))
+                }
+                _ => FrameError::Malformed(e.to_string()),
+            }
+        })?;
         message.check()?;
         Ok((message, 4 + len))
     }

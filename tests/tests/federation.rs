@@ -821,13 +821,16 @@ async fn partners_see_offers_ask_to_subscribe_and_the_owner_grants_or_refuses() 
     assert_eq!(shown["role"], "subscriber");
     assert_eq!(shown["entries"], 1);
     assert_eq!(shown["version"], 2, "one grant: one new manifest version");
-    // FR asks again: the owner answers refused, and FR gets nothing.
-    fed.ok(
-        fr,
-        &format!("{}/subscribe", fed.catalog_path(lv)),
-        json!({}),
-    )
-    .await?;
+    // FR asks again: the owner answers refused, the request reports that answer, and FR gets
+    // nothing.
+    let v = fed
+        .ok(
+            fr,
+            &format!("{}/subscribe", fed.catalog_path(lv)),
+            json!({}),
+        )
+        .await?;
+    assert_eq!(v["status"], "refused", "{v}");
     wait_until("FR to learn it was refused", || async {
         let (_, v) = fed.get(fr, "/api/v1/subscriptions").await.ok()?;
         v["outgoing"]
@@ -891,6 +894,17 @@ async fn partners_see_offers_ask_to_subscribe_and_the_owner_grants_or_refuses() 
     assert!(fed.shared(es, "lv-offered").await.is_none(), "came back");
     let (_, hits) = fed.get(es, "/api/v1/search?q=offered").await?;
     assert_eq!(hits["total"], 0, "removed from the index too");
+    // ES asks again: still a reader, so the owner answers granted, the request reports that
+    // (not `pending`), and the entries come back.
+    let v = fed
+        .ok(
+            es,
+            &format!("{}/subscribe", fed.catalog_path(lv)),
+            json!({}),
+        )
+        .await?;
+    assert_eq!(v["status"], "granted", "{v}");
+    fed.wait_for(es, "lv-offered", |_| true).await?;
     fed.stop_all().await;
     Ok(())
 }

@@ -780,6 +780,11 @@ pub fn event(e: &SyncEvent) -> (&'static str, Value) {
             "subscription_requested",
             json!({"event": "subscription_requested", "catalog": catalog.to_string(), "node_id": node_id.to_string()}),
         ),
+        SyncEvent::SubscriptionAnswered { catalog, status } => (
+            "subscription_answered",
+            json!({"event": "subscription_answered", "catalog": catalog.to_string(),
+                   "status": status.map(|s| s.as_str())}),
+        ),
     }
 }
 

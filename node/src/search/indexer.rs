@@ -350,7 +350,12 @@ async fn index_batch(
                 local_update(&id, record)
             }
             (FeedChange::Shared { doc, catalog }, Some(Written::Shared { origin, record })) => {
-                shared_update(&doc, catalog, origin, record.map(|v| Record::from_json(&v)))
+                shared_update(
+                    &doc,
+                    catalog,
+                    origin,
+                    record.map(|v| Record::from_shared(&doc, &v)),
+                )
             }
             (FeedChange::Shared { doc, catalog }, _) => {
                 let found = match doc.parse() {

@@ -649,6 +649,57 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_shared_document_holding_another_documents_record_is_quarantined() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _writer) = Store::open(dir.path()).unwrap();
+        let org = |id: &str| {
+            json!({"id": id, "kind": "organisation", "name": {"es": "Org"}, "country": "ES",
+                   "org_type": "ngo_association", "access_level": "consortium"})
+        };
+        let materialise = |doc: &str, record: serde_json::Value| SharedOp::Materialised {
+            catalog: "node-es/replication".into(),
+            doc: doc.into(),
+            origin: "node-es".into(),
+            record: Some(record),
+        };
+        // Document `es-b` carries the record of `es-a` (SPEC.md §6.9: the ids must agree).
+        store
+            .write_shared(vec![
+                materialise("es-a", org("es-a")),
+                materialise("es-b", org("es-a")),
+            ])
+            .await
+            .unwrap();
+        let listed = store
+            .list_shared(Filter::default(), None, 100)
+            .await
+            .unwrap();
+        let ids: Vec<_> = listed
+            .records
+            .iter()
+            .map(|s| s.record.id.as_str())
+            .collect();
+        assert_eq!(ids, ["es-a"], "listed once, under its own id");
+        assert!(
+            store
+                .get_shared("es-b".parse().unwrap())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let quarantined = store.quarantined().await.unwrap();
+        assert_eq!(quarantined.len(), 1);
+        assert_eq!(quarantined[0].id, "es-b");
+        assert!(
+            quarantined[0]
+                .problem
+                .contains("`es-a` is not the document id `es-b`"),
+            "{}",
+            quarantined[0].problem
+        );
+    }
+
+    #[tokio::test]
     async fn a_local_record_links_across_borders_and_keeps_the_link_when_the_entry_goes() {
         let dir = tempfile::tempdir().unwrap();
         let (store, writer) = Store::open(dir.path()).unwrap();

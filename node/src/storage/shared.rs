@@ -314,9 +314,12 @@ fn decode_shared_record(key: &[u8], value: &[u8]) -> Result<Decoded, StoreError>
             reason: "unknown format version".into(),
         });
     };
+    // The key is `<id>\0<catalogue>`.
+    let key = String::from_utf8_lossy(key);
+    let (id, catalog) = key.split_once('\0').unwrap_or((&key, ""));
     let (v, record) = match serde_json::from_slice::<serde_json::Value>(json) {
         Ok(v) => {
-            let record = Record::from_json(&v["record"]).map_err(|e| e.to_string());
+            let record = Record::from_shared(id, &v["record"]).map_err(|e| e.to_string());
             (v, record)
         }
         Err(e) => (serde_json::Value::Null, Err(format!("not JSON: {e}"))),
@@ -328,16 +331,11 @@ fn decode_shared_record(key: &[u8], value: &[u8]) -> Result<Decoded, StoreError>
             origin: text("node"),
             catalog: text("catalog"),
         }),
-        Err(problem) => {
-            // The key is `<id>\0<catalogue>`.
-            let key = String::from_utf8_lossy(key);
-            let (id, catalog) = key.split_once('\0').unwrap_or((&key, ""));
-            Decoded::Quarantined(QuarantinedRecord {
-                id: id.to_owned(),
-                origin: text("node"),
-                catalog: catalog.to_owned(),
-                problem,
-            })
-        }
+        Err(problem) => Decoded::Quarantined(QuarantinedRecord {
+            id: id.to_owned(),
+            origin: text("node"),
+            catalog: catalog.to_owned(),
+            problem,
+        }),
     })
 }

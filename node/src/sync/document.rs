@@ -1227,8 +1227,12 @@ fn read_value(doc: &AutoCommit, value: AmValue<'_>, id: &ObjId, depth: usize) ->
     }
     match value {
         AmValue::Object(ObjType::Map | ObjType::Table) => read_map(doc, id, depth + 1),
-        AmValue::Object(ObjType::List | ObjType::Text) => {
-            Value::Array(read_list(doc, id, depth + 1))
+        AmValue::Object(ObjType::List) => Value::Array(read_list(doc, id, depth + 1)),
+        // Strings are scalars (SPEC.md §6.9). Text reads as a marked object, which no record
+        // field accepts, so the document is quarantined naming the field; read as a list of
+        // characters it would pass as a list of short strings.
+        AmValue::Object(ObjType::Text) => {
+            serde_json::json!({ "automerge_text": doc.text(id).unwrap_or_default() })
         }
         AmValue::Scalar(s) => scalar_to_json(&s),
     }

@@ -100,7 +100,8 @@ struct Engine {
     /// The cursor last recorded in the store.
     cursor_recorded: u64,
     /// Response slots of the peers' requests being answered.
-    inbound: HashMap<InboundId, ResponseSlot>,
+    /// Requests of peers awaiting our answer: who asked, and where the answer goes.
+    inbound: HashMap<InboundId, (NodeId, ResponseSlot)>,
     next_inbound: u64,
     /// Frames for the capture file's writer thread (file I/O never runs on the executor).
     capture: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
@@ -361,7 +362,7 @@ impl Engine {
                 self.observe(&peer, "received", &message);
                 self.next_inbound += 1;
                 let id = InboundId(self.next_inbound);
-                self.inbound.insert(id, slot);
+                self.inbound.insert(id, (peer, slot));
                 Input::Request { id, peer, message }
             }
         };
@@ -527,9 +528,10 @@ impl Engine {
     }
 
     fn respond(&mut self, id: InboundId, message: Message) {
-        let Some(slot) = self.inbound.remove(&id) else {
+        let Some((peer, slot)) = self.inbound.remove(&id) else {
             return;
         };
+        self.observe(&peer, "sent", &message);
         let network = self.network.clone();
         // Responding goes through the network's bounded queue: never wait on it here.
         tokio::spawn(async move {

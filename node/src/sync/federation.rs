@@ -186,12 +186,34 @@ pub enum Count {
 /// A live event for staff (the API's server-sent events).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncEvent {
-    EntryArrived { catalog: CatalogId, id: String },
-    EntryChanged { catalog: CatalogId, id: String },
-    EntryRemoved { catalog: CatalogId, id: String },
-    PeerUp { node_id: NodeId },
-    PeerDown { node_id: NodeId },
-    SubscriptionRequested { catalog: CatalogId, node_id: NodeId },
+    EntryArrived {
+        catalog: CatalogId,
+        id: String,
+    },
+    EntryChanged {
+        catalog: CatalogId,
+        id: String,
+    },
+    EntryRemoved {
+        catalog: CatalogId,
+        id: String,
+    },
+    PeerUp {
+        node_id: NodeId,
+    },
+    PeerDown {
+        node_id: NodeId,
+    },
+    SubscriptionRequested {
+        catalog: CatalogId,
+        node_id: NodeId,
+    },
+    /// The owner answered our subscription request (`None`: the request failed or was refused
+    /// with an error; it is sent again on the next connection).
+    SubscriptionAnswered {
+        catalog: CatalogId,
+        status: Option<SubscriptionStatus>,
+    },
 }
 
 /// A role the owner grants.

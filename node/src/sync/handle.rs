@@ -8,10 +8,16 @@ use super::federation::{
 use sicc_protocol::catalog::CatalogId;
 use sicc_protocol::id::RecordId;
 use sicc_protocol::identity::NodeId;
+use sicc_protocol::wire::SubscriptionStatus;
 use std::collections::BTreeMap;
+use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 type Reply<T> = oneshot::Sender<T>;
+
+/// Longest wait for an owner's answer to a subscription request: past the request timeout
+/// (SPEC.md §6.1), which answers every request one way or the other.
+const SUBSCRIBE_ANSWER_WAIT: Duration = Duration::from_secs(35);
 
 /// A staff command as a handle sends it (publishing names the record; the engine reads it).
 #[derive(Debug)]
@@ -144,11 +150,46 @@ impl SyncHandle {
         .await
     }
 
+    /// Asks the owner for read access. When the owner is connected, waits for its answer
+    /// (its request times out after 30 s, which ends the wait too) and reports the status it
+    /// answered; otherwise the request stays `pending` and is sent on the next connection.
     pub async fn subscribe(&self, catalog: CatalogId) -> Result<Done, SyncError> {
-        self.command(CommandRequest::Other(Box::new(Command::Subscribe {
+        // Listening before the command is sent: the answer cannot slip by.
+        let mut events = self.events.subscribe();
+        let done = self
+            .command(CommandRequest::Other(Box::new(Command::Subscribe {
+                catalog: catalog.clone(),
+            })))
+            .await?;
+        let Done::Subscribed {
+            status: SubscriptionStatus::Pending,
+            owner_connected: Some(true),
+            ..
+        } = done
+        else {
+            return Ok(done);
+        };
+        let answer = async {
+            loop {
+                match events.recv().await {
+                    Ok(SyncEvent::SubscriptionAnswered { catalog: c, status }) if c == catalog => {
+                        return status;
+                    }
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        };
+        // A bound beyond the request timeout, should the engine stop answering.
+        let status = tokio::time::timeout(SUBSCRIBE_ANSWER_WAIT, answer)
+            .await
+            .ok()
+            .flatten();
+        Ok(Done::Subscribed {
             catalog,
-        })))
-        .await
+            status: status.unwrap_or(SubscriptionStatus::Pending),
+            owner_connected: Some(true),
+        })
     }
 
     /// Stops holding a catalogue of another node: its entries are removed here.

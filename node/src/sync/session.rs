@@ -329,6 +329,19 @@ impl Session {
 /// The responder's answer to one request on a catalogue it holds, with what it applied.
 /// `peer` must already have been checked against the manifest (see [`super::replica::may_read`]).
 pub fn answer(replica: &mut Replica, request: Message, applied: &mut Applied) -> Message {
+    answer_paged(replica, request, applied, wire::MAX_DOCS_PER_MESSAGE)
+}
+
+/// [`answer`] with pages of heads of at most `page` entries (1 to 2,000): a responder may page
+/// smaller than the bound, and the conformance transcript (`protocol/vectors/session.json`)
+/// pages by two to show paging in a few frames.
+pub fn answer_paged(
+    replica: &mut Replica,
+    request: Message,
+    applied: &mut Applied,
+    page: usize,
+) -> Message {
+    let page = page.clamp(1, wire::MAX_DOCS_PER_MESSAGE);
     let catalog = replica.manifest().id.to_string();
     match request {
         Message::Summary {
@@ -345,7 +358,7 @@ pub fn answer(replica: &mut Replica, request: Message, applied: &mut Applied) ->
                 };
             }
             let after = after.unwrap_or_default();
-            let (docs, tombstones, more) = replica.heads_page(&after, wire::MAX_DOCS_PER_MESSAGE);
+            let (docs, tombstones, more) = replica.heads_page(&after, page);
             let manifest = (replica.manifest().version > manifest_version)
                 .then(|| wire::manifest_value(replica.signed_manifest()));
             Message::Heads {

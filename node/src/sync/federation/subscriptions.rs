@@ -83,20 +83,29 @@ impl Federation {
         catalog: CatalogId,
         result: Result<Message, String>,
     ) {
-        match result {
+        let answered = match result {
             Ok(Message::Subscription { status, .. }) => {
                 info!(catalog = %catalog, status = status.as_str(), "subscription answered");
                 // When granted, the owner opens a session that brings the manifest and every
                 // entry (see `answer_unknown`).
                 if !self.replicas.contains_key(&catalog) {
-                    self.set_subscription(catalog, status);
+                    self.set_subscription(catalog.clone(), status);
                 }
+                Some(status)
             }
             Ok(Message::Error { message, .. }) => {
                 warn!(catalog = %catalog, %message, "subscription refused by the owner");
+                None
             }
-            other => debug!(catalog = %catalog, ?other, "subscription request failed"),
-        }
+            other => {
+                debug!(catalog = %catalog, ?other, "subscription request failed");
+                None
+            }
+        };
+        self.emit(SyncEvent::SubscriptionAnswered {
+            catalog,
+            status: answered,
+        });
     }
 
     pub(super) fn set_subscription(&mut self, catalog: CatalogId, status: SubscriptionStatus) {
