@@ -749,22 +749,25 @@ fn frame_vectors() {
         "frames.json",
         json!({
             "spec": "SPEC.md sections 6.2 and 6.4",
-            "about": "Every message type with its frame (u32 BE length, then the JSON body) as the node encodes it; then frames with the receiver's verdict: `accepted`, or the `error` code a request gets (`version`, `malformed`), or `too_large` / `incomplete` (the stream is reset).",
+            "about": "Every message type with its frame (u32 BE length, then the JSON body) as the node encodes it; then frames with the receiver's verdict: `accepted` (with the message read), the `error` code a request gets (`version`, `malformed`), or `reset` (the stream is reset: `too_large` before the body is read, `incomplete`).",
             "messages": valid,
             "frames": invalid,
         }),
     );
 }
 
+/// What a node does with a frame: the request it takes, the `error` code it answers (through
+/// the same mapping the network codec uses), or the stream reset.
 fn frame_verdict(frame: &[u8]) -> Value {
     match Message::decode(frame) {
         Ok((m, _)) => json!({"accepted": serde_json::to_value(m).unwrap()}),
-        Err(wire::FrameError::Version(v)) => json!({"error": "version", "v": v}),
-        Err(wire::FrameError::TooLarge(_)) => json!("too_large"),
-        Err(wire::FrameError::Incomplete) => json!("incomplete"),
-        Err(wire::FrameError::Malformed(_) | wire::FrameError::Limit(_)) => {
-            json!({"error": "malformed"})
-        }
+        Err(e) => match e.answer_code() {
+            Some(code) => json!({"error": code}),
+            None => json!({"reset": match e {
+                wire::FrameError::TooLarge(_) => "too_large",
+                _ => "incomplete",
+            }}),
+        },
     }
 }
 
@@ -974,40 +977,158 @@ fn change_vectors() {
         }],
     ));
 
-    let out: Vec<Value> = cases
+    // A stored change chunk with one bit of its checksum flipped: the signature (over the
+    // hash, which the checksum is not part of) still verifies.
+    let mut bad_checksum = owner_edit.clone();
+    let mut bytes = bad_checksum[0].change_bytes().unwrap();
+    bytes[4] ^= 1;
+    bad_checksum[0].change = hex_of(&bytes);
+    cases.push((
+        "the owner's edit with its chunk checksum damaged",
+        bad_checksum,
+    ));
+    let ann = annotations_of(&base);
+    let me = writer_id.clone();
+    cases.push((
+        "the writer nests maps 20 deep inside its own annotation",
+        vec![raw_change("writer", 0, 0, "lv-1", Some(&base), move |d| {
+            let mut at = d.get(&ann, me.as_str()).unwrap().unwrap().1;
+            for _ in 0..20 {
+                at = d
+                    .put_object(&at, "deeper", automerge::ObjType::Map)
+                    .unwrap();
+            }
+        })],
+    ));
+    cases.push((
+        "a compressed change chunk that inflates to 3 MiB",
+        vec![deflate_bomb()],
+    ));
+
+    let mut out: Vec<Value> = cases
         .into_iter()
         .map(|(what, changes)| {
             let mut receiver = replica_of("other_writer");
             let held = receiver.apply(&setup);
             assert_eq!((held.applied, held.rejected.len()), (setup.len(), 0));
-            let applied = receiver.apply(&changes);
-            let shown: Vec<Value> = changes
+            // One change at a time, in order: each verdict is that change's.
+            let verdicts: Vec<Value> = changes
                 .iter()
-                .map(|c| {
-                    let mut v = serde_json::to_value(c).unwrap();
-                    if c.change.len() > 2_048 {
-                        // 600 KiB of hex would swamp the file: the case keeps how it is made.
-                        v["change"] = json!(format!(
-                            "{}… ({} bytes)",
-                            &c.change[..64],
-                            c.change.len() / 2
-                        ));
-                    }
-                    v
-                })
+                .map(|c| verdict(&receiver.apply(std::slice::from_ref(c))))
                 .collect();
-            json!({"what": what, "changes": shown, "verdict": verdict(&applied)})
+            json!({"what": what, "batches": changes.iter().map(|c| vec![shown(c)]).collect::<Vec<_>>(),
+                   "verdicts": verdicts})
         })
         .collect();
+
+    // After an erasure, nothing more of the document is taken.
+    let mut receiver = replica_of("other_writer");
+    receiver.apply(&setup);
+    let tombstone = WireTombstone::new(&Tombstone::sign(&signer("owner"), catalog(), "lv-1", AT));
+    receiver.accept_tombstone(&tombstone).unwrap();
+    out.push(json!({
+        "what": "the owner's edit after the receiver accepted the document's tombstone",
+        "tombstone_first": tombstone,
+        "batches": [[shown(&owner_edit[0])]],
+        "verdicts": [verdict(&receiver.apply(&owner_edit))],
+    }));
+
+    // A demoted writer's past change stays valid where the owner built on it (SPEC.md §4,
+    // check 4): a receiver that holds only manifest version 2, in which `writer` is a reader,
+    // refuses the annotation alone and takes it with the owner's endorsement.
+    let mut demoted = manifest();
+    demoted.version = 2;
+    demoted.writers.remove(&id("writer"));
+    demoted.readers.insert(id("writer"));
+    let demoted = demoted.sign(&signer("owner"));
+    let mut owner_side = replica_of("owner");
+    owner_side.apply(&setup);
+    owner_side.adopt_manifest(demoted.clone()).unwrap();
+    let endorsement: Vec<WireChange> = owner_side
+        .endorse_changes_by(&id("writer"), TIME)
+        .unwrap()
+        .iter()
+        .map(|c| WireChange::new(&c.bytes, &c.signature))
+        .collect();
+    assert_eq!(endorsement.len(), 1);
+    let record_change: Vec<WireChange> = setup
+        .iter()
+        .filter(|c| c.author == id("owner").to_string())
+        .cloned()
+        .collect();
+    let annotation: Vec<WireChange> = setup
+        .iter()
+        .filter(|c| c.author == writer_id)
+        .cloned()
+        .collect();
+    let mut receiver = Replica::new(demoted.clone(), signer("other_writer"), 0);
+    let batches = [
+        record_change.clone(),
+        annotation.clone(),
+        [annotation, endorsement].concat(),
+    ];
+    let verdicts: Vec<Value> = batches
+        .iter()
+        .map(|b| verdict(&receiver.apply(b)))
+        .collect();
+    out.push(json!({
+        "what": "a demoted writer's annotation: alone, then with the owner's endorsement built on it",
+        "manifest": wire::manifest_value(&demoted),
+        "holds_nothing_first": true,
+        "batches": batches.iter().map(|b| b.iter().map(shown).collect::<Vec<_>>()).collect::<Vec<_>>(),
+        "verdicts": verdicts,
+    }));
     check(
         "changes.json",
         json!({
             "spec": "SPEC.md sections 4 and 4.1",
-            "about": "A receiver (other_writer of identity.json; the manifest of write-scope.json) holding document lv-1 as `setup` built it — the owner's record and the writer's annotation — receives each case's changes in one batch. `verdict` is `applied` or the reason code of the first change refused (the others in the batch are applied when they pass).",
+            "about": "A receiver (other_writer of identity.json; the manifest of write-scope.json unless a case gives `manifest`) holding document lv-1 as `setup` built it — the owner's record and the writer's annotation — unless `holds_nothing_first`, receives each case's `batches` one after the other (after `tombstone_first`, if given). `verdicts` has one entry per batch: `applied`, `already held`, or the reason code of the first change refused. Changes longer than 1 KiB are shown cut short with their length (what is judged is only that length).",
             "setup": setup,
             "cases": out,
         }),
     );
+}
+
+/// A change as a vector file shows it: a change beyond 1 KiB is cut short (its size is what
+/// the case is about), the rest in full.
+fn shown(c: &WireChange) -> Value {
+    let mut v = serde_json::to_value(c).unwrap();
+    if c.change.len() > 2_048 {
+        v["change"] = json!(format!(
+            "{}… ({} bytes)",
+            &c.change[..64],
+            c.change.len() / 2
+        ));
+    }
+    v
+}
+
+fn annotations_of(base: &[u8]) -> automerge::ObjId {
+    let d = automerge::AutoCommit::load(base).unwrap();
+    d.get(automerge::ROOT, "annotations").unwrap().unwrap().1
+}
+
+/// A compressed change chunk (type 2) whose DEFLATE data inflates to 3 MiB: refused while it
+/// inflates, before anything else.
+fn deflate_bomb() -> WireChange {
+    use std::io::Write;
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(&vec![0u8; 3 << 20]).unwrap();
+    let data = encoder.finish().unwrap();
+    let mut chunk = vec![0x85, 0x6f, 0x4a, 0x83, 0, 0, 0, 0, 2];
+    let mut len = data.len();
+    loop {
+        let b = (len & 0x7f) as u8;
+        len >>= 7;
+        if len == 0 {
+            chunk.push(b);
+            break;
+        }
+        chunk.push(b | 0x80);
+    }
+    chunk.extend_from_slice(&data);
+    let signature = ChangeSignature::sign(&signer("owner"), catalog(), "lv-1", [0; 32], 0);
+    WireChange::new(&chunk, &signature)
 }
 
 // -------------------------------------------------------------------------- shared records

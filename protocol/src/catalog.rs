@@ -236,7 +236,7 @@ impl Manifest {
         {
             let shown: String = tag.chars().take(40).collect();
             return Err(CatalogError::BadManifest(format!(
-                "{shown:?} is not a language tag (letters, digits and `-`, at most 35 characters, starting with 2-8 letters)"
+                "{shown:?} is not a language key (1-35 printable ASCII characters, no space)"
             )));
         }
         if self.description.values().any(|d| d.chars().count() > 2_000) {
@@ -251,15 +251,11 @@ impl Manifest {
     }
 }
 
-/// A BCP 47 language tag's shape (SPEC.md §3): a 2-8 letter primary subtag, then subtags of
-/// 1-8 ASCII letters or digits, joined by `-`, 35 characters at most.
+/// A language key of a manifest (SPEC.md §3): 1-35 printable ASCII characters, no space (a
+/// BCP 47 tag is recommended; `pt_BR` from an older node still passes, so no catalogue made
+/// before this rule is cut off).
 fn is_language_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let primary = parts.next().unwrap_or_default();
-    tag.len() <= 35
-        && (2..=8).contains(&primary.len())
-        && primary.bytes().all(|b| b.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+    (1..=35).contains(&tag.len()) && tag.bytes().all(|b| b.is_ascii_graphic())
 }
 
 impl Manifest {

@@ -434,7 +434,7 @@ impl Record {
                 .map(|s| s.name),
         );
         for name in private {
-            if obj.contains_key(name) {
+            if obj.get(name).is_some_and(|v| !v.is_null()) {
                 return Err(ValidationError::one(
                     name,
                     "local-only: never part of a shared record",

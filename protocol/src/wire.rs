@@ -238,6 +238,18 @@ pub enum FrameError {
     Version(u32),
 }
 
+impl FrameError {
+    /// The `error` code a request that failed to decode is answered with (SPEC.md §6.2), or
+    /// `None` when the stream is reset instead (a frame too large or cut short).
+    pub fn answer_code(&self) -> Option<ErrorCode> {
+        match self {
+            FrameError::Version(_) => Some(ErrorCode::Version),
+            FrameError::Malformed(_) | FrameError::Limit(_) => Some(ErrorCode::Malformed),
+            FrameError::TooLarge(_) | FrameError::Incomplete => None,
+        }
+    }
+}
+
 impl Message {
     /// Encodes the message as one frame.
     pub fn encode(&self) -> Vec<u8> {
@@ -262,12 +274,13 @@ impl Message {
         let body = input.get(4..4 + len).ok_or(FrameError::Incomplete)?;
         let message: Message = serde_json::from_slice(body).map_err(|e| {
             // A peer of another version may use types and fields this one lacks: name the
-            // version rather than the first field it did not know.
-            match serde_json::from_slice::<Value>(body)
-                .ok()
-                .and_then(|v| v.get("v").and_then(Value::as_u64))
-            {
-                Some(v) if v != u64::from(WIRE_VERSION) => {
+            // version rather than the first field it did not know. Only `v` is read again.
+            #[derive(Deserialize)]
+            struct Peek {
+                v: Option<u64>,
+            }
+            match serde_json::from_slice::<Peek>(body) {
+                Ok(Peek { v: Some(v) }) if v != u64::from(WIRE_VERSION) => {
                     FrameError::Version(u32::try_from(v).unwrap_or(u32::MAX))
                 }
                 _ => FrameError::Malformed(e.to_string()),

@@ -5,7 +5,9 @@
 
 use serde_json::{Value, json};
 use sicc_protocol::codes::CodeList;
-use sicc_protocol::record::{COMMON_FIELDS, MAX_RECORD_BYTES, MAX_SAFE_INTEGER, MAX_SOURCES};
+use sicc_protocol::record::{
+    COMMON_FIELDS, MAX_RECORD_BYTES, MAX_SAFE_INTEGER, MAX_SOURCES, numeric_codes,
+};
 use sicc_protocol::schema::{FieldType, MAX_LIST_ITEMS, RecordKind, SHORT_TEXT};
 
 fn field_type(ty: FieldType) -> Value {
@@ -90,6 +92,12 @@ fn schema() -> Value {
         .map(|l| {
             let codes: Value = if *l == CodeList::Nuts {
                 json!("the NUTS 2016, 2021 and 2024 codes of protocol/data/nuts.tsv (first column)")
+            } else if numeric_codes(*l) {
+                // Written as JSON numbers in a record.
+                l.entries()
+                    .iter()
+                    .map(|c| json!(c.code.parse::<i64>().expect("numeric code")))
+                    .collect()
             } else {
                 l.entries().iter().map(|c| json!(c.code)).collect()
             };
@@ -97,7 +105,16 @@ fn schema() -> Value {
         })
         .collect();
     json!({
-        "about": "The record a shared document holds (SPEC.md section 6.9), generated from the node's validation code. A record is a JSON object of the common fields and its kind's fields; no other key. `lang_text` is an object from language code (code list `language`) to text; lengths are in Unicode scalar values. `date` is YYYY-MM-DD. `link` holds a record id of one of `kinds`. `local_only` fields never appear in a shared record: a receiver quarantines a document that holds one. Code labels in five languages: protocol/data/labels/*.tsv.",
+        "about": "The record a shared document holds (SPEC.md section 6.9). Kinds, fields, types, limits and code lists are generated from the node's validation code; the common fields and `rules` are written beside it. A record is a JSON object of the common fields and its kind's fields; no other key; a field given as null is absent. `lang_text` is an object from language code (code list `language`) to text; lengths are in Unicode scalar values. `date` is YYYY-MM-DD. `link` holds a record id of one of `kinds`. Codes of `sdg` and `evidence_level` are JSON numbers, all others strings; a list of codes holds each at most once. `local_only` fields never appear in a shared record: a receiver quarantines a document that holds one. Code labels in five languages: protocol/data/labels/*.tsv.",
+        "rules": [
+            "`access_level` absent means `local` (so a shared record must carry `consortium` or `public`); `validation_status` absent means `draft`; `licence` absent means `CC-BY-4.0` (`none` for a person)",
+            "`original_lang` absent: the title's only language; required when the title has several; the title must be given in it",
+            "`end_year` not before `start_year`, `open_until` not before `open_from`, `end_date` not before `start_date`, `grant_max_eur` not below `grant_min_eur`",
+            "every NUTS code lies in one of the record's `countries` (its first two letters; Greece's NUTS prefix is EL for country GR)",
+            "a `person` record is always `local`",
+            "`url` is an absolute http or https URL; `email` is local-part@domain with a dot in the domain",
+            "the record's JSON (as the node re-serialises it, keys sorted, no whitespace) is at most `max_record_bytes`"
+        ],
         "max_record_bytes": MAX_RECORD_BYTES,
         "short_text_chars": SHORT_TEXT,
         "common_fields": common,

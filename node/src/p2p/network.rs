@@ -258,10 +258,7 @@ impl request_response::Codec for SyncCodec {
         Ok(read_frame(io, &self.received_bytes)
             .await?
             .unwrap_or_else(|e| {
-                let code = match e {
-                    FrameError::Version(_) => ErrorCode::Version,
-                    _ => ErrorCode::Malformed,
-                };
+                let code = e.answer_code().unwrap_or(ErrorCode::Malformed);
                 Message::error(code, e.to_string())
             }))
     }

@@ -37,12 +37,23 @@ pub fn decode(bytes: &[u8]) -> Result<automerge::Change, Rejection> {
         return Err(Rejection::TooLarge { got: bytes.len() });
     }
     check_inflated_size(bytes, MAX_INFLATED_CHANGE_BYTES)?;
-    match std::panic::catch_unwind(|| automerge::Change::from_bytes(bytes.to_vec())) {
-        Ok(decoded) => decoded.map_err(|e| Rejection::Malformed(e.to_string())),
-        Err(_) => Err(Rejection::Malformed(
-            "not an Automerge change (the decoder failed on it)".into(),
-        )),
+    let change = match std::panic::catch_unwind(|| automerge::Change::from_bytes(bytes.to_vec())) {
+        Ok(decoded) => decoded.map_err(|e| Rejection::Malformed(e.to_string()))?,
+        Err(_) => {
+            return Err(Rejection::Malformed(
+                "not an Automerge change (the decoder failed on it)".into(),
+            ));
+        }
+    };
+    // Automerge's decoder does not check a change chunk's checksum (the first four bytes of its
+    // hash, SPEC.md §6.9); the hash does not cover it, so without this check a change with a
+    // damaged checksum would verify, be stored and be relayed.
+    if bytes.get(4..8) != Some(&change.hash().0[..4]) {
+        return Err(Rejection::Malformed(
+            "the change chunk's checksum is not the start of its hash".into(),
+        ));
     }
+    Ok(change)
 }
 
 /// Automerge's chunk header: magic bytes, checksum, chunk type, uLEB128 data length.
@@ -224,7 +235,56 @@ enum DocState {
     Saved {
         bytes: Vec<u8>,
         heads: Vec<[u8; 32]>,
+        /// When `bytes` are the document's changes, chunk after chunk (a short history, see
+        /// [`MAX_CHANGES_KEPT_AS_CHUNKS`]): each change's hash and place, so that a peer
+        /// lacking the document is served without loading it.
+        chunks: Option<Vec<([u8; 32], std::ops::Range<usize>)>>,
     },
+}
+
+/// Documents of at most this many changes are kept and stored as their change chunks one
+/// after the other instead of a compacted save: saving them costs no encoding and no DEFLATE,
+/// and a peer that lacks them is served the chunks as they are (most shared records have one
+/// or two changes). `AutoCommit::load` reads both forms.
+pub const MAX_CHANGES_KEPT_AS_CHUNKS: usize = 8;
+
+/// The place and hash of every change chunk in `bytes`, if `bytes` are only uncompressed change
+/// chunks (type 1) with valid checksums; `None` for a compacted document or anything else.
+fn change_chunks(bytes: &[u8]) -> Option<Vec<([u8; 32], std::ops::Range<usize>)>> {
+    use sha2::{Digest, Sha256};
+    const CHUNK_CHANGE: u8 = 1;
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let chunk = &bytes[at..];
+        if chunk.len() < 10 || chunk[..4] != CHUNK_MAGIC || chunk[8] != CHUNK_CHANGE {
+            return None;
+        }
+        // uLEB128 length of the data after the header.
+        let (mut len, mut shift, mut i) = (0usize, 0u32, 9);
+        loop {
+            let b = *chunk.get(i)?;
+            len |= usize::from(b & 0x7f).checked_shl(shift)?;
+            i += 1;
+            if b & 0x80 == 0 {
+                break;
+            }
+            shift += 7;
+            if shift > 35 {
+                return None;
+            }
+        }
+        let end = i.checked_add(len).filter(|e| *e <= chunk.len())?;
+        // Automerge's change hash: SHA-256 over the chunk type, the length and the data; its
+        // first four bytes are the chunk's checksum.
+        let hash: [u8; 32] = Sha256::digest(&chunk[8..end]).into();
+        if hash[..4] != chunk[4..8] {
+            return None;
+        }
+        out.push((hash, at..at + end));
+        at += end;
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 impl SharedDocument {
@@ -259,6 +319,13 @@ impl SharedDocument {
         // Loaded once to check the bytes and learn the heads, then kept saved.
         let mut doc = AutoCommit::load(bytes)?;
         let heads = doc.get_heads().into_iter().map(|h| h.0).collect();
+        let chunks = change_chunks(bytes).filter(|chunks| {
+            let mut held: Vec<[u8; 32]> = doc.get_changes(&[]).iter().map(|c| c.hash().0).collect();
+            let mut listed: Vec<[u8; 32]> = chunks.iter().map(|(h, _)| *h).collect();
+            held.sort_unstable();
+            listed.sort_unstable();
+            held == listed
+        });
         Ok(SharedDocument {
             catalog,
             doc_id: doc_id.to_owned(),
@@ -267,6 +334,7 @@ impl SharedDocument {
             state: DocState::Saved {
                 bytes: bytes.to_vec(),
                 heads,
+                chunks,
             },
             signatures: signatures.into_iter().map(|s| (s.change_hash, s)).collect(),
         })
@@ -307,11 +375,24 @@ impl SharedDocument {
         match &mut self.state {
             DocState::Saved { bytes, .. } => bytes.clone(),
             DocState::Live(doc) => {
-                let bytes = doc.save();
                 let heads = doc.get_heads().into_iter().map(|h| h.0).collect();
+                let changes = doc.get_changes(&[]);
+                let (bytes, chunks) = if changes.len() <= MAX_CHANGES_KEPT_AS_CHUNKS {
+                    let mut bytes = Vec::new();
+                    let mut chunks = Vec::with_capacity(changes.len());
+                    for c in changes {
+                        let start = bytes.len();
+                        bytes.extend_from_slice(c.raw_bytes());
+                        chunks.push((c.hash().0, start..bytes.len()));
+                    }
+                    (bytes, Some(chunks))
+                } else {
+                    (doc.save(), None)
+                };
                 self.state = DocState::Saved {
                     bytes: bytes.clone(),
                     heads,
+                    chunks,
                 };
                 bytes
             }
@@ -629,7 +710,11 @@ impl SharedDocument {
                     // before the batch, which is refused whole.
                     let limit = MAX_HEADS;
                     self.state = match snapshot {
-                        Some(bytes) => DocState::Saved { bytes, heads },
+                        Some(bytes) => DocState::Saved {
+                            chunks: change_chunks(&bytes),
+                            bytes,
+                            heads,
+                        },
                         None => DocState::Live(Box::new(
                             AutoCommit::new().with_actor(self.actor.clone()),
                         )),
@@ -652,7 +737,11 @@ impl SharedDocument {
                 }
                 None => {
                     self.state = match snapshot {
-                        Some(bytes) => DocState::Saved { bytes, heads },
+                        Some(bytes) => DocState::Saved {
+                            chunks: change_chunks(&bytes),
+                            bytes,
+                            heads,
+                        },
                         None => DocState::Live(Box::new(
                             AutoCommit::new().with_actor(self.actor.clone()),
                         )),
@@ -733,6 +822,27 @@ impl SharedDocument {
     pub fn changes_since(&mut self, heads: &[[u8; 32]]) -> Vec<SignedChange> {
         if self.heads() == heads {
             return Vec::new();
+        }
+        if let (
+            [],
+            DocState::Saved {
+                bytes,
+                chunks: Some(chunks),
+                ..
+            },
+        ) = (heads, &self.state)
+        {
+            // The peer lacks the document: every change, as stored, without loading it.
+            return chunks
+                .iter()
+                .filter_map(|(hash, place)| {
+                    let signature = self.signatures.get(hash)?.clone();
+                    Some(SignedChange {
+                        bytes: bytes[place.clone()].to_vec(),
+                        signature,
+                    })
+                })
+                .collect();
         }
         let raw = self.with_copy(|doc| {
             let have: Vec<automerge::ChangeHash> = heads
@@ -1335,6 +1445,53 @@ mod tests {
         assert_eq!(report.applied, 2);
         assert_eq!(other.heads(), doc.heads());
         assert_ne!(doc.save(), saved);
+    }
+
+    #[test]
+    fn a_short_history_is_kept_as_its_change_chunks_and_served_without_a_load() {
+        let (owner, member, m) = setup();
+        let mut doc = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
+        let mut made = Vec::new();
+        for i in 0..MAX_CHANGES_KEPT_AS_CHUNKS {
+            made.push(
+                doc.publish(&record(&format!("Mobile care, version {i}.")), &owner, 0)
+                    .unwrap()
+                    .unwrap(),
+            );
+        }
+        let saved = doc.save();
+        let chunked = |d: &SharedDocument| matches!(&d.state, DocState::Saved { chunks: Some(c), .. } if c.len() == MAX_CHANGES_KEPT_AS_CHUNKS);
+        assert!(chunked(&doc), "stored as its changes");
+        // Served as stored, byte for byte what Automerge holds, in an order a peer can apply.
+        let served = doc.changes_since(&[]);
+        let mut bytes: Vec<&[u8]> = served.iter().map(|c| c.bytes.as_slice()).collect();
+        let mut expected: Vec<&[u8]> = made.iter().map(|c| c.bytes.as_slice()).collect();
+        bytes.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(bytes, expected);
+        assert!(chunked(&doc), "serving did not load it");
+        let mut peer = SharedDocument::new(m.id.clone(), "lv-samaritan", &member, 0);
+        assert_eq!(peer.apply(&served, &m).unwrap().applied, served.len());
+        assert_eq!(peer.record_json(), doc.record_json());
+        // Read back from storage, the chunks are found again (and checked against the document).
+        let signatures: Vec<_> = served.iter().map(|c| c.signature.clone()).collect();
+        let mut loaded =
+            SharedDocument::load(m.id.clone(), "lv-samaritan", &saved, signatures, &owner, 0)
+                .unwrap();
+        assert!(chunked(&loaded));
+        assert_eq!(loaded.heads(), doc.heads());
+        assert_eq!(loaded.changes_since(&[]).len(), served.len());
+        // A damaged chunk is no chunk: the bytes are then judged by Automerge alone.
+        let mut damaged = saved.clone();
+        damaged[20] ^= 1;
+        assert!(change_chunks(&damaged).is_none());
+        // A longer history is compacted.
+        doc.publish(&record("Mobile care, one more."), &owner, 0)
+            .unwrap()
+            .unwrap();
+        doc.save();
+        assert!(matches!(&doc.state, DocState::Saved { chunks: None, .. }));
+        assert_eq!(doc.changes_since(&[]).len(), MAX_CHANGES_KEPT_AS_CHUNKS + 1);
     }
 
     #[test]

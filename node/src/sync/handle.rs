@@ -175,19 +175,30 @@ impl SyncHandle {
                     Ok(SyncEvent::SubscriptionAnswered { catalog: c, status }) if c == catalog => {
                         return status;
                     }
-                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(broadcast::error::RecvError::Closed) => return None,
+                    Ok(_) => continue,
+                    // Events were missed, the answer perhaps among them: the stored state.
+                    Err(_) => return None,
                 }
             }
         };
         // A bound beyond the request timeout, should the engine stop answering.
-        let status = tokio::time::timeout(SUBSCRIBE_ANSWER_WAIT, answer)
+        let answered = tokio::time::timeout(SUBSCRIBE_ANSWER_WAIT, answer)
             .await
             .ok()
             .flatten();
+        let status = match answered {
+            Some(status) => status,
+            None => self
+                .subscriptions()
+                .await?
+                .outgoing
+                .iter()
+                .find(|s| s.catalog == catalog)
+                .map_or(SubscriptionStatus::Pending, |s| s.status),
+        };
         Ok(Done::Subscribed {
             catalog,
-            status: status.unwrap_or(SubscriptionStatus::Pending),
+            status,
             owner_connected: Some(true),
         })
     }
