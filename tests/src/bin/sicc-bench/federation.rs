@@ -11,7 +11,7 @@
 //!   catalogue digests are equal (equal digests ⇔ equal documents and heads). Baseline: the
 //!   time the nodes took to make those edits locally (mean per node).
 
-use super::{Figure, Goal, Scale, percentile};
+use super::{Figure, Goal, Scale, goals, percentile};
 use anyhow::{Result, bail};
 use serde_json::{Value, json};
 use sicc_tests::federation::{Federation, initiative};
@@ -58,7 +58,7 @@ fn follow(
 }
 
 pub async fn propagation(scale: Scale) -> Result<Vec<Figure>> {
-    let mut fed = Federation::start(&["ES", "FR", "SE", "LV"]).await?;
+    let mut fed = Federation::start_as_in_production(&["ES", "FR", "SE", "LV"]).await?;
     fed.share(LV, &[ES, FR, SE]).await?;
     for i in [ES, FR, SE] {
         fed.wait_connected(i, LV).await?;
@@ -168,7 +168,7 @@ pub async fn propagation(scale: Scale) -> Result<Vec<Figure>> {
             percentile(&latencies, 0.99),
             "ms",
             percentile(&local, 0.99),
-            Goal::Below(100.0),
+            Goal::Below(goals::PROPAGATION_P99_MS),
         )
         .detail(detail.clone()),
         Figure::new(
@@ -184,7 +184,7 @@ pub async fn propagation(scale: Scale) -> Result<Vec<Figure>> {
 
 pub async fn convergence(scale: Scale) -> Result<Vec<Figure>> {
     let docs = 50;
-    let mut fed = Federation::start(&["ES", "FR", "SE", "LV"]).await?;
+    let mut fed = Federation::start_as_in_production(&["ES", "FR", "SE", "LV"]).await?;
     fed.share(LV, &[ES, FR, SE]).await?;
     for i in [ES, FR, SE] {
         fed.ok(
@@ -280,7 +280,13 @@ pub async fn convergence(scale: Scale) -> Result<Vec<Figure>> {
         bail!("{rejected} changes were rejected during convergence");
     }
     Ok(vec![
-        Figure::new("convergence after heal", secs, "s", local, Goal::Below(3.0))
-            .detail(json!({"edits_per_node": scale.edits, "documents": docs, "nodes": 4})),
+        Figure::new(
+            "convergence after heal",
+            secs,
+            "s",
+            local,
+            Goal::Below(goals::CONVERGENCE_SECS),
+        )
+        .detail(json!({"edits_per_node": scale.edits, "documents": docs, "nodes": 4})),
     ])
 }

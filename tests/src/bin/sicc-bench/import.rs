@@ -5,7 +5,7 @@
 //! raw RocksDB batched puts of the same bytes (batches of 500, one synced write each) in the
 //! same run.
 
-use super::{Figure, Goal};
+use super::{Figure, Goal, goals};
 use anyhow::{Result, bail};
 use serde_json::{Value, json};
 use sicc_tests::process::{Daemon, init, sicc};
@@ -147,7 +147,7 @@ pub async fn run(binary: &Path, n: usize) -> Result<Vec<Figure>> {
             rate,
             "rec/s",
             raw_rate,
-            Goal::AtLeastAndRatio(20_000.0, 0.5),
+            Goal::AtLeast(goals::IMPORT_RECORDS_PER_SEC),
         )
         .detail(json!({"records": n, "bytes": bytes, "secs": secs, "raw_secs": raw})),
         Figure::new(

@@ -4,7 +4,7 @@
 //! filters and both together. Baseline: the same queries answered by a linear scan over the
 //! same records in memory (folded substring match + the record filter), in the same run.
 
-use super::{Figure, Goal, percentile};
+use super::{Figure, Goal, goals, percentile};
 use anyhow::{Context, Result};
 use serde_json::{Value, json};
 use sicc_node::search::{SearchRequest, open};
@@ -178,7 +178,7 @@ pub async fn run(n: usize, rounds: usize) -> Result<Vec<Figure>> {
             percentile(&ours, 0.99),
             "ms",
             percentile(&theirs, 0.99),
-            Goal::Below(10.0),
+            Goal::Below(goals::SEARCH_P99_MS),
         )
         .detail(detail),
     ])

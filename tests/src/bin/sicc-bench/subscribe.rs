@@ -10,7 +10,7 @@
 //!   bytes of one `heads` message listing every document (what a digest-less protocol sends).
 //! - Memory: ES's RSS once synced and once restarted. Baseline: ES's RSS while idle and empty.
 
-use super::{Figure, Goal, Scale};
+use super::{Figure, Goal, Scale, goals};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use sicc_protocol::wire::{DocHeads, Message, WIRE_VERSION};
@@ -352,7 +352,7 @@ pub async fn run(binary: &Path, scale: Scale) -> Result<Vec<Figure>> {
             secs,
             "s",
             baseline,
-            Goal::RatioAtMost(3.0),
+            Goal::AtMost(goals::COLD_SUBSCRIBE_SECS),
         )
         .detail(detail.clone()),
         Figure::new(
@@ -382,7 +382,7 @@ pub async fn run(binary: &Path, scale: Scale) -> Result<Vec<Figure>> {
             noop_frames as f64 / 2.0 / sessions as f64,
             "",
             1.0,
-            Goal::AtMost(1.0),
+            Goal::AtMost(goals::NOOP_ROUND_TRIPS),
         )
         .detail(
             json!({"sessions": sessions, "frames": noop_frames, "captured": format!("{noop:?}")}),
@@ -392,14 +392,14 @@ pub async fn run(binary: &Path, scale: Scale) -> Result<Vec<Figure>> {
             noop_bytes / sessions as f64,
             "B",
             naive as f64,
-            Goal::Below(1024.0),
+            Goal::Below(goals::NOOP_BYTES),
         ),
         Figure::new(
             &format!("memory, {n} shared docs, synced"),
             synced_rss,
             "MB",
             idle_rss,
-            Goal::Below(150.0),
+            Goal::Below(goals::MEMORY_10K_DOCS_MB),
         )
         .detail(json!({"anon_mb": synced_split.0, "file_mb": synced_split.1,
                        "immediately_after_sync_mb": immediate_rss,
@@ -409,7 +409,7 @@ pub async fn run(binary: &Path, scale: Scale) -> Result<Vec<Figure>> {
             restarted_rss,
             "MB",
             idle_rss,
-            Goal::Below(150.0),
+            Goal::Below(goals::MEMORY_10K_DOCS_MB),
         )
         .detail(json!({"anon_mb": restarted_split.0, "file_mb": restarted_split.1})),
     ])
