@@ -214,8 +214,9 @@ pub struct ApplyReport {
 
 /// A shared document held by one node.
 ///
-/// Between uses a document is kept in its saved, compressed form (about 1 KB for a record)
-/// with its heads, not as a live Automerge document (about 30 KB in memory each): a node holds
+/// Between uses a document is kept in its saved form (about 1 KB for a record: its change
+/// chunks for a short history, a compacted save otherwise) with its heads, not as a live
+/// Automerge document (about 30 KB in memory each): a node holds
 /// every entry of every catalogue it shares or subscribes to, and the live form is only needed
 /// while a change is made, applied or read. It goes back to the saved form when persisted.
 #[derive(Debug)]
@@ -243,9 +244,10 @@ enum DocState {
 }
 
 /// Documents of at most this many changes are kept and stored as their change chunks one
-/// after the other instead of a compacted save: saving them costs no encoding and no DEFLATE,
-/// and a peer that lacks them is served the chunks as they are (most shared records have one
-/// or two changes). `AutoCommit::load` reads both forms.
+/// after the other instead of a compacted save: saving them costs no document encoding and no
+/// DEFLATE (Automerge 0.12 still re-encodes each change from its operations), and a peer that
+/// lacks them is served the chunks as they are (most shared records have one or two changes).
+/// `AutoCommit::load` reads both forms.
 pub const MAX_CHANGES_KEPT_AS_CHUNKS: usize = 8;
 
 /// The place and hash of every change chunk in `bytes`, if `bytes` are only uncompressed change
@@ -260,20 +262,25 @@ fn change_chunks(bytes: &[u8]) -> Option<Vec<([u8; 32], std::ops::Range<usize>)>
         if chunk.len() < 10 || chunk[..4] != CHUNK_MAGIC || chunk[8] != CHUNK_CHANGE {
             return None;
         }
-        // uLEB128 length of the data after the header.
-        let (mut len, mut shift, mut i) = (0usize, 0u32, 9);
+        // uLEB128 length of the data after the header, in its shortest form (as Automerge
+        // requires, and as the hash below assumes: it covers the header bytes as they are).
+        let (mut len, mut shift, mut i) = (0u64, 0u32, 9);
         loop {
             let b = *chunk.get(i)?;
-            len |= usize::from(b & 0x7f).checked_shl(shift)?;
+            len |= u64::from(b & 0x7f) << shift;
             i += 1;
             if b & 0x80 == 0 {
+                if b == 0 && i > 10 {
+                    return None;
+                }
                 break;
             }
             shift += 7;
-            if shift > 35 {
+            if shift > 28 {
                 return None;
             }
         }
+        let len = usize::try_from(len).ok()?;
         let end = i.checked_add(len).filter(|e| *e <= chunk.len())?;
         // Automerge's change hash: SHA-256 over the chunk type, the length and the data; its
         // first four bytes are the chunk's checksum.
@@ -320,7 +327,11 @@ impl SharedDocument {
         let mut doc = AutoCommit::load(bytes)?;
         let heads = doc.get_heads().into_iter().map(|h| h.0).collect();
         let chunks = change_chunks(bytes).filter(|chunks| {
-            let mut held: Vec<[u8; 32]> = doc.get_changes(&[]).iter().map(|c| c.hash().0).collect();
+            let mut held: Vec<[u8; 32]> = doc
+                .get_changes_meta(&[])
+                .into_iter()
+                .map(|m| m.hash.0)
+                .collect();
             let mut listed: Vec<[u8; 32]> = chunks.iter().map(|(h, _)| *h).collect();
             held.sort_unstable();
             listed.sort_unstable();
@@ -369,15 +380,19 @@ impl SharedDocument {
         }
     }
 
-    /// The whole document, compacted, for storage; the document stays in that saved form
+    /// The whole document for storage (its change chunks for a short history, a compacted save
+    /// otherwise); the document stays in that saved form
     /// until it is used again.
     pub fn save(&mut self) -> Vec<u8> {
         match &mut self.state {
             DocState::Saved { bytes, .. } => bytes.clone(),
             DocState::Live(doc) => {
                 let heads = doc.get_heads().into_iter().map(|h| h.0).collect();
-                let changes = doc.get_changes(&[]);
-                let (bytes, chunks) = if changes.len() <= MAX_CHANGES_KEPT_AS_CHUNKS {
+                // Counted from the metadata first: building every change of a long history
+                // only to compact it after all would encode it twice.
+                let short = doc.get_changes_meta(&[]).len() <= MAX_CHANGES_KEPT_AS_CHUNKS;
+                let (bytes, chunks) = if short {
+                    let changes = doc.get_changes(&[]);
                     let mut bytes = Vec::new();
                     let mut chunks = Vec::with_capacity(changes.len());
                     for c in changes {
