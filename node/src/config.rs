@@ -128,7 +128,9 @@ pub struct NetworkSection {
     pub listen: Vec<String>,
     /// Seconds between anti-entropy passes over every (peer, catalogue) pair.
     pub anti_entropy_secs: u64,
-    /// First delay before redialling an unreachable member, in seconds (it doubles).
+    /// First delay before redialling an unreachable member, in seconds (it doubles). A member
+    /// connected within the last 5 minutes is redialled from 0.1 s, doubling up to 2 s, and
+    /// any member connecting makes every waiting member due at once (`p2p/redial.rs`).
     pub redial_secs: u64,
     /// Longest delay between two dials of an unreachable member, in seconds.
     pub redial_max_secs: u64,

@@ -4,3 +4,4 @@
 pub mod identity;
 pub mod network;
 pub mod per_address;
+mod redial;

@@ -432,10 +432,8 @@ pub fn spawn(
         pending: HashMap::new(),
         connected: HashSet::new(),
         dialable,
-        backoff: HashMap::new(),
+        redial: super::redial::Redial::new(config.redial_every, config.redial_max),
         listen: Vec::new(),
-        redial_every: config.redial_every,
-        redial_max: config.redial_max.max(config.redial_every),
         metrics: libp2p::metrics::Metrics::new(registry),
         in_flight: HashMap::new(),
         in_flight_limit: config.limits.in_flight_bytes_per_peer,
@@ -486,11 +484,9 @@ struct EventLoop {
     /// address book forgets an address after one failed dial, which would leave a member
     /// that was down once undialable for good.
     dialable: HashMap<PeerId, Vec<Multiaddr>>,
-    /// Per unreachable member: when to dial next and the delay after that (exponential backoff).
-    backoff: HashMap<PeerId, (tokio::time::Instant, Duration)>,
+    /// When to dial each member that is not connected (`p2p/redial.rs`).
+    redial: super::redial::Redial<PeerId>,
     listen: Vec<String>,
-    redial_every: Duration,
-    redial_max: Duration,
     /// libp2p's own metrics (connections, dials, identify, ping), in the node's registry.
     metrics: libp2p::metrics::Metrics,
     /// Per member, its requests handed to the engine and not answered yet (libp2p ends each
@@ -504,7 +500,8 @@ struct EventLoop {
 
 impl EventLoop {
     async fn run(mut self) {
-        let mut redial = tokio::time::interval(self.redial_every);
+        let mut redial = tokio::time::interval(self.redial.tick());
+        redial.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 biased;
@@ -529,13 +526,7 @@ impl EventLoop {
             .filter(|p| !self.connected.contains(p))
             .copied()
             .collect();
-        for peer in missing {
-            let (next, delay) = self.backoff.entry(peer).or_insert((now, self.redial_every));
-            if now < *next {
-                continue;
-            }
-            *next = now + *delay;
-            *delay = (*delay * 2).min(self.redial_max);
+        for peer in self.redial.due(missing, now) {
             let dial = libp2p::swarm::dial_opts::DialOpts::peer_id(peer)
                 .addresses(self.dialable[&peer].clone())
                 .condition(libp2p::swarm::dial_opts::PeerCondition::DisconnectedAndNotDialing)
@@ -608,8 +599,8 @@ impl EventLoop {
                 num_established,
                 ..
             } => {
-                // Reachable again: the next outage starts from the first delay.
-                self.backoff.remove(&peer_id);
+                // Reachable again, and so, probably, is everyone still waiting.
+                self.redial.connected(peer_id, tokio::time::Instant::now());
                 if num_established.get() == 1
                     && self.connected.insert(peer_id)
                     && let Some(node) = node_id(&peer_id)
@@ -623,6 +614,10 @@ impl EventLoop {
                 num_established,
                 ..
             } => {
+                if num_established == 0 {
+                    self.redial
+                        .disconnected(peer_id, tokio::time::Instant::now());
+                }
                 if num_established == 0
                     && self.connected.remove(&peer_id)
                     && let Some(node) = node_id(&peer_id)
