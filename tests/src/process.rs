@@ -164,6 +164,26 @@ impl Daemon {
         Ok(kb * 1024)
     }
 
+    /// CPU time the process has used so far (user + system), in seconds: `/proc/<pid>/stat`
+    /// fields 14 and 15, in clock ticks of 1/100 s (`CLK_TCK` on Linux).
+    pub fn cpu_secs(&self) -> Result<f64> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))?;
+        // The command name (field 2) may hold spaces: count from the closing parenthesis.
+        let after = stat
+            .rsplit_once(')')
+            .map(|(_, rest)| rest)
+            .context("stat format")?;
+        let fields: Vec<&str> = after.split_whitespace().collect();
+        let ticks = |i: usize| -> Result<f64> {
+            Ok(fields
+                .get(i)
+                .context("stat field missing")?
+                .parse::<u64>()? as f64)
+        };
+        // `after` starts at field 3, so fields 14 and 15 are at 11 and 12.
+        Ok((ticks(11)? + ticks(12)?) / 100.0)
+    }
+
     /// GET `path` as JSON.
     pub async fn get(&self, path: &str) -> Result<Value> {
         let r = self.http.get(format!("{}{path}", self.url)).send().await?;

@@ -229,6 +229,7 @@ pub async fn run(binary: &Path, scale: Scale) -> Result<Vec<Figure>> {
 
     // Cold subscribe.
     let before = es.get_text("/metrics").await?;
+    let cpu_before = (lv.cpu_secs()?, es.cpu_secs()?);
     let started = Instant::now();
     es.post(&format!("{catalog}/subscribe"), &json!({})).await?;
     let held = |v: Value| {
@@ -244,6 +245,9 @@ pub async fn run(binary: &Path, scale: Scale) -> Result<Vec<Figure>> {
     })
     .await?;
     let secs = started.elapsed().as_secs_f64();
+    // Both processes' CPU time over the same span: far below 2 × the wall time (two cores)
+    // means the sync waits (round trips, fsync), not computes.
+    let cpu = (lv.cpu_secs()? - cpu_before.0, es.cpu_secs()? - cpu_before.1);
     let after = es.get_text("/metrics").await?;
     let peer = format!("peer=\"{lv_id}\"");
     let delta =
@@ -355,6 +359,14 @@ pub async fn run(binary: &Path, scale: Scale) -> Result<Vec<Figure>> {
             Goal::AtMost(goals::COLD_SUBSCRIBE_SECS),
         )
         .detail(detail.clone()),
+        Figure::new(
+            "cold subscribe CPU-seconds (owner + subscriber)",
+            cpu.0 + cpu.1,
+            "s",
+            secs,
+            Goal::None,
+        )
+        .detail(json!({"owner_cpu_secs": cpu.0, "subscriber_cpu_secs": cpu.1, "wall_secs": secs})),
         Figure::new(
             "cold subscribe sync bytes",
             wire / MB,
