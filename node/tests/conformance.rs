@@ -773,8 +773,8 @@ fn frame_verdict(frame: &[u8]) -> Value {
 
 // -------------------------------------------------------------------------------- changes
 
-/// A hand-made change: `author` (epoch `epoch`) writes `value` at `key` of the document's root
-/// map (or of its own annotation when `key` starts with `annotations/`), on top of `base`.
+/// A hand-made change signed by `author` for `doc`, claiming `epoch`, made under the actor of
+/// `actor_epoch` (they differ only to forge), by `edit` on top of `base` (a saved document).
 fn raw_change(
     author: &str,
     epoch: u32,

@@ -99,7 +99,6 @@ struct Engine {
     consumed: watch::Sender<u64>,
     /// The cursor last recorded in the store.
     cursor_recorded: u64,
-    /// Response slots of the peers' requests being answered.
     /// Requests of peers awaiting our answer: who asked, and where the answer goes.
     inbound: HashMap<InboundId, (NodeId, ResponseSlot)>,
     next_inbound: u64,
