@@ -817,18 +817,8 @@ fn change_vectors() {
     writer.apply(&owner.changes_for("lv-1", &[]));
     writer.annotate("lv-1", "we pilot this", AT, TIME).unwrap();
     let setup: Vec<WireChange> = writer.changes_for("lv-1", &[]);
-    let base = {
-        let mut d = automerge::AutoCommit::new();
-        for c in &setup {
-            d.apply_changes([automerge::Change::from_bytes(c.change_bytes().unwrap()).unwrap()])
-                .unwrap();
-        }
-        d.save()
-    };
-    let annotations = {
-        let d = automerge::AutoCommit::load(&base).unwrap();
-        d.get(automerge::ROOT, "annotations").unwrap().unwrap().1
-    };
+    let base = saved(&setup);
+    let annotations = annotations_of(&base);
     let writer_id = id("writer").to_string();
 
     let mut cases: Vec<(&str, Vec<WireChange>)> = Vec::new();
@@ -1103,6 +1093,16 @@ fn shown(c: &WireChange) -> Value {
     v
 }
 
+/// The document `changes` make, saved: the base hand-made changes build on.
+fn saved(changes: &[WireChange]) -> Vec<u8> {
+    let mut d = automerge::AutoCommit::new();
+    for c in changes {
+        d.apply_changes([automerge::Change::from_bytes(c.change_bytes().unwrap()).unwrap()])
+            .unwrap();
+    }
+    d.save()
+}
+
 fn annotations_of(base: &[u8]) -> automerge::ObjId {
     let d = automerge::AutoCommit::load(base).unwrap();
     d.get(automerge::ROOT, "annotations").unwrap().unwrap().1
@@ -1187,14 +1187,7 @@ fn shared_record_vectors() {
     let mut owner = replica_of("owner");
     owner.publish(&record("lv-1", "shared"), TIME).unwrap();
     let setup = owner.changes_for("lv-1", &[]);
-    let base = {
-        let mut d = automerge::AutoCommit::new();
-        for c in &setup {
-            d.apply_changes([automerge::Change::from_bytes(c.change_bytes().unwrap()).unwrap()])
-                .unwrap();
-        }
-        d.save()
-    };
+    let base = saved(&setup);
     let as_text = raw_change("owner", 0, 0, "lv-1", Some(&base), |d| {
         let title = d.get(automerge::ROOT, "title").unwrap().unwrap().1;
         let t = d

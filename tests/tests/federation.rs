@@ -831,6 +831,27 @@ async fn partners_see_offers_ask_to_subscribe_and_the_owner_grants_or_refuses() 
         )
         .await?;
     assert_eq!(v["status"], "refused", "{v}");
+    // The web page says the same, in words: the owner's answer, not "requested".
+    let page = sicc_tests::client_with(&fed.members[fr].token)
+        .post(format!("{}/ui/catalogs/subscribe", fed.members[fr].url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .body(format!("catalog={}", fed.catalog(lv).replace('/', "%2F")))
+        .send()
+        .await?;
+    assert!(
+        page.url()
+            .query()
+            .is_some_and(|q| q.contains("done=subscription-refused")),
+        "{}",
+        page.url()
+    );
+    assert!(
+        page.text()
+            .await?
+            .contains("Subscription refused by the owner"),
+        "the notice names the answer"
+    );
     wait_until("FR to learn it was refused", || async {
         let (_, v) = fed.get(fr, "/api/v1/subscriptions").await.ok()?;
         v["outgoing"]

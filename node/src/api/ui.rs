@@ -1163,6 +1163,8 @@ const DONE: &[&str] = &[
     "published",
     "unpublished",
     "subscribed",
+    "subscription-granted",
+    "subscription-refused",
     "unsubscribed",
     "granted",
     "refused",
@@ -1334,10 +1336,18 @@ pub async fn catalog_action(
     let catalog = super::federation::catalog_id(owner, name)?;
     let node = || super::federation::node_id(form.node_id.as_deref().unwrap_or_default());
     let done = match action.as_str() {
-        "subscribe" => {
-            state.app.subscribe(catalog).await?;
-            "subscribed"
-        }
+        "subscribe" => match state.app.subscribe(catalog).await? {
+            // What the owner answered, when it could answer at once.
+            crate::app::Done::Subscribed {
+                status: SubscriptionStatus::Granted,
+                ..
+            } => "subscription-granted",
+            crate::app::Done::Subscribed {
+                status: SubscriptionStatus::Refused,
+                ..
+            } => "subscription-refused",
+            _ => "subscribed",
+        },
         "unsubscribe" => {
             state.app.unsubscribe(catalog).await?;
             "unsubscribed"
