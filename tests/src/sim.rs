@@ -20,7 +20,7 @@ use sicc_protocol::catalog::{CatalogId, ChangeSignature};
 use sicc_protocol::id::RecordId;
 use sicc_protocol::identity::{NodeId, NodeSigner};
 use sicc_protocol::record::Record;
-use sicc_protocol::wire::{self, Message};
+use sicc_protocol::wire::{self, ErrorCode, Message};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -303,6 +303,8 @@ pub struct SimNode {
     next_inbound: u64,
     /// A backup of the store, taken by a `backup` step.
     backup: Option<MemStore>,
+    /// The node's disk is full: every persist of the sync engine fails (`Sim::fill_disk`).
+    disk_full: bool,
     /// (catalogue, document) pairs this node has seen erased: they must never come back.
     seen_erased: BTreeSet<(CatalogId, String)>,
 }
@@ -357,6 +359,8 @@ pub struct Stats {
     /// Refused changes and tombstones by reason code.
     pub rejected_by_reason: BTreeMap<&'static str, u64>,
     pub take_backs: u64,
+    /// Persists refused by a full disk.
+    pub failed_persists: u64,
 }
 
 /// The simulator. See the module documentation.
@@ -443,6 +447,7 @@ impl Sim {
                     inbound: BTreeMap::new(),
                     next_inbound: 0,
                     backup: None,
+                    disk_full: false,
                     seen_erased: BTreeSet::new(),
                 }
             })
@@ -577,23 +582,38 @@ impl Sim {
 
     // ------------------------------------------------------------------ driving one node
 
-    /// Feeds one input to a node and carries out the effects.
-    fn input(&mut self, node: usize, input: Input) -> Result<(), Violation> {
+    /// Feeds one input to a node and carries out the effects; `Ok(false)` when a persist
+    /// failed (the node's disk is full).
+    fn input(&mut self, node: usize, input: Input) -> Result<bool, Violation> {
         let now = self.now();
         let Some(fed) = self.nodes[node].fed.as_mut() else {
-            return Ok(());
+            return Ok(true);
         };
         let effects = fed.handle(now, input);
         self.carry_out(node, effects)
     }
 
-    /// Carries out effects as the engine task does (`node/src/sync/engine.rs`); the in-memory
-    /// store never fails, so the after-failure rules are not exercised here.
-    fn carry_out(&mut self, node: usize, effects: Vec<Effect>) -> Result<(), Violation> {
+    /// Carries out effects as the engine task does (`node/src/sync/engine.rs`), with its rules
+    /// after a failed persist: the rest of the step fails, then the federation goes back to
+    /// the durable state. `Ok(false)` when a persist failed.
+    fn carry_out(&mut self, node: usize, effects: Vec<Effect>) -> Result<bool, Violation> {
         let mut queue: VecDeque<Effect> = effects.into();
+        let mut failed = false;
         while let Some(effect) = queue.pop_front() {
+            if failed && !matches!(effect, Effect::Count(_)) {
+                self.after_failure(node, effect, &mut queue);
+                continue;
+            }
             match effect {
-                Effect::Persist(ops) => self.nodes[node].store.apply(ops),
+                Effect::Persist(ops) => {
+                    if self.nodes[node].disk_full {
+                        self.stats.failed_persists += 1;
+                        self.note(format!("node {node}: persist failed (disk full)"));
+                        failed = true;
+                    } else {
+                        self.nodes[node].store.apply(ops);
+                    }
+                }
                 Effect::Send { id, peer, message } => {
                     self.check_wire(node, &message)?;
                     self.send(node, peer, id, message);
@@ -654,7 +674,68 @@ impl Sim {
                 }
             }
         }
-        Ok(())
+        if failed {
+            let n = &mut self.nodes[node];
+            let loaded = n.store.loaded();
+            if let Some(fed) = n.fed.as_mut() {
+                let skipped = fed.reload(loaded);
+                if !skipped.is_empty() {
+                    return Err(self.violation(format!(
+                        "node {node}: stored catalogues unreadable after a failed persist: {skipped:?}"
+                    )));
+                }
+            }
+        }
+        Ok(!failed)
+    }
+
+    /// An effect of a step whose persist failed, as the engine carries it out: a request is
+    /// not sent (it fails at once), a request of a peer is answered `unavailable`, nothing
+    /// else happens.
+    fn after_failure(&mut self, node: usize, effect: Effect, queue: &mut VecDeque<Effect>) {
+        match effect {
+            Effect::Send { id, .. } => {
+                let now = self.now();
+                if let Some(fed) = self.nodes[node].fed.as_mut() {
+                    let more = fed.handle(
+                        now,
+                        Input::Response {
+                            id,
+                            result: Err("storage failure".into()),
+                        },
+                    );
+                    for e in more.into_iter().rev() {
+                        queue.push_front(e);
+                    }
+                }
+            }
+            Effect::Respond { id, .. } => {
+                if let Some((to, request, duplicate)) = self.nodes[node].inbound.remove(&id.0)
+                    && !duplicate
+                {
+                    let message = Message::error(ErrorCode::Unavailable, "storage failure");
+                    self.respond(node, to, request, message);
+                }
+            }
+            Effect::Persist(_)
+            | Effect::Emit(_)
+            | Effect::Count(_)
+            | Effect::ReadForTakeBack { .. }
+            | Effect::WriteLocal { .. }
+            | Effect::Consumed(_) => {}
+        }
+    }
+
+    /// The node's disk fills up: from now on every persist of its sync engine fails.
+    pub fn fill_disk(&mut self, node: usize) {
+        self.nodes[node].disk_full = true;
+        self.note(format!("node {node}: disk full"));
+    }
+
+    /// Space returns on the node's disk.
+    pub fn free_disk(&mut self, node: usize) {
+        self.nodes[node].disk_full = false;
+        self.note(format!("node {node}: disk freed"));
     }
 
     fn send(&mut self, from: usize, peer: NodeId, id: RequestId, message: Message) {
@@ -774,7 +855,10 @@ impl Sim {
                 (id, record)
             })
             .collect();
-        self.input(node, Input::LocalRecords { upto, changed })?;
+        if !self.input(node, Input::LocalRecords { upto, changed })? {
+            // Not consumed: read again at the next tick, as the engine does.
+            return Ok(());
+        }
         self.stats.acknowledged_writes += 1;
         self.check_publications_cover(node)
     }
@@ -869,6 +953,8 @@ impl Sim {
             }
             Event::Tick { node, incarnation } => {
                 if self.nodes[node].incarnation == incarnation {
+                    // A feed stalled by a failed persist is read again first.
+                    self.consume_feed(node)?;
                     self.input(node, Input::Tick)?;
                     self.schedule_tick(node);
                 }
@@ -917,7 +1003,11 @@ impl Sim {
         };
         let text = format!("{command:?}");
         let (result, effects) = fed.command(now, command);
-        self.carry_out(node, effects)?;
+        let persisted = self.carry_out(node, effects)?;
+        let result = match result {
+            Ok(_) if !persisted => Err("storage failure".to_string()),
+            other => other.map_err(|e| e.to_string()),
+        };
         match result {
             Ok(done) => {
                 self.stats.commands_ok += 1;
@@ -983,7 +1073,8 @@ impl Sim {
                 peer,
                 message,
             },
-        )
+        )?;
+        Ok(())
     }
 
     pub fn catalog_of(&self, node: usize, name: &str) -> CatalogId {
@@ -1017,6 +1108,10 @@ impl Sim {
             v["created_at"] = json!(prev.created_at);
         }
         let record = Record::from_json(&v).expect("a valid record");
+        if self.nodes[node].disk_full {
+            self.note(format!("node {node}: write {id} refused (disk full)"));
+            return;
+        }
         let now = self.now_rfc3339();
         self.nodes[node].store.put(record, &now);
         self.note(format!(
@@ -1450,9 +1545,10 @@ impl Sim {
             }
             self.check()?;
         }
-        // Heal, restart, and let anti-entropy finish the job.
+        // Heal, free every disk, restart, and let anti-entropy finish the job.
         self.heal_all()?;
         for node in 0..n {
+            self.free_disk(node);
             self.restart(node)?;
         }
         self.faults = Faults::none();
@@ -1553,6 +1649,13 @@ impl Sim {
             }
             92..=95 => {
                 self.input(node, Input::Tick)?;
+            }
+            96 => {
+                if self.nodes[node].disk_full {
+                    self.free_disk(node);
+                } else {
+                    self.fill_disk(node);
+                }
             }
             _ => {
                 // Let time pass: timeouts fire, timers tick.

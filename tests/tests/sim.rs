@@ -470,6 +470,74 @@ fn a_crash_between_a_write_and_its_publication_is_repaired_from_the_feed() -> Re
     Ok(())
 }
 
+fn summary_on(
+    sim: &mut Sim,
+    node: usize,
+    catalog: &sicc_protocol::catalog::CatalogId,
+    doc: &str,
+) -> Option<String> {
+    let doc = sim.nodes[node].federation()?.document(catalog, doc)?;
+    doc["summary"]["en"].as_str().map(str::to_owned)
+}
+
+#[test]
+fn a_change_whose_persist_failed_is_never_served_and_is_published_again_later() -> Result<()> {
+    let (mut sim, catalog) = three()?;
+    sim.subscribe(1, &catalog)?;
+    sim.run_until_quiet(10_000)?;
+    sim.grant(0, &catalog, 1, Role::Reader)?;
+    sim.run_until_quiet(10_000)?;
+    sim.write(0, "lv-r1", "first", true);
+    sim.run_until_quiet(10_000)?;
+    sim.publish(0, &catalog, "lv-r1")?;
+    sim.run_until_quiet(10_000)?;
+    assert_eq!(
+        summary_on(&mut sim, 1, &catalog, "lv-r1").as_deref(),
+        Some("first")
+    );
+    // The edit is durable; the disk fills before its publication is: the change made in
+    // memory must never reach a partner, or the owner would sign another change with the same
+    // sequence number after a restart (an equivocation every partner refuses for good).
+    sim.write(0, "lv-r1", "second", true);
+    sim.fill_disk(0);
+    sim.run_rounds(3)?;
+    assert!(sim.stats.failed_persists > 0, "no persist failed");
+    assert_eq!(
+        summary_on(&mut sim, 0, &catalog, "lv-r1").as_deref(),
+        Some("first")
+    );
+    assert_eq!(
+        summary_on(&mut sim, 1, &catalog, "lv-r1").as_deref(),
+        Some("first")
+    );
+    // Space returns and the operator restarts the node: the feed publishes the edit again.
+    sim.crash(0)?;
+    sim.free_disk(0);
+    sim.restart(0)?;
+    sim.run_rounds(3)?;
+    assert_eq!(
+        summary_on(&mut sim, 1, &catalog, "lv-r1").as_deref(),
+        Some("second")
+    );
+    sim.check_converged()?;
+    // Without a restart, the next tick after space returns publishes it too.
+    sim.write(0, "lv-r1", "third", true);
+    sim.fill_disk(0);
+    sim.run_rounds(2)?;
+    assert_eq!(
+        summary_on(&mut sim, 1, &catalog, "lv-r1").as_deref(),
+        Some("second")
+    );
+    sim.free_disk(0);
+    sim.run_rounds(3)?;
+    assert_eq!(
+        summary_on(&mut sim, 1, &catalog, "lv-r1").as_deref(),
+        Some("third")
+    );
+    assert_eq!(sim.stats.rejected_by_reason.get("equivocation"), None);
+    sim.check_converged()
+}
+
 #[test]
 fn a_seed_replays_identically() -> Result<()> {
     let run = |seed| -> Result<(sicc_tests::sim::Stats, Vec<String>)> {

@@ -8,7 +8,7 @@ use super::federation::{
     Command, Count, Effect, Federation, FederationConfig, InboundId, Input, LoadedState,
     MemberInfo, RequestId, SyncError, SyncEvent, persisted_prefixes,
 };
-use super::handle::{CommandRequest, Request, SyncHandle};
+use super::handle::{CommandRequest, FeedProgress, Request, SyncHandle};
 use crate::p2p::network::{NetworkEvent, NetworkHandle, ResponseSlot};
 use crate::storage::{
     Committed, Consumer, FeedChange, Follower, PutMode, Store, StoreError, Written,
@@ -96,7 +96,12 @@ struct Engine {
     responses_tx: mpsc::Sender<Response>,
     events: broadcast::Sender<SyncEvent>,
     /// How far the publications follow the feed (handles wait on it).
-    consumed: watch::Sender<u64>,
+    consumed: watch::Sender<FeedProgress>,
+    /// Publishing feed entries failed on storage: the feed is read again from `consumed` at
+    /// the next tick.
+    feed_stalled: bool,
+    /// The state could not be reloaded after a storage failure: the engine stops.
+    halted: bool,
     /// The cursor last recorded in the store.
     cursor_recorded: u64,
     /// Requests of peers awaiting our answer: who asked, and where the answer goes.
@@ -116,11 +121,6 @@ pub async fn spawn(
     network_events: mpsc::Receiver<NetworkEvent>,
     config: EngineConfig,
 ) -> Result<(SyncHandle, tokio::task::JoinHandle<()>), SyncError> {
-    let catalogs = store.load_catalogs().await?;
-    let mut state = Vec::new();
-    for prefix in persisted_prefixes() {
-        state.extend(store.load_state(prefix).await?);
-    }
     let (federation, skipped) = Federation::new(
         FederationConfig {
             signer,
@@ -128,7 +128,7 @@ pub async fn spawn(
             members: config.members.clone(),
             limits: config.limits,
         },
-        LoadedState::parse(catalogs, state),
+        load_durable(&store).await?,
     );
     for why in skipped {
         warn!(%why, "stored catalogue unreadable; skipped");
@@ -162,7 +162,10 @@ pub async fn spawn(
     let (requests_tx, requests) = mpsc::channel(REQUEST_QUEUE);
     let (responses_tx, responses) = mpsc::channel(RESPONSE_QUEUE);
     let (events, _) = broadcast::channel(EVENT_QUEUE);
-    let (consumed, consumed_rx) = watch::channel(cursor);
+    let (consumed, consumed_rx) = watch::channel(FeedProgress {
+        consumed: cursor,
+        stalled: false,
+    });
     info!(
         catalogs = federation.catalog_count(),
         "sync engine started with {} catalogue(s)",
@@ -176,6 +179,8 @@ pub async fn spawn(
         responses_tx,
         events: events.clone(),
         consumed,
+        feed_stalled: false,
+        halted: false,
         cursor_recorded: cursor,
         inbound: HashMap::new(),
         next_inbound: 0,
@@ -200,6 +205,16 @@ pub async fn spawn(
         span,
     ));
     Ok((SyncHandle::new(requests_tx, events, consumed_rx), task))
+}
+
+/// The federation state as the store holds it.
+async fn load_durable(store: &Store) -> Result<LoadedState, StoreError> {
+    let catalogs = store.load_catalogs().await?;
+    let mut state = Vec::new();
+    for prefix in persisted_prefixes() {
+        state.extend(store.load_state(prefix).await?);
+    }
+    Ok(LoadedState::parse(catalogs, state))
 }
 
 /// Runs `f`, catching a panic: logged with `what`, counted in `panics`, `None` returned.
@@ -239,7 +254,7 @@ impl Engine {
         let mut tick = tokio::time::interval(anti_entropy_every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut following = true;
-        loop {
+        while !self.halted {
             tokio::select! {
                 request = requests.recv() => match request {
                     Some(r) => self.on_request(r).await,
@@ -254,17 +269,35 @@ impl Engine {
                 }
                 Some(e) = network.recv() => self.on_network(e).await,
                 batch = follower.next(), if following => match batch {
-                    Ok(batch) => self.on_feed(batch).await,
+                    Ok(batch) => {
+                        if !self.on_feed(batch).await {
+                            // Read again from the last consumed entry at the next tick.
+                            following = false;
+                        }
+                    }
                     Err(e) => {
                         // The store stopped: the node is shutting down.
                         debug!(error = %e, "change feed ended");
                         following = false;
                     }
                 },
-                _ = tick.tick() => self.step(Input::Tick).await,
+                _ = tick.tick() => {
+                    if self.feed_stalled {
+                        let from = self.consumed.borrow().consumed;
+                        match self.store.follow(from).await {
+                            Ok(again) => {
+                                follower = again;
+                                following = true;
+                                self.feed_stalled = false;
+                            }
+                            Err(e) => debug!(error = %e, "change feed not followed again"),
+                        }
+                    }
+                    self.step(Input::Tick).await;
+                }
             }
         }
-        let consumed = *self.consumed.borrow();
+        let consumed = self.consumed.borrow().consumed;
         if consumed > self.cursor_recorded {
             let _ = self.store.feed_consumed(Consumer::Engine, consumed).await;
         }
@@ -276,9 +309,10 @@ impl Engine {
         debug!("sync engine stopped");
     }
 
-    async fn step(&mut self, input: Input) {
+    /// One input and its effects; the storage error that stopped them, if any.
+    async fn step(&mut self, input: Input) -> Option<StoreError> {
         let effects = self.handle(input);
-        self.carry_out(effects).await;
+        self.carry_out(effects).await
     }
 
     /// One input to the federation. A panic in it (a defect, or Automerge on crafted input in
@@ -369,9 +403,11 @@ impl Engine {
     }
 
     /// Local record changes from the feed: only those the publications depend on are read.
-    async fn on_feed(&mut self, batch: Vec<Committed>) {
+    /// False when they could not be published (storage): the feed stalls at the last consumed
+    /// entry until the next tick, and the writers waiting on these entries are released.
+    async fn on_feed(&mut self, batch: Vec<Committed>) -> bool {
         let Some(upto) = batch.last().map(|c| c.seq) else {
-            return;
+            return true;
         };
         let mut changed: Vec<(RecordId, Option<Option<Record>>)> = Vec::new();
         for c in batch {
@@ -395,18 +431,49 @@ impl Engine {
         let mut read = match self.store.get_many(unread).await {
             Ok(records) => records.into_iter(),
             Err(e) => {
-                // The publications stay as they are and the recorded cursor does not move past
-                // these entries (a restart replays them); writers waiting on them are released.
                 warn!(error = %e, "local records not read for their publications");
-                self.consumed.send_replace(upto);
-                return;
+                self.stall_feed();
+                return false;
             }
         };
         let changed = changed
             .into_iter()
             .map(|(id, r)| (id, r.unwrap_or_else(|| read.next().flatten())))
             .collect();
-        self.step(Input::LocalRecords { upto, changed }).await;
+        if self
+            .step(Input::LocalRecords { upto, changed })
+            .await
+            .is_some()
+        {
+            self.stall_feed();
+            return false;
+        }
+        true
+    }
+
+    /// Neither the consumed sequence nor the recorded cursor moves past the entries whose
+    /// publication failed (the next tick, or the next start, reads them again).
+    fn stall_feed(&mut self) {
+        self.feed_stalled = true;
+        self.consumed.send_modify(|p| p.stalled = true);
+    }
+
+    /// After a failed `Persist`: the federation goes back to what the store holds, so nothing
+    /// that was not persisted is served later (`Federation::reload`).
+    async fn roll_back(&mut self) {
+        match load_durable(&self.store).await {
+            Ok(loaded) => {
+                for why in self.federation.reload(loaded) {
+                    warn!(%why, "stored catalogue unreadable after a storage failure; skipped");
+                }
+                info!("sync state reloaded from the store after a storage failure");
+            }
+            Err(e) => {
+                // Reads fail too: stop rather than serve changes that were never persisted.
+                tracing::error!(error = %e, "sync state not reloaded after a storage failure; sync stops until the node restarts");
+                self.halted = true;
+            }
+        }
     }
 
     /// Carries out effects in order (SPEC of the rules in `federation.rs`). Returns the storage
@@ -499,7 +566,10 @@ impl Engine {
                 }
                 Effect::Consumed(seq) => {
                     if failed.is_none() {
-                        self.consumed.send_replace(seq);
+                        self.consumed.send_replace(FeedProgress {
+                            consumed: seq,
+                            stalled: false,
+                        });
                         if persisted || seq >= self.cursor_recorded + CURSOR_EVERY {
                             self.cursor_recorded = seq;
                             let _ = self.store.feed_consumed(Consumer::Engine, seq).await;
@@ -507,6 +577,9 @@ impl Engine {
                     }
                 }
             }
+        }
+        if failed.is_some() {
+            self.roll_back().await;
         }
         failed
     }
