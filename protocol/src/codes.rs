@@ -446,8 +446,9 @@ impl CodeList {
     }
 
     /// Every text that names `code`, with its language: its labels in the five languages and
-    /// the words staff type for it. Indexed with the records holding the code, so that
-    /// `personas sin hogar` finds every homelessness record whatever language it is written in.
+    /// the words staff type for it. A query word found in one of them matches the records
+    /// holding the code, so that `personas sin hogar` finds every homelessness record whatever
+    /// language it is written in.
     pub fn search_texts(self, code: &str) -> Vec<(&'static str, &'static str)> {
         let mut out = Vec::new();
         if let Some(english) = self.label(code) {

@@ -582,6 +582,22 @@ impl Record {
         self.links().into_iter().map(|l| l.target.clone()).collect()
     }
 
+    /// Every code the record holds, with its list, in field order (one pass over the fields,
+    /// where [`Record::codes_of`] takes one per list).
+    pub fn codes(&self) -> Vec<(CodeList, &str)> {
+        let mut out = Vec::new();
+        for spec in self.kind.fields() {
+            match (spec.ty, self.fields.get(spec.name)) {
+                (FieldType::Code(l), Some(FieldValue::Code(c))) => out.push((l, c.as_str())),
+                (FieldType::Codes(l), Some(FieldValue::Codes(cs))) => {
+                    out.extend(cs.iter().map(|c| (l, c.as_str())))
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
     /// All codes of `list` held by any field of the record (for example every country of
     /// `country`, `countries`, `origin_country` and `target_country`).
     pub fn codes_of(&self, list: CodeList) -> Vec<&str> {

@@ -5,12 +5,17 @@
 use super::client::Client;
 use super::{Failure, ImportMode};
 use crate::transfer::InputRecord;
+use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::Value;
 use sicc_protocol::record::FieldError;
 
 /// Records sent per import request.
 const IMPORT_CHUNK: usize = 500;
+/// Import requests in flight at once: the node parses and validates one chunk while it writes
+/// another (its writer commits concurrent chunks with one fsync) and this process serialises a
+/// third. Answers are read in order.
+const IMPORT_IN_FLIGHT: usize = 3;
 
 /// What an import did.
 #[derive(Debug, Default)]
@@ -84,11 +89,17 @@ pub async fn import_values(
         } else {
             std::mem::take(&mut retry)
         };
-        for chunk in batch.chunks(IMPORT_CHUNK) {
-            let body: String = chunk.iter().map(|(_, v)| format!("{v}\n")).collect();
-            let answer = client
-                .post_ndjson(&format!("/api/v1/records/import?mode={mode}"), body)
-                .await?;
+        let path = format!("/api/v1/records/import?mode={mode}");
+        let mut answers = futures::stream::iter(batch.chunks(IMPORT_CHUNK))
+            .map(|chunk| {
+                let body: String = chunk.iter().map(|(_, v)| format!("{v}\n")).collect();
+                let path = &path;
+                async move { (chunk, client.post_ndjson(path, body).await) }
+            })
+            // The second pass goes one chunk at a time: its records link to each other's.
+            .buffered(if pass == 0 { IMPORT_IN_FLIGHT } else { 1 });
+        while let Some((chunk, answer)) = answers.next().await {
+            let answer = answer?;
             let imported = answer["imported"].as_u64().unwrap_or(0) as usize;
             outcome.imported += imported;
             for f in answer["failed"].as_array().into_iter().flatten() {

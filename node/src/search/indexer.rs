@@ -4,7 +4,7 @@
 //! commit's payload, so after a restart (or a crash between a store write and its indexing)
 //! the index resumes from exactly there.
 
-use super::schema::{Fields, analyzers, schema, to_document};
+use super::schema::{Fields, LabelWords, analyzers, schema, to_document};
 use super::{INDEX_DIR, INDEX_VERSION, Origin, SearchError, SearchHandle, VERSION_FILE};
 use crate::storage::{Committed, Consumer, FeedChange, Follower, Store, StoreError, Written};
 use sicc_protocol::query::Filter;
@@ -114,6 +114,7 @@ pub fn open(data_dir: &Path) -> Result<(SearchHandle, Indexer, IndexStart), Sear
         SearchHandle {
             reader,
             fields,
+            label_words: std::sync::Arc::new(LabelWords::new(&analyzers["sicc_folded"])),
             analyzers,
             updates: tx,
             indexed: indexed_rx,

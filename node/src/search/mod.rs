@@ -18,6 +18,7 @@
 //! Layout: `schema.rs` (fields, analyzers, documents), `indexer.rs` (the indexer thread, the
 //! feed follower, rebuilds); this file holds the handle and the queries.
 
+mod facets;
 mod indexer;
 mod schema;
 
@@ -25,11 +26,8 @@ pub use indexer::{IndexStart, Indexer, StartIndexError, catch_up, follow_feed, o
 
 use indexer::Update;
 use schema::Fields;
-use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use tantivy::aggregation::AggregationCollector;
-use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value as _};
@@ -42,7 +40,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 const LABEL_WEIGHT: f32 = 0.4;
 
 /// Version of the index layout; another version on disk is dropped and rebuilt.
-pub const INDEX_VERSION: u32 = 3;
+pub const INDEX_VERSION: u32 = 4;
 /// Subdirectory of the data directory holding the index.
 pub use crate::data_dir::INDEX_DIR;
 pub(crate) const VERSION_FILE: &str = "sicc-index-version";
@@ -127,6 +125,7 @@ pub struct SearchHandle {
     reader: IndexReader,
     fields: Fields,
     analyzers: BTreeMap<&'static str, TextAnalyzer>,
+    label_words: std::sync::Arc<schema::LabelWords>,
     updates: mpsc::Sender<Update>,
     /// The feed sequence the committed index reflects.
     indexed: watch::Receiver<u64>,
@@ -320,11 +319,23 @@ impl SearchHandle {
     }
 
     /// The query for the words of `q`: every word must match, in any language field, folded,
-    /// or (for words of 5 letters and more) within a typo or two.
-    fn text_query(&self, q: &str) -> Option<Box<dyn Query>> {
-        let words = self.analyze("sicc_folded", q);
+    /// in a code's labels, or (for words of 5 letters and more that no record holds) within a
+    /// typo or two. A word that more than half the records hold (`à`, `de`, `the`) is left out
+    /// when the query has a rarer one: it would not narrow the search, only slow it.
+    fn text_query(&self, searcher: &tantivy::Searcher, q: &str) -> Option<Box<dyn Query>> {
+        let mut words = self.analyze("sicc_folded", q);
+        words.truncate(MAX_QUERY_WORDS);
+        let common = |word: &String| {
+            let term = Term::from_field_text(self.fields.text_all, word);
+            searcher
+                .doc_freq(&term)
+                .is_ok_and(|n| n.saturating_mul(2) > searcher.num_docs())
+        };
+        if words.iter().any(|w| !common(w)) {
+            words.retain(|w| !common(w));
+        }
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for word in words.iter().take(MAX_QUERY_WORDS) {
+        for word in &words {
             let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for (lang, field) in &self.fields.texts {
                 for token in self.analyze(&format!("sicc_{lang}"), word) {
@@ -340,17 +351,33 @@ impl SearchHandle {
                 Occur::Should,
                 Box::new(TermQuery::new(folded.clone(), IndexRecordOption::WithFreqs)),
             ));
-            any.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(self.fields.labels, word),
-                        IndexRecordOption::WithFreqs,
+            // The codes one of whose labels holds the word, weighed below the record's own
+            // text: a record that says "aprūpe mājās" ranks above those merely coded home care.
+            let coded: Vec<(Occur, Box<dyn Query>)> = self
+                .label_words
+                .codes(word)
+                .iter()
+                .map(|code| {
+                    let term = Term::from_field_text(self.fields.codes, code);
+                    let query: Box<dyn Query> =
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                    (Occur::Should, query)
+                })
+                .collect();
+            if !coded.is_empty() {
+                any.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        Box::new(BooleanQuery::new(coded)),
+                        LABEL_WEIGHT,
                     )),
-                    LABEL_WEIGHT,
-                )),
-            ));
+                ));
+            }
+            // A word some record holds is taken as written: matching its neighbours within two
+            // edits costs a walk of the whole term dictionary (most of a query's time).
+            let known = searcher.doc_freq(&folded).is_ok_and(|n| n > 0);
             let distance = match word.chars().count() {
+                _ if known => 0,
                 0..=4 => 0,
                 5..=8 => 1,
                 _ => 2,
@@ -407,7 +434,7 @@ impl SearchHandle {
 
     fn search_blocking(&self, request: &SearchRequest) -> Result<SearchResult, SearchError> {
         let searcher = self.reader.searcher();
-        let text = self.text_query(&request.q);
+        let text = self.text_query(&searcher, &request.q);
         let mut clauses = self.filter_query(request);
         let has_text = text.is_some();
         if let Some(t) = text {
@@ -421,20 +448,8 @@ impl SearchHandle {
             }
             Box::new(BooleanQuery::new(clauses))
         };
-        let aggs: Aggregations = serde_json::from_value(Value::Object(
-            FACETS
-                .iter()
-                .map(|f| {
-                    (
-                        f.to_string(),
-                        json!({"terms": {"field": f, "size": 500, "min_doc_count": 1}}),
-                    )
-                })
-                .collect(),
-        ))
-        .map_err(|e| SearchError::BadRequest(e.to_string()))?;
         let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
-        let aggregation = AggregationCollector::from_aggs(aggs, Default::default());
+        let aggregation = facets::FacetCollector { facets: &FACETS };
         let (addresses, total, facets): (Vec<(f32, DocAddress)>, usize, _) =
             if request.sort == Sort::Date || !has_text {
                 let (docs, total, facets) = searcher.search(
@@ -486,26 +501,14 @@ impl SearchHandle {
                 updated_at: text(self.fields.updated_at),
             });
         }
-        let facets_json = serde_json::to_value(facets).unwrap_or_default();
         let facets = FACETS
             .iter()
-            .map(|f| {
-                let buckets = facets_json[f]["buckets"]
-                    .as_array()
-                    .map(|bs| {
-                        bs.iter()
-                            .filter_map(|b| {
-                                Some(FacetCount {
-                                    value: match &b["key"] {
-                                        Value::String(s) => s.clone(),
-                                        other => other.to_string(),
-                                    },
-                                    count: b["doc_count"].as_u64()?,
-                                })
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
+            .zip(facets)
+            .map(|(f, values)| {
+                let buckets = values
+                    .into_iter()
+                    .map(|(value, count)| FacetCount { value, count })
+                    .collect();
                 (f.to_string(), buckets)
             })
             .collect();

@@ -3,7 +3,7 @@
 use super::{FACETS, LANGUAGES, Origin};
 use sicc_protocol::codes::CodeList;
 use sicc_protocol::record::Record;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use tantivy::TantivyDocument;
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -24,10 +24,11 @@ pub(super) struct Fields {
     pub(super) texts: Vec<(&'static str, Field)>,
     pub(super) facets: BTreeMap<&'static str, Field>,
     pub(super) nuts_prefix: Field,
-    /// The labels, in the five languages, of every code the record holds, and the words staff
-    /// type for them (`codes::search_texts`), folded: `bezpajumtnieki` finds homelessness
-    /// records written in any language.
-    pub(super) labels: Field,
+    /// Every labelled code the record holds, as `list:code`. A query word is matched against
+    /// the codes' labels in the five languages and the words staff type for them
+    /// ([`LabelWords`]), so `bezpajumtnieki` finds homelessness records written in any
+    /// language without the labels being indexed with every record.
+    pub(super) codes: Field,
     /// `local` or `shared`, so that `origin=shared` selects every partner's records.
     pub(super) scope: Field,
 }
@@ -81,7 +82,7 @@ pub(super) fn schema() -> (Schema, Fields) {
         .map(|name| (*name, b.add_text_field(name, STRING | FAST | STORED)))
         .collect();
     let nuts_prefix = b.add_text_field("nuts_prefix", STRING);
-    let labels = b.add_text_field("labels", text("sicc_folded"));
+    let codes = b.add_text_field("codes", STRING);
     let scope = b.add_text_field("held_as", STRING);
     (
         b.build(),
@@ -95,10 +96,58 @@ pub(super) fn schema() -> (Schema, Fields) {
             texts,
             facets,
             nuts_prefix,
-            labels,
+            codes,
             scope,
         },
     )
+}
+
+/// The code lists whose labels a query word may match (language names and lawful bases would
+/// only add noise).
+fn labelled(list: CodeList) -> bool {
+    !matches!(list, CodeList::Language | CodeList::LawfulBasis)
+}
+
+/// The `codes` field's term for one code.
+fn code_term(list: CodeList, code: &str) -> String {
+    format!("{}:{code}", list.name())
+}
+
+/// Folded word → the codes (`codes` terms) one of whose labels or search words holds it.
+/// Built once when the index opens, from the embedded code lists.
+#[derive(Debug, Default)]
+pub(super) struct LabelWords(HashMap<String, Vec<String>>);
+
+impl LabelWords {
+    pub(super) fn new(folded: &TextAnalyzer) -> LabelWords {
+        let mut words: HashMap<String, BTreeSet<String>> = HashMap::new();
+        let mut folded = folded.clone();
+        for list in CodeList::ALL.iter().copied().filter(|l| labelled(*l)) {
+            for entry in list.entries() {
+                let term = code_term(list, entry.code);
+                for (_, text) in list.search_texts(entry.code) {
+                    let mut stream = folded.token_stream(text);
+                    while stream.advance() {
+                        words
+                            .entry(stream.token().text.clone())
+                            .or_default()
+                            .insert(term.clone());
+                    }
+                }
+            }
+        }
+        LabelWords(
+            words
+                .into_iter()
+                .map(|(w, terms)| (w, terms.into_iter().collect()))
+                .collect(),
+        )
+    }
+
+    /// The `codes` terms whose labels hold the folded word `word`.
+    pub(super) fn codes(&self, word: &str) -> &[String] {
+        self.0.get(word).map_or(&[], Vec::as_slice)
+    }
 }
 
 pub(super) fn unix_seconds(rfc3339: Option<&str>) -> i64 {
@@ -119,7 +168,7 @@ pub(super) fn facet_values(
         out.entry(facet).or_default().insert(v.to_owned());
     };
     put("kind", record.kind.as_str());
-    let lists = [
+    const LISTS: [(&str, CodeList); 19] = [
         ("country", CodeList::Country),
         ("nuts", CodeList::Nuts),
         ("theme", CodeList::Theme),
@@ -140,8 +189,8 @@ pub(super) fn facet_values(
         ("process_element", CodeList::ProcessElement),
         ("ncc_function", CodeList::NccFunction),
     ];
-    for (facet, list) in lists {
-        for code in record.codes_of(list) {
+    for (list, code) in record.codes() {
+        if let Some((facet, _)) = LISTS.iter().find(|(_, l)| *l == list) {
             put(facet, code);
         }
     }
@@ -184,17 +233,9 @@ pub(super) fn to_document(fields: &Fields, record: &Record, origin: &Origin) -> 
             doc.add_text(*f, text);
         }
     }
-    // Language names and lawful bases would only add noise.
-    let labelled = CodeList::ALL
-        .iter()
-        .filter(|l| !matches!(l, CodeList::Language | CodeList::LawfulBasis));
-    for list in labelled {
-        for code in record.codes_of(*list) {
-            // Only in their own field, which a query weighs below the record's own text: a
-            // record that says "aprūpe mājās" ranks above those merely coded home care.
-            for (_, text) in list.search_texts(code) {
-                doc.add_text(fields.labels, text);
-            }
+    for (list, code) in record.codes() {
+        if labelled(list) {
+            doc.add_text(fields.codes, code_term(list, code));
         }
     }
     for (facet, values) in facet_values(record, origin) {

@@ -147,12 +147,17 @@ pub async fn run(n: usize, rounds: usize) -> Result<Vec<Figure>> {
         })
         .collect();
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    // Per query, its times: the slowest queries say where the p99 comes from.
+    let mut by_query: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
     for _ in 0..rounds {
         for q in queries() {
             let request = SearchRequest::parse(q.iter().copied())?;
             let t = Instant::now();
             let result = search.search(request).await?;
-            ours.push(t.elapsed().as_secs_f64() * 1000.0);
+            let ms = t.elapsed().as_secs_f64() * 1000.0;
+            ours.push(ms);
+            let name: Vec<String> = q.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            by_query.entry(name.join("&")).or_default().push(ms);
             std::hint::black_box(result);
             let t = Instant::now();
             std::hint::black_box(baseline(&scanned, &q));
@@ -163,7 +168,16 @@ pub async fn run(n: usize, rounds: usize) -> Result<Vec<Figure>> {
     theirs.sort_by(f64::total_cmp);
     drop(search);
     indexer.join();
-    let detail = json!({"records": n, "sample_records": sample, "queries": ours.len(), "index_secs": index_secs});
+    let medians: serde_json::Map<String, Value> = by_query
+        .into_iter()
+        .map(|(q, mut times)| {
+            times.sort_by(f64::total_cmp);
+            let median = (percentile(&times, 0.5) * 100.0).round() / 100.0;
+            eprintln!("  {median:>8.2} ms  {q}");
+            (q, json!(median))
+        })
+        .collect();
+    let detail = json!({"records": n, "sample_records": sample, "queries": ours.len(), "index_secs": index_secs, "median_ms_by_query": medians});
     Ok(vec![
         Figure::new(
             "search p50",
