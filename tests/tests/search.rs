@@ -296,3 +296,37 @@ async fn a_spanish_or_latvian_query_finds_other_countries_records_through_code_l
     assert_eq!(v["total"], 0, "{v}");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_word_most_records_hold_does_not_narrow_a_query_with_a_rarer_word() -> Result<()> {
+    let node = TestNode::start("search test", "LV").await?;
+    let summaries = [
+        "Meals cooked together in the day centre",
+        "Rides to the day centre",
+        "Reading aloud at the day centre",
+        "A zebra crossing near the school",
+    ];
+    for (i, summary) in summaries.iter().enumerate() {
+        post(
+            &node,
+            json!({"id": format!("lv-common-{i}"), "kind": "initiative",
+                   "access_level": "consortium", "status": "active", "countries": ["LV"],
+                   "title": {"en": format!("Initiative {i}")}, "summary": {"en": summary}}),
+        )
+        .await?;
+    }
+    wait_until("indexed", || async {
+        (search(&node, "q=zebra").await.ok()?["total"] == 1).then_some(())
+    })
+    .await?;
+    // "centre" is in three records of four: beside "zebra" it is left out, so the zebra record
+    // is found although it does not say "centre".
+    let v = search(&node, "q=centre%20zebra").await?;
+    assert_eq!(ids(&v), ["lv-common-3"], "{v}");
+    // Alone, or beside another common word, it still selects.
+    let v = search(&node, "q=centre").await?;
+    assert_eq!(v["total"], 3, "{v}");
+    let v = search(&node, "q=day%20centre").await?;
+    assert_eq!(v["total"], 3, "{v}");
+    Ok(())
+}

@@ -46,6 +46,8 @@ const WRITE_QUEUE: usize = 256;
 const MAX_GROUP: usize = 128;
 /// Most records in one `put_many` call.
 pub const MAX_BATCH_RECORDS: usize = 5_000;
+/// RocksDB's block cache, shared by every column family (the OS page cache serves the rest).
+const BLOCK_CACHE_BYTES: usize = 8 << 20;
 /// Largest page a list call returns.
 pub const MAX_PAGE: usize = 1_000;
 
@@ -217,9 +219,18 @@ impl Store {
         // kept ~60 MB of them resident until restart (sicc-bench, memory after sync).
         opts.set_db_write_buffer_size(32 << 20);
         opts.set_compression_type(rocksdb::DBCompressionType::Lz4);
+        // One block cache for every column family, index and filter blocks included: left
+        // alone, RocksDB gives each of the 13 column families its own 32 MiB cache, which a
+        // restarted node reading its 10,000 shared documents filled (sicc-bench, memory).
+        let cache = rocksdb::Cache::new_lru_cache(BLOCK_CACHE_BYTES);
+        let mut tables = rocksdb::BlockBasedOptions::default();
+        tables.set_block_cache(&cache);
+        tables.set_cache_index_and_filter_blocks(true);
+        opts.set_block_based_table_factory(&tables);
         let cfs = ALL_CFS.iter().map(|name| {
             let mut o = Options::default();
             o.set_compression_type(rocksdb::DBCompressionType::Lz4);
+            o.set_block_based_table_factory(&tables);
             ColumnFamilyDescriptor::new(*name, o)
         });
         let db = DB::open_cf_descriptors(&opts, path, cfs).map_err(|e| {
