@@ -181,7 +181,9 @@ impl App {
         &self.node
     }
 
-    /// Waits until everything committed so far is reflected in the publications.
+    /// Waits until everything committed so far is reflected in the publications, or until the
+    /// engine stopped (a storage failure stops it until restart): the publications then
+    /// follow at the next start, and the write itself is durable all the same.
     async fn publications_caught_up(&self) {
         self.sync.caught_up(self.store.committed_seq()).await;
     }

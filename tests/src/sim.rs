@@ -594,8 +594,9 @@ impl Sim {
     }
 
     /// Carries out effects as the engine task does (`node/src/sync/engine.rs`), with its rules
-    /// after a failed persist: the rest of the step fails, then the federation goes back to
-    /// the durable state. `Ok(false)` when a persist failed.
+    /// after a failed persist: the rest of the step fails, then the node's sync stops until it
+    /// restarts (its memory may hold what the store does not). `Ok(false)` when a persist
+    /// failed.
     fn carry_out(&mut self, node: usize, effects: Vec<Effect>) -> Result<bool, Violation> {
         let mut queue: VecDeque<Effect> = effects.into();
         let mut failed = false;
@@ -675,16 +676,11 @@ impl Sim {
             }
         }
         if failed {
-            let n = &mut self.nodes[node];
-            let loaded = n.store.loaded();
-            if let Some(fed) = n.fed.as_mut() {
-                let skipped = fed.reload(loaded);
-                if !skipped.is_empty() {
-                    return Err(self.violation(format!(
-                        "node {node}: stored catalogues unreadable after a failed persist: {skipped:?}"
-                    )));
-                }
-            }
+            // The engine stops: to its partners the node is gone, as after a crash.
+            self.note(format!(
+                "node {node}: sync stopped until restart (storage failure)"
+            ));
+            self.crash(node)?;
         }
         Ok(!failed)
     }
@@ -726,13 +722,14 @@ impl Sim {
         }
     }
 
-    /// The node's disk fills up: from now on every persist of its sync engine fails.
+    /// The node's disk fills up: from now on every persist of its sync engine fails, and its
+    /// store refuses staff writes.
     pub fn fill_disk(&mut self, node: usize) {
         self.nodes[node].disk_full = true;
         self.note(format!("node {node}: disk full"));
     }
 
-    /// Space returns on the node's disk.
+    /// Space returns on the node's disk (a node whose sync stopped still waits for a restart).
     pub fn free_disk(&mut self, node: usize) {
         self.nodes[node].disk_full = false;
         self.note(format!("node {node}: disk freed"));
@@ -856,7 +853,7 @@ impl Sim {
             })
             .collect();
         if !self.input(node, Input::LocalRecords { upto, changed })? {
-            // Not consumed: read again at the next tick, as the engine does.
+            // Not consumed: the node's sync stopped; its restart replays the feed.
             return Ok(());
         }
         self.stats.acknowledged_writes += 1;
@@ -953,8 +950,6 @@ impl Sim {
             }
             Event::Tick { node, incarnation } => {
                 if self.nodes[node].incarnation == incarnation {
-                    // A feed stalled by a failed persist is read again first.
-                    self.consume_feed(node)?;
                     self.input(node, Input::Tick)?;
                     self.schedule_tick(node);
                 }

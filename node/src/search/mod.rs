@@ -319,17 +319,25 @@ impl SearchHandle {
     }
 
     /// The query for the words of `q`: every word must match, in any language field, folded,
-    /// in a code's labels, or (for words of 5 letters and more that no record holds) within a
-    /// typo or two. A word that more than half the records hold (`à`, `de`, `the`) is left out
-    /// when the query has a rarer one: it would not narrow the search, only slow it.
+    /// in a code's labels, or (for words of 5 letters and more) within a typo or two (which
+    /// also finds other endings of Latvian words, which have no stemmer). A word that more than
+    /// half the records hold (`à`, `de`, `the`) is left out when the query has a rarer one: it
+    /// would not narrow the search, only slow it.
     fn text_query(&self, searcher: &tantivy::Searcher, q: &str) -> Option<Box<dyn Query>> {
         let mut words = self.analyze("sicc_folded", q);
         words.truncate(MAX_QUERY_WORDS);
+        // Deleted records count in a word's frequency until their segment is merged: compare
+        // with every record of the segments, deleted ones included.
+        let records: u64 = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| u64::from(r.max_doc()))
+            .sum();
         let common = |word: &String| {
             let term = Term::from_field_text(self.fields.text_all, word);
             searcher
                 .doc_freq(&term)
-                .is_ok_and(|n| n.saturating_mul(2) > searcher.num_docs())
+                .is_ok_and(|n| n.saturating_mul(2) > records)
         };
         if words.iter().any(|w| !common(w)) {
             words.retain(|w| !common(w));
@@ -373,11 +381,7 @@ impl SearchHandle {
                     )),
                 ));
             }
-            // A word some record holds is taken as written: matching its neighbours within two
-            // edits costs a walk of the whole term dictionary (most of a query's time).
-            let known = searcher.doc_freq(&folded).is_ok_and(|n| n > 0);
             let distance = match word.chars().count() {
-                _ if known => 0,
                 0..=4 => 0,
                 5..=8 => 1,
                 _ => 2,

@@ -226,6 +226,7 @@ impl Store {
         let mut tables = rocksdb::BlockBasedOptions::default();
         tables.set_block_cache(&cache);
         tables.set_cache_index_and_filter_blocks(true);
+        tables.set_pin_l0_filter_and_index_blocks_in_cache(true);
         opts.set_block_based_table_factory(&tables);
         let cfs = ALL_CFS.iter().map(|name| {
             let mut o = Options::default();

@@ -8,7 +8,7 @@ use super::federation::{
     Command, Count, Effect, Federation, FederationConfig, InboundId, Input, LoadedState,
     MemberInfo, RequestId, SyncError, SyncEvent, persisted_prefixes,
 };
-use super::handle::{CommandRequest, FeedProgress, Request, SyncHandle};
+use super::handle::{CommandRequest, Request, SyncHandle};
 use crate::p2p::network::{NetworkEvent, NetworkHandle, ResponseSlot};
 use crate::storage::{
     Committed, Consumer, FeedChange, Follower, PutMode, Store, StoreError, Written,
@@ -96,11 +96,8 @@ struct Engine {
     responses_tx: mpsc::Sender<Response>,
     events: broadcast::Sender<SyncEvent>,
     /// How far the publications follow the feed (handles wait on it).
-    consumed: watch::Sender<FeedProgress>,
-    /// Publishing feed entries failed on storage: the feed is read again from `consumed` at
-    /// the next tick.
-    feed_stalled: bool,
-    /// The state could not be reloaded after a storage failure: the engine stops.
+    consumed: watch::Sender<u64>,
+    /// Persisting failed: the engine stops until the node restarts (see [`Engine::halt`]).
     halted: bool,
     /// The cursor last recorded in the store.
     cursor_recorded: u64,
@@ -162,10 +159,7 @@ pub async fn spawn(
     let (requests_tx, requests) = mpsc::channel(REQUEST_QUEUE);
     let (responses_tx, responses) = mpsc::channel(RESPONSE_QUEUE);
     let (events, _) = broadcast::channel(EVENT_QUEUE);
-    let (consumed, consumed_rx) = watch::channel(FeedProgress {
-        consumed: cursor,
-        stalled: false,
-    });
+    let (consumed, consumed_rx) = watch::channel(cursor);
     info!(
         catalogs = federation.catalog_count(),
         "sync engine started with {} catalogue(s)",
@@ -179,7 +173,6 @@ pub async fn spawn(
         responses_tx,
         events: events.clone(),
         consumed,
-        feed_stalled: false,
         halted: false,
         cursor_recorded: cursor,
         inbound: HashMap::new(),
@@ -269,35 +262,18 @@ impl Engine {
                 }
                 Some(e) = network.recv() => self.on_network(e).await,
                 batch = follower.next(), if following => match batch {
-                    Ok(batch) => {
-                        if !self.on_feed(batch).await {
-                            // Read again from the last consumed entry at the next tick.
-                            following = false;
-                        }
-                    }
-                    Err(e) => {
-                        // The store stopped: the node is shutting down.
-                        debug!(error = %e, "change feed ended");
+                    Ok(batch) => self.on_feed(batch).await,
+                    Err(StoreError::Stopped) => {
+                        // The node is shutting down.
+                        debug!("change feed ended");
                         following = false;
                     }
+                    Err(e) => self.halt(&e),
                 },
-                _ = tick.tick() => {
-                    if self.feed_stalled {
-                        let from = self.consumed.borrow().consumed;
-                        match self.store.follow(from).await {
-                            Ok(again) => {
-                                follower = again;
-                                following = true;
-                                self.feed_stalled = false;
-                            }
-                            Err(e) => debug!(error = %e, "change feed not followed again"),
-                        }
-                    }
-                    self.step(Input::Tick).await;
-                }
+                _ = tick.tick() => { self.step(Input::Tick).await; }
             }
         }
-        let consumed = self.consumed.borrow().consumed;
+        let consumed = *self.consumed.borrow();
         if consumed > self.cursor_recorded {
             let _ = self.store.feed_consumed(Consumer::Engine, consumed).await;
         }
@@ -403,11 +379,9 @@ impl Engine {
     }
 
     /// Local record changes from the feed: only those the publications depend on are read.
-    /// False when they could not be published (storage): the feed stalls at the last consumed
-    /// entry until the next tick, and the writers waiting on these entries are released.
-    async fn on_feed(&mut self, batch: Vec<Committed>) -> bool {
+    async fn on_feed(&mut self, batch: Vec<Committed>) {
         let Some(upto) = batch.last().map(|c| c.seq) else {
-            return true;
+            return;
         };
         let mut changed: Vec<(RecordId, Option<Option<Record>>)> = Vec::new();
         for c in batch {
@@ -431,48 +405,28 @@ impl Engine {
         let mut read = match self.store.get_many(unread).await {
             Ok(records) => records.into_iter(),
             Err(e) => {
-                warn!(error = %e, "local records not read for their publications");
-                self.stall_feed();
-                return false;
+                self.halt(&e);
+                return;
             }
         };
         let changed = changed
             .into_iter()
             .map(|(id, r)| (id, r.unwrap_or_else(|| read.next().flatten())))
             .collect();
-        if self
-            .step(Input::LocalRecords { upto, changed })
-            .await
-            .is_some()
-        {
-            self.stall_feed();
-            return false;
-        }
-        true
+        self.step(Input::LocalRecords { upto, changed }).await;
     }
 
-    /// Neither the consumed sequence nor the recorded cursor moves past the entries whose
-    /// publication failed (the next tick, or the next start, reads them again).
-    fn stall_feed(&mut self) {
-        self.feed_stalled = true;
-        self.consumed.send_modify(|p| p.stalled = true);
-    }
-
-    /// After a failed `Persist`: the federation goes back to what the store holds, so nothing
-    /// that was not persisted is served later (`Federation::reload`).
-    async fn roll_back(&mut self) {
-        match load_durable(&self.store).await {
-            Ok(loaded) => {
-                for why in self.federation.reload(loaded) {
-                    warn!(%why, "stored catalogue unreadable after a storage failure; skipped");
-                }
-                info!("sync state reloaded from the store after a storage failure");
-            }
-            Err(e) => {
-                // Reads fail too: stop rather than serve changes that were never persisted.
-                tracing::error!(error = %e, "sync state not reloaded after a storage failure; sync stops until the node restarts");
-                self.halted = true;
-            }
+    /// A storage failure stops the engine until the node restarts: the federation may hold
+    /// changes the store never made durable (a failed WAL sync leaves them readable in
+    /// RocksDB's memtable, so reloading would not remove them either). Served to a partner and
+    /// then lost, such a change makes this node's next change reuse its sequence number: an
+    /// equivocation every partner refuses for good. The store refuses writes until restart
+    /// too; the API keeps answering reads. At the next start the feed is replayed from the
+    /// recorded cursor, which never passes an entry whose publication failed.
+    fn halt(&mut self, e: &StoreError) {
+        if !self.halted {
+            tracing::error!(error = %e, "storage failure: sync stops until the node restarts");
+            self.halted = true;
         }
     }
 
@@ -566,10 +520,7 @@ impl Engine {
                 }
                 Effect::Consumed(seq) => {
                     if failed.is_none() {
-                        self.consumed.send_replace(FeedProgress {
-                            consumed: seq,
-                            stalled: false,
-                        });
+                        self.consumed.send_replace(seq);
                         if persisted || seq >= self.cursor_recorded + CURSOR_EVERY {
                             self.cursor_recorded = seq;
                             let _ = self.store.feed_consumed(Consumer::Engine, seq).await;
@@ -578,8 +529,8 @@ impl Engine {
                 }
             }
         }
-        if failed.is_some() {
-            self.roll_back().await;
+        if let Some(e) = &failed {
+            self.halt(e);
         }
         failed
     }

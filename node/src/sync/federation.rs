@@ -16,11 +16,10 @@
 //! - every `Request` input is answered by the one `Respond` effect with its id;
 //! - after a `Persist` fails, the remaining effects of the same step are not carried out as
 //!   such: `Respond` answers `error unavailable`, `Send` fails at once (its response is a
-//!   failure), and the command's result becomes that storage error; then the driver hands
-//!   the durable state back ([`Federation::reload`]), so a change that was never persisted is
-//!   never served later (once served and then lost in a restart, the node's next change would
-//!   reuse its sequence number: an equivocation no peer accepts), and feeds the unconsumed
-//!   feed entries again later.
+//!   failure), and the command's result becomes that storage error; then the driver stops
+//!   until the node restarts: this state may hold changes that were never made durable, and
+//!   one served and then lost in a restart would make the node's next change reuse its
+//!   sequence number (an equivocation no peer accepts).
 //!
 //! Split by concern: `sessions.rs` (scheduling, anti-entropy, announcements, the responder),
 //! `subscriptions.rs` (offers, subscribe, grant, revoke), `publications.rs` (publish, erase,
@@ -476,24 +475,6 @@ impl Federation {
             },
             skipped,
         )
-    }
-
-    /// Goes back to the durable state after a `Persist` failed: replicas and sync state as
-    /// the store holds them, sessions and requests in flight forgotten (their late responses
-    /// are ignored). Connections, offers and counters are kept. Catalogues that cannot be read
-    /// back are skipped and returned with why, as in [`Federation::new`].
-    pub fn reload(&mut self, loaded: LoadedState) -> Vec<String> {
-        let (replicas, skipped) =
-            loaded.replicas(&self.config.signer, self.config.epoch, self.config.limits);
-        self.replicas = replicas;
-        self.peer_sync = loaded.peer_sync;
-        self.subscriptions = loaded.subscriptions;
-        self.requests = loaded.requests;
-        self.confirmed = loaded.confirmed;
-        self.sessions.clear();
-        self.outstanding.clear();
-        self.effects.clear();
-        skipped
     }
 
     /// This node's id.

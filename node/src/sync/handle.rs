@@ -53,29 +53,19 @@ pub(super) enum Request {
     },
 }
 
-/// How far the publications follow the change feed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct FeedProgress {
-    /// Every feed entry up to this sequence is reflected in the publications.
-    pub consumed: u64,
-    /// Publishing the next entries failed (storage): they are retried at the next
-    /// anti-entropy tick and at the next start; writers waiting on them are released.
-    pub stalled: bool,
-}
-
 /// Cheap, cloneable handle to the sync engine.
 #[derive(Debug, Clone)]
 pub struct SyncHandle {
     requests: mpsc::Sender<Request>,
     events: broadcast::Sender<SyncEvent>,
-    consumed: watch::Receiver<FeedProgress>,
+    consumed: watch::Receiver<u64>,
 }
 
 impl SyncHandle {
     pub(super) fn new(
         requests: mpsc::Sender<Request>,
         events: broadcast::Sender<SyncEvent>,
-        consumed: watch::Receiver<FeedProgress>,
+        consumed: watch::Receiver<u64>,
     ) -> SyncHandle {
         SyncHandle {
             requests,
@@ -252,13 +242,11 @@ impl SyncHandle {
         self.events.subscribe()
     }
 
-    /// Waits until the publications reflect every change of the feed up to `seq`. Returns at
-    /// once if the engine has stopped (the feed is replayed at the next start) or publishing
-    /// stalled on a storage failure (retried at the next tick and the next start): the local
-    /// write itself is durable either way.
+    /// Waits until the publications reflect every change of the feed up to `seq` (returns at
+    /// once if the engine has stopped: the feed is replayed at the next start).
     pub async fn caught_up(&self, seq: u64) {
         let mut consumed = self.consumed.clone();
-        let _ = consumed.wait_for(|p| p.consumed >= seq || p.stalled).await;
+        let _ = consumed.wait_for(|c| *c >= seq).await;
     }
 }
 
@@ -270,7 +258,7 @@ mod tests {
     async fn a_handle_whose_engine_is_gone_is_not_running_and_says_so() {
         let (requests, engine) = mpsc::channel(1);
         let (events, _) = broadcast::channel(1);
-        let (_consumed_tx, consumed) = watch::channel(FeedProgress::default());
+        let (_consumed_tx, consumed) = watch::channel(0);
         let handle = SyncHandle::new(requests, events, consumed);
         assert!(handle.is_running());
         drop(engine);
