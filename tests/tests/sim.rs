@@ -572,7 +572,10 @@ fn random_schedules_converge_with_every_invariant_held() {
         assert!(totals.dropped > 0 && totals.duplicated > 0);
         assert!(totals.commands_ok > schedules && totals.acknowledged_writes > schedules);
         assert!(totals.take_backs > 0, "no restore ever took a write back");
-        assert!(totals.failed_persists > 0, "no disk was ever full when a persist came");
+        assert!(
+            totals.failed_persists > 0,
+            "no disk was ever full when a persist came"
+        );
     }
 }
 
