@@ -361,6 +361,8 @@ pub struct Stats {
     pub take_backs: u64,
     /// Persists refused by a full disk.
     pub failed_persists: u64,
+    /// Nodes whose sync stopped after a failed persist (not counted as crashes).
+    pub halts: u64,
 }
 
 /// The simulator. See the module documentation.
@@ -676,11 +678,14 @@ impl Sim {
             }
         }
         if failed {
-            // The engine stops: to its partners the node is gone, as after a crash.
+            // The engine stops: to its partners the node is gone, as after a crash (the real
+            // node stays connected and fails their requests; the simulator does not model
+            // that difference).
+            self.stats.halts += 1;
             self.note(format!(
                 "node {node}: sync stopped until restart (storage failure)"
             ));
-            self.crash(node)?;
+            self.stop(node)?;
         }
         Ok(!failed)
     }
@@ -1265,11 +1270,16 @@ impl Sim {
             return Ok(());
         }
         self.stats.crashes += 1;
+        self.note(format!("node {node}: crashed"));
+        self.stop(node)
+    }
+
+    /// The node's sync is gone (a crash, or a halt after a failed persist).
+    fn stop(&mut self, node: usize) -> Result<(), Violation> {
         let n = &mut self.nodes[node];
         n.fed = None;
         n.incarnation += 1;
         n.inbound.clear();
-        self.note(format!("node {node}: crashed"));
         self.update_connections()
     }
 

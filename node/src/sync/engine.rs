@@ -420,9 +420,10 @@ impl Engine {
     /// changes the store never made durable (a failed WAL sync leaves them readable in
     /// RocksDB's memtable, so reloading would not remove them either). Served to a partner and
     /// then lost, such a change makes this node's next change reuse its sequence number: an
-    /// equivocation every partner refuses for good. The store refuses writes until restart
-    /// too; the API keeps answering reads. At the next start the feed is replayed from the
-    /// recorded cursor, which never passes an entry whose publication failed.
+    /// equivocation every partner refuses for good. After a failed WAL sync the store refuses
+    /// writes until restart too. The API keeps answering record reads; catalogue, peer and
+    /// entry views answer 503 and `/readyz` fails. At the next start the feed is replayed
+    /// from the recorded cursor, which never passes an entry whose publication failed.
     fn halt(&mut self, e: &StoreError) {
         if !self.halted {
             tracing::error!(error = %e, "storage failure: sync stops until the node restarts");

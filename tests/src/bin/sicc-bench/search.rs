@@ -193,12 +193,17 @@ pub async fn run(n: usize, rounds: usize) -> Result<Vec<Figure>> {
                     let results = store
                         .put_many(chunk.to_vec(), sicc_node::storage::PutMode::Import, "bench")
                         .await?;
-                    written += results.iter().filter(|r| r.is_ok()).count();
+                    if let Some(Err(e)) = results.into_iter().find(Result::is_err) {
+                        anyhow::bail!("a record imported while searching was refused: {e}");
+                    }
+                    written += chunk.len();
                 }
             }
             anyhow::Ok(written)
         })
     };
+    // Stops the importer on every way out of the loop below, errors included.
+    let stop_importing = importing.clone().drop_guard();
     let started = Instant::now();
     let mut busy = Vec::new();
     for _ in 0..rounds {
@@ -209,10 +214,14 @@ pub async fn run(n: usize, rounds: usize) -> Result<Vec<Figure>> {
             busy.push(t.elapsed().as_secs_f64() * 1000.0);
         }
     }
-    importing.cancel();
+    drop(stop_importing);
     let imported = importer.await??;
     let import_rate = imported as f64 / started.elapsed().as_secs_f64();
     busy.sort_by(f64::total_cmp);
+    anyhow::ensure!(
+        !following.is_finished(),
+        "the index stopped following the feed during the import"
+    );
     following.abort();
     let _ = following.await;
     drop(store);
