@@ -601,19 +601,11 @@ impl Record {
     /// All codes of `list` held by any field of the record (for example every country of
     /// `country`, `countries`, `origin_country` and `target_country`).
     pub fn codes_of(&self, list: CodeList) -> Vec<&str> {
-        let mut out = Vec::new();
-        for spec in self.kind.fields() {
-            match (spec.ty, self.fields.get(spec.name)) {
-                (FieldType::Code(l), Some(FieldValue::Code(c))) if l == list => {
-                    out.push(c.as_str())
-                }
-                (FieldType::Codes(l), Some(FieldValue::Codes(cs))) if l == list => {
-                    out.extend(cs.iter().map(String::as_str))
-                }
-                _ => {}
-            }
-        }
-        out
+        self.codes()
+            .into_iter()
+            .filter(|(l, _)| *l == list)
+            .map(|(_, code)| code)
+            .collect()
     }
 
     /// The record's title in `lang`, else in its original language, else any.

@@ -642,21 +642,13 @@ impl Sim {
                     shared,
                 } => {
                     let local = self.nodes[node].store.records.get(&doc).cloned();
-                    let now = self.now();
-                    if let Some(fed) = self.nodes[node].fed.as_mut() {
-                        let more = fed.handle(
-                            now,
-                            Input::TakeBack {
-                                catalog,
-                                doc,
-                                shared,
-                                local,
-                            },
-                        );
-                        for e in more.into_iter().rev() {
-                            queue.push_front(e);
-                        }
-                    }
+                    let input = Input::TakeBack {
+                        catalog,
+                        doc,
+                        shared,
+                        local,
+                    };
+                    self.prepend_effects(node, input, &mut queue);
                 }
                 Effect::WriteLocal {
                     record,
@@ -690,25 +682,25 @@ impl Sim {
         Ok(!failed)
     }
 
+    /// Feeds `input` to the node within the step in progress: its effects come before the
+    /// step's remaining ones, as the engine's `prepend` does.
+    fn prepend_effects(&mut self, node: usize, input: Input, queue: &mut VecDeque<Effect>) {
+        let now = self.now();
+        if let Some(fed) = self.nodes[node].fed.as_mut() {
+            for e in fed.handle(now, input).into_iter().rev() {
+                queue.push_front(e);
+            }
+        }
+    }
+
     /// An effect of a step whose persist failed, as the engine carries it out: a request is
     /// not sent (it fails at once), a request of a peer is answered `unavailable`, nothing
     /// else happens.
     fn after_failure(&mut self, node: usize, effect: Effect, queue: &mut VecDeque<Effect>) {
         match effect {
             Effect::Send { id, .. } => {
-                let now = self.now();
-                if let Some(fed) = self.nodes[node].fed.as_mut() {
-                    let more = fed.handle(
-                        now,
-                        Input::Response {
-                            id,
-                            result: Err("storage failure".into()),
-                        },
-                    );
-                    for e in more.into_iter().rev() {
-                        queue.push_front(e);
-                    }
-                }
+                let result = Err("storage failure".into());
+                self.prepend_effects(node, Input::Response { id, result }, queue);
             }
             Effect::Respond { id, .. } => {
                 if let Some((to, request, duplicate)) = self.nodes[node].inbound.remove(&id.0)
