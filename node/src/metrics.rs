@@ -69,7 +69,7 @@ fn latency_histogram() -> Histogram {
 }
 
 /// What the sync engine counts as it works.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SyncMetrics {
     /// Signed Automerge changes in sync frames, per peer and direction.
     pub changes: Family<PeerDirection, Counter>,
@@ -83,10 +83,29 @@ pub struct SyncMetrics {
     pub rejected: Family<ReasonLabel, Counter>,
     /// Reconciliation sessions, by outcome (`converged`, `differing`, `failed`).
     pub sessions: Family<OutcomeLabel, Counter>,
+    /// Duration of the sessions this node started, from the first request to the last
+    /// answer, by outcome.
+    pub session_seconds: HistogramFamily<OutcomeLabel>,
     /// Connections from nodes outside the roster, closed after the handshake.
     pub refused_connections: Counter,
     /// Steps of the sync engine that panicked (their effects dropped, the engine went on).
     pub panics: Counter,
+}
+
+impl Default for SyncMetrics {
+    fn default() -> Self {
+        SyncMetrics {
+            changes: Family::default(),
+            change_bytes: Family::default(),
+            documents: Family::default(),
+            frames: Family::default(),
+            rejected: Family::default(),
+            sessions: Family::default(),
+            session_seconds: Family::new_with_constructor(latency_histogram),
+            refused_connections: Counter::default(),
+            panics: Counter::default(),
+        }
+    }
 }
 
 /// Gauges set from the engine's, the store's and the index's state at each scrape.
@@ -177,6 +196,11 @@ impl NodeMetrics {
             "sync_sessions",
             "Reconciliation sessions, by outcome",
             sync.sessions.clone(),
+        );
+        r.register(
+            "sync_session_duration_seconds",
+            "Duration of the reconciliation sessions this node started, by outcome",
+            sync.session_seconds.clone(),
         );
         r.register(
             "refused_connections",

@@ -48,6 +48,8 @@ const MAX_GROUP: usize = 128;
 pub const MAX_BATCH_RECORDS: usize = 5_000;
 /// RocksDB's block cache, shared by every column family (the OS page cache serves the rest).
 const BLOCK_CACHE_BYTES: usize = 8 << 20;
+/// Most bytes of memtables, all column families together.
+const MEMTABLE_BYTES: usize = 8 << 20;
 /// Largest page a list call returns.
 pub const MAX_PAGE: usize = 1_000;
 
@@ -214,10 +216,11 @@ impl Store {
         opts.create_if_missing(true);
         opts.create_missing_column_families(true);
         opts.increase_parallelism(2);
-        // Memtables of all column families together stay under 32 MiB (RocksDB flushes the
+        // Memtables of all column families together stay under 8 MiB (RocksDB flushes the
         // largest when the total reaches it): a node syncing 10,000 shared documents otherwise
-        // kept ~60 MB of them resident until restart (sicc-bench, memory after sync).
-        opts.set_db_write_buffer_size(32 << 20);
+        // kept ~60 MB of them resident until restart, and 27 MB with a 32 MiB cap
+        // (sicc-bench, memory after sync).
+        opts.set_db_write_buffer_size(MEMTABLE_BYTES);
         opts.set_compression_type(rocksdb::DBCompressionType::Lz4);
         // One block cache for every column family, index and filter blocks included: left
         // alone, RocksDB gives each of the 13 column families its own 32 MiB cache, which a

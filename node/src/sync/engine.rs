@@ -565,20 +565,26 @@ impl Engine {
 
     fn count(&self, count: Count) {
         match count {
-            Count::Rejected(code) => self
-                .metrics
-                .rejected
-                .get_or_create(&crate::metrics::ReasonLabel {
-                    reason: code.to_string(),
-                })
-                .inc(),
-            Count::Session(outcome) => self
-                .metrics
-                .sessions
-                .get_or_create(&crate::metrics::OutcomeLabel { outcome })
-                .inc(),
-            Count::RefusedConnection => self.metrics.refused_connections.inc(),
-        };
+            Count::Rejected(code) => {
+                self.metrics
+                    .rejected
+                    .get_or_create(&crate::metrics::ReasonLabel {
+                        reason: code.to_string(),
+                    })
+                    .inc();
+            }
+            Count::Session(outcome, took) => {
+                let label = crate::metrics::OutcomeLabel { outcome };
+                self.metrics.sessions.get_or_create(&label).inc();
+                self.metrics
+                    .session_seconds
+                    .get_or_create(&label)
+                    .observe(took.as_secs_f64());
+            }
+            Count::RefusedConnection => {
+                self.metrics.refused_connections.inc();
+            }
+        }
     }
 
     /// Counts a frame exchanged with `peer` and appends it to the capture file, if any.

@@ -180,8 +180,9 @@ pub enum Effect {
 pub enum Count {
     /// A change or tombstone was refused, by reason code.
     Rejected(&'static str),
-    /// A session ended: `converged`, `differing` or `failed`.
-    Session(&'static str),
+    /// A session this node started ended: `converged`, `differing` or `failed`, after this
+    /// long (from its first request to its last answer).
+    Session(&'static str, std::time::Duration),
     /// A non-member's connection was closed.
     RefusedConnection,
 }
@@ -414,6 +415,8 @@ struct SessionSlot {
     session: Option<Session>,
     /// Run another session as soon as this one ends (something changed meanwhile).
     again: bool,
+    /// When the running session sent its first request.
+    started: Option<OffsetDateTime>,
 }
 
 /// The federation state of one node. See the module documentation.

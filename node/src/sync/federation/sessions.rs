@@ -95,6 +95,7 @@ impl Federation {
         let (session, request) = Session::initiate(replica, peer);
         slot.session = Some(session);
         slot.again = false;
+        slot.started = Some(self.now);
         self.send(peer, request, Purpose::Session { peer, catalog });
     }
 
@@ -143,6 +144,12 @@ impl Federation {
         let Some(mut session) = self.sessions.get_mut(&key).and_then(|s| s.session.take()) else {
             return;
         };
+        let took = self
+            .sessions
+            .get(&key)
+            .and_then(|s| s.started)
+            .and_then(|t| std::time::Duration::try_from(self.now - t).ok())
+            .unwrap_or_default();
         let step = match result {
             Err(e) => Step::Failed(Failure::Transport(e)),
             Ok(message) => match self.replicas.get_mut(&catalog) {
@@ -170,7 +177,8 @@ impl Federation {
                 } else {
                     "differing"
                 };
-                self.effects.push(Effect::Count(Count::Session(label)));
+                self.effects
+                    .push(Effect::Count(Count::Session(label, took)));
                 let state = PeerSync {
                     last_sync_at: Some(self.now_rfc3339()),
                     converged: outcome.converged,
@@ -191,7 +199,8 @@ impl Federation {
                 } else {
                     info!(peer = %peer.short(), catalog = %catalog, %failure, "session failed");
                 }
-                self.effects.push(Effect::Count(Count::Session("failed")));
+                self.effects
+                    .push(Effect::Count(Count::Session("failed", took)));
                 let mut state = self.peer_sync.get(&key).cloned().unwrap_or_default();
                 state.converged = false;
                 state.last_error = Some(failure.to_string());

@@ -371,6 +371,13 @@ fn a_failed_session_is_retried_at_the_next_pass_not_at_once() {
         },
     );
     assert!(sends(&after_failure).is_empty(), "no retry in a tight loop");
+    assert!(
+        after_failure.iter().any(|e| matches!(
+            e,
+            Effect::Count(Count::Session("failed", took)) if *took == std::time::Duration::from_secs(1)
+        )),
+        "the session is counted with its time, first request to answer: {after_failure:?}"
+    );
     assert_eq!(
         owner.peers().peers[0].catalogs[0].last_error.as_deref(),
         Some("connection reset")

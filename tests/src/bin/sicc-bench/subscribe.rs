@@ -132,6 +132,36 @@ fn baseline_transfer(docs: Vec<Vec<u8>>) -> Result<f64> {
     Ok(secs)
 }
 
+/// Median of 200 one-byte round trips over a loopback TCP connection: the floor under any
+/// exchange of one request and its answer between two processes.
+fn baseline_round_trip() -> Result<f64> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let addr = listener.local_addr()?;
+    let echo = std::thread::spawn(move || -> std::io::Result<()> {
+        let (mut conn, _) = listener.accept()?;
+        conn.set_nodelay(true)?;
+        let mut byte = [0u8; 1];
+        while conn.read_exact(&mut byte).is_ok() {
+            conn.write_all(&byte)?;
+        }
+        Ok(())
+    });
+    let mut stream = std::net::TcpStream::connect(addr)?;
+    stream.set_nodelay(true)?;
+    let mut times = Vec::new();
+    let mut byte = [0u8; 1];
+    for _ in 0..200 {
+        let t = Instant::now();
+        stream.write_all(&byte)?;
+        stream.read_exact(&mut byte)?;
+        times.push(t.elapsed().as_secs_f64());
+    }
+    drop(stream);
+    echo.join().expect("echo thread")?;
+    times.sort_by(f64::total_cmp);
+    Ok(times[times.len() / 2])
+}
+
 /// Sync frames of `catalog` in a capture file from byte `from`.
 #[derive(Debug, Default)]
 struct Captured {
@@ -289,13 +319,17 @@ pub async fn run(binary: &Path, scale: Scale) -> Result<Vec<Figure>> {
     let lv_before = lv.get_text("/metrics").await?;
     // Frames are captured from here on only: capturing costs an encode per frame.
     es.stop()?;
-    let text = std::fs::read_to_string(&es_config)?.replace(
-        "redial_max_secs = 2",
-        &format!(
-            "redial_max_secs = 2\ncapture_frames = {:?}",
-            capture.display().to_string()
-        ),
-    );
+    // Anti-entropy every second: after the reconnection session, ES runs more no-op sessions
+    // on its own, the steady state of a quiet federation.
+    let text = std::fs::read_to_string(&es_config)?
+        .replace(
+            "redial_max_secs = 2",
+            &format!(
+                "redial_max_secs = 2\ncapture_frames = {:?}",
+                capture.display().to_string()
+            ),
+        )
+        .replace("anti_entropy_secs = 30", "anti_entropy_secs = 1");
     std::fs::write(&es_config, text)?;
     let es = Daemon::start(binary, &es_dir).await?;
     wait_for("both reconnection sessions", 120, || async {
@@ -314,6 +348,30 @@ pub async fn run(binary: &Path, scale: Scale) -> Result<Vec<Figure>> {
         es.memory("RssAnon")? as f64 / MB,
         es.memory("RssFile")? as f64 / MB,
     );
+    // The sessions ES started since its restart found nothing to do: the first at the
+    // reconnection, the next ones at anti-entropy passes.
+    let converged = r#"outcome="converged""#;
+    let sessions_timed = |text: &str| {
+        (
+            metric(
+                text,
+                "sicc_sync_session_duration_seconds_count",
+                &[converged],
+            ),
+            metric(text, "sicc_sync_session_duration_seconds_sum", &[converged]),
+        )
+    };
+    let (first_count, first_sum) = sessions_timed(&es.get_text("/metrics").await?);
+    if first_count < 1.0 {
+        bail!("ES reports no converged session it started after the restart");
+    }
+    let (count, sum) = wait_for("five anti-entropy sessions of ES", 60, || async {
+        let timed = sessions_timed(&es.get_text("/metrics").await.ok()?);
+        (timed.0 >= first_count + 5.0).then_some(timed)
+    })
+    .await?;
+    let noop_first_ms = first_sum / first_count * 1000.0;
+    let noop_ms = (sum - first_sum) / (count - first_count) * 1000.0;
     es.stop()?;
     let noop = captured(&capture, 0, &format!("{lv_id}/bench"))?;
     // A session ends with one `in_sync`; a `summary` still unanswered when ES stopped is not
@@ -399,6 +457,16 @@ pub async fn run(binary: &Path, scale: Scale) -> Result<Vec<Figure>> {
         .detail(
             json!({"sessions": sessions, "frames": noop_frames, "captured": format!("{noop:?}")}),
         ),
+        Figure::new(
+            "no-op session time",
+            noop_ms,
+            "ms",
+            baseline_round_trip()? * 1000.0,
+            Goal::Below(goals::NOOP_MS),
+        )
+        .detail(json!({"anti_entropy_sessions": count - first_count,
+            "reconnection_session_ms": noop_first_ms,
+            "measured": "mean over ES's anti-entropy sessions, first request to last answer (sicc_sync_session_duration_seconds)"})),
         Figure::new(
             "no-op bytes per session",
             noop_bytes / sessions as f64,
