@@ -442,12 +442,7 @@ async fn index_batch(
                 local_update(&id, record)
             }
             (FeedChange::Shared { doc, catalog }, Some(Written::Shared { origin, record })) => {
-                shared_update(
-                    &doc,
-                    catalog,
-                    origin,
-                    record.map(|v| Record::from_shared(&doc, &v)),
-                )
+                shared_update(&doc, catalog, origin, record)
             }
             (FeedChange::Shared { doc, catalog }, _) => {
                 let found = match doc.parse() {
@@ -484,7 +479,7 @@ fn shared_update(
     doc: &str,
     catalog: String,
     node: String,
-    record: Option<Result<Record, sicc_protocol::record::ValidationError>>,
+    record: Option<Result<Record, String>>,
 ) -> Update {
     let origin = Origin::Shared { node, catalog };
     match record {

@@ -39,10 +39,11 @@ pub enum FeedChange {
 pub enum Written {
     /// The local record as stored (`None`: deleted).
     Local(Option<Record>),
-    /// The shared record's readable form and its origin node (`None`: removed).
+    /// The shared record as validated here, or why it does not validate (quarantined), and
+    /// its origin node (`None`: removed).
     Shared {
         origin: String,
-        record: Option<serde_json::Value>,
+        record: Option<Result<Record, String>>,
     },
 }
 

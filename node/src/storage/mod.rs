@@ -183,6 +183,8 @@ pub struct Store {
     committed: watch::Receiver<u64>,
     /// Purges of erased values completed since the store opened.
     purges: watch::Receiver<u64>,
+    /// The shared entries that do not validate here, kept by the writer.
+    quarantine: watch::Receiver<Arc<shared::Quarantine>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -249,7 +251,7 @@ impl Store {
         let db = Arc::new(db);
         let (tx, rx) = mpsc::channel(WRITE_QUEUE);
         let (purge, purges, purger) = purge::start(db.clone())?;
-        let (writer, committed) = writer::Writer::new(db.clone(), purge)?;
+        let (writer, views) = writer::Writer::new(db.clone(), purge)?;
         let span = tracing::Span::current();
         let thread = std::thread::Builder::new()
             .name("sicc-store-writer".into())
@@ -265,8 +267,9 @@ impl Store {
             Store {
                 db,
                 writer: tx,
-                committed,
+                committed: views.committed,
                 purges,
+                quarantine: views.quarantine,
             },
             StoreWriter { thread, purger },
         ))
@@ -666,7 +669,7 @@ mod tests {
     #[tokio::test]
     async fn a_shared_document_holding_another_documents_record_is_quarantined() {
         let dir = tempfile::tempdir().unwrap();
-        let (store, _writer) = Store::open(dir.path()).unwrap();
+        let (store, writer) = Store::open(dir.path()).unwrap();
         let org = |id: &str| {
             json!({"id": id, "kind": "organisation", "name": {"es": "Org"}, "country": "ES",
                    "org_type": "ngo_association", "access_level": "consortium"})
@@ -712,6 +715,22 @@ mod tests {
             "{}",
             quarantined[0].problem
         );
+
+        // The writer keeps the quarantine; a store opened again finds the same by reading
+        // every entry, and a valid version of the document takes it out.
+        drop(store);
+        writer.join();
+        let (store, writer) = Store::open(dir.path()).unwrap();
+        assert_eq!(store.quarantined().await.unwrap(), quarantined);
+        store
+            .write_shared(vec![materialise("es-b", org("es-b"))])
+            .await
+            .unwrap();
+        assert!(store.quarantined().await.unwrap().is_empty());
+        drop(store);
+        writer.join();
+        let (store, _writer) = Store::open(dir.path()).unwrap();
+        assert!(store.quarantined().await.unwrap().is_empty());
     }
 
     #[tokio::test]

@@ -7,6 +7,7 @@ use super::feed::{self, Committed, Consumer, FeedChange, Written};
 use super::purge::PurgeSignal;
 use super::records::{last_audit_seq, read_record};
 use super::schema::*;
+use super::shared::{Quarantine, QuarantinedRecord};
 use super::{Command, MAX_GROUP, PutMode, SharedOp, StoreError, cf};
 use rocksdb::{DB, Direction, IteratorMode, WriteBatch, WriteOptions};
 use sicc_protocol::id::RecordId;
@@ -47,6 +48,10 @@ pub(super) struct Writer {
     purge: PurgeSignal,
     /// Makes erasure journal keys of one instant unique.
     erasure_counter: u32,
+    /// The shared entries that do not validate here, as of the last synced group, and where
+    /// the store's handles read them.
+    quarantine: Quarantine,
+    quarantine_tx: watch::Sender<Arc<Quarantine>>,
 }
 
 /// Resolves links against the records of the batch being written, this node's records, then
@@ -79,11 +84,21 @@ impl LinkResolver for BatchResolver<'_> {
 
 type Acks = Vec<Box<dyn FnOnce(Result<(), StoreError>) + Send>>;
 
+/// What the store's handles read of the writer's state.
+pub(super) struct WriterViews {
+    /// The last durable feed sequence.
+    pub committed: watch::Receiver<u64>,
+    /// The quarantined shared entries, as of the last synced group.
+    pub quarantine: watch::Receiver<Arc<Quarantine>>,
+}
+
 impl Writer {
     pub(super) fn new(
         db: Arc<DB>,
         purge: PurgeSignal,
-    ) -> Result<(Writer, watch::Receiver<u64>), StoreError> {
+    ) -> Result<(Writer, WriterViews), StoreError> {
+        let quarantine = super::shared::scan_quarantine(&db)?;
+        let (quarantine_tx, quarantine_rx) = watch::channel(Arc::new(quarantine.clone()));
         let audit_seq = last_audit_seq(&db)?;
         let feed_seq = feed::last_seq(&db)?;
         let cursors = [
@@ -110,8 +125,13 @@ impl Writer {
                 group_erased: false,
                 purge,
                 erasure_counter: 0,
+                quarantine,
+                quarantine_tx,
             },
-            committed_rx,
+            WriterViews {
+                committed: committed_rx,
+                quarantine: quarantine_rx,
+            },
         ))
     }
 
@@ -154,6 +174,7 @@ impl Writer {
                 tracing::error!(%id, "{CRASH_AFTER_COMMIT}: aborting after the commit");
                 std::process::abort();
             }
+            self.note_quarantine();
             self.publish_feed();
             if self.group_erased && synced.is_ok() {
                 self.purge.request();
@@ -167,6 +188,36 @@ impl Writer {
             self.prune();
         }
         tracing::debug!("store writer stopped");
+    }
+
+    /// Brings the quarantine in line with the shared entries the synced group wrote (before
+    /// the group is acknowledged: a reader after the ack sees it).
+    fn note_quarantine(&mut self) {
+        let mut changed = false;
+        for c in &self.group_feed {
+            let (FeedChange::Shared { doc, catalog }, Some(Written::Shared { origin, record })) =
+                (&c.change, &c.written)
+            else {
+                continue;
+            };
+            let key = (doc.clone(), catalog.clone());
+            changed |= match record {
+                Some(Err(problem)) => {
+                    let entry = QuarantinedRecord {
+                        id: doc.clone(),
+                        origin: origin.clone(),
+                        catalog: catalog.clone(),
+                        problem: problem.clone(),
+                    };
+                    self.quarantine.insert(key, entry.clone()) != Some(entry)
+                }
+                Some(Ok(_)) | None => self.quarantine.remove(&key).is_some(),
+            };
+        }
+        if changed {
+            self.quarantine_tx
+                .send_replace(Arc::new(self.quarantine.clone()));
+        }
     }
 
     /// Hands the group's changes to the followers, then moves the committed sequence (in that
@@ -433,6 +484,9 @@ impl Writer {
                             )
                         }
                     }
+                    // Validated once, here: the quarantine and the search index both use it.
+                    let record =
+                        record.map(|v| Record::from_shared(&doc, &v).map_err(|e| e.to_string()));
                     self.feed(
                         &mut batch,
                         FeedChange::Shared { doc, catalog },

@@ -555,14 +555,10 @@ impl Replica {
 
     /// The catalogue digest (SPEC.md §6.3).
     pub fn digest(&mut self) -> [u8; 32] {
-        let heads: Vec<(String, Vec<[u8; 32]>)> = self
-            .docs
-            .iter_mut()
-            .map(|(id, d)| (id.clone(), d.heads()))
-            .collect();
+        // Ids borrowed, heads copied once: every session computes this over every document.
         wire::catalog_digest(
             self.manifest.manifest.version,
-            heads.iter().map(|(id, h)| (id.as_str(), h.clone())),
+            self.docs.iter_mut().map(|(id, d)| (id.as_str(), d.heads())),
             self.tombstones.keys().map(String::as_str),
         )
     }
