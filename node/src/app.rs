@@ -392,6 +392,11 @@ impl App {
         Ok(self.store.quarantined().await?)
     }
 
+    /// How many partners' shared entries are quarantined.
+    pub fn quarantined_count(&self) -> usize {
+        self.store.quarantined_count()
+    }
+
     /// The addresses this node listens on for partners.
     pub async fn listen_addrs(&self) -> Vec<String> {
         self.network.listen_addrs().await.unwrap_or_default()
@@ -447,8 +452,10 @@ impl App {
             .listen_addrs()
             .await
             .is_ok_and(|a| !a.is_empty());
-        // The index is brought in line before the API starts; it is ready while its indexer runs.
-        let index = self.search.flush().await.is_ok();
+        // The index is brought in line before the API starts; it is ready while its indexer
+        // runs. Not a flush: that commits at once, and probes would undo the indexer's policy
+        // of one commit per interval under load.
+        let index = self.search.is_running();
         Readiness {
             storage,
             network,

@@ -68,6 +68,11 @@ fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.000_25, 2.0, 15))
 }
 
+fn session_histogram() -> Histogram {
+    // 0.25 ms (a no-op) .. ~65 s (a cold subscribe of a large catalogue).
+    Histogram::new(exponential_buckets(0.000_25, 2.0, 19))
+}
+
 /// What the sync engine counts as it works.
 #[derive(Debug, Clone)]
 pub struct SyncMetrics {
@@ -84,7 +89,7 @@ pub struct SyncMetrics {
     /// Reconciliation sessions, by outcome (`converged`, `differing`, `failed`).
     pub sessions: Family<OutcomeLabel, Counter>,
     /// Duration of the sessions this node started, from the first request to the last
-    /// answer, by outcome.
+    /// answer (wall clock, as the engine steps see it), by outcome.
     pub session_seconds: HistogramFamily<OutcomeLabel>,
     /// Connections from nodes outside the roster, closed after the handshake.
     pub refused_connections: Counter,
@@ -101,7 +106,7 @@ impl Default for SyncMetrics {
             frames: Family::default(),
             rejected: Family::default(),
             sessions: Family::default(),
-            session_seconds: Family::new_with_constructor(latency_histogram),
+            session_seconds: Family::new_with_constructor(session_histogram),
             refused_connections: Counter::default(),
             panics: Counter::default(),
         }

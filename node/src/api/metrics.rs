@@ -94,7 +94,7 @@ pub async fn metrics(State(state): State<ApiState>) -> Result<Response, ApiError
     gauges.search_documents.set(status.search_documents as i64);
     gauges
         .quarantined_entries
-        .set(state.app.quarantined().await?.len() as i64);
+        .set(state.app.quarantined_count() as i64);
     gauges
         .uptime_seconds
         .set(state.started.elapsed().as_secs_f64());

@@ -119,7 +119,16 @@ pub fn open(data_dir: &Path) -> Result<(SearchHandle, Indexer, IndexStart), Sear
             match index.writer_with_num_threads(1, 15_000_000) {
                 Ok(writer) => {
                     let _ = opened.send(Ok(()));
-                    run_indexer(writer, thread_reader, thread_fields, rx, indexed, clock)
+                    let state = IndexerThread {
+                        writer,
+                        reader: thread_reader,
+                        fields: thread_fields,
+                        indexed,
+                        mark: None,
+                        last_commit: None,
+                        pending: Pending::default(),
+                    };
+                    run_indexer(state, rx, clock)
                 }
                 Err(e) => {
                     let _ = opened.send(Err(e));
@@ -142,7 +151,8 @@ pub fn open(data_dir: &Path) -> Result<(SearchHandle, Indexer, IndexStart), Sear
     ))
 }
 
-/// Most updates taken from the queue into a commit once it is due.
+/// Once a commit is due, queued updates are still taken into it while fewer than this many
+/// were applied since the last commit.
 const MAX_GROUP: usize = 10_000;
 /// While updates keep coming, at most one commit per this interval. Each commit writes a
 /// segment, fsyncs it and reloads the reader: committing every few hundred records during an
@@ -170,6 +180,7 @@ const INDEXER_NICENESS: libc::c_int = 5;
 /// Lowers the calling thread's CPU priority by [`INDEXER_NICENESS`] (Linux keeps a nice
 /// value per thread; threads created afterwards by this one inherit it). Failing to is
 /// harmless: indexing then competes with queries as before.
+#[cfg(target_os = "linux")]
 #[allow(unsafe_code)]
 fn lower_this_threads_priority() {
     // SAFETY: `gettid` and `getpriority`/`setpriority` on the calling thread's own id have no
@@ -183,6 +194,10 @@ fn lower_this_threads_priority() {
     }
 }
 
+/// Elsewhere a nice value is the whole process's: indexing keeps the node's priority.
+#[cfg(not(target_os = "linux"))]
+fn lower_this_threads_priority() {}
+
 /// What the indexer gathered since its last commit.
 #[derive(Default)]
 struct Pending {
@@ -191,29 +206,92 @@ struct Pending {
     erased: bool,
 }
 
-fn run_indexer(
-    mut writer: IndexWriter<TantivyDocument>,
+/// The indexer thread's state: tantivy's writer, the reader it reloads after each commit,
+/// and what it gathered since its last commit.
+struct IndexerThread {
+    writer: IndexWriter<TantivyDocument>,
     reader: IndexReader,
     fields: Fields,
-    mut rx: mpsc::Receiver<Update>,
     indexed: watch::Sender<u64>,
+    /// Every update before the last `Mark` reflects the feed up to this sequence.
+    mark: Option<u64>,
+    last_commit: Option<Instant>,
+    pending: Pending,
+}
+
+impl IndexerThread {
+    fn apply(&mut self, update: Update) {
+        self.pending.updates += 1;
+        match update {
+            Update::Upsert(b) => {
+                let (record, origin) = *b;
+                let key = origin.key(record.id.as_str());
+                self.writer
+                    .delete_term(Term::from_field_text(self.fields.key, &key));
+                let doc = to_document(&self.fields, &record, &origin);
+                if let Err(e) = self.writer.add_document(doc) {
+                    tracing::error!(error = %e, "record not indexed");
+                }
+            }
+            Update::Delete(key) => {
+                self.writer
+                    .delete_term(Term::from_field_text(self.fields.key, &key));
+                self.pending.erased = true;
+            }
+            Update::Clear => {
+                if let Err(e) = self.writer.delete_all_documents() {
+                    tracing::error!(error = %e, "index not cleared");
+                }
+            }
+            Update::Mark(seq) => self.mark = Some(seq),
+            Update::Flush(tx) => self.pending.flushes.push(tx),
+        }
+    }
+
+    /// Commits what was applied (with the feed sequence it reflects), makes it searchable,
+    /// purges erased records from the files, and answers the flushes waiting on it.
+    fn commit(&mut self) {
+        let committed = self.writer.prepare_commit().and_then(|mut prepared| {
+            if let Some(seq) = self.mark {
+                prepared.set_payload(&seq.to_string());
+            }
+            prepared.commit()
+        });
+        match committed {
+            Ok(_) => {
+                if let Some(seq) = self.mark {
+                    self.indexed.send_replace(seq);
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "search index commit failed"),
+        }
+        self.last_commit = Some(Instant::now());
+        if let Err(e) = self.reader.reload() {
+            tracing::error!(error = %e, "search index reload failed");
+        }
+        let done = std::mem::take(&mut self.pending);
+        if done.erased
+            && let Err(e) = purge_deleted(&mut self.writer, &self.reader)
+        {
+            tracing::warn!(error = %e, "erased records not purged from the index files yet");
+        }
+        for f in done.flushes {
+            let _ = f.send(());
+        }
+    }
+}
+
+fn run_indexer(
+    mut state: IndexerThread,
+    mut rx: mpsc::Receiver<Update>,
     clock: tokio::runtime::Runtime,
 ) {
-    let mut mark: Option<u64> = None;
-    let mut last_commit: Option<Instant> = None;
-    let mut pending = Pending::default();
-    let commit = |writer: &mut IndexWriter<TantivyDocument>, mark: Option<u64>| {
-        let mut prepared = writer.prepare_commit()?;
-        if let Some(seq) = mark {
-            prepared.set_payload(&seq.to_string());
-        }
-        prepared.commit()
-    };
     loop {
-        let next = if pending.updates == 0 {
+        let next = if state.pending.updates == 0 {
             rx.blocking_recv()
         } else {
-            match commit_deadline(last_commit, !pending.flushes.is_empty()) {
+            let flush_waiting = !state.pending.flushes.is_empty();
+            match commit_deadline(state.last_commit, flush_waiting) {
                 Some(deadline) if Instant::now() < deadline => match rx.try_recv() {
                     Ok(update) => Some(update),
                     Err(mpsc::error::TryRecvError::Disconnected) => None,
@@ -228,60 +306,25 @@ fn run_indexer(
                         }
                     }
                 },
-                // Due: what is queued already goes into this commit too (up to a bound, so a
-                // steady stream of updates cannot put the commit off).
-                _ if pending.updates < MAX_GROUP && !rx.is_empty() => rx.blocking_recv(),
+                // Due: what is queued already goes into this commit too, up to a bound on
+                // the updates since the last commit, so a steady stream cannot put it off.
+                _ if state.pending.updates < MAX_GROUP && !rx.is_empty() => rx.blocking_recv(),
                 _ => {
-                    match commit(&mut writer, mark) {
-                        Ok(_) => {
-                            if let Some(seq) = mark {
-                                indexed.send_replace(seq);
-                            }
-                        }
-                        Err(e) => tracing::error!(error = %e, "search index commit failed"),
-                    }
-                    last_commit = Some(Instant::now());
-                    if let Err(e) = reader.reload() {
-                        tracing::error!(error = %e, "search index reload failed");
-                    }
-                    let done = std::mem::take(&mut pending);
-                    if done.erased
-                        && let Err(e) = purge_deleted(&mut writer, &reader)
-                    {
-                        tracing::warn!(error = %e, "erased records not purged from the index files yet");
-                    }
-                    for f in done.flushes {
-                        let _ = f.send(());
-                    }
+                    state.commit();
                     continue;
                 }
             }
         };
-        let Some(update) = next else { break };
-        pending.updates += 1;
-        match update {
-            Update::Upsert(b) => {
-                let (record, origin) = *b;
-                let key = origin.key(record.id.as_str());
-                writer.delete_term(Term::from_field_text(fields.key, &key));
-                if let Err(e) = writer.add_document(to_document(&fields, &record, &origin)) {
-                    tracing::error!(error = %e, "record not indexed");
-                }
-            }
-            Update::Delete(key) => {
-                writer.delete_term(Term::from_field_text(fields.key, &key));
-                pending.erased = true;
-            }
-            Update::Clear => {
-                if let Err(e) = writer.delete_all_documents() {
-                    tracing::error!(error = %e, "index not cleared");
-                }
-            }
-            Update::Mark(seq) => mark = Some(seq),
-            Update::Flush(tx) => pending.flushes.push(tx),
+        match next {
+            Some(update) => state.apply(update),
+            None => break,
         }
     }
-    let _ = commit(&mut writer, mark);
+    // Every handle is gone: what is pending is committed (and erasures purged) before the
+    // thread ends.
+    if state.pending.updates > 0 {
+        state.commit();
+    }
 }
 
 /// A deleted document stays in its segment's files (stored text included) until the segment
@@ -512,5 +555,54 @@ mod tests {
             COMMIT_INTERVAL <= Duration::from_secs(1),
             "imports searchable within 1 s"
         );
+    }
+
+    fn initiative(id: &str) -> Record {
+        Record::from_json(&serde_json::json!({
+            "id": id, "kind": "initiative", "access_level": "consortium",
+            "title": {"en": "Home care"}, "status": "active", "countries": ["LV"],
+            "summary": {"en": "Home care in rural Latgale"},
+        }))
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn what_is_pending_when_the_indexer_stops_is_committed_and_erasures_purged() {
+        let dir = tempfile::tempdir().unwrap();
+        let (search, indexer, _) = open(dir.path()).unwrap();
+        let upsert = |id: &str| Update::Upsert(Box::new((initiative(id), Origin::Local)));
+        // Two records in one segment: a segment whose records are all deleted is dropped
+        // whole, while one keeping a record keeps the erased one's text until it is merged.
+        search.send(upsert("lv-init-1")).await.unwrap();
+        search.send(upsert("lv-init-3")).await.unwrap();
+        search.flush().await.unwrap();
+        assert_eq!(search.len(), 2, "a flush commits at once");
+        // Sent right after a commit: held for the next one, which only the stop brings.
+        search
+            .send(Update::Delete(Origin::Local.key("lv-init-1")))
+            .await
+            .unwrap();
+        search.send(upsert("lv-init-2")).await.unwrap();
+        search.send(Update::Mark(7)).await.unwrap();
+        drop(search);
+        indexer.join();
+
+        let (search, indexer, start) = open(dir.path()).unwrap();
+        assert_eq!(
+            start,
+            IndexStart::At(Some(7)),
+            "the commit carries the feed sequence"
+        );
+        assert_eq!(search.len(), 2);
+        let searcher = search.reader.searcher();
+        assert!(
+            searcher
+                .segment_readers()
+                .iter()
+                .all(|s| s.num_deleted_docs() == 0),
+            "the erased record is gone from the files, not only from results"
+        );
+        drop(search);
+        indexer.join();
     }
 }

@@ -2,10 +2,10 @@
 //! beside RocksDB in `DATA_DIR/index`. It is a derived view: rebuilt from the store when it is
 //! missing, of another version or out of step, and by `sicc reindex`.
 //!
-//! One thread (the indexer) owns the `IndexWriter`; it takes updates from a bounded channel,
-//! applies what is queued, commits once for the group and reloads the reader, like the store's
-//! writer. Searches run on the blocking pool against the shared reader. Only this module names
-//! tantivy types.
+//! One thread (the indexer) owns the `IndexWriter`; it takes updates from a bounded channel and
+//! applies them as they come, commits at once when idle and at most every 500 ms under load,
+//! then reloads the reader. Searches run on the blocking pool against the shared reader. Only
+//! this module names tantivy types.
 //!
 //! Text is indexed once per language with that language's analyzer (Spanish, French, Swedish
 //! and English stemmed; Latvian and others folded only), and once more folded without stemming
@@ -276,6 +276,11 @@ impl SearchHandle {
         let (tx, rx) = oneshot::channel();
         self.send(Update::Flush(tx)).await?;
         rx.await.map_err(|_| SearchError::Stopped)
+    }
+
+    /// Whether the indexer thread still takes updates.
+    pub fn is_running(&self) -> bool {
+        !self.updates.is_closed()
     }
 
     /// The feed sequence the committed index reflects.

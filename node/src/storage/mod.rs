@@ -184,7 +184,7 @@ pub struct Store {
     /// Purges of erased values completed since the store opened.
     purges: watch::Receiver<u64>,
     /// The shared entries that do not validate here, kept by the writer.
-    quarantine: watch::Receiver<Arc<shared::Quarantine>>,
+    quarantine: watch::Receiver<shared::Quarantine>,
 }
 
 impl std::fmt::Debug for Store {

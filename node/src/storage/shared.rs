@@ -75,14 +75,27 @@ pub struct QuarantinedRecord {
 /// The quarantined shared entries, by (id, catalogue).
 pub(super) type Quarantine = std::collections::BTreeMap<(String, String), QuarantinedRecord>;
 
-/// Reads every shared entry once and keeps those that do not validate here.
+/// Reads every shared entry once and keeps those that do not validate here. An entry of an
+/// unknown storage format is one of them: the node starts, and says which entry and why.
 pub(super) fn scan_quarantine(db: &rocksdb::DB) -> Result<Quarantine, StoreError> {
     let mut out = Quarantine::new();
     for item in db.iterator_cf(cf(db, CF_SHARED_RECORDS), IteratorMode::Start) {
         let (k, v) = item?;
-        if let Decoded::Quarantined(q) = decode_shared_record(&k, &v)? {
-            out.insert((q.id.clone(), q.catalog.clone()), q);
-        }
+        let q = match decode_shared_record(&k, &v) {
+            Ok(Decoded::Valid(_)) => continue,
+            Ok(Decoded::Quarantined(q)) => q,
+            Err(e) => {
+                let key = String::from_utf8_lossy(&k);
+                let (id, catalog) = key.split_once('\0').unwrap_or((&key, ""));
+                QuarantinedRecord {
+                    id: id.to_owned(),
+                    origin: String::new(),
+                    catalog: catalog.to_owned(),
+                    problem: e.to_string(),
+                }
+            }
+        };
+        out.insert((q.id.clone(), q.catalog.clone()), q);
     }
     Ok(out)
 }
@@ -238,11 +251,17 @@ impl Store {
     }
 
     /// Every shared entry that does not validate here (quarantined), in (id, catalogue) order.
-    /// Kept by the writer (one scan when the store opens, then each committed write), so that
+    /// Kept by the writer (one scan when the store opens, then each synced group), so that
     /// `/api/v1/peers` and metrics scrapes do not decode every shared entry: at 10,000 shared
-    /// documents a scrape took 220–320 ms (sicc-bench).
+    /// documents a scrape took 220–320 ms (sicc-bench). After a failed WAL sync (the store then
+    /// refuses every write until restart) it stays as of the last synced group.
     pub async fn quarantined(&self) -> Result<Vec<QuarantinedRecord>, StoreError> {
         Ok(self.quarantine.borrow().values().cloned().collect())
+    }
+
+    /// How many shared entries are quarantined.
+    pub fn quarantined_count(&self) -> usize {
+        self.quarantine.borrow().len()
     }
 
     /// Reads the shared records with this id (one per catalogue it arrived through) that

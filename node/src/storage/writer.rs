@@ -48,10 +48,9 @@ pub(super) struct Writer {
     purge: PurgeSignal,
     /// Makes erasure journal keys of one instant unique.
     erasure_counter: u32,
-    /// The shared entries that do not validate here, as of the last synced group, and where
-    /// the store's handles read them.
-    quarantine: Quarantine,
-    quarantine_tx: watch::Sender<Arc<Quarantine>>,
+    /// The shared entries that do not validate here, as of the last synced group (the store's
+    /// handles read them).
+    quarantine: watch::Sender<Quarantine>,
 }
 
 /// Resolves links against the records of the batch being written, this node's records, then
@@ -89,7 +88,7 @@ pub(super) struct WriterViews {
     /// The last durable feed sequence.
     pub committed: watch::Receiver<u64>,
     /// The quarantined shared entries, as of the last synced group.
-    pub quarantine: watch::Receiver<Arc<Quarantine>>,
+    pub quarantine: watch::Receiver<Quarantine>,
 }
 
 impl Writer {
@@ -97,8 +96,7 @@ impl Writer {
         db: Arc<DB>,
         purge: PurgeSignal,
     ) -> Result<(Writer, WriterViews), StoreError> {
-        let quarantine = super::shared::scan_quarantine(&db)?;
-        let (quarantine_tx, quarantine_rx) = watch::channel(Arc::new(quarantine.clone()));
+        let (quarantine, quarantine_rx) = watch::channel(super::shared::scan_quarantine(&db)?);
         let audit_seq = last_audit_seq(&db)?;
         let feed_seq = feed::last_seq(&db)?;
         let cursors = [
@@ -126,7 +124,6 @@ impl Writer {
                 purge,
                 erasure_counter: 0,
                 quarantine,
-                quarantine_tx,
             },
             WriterViews {
                 committed: committed_rx,
@@ -193,31 +190,33 @@ impl Writer {
     /// Brings the quarantine in line with the shared entries the synced group wrote (before
     /// the group is acknowledged: a reader after the ack sees it).
     fn note_quarantine(&mut self) {
-        let mut changed = false;
-        for c in &self.group_feed {
-            let (FeedChange::Shared { doc, catalog }, Some(Written::Shared { origin, record })) =
-                (&c.change, &c.written)
-            else {
-                continue;
-            };
-            let key = (doc.clone(), catalog.clone());
-            changed |= match record {
-                Some(Err(problem)) => {
-                    let entry = QuarantinedRecord {
-                        id: doc.clone(),
-                        origin: origin.clone(),
-                        catalog: catalog.clone(),
-                        problem: problem.clone(),
-                    };
-                    self.quarantine.insert(key, entry.clone()) != Some(entry)
-                }
-                Some(Ok(_)) | None => self.quarantine.remove(&key).is_some(),
-            };
-        }
-        if changed {
-            self.quarantine_tx
-                .send_replace(Arc::new(self.quarantine.clone()));
-        }
+        let group = &self.group_feed;
+        self.quarantine.send_if_modified(|quarantine| {
+            let mut changed = false;
+            for c in group {
+                let (
+                    FeedChange::Shared { doc, catalog },
+                    Some(Written::Shared { origin, record }),
+                ) = (&c.change, &c.written)
+                else {
+                    continue;
+                };
+                let key = (doc.clone(), catalog.clone());
+                changed |= match record {
+                    Some(Err(problem)) => {
+                        let entry = QuarantinedRecord {
+                            id: doc.clone(),
+                            origin: origin.clone(),
+                            catalog: catalog.clone(),
+                            problem: problem.clone(),
+                        };
+                        quarantine.insert(key, entry.clone()) != Some(entry)
+                    }
+                    Some(Ok(_)) | None => quarantine.remove(&key).is_some(),
+                };
+            }
+            changed
+        });
     }
 
     /// Hands the group's changes to the followers, then moves the committed sequence (in that
