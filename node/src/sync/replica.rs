@@ -24,6 +24,10 @@ pub struct Replica {
     /// share of the disk, bounded by `limits.bytes`.
     stored: BTreeMap<String, u64>,
     stored_total: u64,
+    /// The digest as last computed; every method that can change a document, a tombstone or
+    /// the manifest clears it. Sessions compute the digest on both sides each time: over
+    /// 10,000 documents that was most of a no-op session's time (`perf`, sicc-bench).
+    cached_digest: Option<[u8; 32]>,
 }
 
 /// Caps on what a node keeps of one catalogue (`[limits]` in the configuration): a hostile
@@ -197,6 +201,7 @@ impl Replica {
             limits: CatalogLimits::default(),
             stored: BTreeMap::new(),
             stored_total: 0,
+            cached_digest: None,
         }
     }
 
@@ -256,6 +261,7 @@ impl Replica {
             replica.tombstones.insert(doc, t);
         }
         replica.dirty = Dirty::default();
+        replica.cached_digest = None;
         Ok(replica)
     }
 
@@ -298,6 +304,7 @@ impl Replica {
 
     /// Replaces the manifest with a newer one signed by someone allowed to (SPEC.md §3).
     pub fn adopt_manifest(&mut self, newer: SignedManifest) -> Result<(), CatalogError> {
+        self.cached_digest = None;
         newer.accept_after(Some(&self.manifest))?;
         self.manifest = newer;
         self.dirty.manifest = true;
@@ -324,6 +331,7 @@ impl Replica {
         record: &Record,
         time: i64,
     ) -> Result<Option<SignedChange>, ReplicaError> {
+        self.cached_digest = None;
         let doc_id = record.id.to_string();
         self.check_may("publish", self.manifest().may_write(&self.signer.node_id()))?;
         if self.tombstones.contains_key(&doc_id) {
@@ -357,6 +365,7 @@ impl Replica {
         at: &str,
         time: i64,
     ) -> Result<Option<SignedChange>, ReplicaError> {
+        self.cached_digest = None;
         let me = self.signer.node_id();
         self.check_may("annotate", self.manifest().may_write(&me))?;
         let doc = self
@@ -378,6 +387,7 @@ impl Replica {
         node: &NodeId,
         time: i64,
     ) -> Result<Vec<SignedChange>, ReplicaError> {
+        self.cached_digest = None;
         let me = self.signer.node_id();
         self.check_may("endorse", self.manifest().id.owner() == &me)?;
         let mut made = Vec::new();
@@ -394,6 +404,7 @@ impl Replica {
 
     /// Erases a document: drops it with its history and returns the signed tombstone.
     pub fn erase(&mut self, doc_id: &str, at: &str) -> Result<Tombstone, ReplicaError> {
+        self.cached_digest = None;
         self.check_may(
             "erase",
             self.manifest().may_administer(&self.signer.node_id()),
@@ -415,6 +426,7 @@ impl Replica {
 
     /// Checks and applies an erasure received from a peer; returns whether it was new.
     pub fn accept_tombstone(&mut self, wire: &WireTombstone) -> Result<bool, Rejected> {
+        self.cached_digest = None;
         if self.tombstones.contains_key(&wire.doc) {
             return Ok(false);
         }
@@ -555,7 +567,18 @@ impl Replica {
 
     /// The catalogue digest (SPEC.md §6.3).
     pub fn digest(&mut self) -> [u8; 32] {
-        // Ids borrowed, heads copied once: every session computes this over every document.
+        if let Some(digest) = self.cached_digest {
+            // Tests, the simulator and debug builds check that no change went past the cache.
+            debug_assert_eq!(digest, self.compute_digest(), "stale catalogue digest");
+            return digest;
+        }
+        let digest = self.compute_digest();
+        self.cached_digest = Some(digest);
+        digest
+    }
+
+    fn compute_digest(&mut self) -> [u8; 32] {
+        // Ids borrowed, heads copied once.
         wire::catalog_digest(
             self.manifest.manifest.version,
             self.docs.iter_mut().map(|(id, d)| (id.as_str(), d.heads())),
@@ -577,6 +600,7 @@ impl Replica {
 
     /// Checks and applies changes received from a peer (author or relay).
     pub fn apply(&mut self, changes: &[WireChange]) -> Applied {
+        self.cached_digest = None;
         let mut out = Applied::default();
         let catalog = self.manifest().id.clone();
         type Batch = Vec<(usize, automerge::Change, ChangeSignature)>;
