@@ -175,6 +175,7 @@ pub(super) fn commit_deadline(
 }
 
 /// How much lower than the node's own the indexer's CPU priority is (a `nice` increment).
+#[cfg(target_os = "linux")]
 const INDEXER_NICENESS: libc::c_int = 5;
 
 /// Lowers the calling thread's CPU priority by [`INDEXER_NICENESS`] (Linux keeps a nice

@@ -734,6 +734,42 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_shared_entry_of_an_unknown_storage_format_is_quarantined_not_fatal() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, writer) = Store::open(dir.path()).unwrap();
+        // As a newer version (or a damaged disk) might have left it.
+        store
+            .db
+            .put_cf(
+                cf(&store.db, schema::CF_SHARED_RECORDS),
+                b"es-org-9\0node-es/replication",
+                [0xEE, b'{', b'}'],
+            )
+            .unwrap();
+        drop(store);
+        writer.join();
+        let (store, _writer) = Store::open(dir.path()).unwrap();
+        let quarantined = store.quarantined().await.unwrap();
+        assert_eq!(quarantined.len(), 1);
+        assert_eq!(quarantined[0].id, "es-org-9");
+        assert!(
+            quarantined[0].problem.contains("unknown format"),
+            "{quarantined:?}"
+        );
+        let listed = store
+            .list_shared(Filter::default(), None, 100)
+            .await
+            .unwrap();
+        assert!(listed.records.is_empty(), "listings go on without it");
+        let (valid, held) = store
+            .get_shared_entries("es-org-9".parse().unwrap())
+            .await
+            .unwrap();
+        assert!(valid.is_empty());
+        assert_eq!(held, quarantined, "its page says why");
+    }
+
+    #[tokio::test]
     async fn a_local_record_links_across_borders_and_keeps_the_link_when_the_entry_goes() {
         let dir = tempfile::tempdir().unwrap();
         let (store, writer) = Store::open(dir.path()).unwrap();

@@ -75,27 +75,14 @@ pub struct QuarantinedRecord {
 /// The quarantined shared entries, by (id, catalogue).
 pub(super) type Quarantine = std::collections::BTreeMap<(String, String), QuarantinedRecord>;
 
-/// Reads every shared entry once and keeps those that do not validate here. An entry of an
-/// unknown storage format is one of them: the node starts, and says which entry and why.
+/// Reads every shared entry once and keeps those that do not validate here.
 pub(super) fn scan_quarantine(db: &rocksdb::DB) -> Result<Quarantine, StoreError> {
     let mut out = Quarantine::new();
     for item in db.iterator_cf(cf(db, CF_SHARED_RECORDS), IteratorMode::Start) {
         let (k, v) = item?;
-        let q = match decode_shared_record(&k, &v) {
-            Ok(Decoded::Valid(_)) => continue,
-            Ok(Decoded::Quarantined(q)) => q,
-            Err(e) => {
-                let key = String::from_utf8_lossy(&k);
-                let (id, catalog) = key.split_once('\0').unwrap_or((&key, ""));
-                QuarantinedRecord {
-                    id: id.to_owned(),
-                    origin: String::new(),
-                    catalog: catalog.to_owned(),
-                    problem: e.to_string(),
-                }
-            }
-        };
-        out.insert((q.id.clone(), q.catalog.clone()), q);
+        if let Decoded::Quarantined(q) = decode_shared_record(&k, &v)? {
+            out.insert((q.id.clone(), q.catalog.clone()), q);
+        }
     }
     Ok(out)
 }
@@ -329,19 +316,25 @@ pub(super) fn shared_kind(
     None
 }
 
-/// Reads a stored shared record; only an unknown storage format is an error. Anything a
-/// partner sent that does not validate here is quarantined, never fatal: one bad entry must
-/// not stop listings, search or the node's start.
+/// Reads a stored shared record. Anything that does not validate here is quarantined, never
+/// fatal: one bad entry must not stop listings, search or the node's start. That includes an
+/// entry of another storage format (written by a newer version, or damaged): it is kept as
+/// it is and named, and a later valid version replaces it.
 fn decode_shared_record(key: &[u8], value: &[u8]) -> Result<Decoded, StoreError> {
-    let Some((&SHARED_VALUE_VERSION, json)) = value.split_first() else {
-        return Err(StoreError::Corrupt {
-            key: format!("shared_records/{}", String::from_utf8_lossy(key)),
-            reason: "unknown format version".into(),
-        });
-    };
     // The key is `<id>\0<catalogue>`.
     let key = String::from_utf8_lossy(key);
     let (id, catalog) = key.split_once('\0').unwrap_or((&key, ""));
+    let Some((&SHARED_VALUE_VERSION, json)) = value.split_first() else {
+        return Ok(Decoded::Quarantined(QuarantinedRecord {
+            id: id.to_owned(),
+            origin: String::new(),
+            catalog: catalog.to_owned(),
+            problem: format!(
+                "stored in an unknown format (version byte {:?})",
+                value.first()
+            ),
+        }));
+    };
     let (v, record) = match serde_json::from_slice::<serde_json::Value>(json) {
         Ok(v) => {
             let record = Record::from_shared(id, &v["record"]).map_err(|e| e.to_string());

@@ -191,6 +191,12 @@ impl Writer {
     /// the group is acknowledged: a reader after the ack sees it).
     fn note_quarantine(&mut self) {
         let group = &self.group_feed;
+        if !group
+            .iter()
+            .any(|c| matches!(c.change, FeedChange::Shared { .. }))
+        {
+            return;
+        }
         self.quarantine.send_if_modified(|quarantine| {
             let mut changed = false;
             for c in group {
