@@ -480,7 +480,13 @@ impl SharedDocument {
         let doc = self.doc()?;
         let heads = doc.get_heads();
         if heads.iter().all(|h| own.contains(&h.0)) {
-            edit(doc)?;
+            // A failed edit leaves its operations in the open transaction: undo them, or the
+            // next read of the heads would commit them as a change nobody signed (never sent,
+            // so the partners' digests would differ from this node's for good).
+            if let Err(e) = edit(doc) {
+                doc.rollback();
+                return Err(e.into());
+            }
             return self.commit_signed(signer, time);
         }
         // The heads of the subgraph of `authors`' changes the document holds (a signature may
@@ -1507,6 +1513,27 @@ mod tests {
         doc.save();
         assert!(matches!(&doc.state, DocState::Saved { chunks: None, .. }));
         assert_eq!(doc.changes_since(&[]).len(), MAX_CHANGES_KEPT_AS_CHUNKS + 1);
+    }
+
+    #[test]
+    fn an_edit_that_fails_halfway_leaves_the_document_as_it_was() {
+        let (owner, _, m) = setup();
+        let mut doc = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
+        doc.publish(&record("Mobile care for rural elderly."), &owner, 0)
+            .unwrap()
+            .unwrap();
+        let before = doc.heads();
+        let failed = doc.edit_on_own_base(&[owner.node_id()], &owner, 0, |d| {
+            d.put(automerge::ROOT, "half", "written")?;
+            Err(automerge::AutomergeError::Fail)
+        });
+        assert!(failed.is_err());
+        assert_eq!(
+            doc.heads(),
+            before,
+            "no unsigned change from the failed edit"
+        );
+        assert!(doc.to_json()["half"].is_null());
     }
 
     #[test]
