@@ -388,8 +388,8 @@ impl App {
 
     /// Partners' shared entries that do not validate here: kept, shown as such on their page,
     /// left out of lists and search.
-    pub async fn quarantined(&self) -> Result<Vec<QuarantinedRecord>, AppError> {
-        Ok(self.store.quarantined().await?)
+    pub fn quarantined(&self) -> Vec<QuarantinedRecord> {
+        self.store.quarantined()
     }
 
     /// How many partners' shared entries are quarantined.

@@ -253,7 +253,7 @@ pub async fn subscriptions(
               (status = "default", description = "an error", body = ErrorBody)))]
 pub async fn peers(State(state): State<ApiState>) -> Result<Json<dto::Peers>, ApiError> {
     let v = state.app.peers().await?;
-    let quarantined = state.app.quarantined().await?;
+    let quarantined = state.app.quarantined();
     Ok(Json(dto::Peers::new(
         &v,
         state.app.listen_addrs().await,

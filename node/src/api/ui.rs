@@ -1467,7 +1467,7 @@ pub async fn catalogs_page(
 /// `GET /peers`.
 pub async fn peers_page(State(state): State<ApiState>) -> Result<Html<String>, ApiError> {
     let v = state.app.peers().await?;
-    let quarantined = state.app.quarantined().await?;
+    let quarantined = state.app.quarantined();
     let body = html! {
         h1 { (t!("peers-title")) }
         table {

@@ -705,7 +705,7 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
-        let quarantined = store.quarantined().await.unwrap();
+        let quarantined = store.quarantined();
         assert_eq!(quarantined.len(), 1);
         assert_eq!(quarantined[0].id, "es-b");
         assert!(
@@ -721,16 +721,16 @@ mod tests {
         drop(store);
         writer.join();
         let (store, writer) = Store::open(dir.path()).unwrap();
-        assert_eq!(store.quarantined().await.unwrap(), quarantined);
+        assert_eq!(store.quarantined(), quarantined);
         store
             .write_shared(vec![materialise("es-b", org("es-b"))])
             .await
             .unwrap();
-        assert!(store.quarantined().await.unwrap().is_empty());
+        assert!(store.quarantined().is_empty());
         drop(store);
         writer.join();
         let (store, _writer) = Store::open(dir.path()).unwrap();
-        assert!(store.quarantined().await.unwrap().is_empty());
+        assert!(store.quarantined().is_empty());
     }
 
     #[tokio::test]
@@ -749,7 +749,7 @@ mod tests {
         drop(store);
         writer.join();
         let (store, _writer) = Store::open(dir.path()).unwrap();
-        let quarantined = store.quarantined().await.unwrap();
+        let quarantined = store.quarantined();
         assert_eq!(quarantined.len(), 1);
         assert_eq!(quarantined[0].id, "es-org-9");
         assert!(

@@ -80,7 +80,7 @@ pub(super) fn scan_quarantine(db: &rocksdb::DB) -> Result<Quarantine, StoreError
     let mut out = Quarantine::new();
     for item in db.iterator_cf(cf(db, CF_SHARED_RECORDS), IteratorMode::Start) {
         let (k, v) = item?;
-        if let Decoded::Quarantined(q) = decode_shared_record(&k, &v)? {
+        if let Decoded::Quarantined(q) = decode_shared_record(&k, &v) {
             out.insert((q.id.clone(), q.catalog.clone()), q);
         }
     }
@@ -202,7 +202,7 @@ impl Store {
             let mut records = Vec::new();
             for item in db.iterator_cf(cf(&db, CF_SHARED_RECORDS), mode) {
                 let (k, v) = item?;
-                let Decoded::Valid(shared) = decode_shared_record(&k, &v)? else {
+                let Decoded::Valid(shared) = decode_shared_record(&k, &v) else {
                     continue;
                 };
                 if filter.matches(&shared.record) {
@@ -242,8 +242,8 @@ impl Store {
     /// `/api/v1/peers` and metrics scrapes do not decode every shared entry: at 10,000 shared
     /// documents a scrape took 220–320 ms (sicc-bench). After a failed WAL sync (the store then
     /// refuses every write until restart) it stays as of the last synced group.
-    pub async fn quarantined(&self) -> Result<Vec<QuarantinedRecord>, StoreError> {
-        Ok(self.quarantine.borrow().values().cloned().collect())
+    pub fn quarantined(&self) -> Vec<QuarantinedRecord> {
+        self.quarantine.borrow().values().cloned().collect()
     }
 
     /// How many shared entries are quarantined.
@@ -286,7 +286,7 @@ impl Store {
                 if !k.starts_with(&prefix) {
                     break;
                 }
-                out.push(decode_shared_record(&k, &v)?);
+                out.push(decode_shared_record(&k, &v));
             }
             Ok(out)
         })
@@ -309,7 +309,7 @@ pub(super) fn shared_kind(
         if !k.starts_with(&prefix) {
             return None;
         }
-        if let Ok(Decoded::Valid(s)) = decode_shared_record(&k, &v) {
+        if let Decoded::Valid(s) = decode_shared_record(&k, &v) {
             return Some(s.record.kind);
         }
     }
@@ -320,12 +320,12 @@ pub(super) fn shared_kind(
 /// fatal: one bad entry must not stop listings, search or the node's start. That includes an
 /// entry of another storage format (written by a newer version, or damaged): it is kept as
 /// it is and named, and a later valid version replaces it.
-fn decode_shared_record(key: &[u8], value: &[u8]) -> Result<Decoded, StoreError> {
+fn decode_shared_record(key: &[u8], value: &[u8]) -> Decoded {
     // The key is `<id>\0<catalogue>`.
     let key = String::from_utf8_lossy(key);
     let (id, catalog) = key.split_once('\0').unwrap_or((&key, ""));
     let Some((&SHARED_VALUE_VERSION, json)) = value.split_first() else {
-        return Ok(Decoded::Quarantined(QuarantinedRecord {
+        return Decoded::Quarantined(QuarantinedRecord {
             id: id.to_owned(),
             origin: String::new(),
             catalog: catalog.to_owned(),
@@ -333,7 +333,7 @@ fn decode_shared_record(key: &[u8], value: &[u8]) -> Result<Decoded, StoreError>
                 "stored in an unknown format (version byte {:?})",
                 value.first()
             ),
-        }));
+        });
     };
     let (v, record) = match serde_json::from_slice::<serde_json::Value>(json) {
         Ok(v) => {
@@ -343,7 +343,7 @@ fn decode_shared_record(key: &[u8], value: &[u8]) -> Result<Decoded, StoreError>
         Err(e) => (serde_json::Value::Null, Err(format!("not JSON: {e}"))),
     };
     let text = |k: &str| v["origin"][k].as_str().unwrap_or_default().to_owned();
-    Ok(match record {
+    match record {
         Ok(record) => Decoded::Valid(SharedRecord {
             record,
             origin: text("node"),
@@ -355,5 +355,5 @@ fn decode_shared_record(key: &[u8], value: &[u8]) -> Result<Decoded, StoreError>
             catalog: catalog.to_owned(),
             problem,
         }),
-    })
+    }
 }
