@@ -97,8 +97,25 @@ impl NodeId {
 }
 
 impl fmt::Display for NodeId {
+    /// The base58 text, encoded once per thread: the encoding is quadratic in the length, and
+    /// scope checks and stored signatures name the same handful of authors thousands of times
+    /// per session. At most [`CACHED_KEYS`] texts per thread.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&bs58::encode(self.to_bytes()).into_string())
+        thread_local! {
+            static TEXTS: std::cell::RefCell<std::collections::HashMap<[u8; 32], Box<str>>> =
+                std::cell::RefCell::new(std::collections::HashMap::new());
+        }
+        TEXTS.with(|texts| {
+            if let Some(text) = texts.borrow().get(&self.0) {
+                return f.write_str(text);
+            }
+            let text: Box<str> = bs58::encode(self.to_bytes()).into_string().into();
+            let mut texts = texts.borrow_mut();
+            if texts.len() >= CACHED_KEYS {
+                texts.clear();
+            }
+            f.write_str(texts.entry(self.0).or_insert(text))
+        })
     }
 }
 

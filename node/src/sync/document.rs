@@ -210,6 +210,11 @@ pub struct ApplyReport {
     pub applied: usize,
     /// Changes refused, with the reason, by position in the batch.
     pub rejected: Vec<(usize, Rejection)>,
+    /// Changes already in the document's history, dropped before any check: the same bytes
+    /// (the hash is computed from them, never taken from the sender) were checked when they
+    /// first came, and Automerge ignores them. Both ends of a pair open a session when they
+    /// connect, so after a partition most changes arrive twice.
+    pub held: usize,
 }
 
 /// A shared document held by one node.
@@ -612,6 +617,24 @@ impl SharedDocument {
         mut report: ApplyReport,
         changes_per_member: usize,
     ) -> Result<ApplyReport, DocumentError> {
+        let mut incoming = incoming;
+        // The saved state to fall back on if Automerge fails (below), taken before the document
+        // is loaded: a saved document's bytes as they are, no save and no reload.
+        let heads = self.heads();
+        let snapshot = (!incoming.is_empty() && !heads.is_empty()).then(|| self.save());
+        // Changes already held are asked of Automerge's history, not of the kept signatures (a
+        // signature is also kept for a change Automerge queues for its dependencies).
+        // Automerge counts a queued change as present, but its queue does not survive a save:
+        // a document with a queue (it then misses dependencies) drops nothing.
+        if !incoming.is_empty() && self.doc()?.get_missing_deps(&[]).is_empty() {
+            let hashes: Vec<automerge::ChangeHash> =
+                incoming.iter().map(|(_, c, _)| c.hash()).collect();
+            let missing: std::collections::HashSet<automerge::ChangeHash> =
+                self.doc()?.get_missing_deps(&hashes).into_iter().collect();
+            let before = incoming.len();
+            incoming.retain(|(_, c, _)| missing.contains(&c.hash()));
+            report.held += before - incoming.len();
+        }
         let mut accepted = Vec::new();
         // Validly signed changes by authors who may not write now: kept only if the owner
         // built on them in this batch (a revoked writer's past changes, SPEC.md §4).
@@ -718,8 +741,6 @@ impl SharedDocument {
             // by fuzzing the `change` target): keep the saved state to fall back on, and
             // refuse the batch instead of losing the engine task. An empty document (every
             // new one in a cold subscribe) falls back to empty, without a save and a reload.
-            let heads = self.heads();
-            let snapshot = (!heads.is_empty()).then(|| self.save());
             let hashes: Vec<(usize, [u8; 32])> =
                 accepted.iter().map(|(i, c)| (*i, c.hash().0)).collect();
             let refused = match apply_batch(self.doc()?, accepted) {
@@ -784,6 +805,14 @@ impl SharedDocument {
                 report.applied -= 1;
                 report.rejected.push((i, why));
             }
+        } else if let Some(bytes) = snapshot {
+            // Nothing to apply (all held, or all refused): back to the saved form as it was
+            // rather than a live document saved again by the next persist.
+            self.state = DocState::Saved {
+                chunks: change_chunks(&bytes),
+                bytes,
+                heads,
+            };
         }
         report.rejected.sort_by_key(|(i, _)| *i);
         Ok(report)

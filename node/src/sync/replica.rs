@@ -145,6 +145,8 @@ pub const MAX_BYTES_PER_CATALOG: u64 = 4 << 30;
 pub struct Applied {
     /// Changes that passed every check and were applied.
     pub applied: usize,
+    /// Changes the documents already held, skipped unchecked (see [`ApplyReport::held`]).
+    pub held: usize,
     /// Changes and tombstones refused.
     pub rejected: Vec<Rejected>,
 }
@@ -153,6 +155,7 @@ impl Applied {
     /// Adds another report to this one.
     pub fn merge(&mut self, other: Applied) {
         self.applied += other.applied;
+        self.held += other.held;
         self.rejected.extend(other.rejected);
     }
 }
@@ -691,6 +694,7 @@ impl Replica {
                         report.rejected.iter().map(|(i, _)| *i).collect();
                     own_returning = returning.iter().any(|i| !refused.contains(i));
                     out.applied += report.applied;
+                    out.held += report.held;
                     out.rejected.extend(report.rejected.into_iter().map(
                         |(_, r): (usize, Rejection)| Rejected::new(doc_id, r.code(), r.to_string()),
                     ));
@@ -763,7 +767,8 @@ mod tests {
         let mut theirs = Replica::new(manifest, reader, 0);
         assert_eq!(theirs.apply(&changes).applied, 1);
         theirs.export_doc("r1").unwrap();
-        assert_eq!(theirs.apply(&changes).applied, 1);
+        let again = theirs.apply(&changes);
+        assert_eq!((again.applied, again.held), (0, 1));
         assert_eq!(
             theirs.live_len(),
             0,
@@ -967,7 +972,8 @@ mod tests {
             .unwrap();
         let mut relayed = v1.clone();
         relayed.push(WireChange::new(&again.bytes, &again.signature));
-        assert_eq!(restored.apply(&relayed).applied, 2);
+        let applied = restored.apply(&relayed);
+        assert_eq!((applied.applied, applied.held), (1, 1));
         assert!(restored.take_dirty().returned.is_empty());
 
         // Its lost write coming back: taken back.
