@@ -1642,7 +1642,14 @@ impl Sim {
             }
             89..=90 => self.backup(node),
             91 => {
-                self.restore(node)?;
+                // A node that has a backup: restoring one without would do nothing, and a
+                // restore after later writes is what exercises taking them back.
+                let backed_up: Vec<usize> = (0..self.nodes.len())
+                    .filter(|n| self.nodes[*n].backup.is_some())
+                    .collect();
+                if let Some(node) = self.rng.pick(&backed_up).copied() {
+                    self.restore(node)?;
+                }
             }
             92..=95 => {
                 self.input(node, Input::Tick)?;

@@ -505,3 +505,119 @@ fn rejected_changes_are_logged_at_most_twenty_times_a_minute_per_peer() {
         REJECTION_LOG_LINES_PER_MINUTE as usize
     );
 }
+
+#[test]
+fn of_two_crossing_sessions_the_owners_goes_on_the_other_gives_way_and_both_converge() {
+    let mut nodes = [node(0, 2), node(1, 2)];
+    connect(&mut nodes, at(0));
+    let catalog = create(&mut nodes, 0, "shared", at(1));
+    let (done, effects) = nodes[1].command(
+        at(2),
+        Command::Subscribe {
+            catalog: catalog.clone(),
+        },
+    );
+    done.unwrap();
+    settle(
+        &mut nodes,
+        effects.into_iter().map(|e| (1, e)).collect(),
+        at(2),
+    );
+    let (done, effects) = nodes[0].command(
+        at(3),
+        Command::Access {
+            catalog: catalog.clone(),
+            node: nodes[1].me(),
+            grant: Some(Role::Reader),
+        },
+    );
+    done.unwrap();
+    settle(
+        &mut nodes,
+        effects.into_iter().map(|e| (0, e)).collect(),
+        at(3),
+    );
+    // Apart, the owner publishes; the partner hears nothing.
+    for i in 0..2 {
+        let other = nodes[1 - i].me();
+        nodes[i].handle(at(4), Input::PeerDown(other));
+    }
+    let (done, _) = nodes[0].command(
+        at(5),
+        Command::Publish {
+            catalog: catalog.clone(),
+            record: record("lv-1", "made while apart"),
+        },
+    );
+    done.unwrap();
+    // Back together: both open a session at once, and each opening summary reaches the other
+    // end before the answer to its own.
+    let opening = |nodes: &mut [Federation; 2], i: usize| {
+        let other = nodes[1 - i].me();
+        nodes[i]
+            .handle(at(6), Input::PeerUp(other))
+            .into_iter()
+            .find_map(|e| match e {
+                Effect::Send { id, message, .. } if message.kind() == "summary" => {
+                    Some((id, message))
+                }
+                _ => None,
+            })
+            .expect("a session opens on connect")
+    };
+    let opened = [opening(&mut nodes, 0), opening(&mut nodes, 1)];
+    // Node 0 owns the catalogue: whatever the ids, the partner gives way.
+    let (owner, partner) = (0, 1);
+    let answer = |nodes: &mut [Federation; 2], to: usize, message: Message| {
+        let from = nodes[1 - to].me();
+        nodes[to]
+            .handle(
+                at(6),
+                Input::Request {
+                    id: InboundId(0),
+                    peer: from,
+                    message,
+                },
+            )
+            .into_iter()
+            .find_map(|e| match e {
+                Effect::Respond { message, .. } => Some(message),
+                _ => None,
+            })
+            .expect("an answer")
+    };
+    let to_partner = answer(&mut nodes, partner, opened[owner].1.clone());
+    assert_eq!(
+        nodes[partner].in_flight().1,
+        0,
+        "the partner's session gave way"
+    );
+    let to_owner = answer(&mut nodes, owner, opened[partner].1.clone());
+    assert_eq!(nodes[owner].in_flight().1, 1, "the owner's session goes on");
+    // The answer to the dropped session is ignored.
+    let ignored = nodes[partner].handle(
+        at(6),
+        Input::Response {
+            id: opened[partner].0,
+            result: Ok(to_owner),
+        },
+    );
+    assert!(sends(&ignored).is_empty(), "{ignored:?}");
+    let next = nodes[owner].handle(
+        at(6),
+        Input::Response {
+            id: opened[owner].0,
+            result: Ok(to_partner),
+        },
+    );
+    settle(
+        &mut nodes,
+        next.into_iter().map(|e| (owner, e)).collect(),
+        at(6),
+    );
+    assert_eq!(nodes[0].digest(&catalog), nodes[1].digest(&catalog));
+    assert!(
+        nodes[1].entry(&catalog, "lv-1").is_ok(),
+        "the record came over"
+    );
+}
