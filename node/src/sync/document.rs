@@ -246,6 +246,16 @@ enum DocState {
         /// lacking the document is served without loading it.
         chunks: Option<Vec<([u8; 32], std::ops::Range<usize>)>>,
     },
+    /// Live, and unchanged since it was saved as `bytes`: kept live for the sessions and
+    /// persists that come next (each load of a long history costs more than checking its
+    /// changes), and back to `Saved` at no cost ([`SharedDocument::unload`]). The replica
+    /// bounds how many documents it keeps live.
+    LiveSaved {
+        doc: Box<AutoCommit>,
+        bytes: Vec<u8>,
+        heads: Vec<[u8; 32]>,
+        chunks: Option<Vec<([u8; 32], std::ops::Range<usize>)>>,
+    },
 }
 
 /// Documents of at most this many changes are kept and stored as their change chunks one
@@ -297,6 +307,33 @@ fn change_chunks(bytes: &[u8]) -> Option<Vec<([u8; 32], std::ops::Range<usize>)>
         at += end;
     }
     (!out.is_empty()).then_some(out)
+}
+
+/// The saved form of a live document, its heads, and its chunks when kept as change chunks.
+type Encoded = (
+    Vec<u8>,
+    Vec<[u8; 32]>,
+    Option<Vec<([u8; 32], std::ops::Range<usize>)>>,
+);
+
+fn encode(doc: &mut AutoCommit) -> Encoded {
+    let heads = doc.get_heads().into_iter().map(|h| h.0).collect();
+    // Counted from the metadata first: building every change of a long history only to
+    // compact it after all would encode it twice.
+    let short = doc.get_changes_meta(&[]).len() <= MAX_CHANGES_KEPT_AS_CHUNKS;
+    if short {
+        let changes = doc.get_changes(&[]);
+        let mut bytes = Vec::new();
+        let mut chunks = Vec::with_capacity(changes.len());
+        for c in changes {
+            let start = bytes.len();
+            bytes.extend_from_slice(c.raw_bytes());
+            chunks.push((c.hash().0, start..bytes.len()));
+        }
+        (bytes, heads, Some(chunks))
+    } else {
+        (doc.save(), heads, None)
+    }
 }
 
 impl SharedDocument {
@@ -356,23 +393,47 @@ impl SharedDocument {
         })
     }
 
-    /// The live document, loaded from its saved form if needed.
+    /// The live document, loaded from its saved form if needed; from here on it may change, so
+    /// a save kept beside it is dropped.
     fn doc(&mut self) -> Result<&mut AutoCommit, DocumentError> {
-        if let DocState::Saved { bytes, .. } = &self.state {
-            let doc = AutoCommit::load(bytes)?.with_actor(self.actor.clone());
-            self.state = DocState::Live(Box::new(doc));
-        }
+        let state = std::mem::replace(
+            &mut self.state,
+            DocState::Saved {
+                bytes: Vec::new(),
+                heads: Vec::new(),
+                chunks: None,
+            },
+        );
+        self.state = match state {
+            DocState::Saved {
+                bytes,
+                heads,
+                chunks,
+            } => match AutoCommit::load(&bytes) {
+                Ok(doc) => DocState::Live(Box::new(doc.with_actor(self.actor.clone()))),
+                Err(e) => {
+                    self.state = DocState::Saved {
+                        bytes,
+                        heads,
+                        chunks,
+                    };
+                    return Err(e.into());
+                }
+            },
+            DocState::LiveSaved { doc, .. } => DocState::Live(doc),
+            live @ DocState::Live(_) => live,
+        };
         match &mut self.state {
             DocState::Live(doc) => Ok(doc),
-            DocState::Saved { .. } => unreachable!("loaded just above"),
+            _ => unreachable!("made live just above"),
         }
     }
 
     /// Runs `f` on the live document, or on a copy loaded for the call when it is saved (so
-    /// serving peers and readers does not make documents live).
+    /// serving peers and readers does not make documents live). `f` must not change it.
     fn with_copy<R>(&mut self, f: impl FnOnce(&mut AutoCommit) -> R) -> Option<R> {
         match &mut self.state {
-            DocState::Live(doc) => Some(f(doc)),
+            DocState::Live(doc) | DocState::LiveSaved { doc, .. } => Some(f(doc)),
             DocState::Saved { bytes, .. } => AutoCommit::load(bytes).ok().map(|mut d| f(&mut d)),
         }
     }
@@ -380,8 +441,60 @@ impl SharedDocument {
     /// Reads the document without keeping it live.
     fn read<R>(&self, f: impl FnOnce(&AutoCommit) -> R) -> Option<R> {
         match &self.state {
-            DocState::Live(doc) => Some(f(doc)),
+            DocState::Live(doc) | DocState::LiveSaved { doc, .. } => Some(f(doc)),
             DocState::Saved { bytes, .. } => AutoCommit::load(bytes).ok().map(|d| f(&d)),
+        }
+    }
+
+    /// Like [`SharedDocument::save`], but a live document stays live beside its save, until
+    /// [`SharedDocument::unload`] drops it.
+    pub fn save_kept_live(&mut self) -> Vec<u8> {
+        match std::mem::replace(&mut self.state, DocState::Live(Box::default())) {
+            DocState::Live(mut doc) => {
+                let (bytes, heads, chunks) = encode(&mut doc);
+                self.state = DocState::LiveSaved {
+                    doc,
+                    bytes: bytes.clone(),
+                    heads,
+                    chunks,
+                };
+                bytes
+            }
+            kept => {
+                self.state = kept;
+                self.save_bytes()
+            }
+        }
+    }
+
+    /// Back to the saved form only: at no cost when the live document was kept beside its
+    /// save, with a save otherwise.
+    pub fn unload(&mut self) {
+        if let DocState::LiveSaved { .. } = self.state {
+            let DocState::LiveSaved {
+                bytes,
+                heads,
+                chunks,
+                ..
+            } = std::mem::replace(&mut self.state, DocState::Live(Box::default()))
+            else {
+                unreachable!("matched just above");
+            };
+            self.state = DocState::Saved {
+                bytes,
+                heads,
+                chunks,
+            };
+        } else {
+            self.save();
+        }
+    }
+
+    /// The saved bytes of a document that is saved (kept live or not).
+    fn save_bytes(&self) -> Vec<u8> {
+        match &self.state {
+            DocState::Saved { bytes, .. } | DocState::LiveSaved { bytes, .. } => bytes.clone(),
+            DocState::Live(_) => unreachable!("only called on a saved document"),
         }
     }
 
@@ -391,24 +504,12 @@ impl SharedDocument {
     pub fn save(&mut self) -> Vec<u8> {
         match &mut self.state {
             DocState::Saved { bytes, .. } => bytes.clone(),
+            DocState::LiveSaved { .. } => {
+                self.unload();
+                self.save_bytes()
+            }
             DocState::Live(doc) => {
-                let heads = doc.get_heads().into_iter().map(|h| h.0).collect();
-                // Counted from the metadata first: building every change of a long history
-                // only to compact it after all would encode it twice.
-                let short = doc.get_changes_meta(&[]).len() <= MAX_CHANGES_KEPT_AS_CHUNKS;
-                let (bytes, chunks) = if short {
-                    let changes = doc.get_changes(&[]);
-                    let mut bytes = Vec::new();
-                    let mut chunks = Vec::with_capacity(changes.len());
-                    for c in changes {
-                        let start = bytes.len();
-                        bytes.extend_from_slice(c.raw_bytes());
-                        chunks.push((c.hash().0, start..bytes.len()));
-                    }
-                    (bytes, Some(chunks))
-                } else {
-                    (doc.save(), None)
-                };
+                let (bytes, heads, chunks) = encode(doc);
                 self.state = DocState::Saved {
                     bytes: bytes.clone(),
                     heads,
@@ -421,13 +522,13 @@ impl SharedDocument {
 
     /// Whether the document is held live (in Automerge's in-memory form) right now.
     pub fn is_live(&self) -> bool {
-        matches!(self.state, DocState::Live(_))
+        matches!(self.state, DocState::Live(_) | DocState::LiveSaved { .. })
     }
 
     /// The document's current heads.
     pub fn heads(&mut self) -> Vec<[u8; 32]> {
         match &mut self.state {
-            DocState::Saved { heads, .. } => heads.clone(),
+            DocState::Saved { heads, .. } | DocState::LiveSaved { heads, .. } => heads.clone(),
             DocState::Live(doc) => doc.get_heads().into_iter().map(|h| h.0).collect(),
         }
     }
@@ -621,7 +722,7 @@ impl SharedDocument {
         // The saved state to fall back on if Automerge fails (below), taken before the document
         // is loaded: a saved document's bytes as they are, no save and no reload.
         let heads = self.heads();
-        let snapshot = (!incoming.is_empty() && !heads.is_empty()).then(|| self.save());
+        let snapshot = (!incoming.is_empty() && !heads.is_empty()).then(|| self.save_kept_live());
         // Changes already held are asked of Automerge's history, not of the kept signatures (a
         // signature is also kept for a change Automerge queues for its dependencies).
         // Automerge counts a queued change as present, but its queue does not survive a save:
@@ -806,12 +907,16 @@ impl SharedDocument {
                 report.rejected.push((i, why));
             }
         } else if let Some(bytes) = snapshot {
-            // Nothing to apply (all held, or all refused): back to the saved form as it was
-            // rather than a live document saved again by the next persist.
-            self.state = DocState::Saved {
-                chunks: change_chunks(&bytes),
-                bytes,
-                heads,
+            // Nothing to apply (all held, or all refused): still what was saved, so no persist
+            // needs to save it again.
+            self.state = match std::mem::replace(&mut self.state, DocState::Live(Box::default())) {
+                DocState::Live(doc) => DocState::LiveSaved {
+                    doc,
+                    chunks: change_chunks(&bytes),
+                    bytes,
+                    heads,
+                },
+                other => other,
             };
         }
         report.rejected.sort_by_key(|(i, _)| *i);
@@ -876,6 +981,11 @@ impl SharedDocument {
         if let (
             [],
             DocState::Saved {
+                bytes,
+                chunks: Some(chunks),
+                ..
+            }
+            | DocState::LiveSaved {
                 bytes,
                 chunks: Some(chunks),
                 ..

@@ -28,7 +28,15 @@ pub struct Replica {
     /// the manifest clears it. Sessions compute the digest on both sides each time: over
     /// 10,000 documents that was most of a no-op session's time (`perf`, sicc-bench).
     cached_digest: Option<[u8; 32]>,
+    /// The documents kept live after they were saved, oldest first, at most [`LIVE_DOCS`].
+    kept_live: std::collections::VecDeque<String>,
 }
+
+/// Documents a replica keeps live (beside their save) after persisting them: the sessions after
+/// a heal apply and serve the same documents page after page, and loading a long history
+/// each time cost more than checking its changes (`perf`, `sicc-bench --only convergence`).
+/// A live document of a few hundred changes takes tens of kilobytes, so this stays a few MB.
+pub const LIVE_DOCS: usize = 64;
 
 /// Caps on what a node keeps of one catalogue (`[limits]` in the configuration): a hostile
 /// owner or member cannot make a node hold without bound. Past a cap, changes are refused
@@ -205,6 +213,7 @@ impl Replica {
             stored: BTreeMap::new(),
             stored_total: 0,
             cached_digest: None,
+            kept_live: std::collections::VecDeque::new(),
         }
     }
 
@@ -277,10 +286,27 @@ impl Replica {
     pub fn export_doc(&mut self, doc: &str) -> Option<ExportedDoc> {
         let d = self.docs.get_mut(doc)?;
         let signatures: Vec<Vec<u8>> = d.signatures().map(|s| s.encode()).collect();
-        let save = d.save();
+        let save = d.save_kept_live();
         let bytes = save.len() + signatures.iter().map(Vec::len).sum::<usize>();
         self.set_stored(doc, Some(bytes as u64));
+        self.keep_live(doc);
         Some((doc.to_owned(), save, signatures))
+    }
+
+    /// Notes that `doc` was just used live; the least recently used beyond [`LIVE_DOCS`] goes
+    /// back to its saved form only.
+    fn keep_live(&mut self, doc: &str) {
+        if let Some(at) = self.kept_live.iter().position(|d| d == doc) {
+            self.kept_live.remove(at);
+        }
+        self.kept_live.push_back(doc.to_owned());
+        while self.kept_live.len() > LIVE_DOCS {
+            if let Some(old) = self.kept_live.pop_front()
+                && let Some(d) = self.docs.get_mut(&old)
+            {
+                d.unload();
+            }
+        }
     }
 
     /// The stored form of one tombstone.
@@ -353,9 +379,9 @@ impl Replica {
         let change = change?;
         if change.is_some() {
             self.dirty.docs.insert(doc_id);
-        } else if let Some(doc) = self.docs.get_mut(&doc_id) {
-            // Nothing changed, so nothing will be persisted (which compacts): compact now.
-            doc.save();
+        } else if self.docs.contains_key(&doc_id) {
+            // Nothing changed, so nothing will be persisted: counted among those kept live.
+            self.keep_live(&doc_id);
         }
         Ok(change)
     }
@@ -714,9 +740,9 @@ impl Replica {
                     self.dirty.returned.insert(doc_id.to_owned());
                 }
             } else if doc.is_live() {
-                // Nothing new (a duplicate relay): nothing will be persisted, which is what
-                // compacts a document, so compact it here rather than keep it live.
-                doc.save();
+                // Nothing new (a duplicate relay): nothing will be persisted, so it is counted
+                // among the documents kept live here.
+                self.keep_live(doc_id);
             }
         }
         out
@@ -742,7 +768,7 @@ mod tests {
     use sicc_protocol::catalog::CatalogId;
 
     #[test]
-    fn documents_are_compacted_after_use_even_when_nothing_changed() {
+    fn documents_are_kept_live_after_use_up_to_a_bound() {
         let owner = Arc::new(NodeSigner::from_seed([1; 32]));
         let reader = Arc::new(NodeSigner::from_seed([2; 32]));
         let mut m = Manifest::new(
@@ -759,21 +785,35 @@ mod tests {
         mine.publish(&record, 0).unwrap();
         let changes = mine.changes_for("r1", &[]);
         mine.export_doc("r1").unwrap();
-        assert_eq!(mine.live_len(), 0, "persisting compacts");
-        // Publishing the same record again changes nothing and leaves it compact.
+        assert_eq!(mine.live_len(), 1, "kept live beside its save");
+        // Publishing the same record again changes nothing.
         assert!(mine.publish(&record, 0).unwrap().is_none());
-        assert_eq!(mine.live_len(), 0);
-        // A subscriber applying the same changes twice: the duplicate leaves nothing live.
+        assert_eq!(mine.live_len(), 1);
+        // A subscriber applying the same changes twice.
         let mut theirs = Replica::new(manifest, reader, 0);
         assert_eq!(theirs.apply(&changes).applied, 1);
         theirs.export_doc("r1").unwrap();
         let again = theirs.apply(&changes);
         assert_eq!((again.applied, again.held), (0, 1));
-        assert_eq!(
-            theirs.live_len(),
-            0,
-            "a duplicate relay does not keep it live"
+        assert_eq!(theirs.live_len(), 1);
+        // Past the bound, the least recently used go back to their saved form, unchanged.
+        let digest = mine.digest();
+        for i in 0..LIVE_DOCS + 10 {
+            let r = Record::from_json(&json!({"id": format!("r{}", i + 2),
+                "kind": "initiative", "access_level": "public", "title": {"en": "One"},
+                "status": "active", "countries": ["FR"], "summary": {"en": "Summary"}}))
+            .unwrap();
+            mine.publish(&r, 0).unwrap();
+            mine.export_doc(&format!("r{}", i + 2)).unwrap();
+        }
+        assert_eq!(mine.live_len(), LIVE_DOCS);
+        assert!(
+            !mine.docs["r1"].is_live(),
+            "the least recently used went back"
         );
+        assert_ne!(mine.digest(), digest);
+        let saved = mine.export_doc("r1").unwrap();
+        assert_eq!(theirs.export_doc("r1").unwrap().1, saved.1, "the same save");
     }
 
     #[test]
