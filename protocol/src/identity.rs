@@ -105,7 +105,7 @@ impl fmt::Display for NodeId {
             static TEXTS: std::cell::RefCell<std::collections::HashMap<[u8; 32], Box<str>>> =
                 std::cell::RefCell::new(std::collections::HashMap::new());
         }
-        TEXTS.with(|texts| {
+        let cached = TEXTS.try_with(|texts| {
             if let Some(text) = texts.borrow().get(&self.0) {
                 return f.write_str(text);
             }
@@ -115,7 +115,9 @@ impl fmt::Display for NodeId {
                 texts.clear();
             }
             f.write_str(texts.entry(self.0).or_insert(text))
-        })
+        });
+        // Formatted while the thread's locals are torn down: encoded without the cache.
+        cached.unwrap_or_else(|_| f.write_str(&bs58::encode(self.to_bytes()).into_string()))
     }
 }
 

@@ -223,7 +223,8 @@ pub struct ApplyReport {
 /// chunks for a short history, a compacted save otherwise) with its heads, not as a live
 /// Automerge document (about 30 KB in memory each): a node holds
 /// every entry of every catalogue it shares or subscribes to, and the live form is only needed
-/// while a change is made, applied or read. It goes back to the saved form when persisted.
+/// while a change is made, applied or read. Once persisted it is kept live beside its save
+/// (`LiveSaved`) until the replica, which keeps a bounded number live, drops the live form.
 #[derive(Debug)]
 pub struct SharedDocument {
     catalog: CatalogId,
@@ -256,6 +257,18 @@ enum DocState {
         heads: Vec<[u8; 32]>,
         chunks: Option<Vec<([u8; 32], std::ops::Range<usize>)>>,
     },
+}
+
+impl DocState {
+    /// A placeholder for the moment a state moves from one variant to another (nothing that
+    /// can fail or panic runs while it is in place).
+    fn empty() -> DocState {
+        DocState::Saved {
+            bytes: Vec::new(),
+            heads: Vec::new(),
+            chunks: None,
+        }
+    }
 }
 
 /// Documents of at most this many changes are kept and stored as their change chunks one
@@ -394,35 +407,23 @@ impl SharedDocument {
     }
 
     /// The live document, loaded from its saved form if needed; from here on it may change, so
-    /// a save kept beside it is dropped.
+    /// a save kept beside it is dropped. Automerge runs on a borrow before the state moves: a
+    /// panic in it (the engine survives those) leaves the document as it was.
     fn doc(&mut self) -> Result<&mut AutoCommit, DocumentError> {
-        let state = std::mem::replace(
-            &mut self.state,
-            DocState::Saved {
-                bytes: Vec::new(),
-                heads: Vec::new(),
-                chunks: None,
-            },
-        );
-        self.state = match state {
-            DocState::Saved {
-                bytes,
-                heads,
-                chunks,
-            } => match AutoCommit::load(&bytes) {
-                Ok(doc) => DocState::Live(Box::new(doc.with_actor(self.actor.clone()))),
-                Err(e) => {
-                    self.state = DocState::Saved {
-                        bytes,
-                        heads,
-                        chunks,
-                    };
-                    return Err(e.into());
+        match &self.state {
+            DocState::Saved { bytes, .. } => {
+                let doc = AutoCommit::load(bytes)?.with_actor(self.actor.clone());
+                self.state = DocState::Live(Box::new(doc));
+            }
+            DocState::LiveSaved { .. } => {
+                if let DocState::LiveSaved { doc, .. } =
+                    std::mem::replace(&mut self.state, DocState::empty())
+                {
+                    self.state = DocState::Live(doc);
                 }
-            },
-            DocState::LiveSaved { doc, .. } => DocState::Live(doc),
-            live @ DocState::Live(_) => live,
-        };
+            }
+            DocState::Live(_) => {}
+        }
         match &mut self.state {
             DocState::Live(doc) => Ok(doc),
             _ => unreachable!("made live just above"),
@@ -449,44 +450,44 @@ impl SharedDocument {
     /// Like [`SharedDocument::save`], but a live document stays live beside its save, until
     /// [`SharedDocument::unload`] drops it.
     pub fn save_kept_live(&mut self) -> Vec<u8> {
-        match std::mem::replace(&mut self.state, DocState::Live(Box::default())) {
-            DocState::Live(mut doc) => {
-                let (bytes, heads, chunks) = encode(&mut doc);
-                self.state = DocState::LiveSaved {
-                    doc,
-                    bytes: bytes.clone(),
-                    heads,
-                    chunks,
-                };
-                bytes
-            }
-            kept => {
-                self.state = kept;
-                self.save_bytes()
-            }
+        let DocState::Live(doc) = &mut self.state else {
+            return self.save_bytes();
+        };
+        let (bytes, heads, chunks) = encode(doc);
+        if let DocState::Live(doc) = std::mem::replace(&mut self.state, DocState::empty()) {
+            self.state = DocState::LiveSaved {
+                doc,
+                bytes: bytes.clone(),
+                heads,
+                chunks,
+            };
         }
+        bytes
     }
 
     /// Back to the saved form only: at no cost when the live document was kept beside its
-    /// save, with a save otherwise.
+    /// save (nothing changed since), with a save when it is live; nothing when already saved.
     pub fn unload(&mut self) {
-        if let DocState::LiveSaved { .. } = self.state {
-            let DocState::LiveSaved {
-                bytes,
-                heads,
-                chunks,
-                ..
-            } = std::mem::replace(&mut self.state, DocState::Live(Box::default()))
-            else {
-                unreachable!("matched just above");
-            };
-            self.state = DocState::Saved {
-                bytes,
-                heads,
-                chunks,
-            };
-        } else {
-            self.save();
+        match &self.state {
+            DocState::Saved { .. } => {}
+            DocState::Live(_) => {
+                self.save();
+            }
+            DocState::LiveSaved { .. } => {
+                if let DocState::LiveSaved {
+                    bytes,
+                    heads,
+                    chunks,
+                    ..
+                } = std::mem::replace(&mut self.state, DocState::empty())
+                {
+                    self.state = DocState::Saved {
+                        bytes,
+                        heads,
+                        chunks,
+                    };
+                }
+            }
         }
     }
 
@@ -723,6 +724,10 @@ impl SharedDocument {
         // is loaded: a saved document's bytes as they are, no save and no reload.
         let heads = self.heads();
         let snapshot = (!incoming.is_empty() && !heads.is_empty()).then(|| self.save_kept_live());
+        let snapshot_chunks = match &self.state {
+            DocState::Saved { chunks, .. } | DocState::LiveSaved { chunks, .. } => chunks.clone(),
+            DocState::Live(_) => None,
+        };
         // Changes already held are asked of Automerge's history, not of the kept signatures (a
         // signature is also kept for a change Automerge queues for its dependencies).
         // Automerge counts a queued change as present, but its queue does not survive a save:
@@ -733,7 +738,11 @@ impl SharedDocument {
             let missing: std::collections::HashSet<automerge::ChangeHash> =
                 self.doc()?.get_missing_deps(&hashes).into_iter().collect();
             let before = incoming.len();
-            incoming.retain(|(_, c, _)| missing.contains(&c.hash()));
+            // A change held without its signature (which it needs to be relayed) comes
+            // through: the checks give it one back.
+            incoming.retain(|(_, c, _)| {
+                missing.contains(&c.hash()) || !self.signatures.contains_key(&c.hash().0)
+            });
             report.held += before - incoming.len();
         }
         let mut accepted = Vec::new();
@@ -909,10 +918,10 @@ impl SharedDocument {
         } else if let Some(bytes) = snapshot {
             // Nothing to apply (all held, or all refused): still what was saved, so no persist
             // needs to save it again.
-            self.state = match std::mem::replace(&mut self.state, DocState::Live(Box::default())) {
+            self.state = match std::mem::replace(&mut self.state, DocState::empty()) {
                 DocState::Live(doc) => DocState::LiveSaved {
                     doc,
-                    chunks: change_chunks(&bytes),
+                    chunks: snapshot_chunks,
                     bytes,
                     heads,
                 },

@@ -35,8 +35,10 @@ pub struct Replica {
 /// Documents a replica keeps live (beside their save) after persisting them: the sessions after
 /// a heal apply and serve the same documents page after page, and loading a long history
 /// each time cost more than checking its changes (`perf`, `sicc-bench --only convergence`).
-/// A live document of a few hundred changes takes tens of kilobytes, so this stays a few MB.
 pub const LIVE_DOCS: usize = 64;
+/// And at most this many bytes of their stored form: a member may grow a document to
+/// thousands of changes, and the live form of one takes several times its save.
+pub const LIVE_STORED_BYTES: u64 = 1 << 20;
 
 /// Caps on what a node keeps of one catalogue (`[limits]` in the configuration): a hostile
 /// owner or member cannot make a node hold without bound. Past a cap, changes are refused
@@ -293,14 +295,22 @@ impl Replica {
         Some((doc.to_owned(), save, signatures))
     }
 
-    /// Notes that `doc` was just used live; the least recently used beyond [`LIVE_DOCS`] goes
-    /// back to its saved form only.
+    /// Notes that `doc` was just used live; the least recently used beyond [`LIVE_DOCS`] or
+    /// [`LIVE_STORED_BYTES`] go back to their saved form only (the one just used stays).
     fn keep_live(&mut self, doc: &str) {
         if let Some(at) = self.kept_live.iter().position(|d| d == doc) {
             self.kept_live.remove(at);
         }
         self.kept_live.push_back(doc.to_owned());
-        while self.kept_live.len() > LIVE_DOCS {
+        let stored = |r: &Replica| -> u64 {
+            r.kept_live
+                .iter()
+                .map(|d| r.stored.get(d).copied().unwrap_or(0))
+                .sum()
+        };
+        while self.kept_live.len() > 1
+            && (self.kept_live.len() > LIVE_DOCS || stored(self) > LIVE_STORED_BYTES)
+        {
             if let Some(old) = self.kept_live.pop_front()
                 && let Some(d) = self.docs.get_mut(&old)
             {

@@ -130,8 +130,8 @@ impl Federation {
             });
         }
         for doc in &dirty.docs {
-            // Read before exporting: exporting compacts the document, reading it afterwards
-            // would load it again.
+            // Read before exporting (the document is live now; exporting may drop another
+            // from the live ones, never this one).
             let json = if foreign || dirty.returned.contains(doc) {
                 replica.document_json(doc).map(without_annotations)
             } else {

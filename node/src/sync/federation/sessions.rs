@@ -412,12 +412,7 @@ impl Federation {
     /// covered: the peer's session starts from this node's state as it is now) and the answer
     /// to it is ignored.
     fn yield_crossing_session(&mut self, peer: NodeId, id: &CatalogId) {
-        let gives_way = if id.owner() == &self.me {
-            false
-        } else {
-            id.owner() == &peer || self.me > peer
-        };
-        if !gives_way {
+        if !gives_way(&self.me, &peer, id.owner()) {
             return;
         }
         let Some(slot) = self.sessions.get_mut(&(peer, id.clone())) else {
@@ -503,5 +498,15 @@ impl Federation {
             }
             _ => Message::error(ErrorCode::NotAllowed, "send the manifest first"),
         }
+    }
+}
+
+/// Of two crossing sessions on a catalogue owned by `owner`, whether `me`'s gives way to
+/// `peer`'s: never the owner's, else the larger node id's. Exactly one of the two gives way.
+pub(super) fn gives_way(me: &NodeId, peer: &NodeId, owner: &NodeId) -> bool {
+    if owner == me {
+        false
+    } else {
+        owner == peer || me > peer
     }
 }

@@ -621,3 +621,23 @@ fn of_two_crossing_sessions_the_owners_goes_on_the_other_gives_way_and_both_conv
         "the record came over"
     );
 }
+
+#[test]
+fn of_any_two_crossing_sessions_exactly_one_gives_way() {
+    use super::sessions::gives_way;
+    let ids: Vec<NodeId> = (0..4).map(|n| signer(n).node_id()).collect();
+    for owner in &ids {
+        for a in &ids {
+            for b in ids.iter().filter(|b| *b != a) {
+                assert_ne!(
+                    gives_way(a, b, owner),
+                    gives_way(b, a, owner),
+                    "one side, and only one"
+                );
+                if a == owner {
+                    assert!(!gives_way(a, b, owner), "never the owner");
+                }
+            }
+        }
+    }
+}
