@@ -226,8 +226,8 @@ fn a_new_catalogue_is_offered_to_connected_members_at_once() {
     assert_eq!(seen[0].relation, Relation::Offered);
 }
 
-#[test]
-fn a_subscriber_records_when_the_owner_last_synced_with_it() {
+/// Node 0 owns catalogue `shared`; node 1 subscribed and was granted reading (time 0 to 3).
+fn owner_and_reader() -> ([Federation; 2], CatalogId) {
     let mut nodes = [node(0, 2), node(1, 2)];
     connect(&mut nodes, at(0));
     let catalog = create(&mut nodes, 0, "shared", at(1));
@@ -257,6 +257,12 @@ fn a_subscriber_records_when_the_owner_last_synced_with_it() {
         effects.into_iter().map(|e| (0, e)).collect(),
         at(3),
     );
+    (nodes, catalog)
+}
+
+#[test]
+fn a_subscriber_records_when_the_owner_last_synced_with_it() {
+    let (mut nodes, _) = owner_and_reader();
     // A later pass started by the owner finds both sides equal.
     let effects = nodes[0].handle(at(40), Input::Tick);
     settle(
@@ -508,35 +514,7 @@ fn rejected_changes_are_logged_at_most_twenty_times_a_minute_per_peer() {
 
 #[test]
 fn of_two_crossing_sessions_the_owners_goes_on_the_other_gives_way_and_both_converge() {
-    let mut nodes = [node(0, 2), node(1, 2)];
-    connect(&mut nodes, at(0));
-    let catalog = create(&mut nodes, 0, "shared", at(1));
-    let (done, effects) = nodes[1].command(
-        at(2),
-        Command::Subscribe {
-            catalog: catalog.clone(),
-        },
-    );
-    done.unwrap();
-    settle(
-        &mut nodes,
-        effects.into_iter().map(|e| (1, e)).collect(),
-        at(2),
-    );
-    let (done, effects) = nodes[0].command(
-        at(3),
-        Command::Access {
-            catalog: catalog.clone(),
-            node: nodes[1].me(),
-            grant: Some(Role::Reader),
-        },
-    );
-    done.unwrap();
-    settle(
-        &mut nodes,
-        effects.into_iter().map(|e| (0, e)).collect(),
-        at(3),
-    );
+    let (mut nodes, catalog) = owner_and_reader();
     // Apart, the owner publishes; the partner hears nothing.
     for i in 0..2 {
         let other = nodes[1 - i].me();
