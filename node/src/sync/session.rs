@@ -166,11 +166,6 @@ impl Session {
         )
     }
 
-    /// No answer has come yet: the session has only sent its opening summary.
-    pub fn is_opening(&self) -> bool {
-        self.outcome.round_trips == 0
-    }
-
     /// The catalogue.
     pub fn catalog(&self) -> &CatalogId {
         &self.catalog

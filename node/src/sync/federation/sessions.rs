@@ -389,9 +389,6 @@ impl Federation {
         message: Message,
     ) -> Message {
         let opening = matches!(message, Message::Summary { after: None, .. });
-        if opening {
-            self.yield_crossing_session(peer, id);
-        }
         let Some(replica) = self.replicas.get_mut(id) else {
             return Message::error(ErrorCode::NotAllowed, format!("{id} is not held here"));
         };
@@ -401,33 +398,6 @@ impl Federation {
         self.persist(id);
         self.note_answered(peer, id, opening, &reply);
         reply
-    }
-
-    /// Both ends of a pair open a session when they connect, and each session exchanges what
-    /// either side lacks: two at once carry every change twice, and each side loads and
-    /// serves every differing document twice. When the peer opens a session while ours on the
-    /// same catalogue has only sent its opening summary, one end gives way: never the
-    /// catalogue's owner (its own sessions are how a restored owner learns its latest
-    /// manifest), else the larger node id. Its session is dropped (what triggered it is
-    /// covered: the peer's session starts from this node's state as it is now) and the answer
-    /// to it is ignored.
-    fn yield_crossing_session(&mut self, peer: NodeId, id: &CatalogId) {
-        if !gives_way(&self.me, &peer, id.owner()) {
-            return;
-        }
-        let Some(slot) = self.sessions.get_mut(&(peer, id.clone())) else {
-            return;
-        };
-        if !slot.session.as_ref().is_some_and(Session::is_opening) {
-            return;
-        }
-        slot.session = None;
-        slot.again = false;
-        slot.started = None;
-        self.outstanding.retain(|_, purpose| {
-            !matches!(purpose, Purpose::Session { peer: p, catalog } if *p == peer && catalog == id)
-        });
-        debug!(peer = %peer.short(), catalog = %id, "crossing session: the peer's goes on");
     }
 
     /// Keeps the per-peer state of sessions the peer started, so that a subscriber shows when
@@ -498,15 +468,5 @@ impl Federation {
             }
             _ => Message::error(ErrorCode::NotAllowed, "send the manifest first"),
         }
-    }
-}
-
-/// Of two crossing sessions on a catalogue owned by `owner`, whether `me`'s gives way to
-/// `peer`'s: never the owner's, else the larger node id's. Exactly one of the two gives way.
-pub(super) fn gives_way(me: &NodeId, peer: &NodeId, owner: &NodeId) -> bool {
-    if owner == me {
-        false
-    } else {
-        owner == peer || me > peer
     }
 }
