@@ -323,13 +323,13 @@ fn change_chunks(bytes: &[u8]) -> Option<Vec<([u8; 32], std::ops::Range<usize>)>
 }
 
 /// The saved form of a live document, its heads, and its chunks when kept as change chunks.
-type Encoded = (
+type SavedForm = (
     Vec<u8>,
     Vec<[u8; 32]>,
     Option<Vec<([u8; 32], std::ops::Range<usize>)>>,
 );
 
-fn encode(doc: &mut AutoCommit) -> Encoded {
+fn saved_form(doc: &mut AutoCommit) -> SavedForm {
     let heads = doc.get_heads().into_iter().map(|h| h.0).collect();
     // Counted from the metadata first: building every change of a long history only to
     // compact it after all would encode it twice.
@@ -453,7 +453,7 @@ impl SharedDocument {
         let DocState::Live(doc) = &mut self.state else {
             return self.save_bytes();
         };
-        let (bytes, heads, chunks) = encode(doc);
+        let (bytes, heads, chunks) = saved_form(doc);
         if let DocState::Live(doc) = std::mem::replace(&mut self.state, DocState::empty()) {
             self.state = DocState::LiveSaved {
                 doc,
@@ -510,7 +510,7 @@ impl SharedDocument {
                 self.save_bytes()
             }
             DocState::Live(doc) => {
-                let (bytes, heads, chunks) = encode(doc);
+                let (bytes, heads, chunks) = saved_form(doc);
                 self.state = DocState::Saved {
                     bytes: bytes.clone(),
                     heads,

@@ -28,7 +28,8 @@ pub struct Replica {
     /// the manifest clears it. Sessions compute the digest on both sides each time: over
     /// 10,000 documents that was most of a no-op session's time (`perf`, sicc-bench).
     cached_digest: Option<[u8; 32]>,
-    /// The documents kept live after they were saved, oldest first, at most [`LIVE_DOCS`].
+    /// The documents kept live after they were saved, oldest first, within [`LIVE_DOCS`] and
+    /// [`LIVE_STORED_BYTES`].
     kept_live: std::collections::VecDeque<String>,
 }
 
