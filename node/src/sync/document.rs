@@ -1517,21 +1517,31 @@ fn read_value(doc: &AutoCommit, value: AmValue<'_>, id: &ObjId, depth: usize) ->
     }
 }
 
+/// The id of an item's object, asked only when the item is one (computing it costs a lookup).
+fn object_id(value: &automerge::ValueRef<'_>, id: impl FnOnce() -> ObjId) -> ObjId {
+    match value {
+        automerge::ValueRef::Object(_) => id(),
+        automerge::ValueRef::Scalar(_) => automerge::ROOT,
+    }
+}
+
+// One pass over each object (`map_range`, `list_range`) rather than a lookup per key or index.
 fn read_map(doc: &AutoCommit, obj: &ObjId, depth: usize) -> Value {
     let mut out = Map::new();
-    for key in doc.keys(obj) {
-        if let Ok(Some((value, id))) = doc.get(obj, key.as_str()) {
-            let v = read_value(doc, value, &id, depth);
-            out.insert(key, v);
-        }
+    for item in doc.map_range(obj, ..) {
+        let id = object_id(&item.value, || item.id());
+        let v = read_value(doc, item.value.into_value(), &id, depth);
+        out.insert(item.key.into_owned(), v);
     }
     Value::Object(out)
 }
 
 fn read_list(doc: &AutoCommit, obj: &ObjId, depth: usize) -> Vec<Value> {
-    (0..doc.length(obj))
-        .filter_map(|i| doc.get(obj, i).ok().flatten())
-        .map(|(value, id)| read_value(doc, value, &id, depth))
+    doc.list_range(obj, ..)
+        .map(|item| {
+            let id = object_id(&item.value, || item.id());
+            read_value(doc, item.value.into_value(), &id, depth)
+        })
         .collect()
 }
 

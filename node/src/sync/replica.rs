@@ -296,6 +296,30 @@ impl Replica {
         Some((doc.to_owned(), save, signatures))
     }
 
+    /// The stored form of each named document the replica holds, in order, each with its
+    /// content read first when `with_json` says so. The documents are read and saved on every
+    /// core (each is its own state; the results are those of one after the other).
+    pub fn export_docs(
+        &mut self,
+        docs: &BTreeSet<String>,
+        with_json: impl Fn(&str) -> bool + Sync,
+    ) -> Vec<(ExportedDoc, Option<serde_json::Value>)> {
+        let ids: Vec<&str> = docs.iter().map(String::as_str).collect();
+        let exported = on_every_core(docs_mut(&mut self.docs, &ids), |(id, d)| {
+            // Read before saving: the document is live now.
+            let json = with_json(id).then(|| d.to_json());
+            let signatures: Vec<Vec<u8>> = d.signatures().map(|s| s.encode()).collect();
+            let save = d.save_kept_live();
+            ((id.to_owned(), save, signatures), json)
+        });
+        for ((id, save, signatures), _) in &exported {
+            let bytes = save.len() + signatures.iter().map(Vec::len).sum::<usize>();
+            self.set_stored(id, Some(bytes as u64));
+            self.keep_live(id);
+        }
+        exported
+    }
+
     /// Notes that `doc` was just used live; the least recently used beyond [`LIVE_DOCS`] or
     /// [`LIVE_STORED_BYTES`] go back to their saved form only (the one just used stays).
     fn keep_live(&mut self, doc: &str) {
@@ -672,6 +696,8 @@ impl Replica {
             }
         }
         let manifest = self.manifest.manifest.clone();
+        // First, one after the other: the caps, the documents to create, what each held before.
+        let mut jobs: Vec<ApplyJob> = Vec::new();
         for (doc_id, batch) in by_doc {
             let (signer, epoch) = (self.signer.clone(), self.epoch);
             if self.stored_total >= self.limits.bytes {
@@ -719,13 +745,33 @@ impl Replica {
                 })
                 .map(|(i, _, _)| *i)
                 .collect();
-            let mut own_returning = false;
-            match doc.apply_decoded(
+            jobs.push(ApplyJob {
+                doc: doc_id.to_owned(),
                 batch,
-                &manifest,
-                Default::default(),
-                self.limits.changes_per_member,
-            ) {
+                before,
+                returning,
+            });
+        }
+        // Then the checks and Automerge, on every core: each document is its own state, and
+        // the results are those of one after the other. Verifying signatures and applying
+        // changes is most of a cold subscribe's work (`perf`, sicc-bench).
+        let ids: Vec<&str> = jobs.iter().map(|j| j.doc.as_str()).collect();
+        let changes_per_member = self.limits.changes_per_member;
+        let work: Vec<_> = docs_mut(&mut self.docs, &ids)
+            .into_iter()
+            .zip(jobs)
+            .collect();
+        let done = on_every_core(work, |((_, doc), job)| {
+            let report =
+                doc.apply_decoded(job.batch, &manifest, Default::default(), changes_per_member);
+            let after = doc.heads();
+            let live = doc.is_live();
+            (job.doc, job.before, job.returning, report, after, live)
+        });
+        // Last, one after the other: what to persist, and the documents kept live.
+        for (doc_id, before, returning, report, after, live) in done {
+            let mut own_returning = false;
+            match report {
                 Ok(report) => {
                     let refused: BTreeSet<usize> =
                         report.rejected.iter().map(|(i, _)| *i).collect();
@@ -733,31 +779,75 @@ impl Replica {
                     out.applied += report.applied;
                     out.held += report.held;
                     out.rejected.extend(report.rejected.into_iter().map(
-                        |(_, r): (usize, Rejection)| Rejected::new(doc_id, r.code(), r.to_string()),
+                        |(_, r): (usize, Rejection)| {
+                            Rejected::new(&doc_id, r.code(), r.to_string())
+                        },
                     ));
                 }
                 Err(e) => out
                     .rejected
-                    .push(Rejected::new(doc_id, "malformed", e.to_string())),
+                    .push(Rejected::new(&doc_id, "malformed", e.to_string())),
             }
-            let after = doc.heads();
             if after.is_empty() {
                 // A document created for changes that were all rejected holds nothing: drop it.
-                self.docs.remove(doc_id);
-                self.dirty.created.remove(doc_id);
+                self.docs.remove(&doc_id);
+                self.dirty.created.remove(&doc_id);
             } else if after != before {
-                self.dirty.docs.insert(doc_id.to_owned());
+                self.dirty.docs.insert(doc_id.clone());
                 if own_returning {
-                    self.dirty.returned.insert(doc_id.to_owned());
+                    self.dirty.returned.insert(doc_id);
                 }
-            } else if doc.is_live() {
+            } else if live {
                 // Nothing new (a duplicate relay): nothing will be persisted, so it is counted
                 // among the documents kept live here.
-                self.keep_live(doc_id);
+                self.keep_live(&doc_id);
             }
         }
         out
     }
+}
+
+/// One document's share of a batch of changes, checked and applied apart from the others.
+struct ApplyJob {
+    doc: String,
+    batch: Vec<(usize, automerge::Change, ChangeSignature)>,
+    before: Vec<[u8; 32]>,
+    returning: BTreeSet<usize>,
+}
+
+/// Below this many documents, a batch is worked through on the calling thread (handing work
+/// to other threads costs microseconds; a session page holds up to 2,000 documents).
+const PARALLEL_FROM: usize = 8;
+
+/// `f` over each item, on every core when there are enough items; the results in the items'
+/// order, as one after the other would give them.
+fn on_every_core<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
+    use rayon::prelude::*;
+    if items.len() < PARALLEL_FROM {
+        items.into_iter().map(f).collect()
+    } else {
+        items.into_par_iter().map(f).collect()
+    }
+}
+
+/// The named documents (`ids` sorted, each at most once) that `docs` holds, each borrowed
+/// mutably, in the order of `ids`.
+fn docs_mut<'a>(
+    docs: &'a mut BTreeMap<String, SharedDocument>,
+    ids: &[&str],
+) -> Vec<(&'a str, &'a mut SharedDocument)> {
+    let (Some(first), Some(last)) = (ids.first(), ids.last()) else {
+        return Vec::new();
+    };
+    let mut wanted = ids.iter().peekable();
+    let mut out = Vec::with_capacity(ids.len());
+    for (id, doc) in docs.range_mut::<str, _>((Bound::Included(*first), Bound::Included(*last))) {
+        while wanted.next_if(|w| **w < id.as_str()).is_some() {}
+        if wanted.next_if(|w| **w == id.as_str()).is_some() {
+            out.push((id.as_str(), doc));
+        }
+    }
+    out
 }
 
 /// Sorted hex heads.
@@ -825,6 +915,86 @@ mod tests {
         assert_ne!(mine.digest(), digest);
         let saved = mine.export_doc("r1").unwrap();
         assert_eq!(theirs.export_doc("r1").unwrap().1, saved.1, "the same save");
+    }
+
+    #[test]
+    fn a_batch_over_many_documents_gives_what_one_document_at_a_time_gives() {
+        let owner = Arc::new(NodeSigner::from_seed([1; 32]));
+        let reader = Arc::new(NodeSigner::from_seed([2; 32]));
+        let mut m = Manifest::new(
+            CatalogId::new(owner.node_id(), "replication").unwrap(),
+            BTreeMap::from([("en".into(), "Replication".into())]),
+        );
+        m.readers.insert(reader.node_id());
+        let manifest = m.sign(&owner);
+        let record = |i: usize, summary: &str| {
+            Record::from_json(&json!({"id": format!("r{i:02}"), "kind": "initiative",
+                "access_level": "public", "title": {"en": format!("Initiative {i}")},
+                "status": "active", "countries": ["FR"], "summary": {"en": summary}}))
+            .unwrap()
+        };
+        let mut mine = Replica::new(manifest.clone(), owner.clone(), 0);
+        let n = 3 * PARALLEL_FROM;
+        for i in 0..n {
+            mine.publish(&record(i, "first"), 0).unwrap();
+        }
+        for i in (0..n).step_by(3) {
+            mine.publish(&record(i, "edited"), 0).unwrap();
+        }
+        // A reader's own change to a document (it may not write) and a change whose signature
+        // was swapped for another document's: both refused, on either path.
+        let mut forged_manifest = manifest.manifest.clone();
+        forged_manifest.writers.insert(reader.node_id());
+        let mut forger = Replica::new(forged_manifest.sign(&reader), reader.clone(), 0);
+        forger.publish(&record(n, "forged"), 0).unwrap();
+        let mut batch: Vec<WireChange> = (0..n)
+            .flat_map(|i| mine.changes_for(&format!("r{i:02}"), &[]))
+            .collect();
+        batch.extend(forger.changes_for(&format!("r{n:02}"), &[]));
+        let mut swapped = mine.changes_for("r01", &[]);
+        swapped[0].signature = batch[0].signature.clone();
+        batch.extend(swapped);
+
+        // All at once (on every core) on one replica, one document at a time on another.
+        let mut at_once = Replica::new(manifest.clone(), reader.clone(), 0);
+        let mut one_by_one = Replica::new(manifest, reader.clone(), 0);
+        let together = at_once.apply(&batch);
+        let mut apart = Applied::default();
+        for doc in batch.iter().map(|c| c.doc.clone()).collect::<BTreeSet<_>>() {
+            let only: Vec<WireChange> = batch.iter().filter(|c| c.doc == doc).cloned().collect();
+            apart.merge(one_by_one.apply(&only));
+        }
+        assert_eq!(together.applied, n + n.div_ceil(3));
+        assert_eq!(
+            (together.applied, together.held),
+            (apart.applied, apart.held)
+        );
+        let codes = |a: &Applied| {
+            let mut c: Vec<(String, &str)> =
+                a.rejected.iter().map(|r| (r.doc.clone(), r.code)).collect();
+            c.sort();
+            c
+        };
+        assert_eq!(codes(&together).len(), 2, "{:?}", together.rejected);
+        assert_eq!(codes(&together), codes(&apart));
+        assert_eq!(at_once.digest(), mine.digest());
+        assert_eq!(one_by_one.digest(), mine.digest());
+        let (d1, d2) = (at_once.take_dirty(), one_by_one.take_dirty());
+        assert_eq!((&d1.docs, &d1.created), (&d2.docs, &d2.created));
+        assert_eq!(d1.docs.len(), n);
+        // Exported on every core: the same stored forms and contents as one by one.
+        let exported = at_once.export_docs(&d1.docs, |_| true);
+        assert_eq!(exported.len(), n);
+        for ((id, save, mut signatures), json) in exported {
+            let (_, save2, mut signatures2) = one_by_one.export_doc(&id).unwrap();
+            // Signatures are kept in a hash map: the same set, in any order.
+            signatures.sort();
+            signatures2.sort();
+            assert_eq!((save, signatures), (save2, signatures2), "{id}");
+            assert_eq!(json, one_by_one.document_json(&id), "{id}");
+        }
+        assert_eq!(at_once.stored_bytes(), one_by_one.stored_bytes());
+        assert_eq!(at_once.live_len(), one_by_one.live_len());
     }
 
     #[test]

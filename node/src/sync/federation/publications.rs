@@ -129,17 +129,10 @@ impl Federation {
                 bytes: replica.manifest_bytes(),
             });
         }
-        for doc in &dirty.docs {
-            // Read before exporting (the document is live now; exporting may drop another
-            // from the live ones, never this one).
-            let json = if foreign || dirty.returned.contains(doc) {
-                replica.document_json(doc).map(without_annotations)
-            } else {
-                None
-            };
-            let Some((id, save, signatures)) = replica.export_doc(doc) else {
-                continue;
-            };
+        let exported =
+            replica.export_docs(&dirty.docs, |doc| foreign || dirty.returned.contains(doc));
+        for ((id, save, signatures), json) in exported {
+            let json = json.map(without_annotations);
             ops.push(SharedOp::Doc {
                 catalog: key.clone(),
                 doc: StoredDoc {
@@ -157,7 +150,7 @@ impl Federation {
                         origin: catalog.owner().to_string(),
                         record: Some(record),
                     });
-                    events.push(if dirty.created.contains(doc) {
+                    events.push(if dirty.created.contains(&id) {
                         SyncEvent::EntryArrived {
                             catalog: catalog.clone(),
                             id,
