@@ -32,6 +32,7 @@ pub mod data_dir;
 pub mod metrics;
 pub mod node;
 pub mod p2p;
+pub mod parallel;
 pub mod sample;
 pub mod search;
 pub mod storage;

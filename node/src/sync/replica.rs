@@ -2,6 +2,7 @@
 //! sessions decide what to exchange, the engine persists what [`Replica::take_dirty`] reports.
 
 use super::document::{self, DocumentError, Rejection, SharedDocument, SignedChange};
+use crate::parallel::on_every_core;
 use sicc_protocol::catalog::{CatalogError, ChangeSignature, Manifest, SignedManifest, Tombstone};
 use sicc_protocol::identity::{NodeId, NodeSigner};
 use sicc_protocol::record::Record;
@@ -667,36 +668,17 @@ impl Replica {
         self.cached_digest = None;
         let mut out = Applied::default();
         let catalog = self.manifest().id.clone();
-        type Batch = Vec<(usize, automerge::Change, ChangeSignature)>;
-        let mut by_doc: BTreeMap<&str, Batch> = BTreeMap::new();
+        let mut by_doc: BTreeMap<&str, Vec<(usize, &WireChange)>> = BTreeMap::new();
         for (i, c) in changes.iter().enumerate() {
             if self.tombstones.contains_key(&c.doc) {
                 out.rejected
                     .push(Rejected::new(&c.doc, "erased", "document was erased"));
                 continue;
             }
-            // Decoded once; the hash is computed from the bytes, never taken from the sender.
-            let decoded = c
-                .change_bytes()
-                .ok_or_else(|| Rejected::new(&c.doc, "malformed", "change is not hex"))
-                .and_then(|b| {
-                    document::decode(&b).map_err(|r| Rejected::new(&c.doc, r.code(), r.to_string()))
-                })
-                .and_then(|change| {
-                    c.signature(&catalog, change.hash().0)
-                        .map(|sig| (change, sig))
-                        .ok_or_else(|| Rejected::new(&c.doc, "malformed", "malformed signature"))
-                });
-            match decoded {
-                Ok((change, signature)) => by_doc
-                    .entry(c.doc.as_str())
-                    .or_default()
-                    .push((i, change, signature)),
-                Err(r) => out.rejected.push(r),
-            }
+            by_doc.entry(c.doc.as_str()).or_default().push((i, c));
         }
         let manifest = self.manifest.manifest.clone();
-        // First, one after the other: the caps, the documents to create, what each held before.
+        // First, one after the other: the caps and the documents to create.
         let mut jobs: Vec<ApplyJob> = Vec::new();
         for (doc_id, batch) in by_doc {
             let (signer, epoch) = (self.signer.clone(), self.epoch);
@@ -728,51 +710,77 @@ impl Replica {
                     continue;
                 }
                 self.dirty.created.insert(doc_id.to_owned());
+                self.docs.insert(
+                    doc_id.to_owned(),
+                    SharedDocument::new(catalog.clone(), doc_id, &signer, epoch),
+                );
             }
-            let doc = self
-                .docs
-                .entry(doc_id.to_owned())
-                .or_insert_with(|| SharedDocument::new(catalog.clone(), doc_id, &signer, epoch));
-            let before = doc.heads();
-            // This node's own changes from an earlier epoch that the document does not hold
-            // yet, by position: judged after the checks, on what was accepted, never on what
-            // the sender claims.
-            let mine = self.signer.node_id();
-            let returning: BTreeSet<usize> = batch
-                .iter()
-                .filter(|(_, _, sig)| {
-                    sig.author == mine && sig.epoch < self.epoch && !doc.holds(&sig.change_hash)
-                })
-                .map(|(i, _, _)| *i)
-                .collect();
             jobs.push(ApplyJob {
                 doc: doc_id.to_owned(),
                 batch,
-                before,
-                returning,
             });
         }
-        // Then the checks and Automerge, on every core: each document is its own state, and
-        // the results are those of one after the other. Verifying signatures and applying
-        // changes is most of a cold subscribe's work (`perf`, sicc-bench).
+        // Then decoding, the checks and Automerge, on every core: each document is its own
+        // state, and the results are those of one after the other. Verifying signatures and
+        // applying changes is most of a cold subscribe's work (`perf`, sicc-bench).
         let ids: Vec<&str> = jobs.iter().map(|j| j.doc.as_str()).collect();
         let changes_per_member = self.limits.changes_per_member;
+        let (mine, my_epoch) = (self.signer.node_id(), self.epoch);
         let work: Vec<_> = docs_mut(&mut self.docs, &ids)
             .into_iter()
             .zip(jobs)
             .collect();
         let done = on_every_core(work, |((_, doc), job)| {
-            let report =
-                doc.apply_decoded(job.batch, &manifest, Default::default(), changes_per_member);
+            let mut rejected = Vec::new();
+            let mut batch = Vec::with_capacity(job.batch.len());
+            for (i, c) in job.batch {
+                // Decoded once; the hash is computed from the bytes, never taken from the sender.
+                let decoded = c
+                    .change_bytes()
+                    .ok_or_else(|| Rejected::new(&c.doc, "malformed", "change is not hex"))
+                    .and_then(|b| {
+                        document::decode(&b)
+                            .map_err(|r| Rejected::new(&c.doc, r.code(), r.to_string()))
+                    })
+                    .and_then(|change| {
+                        c.signature(&catalog, change.hash().0)
+                            .map(|sig| (change, sig))
+                            .ok_or_else(|| {
+                                Rejected::new(&c.doc, "malformed", "malformed signature")
+                            })
+                    });
+                match decoded {
+                    Ok((change, signature)) => batch.push((i, change, signature)),
+                    Err(r) => rejected.push(r),
+                }
+            }
+            let before = doc.heads();
+            // This node's own changes from an earlier epoch that the document does not hold
+            // yet, by position: judged after the checks, on what was accepted, never on what
+            // the sender claims.
+            let returning: BTreeSet<usize> = batch
+                .iter()
+                .filter(|(_, _, sig)| {
+                    sig.author == mine && sig.epoch < my_epoch && !doc.holds(&sig.change_hash)
+                })
+                .map(|(i, _, _)| *i)
+                .collect();
+            // Nothing decoded: the document is left as it is (not even loaded).
+            let report = (!batch.is_empty()).then(|| {
+                doc.apply_decoded(batch, &manifest, Default::default(), changes_per_member)
+            });
             let after = doc.heads();
             let live = doc.is_live();
-            (job.doc, job.before, job.returning, report, after, live)
+            (job.doc, rejected, before, returning, report, after, live)
         });
         // Last, one after the other: what to persist, and the documents kept live.
-        for (doc_id, before, returning, report, after, live) in done {
+        for (doc_id, rejected, before, returning, report, after, live) in done {
+            out.rejected.extend(rejected);
+            let touched = report.is_some();
             let mut own_returning = false;
             match report {
-                Ok(report) => {
+                None => {}
+                Some(Ok(report)) => {
                     let refused: BTreeSet<usize> =
                         report.rejected.iter().map(|(i, _)| *i).collect();
                     own_returning = returning.iter().any(|i| !refused.contains(i));
@@ -784,9 +792,10 @@ impl Replica {
                         },
                     ));
                 }
-                Err(e) => out
-                    .rejected
-                    .push(Rejected::new(&doc_id, "malformed", e.to_string())),
+                Some(Err(e)) => {
+                    out.rejected
+                        .push(Rejected::new(&doc_id, "malformed", e.to_string()))
+                }
             }
             if after.is_empty() {
                 // A document created for changes that were all rejected holds nothing: drop it.
@@ -797,7 +806,7 @@ impl Replica {
                 if own_returning {
                     self.dirty.returned.insert(doc_id);
                 }
-            } else if live {
+            } else if live && touched {
                 // Nothing new (a duplicate relay): nothing will be persisted, so it is counted
                 // among the documents kept live here.
                 self.keep_live(&doc_id);
@@ -808,26 +817,9 @@ impl Replica {
 }
 
 /// One document's share of a batch of changes, checked and applied apart from the others.
-struct ApplyJob {
+struct ApplyJob<'a> {
     doc: String,
-    batch: Vec<(usize, automerge::Change, ChangeSignature)>,
-    before: Vec<[u8; 32]>,
-    returning: BTreeSet<usize>,
-}
-
-/// Below this many documents, a batch is worked through on the calling thread (handing work
-/// to other threads costs microseconds; a session page holds up to 2,000 documents).
-const PARALLEL_FROM: usize = 8;
-
-/// `f` over each item, on every core when there are enough items; the results in the items'
-/// order, as one after the other would give them.
-fn on_every_core<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
-    use rayon::prelude::*;
-    if items.len() < PARALLEL_FROM {
-        items.into_iter().map(f).collect()
-    } else {
-        items.into_par_iter().map(f).collect()
-    }
+    batch: Vec<(usize, &'a WireChange)>,
 }
 
 /// The named documents (`ids` sorted, each at most once) that `docs` holds, each borrowed
@@ -934,7 +926,7 @@ mod tests {
             .unwrap()
         };
         let mut mine = Replica::new(manifest.clone(), owner.clone(), 0);
-        let n = 3 * PARALLEL_FROM;
+        let n = 3 * crate::parallel::PARALLEL_FROM;
         for i in 0..n {
             mine.publish(&record(i, "first"), 0).unwrap();
         }
