@@ -38,8 +38,18 @@ fn private_files() {
     }
 }
 
+/// Names rayon's threads (one per core; the sync engine checks and applies changes on them,
+/// `sicc_node::parallel`) so that `top -H` and profiles tell them from tokio's.
+fn name_work_threads() {
+    // Fails only if the pool was already built, which nothing does before `main`.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("sicc-work-{i}"))
+        .build_global();
+}
+
 fn main() {
     tune_allocator();
     private_files();
+    name_work_threads();
     std::process::exit(sicc_node::cli::main());
 }
