@@ -664,6 +664,11 @@ impl Replica {
     }
 
     /// Checks and applies changes received from a peer (author or relay).
+    ///
+    /// The caps are judged per document before its changes are decoded: past a cap, every
+    /// change of a new document is `too_large`, whatever else is wrong with it, and a new
+    /// document counts towards `limits.docs` until the end of the batch even if all its
+    /// changes are then refused (stricter than one document after the other, never looser).
     pub fn apply(&mut self, changes: &[WireChange]) -> Applied {
         self.cached_digest = None;
         let mut out = Applied::default();
@@ -730,51 +735,66 @@ impl Replica {
             .into_iter()
             .zip(jobs)
             .collect();
-        let done = on_every_core(work, |((_, doc), job)| {
-            let mut rejected = Vec::new();
-            let mut batch = Vec::with_capacity(job.batch.len());
-            for (i, c) in job.batch {
-                // Decoded once; the hash is computed from the bytes, never taken from the sender.
-                let decoded = c
-                    .change_bytes()
-                    .ok_or_else(|| Rejected::new(&c.doc, "malformed", "change is not hex"))
-                    .and_then(|b| {
-                        document::decode(&b)
-                            .map_err(|r| Rejected::new(&c.doc, r.code(), r.to_string()))
-                    })
-                    .and_then(|change| {
-                        c.signature(&catalog, change.hash().0)
-                            .map(|sig| (change, sig))
-                            .ok_or_else(|| {
-                                Rejected::new(&c.doc, "malformed", "malformed signature")
-                            })
-                    });
-                match decoded {
-                    Ok((change, signature)) => batch.push((i, change, signature)),
-                    Err(r) => rejected.push(r),
-                }
-            }
+        let done = on_every_core(work, |((id, doc), job)| {
+            debug_assert_eq!(id, job.doc, "each document with its own changes");
             let before = doc.heads();
-            // This node's own changes from an earlier epoch that the document does not hold
-            // yet, by position: judged after the checks, on what was accepted, never on what
-            // the sender claims.
-            let returning: BTreeSet<usize> = batch
-                .iter()
-                .filter(|(_, _, sig)| {
-                    sig.author == mine && sig.epoch < my_epoch && !doc.holds(&sig.change_hash)
-                })
-                .map(|(i, _, _)| *i)
-                .collect();
-            // Nothing decoded: the document is left as it is (not even loaded).
-            let report = (!batch.is_empty()).then(|| {
-                doc.apply_decoded(batch, &manifest, Default::default(), changes_per_member)
+            let changes = job.batch.len();
+            let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let mut rejected = Vec::new();
+                let mut batch = Vec::with_capacity(changes);
+                for (i, c) in job.batch {
+                    // Decoded once; the hash is computed from the bytes, never taken from the
+                    // sender.
+                    let decoded = c
+                        .change_bytes()
+                        .ok_or_else(|| Rejected::new(&c.doc, "malformed", "change is not hex"))
+                        .and_then(|b| {
+                            document::decode(&b)
+                                .map_err(|r| Rejected::new(&c.doc, r.code(), r.to_string()))
+                        })
+                        .and_then(|change| {
+                            c.signature(&catalog, change.hash().0)
+                                .map(|sig| (change, sig))
+                                .ok_or_else(|| {
+                                    Rejected::new(&c.doc, "malformed", "malformed signature")
+                                })
+                        });
+                    match decoded {
+                        Ok((change, signature)) => batch.push((i, change, signature)),
+                        Err(r) => rejected.push(r),
+                    }
+                }
+                // This node's own changes from an earlier epoch that the document does not
+                // hold yet, by position: judged after the checks, on what was accepted, never
+                // on what the sender claims.
+                let returning: BTreeSet<usize> = batch
+                    .iter()
+                    .filter(|(_, _, sig)| {
+                        sig.author == mine && sig.epoch < my_epoch && !doc.holds(&sig.change_hash)
+                    })
+                    .map(|(i, _, _)| *i)
+                    .collect();
+                // Nothing decoded: the document is left as it is (not even loaded).
+                let report = (!batch.is_empty()).then(|| {
+                    doc.apply_decoded(batch, &manifest, Default::default(), changes_per_member)
+                });
+                (rejected, returning, report)
+            }));
+            // A panic not caught inside (`document.rs` catches Automerge's known ones): the
+            // document's state moves only after Automerge returns, so it is as it was; its
+            // share of the batch is refused, and the other documents' shares count as usual
+            // (rayon would otherwise carry the panic out of the whole batch, past the
+            // bookkeeping below).
+            let (rejected, returning, report) = checked.unwrap_or_else(|_| {
+                let failed =
+                    Rejected::new(&job.doc, "malformed", "these changes made Automerge fail");
+                (vec![failed; changes], BTreeSet::new(), None)
             });
             let after = doc.heads();
-            let live = doc.is_live();
-            (job.doc, rejected, before, returning, report, after, live)
+            (job.doc, rejected, before, returning, report, after)
         });
         // Last, one after the other: what to persist, and the documents kept live.
-        for (doc_id, rejected, before, returning, report, after, live) in done {
+        for (doc_id, rejected, before, returning, report, after) in done {
             out.rejected.extend(rejected);
             let touched = report.is_some();
             let mut own_returning = false;
@@ -806,7 +826,7 @@ impl Replica {
                 if own_returning {
                     self.dirty.returned.insert(doc_id);
                 }
-            } else if live && touched {
+            } else if touched && self.docs.get(&doc_id).is_some_and(SharedDocument::is_live) {
                 // Nothing new (a duplicate relay): nothing will be persisted, so it is counted
                 // among the documents kept live here.
                 self.keep_live(&doc_id);
