@@ -880,8 +880,8 @@ mod tests {
     use serde_json::json;
     use sicc_protocol::catalog::CatalogId;
 
-    #[test]
-    fn documents_are_kept_live_after_use_up_to_a_bound() {
+    /// An owner, a reader, and the owner's catalogue manifest naming the reader.
+    fn owner_and_reader() -> (Arc<NodeSigner>, Arc<NodeSigner>, SignedManifest) {
         let owner = Arc::new(NodeSigner::from_seed([1; 32]));
         let reader = Arc::new(NodeSigner::from_seed([2; 32]));
         let mut m = Manifest::new(
@@ -890,6 +890,12 @@ mod tests {
         );
         m.readers.insert(reader.node_id());
         let manifest = m.sign(&owner);
+        (owner, reader, manifest)
+    }
+
+    #[test]
+    fn documents_are_kept_live_after_use_up_to_a_bound() {
+        let (owner, reader, manifest) = owner_and_reader();
         let mut mine = Replica::new(manifest.clone(), owner.clone(), 0);
         let record = Record::from_json(&json!({"id": "r1", "kind": "initiative",
             "access_level": "public", "title": {"en": "One"}, "status": "active",
@@ -931,14 +937,7 @@ mod tests {
 
     #[test]
     fn a_batch_over_many_documents_gives_what_one_document_at_a_time_gives() {
-        let owner = Arc::new(NodeSigner::from_seed([1; 32]));
-        let reader = Arc::new(NodeSigner::from_seed([2; 32]));
-        let mut m = Manifest::new(
-            CatalogId::new(owner.node_id(), "replication").unwrap(),
-            BTreeMap::from([("en".into(), "Replication".into())]),
-        );
-        m.readers.insert(reader.node_id());
-        let manifest = m.sign(&owner);
+        let (owner, reader, manifest) = owner_and_reader();
         let record = |i: usize, summary: &str| {
             Record::from_json(&json!({"id": format!("r{i:02}"), "kind": "initiative",
                 "access_level": "public", "title": {"en": format!("Initiative {i}")},
@@ -1011,14 +1010,7 @@ mod tests {
 
     #[test]
     fn a_catalogue_past_its_caps_refuses_what_would_grow_it_and_keeps_what_it_holds() {
-        let owner = Arc::new(NodeSigner::from_seed([1; 32]));
-        let reader = Arc::new(NodeSigner::from_seed([2; 32]));
-        let mut m = Manifest::new(
-            CatalogId::new(owner.node_id(), "replication").unwrap(),
-            BTreeMap::from([("en".into(), "Replication".into())]),
-        );
-        m.readers.insert(reader.node_id());
-        let manifest = m.sign(&owner);
+        let (owner, reader, manifest) = owner_and_reader();
         let mut mine = Replica::new(manifest.clone(), owner.clone(), 0);
         for i in 0..3 {
             let r = Record::from_json(&json!({"id": format!("r{i}"), "kind": "initiative",
