@@ -286,15 +286,13 @@ impl Replica {
         self.manifest.encode()
     }
 
-    /// The stored form of one document, if the replica holds it.
+    /// The stored form of one document, if the replica holds it ([`Replica::export_docs`] for
+    /// one, on the calling thread).
     pub fn export_doc(&mut self, doc: &str) -> Option<ExportedDoc> {
-        let d = self.docs.get_mut(doc)?;
-        let signatures: Vec<Vec<u8>> = d.signatures().map(|s| s.encode()).collect();
-        let save = d.save_kept_live();
-        let bytes = save.len() + signatures.iter().map(Vec::len).sum::<usize>();
-        self.set_stored(doc, Some(bytes as u64));
-        self.keep_live(doc);
-        Some((doc.to_owned(), save, signatures))
+        let one = BTreeSet::from([doc.to_owned()]);
+        self.export_docs(&one, |_| false)
+            .pop()
+            .map(|(exported, _)| exported)
     }
 
     /// The stored form of each named document the replica holds, in order, each with its
