@@ -10,8 +10,11 @@
 //! processes), propagation and convergence after heal (four in-process nodes over real
 //! libp2p), search (the node's index), import (`sicc records import` against a daemon).
 //! `--only` runs one group: `subscribe`, `propagation`, `convergence`, `search`, `import`.
+//! `--catalogue N` sets the cold-subscribe catalogue's size (10,000; the issue asks for
+//! 100,000 to be reported too, with its own memory goal).
 
 mod federation;
+mod floor;
 mod import;
 mod search;
 mod subscribe;
@@ -32,12 +35,14 @@ pub enum Goal {
 }
 
 /// The product's goals (issue 19), in one place: every figure is judged against these and
-/// nothing looser. Not yet measured as the goals word them: the 100,000-record subscribe and memory (< 250 MB), and the "raw +
-/// required work" baseline for cold subscribe (the baseline here is a plain JSON copy).
+/// nothing looser.
 pub mod goals {
     /// Cold subscribe of 10,000 records, durable and readable: 10× faster than PouchDB's
     /// 2.5 s on the development machine.
     pub const COLD_SUBSCRIBE_SECS: f64 = 0.25;
+    /// ... and at most this many times its same-run floor: the same signed changes over
+    /// Noise, verified on every core, written in synced batches (`floor.rs`).
+    pub const COLD_SUBSCRIBE_FLOOR_RATIO: f64 = 2.0;
     /// No-op reconciliation: one round trip, under 1 KB, under 5 ms.
     pub const NOOP_ROUND_TRIPS: f64 = 1.0;
     pub const NOOP_BYTES: f64 = 1024.0;
@@ -52,6 +57,8 @@ pub mod goals {
     pub const IMPORT_SEARCHABLE_SECS: f64 = 1.0;
     /// RSS at 10,000 shared documents, after sync and after restart.
     pub const MEMORY_10K_DOCS_MB: f64 = 100.0;
+    /// ... and at 100,000 (`--only subscribe --catalogue 100000`).
+    pub const MEMORY_100K_DOCS_MB: f64 = 250.0;
     /// Search p99 on 100,000 records.
     pub const SEARCH_P99_MS: f64 = 5.0;
 }
@@ -102,11 +109,16 @@ impl Figure {
     }
 
     fn goal_text(&self) -> String {
+        // A goal computed from a same-run baseline has many digits: three are enough.
+        let short = |x: f64| {
+            let text = format!("{x:.3}");
+            text.trim_end_matches('0').trim_end_matches('.').to_owned()
+        };
         match self.goal {
             Goal::None => String::new(),
-            Goal::Below(x) => format!("< {x}"),
-            Goal::AtMost(x) => format!("<= {x}"),
-            Goal::AtLeast(x) => format!(">= {x}"),
+            Goal::Below(x) => format!("< {}", short(x)),
+            Goal::AtMost(x) => format!("<= {}", short(x)),
+            Goal::AtLeast(x) => format!(">= {}", short(x)),
         }
     }
 
@@ -154,6 +166,10 @@ async fn main() -> Result<()> {
     };
     let json_path = value_of("--json");
     let only = value_of("--only");
+    let catalogue = value_of("--catalogue")
+        .map(|n| n.parse::<usize>())
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--catalogue: {e}"))?;
     let scale = if quick {
         Scale {
             quick,
@@ -174,6 +190,10 @@ async fn main() -> Result<()> {
             search_rounds: 50,
             import_records: 100_000,
         }
+    };
+    let scale = Scale {
+        catalogue: catalogue.unwrap_or(scale.catalogue),
+        ..scale
     };
     let binary = sicc_tests::netns::sicc_binary()?;
     let wanted = |group: &str| only.as_deref().is_none_or(|o| o == group);
