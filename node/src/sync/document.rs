@@ -329,6 +329,14 @@ type SavedForm = (
     Option<Vec<([u8; 32], std::ops::Range<usize>)>>,
 );
 
+/// A change a new document took, kept to become its saved form
+/// ([`SharedDocument::keep_received_as_saved`]).
+struct FreshChange {
+    hash: [u8; 32],
+    deps: Vec<[u8; 32]>,
+    bytes: Vec<u8>,
+}
+
 fn saved_form(doc: &mut AutoCommit) -> SavedForm {
     let heads = doc.get_heads().into_iter().map(|h| h.0).collect();
     // Counted from the metadata first: building every change of a long history only to
@@ -853,6 +861,20 @@ impl SharedDocument {
             // new one in a cold subscribe) falls back to empty, without a save and a reload.
             let hashes: Vec<(usize, [u8; 32])> =
                 accepted.iter().map(|(i, c)| (*i, c.hash().0)).collect();
+            // A new document (every one in a cold subscribe): if all its changes apply, its
+            // saved form, the changes' chunks, is what was received, and saving it needs no
+            // rebuilding of every change by Automerge (`get_changes`).
+            let fresh: Option<Vec<FreshChange>> =
+                (heads.is_empty() && accepted.len() <= MAX_CHANGES_KEPT_AS_CHUNKS).then(|| {
+                    accepted
+                        .iter()
+                        .map(|(_, c)| FreshChange {
+                            hash: c.hash().0,
+                            deps: c.deps().iter().map(|d| d.0).collect(),
+                            bytes: c.raw_bytes().to_vec(),
+                        })
+                        .collect()
+                });
             let refused = match apply_batch(self.doc()?, accepted) {
                 Some(Ok(refused)) if self.heads().len() <= MAX_HEADS => refused,
                 Some(Ok(mut refused)) => {
@@ -910,10 +932,14 @@ impl SharedDocument {
                         .collect()
                 }
             };
+            let all_applied = refused.is_empty();
             for (i, hash, why) in refused {
                 self.signatures.remove(&hash);
                 report.applied -= 1;
                 report.rejected.push((i, why));
+            }
+            if let Some(fresh) = fresh.filter(|_| all_applied) {
+                self.keep_received_as_saved(fresh)?;
             }
         } else if let Some(bytes) = snapshot {
             // Nothing to apply (all held, or all refused): still what was saved, so no persist
@@ -930,6 +956,53 @@ impl SharedDocument {
         }
         report.rejected.sort_by_key(|(i, _)| *i);
         Ok(report)
+    }
+
+    /// A new document that took every change of `fresh`: those changes' chunks, in an order
+    /// where each follows its dependencies, become its saved form beside the live document.
+    /// Left live (saved later the usual way) if Automerge queued any, or they do not order.
+    fn keep_received_as_saved(&mut self, fresh: Vec<FreshChange>) -> Result<(), DocumentError> {
+        if !self.doc()?.get_missing_deps(&[]).is_empty() {
+            return Ok(());
+        }
+        let mut ordered: Vec<FreshChange> = Vec::with_capacity(fresh.len());
+        let mut left = fresh;
+        while !left.is_empty() {
+            let Some(next) = left
+                .iter()
+                .position(|c| c.deps.iter().all(|d| ordered.iter().any(|o| &o.hash == d)))
+            else {
+                return Ok(());
+            };
+            ordered.push(left.remove(next));
+        }
+        let mut bytes = Vec::new();
+        let mut chunks = Vec::with_capacity(ordered.len());
+        for c in ordered {
+            let start = bytes.len();
+            bytes.extend_from_slice(&c.bytes);
+            chunks.push((c.hash, start..bytes.len()));
+        }
+        let heads = self.heads();
+        debug_assert!(
+            AutoCommit::load(&bytes).is_ok_and(|mut d| {
+                let mut loaded: Vec<[u8; 32]> = d.get_heads().into_iter().map(|h| h.0).collect();
+                let mut mine = heads.clone();
+                loaded.sort_unstable();
+                mine.sort_unstable();
+                loaded == mine
+            }),
+            "the received chunks load as the document they built"
+        );
+        if let DocState::Live(doc) = std::mem::replace(&mut self.state, DocState::empty()) {
+            self.state = DocState::LiveSaved {
+                doc,
+                bytes,
+                heads,
+                chunks: Some(chunks),
+            };
+        }
+        Ok(())
     }
 
     fn check(
@@ -1624,6 +1697,48 @@ mod tests {
         assert_eq!(report.applied, 2);
         assert_eq!(other.heads(), doc.heads());
         assert_ne!(doc.save(), saved);
+    }
+
+    #[test]
+    fn a_new_document_keeps_the_chunks_it_received_as_its_saved_form() {
+        let (owner, member, m) = setup();
+        let mut source = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
+        let made: Vec<SignedChange> = (0..3)
+            .map(|i| {
+                source
+                    .publish(&record(&format!("Mobile care, version {i}.")), &owner, 0)
+                    .unwrap()
+                    .unwrap()
+            })
+            .collect();
+        // Received all at once, out of their causal order.
+        let mut other = SharedDocument::new(m.id.clone(), "lv-samaritan", &member, 0);
+        let shuffled = [made[2].clone(), made[0].clone(), made[1].clone()];
+        assert_eq!(other.apply(&shuffled, &m).unwrap().applied, 3);
+        assert!(
+            matches!(&other.state, DocState::LiveSaved { chunks: Some(c), .. } if c.len() == 3),
+            "saved as received, beside the live document"
+        );
+        let in_causal_order: Vec<u8> = made.iter().flat_map(|c| c.bytes.clone()).collect();
+        assert_eq!(other.save(), in_causal_order);
+        assert_eq!(
+            other.save(),
+            source.save(),
+            "what Automerge's own save makes"
+        );
+        assert_eq!(other.heads(), source.heads());
+        assert_eq!(other.record_json(), source.record_json());
+        // Missing a dependency, Automerge queues the changes: the document is saved the usual
+        // way, from what Automerge holds.
+        let mut partial = SharedDocument::new(m.id.clone(), "lv-samaritan", &member, 0);
+        partial.apply(&made[1..], &m).unwrap();
+        assert!(matches!(partial.state, DocState::Live(_)));
+        // A document that held something already is saved the usual way too.
+        let mut known = SharedDocument::new(m.id.clone(), "lv-samaritan", &member, 0);
+        known.apply(&made[..1], &m).unwrap();
+        known.apply(&made[1..], &m).unwrap();
+        assert!(matches!(known.state, DocState::Live(_)));
+        assert_eq!(known.save(), source.save());
     }
 
     #[test]
