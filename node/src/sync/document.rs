@@ -223,8 +223,10 @@ pub struct ApplyReport {
 /// chunks for a short history, a compacted save otherwise) with its heads, not as a live
 /// Automerge document (about 30 KB in memory each): a node holds
 /// every entry of every catalogue it shares or subscribes to, and the live form is only needed
-/// while a change is made, applied or read. Once persisted it is kept live beside its save
+/// while a change is made, applied or read. Once saved it is kept live beside its save
 /// (`LiveSaved`) until the replica, which keeps a bounded number live, drops the live form.
+/// Saved is not persisted: a new document is `LiveSaved` as soon as it takes the changes it
+/// was sent; what to persist is the replica's dirty set, never a document's state.
 #[derive(Debug)]
 pub struct SharedDocument {
     catalog: CatalogId,
@@ -233,7 +235,90 @@ pub struct SharedDocument {
     actor: automerge::ActorId,
     state: DocState,
     /// The signature of every change the document holds, so that it can relay them.
-    signatures: HashMap<[u8; 32], ChangeSignature>,
+    signatures: Signatures,
+}
+
+/// A document's change signatures by change hash. Most shared documents hold one change or a
+/// few: those are kept in a vector (a signature takes 216 bytes; a hash map's smallest table,
+/// for one to three, takes about 1 KB, for each of the catalogue's documents).
+#[derive(Debug)]
+enum Signatures {
+    Few(Vec<ChangeSignature>),
+    Many(HashMap<[u8; 32], ChangeSignature>),
+}
+
+/// Most signatures kept in a vector before a document's move to a hash map.
+const FEW_SIGNATURES: usize = 8;
+
+impl Signatures {
+    fn new() -> Signatures {
+        Signatures::Few(Vec::new())
+    }
+
+    /// Keeps `signature` under its change hash, replacing any kept there.
+    fn insert(&mut self, signature: ChangeSignature) {
+        match self {
+            Signatures::Few(few) => {
+                if let Some(kept) = few
+                    .iter_mut()
+                    .find(|s| s.change_hash == signature.change_hash)
+                {
+                    *kept = signature;
+                } else if few.len() < FEW_SIGNATURES {
+                    // Exactly: a vector's first growth would make room for four.
+                    few.reserve_exact(1);
+                    few.push(signature);
+                } else {
+                    let mut many: HashMap<[u8; 32], ChangeSignature> =
+                        few.drain(..).map(|s| (s.change_hash, s)).collect();
+                    many.insert(signature.change_hash, signature);
+                    *self = Signatures::Many(many);
+                }
+            }
+            Signatures::Many(many) => {
+                many.insert(signature.change_hash, signature);
+            }
+        }
+    }
+
+    fn get(&self, change_hash: &[u8; 32]) -> Option<&ChangeSignature> {
+        match self {
+            Signatures::Few(few) => few.iter().find(|s| &s.change_hash == change_hash),
+            Signatures::Many(many) => many.get(change_hash),
+        }
+    }
+
+    fn contains_key(&self, change_hash: &[u8; 32]) -> bool {
+        self.get(change_hash).is_some()
+    }
+
+    fn remove(&mut self, change_hash: &[u8; 32]) -> Option<ChangeSignature> {
+        match self {
+            Signatures::Few(few) => {
+                let at = few.iter().position(|s| &s.change_hash == change_hash)?;
+                Some(few.swap_remove(at))
+            }
+            Signatures::Many(many) => many.remove(change_hash),
+        }
+    }
+
+    fn values(&self) -> impl Iterator<Item = &ChangeSignature> {
+        let (few, many) = match self {
+            Signatures::Few(few) => (Some(few.iter()), None),
+            Signatures::Many(many) => (None, Some(many.values())),
+        };
+        few.into_iter().flatten().chain(many.into_iter().flatten())
+    }
+}
+
+impl FromIterator<ChangeSignature> for Signatures {
+    fn from_iter<I: IntoIterator<Item = ChangeSignature>>(iter: I) -> Signatures {
+        let mut signatures = Signatures::new();
+        for s in iter {
+            signatures.insert(s);
+        }
+        signatures
+    }
 }
 
 #[derive(Debug)]
@@ -372,7 +457,7 @@ impl SharedDocument {
             epoch,
             state: DocState::Live(Box::new(AutoCommit::new().with_actor(actor.clone()))),
             actor,
-            signatures: HashMap::new(),
+            signatures: Signatures::new(),
         }
     }
 
@@ -410,7 +495,7 @@ impl SharedDocument {
                 heads,
                 chunks,
             },
-            signatures: signatures.into_iter().map(|s| (s.change_hash, s)).collect(),
+            signatures: signatures.into_iter().collect(),
         })
     }
 
@@ -587,9 +672,9 @@ impl SharedDocument {
     ) -> Result<Option<SignedChange>, DocumentError> {
         let own: std::collections::HashSet<[u8; 32]> = self
             .signatures
-            .iter()
-            .filter(|(_, s)| authors.contains(&s.author))
-            .map(|(h, _)| *h)
+            .values()
+            .filter(|s| authors.contains(&s.author))
+            .map(|s| s.change_hash)
             .collect();
         let actor = self.actor.clone();
         let doc = self.doc()?;
@@ -639,7 +724,7 @@ impl SharedDocument {
             hash.0,
             self.epoch,
         );
-        self.signatures.insert(hash.0, signature.clone());
+        self.signatures.insert(signature.clone());
         Ok(Some(SignedChange { bytes, signature }))
     }
 
@@ -695,7 +780,7 @@ impl SharedDocument {
             hash.0,
             self.epoch,
         );
-        self.signatures.insert(hash.0, signature.clone());
+        self.signatures.insert(signature.clone());
         Ok(Some(SignedChange { bytes, signature }))
     }
 
@@ -760,7 +845,7 @@ impl SharedDocument {
         for (i, change, signature) in incoming {
             match self.check(&change, &signature, manifest) {
                 Ok(()) => {
-                    self.signatures.insert(signature.change_hash, signature);
+                    self.signatures.insert(signature);
                     accepted.push((i, change))
                 }
                 Err(r @ Rejection::Provenance(CatalogError::NotAllowed { .. })) => {
@@ -825,7 +910,7 @@ impl SharedDocument {
                 // Already held: accepted when its author could write (a duplicate relay).
                 if endorsed.contains(&signature.change_hash) || self.holds(&signature.change_hash) {
                     then.writers.insert(signature.author);
-                    self.signatures.insert(signature.change_hash, signature);
+                    self.signatures.insert(signature);
                     accepted.push((i, change));
                 } else {
                     report.rejected.push((i, why));
@@ -960,13 +1045,21 @@ impl SharedDocument {
 
     /// A new document that took every change of `fresh`: those changes' chunks, in an order
     /// where each follows its dependencies, become its saved form beside the live document.
-    /// Left live (saved later the usual way) if Automerge queued any, or they do not order.
+    /// Left live (saved later the usual way) if Automerge queued any, if the document holds
+    /// any other change (one queued before, released by this batch), or if they do not order.
     fn keep_received_as_saved(&mut self, fresh: Vec<FreshChange>) -> Result<(), DocumentError> {
-        if !self.doc()?.get_missing_deps(&[]).is_empty() {
+        let mut left: Vec<FreshChange> = Vec::with_capacity(fresh.len());
+        for c in fresh {
+            // The same change twice in a batch: Automerge holds it once.
+            if !left.iter().any(|l| l.hash == c.hash) {
+                left.push(c);
+            }
+        }
+        let doc = self.doc()?;
+        if !doc.get_missing_deps(&[]).is_empty() || doc.get_changes_meta(&[]).len() != left.len() {
             return Ok(());
         }
-        let mut ordered: Vec<FreshChange> = Vec::with_capacity(fresh.len());
-        let mut left = fresh;
+        let mut ordered: Vec<FreshChange> = Vec::with_capacity(left.len());
         while !left.is_empty() {
             let Some(next) = left
                 .iter()
@@ -1050,7 +1143,7 @@ impl SharedDocument {
             hash.0,
             self.epoch,
         );
-        self.signatures.insert(hash.0, signature.clone());
+        self.signatures.insert(signature.clone());
         Ok(Some(SignedChange { bytes, signature }))
     }
 
@@ -1637,6 +1730,47 @@ mod tests {
         .unwrap()
     }
 
+    #[test]
+    fn signatures_are_a_map_by_change_hash_in_a_vector_while_few() {
+        let (owner, _, m) = setup();
+        let signature =
+            |i: u8| ChangeSignature::sign(&owner, m.id.clone(), "lv-samaritan", [i; 32], 0);
+        let mut kept = Signatures::new();
+        kept.insert(signature(0));
+        assert!(
+            matches!(&kept, Signatures::Few(v) if v.capacity() == 1),
+            "one signature takes room for one"
+        );
+        let loaded: Signatures = [signature(0)].into_iter().collect();
+        assert!(matches!(&loaded, Signatures::Few(v) if v.capacity() == 1));
+        let mut model = HashMap::new();
+        for round in 0..2u32 {
+            for i in 0..(FEW_SIGNATURES as u8 + 4) {
+                let mut s = signature(i);
+                s.epoch = round;
+                kept.insert(s.clone());
+                model.insert(s.change_hash, s);
+                assert_eq!(
+                    matches!(kept, Signatures::Few(_)),
+                    model.len() <= FEW_SIGNATURES
+                );
+            }
+        }
+        for i in [1u8, 5, 11] {
+            assert_eq!(kept.remove(&[i; 32]), model.remove(&[i; 32]));
+        }
+        assert_eq!(kept.remove(&[99; 32]), None);
+        for (hash, s) in &model {
+            assert_eq!(kept.get(hash), Some(s), "the last insert under a hash wins");
+        }
+        let mut hashes: Vec<[u8; 32]> = kept.values().map(|s| s.change_hash).collect();
+        hashes.sort_unstable();
+        let mut expected: Vec<[u8; 32]> = model.keys().copied().collect();
+        expected.sort_unstable();
+        assert_eq!(hashes, expected);
+        assert!(!kept.contains_key(&[5; 32]) && kept.contains_key(&[6; 32]));
+    }
+
     fn setup() -> (NodeSigner, NodeSigner, Manifest) {
         let owner = NodeSigner::from_seed([1; 32]);
         let reader = NodeSigner::from_seed([2; 32]);
@@ -1728,11 +1862,29 @@ mod tests {
         );
         assert_eq!(other.heads(), source.heads());
         assert_eq!(other.record_json(), source.record_json());
-        // Missing a dependency, Automerge queues the changes: the document is saved the usual
-        // way, from what Automerge holds.
-        let mut partial = SharedDocument::new(m.id.clone(), "lv-samaritan", &member, 0);
-        partial.apply(&made[1..], &m).unwrap();
-        assert!(matches!(partial.state, DocState::Live(_)));
+        // A document whose earlier changes Automerge queued for a missing dependency has no
+        // heads either (the checks refuse a change on objects the document lacks, but one on
+        // the root alone would queue): when the missing change releases them, the document is
+        // saved from what Automerge holds, not as the one change received.
+        let mut queued = SharedDocument::new(m.id.clone(), "lv-samaritan", &member, 0);
+        let later = made[1..]
+            .iter()
+            .map(|c| automerge::Change::from_bytes(c.bytes.clone()).unwrap());
+        queued.doc().unwrap().apply_changes(later).unwrap();
+        assert!(queued.heads().is_empty(), "held back by Automerge");
+        assert_eq!(queued.apply(&made[..1], &m).unwrap().applied, 1);
+        assert_eq!(queued.heads(), source.heads(), "the queue was released");
+        assert!(matches!(queued.state, DocState::Live(_)));
+        assert_eq!(queued.save(), source.save());
+        // The same change twice in one batch is kept once.
+        let mut twice = SharedDocument::new(m.id.clone(), "lv-samaritan", &member, 0);
+        twice
+            .apply(&[made[0].clone(), made[0].clone()], &m)
+            .unwrap();
+        assert!(
+            matches!(&twice.state, DocState::LiveSaved { chunks: Some(c), .. } if c.len() == 1)
+        );
+        assert_eq!(twice.save(), made[0].bytes);
         // A document that held something already is saved the usual way too.
         let mut known = SharedDocument::new(m.id.clone(), "lv-samaritan", &member, 0);
         known.apply(&made[..1], &m).unwrap();

@@ -460,7 +460,7 @@ pub async fn run(binary: &Path, scale: Scale) -> Result<Vec<Figure>> {
         .detail(json!({"floor_secs": floor.secs, "floor_cpu_secs": floor.cpu_secs,
             "floor_noise_bytes": floor.bytes,
             "goal": format!("at most {}× the floor", goals::COLD_SUBSCRIBE_FLOOR_RATIO),
-            "floor": "the same number of signed changes over Noise XX on loopback TCP, each parsed for its hash and its signature checked on every core, written in synced batches of 1,000"})),
+            "floor": "the same number of signed changes over Noise XX on loopback TCP, each decoded as the node does (caps, checksum, hash) and checked as the owner's (strict Ed25519) on every core, written in synced batches of 1,000"})),
         Figure::new(
             "cold subscribe CPU-seconds (owner + subscriber)",
             cpu.0 + cpu.1,
