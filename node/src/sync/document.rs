@@ -1743,32 +1743,70 @@ mod tests {
         );
         let loaded: Signatures = [signature(0)].into_iter().collect();
         assert!(matches!(&loaded, Signatures::Few(v) if v.capacity() == 1));
-        let mut model = HashMap::new();
-        for round in 0..2u32 {
-            for i in 0..(FEW_SIGNATURES as u8 + 4) {
-                let mut s = signature(i);
-                s.epoch = round;
-                kept.insert(s.clone());
-                model.insert(s.change_hash, s);
-                assert_eq!(
-                    matches!(kept, Signatures::Few(_)),
-                    model.len() <= FEW_SIGNATURES
-                );
+        // A scripted run of inserts (some replacing under a hash held, with another epoch)
+        // and removes, in the vector and then in the map, each step compared with a map.
+        let same = |kept: &Signatures, model: &HashMap<[u8; 32], ChangeSignature>| {
+            let mut held: Vec<&ChangeSignature> = kept.values().collect();
+            held.sort_by_key(|s| s.change_hash);
+            let mut expected: Vec<&ChangeSignature> = model.values().collect();
+            expected.sort_by_key(|s| s.change_hash);
+            assert_eq!(held, expected);
+            for i in 0..20u8 {
+                assert_eq!(kept.get(&[i; 32]), model.get(&[i; 32]));
+                assert_eq!(kept.contains_key(&[i; 32]), model.contains_key(&[i; 32]));
             }
+            // (The script never goes back under nine once a map: a map does not shrink.)
+            assert_eq!(
+                matches!(kept, Signatures::Few(_)),
+                model.len() <= FEW_SIGNATURES,
+                "a vector while few"
+            );
+        };
+        let mut kept = Signatures::new();
+        let mut model = HashMap::new();
+        enum Step {
+            Insert(u8, u32),
+            Remove(u8),
         }
-        for i in [1u8, 5, 11] {
-            assert_eq!(kept.remove(&[i; 32]), model.remove(&[i; 32]));
+        use Step::{Insert, Remove};
+        let script = [
+            Insert(0, 0),
+            Insert(1, 0),
+            Insert(2, 0),
+            Insert(1, 7), // replaces, in the vector
+            Remove(0),
+            Remove(9), // not held
+            Insert(3, 0),
+            Insert(4, 0),
+            Insert(5, 0),
+            Insert(6, 0),
+            Insert(7, 0),
+            Insert(8, 0),
+            Insert(9, 0), // the ninth: now a map
+            Insert(10, 0),
+            Insert(2, 7), // replaces, in the map
+            Remove(5),
+            Remove(19), // not held
+        ];
+        for step in script {
+            match step {
+                Insert(i, epoch) => {
+                    let mut s = signature(i);
+                    s.epoch = epoch;
+                    kept.insert(s.clone());
+                    model.insert(s.change_hash, s);
+                }
+                Remove(i) => assert_eq!(kept.remove(&[i; 32]), model.remove(&[i; 32])),
+            }
+            same(&kept, &model);
         }
-        assert_eq!(kept.remove(&[99; 32]), None);
-        for (hash, s) in &model {
-            assert_eq!(kept.get(hash), Some(s), "the last insert under a hash wins");
-        }
-        let mut hashes: Vec<[u8; 32]> = kept.values().map(|s| s.change_hash).collect();
-        hashes.sort_unstable();
-        let mut expected: Vec<[u8; 32]> = model.keys().copied().collect();
-        expected.sort_unstable();
-        assert_eq!(hashes, expected);
-        assert!(!kept.contains_key(&[5; 32]) && kept.contains_key(&[6; 32]));
+        assert!(matches!(kept, Signatures::Many(_)));
+        assert_eq!(
+            kept.get(&[1; 32]).map(|s| s.epoch),
+            Some(7),
+            "the last insert wins"
+        );
+        assert_eq!(kept.get(&[2; 32]).map(|s| s.epoch), Some(7));
     }
 
     fn setup() -> (NodeSigner, NodeSigner, Manifest) {

@@ -103,12 +103,17 @@ pub fn measure(catalog: &CatalogId, changes: Vec<Signed>) -> Result<Floor> {
     let mut buf = vec![0u8; NOISE_MESSAGE];
     loop {
         let mut len = [0u8; 2];
-        match reader.read_exact(&mut len) {
-            Ok(()) => {}
-            // The sender is done: the stream ends between two messages.
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
-            Err(e) => return Err(e.into()),
+        // The sender is done when the stream ends before a message's first byte.
+        let first = loop {
+            match reader.read(&mut len[..1]) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                other => break other?,
+            }
+        };
+        if first == 0 {
+            break;
         }
+        reader.read_exact(&mut len[1..])?;
         let len = u16::from_be_bytes(len) as usize;
         let mut message = vec![0u8; len];
         reader.read_exact(&mut message)?;
