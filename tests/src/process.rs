@@ -164,24 +164,9 @@ impl Daemon {
         Ok(kb * 1024)
     }
 
-    /// CPU time the process has used so far (user + system), in seconds: `/proc/<pid>/stat`
-    /// fields 14 and 15, in clock ticks of 1/100 s (`CLK_TCK` on Linux).
+    /// CPU time the process has used so far (user + system), in seconds.
     pub fn cpu_secs(&self) -> Result<f64> {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))?;
-        // The command name (field 2) may hold spaces: count from the closing parenthesis.
-        let after = stat
-            .rsplit_once(')')
-            .map(|(_, rest)| rest)
-            .context("stat format")?;
-        let fields: Vec<&str> = after.split_whitespace().collect();
-        let ticks = |i: usize| -> Result<f64> {
-            Ok(fields
-                .get(i)
-                .context("stat field missing")?
-                .parse::<u64>()? as f64)
-        };
-        // `after` starts at field 3, so fields 14 and 15 are at 11 and 12.
-        Ok((ticks(11)? + ticks(12)?) / 100.0)
+        cpu_secs(&self.child.id().to_string())
     }
 
     /// GET `path` as JSON.
@@ -238,4 +223,24 @@ pub fn metric(text: &str, name: &str, labels: &[&str]) -> f64 {
         .filter(|l| labels.iter().all(|want| l.contains(want)))
         .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
         .sum()
+}
+
+/// CPU time process `pid` (or `self`) has used so far (user + system), in seconds:
+/// `/proc/<pid>/stat` fields 14 and 15, in clock ticks of 1/100 s (`CLK_TCK` on Linux).
+pub fn cpu_secs(pid: &str) -> Result<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // The command name (field 2) may hold spaces: count from the closing parenthesis.
+    let after = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .context("stat format")?;
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| -> Result<f64> {
+        Ok(fields
+            .get(i)
+            .context("stat field missing")?
+            .parse::<u64>()? as f64)
+    };
+    // `after` starts at field 3, so fields 14 and 15 are at 11 and 12.
+    Ok((ticks(11)? + ticks(12)?) / 100.0)
 }

@@ -74,7 +74,7 @@ pub fn measure(catalog: &CatalogId, changes: Vec<Signed>) -> Result<Floor> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     let addr = listener.local_addr()?;
     let expected = changes.len();
-    let cpu_before = own_cpu_secs()?;
+    let cpu_before = sicc_tests::process::cpu_secs("self")?;
     let started = Instant::now();
     let sender = std::thread::spawn(move || -> Result<usize> {
         let mut stream = std::net::TcpStream::connect(addr)?;
@@ -133,7 +133,7 @@ pub fn measure(catalog: &CatalogId, changes: Vec<Signed>) -> Result<Floor> {
         taken += take_page(&db, &options, catalog, page)?;
     }
     let secs = started.elapsed().as_secs_f64();
-    let cpu_secs = own_cpu_secs()? - cpu_before;
+    let cpu_secs = sicc_tests::process::cpu_secs("self")? - cpu_before;
     let bytes = sender.join().expect("sender thread")?;
     if taken != expected || !plain.is_empty() {
         bail!("floor: took {taken} of {expected} changes");
@@ -328,19 +328,4 @@ fn decode(buf: &[u8]) -> Result<Option<(Signed, usize)>> {
         },
         end,
     )))
-}
-
-/// This process's CPU time so far (user + system), from `/proc/self/stat` (clock ticks of
-/// 1/100 s).
-fn own_cpu_secs() -> Result<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat")?;
-    let after = stat
-        .rsplit_once(')')
-        .map(|(_, r)| r)
-        .context("stat format")?;
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| -> Result<f64> {
-        Ok(fields.get(i).context("stat field")?.parse::<u64>()? as f64)
-    };
-    Ok((ticks(11)? + ticks(12)?) / 100.0)
 }
