@@ -80,16 +80,17 @@ pub fn measure(catalog: &CatalogId, changes: Vec<Signed>) -> Result<Floor> {
         let mut stream = std::net::TcpStream::connect(addr)?;
         let mut noise = handshake(&mut stream, true)?;
         let mut plain = Vec::with_capacity(4 * NOISE_PLAINTEXT);
+        let mut out = vec![0u8; 2 + NOISE_MESSAGE];
         let mut sent = 0;
         for c in changes {
             encode(&c, &mut plain);
             while plain.len() >= NOISE_PLAINTEXT {
-                sent += send(&mut stream, &mut noise, &plain[..NOISE_PLAINTEXT])?;
+                sent += send(&mut stream, &mut noise, &plain[..NOISE_PLAINTEXT], &mut out)?;
                 plain.drain(..NOISE_PLAINTEXT);
             }
         }
         if !plain.is_empty() {
-            sent += send(&mut stream, &mut noise, &plain)?;
+            sent += send(&mut stream, &mut noise, &plain, &mut out)?;
         }
         stream.flush()?;
         Ok(sent)
@@ -100,7 +101,7 @@ pub fn measure(catalog: &CatalogId, changes: Vec<Signed>) -> Result<Floor> {
     let mut options = rocksdb::WriteOptions::default();
     options.set_sync(true);
     let (mut plain, mut page, mut taken) = (Vec::new(), Vec::with_capacity(PAGE), 0);
-    let mut buf = vec![0u8; NOISE_MESSAGE];
+    let (mut buf, mut message) = (vec![0u8; NOISE_MESSAGE], vec![0u8; NOISE_MESSAGE]);
     loop {
         let mut len = [0u8; 2];
         // The sender is done when the stream ends before a message's first byte.
@@ -115,16 +116,16 @@ pub fn measure(catalog: &CatalogId, changes: Vec<Signed>) -> Result<Floor> {
         }
         reader.read_exact(&mut len[1..])?;
         let len = u16::from_be_bytes(len) as usize;
-        let mut message = vec![0u8; len];
-        reader.read_exact(&mut message)?;
-        let n = noise.read_message(&message, &mut buf)?;
+        reader.read_exact(&mut message[..len])?;
+        let n = noise.read_message(&message[..len], &mut buf)?;
         plain.extend_from_slice(&buf[..n]);
         let mut at = 0;
         while let Some((change, used)) = decode(&plain[at..])? {
             at += used;
             page.push(change);
             if page.len() == PAGE {
-                taken += take_page(&db, &options, catalog, std::mem::take(&mut page))?;
+                let full = std::mem::replace(&mut page, Vec::with_capacity(PAGE));
+                taken += take_page(&db, &options, catalog, full)?;
             }
         }
         plain.drain(..at);
@@ -277,12 +278,13 @@ impl snow::types::Dh for X25519 {
     }
 }
 
+/// Encrypts `plain` into `out` (2 + [`NOISE_MESSAGE`] bytes, reused) and sends it framed.
 fn send(
     stream: &mut std::net::TcpStream,
     noise: &mut snow::TransportState,
     plain: &[u8],
+    out: &mut [u8],
 ) -> Result<usize> {
-    let mut out = vec![0u8; 2 + NOISE_MESSAGE];
     let n = noise.write_message(plain, &mut out[2..])?;
     out[..2].copy_from_slice(&(n as u16).to_be_bytes());
     stream.write_all(&out[..2 + n])?;
