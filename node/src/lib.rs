@@ -29,6 +29,7 @@ pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod data_dir;
+pub mod memory;
 pub mod metrics;
 pub mod node;
 pub mod p2p;

@@ -26,6 +26,21 @@ fn tune_allocator() {
     }
 }
 
+/// Hands freed memory back after a burst of work (the sync engine decides when,
+/// `sicc_node::memory`). mimalloc keeps a thread's freed pages until that thread collects them,
+/// and rayon's threads sleep once a cold subscribe is applied; glibc's arenas (RocksDB's C++
+/// allocates there) keep freed chunks below their top. Both are visited, once per burst.
+#[allow(unsafe_code)]
+fn release_freed_memory() {
+    // SAFETY: `mi_collect` and `malloc_trim` only free memory no live allocation uses; both
+    // may be called from any thread at any time.
+    rayon::broadcast(|_| unsafe { libmimalloc_sys::mi_collect(true) });
+    unsafe {
+        libmimalloc_sys::mi_collect(true);
+        libc::malloc_trim(0);
+    }
+}
+
 /// Files sicc creates are its user's alone (0600, directories 0700): the database's files, the
 /// search index, backups. The data directory is private as well, but a copy moved elsewhere
 /// keeps its modes.
@@ -51,5 +66,6 @@ fn main() {
     tune_allocator();
     private_files();
     name_work_threads();
+    sicc_node::memory::set_release(release_freed_memory);
     std::process::exit(sicc_node::cli::main());
 }

@@ -95,6 +95,9 @@ pub struct SyncMetrics {
     pub refused_connections: Counter,
     /// Steps of the sync engine that panicked (their effects dropped, the engine went on).
     pub panics: Counter,
+    /// Times the engine handed freed memory back to the system after a burst of received
+    /// changes (`sicc_node::memory`).
+    pub memory_releases: Counter,
 }
 
 impl Default for SyncMetrics {
@@ -109,6 +112,7 @@ impl Default for SyncMetrics {
             session_seconds: Family::new_with_constructor(session_histogram),
             refused_connections: Counter::default(),
             panics: Counter::default(),
+            memory_releases: Counter::default(),
         }
     }
 }
@@ -206,6 +210,11 @@ impl NodeMetrics {
             "sync_session_duration_seconds",
             "Duration of the reconciliation sessions this node started, by outcome",
             sync.session_seconds.clone(),
+        );
+        r.register(
+            "memory_releases",
+            "Times freed memory was handed back to the system after a burst of received changes",
+            sync.memory_releases.clone(),
         );
         r.register(
             "refused_connections",
@@ -341,6 +350,7 @@ mod tests {
         for name in [
             "sicc_sync_rejected_changes_total{reason=\"bad_signature\"} 1",
             "sicc_refused_connections_total 0",
+            "sicc_memory_releases_total 0",
             "sicc_shared_quarantined_entries 0",
             "sicc_build_info",
             "# EOF",

@@ -171,6 +171,12 @@ async fn an_offline_subscriber_catches_up_500_entries_and_restarts_keep_data_and
     fed.wait_counts(&[es], 501).await?;
     let r = fed.wait_for(es, "lv-bulk-499", |_| true).await?;
     assert_eq!(r["summary"]["en"], "entry 499");
+    // The catch-up was a burst: once it went quiet, ES handed the memory it freed back.
+    wait_until("ES to release memory after the catch-up", || async {
+        let (_, text) = fed.get_text(es, "/metrics").await.ok()?;
+        (metric(&text, "sicc_memory_releases_total", &[]) >= 1.0).then_some(())
+    })
+    .await?;
 
     // Both nodes restart: everything stays, and the persisted sync state means the first
     // session after the restart finds both sides identical and resends nothing.
