@@ -28,17 +28,25 @@ fn tune_allocator() {
 
 /// Hands freed memory back after a burst of work (the sync engine decides when,
 /// `sicc_node::memory`). mimalloc keeps a thread's freed pages until that thread collects them,
-/// and rayon's threads sleep once a cold subscribe is applied; glibc's arenas (RocksDB's C++
-/// allocates there) keep freed chunks below their top. Both are visited, once per burst.
+/// and rayon's threads, which applied the pages, sleep once a cold subscribe is over. glibc's
+/// arenas (RocksDB's C++ allocates there) keep freed chunks below their top.
 #[allow(unsafe_code)]
 fn release_freed_memory() {
-    // SAFETY: `mi_collect` and `malloc_trim` only free memory no live allocation uses; both
-    // may be called from any thread at any time.
-    rayon::broadcast(|_| unsafe { libmimalloc_sys::mi_collect(true) });
+    rayon::broadcast(|_| collect_this_thread());
+    collect_this_thread();
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` only returns free chunks of glibc's arenas to the system, under
+    // their locks; any thread may call it at any time.
     unsafe {
-        libmimalloc_sys::mi_collect(true);
         libc::malloc_trim(0);
     }
+}
+
+#[allow(unsafe_code)]
+fn collect_this_thread() {
+    // SAFETY: `mi_collect` frees the calling thread's unused pages (and purges arenas); any
+    // thread may call it at any time.
+    unsafe { libmimalloc_sys::mi_collect(true) }
 }
 
 /// Files sicc creates are its user's alone (0600, directories 0700): the database's files, the

@@ -38,9 +38,10 @@ const CURSOR_EVERY: u64 = 1_024;
 const CAPTURE_QUEUE: usize = 16_384;
 /// After taking in at least this many changes from peers, and then none for
 /// [`QUIET_BEFORE_RELEASE`], the engine hands freed memory back to the system
-/// ([`crate::memory`]): the allocators keep pages a cold subscribe freed, 24 MB of 146 at
-/// 10,000 documents (`sicc-bench --only subscribe`, memory after sync).
-const RELEASE_AFTER_CHANGES: usize = 500;
+/// ([`crate::memory`]): the allocators keep pages a cold subscribe freed, about 20 MB of 145
+/// at 10,000 documents (`sicc-bench --only subscribe`, memory after sync).
+const RELEASE_AFTER_CHANGES: usize = 256;
+/// How long no change may arrive before the release: the sync is over, not between pages.
 const QUIET_BEFORE_RELEASE: Duration = Duration::from_secs(1);
 
 /// How the engine runs.
@@ -112,8 +113,10 @@ struct Engine {
     next_inbound: u64,
     /// Frames for the capture file's writer thread (file I/O never runs on the executor).
     capture: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
-    /// Changes taken in from peers since memory was last handed back.
-    received_since_release: usize,
+    /// When to hand freed memory back, from the changes taken in from peers.
+    release: crate::memory::ReleaseTrigger,
+    /// The release running, if any (one at a time).
+    releasing: Option<tokio::task::JoinHandle<()>>,
     capture_thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -187,7 +190,8 @@ pub async fn spawn(
         next_inbound: 0,
         capture,
         capture_thread,
-        received_since_release: 0,
+        release: crate::memory::ReleaseTrigger::new(RELEASE_AFTER_CHANGES, QUIET_BEFORE_RELEASE),
+        releasing: None,
     };
     if let Some(input) = rebuild {
         let effects = engine.handle(input);
@@ -256,17 +260,17 @@ impl Engine {
         let mut tick = tokio::time::interval(anti_entropy_every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut following = true;
-        // Armed while a burst of received changes is under way; fires once it has gone quiet.
+        // Set to the release's due time while one is due (`self.release` decides).
         let quiet = tokio::time::sleep(Duration::ZERO);
         tokio::pin!(quiet);
-        let mut release_armed = false;
+        let mut release_at = None;
         while !self.halted {
-            if self.received_since_release >= RELEASE_AFTER_CHANGES {
-                self.received_since_release = 0;
-                release_armed = true;
-                quiet
-                    .as_mut()
-                    .reset(tokio::time::Instant::now() + QUIET_BEFORE_RELEASE);
+            let due = self.release.due_at();
+            if due != release_at {
+                release_at = due;
+                if let Some(at) = due {
+                    quiet.as_mut().reset(tokio::time::Instant::from_std(at));
+                }
             }
             tokio::select! {
                 request = requests.recv() => match request {
@@ -291,11 +295,14 @@ impl Engine {
                     Err(e) => self.halt(&e),
                 },
                 _ = tick.tick() => { self.step(Input::Tick).await; }
-                () = &mut quiet, if release_armed => {
-                    release_armed = false;
-                    self.metrics.memory_releases.inc();
-                    // Not awaited: the engine goes on while the allocators are visited.
-                    drop(tokio::task::spawn_blocking(crate::memory::release));
+                () = &mut quiet, if release_at.is_some() => {
+                    release_at = None;
+                    let running = self.releasing.as_ref().is_some_and(|r| !r.is_finished());
+                    if self.release.take_due(std::time::Instant::now()) && !running {
+                        self.metrics.memory_releases.inc();
+                        // Not awaited: the engine goes on while the allocators are visited.
+                        self.releasing = Some(tokio::task::spawn_blocking(crate::memory::release));
+                    }
                 }
             }
         }
@@ -617,7 +624,8 @@ impl Engine {
     fn observe(&mut self, peer: &NodeId, direction: &'static str, message: &Message) {
         self.metrics.frame(&peer.to_string(), direction, message);
         if let ("received", Message::Changes { changes, .. }) = (direction, message) {
-            self.received_since_release += changes.len();
+            self.release
+                .received(changes.len(), std::time::Instant::now());
         }
         if let Some(tx) = &self.capture
             && tx.try_send(message.encode()).is_err()
