@@ -15,6 +15,7 @@ use sicc_protocol::record::Record;
 use sicc_protocol::scope::{self, OutOfScope, Step, Write};
 use sicc_protocol::wire::MAX_HEADS;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Largest accepted change, in bytes (a record is at most 256 KiB of JSON).
 pub const MAX_CHANGE_BYTES: usize = 512 * 1024;
@@ -229,22 +230,59 @@ pub struct ApplyReport {
 /// was sent; what to persist is the replica's dirty set, never a document's state.
 #[derive(Debug)]
 pub struct SharedDocument {
-    catalog: CatalogId,
+    /// Shared with the replica's other documents (one allocation per catalogue).
+    catalog: Arc<CatalogId>,
     doc_id: String,
     epoch: u32,
     actor: automerge::ActorId,
     state: DocState,
     /// The signature of every change the document holds, so that it can relay them.
     signatures: Signatures,
+    /// Bytes of its stored form as last stored (the replica's account of its disk budget).
+    stored: u64,
+}
+
+/// A change signature as its document keeps it: without the catalogue and document ids, which
+/// are the document's own (every change is checked to name them before it is kept; the wire
+/// and stored forms are rebuilt with them). Each kept copy of the ids took 80 bytes and two
+/// allocations, for every document of every catalogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct KeptSignature {
+    change_hash: [u8; 32],
+    author: NodeId,
+    epoch: u32,
+    signature: [u8; 64],
+}
+
+impl KeptSignature {
+    fn from_full(s: ChangeSignature) -> KeptSignature {
+        KeptSignature {
+            change_hash: s.change_hash,
+            author: s.author,
+            epoch: s.epoch,
+            signature: s.signature,
+        }
+    }
+
+    fn to_full(&self, catalog: &CatalogId, doc: &str) -> ChangeSignature {
+        ChangeSignature {
+            catalog: catalog.clone(),
+            doc: doc.to_owned(),
+            change_hash: self.change_hash,
+            author: self.author,
+            epoch: self.epoch,
+            signature: self.signature,
+        }
+    }
 }
 
 /// A document's change signatures by change hash. Most shared documents hold one change or a
-/// few: those are kept in a vector (a signature takes 216 bytes; a hash map's smallest table,
-/// for one to three, takes about 1 KB, for each of the catalogue's documents).
+/// few: those are kept in a vector (a kept signature takes 132 bytes; a hash map's smallest
+/// table, for one to three, takes about 1 KB, for each of the catalogue's documents).
 #[derive(Debug)]
 enum Signatures {
-    Few(Vec<ChangeSignature>),
-    Many(HashMap<[u8; 32], ChangeSignature>),
+    Few(Vec<KeptSignature>),
+    Many(HashMap<[u8; 32], KeptSignature>),
 }
 
 /// Most signatures kept in a vector before a document's move to a hash map.
@@ -256,7 +294,7 @@ impl Signatures {
     }
 
     /// Keeps `signature` under its change hash, replacing any kept there.
-    fn insert(&mut self, signature: ChangeSignature) {
+    fn insert(&mut self, signature: KeptSignature) {
         match self {
             Signatures::Few(few) => {
                 if let Some(kept) = few
@@ -269,7 +307,7 @@ impl Signatures {
                     few.reserve_exact(1);
                     few.push(signature);
                 } else {
-                    let mut many: HashMap<[u8; 32], ChangeSignature> =
+                    let mut many: HashMap<[u8; 32], KeptSignature> =
                         few.drain(..).map(|s| (s.change_hash, s)).collect();
                     many.insert(signature.change_hash, signature);
                     *self = Signatures::Many(many);
@@ -281,7 +319,7 @@ impl Signatures {
         }
     }
 
-    fn get(&self, change_hash: &[u8; 32]) -> Option<&ChangeSignature> {
+    fn get(&self, change_hash: &[u8; 32]) -> Option<&KeptSignature> {
         match self {
             Signatures::Few(few) => few.iter().find(|s| &s.change_hash == change_hash),
             Signatures::Many(many) => many.get(change_hash),
@@ -292,7 +330,7 @@ impl Signatures {
         self.get(change_hash).is_some()
     }
 
-    fn remove(&mut self, change_hash: &[u8; 32]) -> Option<ChangeSignature> {
+    fn remove(&mut self, change_hash: &[u8; 32]) -> Option<KeptSignature> {
         match self {
             Signatures::Few(few) => {
                 let at = few.iter().position(|s| &s.change_hash == change_hash)?;
@@ -302,7 +340,7 @@ impl Signatures {
         }
     }
 
-    fn values(&self) -> impl Iterator<Item = &ChangeSignature> {
+    fn values(&self) -> impl Iterator<Item = &KeptSignature> {
         let (few, many) = match self {
             Signatures::Few(few) => (Some(few.iter()), None),
             Signatures::Many(many) => (None, Some(many.values())),
@@ -311,8 +349,8 @@ impl Signatures {
     }
 }
 
-impl FromIterator<ChangeSignature> for Signatures {
-    fn from_iter<I: IntoIterator<Item = ChangeSignature>>(iter: I) -> Signatures {
+impl FromIterator<KeptSignature> for Signatures {
+    fn from_iter<I: IntoIterator<Item = KeptSignature>>(iter: I) -> Signatures {
         let mut signatures = Signatures::new();
         for s in iter {
             signatures.insert(s);
@@ -445,25 +483,26 @@ fn saved_form(doc: &mut AutoCommit) -> SavedForm {
 impl SharedDocument {
     /// An empty document whose local changes are made by `signer` in `epoch`.
     pub fn new(
-        catalog: CatalogId,
+        catalog: impl Into<Arc<CatalogId>>,
         doc_id: &str,
         signer: &NodeSigner,
         epoch: u32,
     ) -> SharedDocument {
         let actor = automerge::ActorId::from(ActorId::derive(&signer.node_id(), epoch).as_bytes());
         SharedDocument {
-            catalog,
+            catalog: catalog.into(),
             doc_id: doc_id.to_owned(),
             epoch,
             state: DocState::Live(Box::new(AutoCommit::new().with_actor(actor.clone()))),
             actor,
             signatures: Signatures::new(),
+            stored: 0,
         }
     }
 
     /// Loads a saved document and the signatures of its changes.
     pub fn load(
-        catalog: CatalogId,
+        catalog: impl Into<Arc<CatalogId>>,
         doc_id: &str,
         bytes: &[u8],
         signatures: Vec<ChangeSignature>,
@@ -485,6 +524,13 @@ impl SharedDocument {
             listed.sort_unstable();
             held == listed
         });
+        // A stored signature naming another document is not this document's.
+        let catalog: Arc<CatalogId> = catalog.into();
+        let signatures = signatures
+            .into_iter()
+            .filter(|s| s.catalog == *catalog && s.doc == doc_id)
+            .map(KeptSignature::from_full)
+            .collect();
         Ok(SharedDocument {
             catalog,
             doc_id: doc_id.to_owned(),
@@ -495,7 +541,8 @@ impl SharedDocument {
                 heads,
                 chunks,
             },
-            signatures: signatures.into_iter().collect(),
+            signatures,
+            stored: 0,
         })
     }
 
@@ -719,12 +766,12 @@ impl SharedDocument {
         doc.apply_changes(std::iter::once(change))?;
         let signature = ChangeSignature::sign(
             signer,
-            self.catalog.clone(),
+            (*self.catalog).clone(),
             &self.doc_id,
             hash.0,
             self.epoch,
         );
-        self.signatures.insert(signature.clone());
+        self.keep_signature(signature.clone());
         Ok(Some(SignedChange { bytes, signature }))
     }
 
@@ -775,12 +822,12 @@ impl SharedDocument {
             .to_vec();
         let signature = ChangeSignature::sign(
             signer,
-            self.catalog.clone(),
+            (*self.catalog).clone(),
             &self.doc_id,
             hash.0,
             self.epoch,
         );
-        self.signatures.insert(signature.clone());
+        self.keep_signature(signature.clone());
         Ok(Some(SignedChange { bytes, signature }))
     }
 
@@ -845,7 +892,7 @@ impl SharedDocument {
         for (i, change, signature) in incoming {
             match self.check(&change, &signature, manifest) {
                 Ok(()) => {
-                    self.signatures.insert(signature);
+                    self.keep_signature(signature);
                     accepted.push((i, change))
                 }
                 Err(r @ Rejection::Provenance(CatalogError::NotAllowed { .. })) => {
@@ -910,7 +957,7 @@ impl SharedDocument {
                 // Already held: accepted when its author could write (a duplicate relay).
                 if endorsed.contains(&signature.change_hash) || self.holds(&signature.change_hash) {
                     then.writers.insert(signature.author);
-                    self.signatures.insert(signature);
+                    self.keep_signature(signature);
                     accepted.push((i, change));
                 } else {
                     report.rejected.push((i, why));
@@ -1104,7 +1151,7 @@ impl SharedDocument {
         signature: &ChangeSignature,
         manifest: &Manifest,
     ) -> Result<(), Rejection> {
-        if signature.catalog != self.catalog || signature.doc != self.doc_id {
+        if signature.catalog != *self.catalog || signature.doc != self.doc_id {
             return Err(Rejection::WrongDocument {
                 catalog: signature.catalog.to_string(),
                 doc: signature.doc.clone(),
@@ -1138,12 +1185,12 @@ impl SharedDocument {
         let (hash, bytes) = (change.hash(), change.raw_bytes().to_vec());
         let signature = ChangeSignature::sign(
             signer,
-            self.catalog.clone(),
+            (*self.catalog).clone(),
             &self.doc_id,
             hash.0,
             self.epoch,
         );
-        self.signatures.insert(signature.clone());
+        self.keep_signature(signature.clone());
         Ok(Some(SignedChange { bytes, signature }))
     }
 
@@ -1171,7 +1218,10 @@ impl SharedDocument {
             return chunks
                 .iter()
                 .filter_map(|(hash, place)| {
-                    let signature = self.signatures.get(hash)?.clone();
+                    let signature = self
+                        .signatures
+                        .get(hash)?
+                        .to_full(&self.catalog, &self.doc_id);
                     Some(SignedChange {
                         bytes: bytes[place.clone()].to_vec(),
                         signature,
@@ -1194,7 +1244,10 @@ impl SharedDocument {
             .into_iter()
             .filter_map(|(hash, bytes)| {
                 // A change without a signature cannot be relayed: peers would reject it.
-                let signature = self.signatures.get(&hash)?.clone();
+                let signature = self
+                    .signatures
+                    .get(&hash)?
+                    .to_full(&self.catalog, &self.doc_id);
                 Some(SignedChange { bytes, signature })
             })
             .collect()
@@ -1230,8 +1283,29 @@ impl SharedDocument {
     }
 
     /// The signatures of the document's changes, for storage.
-    pub fn signatures(&self) -> impl Iterator<Item = &ChangeSignature> {
-        self.signatures.values()
+    pub fn signatures(&self) -> impl Iterator<Item = ChangeSignature> + '_ {
+        self.signatures
+            .values()
+            .map(|s| s.to_full(&self.catalog, &self.doc_id))
+    }
+
+    /// Keeps the signature of a change this document holds (checked to name this document, or
+    /// made by this node for it).
+    fn keep_signature(&mut self, signature: ChangeSignature) {
+        debug_assert!(
+            signature.catalog == *self.catalog && signature.doc == self.doc_id,
+            "a signature kept for the document it names"
+        );
+        self.signatures.insert(KeptSignature::from_full(signature));
+    }
+
+    /// Bytes of its stored form as last recorded by [`SharedDocument::set_stored_bytes`].
+    pub fn stored_bytes(&self) -> u64 {
+        self.stored
+    }
+
+    pub fn set_stored_bytes(&mut self, bytes: u64) {
+        self.stored = bytes;
     }
 
     /// The document id.
@@ -1733,8 +1807,15 @@ mod tests {
     #[test]
     fn signatures_are_a_map_by_change_hash_in_a_vector_while_few() {
         let (owner, _, m) = setup();
-        let signature =
-            |i: u8| ChangeSignature::sign(&owner, m.id.clone(), "lv-samaritan", [i; 32], 0);
+        let signature = |i: u8| {
+            KeptSignature::from_full(ChangeSignature::sign(
+                &owner,
+                m.id.clone(),
+                "lv-samaritan",
+                [i; 32],
+                0,
+            ))
+        };
         let mut kept = Signatures::new();
         kept.insert(signature(0));
         assert!(
@@ -1745,10 +1826,10 @@ mod tests {
         assert!(matches!(&loaded, Signatures::Few(v) if v.capacity() == 1));
         // A scripted run of inserts (some replacing under a hash held, with another epoch)
         // and removes, in the vector and then in the map, each step compared with a map.
-        let same = |kept: &Signatures, model: &HashMap<[u8; 32], ChangeSignature>| {
-            let mut held: Vec<&ChangeSignature> = kept.values().collect();
+        let same = |kept: &Signatures, model: &HashMap<[u8; 32], KeptSignature>| {
+            let mut held: Vec<&KeptSignature> = kept.values().collect();
             held.sort_by_key(|s| s.change_hash);
-            let mut expected: Vec<&ChangeSignature> = model.values().collect();
+            let mut expected: Vec<&KeptSignature> = model.values().collect();
             expected.sort_by_key(|s| s.change_hash);
             assert_eq!(held, expected);
             for i in 0..20u8 {
@@ -1957,14 +2038,28 @@ mod tests {
         let mut peer = SharedDocument::new(m.id.clone(), "lv-samaritan", &member, 0);
         assert_eq!(peer.apply(&served, &m).unwrap().applied, served.len());
         assert_eq!(peer.record_json(), doc.record_json());
+        // Signatures are kept without their ids and served whole, as they were made.
+        let mut signed: Vec<ChangeSignature> = made.iter().map(|c| c.signature.clone()).collect();
+        let mut served_signatures: Vec<ChangeSignature> =
+            served.iter().map(|c| c.signature.clone()).collect();
+        signed.sort_by_key(|s| s.change_hash);
+        served_signatures.sort_by_key(|s| s.change_hash);
+        assert_eq!(served_signatures, signed);
         // Read back from storage, the chunks are found again (and checked against the document).
-        let signatures: Vec<_> = served.iter().map(|c| c.signature.clone()).collect();
+        // A stored signature naming another document is not kept for this one.
+        let mut signatures: Vec<_> = served.iter().map(|c| c.signature.clone()).collect();
+        let mut foreign = signatures[0].clone();
+        foreign.doc = "lv-other".into();
+        foreign.change_hash = [7; 32];
+        signatures.push(foreign);
         let mut loaded =
             SharedDocument::load(m.id.clone(), "lv-samaritan", &saved, signatures, &owner, 0)
                 .unwrap();
         assert!(chunked(&loaded));
         assert_eq!(loaded.heads(), doc.heads());
         assert_eq!(loaded.changes_since(&[]).len(), served.len());
+        assert!(!loaded.holds(&[7; 32]), "a foreign signature is dropped");
+        assert_eq!(loaded.signatures().count(), served.len());
         // A damaged chunk is no chunk: the bytes are then judged by Automerge alone.
         let mut damaged = saved.clone();
         damaged[20] ^= 1;
@@ -2600,7 +2695,7 @@ mod tests {
         fn a_document_survives_save_and_load(steps in proptest::collection::vec(step(), 0..12)) {
             let (m, mut origin, all) = history(&steps);
             let bytes = origin.save();
-            let signatures: Vec<ChangeSignature> = origin.signatures().cloned().collect();
+            let signatures: Vec<ChangeSignature> = origin.signatures().collect();
             let reader = NodeSigner::from_seed([2; 32]);
             let mut loaded =
                 SharedDocument::load(m.id.clone(), "lv-samaritan", &bytes, signatures, &reader, 0)
@@ -2617,7 +2712,7 @@ mod tests {
         let mut doc = SharedDocument::new(m.id.clone(), "lv-samaritan", &owner, 0);
         doc.publish(&record("v1"), &owner, 0).unwrap();
         let bytes = doc.save();
-        let signatures = doc.signatures().cloned().collect();
+        let signatures = doc.signatures().collect();
         let mut loaded =
             SharedDocument::load(m.id.clone(), "lv-samaritan", &bytes, signatures, &owner, 0)
                 .unwrap();

@@ -3,7 +3,9 @@
 
 use super::document::{self, DocumentError, Rejection, SharedDocument, SignedChange};
 use crate::parallel::on_every_core;
-use sicc_protocol::catalog::{CatalogError, ChangeSignature, Manifest, SignedManifest, Tombstone};
+use sicc_protocol::catalog::{
+    CatalogError, CatalogId, ChangeSignature, Manifest, SignedManifest, Tombstone,
+};
 use sicc_protocol::identity::{NodeId, NodeSigner};
 use sicc_protocol::record::Record;
 use sicc_protocol::wire::{self, DocHeads, WireChange, WireTombstone};
@@ -15,15 +17,16 @@ use std::sync::Arc;
 #[derive(Debug)]
 pub struct Replica {
     manifest: SignedManifest,
+    /// The catalogue's id, one copy shared by every document (the manifest's never changes).
+    catalog: Arc<CatalogId>,
     docs: BTreeMap<String, SharedDocument>,
     tombstones: BTreeMap<String, Tombstone>,
     signer: Arc<NodeSigner>,
     epoch: u32,
     dirty: Dirty,
     limits: CatalogLimits,
-    /// Bytes of each document as last stored (its save), and their sum: the catalogue's
+    /// Bytes of the documents as last stored (each document keeps its own): the catalogue's
     /// share of the disk, bounded by `limits.bytes`.
-    stored: BTreeMap<String, u64>,
     stored_total: u64,
     /// The digest as last computed; every method that can change a document, a tombstone or
     /// the manifest clears it. Sessions compute the digest on both sides each time: over
@@ -204,6 +207,7 @@ impl Replica {
     /// A replica of the catalogue `manifest` describes, held by `signer`'s node in `epoch`.
     pub fn new(manifest: SignedManifest, signer: Arc<NodeSigner>, epoch: u32) -> Replica {
         Replica {
+            catalog: Arc::new(manifest.manifest.id.clone()),
             manifest,
             docs: BTreeMap::new(),
             tombstones: BTreeMap::new(),
@@ -214,7 +218,6 @@ impl Replica {
                 ..Dirty::default()
             },
             limits: CatalogLimits::default(),
-            stored: BTreeMap::new(),
             stored_total: 0,
             cached_digest: None,
             kept_live: std::collections::VecDeque::new(),
@@ -232,13 +235,19 @@ impl Replica {
         self.stored_total
     }
 
-    /// Records the stored size of `doc` (`None`: it is no longer stored).
-    fn set_stored(&mut self, doc: &str, bytes: Option<u64>) {
-        let before = match bytes {
-            Some(b) => self.stored.insert(doc.to_owned(), b),
-            None => self.stored.remove(doc),
-        };
-        self.stored_total = self.stored_total - before.unwrap_or(0) + bytes.unwrap_or(0);
+    /// Records the stored size of `doc`, a document the replica holds.
+    fn set_stored(&mut self, doc: &str, bytes: u64) {
+        if let Some(d) = self.docs.get_mut(doc) {
+            self.stored_total = self.stored_total - d.stored_bytes() + bytes;
+            d.set_stored_bytes(bytes);
+        }
+    }
+
+    /// Drops `doc` and its share of the stored bytes.
+    fn remove_doc(&mut self, doc: &str) {
+        if let Some(d) = self.docs.remove(doc) {
+            self.stored_total -= d.stored_bytes();
+        }
     }
 
     /// Rebuilds a replica from its stored form (the inverse of [`Replica::export_doc`],
@@ -252,22 +261,22 @@ impl Replica {
     ) -> Result<Replica, RestoreError> {
         let manifest = SignedManifest::decode(manifest)?;
         let mut replica = Replica::new(manifest, signer, epoch);
-        let catalog = replica.manifest().id.clone();
+        let catalog = Arc::clone(&replica.catalog);
         for (id, save, signatures) in docs {
             let signatures = signatures
                 .iter()
                 .map(|s| ChangeSignature::decode(s))
                 .collect::<Result<Vec<_>, _>>()?;
             let doc = SharedDocument::load(
-                catalog.clone(),
+                Arc::clone(&catalog),
                 &id,
                 &save,
                 signatures,
                 &replica.signer,
                 epoch,
             )?;
-            replica.set_stored(&id, Some(save.len() as u64));
-            replica.docs.insert(id, doc);
+            replica.docs.insert(id.clone(), doc);
+            replica.set_stored(&id, save.len() as u64);
         }
         for (doc, bytes) in tombstones {
             let t = serde_json::from_slice::<WireTombstone>(&bytes)
@@ -313,7 +322,7 @@ impl Replica {
         });
         for ((id, save, signatures), _) in &exported {
             let bytes = save.len() + signatures.iter().map(Vec::len).sum::<usize>();
-            self.set_stored(id, Some(bytes as u64));
+            self.set_stored(id, bytes as u64);
             self.keep_live(id);
         }
         exported
@@ -329,7 +338,7 @@ impl Replica {
         let stored = |r: &Replica| -> u64 {
             r.kept_live
                 .iter()
-                .map(|d| r.stored.get(d).copied().unwrap_or(0))
+                .filter_map(|d| Some(r.docs.get(d)?.stored_bytes()))
                 .sum()
         };
         while self.kept_live.len() > 1
@@ -400,7 +409,7 @@ impl Replica {
         if self.tombstones.contains_key(&doc_id) {
             return Err(ReplicaError::Erased(doc_id));
         }
-        let catalog = self.manifest().id.clone();
+        let catalog = Arc::clone(&self.catalog);
         let (signer, epoch) = (self.signer.clone(), self.epoch);
         let doc = self
             .docs
@@ -479,8 +488,7 @@ impl Replica {
             return Err(ReplicaError::NoSuchDocument(doc_id.to_owned()));
         }
         let t = Tombstone::sign(&self.signer, self.manifest().id.clone(), doc_id, at);
-        self.docs.remove(doc_id);
-        self.set_stored(doc_id, None);
+        self.remove_doc(doc_id);
         self.dirty.docs.remove(doc_id);
         self.tombstones.insert(doc_id.to_owned(), t.clone());
         self.dirty.erased.insert(doc_id.to_owned());
@@ -498,8 +506,7 @@ impl Replica {
             .ok_or_else(|| Rejected::new(&wire.doc, "malformed", "malformed tombstone"))?;
         t.verify(self.manifest())
             .map_err(|e| Rejected::new(&wire.doc, document::provenance_code(&e), e.to_string()))?;
-        self.docs.remove(&t.doc);
-        self.set_stored(&t.doc, None);
+        self.remove_doc(&t.doc);
         self.dirty.docs.remove(&t.doc);
         self.dirty.created.remove(&t.doc);
         self.dirty.erased.insert(t.doc.clone());
@@ -670,7 +677,7 @@ impl Replica {
     pub fn apply(&mut self, changes: &[WireChange]) -> Applied {
         self.cached_digest = None;
         let mut out = Applied::default();
-        let catalog = self.manifest().id.clone();
+        let catalog = Arc::clone(&self.catalog);
         let mut by_doc: BTreeMap<&str, Vec<(usize, &WireChange)>> = BTreeMap::new();
         for (i, c) in changes.iter().enumerate() {
             if self.tombstones.contains_key(&c.doc) {
@@ -715,7 +722,7 @@ impl Replica {
                 self.dirty.created.insert(doc_id.to_owned());
                 self.docs.insert(
                     doc_id.to_owned(),
-                    SharedDocument::new(catalog.clone(), doc_id, &signer, epoch),
+                    SharedDocument::new(Arc::clone(&catalog), doc_id, &signer, epoch),
                 );
             }
             jobs.push(ApplyJob {
@@ -876,7 +883,6 @@ mod tests {
     use super::*;
     use crate::storage::{SharedOp, Store, StoredDoc};
     use serde_json::json;
-    use sicc_protocol::catalog::CatalogId;
 
     /// An owner, a reader, and the owner's catalogue manifest naming the reader.
     fn owner_and_reader() -> (Arc<NodeSigner>, Arc<NodeSigner>, SignedManifest) {
