@@ -58,6 +58,11 @@ pub const MAX_CATALOGS: usize = 256;
 pub const MAX_REQUESTS_PER_CATALOG: usize = 64;
 /// Longest annotation, in characters.
 pub const MAX_ANNOTATION_CHARS: usize = 2_000;
+/// A peer that sent a session request on a catalogue this recently is taken to be running a
+/// session with this node on it: the anti-entropy pass leaves that pair to the peer's session
+/// (sessions carry changes both ways) instead of starting a second one that sends the same
+/// changes again. A cold subscribe of 100,000 documents outlasts the 30 s pass.
+pub const PEER_SESSION_QUIET: time::Duration = time::Duration::seconds(5);
 
 /// A member of the federation, as the roster names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -443,6 +448,8 @@ pub struct Federation {
     /// Connections from non-members closed after their handshake.
     refused: u64,
     outstanding: BTreeMap<RequestId, Purpose>,
+    /// When each peer last sent a session request on each catalogue (not persisted).
+    peer_requests: BTreeMap<(NodeId, CatalogId), OffsetDateTime>,
     next_request: u64,
     /// Effects of the step in progress.
     effects: Vec<Effect>,
@@ -472,6 +479,7 @@ impl Federation {
                 rejected: BTreeMap::new(),
                 refused: 0,
                 outstanding: BTreeMap::new(),
+                peer_requests: BTreeMap::new(),
                 next_request: 0,
                 effects: Vec::new(),
                 now: OffsetDateTime::UNIX_EPOCH,

@@ -4,8 +4,8 @@
 
 use super::persisted::{confirmed_op, peer_sync_op};
 use super::{
-    Count, Effect, Federation, PeerSync, Purpose, REJECTION_LOG_LINES_PER_MINUTE, RejectionLog,
-    RequestId, SessionSlot, SyncEvent,
+    Count, Effect, Federation, PEER_SESSION_QUIET, PeerSync, Purpose,
+    REJECTION_LOG_LINES_PER_MINUTE, RejectionLog, RequestId, SessionSlot, SyncEvent,
 };
 use crate::sync::replica::{Applied, Replica};
 use crate::sync::session::{self, Failure, Session, Step};
@@ -50,6 +50,8 @@ impl Federation {
         debug!(peer = %peer.short(), name = %self.name_of(&peer), "peer down");
         self.connected.remove(&peer);
         self.offers.remove(&peer);
+        // Its sessions ended with the connection.
+        self.peer_requests.retain(|(p, _), _| *p != peer);
         self.emit(SyncEvent::PeerDown { node_id: peer });
     }
 
@@ -79,8 +81,18 @@ impl Federation {
             .flat_map(|c| self.sync_peers(c).into_iter().map(|p| (p, c.clone())))
             .collect();
         for (peer, catalog) in pairs {
+            if self.peer_session_running(&peer, &catalog) {
+                continue;
+            }
             self.start_session(peer, catalog);
         }
+    }
+
+    /// Whether `peer` sent a session request on `catalog` within [`PEER_SESSION_QUIET`].
+    fn peer_session_running(&self, peer: &NodeId, catalog: &CatalogId) -> bool {
+        self.peer_requests
+            .get(&(*peer, catalog.clone()))
+            .is_some_and(|at| self.now - *at < PEER_SESSION_QUIET)
     }
 
     pub(super) fn start_session(&mut self, peer: NodeId, catalog: CatalogId) {
@@ -405,6 +417,7 @@ impl Federation {
     /// must not cost a synced write per request.
     fn note_answered(&mut self, peer: NodeId, id: &CatalogId, opening: bool, reply: &Message) {
         let key = (peer, id.clone());
+        self.peer_requests.insert(key.clone(), self.now);
         let previous = self.peer_sync.get(&key).cloned();
         let mut state = previous.clone().unwrap_or_default();
         state.last_sync_at = Some(self.now_rfc3339());

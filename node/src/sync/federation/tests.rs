@@ -283,6 +283,39 @@ fn a_subscriber_records_when_the_owner_last_synced_with_it() {
 }
 
 #[test]
+fn the_anti_entropy_pass_leaves_a_pair_to_the_session_the_peer_is_running() {
+    let (mut nodes, catalog) = owner_and_reader();
+    let owner = nodes[0].me();
+    let opens_session = |effects: &[Effect]| {
+        effects.iter().any(|e| {
+            matches!(e, Effect::Send { peer, message: Message::Summary { catalog: c, .. }, .. }
+                if *peer == owner && *c == catalog.to_string())
+        })
+    };
+    // Without a session of the owner's, the reader's pass opens one.
+    let effects = nodes[1].handle(at(30), Input::Tick);
+    assert!(opens_session(&effects));
+    settle(
+        &mut nodes,
+        effects.into_iter().map(|e| (1, e)).collect(),
+        at(30),
+    );
+    // The owner runs a session with the reader (a long one, say: a large catalogue)...
+    let effects = nodes[0].handle(at(40), Input::Tick);
+    settle(
+        &mut nodes,
+        effects.into_iter().map(|e| (0, e)).collect(),
+        at(40),
+    );
+    // ...so the reader's pass a moment later leaves the pair to it: the same changes would
+    // otherwise be sent twice.
+    assert!(!opens_session(&nodes[1].handle(at(41), Input::Tick)));
+    // Once the owner has been quiet that long, the pass runs as usual.
+    let quiet = PEER_SESSION_QUIET.whole_seconds();
+    assert!(opens_session(&nodes[1].handle(at(40 + quiet), Input::Tick)));
+}
+
+#[test]
 fn requests_about_a_catalogue_not_held_or_not_readable_are_refused() {
     let mut owner = node(0, 2);
     let (done, _) = owner.command(
