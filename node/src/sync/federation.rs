@@ -58,10 +58,11 @@ pub const MAX_CATALOGS: usize = 256;
 pub const MAX_REQUESTS_PER_CATALOG: usize = 64;
 /// Longest annotation, in characters.
 pub const MAX_ANNOTATION_CHARS: usize = 2_000;
-/// A peer that sent a session request on a catalogue this recently is taken to be running a
-/// session with this node on it: the anti-entropy pass leaves that pair to the peer's session
-/// (sessions carry changes both ways) instead of starting a second one that sends the same
-/// changes again. A cold subscribe of 100,000 documents outlasts the 30 s pass.
+/// A peer that sent a session's summary on a catalogue this recently (a session sends one per
+/// page; a live announcement sends none) is taken to be running a session with this node on
+/// it: the anti-entropy pass leaves that pair to the peer's session (sessions carry changes
+/// both ways) instead of starting a second one that sends the same changes again. A cold
+/// subscribe of 100,000 documents outlasts the 30 s pass.
 pub const PEER_SESSION_QUIET: time::Duration = time::Duration::seconds(5);
 
 /// A member of the federation, as the roster names it.
@@ -422,6 +423,10 @@ struct SessionSlot {
     again: bool,
     /// When the running session sent its first request.
     started: Option<OffsetDateTime>,
+    /// The last anti-entropy pass left this pair to the peer's session: the next one runs it
+    /// whatever the peer does (only the side that starts a session confirms the manifest and
+    /// retries what failed).
+    pass_skipped: bool,
 }
 
 /// The federation state of one node. See the module documentation.
@@ -448,7 +453,7 @@ pub struct Federation {
     /// Connections from non-members closed after their handshake.
     refused: u64,
     outstanding: BTreeMap<RequestId, Purpose>,
-    /// When each peer last sent a session request on each catalogue (not persisted).
+    /// When each peer last sent a session's summary on each catalogue (not persisted).
     peer_requests: BTreeMap<(NodeId, CatalogId), OffsetDateTime>,
     next_request: u64,
     /// Effects of the step in progress.

@@ -417,7 +417,7 @@ impl Replica {
             .or_insert_with(|| SharedDocument::new(catalog, &doc_id, &signer, epoch));
         let change = doc.publish(record, &self.signer, time);
         if doc.heads().is_empty() {
-            self.docs.remove(&doc_id);
+            self.remove_doc(&doc_id);
         }
         let change = change?;
         if change.is_some() {
@@ -824,7 +824,7 @@ impl Replica {
             }
             if after.is_empty() {
                 // A document created for changes that were all rejected holds nothing: drop it.
-                self.docs.remove(&doc_id);
+                self.remove_doc(&doc_id);
                 self.dirty.created.remove(&doc_id);
             } else if after != before {
                 self.dirty.docs.insert(doc_id.clone());

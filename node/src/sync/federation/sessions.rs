@@ -14,6 +14,12 @@ use sicc_protocol::identity::NodeId;
 use sicc_protocol::wire::{self, ErrorCode, MAX_OFFERS, Message, WIRE_VERSION, WireChange};
 use tracing::{debug, info, warn};
 
+/// Whether a peer's summary this long ago no longer tells of a running session (a clock set
+/// back makes it negative: expired too, rather than holding passes back until it catches up).
+fn expired(since: time::Duration) -> bool {
+    since < time::Duration::ZERO || since >= PEER_SESSION_QUIET
+}
+
 impl Federation {
     // ------------------------------------------------------------------ peers
 
@@ -80,19 +86,19 @@ impl Federation {
             .keys()
             .flat_map(|c| self.sync_peers(c).into_iter().map(|p| (p, c.clone())))
             .collect();
+        let now = self.now;
+        self.peer_requests.retain(|_, at| !expired(now - *at));
         for (peer, catalog) in pairs {
-            if self.peer_session_running(&peer, &catalog) {
+            let running = self.peer_requests.contains_key(&(peer, catalog.clone()));
+            let slot = self.sessions.entry((peer, catalog.clone())).or_default();
+            // Never twice in a row: passes of both sides may keep the same phase.
+            if running && !slot.pass_skipped {
+                slot.pass_skipped = true;
                 continue;
             }
+            slot.pass_skipped = false;
             self.start_session(peer, catalog);
         }
-    }
-
-    /// Whether `peer` sent a session request on `catalog` within [`PEER_SESSION_QUIET`].
-    fn peer_session_running(&self, peer: &NodeId, catalog: &CatalogId) -> bool {
-        self.peer_requests
-            .get(&(*peer, catalog.clone()))
-            .is_some_and(|at| self.now - *at < PEER_SESSION_QUIET)
     }
 
     pub(super) fn start_session(&mut self, peer: NodeId, catalog: CatalogId) {
@@ -401,6 +407,11 @@ impl Federation {
         message: Message,
     ) -> Message {
         let opening = matches!(message, Message::Summary { after: None, .. });
+        // A session sends a summary at least every other round trip (one per page); a live
+        // announcement is a lone `changes` and says nothing of a session.
+        if matches!(message, Message::Summary { .. }) {
+            self.peer_requests.insert((peer, id.clone()), self.now);
+        }
         let Some(replica) = self.replicas.get_mut(id) else {
             return Message::error(ErrorCode::NotAllowed, format!("{id} is not held here"));
         };
@@ -417,7 +428,6 @@ impl Federation {
     /// must not cost a synced write per request.
     fn note_answered(&mut self, peer: NodeId, id: &CatalogId, opening: bool, reply: &Message) {
         let key = (peer, id.clone());
-        self.peer_requests.insert(key.clone(), self.now);
         let previous = self.peer_sync.get(&key).cloned();
         let mut state = previous.clone().unwrap_or_default();
         state.last_sync_at = Some(self.now_rfc3339());

@@ -300,6 +300,7 @@ impl Federation {
         self.replicas.remove(id);
         self.subscriptions.remove(id);
         self.sessions.retain(|(_, c), _| c != id);
+        self.peer_requests.retain(|(_, c), _| c != id);
         for doc in &docs {
             self.emit(SyncEvent::EntryRemoved {
                 catalog: id.clone(),

@@ -312,7 +312,55 @@ fn the_anti_entropy_pass_leaves_a_pair_to_the_session_the_peer_is_running() {
     assert!(!opens_session(&nodes[1].handle(at(41), Input::Tick)));
     // Once the owner has been quiet that long, the pass runs as usual.
     let quiet = PEER_SESSION_QUIET.whole_seconds();
-    assert!(opens_session(&nodes[1].handle(at(40 + quiet), Input::Tick)));
+    let effects = nodes[1].handle(at(40 + quiet), Input::Tick);
+    assert!(opens_session(&effects));
+    settle(
+        &mut nodes,
+        effects.into_iter().map(|e| (1, e)).collect(),
+        at(40 + quiet),
+    );
+    // A live announcement is no session: an owner publishing every few seconds must not hold
+    // the reader's passes back (they repair what an announcement of the reader's missed).
+    let (done, effects) = nodes[0].command(
+        at(60),
+        Command::Publish {
+            catalog: catalog.clone(),
+            record: record("lv-1", "first"),
+        },
+    );
+    done.unwrap();
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::Send {
+                message: Message::Changes { .. },
+                ..
+            }
+        )),
+        "announced"
+    );
+    settle(
+        &mut nodes,
+        effects.into_iter().map(|e| (0, e)).collect(),
+        at(60),
+    );
+    let effects = nodes[1].handle(at(61), Input::Tick);
+    assert!(opens_session(&effects));
+    settle(
+        &mut nodes,
+        effects.into_iter().map(|e| (1, e)).collect(),
+        at(61),
+    );
+    // Never twice in a row: the passes of both sides may keep the same phase, and only the
+    // side that starts a session confirms the manifest and retries what failed.
+    let effects = nodes[0].handle(at(70), Input::Tick);
+    settle(
+        &mut nodes,
+        effects.into_iter().map(|e| (0, e)).collect(),
+        at(70),
+    );
+    assert!(!opens_session(&nodes[1].handle(at(71), Input::Tick)));
+    assert!(opens_session(&nodes[1].handle(at(72), Input::Tick)));
 }
 
 #[test]
