@@ -263,6 +263,8 @@ impl Replica {
         let mut replica = Replica::new(manifest, signer, epoch);
         let catalog = Arc::clone(&replica.catalog);
         for (id, save, signatures) in docs {
+            // Counted as `export_docs` counts it: the save and its encoded signatures.
+            let stored = save.len() + signatures.iter().map(Vec::len).sum::<usize>();
             let signatures = signatures
                 .iter()
                 .map(|s| ChangeSignature::decode(s))
@@ -276,7 +278,7 @@ impl Replica {
                 epoch,
             )?;
             replica.docs.insert(id.clone(), doc);
-            replica.set_stored(&id, save.len() as u64);
+            replica.set_stored(&id, stored as u64);
         }
         for (doc, bytes) in tombstones {
             let t = serde_json::from_slice::<WireTombstone>(&bytes)
@@ -1138,6 +1140,11 @@ mod tests {
         .unwrap();
         assert!(restored.is_erased("r0"));
         assert_eq!(restored.digest(), digest);
+        assert_eq!(
+            restored.stored_bytes(),
+            replica.stored_bytes(),
+            "the byte budget counts the same after a restart"
+        );
         assert_eq!(restored.document_json("r1"), replica.document_json("r1"));
         // The restored replica can still relay every change with its signature.
         assert_eq!(restored.changes_for("r2", &[]).len(), 1);
