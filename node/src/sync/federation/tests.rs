@@ -292,33 +292,26 @@ fn the_anti_entropy_pass_leaves_a_pair_to_the_session_the_peer_is_running() {
                 if *peer == owner && *c == catalog.to_string())
         })
     };
+    // Node `i`'s pass at `secs`, carried out to the end; whether it opened a session.
+    let pass = |nodes: &mut [Federation], i: usize, secs: i64| {
+        let effects = nodes[i].handle(at(secs), Input::Tick);
+        let opened = opens_session(&effects);
+        settle(
+            nodes,
+            effects.into_iter().map(|e| (i, e)).collect(),
+            at(secs),
+        );
+        opened
+    };
     // Without a session of the owner's, the reader's pass opens one.
-    let effects = nodes[1].handle(at(30), Input::Tick);
-    assert!(opens_session(&effects));
-    settle(
-        &mut nodes,
-        effects.into_iter().map(|e| (1, e)).collect(),
-        at(30),
-    );
+    assert!(pass(&mut nodes, 1, 30));
     // The owner runs a session with the reader (a long one, say: a large catalogue)...
-    let effects = nodes[0].handle(at(40), Input::Tick);
-    settle(
-        &mut nodes,
-        effects.into_iter().map(|e| (0, e)).collect(),
-        at(40),
-    );
+    pass(&mut nodes, 0, 40);
     // ...so the reader's pass a moment later leaves the pair to it: the same changes would
     // otherwise be sent twice.
     assert!(!opens_session(&nodes[1].handle(at(41), Input::Tick)));
     // Once the owner has been quiet that long, the pass runs as usual.
-    let quiet = PEER_SESSION_QUIET.whole_seconds();
-    let effects = nodes[1].handle(at(40 + quiet), Input::Tick);
-    assert!(opens_session(&effects));
-    settle(
-        &mut nodes,
-        effects.into_iter().map(|e| (1, e)).collect(),
-        at(40 + quiet),
-    );
+    assert!(pass(&mut nodes, 1, 40 + PEER_SESSION_QUIET.whole_seconds()));
     // A live announcement is no session: an owner publishing every few seconds must not hold
     // the reader's passes back (they repair what an announcement of the reader's missed).
     let (done, effects) = nodes[0].command(
@@ -329,36 +322,25 @@ fn the_anti_entropy_pass_leaves_a_pair_to_the_session_the_peer_is_running() {
         },
     );
     done.unwrap();
-    assert!(
-        effects.iter().any(|e| matches!(
+    let announced = |e: &Effect| {
+        matches!(
             e,
             Effect::Send {
                 message: Message::Changes { .. },
                 ..
             }
-        )),
-        "announced"
-    );
+        )
+    };
+    assert!(effects.iter().any(announced), "announced");
     settle(
         &mut nodes,
         effects.into_iter().map(|e| (0, e)).collect(),
         at(60),
     );
-    let effects = nodes[1].handle(at(61), Input::Tick);
-    assert!(opens_session(&effects));
-    settle(
-        &mut nodes,
-        effects.into_iter().map(|e| (1, e)).collect(),
-        at(61),
-    );
+    assert!(pass(&mut nodes, 1, 61));
     // Never twice in a row: the passes of both sides may keep the same phase, and only the
     // side that starts a session confirms the manifest and retries what failed.
-    let effects = nodes[0].handle(at(70), Input::Tick);
-    settle(
-        &mut nodes,
-        effects.into_iter().map(|e| (0, e)).collect(),
-        at(70),
-    );
+    pass(&mut nodes, 0, 70);
     assert!(!opens_session(&nodes[1].handle(at(71), Input::Tick)));
     assert!(opens_session(&nodes[1].handle(at(72), Input::Tick)));
 }
