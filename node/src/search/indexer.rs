@@ -10,6 +10,7 @@ use super::{INDEX_DIR, INDEX_VERSION, Origin, SearchError, SearchHandle, VERSION
 use crate::storage::{Committed, Consumer, FeedChange, Follower, Store, StoreError, Written};
 use sicc_protocol::query::Filter;
 use sicc_protocol::record::Record;
+use std::collections::HashSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
@@ -127,6 +128,7 @@ pub fn open(data_dir: &Path) -> Result<(SearchHandle, Indexer, IndexStart), Sear
                         mark: None,
                         last_commit: None,
                         pending: Pending::default(),
+                        added: HashSet::new(),
                     };
                     run_indexer(state, rx, clock)
                 }
@@ -218,6 +220,8 @@ struct IndexerThread {
     mark: Option<u64>,
     last_commit: Option<Instant>,
     pending: Pending,
+    /// Keys of the records added since the last commit, which the reader does not see yet.
+    added: HashSet<String>,
 }
 
 impl IndexerThread {
@@ -227,11 +231,16 @@ impl IndexerThread {
             Update::Upsert(b) => {
                 let (record, origin) = *b;
                 let key = origin.key(record.id.as_str());
-                self.writer
-                    .delete_term(Term::from_field_text(self.fields.key, &key));
+                let term = Term::from_field_text(self.fields.key, &key);
+                if self.may_hold(&term, &key) {
+                    self.writer.delete_term(term);
+                }
                 let doc = to_document(&self.fields, &record, &origin);
-                if let Err(e) = self.writer.add_document(doc) {
-                    tracing::error!(error = %e, "record not indexed");
+                match self.writer.add_document(doc) {
+                    Ok(_) => {
+                        self.added.insert(key);
+                    }
+                    Err(e) => tracing::error!(error = %e, "record not indexed"),
                 }
             }
             Update::Delete(key) => {
@@ -249,6 +258,16 @@ impl IndexerThread {
         }
     }
 
+    /// Whether the index may hold a record under `key`: added since the last commit, or
+    /// counted by the committed index (deleted ones included, until merged away; an
+    /// unreadable count counts as held). A record it cannot hold (a new record: every one of
+    /// a cold subscribe or a first import) is added without a delete. Each delete builds a
+    /// query of about 1 KB that tantivy keeps in its delete queue until the index is next
+    /// written to, and checks against every segment at the commit.
+    fn may_hold(&self, term: &Term, key: &str) -> bool {
+        self.added.contains(key) || !matches!(self.reader.searcher().doc_freq(term), Ok(0))
+    }
+
     /// Commits what was applied (with the feed sequence it reflects), makes it searchable,
     /// purges erased records from the files, and answers the flushes waiting on it.
     fn commit(&mut self) {
@@ -258,7 +277,7 @@ impl IndexerThread {
             }
             prepared.commit()
         });
-        match committed {
+        match &committed {
             Ok(_) => {
                 if let Some(seq) = self.mark {
                     self.indexed.send_replace(seq);
@@ -267,8 +286,11 @@ impl IndexerThread {
             Err(e) => tracing::error!(error = %e, "search index commit failed"),
         }
         self.last_commit = Some(Instant::now());
-        if let Err(e) = self.reader.reload() {
-            tracing::error!(error = %e, "search index reload failed");
+        match self.reader.reload() {
+            // The records added are the reader's to count from now on.
+            Ok(()) if committed.is_ok() => self.added.clear(),
+            Ok(()) => {}
+            Err(e) => tracing::error!(error = %e, "search index reload failed"),
         }
         let done = std::mem::take(&mut self.pending);
         if done.erased
@@ -565,6 +587,44 @@ mod tests {
             "summary": {"en": "Home care in rural Latgale"},
         }))
         .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_record_indexed_again_replaces_itself_within_a_commit_and_across_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let (search, indexer, _) = open(dir.path()).unwrap();
+        let upsert = |id: &str| Update::Upsert(Box::new((initiative(id), Origin::Local)));
+        // New records go in without a delete; the same one again within one commit (added
+        // since the last commit, unseen by the reader) and after it must replace itself.
+        search.send(upsert("lv-init-1")).await.unwrap();
+        search.send(upsert("lv-init-2")).await.unwrap();
+        search.send(upsert("lv-init-1")).await.unwrap();
+        search.flush().await.unwrap();
+        assert_eq!(search.len(), 2, "indexed twice in one commit, held once");
+        search.send(upsert("lv-init-2")).await.unwrap();
+        search.send(upsert("lv-init-3")).await.unwrap();
+        search.flush().await.unwrap();
+        assert_eq!(search.len(), 3, "indexed again after a commit, held once");
+        // The same id from a partner is another entry.
+        let shared = Origin::Shared {
+            node: "lv-node".into(),
+            catalog: "lv-catalog".into(),
+        };
+        search
+            .send(Update::Upsert(Box::new((initiative("lv-init-1"), shared))))
+            .await
+            .unwrap();
+        search.flush().await.unwrap();
+        assert_eq!(search.len(), 4);
+        drop(search);
+        indexer.join();
+        // Reopened: the committed index still tells a held record from a new one.
+        let (search, indexer, _) = open(dir.path()).unwrap();
+        search.send(upsert("lv-init-3")).await.unwrap();
+        search.flush().await.unwrap();
+        assert_eq!(search.len(), 4, "indexed again after a restart, held once");
+        drop(search);
+        indexer.join();
     }
 
     #[tokio::test]
