@@ -442,6 +442,9 @@ fn change_chunks(bytes: &[u8]) -> Option<Vec<([u8; 32], std::ops::Range<usize>)>
         out.push((hash, at..at + end));
         at += end;
     }
+    // Kept with the document for its lifetime: most hold one change, not the four a vector
+    // first makes room for.
+    out.shrink_to_fit();
     (!out.is_empty()).then_some(out)
 }
 
@@ -629,6 +632,38 @@ impl SharedDocument {
                 }
             }
         }
+    }
+
+    /// Moves what the document keeps between uses (its id, saved bytes, heads, change places
+    /// and signatures) into new allocations of exactly their size, made by the calling
+    /// thread. See [`Replica::reallocate`](super::replica::Replica::reallocate).
+    pub fn reallocate(&mut self) {
+        self.doc_id = self.doc_id.as_str().to_owned();
+        match &mut self.state {
+            DocState::Saved {
+                bytes,
+                heads,
+                chunks,
+            }
+            | DocState::LiveSaved {
+                bytes,
+                heads,
+                chunks,
+                ..
+            } => {
+                *bytes = bytes.as_slice().to_vec();
+                *heads = heads.as_slice().to_vec();
+                if let Some(chunks) = chunks {
+                    *chunks = chunks.as_slice().to_vec();
+                }
+            }
+            // At most a bounded few, in Automerge's own form.
+            DocState::Live(_) => {}
+        }
+        self.signatures = match &self.signatures {
+            Signatures::Few(few) => Signatures::Few(few.as_slice().to_vec()),
+            Signatures::Many(many) => Signatures::Many(many.clone()),
+        };
     }
 
     /// The saved bytes of a document that is saved (kept live or not).

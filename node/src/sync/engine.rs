@@ -300,6 +300,7 @@ impl Engine {
                     let running = self.releasing.as_ref().is_some_and(|r| !r.is_finished());
                     if self.release.take_due(std::time::Instant::now()) && !running {
                         self.metrics.memory_releases.inc();
+                        self.repack();
                         // Not awaited: the engine goes on while the allocators are visited.
                         self.releasing = Some(tokio::task::spawn_blocking(crate::memory::release));
                     }
@@ -316,6 +317,23 @@ impl Engine {
             let _ = tokio::task::spawn_blocking(move || thread.join()).await;
         }
         debug!("sync engine stopped");
+    }
+
+    /// Moves the federation's documents into new allocations made on a new thread, whose
+    /// allocator heap starts empty, so that they fill fresh pages and the pages the burst left
+    /// sparse empty out for the memory release that follows ([`Federation::reallocate`]).
+    /// Blocks the engine for a copy of what it holds: milliseconds per 10,000 documents,
+    /// once after a burst. Without a thread (none can be made), nothing moves.
+    fn repack(&mut self) {
+        let started = std::time::Instant::now();
+        let federation = &mut self.federation;
+        let repacked = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("sicc-repack".into())
+                .spawn_scoped(scope, || federation.reallocate())
+                .map(|thread| thread.join().is_ok())
+        });
+        debug!(?repacked, took = ?started.elapsed(), "documents repacked after a burst");
     }
 
     /// One input and its effects; the storage error that stopped them, if any.

@@ -581,6 +581,15 @@ impl Federation {
     }
 
     // ------------------------------------------------------------------ inspection
+    /// Moves every replica's documents into new allocations made by the calling thread
+    /// ([`Replica::reallocate`]): the engine calls it on a new thread after a burst, before
+    /// the memory release. Changes nothing a peer or a reader can see.
+    pub fn reallocate(&mut self) {
+        for replica in self.replicas.values_mut() {
+            replica.reallocate();
+        }
+    }
+
     // Read-only questions for drivers, tests and the simulator's invariant checks.
 
     /// The catalogues held.
