@@ -96,6 +96,9 @@ fn main() {
     tune_allocator();
     private_files();
     name_work_threads();
-    sicc_node::memory::set_release(release_freed_memory);
+    sicc_node::memory::set_release(sicc_node::memory::Release {
+        process: release_freed_memory,
+        this_thread: collect_this_thread,
+    });
     std::process::exit(sicc_node::cli::main());
 }

@@ -5,13 +5,33 @@
 //! ([`ReleaseTrigger`], followed by the sync engine); the binary installs *how*. Without an
 //! installed release, nothing happens (tests, other embedders).
 
+use std::cell::Cell;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-static RELEASE: OnceLock<fn()> = OnceLock::new();
+/// The process's release: what it does for the process, and for the calling thread alone.
+#[derive(Debug, Clone, Copy)]
+pub struct Release {
+    /// Visits the threads and arenas it can reach from one blocking call.
+    pub process: fn(),
+    /// Hands back what the calling thread's allocator keeps: run by each long-lived thread
+    /// when it next goes idle after a release ([`thread_idle`]), since no call reaches into
+    /// another thread.
+    pub this_thread: fn(),
+}
+
+static RELEASE: OnceLock<Release> = OnceLock::new();
+/// Releases run so far; each long-lived thread catches up with it when it goes idle.
+static RELEASES: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// The releases this thread has caught up with.
+    static CAUGHT_UP: Cell<u64> = const { Cell::new(0) };
+}
 
 /// Installs the process's release of freed memory; the first call wins.
-pub fn set_release(release: fn()) {
+pub fn set_release(release: Release) {
     let _ = RELEASE.set(release);
 }
 
@@ -19,8 +39,30 @@ pub fn set_release(release: fn()) {
 /// and allocator arenas): call it from a blocking context, after a burst, not per step.
 pub fn release() {
     if let Some(release) = RELEASE.get() {
-        release();
+        RELEASES.fetch_add(1, Ordering::Relaxed);
+        (release.process)();
     }
+}
+
+/// For a long-lived thread each time it goes idle (the async runtime's workers, from
+/// `on_thread_park`; the store's writer and the search indexer, before they wait for work):
+/// once after each release, that thread's own part of it. The sync engine runs on the
+/// workers, the writer persists what it applies, the indexer indexes it, and each keeps
+/// what it freed after a burst. A load and a compare otherwise.
+pub fn thread_idle() {
+    if CAUGHT_UP.with(|caught_up| catch_up(caught_up, RELEASES.load(Ordering::Relaxed)))
+        && let Some(release) = RELEASE.get()
+    {
+        (release.this_thread)();
+    }
+}
+
+/// Whether a thread that has caught up with `caught_up` releases must do its part now that
+/// `releases` have run; if so, it has caught up with them.
+fn catch_up(caught_up: &Cell<u64>, releases: u64) -> bool {
+    let behind = caught_up.get() != releases;
+    caught_up.set(releases);
+    behind
 }
 
 /// When to hand freed memory back: once at least `after_changes` changes were received since
@@ -74,6 +116,16 @@ impl ReleaseTrigger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_idle_thread_does_its_part_once_after_each_release() {
+        let caught_up = Cell::new(0);
+        assert!(!catch_up(&caught_up, 0), "no release yet");
+        assert!(catch_up(&caught_up, 1), "idle after a release");
+        assert!(!catch_up(&caught_up, 1), "idle again: done already");
+        assert!(catch_up(&caught_up, 3), "two more releases: once");
+        assert!(!catch_up(&caught_up, 3));
+    }
 
     const QUIET: Duration = Duration::from_secs(1);
 

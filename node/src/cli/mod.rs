@@ -458,6 +458,7 @@ pub fn main() -> i32 {
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .on_thread_park(crate::memory::thread_idle)
         .build()
     {
         Ok(rt) => rt,

@@ -311,6 +311,9 @@ fn run_indexer(
 ) {
     loop {
         let next = if state.pending.updates == 0 {
+            if rx.is_empty() {
+                crate::memory::thread_idle();
+            }
             rx.blocking_recv()
         } else {
             let flush_waiting = !state.pending.flushes.is_empty();

@@ -133,7 +133,13 @@ impl Writer {
     }
 
     pub(super) fn run(mut self, mut rx: mpsc::Receiver<Command>) {
-        while let Some(first) = rx.blocking_recv() {
+        loop {
+            if rx.is_empty() {
+                crate::memory::thread_idle();
+            }
+            let Some(first) = rx.blocking_recv() else {
+                break;
+            };
             // Group commit: everything already queued shares one WAL sync.
             let mut group = vec![first];
             while group.len() < MAX_GROUP {
