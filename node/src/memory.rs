@@ -35,12 +35,22 @@ pub fn set_release(release: Release) {
     let _ = RELEASE.set(release);
 }
 
-/// Runs the installed release, if any. It may take milliseconds (it visits worker threads
-/// and allocator arenas): call it from a blocking context, after a burst, not per step.
-pub fn release() {
-    if let Some(release) = RELEASE.get() {
-        RELEASES.fetch_add(1, Ordering::Relaxed);
-        (release.process)();
+/// Whether a release is installed (the binary installs one; tests and other embedders do
+/// not, and then nothing is done for one).
+pub fn installed() -> bool {
+    RELEASE.get().is_some()
+}
+
+/// Starts a release: counts it at once, so that each long-lived thread does its part the
+/// next time it goes idle ([`thread_idle`]), and returns the process's part. That may take
+/// milliseconds (it visits worker threads and allocator arenas): run it on a blocking
+/// thread, after a burst, not per step.
+pub fn start_release() -> impl FnOnce() + Send + 'static {
+    RELEASES.fetch_add(1, Ordering::Relaxed);
+    || {
+        if let Some(release) = RELEASE.get() {
+            (release.process)();
+        }
     }
 }
 
@@ -48,7 +58,9 @@ pub fn release() {
 /// `on_thread_park`; the store's writer and the search indexer, before they wait for work):
 /// once after each release, that thread's own part of it. The sync engine runs on the
 /// workers, the writer persists what it applies, the indexer indexes it, and each keeps
-/// what it freed after a burst. A load and a compare otherwise.
+/// what it freed after a burst. A worker goes idle again within a tick; the writer and the
+/// indexer, which are usually waiting already when a release starts, do their part once
+/// their next work is done. A load and a compare otherwise.
 pub fn thread_idle() {
     if CAUGHT_UP.with(|caught_up| catch_up(caught_up, RELEASES.load(Ordering::Relaxed)))
         && let Some(release) = RELEASE.get()

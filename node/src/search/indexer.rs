@@ -288,7 +288,8 @@ impl IndexerThread {
         self.last_commit = Some(Instant::now());
         match self.reader.reload() {
             // The records added are the reader's to count from now on.
-            Ok(()) if committed.is_ok() => self.added.clear(),
+            // A new set: the last one's table is as large as the largest commit's.
+            Ok(()) if committed.is_ok() => self.added = HashSet::new(),
             Ok(()) => {}
             Err(e) => tracing::error!(error = %e, "search index reload failed"),
         }

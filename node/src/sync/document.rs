@@ -635,8 +635,8 @@ impl SharedDocument {
     }
 
     /// Moves what the document keeps between uses (its id, saved bytes, heads, change places
-    /// and signatures) into new allocations of exactly their size, made by the calling
-    /// thread. See [`Replica::reallocate`](super::replica::Replica::reallocate).
+    /// and signatures) into new allocations made by the calling thread, vectors at their
+    /// length. The live form, which a replica keeps for a bounded few, stays where it is. See [`Replica::reallocate`](super::replica::Replica::reallocate).
     pub fn reallocate(&mut self) {
         self.doc_id = self.doc_id.as_str().to_owned();
         match &mut self.state {

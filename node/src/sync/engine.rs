@@ -298,11 +298,15 @@ impl Engine {
                 () = &mut quiet, if release_at.is_some() => {
                     release_at = None;
                     let running = self.releasing.as_ref().is_some_and(|r| !r.is_finished());
-                    if self.release.take_due(std::time::Instant::now()) && !running {
+                    if self.release.take_due(std::time::Instant::now())
+                        && !running
+                        && crate::memory::installed()
+                    {
                         self.metrics.memory_releases.inc();
                         self.repack();
                         // Not awaited: the engine goes on while the allocators are visited.
-                        self.releasing = Some(tokio::task::spawn_blocking(crate::memory::release));
+                        let release = crate::memory::start_release();
+                        self.releasing = Some(tokio::task::spawn_blocking(release));
                     }
                 }
             }
@@ -331,7 +335,13 @@ impl Engine {
             std::thread::Builder::new()
                 .name("sicc-repack".into())
                 .spawn_scoped(scope, || federation.reallocate())
-                .map(|thread| thread.join().is_ok())
+                .map(|thread| {
+                    // Only copies run there, and a failed allocation aborts. A panic would be a
+                    // defect that left replicas half moved: it must not be carried on from.
+                    if let Err(panic) = thread.join() {
+                        std::panic::resume_unwind(panic);
+                    }
+                })
         });
         debug!(?repacked, took = ?started.elapsed(), "documents repacked after a burst");
     }

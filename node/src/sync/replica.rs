@@ -230,8 +230,8 @@ impl Replica {
         self
     }
 
-    /// Moves the documents (and the map holding them) into new allocations made by the
-    /// calling thread. A sync allocates what documents keep (about 1.5 KB each) on the
+    /// Moves the documents (and the maps holding them and the tombstones) into new
+    /// allocations made by the calling thread. A sync allocates what documents keep (about 1.5 KB each) on the
     /// threads that apply pages, between the frames, decoded changes and records it frees
     /// again: once it is over, the allocator's pages stay resident with a few kept blocks
     /// each. Called on a new thread after a burst, this packs them in fresh pages and leaves
@@ -931,48 +931,57 @@ mod tests {
     fn reallocated_documents_hold_and_serve_what_they_held() {
         let (owner, reader, manifest) = owner_and_reader();
         let mut mine = Replica::new(manifest.clone(), owner, 0);
-        let mut theirs = Replica::new(manifest, reader, 0);
-        // Saved, kept live beside their save, and live: a subscriber holds all three forms.
-        for i in 0..LIVE_DOCS + 3 {
-            let r = Record::from_json(&json!({"id": format!("r{i}"),
-                "kind": "initiative", "access_level": "public", "title": {"en": "One"},
-                "status": "active", "countries": ["FR"], "summary": {"en": format!("S {i}")}}))
-            .unwrap();
-            mine.publish(&r, 0).unwrap();
-            assert_eq!(
-                theirs
-                    .apply(&mine.changes_for(&format!("r{i}"), &[]))
-                    .applied,
-                1
-            );
-            if i > 0 {
-                theirs.export_doc(&format!("r{i}")).unwrap();
-            }
+        // Two subscribers take the same changes; one is reallocated, the twin is not.
+        let mut theirs = Replica::new(manifest.clone(), Arc::clone(&reader), 0);
+        let mut twin = Replica::new(manifest, reader, 0);
+        let record = |id: &str, summary: &str| {
+            Record::from_json(&json!({"id": id, "kind": "initiative",
+                "access_level": "public", "title": {"en": "One"}, "status": "active",
+                "countries": ["FR"], "summary": {"en": summary}}))
+            .unwrap()
+        };
+        // A long history: compacted when saved, its signatures in a map.
+        for v in 0..12 {
+            mine.publish(&record("many", &format!("V {v}")), 0).unwrap();
         }
-        let before: Vec<_> = (0..LIVE_DOCS + 3)
-            .map(|i| {
-                let id = format!("r{i}");
-                (
-                    theirs.changes_for(&id, &[]),
-                    theirs.export_doc(&id).unwrap(),
-                )
-            })
-            .collect();
+        let mut ids = vec!["many".to_owned()];
+        for i in 0..LIVE_DOCS + 3 {
+            let id = format!("r{i}");
+            mine.publish(&record(&id, &format!("S {i}")), 0).unwrap();
+            ids.push(id);
+        }
+        for id in &ids {
+            let changes = mine.changes_for(id, &[]);
+            assert!(theirs.apply(&changes).applied > 0);
+            twin.apply(&changes);
+        }
+        // Saved, kept live beside their save, and live (r0, never saved here).
+        for id in ids.iter().filter(|id| *id != "r0") {
+            theirs.export_doc(id).unwrap();
+        }
+        assert!(theirs.docs["r0"].is_live() && theirs.docs.values().any(|d| !d.is_live()));
         let (digest, live, stored) = (theirs.digest(), theirs.live_len(), theirs.stored_bytes());
+        let served: Vec<_> = ids.iter().map(|id| theirs.changes_for(id, &[])).collect();
         theirs.reallocate();
         assert_eq!(theirs.digest(), digest);
         assert_eq!((theirs.live_len(), theirs.stored_bytes()), (live, stored));
-        for (i, (changes, saved)) in before.into_iter().enumerate() {
-            let id = format!("r{i}");
+        assert!(theirs.docs["r0"].is_live(), "the live form stays");
+        for (id, changes) in ids.iter().zip(served) {
             assert_eq!(
-                theirs.changes_for(&id, &[]),
+                theirs.changes_for(id, &[]),
                 changes,
                 "{id} serves the same changes"
             );
+            // Signatures in any order: a map's order is its own.
+            let stored = |r: &mut Replica| {
+                let (doc, save, mut signatures) = r.export_doc(id).unwrap();
+                signatures.sort();
+                (doc, save, signatures)
+            };
             assert_eq!(
-                theirs.export_doc(&id).unwrap(),
-                saved,
-                "{id} stores the same"
+                stored(&mut theirs),
+                stored(&mut twin),
+                "{id} stores as its twin"
             );
         }
     }
