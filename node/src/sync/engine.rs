@@ -298,12 +298,12 @@ impl Engine {
                 () = &mut quiet, if release_at.is_some() => {
                     release_at = None;
                     let running = self.releasing.as_ref().is_some_and(|r| !r.is_finished());
-                    if self.release.take_due(std::time::Instant::now())
-                        && !running
-                        && crate::memory::installed()
-                    {
+                    if self.release.take_due(std::time::Instant::now()) && !running {
                         self.metrics.memory_releases.inc();
-                        self.repack();
+                        // Worth its copy only when a release will hand the old pages back.
+                        if crate::memory::installed() {
+                            self.repack();
+                        }
                         // Not awaited: the engine goes on while the allocators are visited.
                         let release = crate::memory::start_release();
                         self.releasing = Some(tokio::task::spawn_blocking(release));
