@@ -7,7 +7,7 @@
 
 use super::identity::NodeIdentity;
 use futures::{AsyncReadExt, AsyncWriteExt, StreamExt};
-use libp2p::swarm::{NetworkBehaviour, SwarmEvent};
+use libp2p::swarm::{ConnectionId, NetworkBehaviour, SwarmEvent};
 use libp2p::{
     Multiaddr, PeerId, StreamProtocol, Swarm, allow_block_list, connection_limits, identify, noise,
     ping, request_response, tcp, yamux,
@@ -334,7 +334,10 @@ pub fn spawn(
         .with_max_pending_outgoing(Some(32))
         .with_max_established_incoming(Some(64))
         .with_max_established_outgoing(Some(64))
-        .with_max_established_per_peer(Some(2));
+        // Four, not two: a partner restarted after a crash connects while this node still
+        // holds its dead connections (QUIC gets no close from a killed process); once the new
+        // connection identifies another process, the dead ones are closed (`superseded`).
+        .with_max_established_per_peer(Some(4));
     let frame_bytes = prometheus_client::metrics::family::Family::<
         Vec<(String, String)>,
         prometheus_client::metrics::counter::Counter,
@@ -380,6 +383,7 @@ pub fn spawn(
             // into dialling (a self-reported address could bypass what the operator set up).
             identify: identify::Behaviour::new(
                 identify::Config::new("/sicc/id/1".into(), key.public())
+                    .with_agent_version(agent_version())
                     .with_cache_size(0)
                     .with_hide_listen_addrs(true),
             ),
@@ -431,6 +435,7 @@ pub fn spawn(
         events: events_tx,
         pending: HashMap::new(),
         connected: HashSet::new(),
+        boots: HashMap::new(),
         dialable,
         redial: super::redial::Redial::new(config.redial_every, config.redial_max),
         listen: Vec::new(),
@@ -480,6 +485,9 @@ struct EventLoop {
         oneshot::Sender<Result<Message, NetworkError>>,
     >,
     connected: HashSet<PeerId>,
+    /// Per peer, the process each of its connections identified (the boot tag of its agent
+    /// version), to close those to a process that is gone once its successor identifies.
+    boots: HashMap<PeerId, HashMap<ConnectionId, Option<String>>>,
     /// Members with roster addresses, dialled with exactly those every time: libp2p's own
     /// address book forgets an address after one failed dial, which would leave a member
     /// that was down once undialable for good.
@@ -590,6 +598,21 @@ impl EventLoop {
             _ => {}
         }
         match event {
+            SwarmEvent::Behaviour(BehaviourEvent::Identify(identify::Event::Received {
+                connection_id,
+                peer_id,
+                info,
+            })) => {
+                let connections = self.boots.entry(peer_id).or_default();
+                connections.insert(connection_id, boot_of(&info.agent_version));
+                for dead in superseded(connections, connection_id) {
+                    connections.remove(&dead);
+                    if let Some(node) = node_id(&peer_id) {
+                        info!(peer = %node.short(), "closing a connection to the peer's previous process");
+                    }
+                    self.swarm.close_connection(dead);
+                }
+            }
             SwarmEvent::NewListenAddr { address, .. } => {
                 info!(%address, "listening");
                 self.listen.push(address.to_string());
@@ -611,9 +634,16 @@ impl EventLoop {
             }
             SwarmEvent::ConnectionClosed {
                 peer_id,
+                connection_id,
                 num_established,
                 ..
             } => {
+                if let Some(connections) = self.boots.get_mut(&peer_id) {
+                    connections.remove(&connection_id);
+                    if connections.is_empty() {
+                        self.boots.remove(&peer_id);
+                    }
+                }
                 if num_established == 0 {
                     self.redial
                         .disconnected(peer_id, tokio::time::Instant::now());
@@ -740,5 +770,77 @@ impl EventLoop {
                 peer, request_id, ..
             } => self.answered(&peer, request_id),
         }
+    }
+}
+
+/// This process's agent version for identify: the release and a tag drawn at start, which
+/// tells partners this process from an earlier one with the same identity.
+fn agent_version() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let tag = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    format!("sicc/{} boot/{tag:016x}", env!("CARGO_PKG_VERSION"))
+}
+
+/// The boot tag in a peer's agent version (`None` from a peer that sends none).
+fn boot_of(agent_version: &str) -> Option<String> {
+    agent_version
+        .split_whitespace()
+        .find_map(|part| part.strip_prefix("boot/"))
+        .map(str::to_owned)
+}
+
+/// Of one peer's connections, those to another process than the one `newest` identified:
+/// that process is gone (one identity runs in one process), and its connections are dead
+/// though not yet closed. Connections of the same process (two dials that crossed) stay,
+/// and so does any without a tag.
+fn superseded(
+    connections: &HashMap<ConnectionId, Option<String>>,
+    newest: ConnectionId,
+) -> Vec<ConnectionId> {
+    let Some(Some(boot)) = connections.get(&newest) else {
+        return Vec::new();
+    };
+    connections
+        .iter()
+        .filter(|(id, other)| **id != newest && other.as_ref().is_some_and(|b| b != boot))
+        .map(|(id, _)| *id)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connections_to_a_previous_process_of_the_peer_are_superseded_and_crossed_dials_are_not() {
+        let tag = |v: &str| boot_of(v);
+        assert_eq!(tag(&agent_version()).map(|t| t.len()), Some(16));
+        assert_ne!(
+            tag(&agent_version()),
+            tag(&agent_version()),
+            "a tag per start"
+        );
+        assert_eq!(tag("rust-libp2p/0.48.0"), None);
+        let id = ConnectionId::new_unchecked;
+        // Two crossed dials of one process, then its successor's connection.
+        let mut connections = HashMap::from([
+            (id(1), tag("sicc/0.1.0 boot/aaaa")),
+            (id(2), tag("sicc/0.1.0 boot/aaaa")),
+        ]);
+        assert!(
+            superseded(&connections, id(2)).is_empty(),
+            "one process: both stay"
+        );
+        connections.insert(id(3), tag("sicc/0.1.0 boot/bbbb"));
+        let mut dead = superseded(&connections, id(3));
+        dead.sort_unstable_by_key(|c| format!("{c:?}"));
+        assert_eq!(dead, vec![id(1), id(2)]);
+        // A peer without tags, on either side, closes nothing.
+        connections.insert(id(4), None);
+        assert!(superseded(&connections, id(4)).is_empty());
+        let untagged = HashMap::from([(id(5), None), (id(6), tag("sicc/0.1.0 boot/cccc"))]);
+        assert!(superseded(&untagged, id(6)).is_empty());
     }
 }
