@@ -605,12 +605,21 @@ impl EventLoop {
             })) => {
                 let connections = self.boots.entry(peer_id).or_default();
                 connections.insert(connection_id, boot_of(&info.agent_version));
-                for dead in superseded(connections, connection_id) {
-                    connections.remove(&dead);
-                    if let Some(node) = node_id(&peer_id) {
-                        info!(peer = %node.short(), "closing a connection to the peer's previous process");
-                    }
-                    self.swarm.close_connection(dead);
+                let dead = superseded(connections, connection_id);
+                for id in &dead {
+                    connections.remove(id);
+                    self.swarm.close_connection(*id);
+                }
+                // The peer went down and came back, though its connections never all closed
+                // here: the engine hears both, as it would have after the dead ones timed out
+                // (it re-sends a pending subscription, offers, starts a session).
+                if !dead.is_empty()
+                    && self.connected.contains(&peer_id)
+                    && let Some(node) = node_id(&peer_id)
+                {
+                    info!(peer = %node.short(), closed = dead.len(), "peer restarted: its previous process's connections closed");
+                    emit(&self.events, NetworkEvent::PeerDown(node)).await;
+                    emit(&self.events, NetworkEvent::PeerUp(node)).await;
                 }
             }
             SwarmEvent::NewListenAddr { address, .. } => {
