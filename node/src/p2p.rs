@@ -4,4 +4,5 @@
 pub mod identity;
 pub mod network;
 pub mod per_address;
+mod presence;
 mod redial;

@@ -488,6 +488,21 @@ impl NetnsFederation {
         for i in 0..self.nodes.len() {
             self.terminate(i);
         }
+        // `SICC_KEEP_LOGS=DIR`: each node's log is kept there (`<prefix>-<time>-<country>.log`),
+        // to read a run's sessions after it (with `SICC_LOG=info,sicc_node::sync=debug`, say).
+        if let Some(dir) = std::env::var_os("SICC_KEEP_LOGS") {
+            let dir = PathBuf::from(dir);
+            let _ = std::fs::create_dir_all(&dir);
+            let at = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            for n in &self.nodes {
+                let to = dir.join(format!("{}-{at}-{}.log", self.prefix, n.country));
+                if let Err(e) = std::fs::copy(n.data_dir.join("daemon.log"), &to) {
+                    eprintln!("netns federation: keeping {}: {e}", to.display());
+                }
+            }
+        }
         let had_mounts = !self.mounts.is_empty();
         for dir in std::mem::take(&mut self.mounts) {
             if run(&["umount", &dir.display().to_string()]).is_err() {

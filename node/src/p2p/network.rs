@@ -14,7 +14,7 @@ use libp2p::{
 };
 use sicc_protocol::identity::NodeId;
 use sicc_protocol::wire::{ErrorCode, FrameError, MAX_FRAME_BYTES, Message, PROTOCOL};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
@@ -434,7 +434,7 @@ pub fn spawn(
         commands,
         events: events_tx,
         pending: HashMap::new(),
-        connected: HashSet::new(),
+        presence: Default::default(),
         boots: HashMap::new(),
         dialable,
         redial: super::redial::Redial::new(config.redial_every, config.redial_max),
@@ -484,7 +484,8 @@ struct EventLoop {
         request_response::OutboundRequestId,
         oneshot::Sender<Result<Message, NetworkError>>,
     >,
-    connected: HashSet<PeerId>,
+    /// Which members the engine counts as up (`p2p/presence.rs`).
+    presence: super::presence::Presence<PeerId, ConnectionId>,
     /// Per peer, the process each of its connections identified (the boot tag of its agent
     /// version), to close those to a process that is gone once its successor identifies.
     boots: HashMap<PeerId, HashMap<ConnectionId, Option<String>>>,
@@ -531,7 +532,7 @@ impl EventLoop {
         let missing: Vec<PeerId> = self
             .dialable
             .keys()
-            .filter(|p| !self.connected.contains(p))
+            .filter(|p| !self.presence.is_up(p))
             .copied()
             .collect();
         for peer in self.redial.due(missing, now) {
@@ -583,7 +584,7 @@ impl EventLoop {
                 let _ = reply.send(self.listen.clone());
             }
             Command::Connected { reply } => {
-                let _ = reply.send(self.connected.iter().filter_map(node_id).collect());
+                let _ = reply.send(self.presence.up().filter_map(node_id).collect());
             }
             Command::Shutdown => {}
         }
@@ -606,20 +607,26 @@ impl EventLoop {
                 let connections = self.boots.entry(peer_id).or_default();
                 connections.insert(connection_id, boot_of(&info.agent_version));
                 let dead = superseded(connections, connection_id);
-                for id in &dead {
-                    connections.remove(id);
-                    self.swarm.close_connection(*id);
+                if dead.is_empty() {
+                    return;
+                }
+                let mut closing = Vec::new();
+                for id in dead {
+                    connections.remove(&id);
+                    if self.swarm.close_connection(id) {
+                        closing.push(id);
+                    }
                 }
                 // The peer went down and came back, though its connections never all closed
                 // here: the engine hears both, as it would have after the dead ones timed out
-                // (it re-sends a pending subscription, offers, starts a session).
-                if !dead.is_empty()
-                    && self.connected.contains(&peer_id)
-                    && let Some(node) = node_id(&peer_id)
-                {
-                    info!(peer = %node.short(), closed = dead.len(), "peer restarted: its previous process's connections closed");
-                    emit(&self.events, NetworkEvent::PeerDown(node)).await;
-                    emit(&self.events, NetworkEvent::PeerUp(node)).await;
+                // (it re-sends a pending subscription, offers, starts a session), and the
+                // return only once the dead connections are closed.
+                if let Some(node) = node_id(&peer_id) {
+                    info!(peer = %node.short(), closing = closing.len(), "peer restarted: its previous process's connections are closed");
+                }
+                let open = usize::from(self.swarm.is_connected(&peer_id));
+                for change in self.presence.restarted(peer_id, closing, open) {
+                    self.tell(peer_id, change).await;
                 }
             }
             SwarmEvent::NewListenAddr { address, .. } => {
@@ -633,12 +640,11 @@ impl EventLoop {
             } => {
                 // Reachable again, and so, probably, is everyone still waiting.
                 self.redial.connected(peer_id, tokio::time::Instant::now());
-                if num_established.get() == 1
-                    && self.connected.insert(peer_id)
-                    && let Some(node) = node_id(&peer_id)
+                if let Some(change) = self
+                    .presence
+                    .opened(peer_id, num_established.get() as usize)
                 {
-                    info!(peer = %node.short(), "peer up");
-                    emit(&self.events, NetworkEvent::PeerUp(node)).await;
+                    self.tell(peer_id, change).await;
                 }
             }
             SwarmEvent::ConnectionClosed {
@@ -657,12 +663,9 @@ impl EventLoop {
                     self.redial
                         .disconnected(peer_id, tokio::time::Instant::now());
                 }
-                if num_established == 0
-                    && self.connected.remove(&peer_id)
-                    && let Some(node) = node_id(&peer_id)
-                {
-                    info!(peer = %node.short(), "peer down");
-                    emit(&self.events, NetworkEvent::PeerDown(node)).await;
+                let open = num_established as usize;
+                if let Some(change) = self.presence.closed(peer_id, connection_id, open) {
+                    self.tell(peer_id, change).await;
                 }
             }
             SwarmEvent::IncomingConnectionError { error, .. } => {
@@ -689,6 +692,22 @@ impl EventLoop {
             SwarmEvent::Behaviour(BehaviourEvent::Sync(event)) => self.on_sync_event(event).await,
             other => debug!(event = ?other, "swarm event"),
         }
+    }
+
+    /// Tells the engine `peer` is up or down.
+    async fn tell(&mut self, peer: PeerId, change: super::presence::Change) {
+        let Some(node) = node_id(&peer) else {
+            return;
+        };
+        let event = match change {
+            super::presence::Change::Up => NetworkEvent::PeerUp(node),
+            super::presence::Change::Down => NetworkEvent::PeerDown(node),
+        };
+        match change {
+            super::presence::Change::Up => info!(peer = %node.short(), "peer up"),
+            super::presence::Change::Down => info!(peer = %node.short(), "peer down"),
+        }
+        emit(&self.events, event).await;
     }
 
     /// A request of `peer` ended (answered, or failed): it no longer counts as in flight.

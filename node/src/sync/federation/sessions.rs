@@ -58,6 +58,23 @@ impl Federation {
         self.offers.remove(&peer);
         // Its sessions ended with the connection.
         self.peer_requests.retain(|(p, _), _| *p != peer);
+        // So did ours with it: their requests' failures, still to come, are not waited for.
+        // Otherwise a session to a restarted peer, still held open when it comes back (a killed
+        // process sends no close), would take the place of the one its return starts, and end
+        // in a failure that leaves the pair to the next anti-entropy pass.
+        self.outstanding.retain(|_, purpose| match purpose {
+            Purpose::Session { peer: p, .. }
+            | Purpose::Announce { peer: p, .. }
+            | Purpose::Offers { peer: p }
+            | Purpose::PushOffers { peer: p } => *p != peer,
+            Purpose::Subscribe { .. } => true,
+        });
+        for ((p, _), slot) in self.sessions.iter_mut() {
+            if *p == peer {
+                slot.session = None;
+                slot.started = None;
+            }
+        }
         self.emit(SyncEvent::PeerDown { node_id: peer });
     }
 

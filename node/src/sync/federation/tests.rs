@@ -459,6 +459,61 @@ fn a_failed_session_is_retried_at_the_next_pass_not_at_once() {
 }
 
 #[test]
+fn a_peer_that_comes_back_gets_a_new_session_whatever_the_old_one_still_waits_for() {
+    let mut owner = node(0, 2);
+    let (done, _) = owner.command(
+        at(0),
+        Command::CreateCatalog {
+            name: "shared".into(),
+            title: [("en".to_owned(), "Shared".to_owned())].into(),
+            description: BTreeMap::new(),
+        },
+    );
+    done.unwrap();
+    let catalog = CatalogId::new(owner.me(), "shared").unwrap();
+    let reader = signer(1).node_id();
+    owner
+        .command(
+            at(1),
+            Command::Access {
+                catalog: catalog.clone(),
+                node: reader,
+                grant: Some(Role::Reader),
+            },
+        )
+        .0
+        .unwrap();
+    let summary_of = |effects: &[Effect]| {
+        effects.iter().find_map(|e| match e {
+            Effect::Send { id, message, .. } if message.kind() == "summary" => Some(*id),
+            _ => None,
+        })
+    };
+    let first = summary_of(&owner.handle(at(2), Input::PeerUp(reader))).unwrap();
+    // The reader's process is killed and restarted: its old connection is closed only now,
+    // with the first session's request still unanswered on it.
+    owner.handle(at(3), Input::PeerDown(reader));
+    let back = owner.handle(at(3), Input::PeerUp(reader));
+    let second = summary_of(&back).expect("its return starts a session at once");
+    assert_ne!(first, second);
+    // The first request's failure arrives late: it neither ends nor holds back the new one.
+    let late = owner.handle(
+        at(4),
+        Input::Response {
+            id: first,
+            result: Err("connection closed".into()),
+        },
+    );
+    assert!(
+        late.is_empty(),
+        "a forgotten request's answer does nothing: {late:?}"
+    );
+    let slot = &owner.sessions[&(reader, catalog.clone())];
+    assert!(slot.session.is_some(), "the new session still runs");
+    assert!(owner.outstanding.contains_key(&second));
+}
+
+#[test]
 fn a_local_edit_from_the_feed_updates_the_entry_and_a_deletion_erases_it() {
     let mut owner = node(0, 1);
     let (done, _) = owner.command(
