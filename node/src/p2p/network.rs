@@ -5,6 +5,7 @@
 //! One task (the event loop) owns the `Swarm`; everybody else holds a [`NetworkHandle`] and
 //! reads [`NetworkEvent`]s. The loop translates; it makes no sync decisions.
 
+use super::boots::Identified;
 use super::identity::NodeIdentity;
 use futures::{AsyncReadExt, AsyncWriteExt, StreamExt};
 use libp2p::swarm::{ConnectionId, NetworkBehaviour, SwarmEvent};
@@ -336,7 +337,7 @@ pub fn spawn(
         .with_max_established_outgoing(Some(64))
         // Four, not two: a partner restarted after a crash connects while this node still
         // holds its dead connections (QUIC gets no close from a killed process); once the new
-        // connection identifies another process, the dead ones are closed (`superseded`).
+        // connection identifies another process, the dead ones are closed (`p2p/boots.rs`).
         .with_max_established_per_peer(Some(4));
     let frame_bytes = prometheus_client::metrics::family::Family::<
         Vec<(String, String)>,
@@ -435,7 +436,7 @@ pub fn spawn(
         events: events_tx,
         pending: HashMap::new(),
         presence: Default::default(),
-        boots: HashMap::new(),
+        boots: Default::default(),
         dialable,
         redial: super::redial::Redial::new(config.redial_every, config.redial_max),
         listen: Vec::new(),
@@ -488,7 +489,7 @@ struct EventLoop {
     presence: super::presence::Presence<PeerId, ConnectionId>,
     /// Per peer, the process each of its connections identified (the boot tag of its agent
     /// version), to close those to a process that is gone once its successor identifies.
-    boots: HashMap<PeerId, HashMap<ConnectionId, Option<String>>>,
+    boots: super::boots::Boots<PeerId, ConnectionId>,
     /// Members with roster addresses, dialled with exactly those every time: libp2p's own
     /// address book forgets an address after one failed dial, which would leave a member
     /// that was down once undialable for good.
@@ -604,15 +605,19 @@ impl EventLoop {
                 peer_id,
                 info,
             })) => {
-                let connections = self.boots.entry(peer_id).or_default();
-                connections.insert(connection_id, boot_of(&info.agent_version));
-                let dead = superseded(connections, connection_id);
-                if dead.is_empty() {
-                    return;
-                }
+                let tag = boot_of(&info.agent_version);
+                let now = tokio::time::Instant::now();
+                let dead = match self.boots.identified(peer_id, connection_id, tag, now) {
+                    Identified::Known => return,
+                    Identified::Replaced => {
+                        debug!(peer = %peer_id, "a connection to a replaced process closed");
+                        self.swarm.close_connection(connection_id);
+                        return;
+                    }
+                    Identified::Restarted(dead) => dead,
+                };
                 let mut closing = Vec::new();
                 for id in dead {
-                    connections.remove(&id);
                     if self.swarm.close_connection(id) {
                         closing.push(id);
                     }
@@ -635,11 +640,14 @@ impl EventLoop {
             }
             SwarmEvent::ConnectionEstablished {
                 peer_id,
+                connection_id,
                 num_established,
                 ..
             } => {
                 // Reachable again, and so, probably, is everyone still waiting.
                 self.redial.connected(peer_id, tokio::time::Instant::now());
+                self.boots
+                    .opened(peer_id, connection_id, tokio::time::Instant::now());
                 if let Some(change) = self
                     .presence
                     .opened(peer_id, num_established.get() as usize)
@@ -653,12 +661,8 @@ impl EventLoop {
                 num_established,
                 ..
             } => {
-                if let Some(connections) = self.boots.get_mut(&peer_id) {
-                    connections.remove(&connection_id);
-                    if connections.is_empty() {
-                        self.boots.remove(&peer_id);
-                    }
-                }
+                self.boots
+                    .closed(peer_id, connection_id, num_established as usize);
                 if num_established == 0 {
                     self.redial
                         .disconnected(peer_id, tokio::time::Instant::now());
@@ -819,30 +823,12 @@ fn boot_of(agent_version: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Of one peer's connections, those to another process than the one `newest` identified:
-/// that process is gone (one identity runs in one process), and its connections are dead
-/// though not yet closed. Connections of the same process (two dials that crossed) stay,
-/// and so does any without a tag.
-fn superseded(
-    connections: &HashMap<ConnectionId, Option<String>>,
-    newest: ConnectionId,
-) -> Vec<ConnectionId> {
-    let Some(Some(boot)) = connections.get(&newest) else {
-        return Vec::new();
-    };
-    connections
-        .iter()
-        .filter(|(id, other)| **id != newest && other.as_ref().is_some_and(|b| b != boot))
-        .map(|(id, _)| *id)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn connections_to_a_previous_process_of_the_peer_are_superseded_and_crossed_dials_are_not() {
+    fn each_start_draws_its_own_boot_tag_and_a_peer_without_one_has_none() {
         let tag = |v: &str| boot_of(v);
         assert_eq!(tag(&agent_version()).map(|t| t.len()), Some(16));
         assert_ne!(
@@ -850,25 +836,7 @@ mod tests {
             tag(&agent_version()),
             "a tag per start"
         );
+        assert_eq!(tag("sicc/0.1.0 boot/aaaa").as_deref(), Some("aaaa"));
         assert_eq!(tag("rust-libp2p/0.48.0"), None);
-        let id = ConnectionId::new_unchecked;
-        // Two crossed dials of one process, then its successor's connection.
-        let mut connections = HashMap::from([
-            (id(1), tag("sicc/0.1.0 boot/aaaa")),
-            (id(2), tag("sicc/0.1.0 boot/aaaa")),
-        ]);
-        assert!(
-            superseded(&connections, id(2)).is_empty(),
-            "one process: both stay"
-        );
-        connections.insert(id(3), tag("sicc/0.1.0 boot/bbbb"));
-        let mut dead = superseded(&connections, id(3));
-        dead.sort_unstable_by_key(|c| format!("{c:?}"));
-        assert_eq!(dead, vec![id(1), id(2)]);
-        // A peer without tags, on either side, closes nothing.
-        connections.insert(id(4), None);
-        assert!(superseded(&connections, id(4)).is_empty());
-        let untagged = HashMap::from([(id(5), None), (id(6), tag("sicc/0.1.0 boot/cccc"))]);
-        assert!(superseded(&untagged, id(6)).is_empty());
     }
 }
