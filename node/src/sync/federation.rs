@@ -455,6 +455,11 @@ pub struct Federation {
     outstanding: BTreeMap<RequestId, Purpose>,
     /// When each peer last sent a session's summary on each catalogue (not persisted).
     peer_requests: BTreeMap<(NodeId, CatalogId), OffsetDateTime>,
+    /// Per peer and catalogue, an announcement of ours not answered yet, and whether newer
+    /// changes were left unannounced meanwhile (a session sends them once it is answered).
+    /// One at a time: over a link that drops packets, one announcement per change would
+    /// pile up until the connection's stream limit refuses the session that repairs it.
+    announcing: BTreeMap<(NodeId, CatalogId), bool>,
     next_request: u64,
     /// Effects of the step in progress.
     effects: Vec<Effect>,
@@ -485,6 +490,7 @@ impl Federation {
                 refused: 0,
                 outstanding: BTreeMap::new(),
                 peer_requests: BTreeMap::new(),
+                announcing: BTreeMap::new(),
                 next_request: 0,
                 effects: Vec::new(),
                 now: OffsetDateTime::UNIX_EPOCH,

@@ -62,6 +62,7 @@ impl Federation {
         // Otherwise a session to a restarted peer, still held open when it comes back (a killed
         // process sends no close), would take the place of the one its return starts, and end
         // in a failure that leaves the pair to the next anti-entropy pass.
+        self.announcing.retain(|(p, _), _| *p != peer);
         self.outstanding.retain(|_, purpose| match purpose {
             Purpose::Session { peer: p, .. }
             | Purpose::Announce { peer: p, .. }
@@ -141,8 +142,13 @@ impl Federation {
         match purpose {
             Purpose::Session { peer, catalog } => self.on_session_response(peer, catalog, result),
             Purpose::Announce { peer, catalog } => {
+                let behind = self
+                    .announcing
+                    .remove(&(peer, catalog.clone()))
+                    .unwrap_or(false);
                 // The peer answers with its digest; if it still differs from ours (it missed
-                // something earlier), a full session repairs it now.
+                // something earlier, or changes were held back while this one was on its
+                // way), a full session repairs it now.
                 let differs = match &result {
                     Ok(Message::Changes {
                         digest: Some(d), ..
@@ -156,7 +162,7 @@ impl Federation {
                         false
                     }
                 };
-                if differs && self.connected.contains(&peer) {
+                if (differs || behind) && self.connected.contains(&peer) {
                     self.start_session(peer, catalog);
                 }
             }
@@ -299,6 +305,11 @@ impl Federation {
         };
         let manifest = wire::manifest_value(replica.signed_manifest());
         for peer in self.sync_peers(catalog) {
+            if let Some(behind) = self.announcing.get_mut(&(peer, catalog.clone())) {
+                *behind = true;
+                continue;
+            }
+            self.announcing.insert((peer, catalog.clone()), false);
             let request = Message::Changes {
                 v: WIRE_VERSION,
                 catalog: catalog.to_string(),

@@ -173,17 +173,21 @@ fn a_publish_persists_before_it_announces_and_carries_its_commit_time() {
     let mut nodes = [node(0, 2), node(1, 2)];
     connect(&mut nodes, at(0));
     let catalog = create(&mut nodes, 0, "shared", at(1));
-    nodes[0]
-        .command(
-            at(2),
-            Command::Access {
-                catalog: catalog.clone(),
-                node: signer(1).node_id(),
-                grant: Some(Role::Reader),
-            },
-        )
-        .0
-        .unwrap();
+    let (done, effects) = nodes[0].command(
+        at(2),
+        Command::Access {
+            catalog: catalog.clone(),
+            node: signer(1).node_id(),
+            grant: Some(Role::Reader),
+        },
+    );
+    done.unwrap();
+    // The grant's announcement is answered (one announcement at a time per peer).
+    settle(
+        &mut nodes,
+        effects.into_iter().map(|e| (0, e)).collect(),
+        at(2),
+    );
     let (done, effects) = nodes[0].command(
         at(60),
         Command::Publish {
@@ -511,6 +515,65 @@ fn a_peer_that_comes_back_gets_a_new_session_whatever_the_old_one_still_waits_fo
     let slot = &owner.sessions[&(reader, catalog.clone())];
     assert!(slot.session.is_some(), "the new session still runs");
     assert!(owner.outstanding.contains_key(&second));
+}
+
+#[test]
+fn announcements_to_a_peer_go_one_at_a_time_and_what_waited_follows_in_a_session() {
+    let ([mut owner, _reader], catalog) = owner_and_reader();
+    let reader = signer(1).node_id();
+    let announces = |effects: &[Effect]| -> Vec<RequestId> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Send { id, peer, message }
+                    if *peer == reader && message.kind() == "changes" =>
+                {
+                    Some(*id)
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let publish = |owner: &mut Federation, n: i64| {
+        let (done, effects) = owner.command(
+            at(10 + n),
+            Command::Publish {
+                catalog: catalog.clone(),
+                record: record(&format!("lv-{n}"), "over a slow link"),
+            },
+        );
+        done.unwrap();
+        effects
+    };
+    let first = announces(&publish(&mut owner, 0));
+    assert_eq!(first.len(), 1);
+    // The link drops packets: the first is not answered, and the next changes wait.
+    for n in 1..20 {
+        assert!(
+            announces(&publish(&mut owner, n)).is_empty(),
+            "change {n} waits"
+        );
+    }
+    // Once it is answered (the peer's digest matching the first change only, or a failure), a
+    // session sends the rest; the next change is announced at once again.
+    let answered = owner.handle(
+        at(40),
+        Input::Response {
+            id: first[0],
+            result: Err("timed out".into()),
+        },
+    );
+    assert!(
+        sends(&answered)
+            .iter()
+            .any(|(p, m)| **p == reader && m.kind() == "summary"),
+        "a session follows: {answered:?}"
+    );
+    assert_eq!(announces(&publish(&mut owner, 20)).len(), 1);
+    // A peer that goes down takes its unanswered announcement with it.
+    owner.handle(at(50), Input::PeerDown(reader));
+    owner.handle(at(51), Input::PeerUp(reader));
+    assert_eq!(announces(&publish(&mut owner, 21)).len(), 1);
 }
 
 #[test]
