@@ -416,6 +416,41 @@ enum Purpose {
     },
 }
 
+/// Most changes and tombstones held back for one peer while an announcement to it is
+/// unanswered; beyond them, a session sends what it lacks instead.
+const HELD_MAX: usize = 500;
+
+/// Changes held back for a peer while an announcement to it is unanswered.
+#[derive(Debug, Default)]
+struct Held {
+    changes: Vec<sicc_protocol::wire::WireChange>,
+    tombstones: Vec<sicc_protocol::wire::WireTombstone>,
+    /// More than [`HELD_MAX`] were held: a session follows instead.
+    overflow: bool,
+}
+
+impl Held {
+    fn hold(
+        &mut self,
+        changes: &[sicc_protocol::wire::WireChange],
+        tombstones: &[sicc_protocol::wire::WireTombstone],
+    ) {
+        let held = self.changes.len() + self.tombstones.len();
+        if self.overflow || held + changes.len() + tombstones.len() > HELD_MAX {
+            self.overflow = true;
+            self.changes = Vec::new();
+            self.tombstones = Vec::new();
+        } else {
+            self.changes.extend_from_slice(changes);
+            self.tombstones.extend_from_slice(tombstones);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.overflow && self.changes.is_empty() && self.tombstones.is_empty()
+    }
+}
+
 #[derive(Debug, Default)]
 struct SessionSlot {
     session: Option<Session>,
@@ -455,11 +490,11 @@ pub struct Federation {
     outstanding: BTreeMap<RequestId, Purpose>,
     /// When each peer last sent a session's summary on each catalogue (not persisted).
     peer_requests: BTreeMap<(NodeId, CatalogId), OffsetDateTime>,
-    /// Per peer and catalogue, an announcement of ours not answered yet, and whether newer
-    /// changes were left unannounced meanwhile (a session sends them once it is answered).
-    /// One at a time: over a link that drops packets, one announcement per change would
-    /// pile up until the connection's stream limit refuses the session that repairs it.
-    announcing: BTreeMap<(NodeId, CatalogId), bool>,
+    /// Per peer and catalogue, an announcement of ours not answered yet, and the changes made
+    /// meanwhile, sent together once it is answered. One at a time: over a link that drops
+    /// packets, one announcement per change would pile up until the connection's stream limit
+    /// refuses the session that repairs it.
+    announcing: BTreeMap<(NodeId, CatalogId), Held>,
     next_request: u64,
     /// Effects of the step in progress.
     effects: Vec<Effect>,

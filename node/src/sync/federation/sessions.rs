@@ -142,13 +142,13 @@ impl Federation {
         match purpose {
             Purpose::Session { peer, catalog } => self.on_session_response(peer, catalog, result),
             Purpose::Announce { peer, catalog } => {
-                let behind = self
+                let held = self
                     .announcing
                     .remove(&(peer, catalog.clone()))
-                    .unwrap_or(false);
+                    .unwrap_or_default();
                 // The peer answers with its digest; if it still differs from ours (it missed
-                // something earlier, or changes were held back while this one was on its
-                // way), a full session repairs it now.
+                // something earlier), a full session repairs it now. Changes held back while
+                // this one was on its way go next, together, and its answer is checked in turn.
                 let differs = match &result {
                     Ok(Message::Changes {
                         digest: Some(d), ..
@@ -162,7 +162,14 @@ impl Federation {
                         false
                     }
                 };
-                if (differs || behind) && self.connected.contains(&peer) {
+                if !self.connected.contains(&peer) {
+                    return;
+                }
+                if held.overflow || (result.is_err() && !held.is_empty()) {
+                    self.start_session(peer, catalog);
+                } else if !held.is_empty() {
+                    self.send_announcement(peer, catalog, held.changes, held.tombstones);
+                } else if differs {
                     self.start_session(peer, catalog);
                 }
             }
@@ -300,29 +307,39 @@ impl Federation {
         changes: Vec<WireChange>,
         tombstones: Vec<wire::WireTombstone>,
     ) {
-        let Some(replica) = self.replicas.get(catalog) else {
-            return;
-        };
-        let manifest = wire::manifest_value(replica.signed_manifest());
         for peer in self.sync_peers(catalog) {
-            if let Some(behind) = self.announcing.get_mut(&(peer, catalog.clone())) {
-                *behind = true;
+            if let Some(held) = self.announcing.get_mut(&(peer, catalog.clone())) {
+                held.hold(&changes, &tombstones);
                 continue;
             }
-            self.announcing.insert((peer, catalog.clone()), false);
-            let request = Message::Changes {
-                v: WIRE_VERSION,
-                catalog: catalog.to_string(),
-                manifest: Some(manifest.clone()),
-                changes: changes.clone(),
-                tombstones: tombstones.clone(),
-                want: Vec::new(),
-                more: false,
-                digest: None,
-            };
-            let catalog = catalog.clone();
-            self.send(peer, request, Purpose::Announce { peer, catalog });
+            self.send_announcement(peer, catalog.clone(), changes.clone(), tombstones.clone());
         }
+    }
+
+    /// One announcement to `peer`, with the catalogue's current manifest.
+    fn send_announcement(
+        &mut self,
+        peer: NodeId,
+        catalog: CatalogId,
+        changes: Vec<WireChange>,
+        tombstones: Vec<wire::WireTombstone>,
+    ) {
+        let Some(replica) = self.replicas.get(&catalog) else {
+            return;
+        };
+        let request = Message::Changes {
+            v: WIRE_VERSION,
+            catalog: catalog.to_string(),
+            manifest: Some(wire::manifest_value(replica.signed_manifest())),
+            changes,
+            tombstones,
+            want: Vec::new(),
+            more: false,
+            digest: None,
+        };
+        self.announcing
+            .insert((peer, catalog.clone()), Default::default());
+        self.send(peer, request, Purpose::Announce { peer, catalog });
     }
 
     pub(super) fn count_rejections(

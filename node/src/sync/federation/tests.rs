@@ -518,62 +518,145 @@ fn a_peer_that_comes_back_gets_a_new_session_whatever_the_old_one_still_waits_fo
 }
 
 #[test]
-fn announcements_to_a_peer_go_one_at_a_time_and_what_waited_follows_in_a_session() {
-    let ([mut owner, _reader], catalog) = owner_and_reader();
-    let reader = signer(1).node_id();
-    let announces = |effects: &[Effect]| -> Vec<RequestId> {
+fn announcements_to_a_peer_go_one_at_a_time_and_what_waited_follows_together() {
+    let ([mut owner, mut reader], catalog) = owner_and_reader();
+    let reader_id = reader.me();
+    // The announcements to the reader in `effects`: (request id, changes carried).
+    let announces = |effects: &[Effect]| -> Vec<(RequestId, Message)> {
         effects
             .iter()
             .filter_map(|e| match e {
                 Effect::Send { id, peer, message }
-                    if *peer == reader && message.kind() == "changes" =>
+                    if *peer == reader_id && message.kind() == "changes" =>
                 {
-                    Some(*id)
+                    Some((*id, message.clone()))
                 }
                 _ => None,
             })
             .collect()
     };
-    let publish = |owner: &mut Federation, n: i64| {
-        let (done, effects) = owner.command(
-            at(10 + n),
-            Command::Publish {
-                catalog: catalog.clone(),
-                record: record(&format!("lv-{n}"), "over a slow link"),
-            },
-        );
-        done.unwrap();
+    let carried = |m: &Message| match m {
+        Message::Changes { changes, .. } => changes.len(),
+        _ => 0,
+    };
+    let mut n = 0;
+    let mut publish = |owner: &mut Federation, count: usize| {
+        let mut effects = Vec::new();
+        for _ in 0..count {
+            n += 1;
+            let (done, more) = owner.command(
+                at(10 + n),
+                Command::Publish {
+                    catalog: catalog.clone(),
+                    record: record(&format!("lv-{n}"), "over a slow link"),
+                },
+            );
+            done.unwrap();
+            effects.extend(more);
+        }
         effects
     };
-    let first = announces(&publish(&mut owner, 0));
-    assert_eq!(first.len(), 1);
-    // The link drops packets: the first is not answered, and the next changes wait.
-    for n in 1..20 {
-        assert!(
-            announces(&publish(&mut owner, n)).is_empty(),
-            "change {n} waits"
+    // The reader answers an announcement as it would.
+    let owner_id = owner.me();
+    let mut answer = |message: Message| {
+        let effects = reader.handle(
+            at(30),
+            Input::Request {
+                id: InboundId(1),
+                peer: owner_id,
+                message,
+            },
         );
-    }
-    // Once it is answered (the peer's digest matching the first change only, or a failure), a
-    // session sends the rest; the next change is announced at once again.
-    let answered = owner.handle(
+        effects
+            .into_iter()
+            .find_map(|e| match e {
+                Effect::Respond { message, .. } => Some(message),
+                _ => None,
+            })
+            .unwrap()
+    };
+
+    let first = announces(&publish(&mut owner, 1));
+    assert_eq!(first.len(), 1);
+    // The link is slow: the next changes wait while the first is unanswered.
+    assert!(announces(&publish(&mut owner, 19)).is_empty());
+    // Answered: the 19 go in one announcement, and its answer finds the reader in sync.
+    let reply = answer(first[0].1.clone());
+    let after = owner.handle(
         at(40),
         Input::Response {
-            id: first[0],
-            result: Err("timed out".into()),
+            id: first[0].0,
+            result: Ok(reply),
+        },
+    );
+    let next = announces(&after);
+    assert_eq!(next.len(), 1, "{after:?}");
+    assert_eq!(carried(&next[0].1), 19);
+    assert!(!sends(&after).iter().any(|(_, m)| m.kind() == "summary"));
+    let reply = answer(next[0].1.clone());
+    let after = owner.handle(
+        at(41),
+        Input::Response {
+            id: next[0].0,
+            result: Ok(reply),
         },
     );
     assert!(
-        sends(&answered)
-            .iter()
-            .any(|(p, m)| **p == reader && m.kind() == "summary"),
-        "a session follows: {answered:?}"
+        sends(&after).is_empty(),
+        "in sync: nothing more to send: {after:?}"
     );
-    assert_eq!(announces(&publish(&mut owner, 20)).len(), 1);
+
+    // An announcement that fails with changes held back: a session sends them.
+    let lost = announces(&publish(&mut owner, 1));
+    publish(&mut owner, 1);
+    let failed = owner.handle(
+        at(50),
+        Input::Response {
+            id: lost[0].0,
+            result: Err("timed out".into()),
+        },
+    );
+    assert!(announces(&failed).is_empty());
+    let session = failed
+        .iter()
+        .find_map(|e| match e {
+            Effect::Send { id, peer, message }
+                if *peer == reader_id && message.kind() == "summary" =>
+            {
+                Some(*id)
+            }
+            _ => None,
+        })
+        .expect("a session follows");
+    // That session fails too (the link is still bad); the next is left to anti-entropy.
+    owner.handle(
+        at(51),
+        Input::Response {
+            id: session,
+            result: Err("timed out".into()),
+        },
+    );
+
+    // More held back than one announcement carries: a session instead.
+    let slow = announces(&publish(&mut owner, 1));
+    assert_eq!(slow.len(), 1);
+    publish(&mut owner, HELD_MAX + 1);
+    let reply = answer(slow[0].1.clone());
+    let after = owner.handle(
+        at(60),
+        Input::Response {
+            id: slow[0].0,
+            result: Ok(reply),
+        },
+    );
+    assert!(announces(&after).is_empty());
+    assert!(sends(&after).iter().any(|(_, m)| m.kind() == "summary"));
+
     // A peer that goes down takes its unanswered announcement with it.
-    owner.handle(at(50), Input::PeerDown(reader));
-    owner.handle(at(51), Input::PeerUp(reader));
-    assert_eq!(announces(&publish(&mut owner, 21)).len(), 1);
+    announces(&publish(&mut owner, 1));
+    owner.handle(at(70), Input::PeerDown(reader_id));
+    owner.handle(at(71), Input::PeerUp(reader_id));
+    assert_eq!(announces(&publish(&mut owner, 1)).len(), 1);
 }
 
 #[test]
