@@ -37,8 +37,13 @@ pub enum Identified<C> {
     Known,
     /// The member restarted: these connections, to its previous process, are to be closed.
     Restarted(Vec<C>),
-    /// This connection reaches a process that was already replaced: to be closed.
+    /// This connection is to be closed: it reaches a process that was already replaced, or
+    /// its process changed its tag (a process never does; a member that pushes another one on
+    /// a live connection would otherwise restart itself here at will).
     Replaced,
+    /// The process already known; these older connections never identified and are dead
+    /// ([`UNIDENTIFIED_GRACE`]): to be closed, with no restart to tell.
+    Stale(Vec<C>),
 }
 
 #[derive(Debug)]
@@ -105,24 +110,45 @@ impl<P: Copy + Eq + Hash, C: Copy + Eq + Hash> Boots<P, C> {
         let Some(tag) = tag else {
             return Identified::Known;
         };
+        match &this.tag {
+            // Identify again (periodically, or pushed): the same process.
+            Some(had) if *had == tag => return Identified::Known,
+            Some(_) => {
+                member.connections.remove(&connection);
+                return Identified::Replaced;
+            }
+            None => {}
+        }
         if member.retired.contains(&tag) {
             member.connections.remove(&connection);
             return Identified::Replaced;
         }
         this.tag = Some(tag.clone());
         let previous = member.current.replace(tag.clone());
-        let dead_unidentified = |c: &Connection| {
-            c.tag.is_none()
-                && c.opened < opened
-                && now.duration_since(c.opened) >= UNIDENTIFIED_GRACE
-        };
+        let stale: Vec<C> = member
+            .connections
+            .iter()
+            .filter(|(_, c)| {
+                c.tag.is_none()
+                    && c.opened < opened
+                    && now.duration_since(c.opened) >= UNIDENTIFIED_GRACE
+            })
+            .map(|(id, _)| *id)
+            .collect();
         let restarted = previous.as_ref().is_some_and(|p| p != &tag)
             || member
                 .connections
                 .values()
-                .any(|c| c.tag.as_ref().is_some_and(|t| t != &tag) || dead_unidentified(c));
+                .any(|c| c.tag.as_ref().is_some_and(|t| t != &tag))
+            || (previous.is_none() && !stale.is_empty());
         if !restarted {
-            return Identified::Known;
+            if stale.is_empty() {
+                return Identified::Known;
+            }
+            for c in &stale {
+                member.connections.remove(c);
+            }
+            return Identified::Stale(stale);
         }
         let mut gone: Vec<String> = member
             .connections
@@ -269,6 +295,61 @@ mod tests {
         }
         m.open(5, 9_000);
         assert_eq!(m.identify(5, tag("bbbb"), 9_001), Identified::Known);
+    }
+
+    #[test]
+    fn a_tag_changed_on_a_live_connection_closes_it_and_identify_again_changes_nothing() {
+        let mut m = Member::new();
+        m.open(1, 0);
+        m.open(2, 1);
+        m.identify(1, tag("aaaa"), 2);
+        m.identify(2, tag("aaaa"), 3);
+        // The periodic identify, minutes later, with an unidentified connection beside.
+        m.open(3, 100_000);
+        assert_eq!(m.identify(1, tag("aaaa"), 300_000), Identified::Known);
+        // Another tag pushed on a live connection: that connection goes, no restart.
+        assert_eq!(m.identify(2, tag("bbbb"), 300_001), Identified::Replaced);
+        assert_eq!(m.identify(1, tag("aaaa"), 300_002), Identified::Known);
+    }
+
+    #[test]
+    fn an_old_unidentified_connection_beside_the_known_process_is_closed_without_a_restart() {
+        let mut m = Member::new();
+        m.open(1, 0);
+        m.identify(1, tag("aaaa"), 1);
+        // 2 never identifies (its identify failed, or its process is gone); 3 is the same
+        // process as 1.
+        m.open(2, 1_000);
+        m.open(3, 2_000);
+        assert_eq!(
+            m.identify(3, tag("aaaa"), 2_001),
+            Identified::Stale(vec![2])
+        );
+    }
+
+    #[test]
+    fn the_oldest_replaced_process_is_forgotten_first() {
+        let mut m = Member::new();
+        for k in 0..=RETIRED as u32 {
+            m.open(k, u64::from(k) * 1_000);
+            m.identify(k, tag(&format!("t{k}")), u64::from(k) * 1_000 + 1);
+        }
+        // t0 … t7 were replaced; t8 runs. All eight are remembered.
+        m.open(100, 50_000);
+        assert_eq!(m.identify(100, tag("t0"), 50_001), Identified::Replaced);
+        // One more process retires t8 and forgets t0, the oldest.
+        m.open(101, 60_000);
+        assert!(matches!(
+            m.identify(101, tag("t9"), 60_001),
+            Identified::Restarted(_)
+        ));
+        m.open(102, 60_002);
+        assert_eq!(m.identify(102, tag("t1"), 60_003), Identified::Replaced);
+        m.open(103, 60_004);
+        assert!(matches!(
+            m.identify(103, tag("t0"), 60_005),
+            Identified::Restarted(_)
+        ));
     }
 
     #[test]

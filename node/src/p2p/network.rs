@@ -522,7 +522,14 @@ impl EventLoop {
                     Some(c) => self.on_command(c),
                 },
                 event = self.swarm.select_next_some() => self.on_swarm_event(event).await,
-                _ = redial.tick() => self.redial(),
+                _ = redial.tick() => {
+                    self.redial();
+                    let swarm = &self.swarm;
+                    let now = tokio::time::Instant::now();
+                    for peer in self.presence.overdue(now, |p| swarm.is_connected(p)) {
+                        self.tell(peer, super::presence::Change::Up).await;
+                    }
+                }
             }
         }
         debug!("network stopped");
@@ -614,6 +621,13 @@ impl EventLoop {
                         self.swarm.close_connection(connection_id);
                         return;
                     }
+                    Identified::Stale(stale) => {
+                        debug!(peer = %peer_id, closed = stale.len(), "connections that never identified closed");
+                        for id in stale {
+                            self.swarm.close_connection(id);
+                        }
+                        return;
+                    }
                     Identified::Restarted(dead) => dead,
                 };
                 let mut closing = Vec::new();
@@ -630,7 +644,7 @@ impl EventLoop {
                     info!(peer = %node.short(), closing = closing.len(), "peer restarted: its previous process's connections are closed");
                 }
                 let open = usize::from(self.swarm.is_connected(&peer_id));
-                for change in self.presence.restarted(peer_id, closing, open) {
+                for change in self.presence.restarted(peer_id, closing, open, now) {
                     self.tell(peer_id, change).await;
                 }
             }

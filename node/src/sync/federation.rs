@@ -419,13 +419,17 @@ enum Purpose {
 /// Most changes and tombstones held back for one peer while an announcement to it is
 /// unanswered; beyond them, a session sends what it lacks instead.
 const HELD_MAX: usize = 500;
+/// Most bytes of them (a quarter of a frame: one large record's changes are up to 256 KiB).
+const HELD_MAX_BYTES: usize = sicc_protocol::wire::MAX_FRAME_BYTES / 4;
 
 /// Changes held back for a peer while an announcement to it is unanswered.
 #[derive(Debug, Default)]
 struct Held {
     changes: Vec<sicc_protocol::wire::WireChange>,
     tombstones: Vec<sicc_protocol::wire::WireTombstone>,
-    /// More than [`HELD_MAX`] were held: a session follows instead.
+    /// The bytes of their strings.
+    bytes: usize,
+    /// More than [`HELD_MAX`] or [`HELD_MAX_BYTES`] were held: a session follows instead.
     overflow: bool,
 }
 
@@ -435,14 +439,28 @@ impl Held {
         changes: &[sicc_protocol::wire::WireChange],
         tombstones: &[sicc_protocol::wire::WireTombstone],
     ) {
-        let held = self.changes.len() + self.tombstones.len();
-        if self.overflow || held + changes.len() + tombstones.len() > HELD_MAX {
-            self.overflow = true;
-            self.changes = Vec::new();
-            self.tombstones = Vec::new();
+        if self.overflow {
+            return;
+        }
+        let count = self.changes.len() + self.tombstones.len() + changes.len() + tombstones.len();
+        let bytes = self.bytes
+            + changes
+                .iter()
+                .map(|c| c.doc.len() + c.change.len() + c.author.len() + c.signature.len())
+                .sum::<usize>()
+            + tombstones
+                .iter()
+                .map(|t| t.doc.len() + t.at.len() + t.author.len() + t.signature.len())
+                .sum::<usize>();
+        if count > HELD_MAX || bytes > HELD_MAX_BYTES {
+            *self = Held {
+                overflow: true,
+                ..Held::default()
+            };
         } else {
             self.changes.extend_from_slice(changes);
             self.tombstones.extend_from_slice(tombstones);
+            self.bytes = bytes;
         }
     }
 

@@ -159,13 +159,15 @@ impl Federation {
                     Ok(_) => true,
                     Err(e) => {
                         debug!(peer = %peer.short(), error = %e, "announce failed");
-                        false
+                        true
                     }
                 };
-                if !self.connected.contains(&peer) {
+                // Gone, or no longer a reader (revoked meanwhile): nothing more goes to it.
+                if !self.sync_peers(&catalog).contains(&peer) {
                     return;
                 }
-                if held.overflow || (result.is_err() && !held.is_empty()) {
+                // A failed one (a timeout over a bad link) is repaired by a session too.
+                if held.overflow || result.is_err() {
                     self.start_session(peer, catalog);
                 } else if !held.is_empty() {
                     self.send_announcement(peer, catalog, held.changes, held.tombstones);

@@ -606,6 +606,31 @@ fn announcements_to_a_peer_go_one_at_a_time_and_what_waited_follows_together() {
         "in sync: nothing more to send: {after:?}"
     );
 
+    // An announcement that fails (a timeout over a bad link), with nothing held back: a
+    // session repairs the pair all the same.
+    let lone = announces(&publish(&mut owner, 1));
+    let failed = owner.handle(
+        at(45),
+        Input::Response {
+            id: lone[0].0,
+            result: Err("timed out".into()),
+        },
+    );
+    let session = failed
+        .iter()
+        .find_map(|e| match e {
+            Effect::Send { id, message, .. } if message.kind() == "summary" => Some(*id),
+            _ => None,
+        })
+        .expect("a session follows a failed announcement");
+    owner.handle(
+        at(46),
+        Input::Response {
+            id: session,
+            result: Err("timed out".into()),
+        },
+    );
+
     // An announcement that fails with changes held back: a session sends them.
     let lost = announces(&publish(&mut owner, 1));
     publish(&mut owner, 1);
@@ -657,6 +682,28 @@ fn announcements_to_a_peer_go_one_at_a_time_and_what_waited_follows_together() {
     owner.handle(at(70), Input::PeerDown(reader_id));
     owner.handle(at(71), Input::PeerUp(reader_id));
     assert_eq!(announces(&publish(&mut owner, 1)).len(), 1);
+}
+
+#[test]
+fn changes_held_for_a_peer_overflow_by_count_or_by_bytes() {
+    let change = |bytes: usize| sicc_protocol::wire::WireChange {
+        doc: "d".into(),
+        change: "0".repeat(bytes),
+        author: "a".into(),
+        epoch: 0,
+        signature: "s".into(),
+    };
+    let mut held = Held::default();
+    held.hold(&[change(HELD_MAX_BYTES / 2)], &[]);
+    assert!(!held.overflow && held.changes.len() == 1);
+    held.hold(&[change(HELD_MAX_BYTES / 2)], &[]);
+    assert!(held.overflow, "past the bytes");
+    assert!(held.changes.is_empty() && !held.is_empty());
+    let mut held = Held::default();
+    held.hold(&vec![change(1); HELD_MAX], &[]);
+    assert!(!held.overflow, "exactly the most");
+    held.hold(&[change(1)], &[]);
+    assert!(held.overflow, "past the count");
 }
 
 #[test]
