@@ -540,7 +540,9 @@ impl EventLoop {
         let missing: Vec<PeerId> = self
             .dialable
             .keys()
-            .filter(|p| !self.presence.is_up(p))
+            // Connections, not what the engine heard: a restarted member whose dead
+            // connections are still closing is connected, and not dialled again.
+            .filter(|p| !self.swarm.is_connected(p))
             .copied()
             .collect();
         for peer in self.redial.due(missing, now) {

@@ -43,6 +43,7 @@ impl<P, C> Default for Presence<P, C> {
 
 impl<P: Copy + Eq + Hash, C: Copy + Eq + Hash> Presence<P, C> {
     /// Whether the engine counts `peer` as up.
+    #[cfg(test)]
     pub fn is_up(&self, peer: &P) -> bool {
         self.up.contains(peer)
     }

@@ -403,8 +403,9 @@ fn requests_about_a_catalogue_not_held_or_not_readable_are_refused() {
     }
 }
 
-#[test]
-fn a_failed_session_is_retried_at_the_next_pass_not_at_once() {
+/// Node 0 owns catalogue `shared` and grants node 1 reading, with no peer connected yet
+/// (time 0 to 1).
+fn owner_granting_a_reader() -> (Federation, CatalogId, NodeId) {
     let mut owner = node(0, 2);
     let (done, _) = owner.command(
         at(0),
@@ -428,6 +429,12 @@ fn a_failed_session_is_retried_at_the_next_pass_not_at_once() {
         )
         .0
         .unwrap();
+    (owner, catalog, reader)
+}
+
+#[test]
+fn a_failed_session_is_retried_at_the_next_pass_not_at_once() {
+    let (mut owner, _catalog, reader) = owner_granting_a_reader();
     let effects = owner.handle(at(2), Input::PeerUp(reader));
     let session = effects
         .iter()
@@ -464,29 +471,7 @@ fn a_failed_session_is_retried_at_the_next_pass_not_at_once() {
 
 #[test]
 fn a_peer_that_comes_back_gets_a_new_session_whatever_the_old_one_still_waits_for() {
-    let mut owner = node(0, 2);
-    let (done, _) = owner.command(
-        at(0),
-        Command::CreateCatalog {
-            name: "shared".into(),
-            title: [("en".to_owned(), "Shared".to_owned())].into(),
-            description: BTreeMap::new(),
-        },
-    );
-    done.unwrap();
-    let catalog = CatalogId::new(owner.me(), "shared").unwrap();
-    let reader = signer(1).node_id();
-    owner
-        .command(
-            at(1),
-            Command::Access {
-                catalog: catalog.clone(),
-                node: reader,
-                grant: Some(Role::Reader),
-            },
-        )
-        .0
-        .unwrap();
+    let (mut owner, catalog, reader) = owner_granting_a_reader();
     let summary_of = |effects: &[Effect]| {
         effects.iter().find_map(|e| match e {
             Effect::Send { id, message, .. } if message.kind() == "summary" => Some(*id),
