@@ -913,6 +913,75 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_batch_writes_each_accepted_record_whole_and_nothing_of_a_refused_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let tool = |id: &str, provider: &str| {
+            rec(
+                json!({"id": id, "kind": "support_tool", "name": {"en": "T"},
+                "tool_type": "training", "summary": {"en": "s"}, "provider_org": provider}),
+            )
+        };
+        {
+            let (store, writer) = Store::open(dir.path()).unwrap();
+            store.put(org("org-0"), PutMode::Create, "a").await.unwrap();
+            let mut follower = store.follow(store.committed_seq()).await.unwrap();
+            // The tool links forward into the batch; the second one's target exists nowhere.
+            let batch = vec![
+                tool("tool-1", "org-1"),
+                org("org-1"),
+                tool("tool-2", "org-missing"),
+                tool("tool-3", "org-0"),
+            ];
+            let results = store.put_many(batch, PutMode::Create, "b").await.unwrap();
+            let ok: Vec<bool> = results.iter().map(Result::is_ok).collect();
+            assert_eq!(ok, [true, true, false, true], "{results:?}");
+            // One feed entry per accepted record, in the batch's order.
+            let changes: Vec<FeedChange> = follower
+                .next()
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|c| c.change)
+                .collect();
+            let local = |id: &str| FeedChange::Local(RecordId::new(id).unwrap());
+            assert_eq!(changes, [local("tool-1"), local("org-1"), local("tool-3")]);
+            drop(follower);
+            drop(store);
+            writer.join();
+        }
+        // After a reopen: audit entries numbered on from the first write, the link index
+        // holding both tools' links, the kind index every accepted record, the refused none.
+        let (store, writer) = Store::open(dir.path()).unwrap();
+        let audit = store.audit(None, 100).await.unwrap();
+        let numbered: Vec<(u64, &str)> = audit
+            .iter()
+            .map(|a| (a.seq, a.record_id.as_str()))
+            .collect();
+        assert_eq!(
+            numbered,
+            [(4, "tool-3"), (3, "org-1"), (2, "tool-1"), (1, "org-0")]
+        );
+        for (target, by) in [("org-1", "tool-1"), ("org-0", "tool-3")] {
+            let err = store
+                .delete(RecordId::new(target).unwrap(), "a")
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&err, StoreError::Referenced { by: b, .. } if b[0].as_str() == by),
+                "{err}"
+            );
+        }
+        let tools = store
+            .list(Filter::kind(RecordKind::SupportTool), None, 10)
+            .await
+            .unwrap();
+        let ids: Vec<&str> = tools.records.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["tool-1", "tool-3"]);
+        drop(store);
+        writer.join();
+    }
+
+    #[tokio::test]
     async fn pagination_visits_every_record_once() {
         let dir = tempfile::tempdir().unwrap();
         let (store, _writer) = Store::open(dir.path()).unwrap();

@@ -6,6 +6,7 @@ use rocksdb::{DB, Direction, IteratorMode};
 use sicc_protocol::id::RecordId;
 use sicc_protocol::query::Filter;
 use sicc_protocol::record::Record;
+use sicc_protocol::schema::RecordKind;
 
 pub(super) fn decode_record(key: &[u8], value: &[u8]) -> Result<Record, StoreError> {
     let corrupt = |reason: String| StoreError::Corrupt {
@@ -27,6 +28,29 @@ pub(super) fn read_record(db: &DB, id: &RecordId) -> Result<Option<Record>, Stor
     match db.get_pinned_cf(cf(db, CF_RECORDS), id.as_bytes())? {
         None => Ok(None),
         Some(v) => decode_record(id.as_bytes(), &v).map(Some),
+    }
+}
+
+/// The kind of the local record `id`, read without decoding the record: a link check needs
+/// only that (a full decode of each link target took a large share of an import's writer).
+pub(super) fn read_kind(db: &DB, id: &RecordId) -> Result<Option<RecordKind>, StoreError> {
+    #[derive(serde::Deserialize)]
+    struct KindOnly {
+        kind: RecordKind,
+    }
+    let Some(value) = db.get_pinned_cf(cf(db, CF_RECORDS), id.as_bytes())? else {
+        return Ok(None);
+    };
+    let corrupt = |reason: String| StoreError::Corrupt {
+        key: format!("records/{id}"),
+        reason,
+    };
+    match value.split_first() {
+        Some((&RECORD_VALUE_VERSION, json)) => serde_json::from_slice::<KindOnly>(json)
+            .map(|k| Some(k.kind))
+            .map_err(|e| corrupt(e.to_string())),
+        Some((version, _)) => Err(corrupt(format!("unknown record format version {version}"))),
+        None => Err(corrupt("empty value".into())),
     }
 }
 

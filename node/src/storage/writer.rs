@@ -5,7 +5,7 @@
 use super::erasures::Erased;
 use super::feed::{self, Committed, Consumer, FeedChange, Written};
 use super::purge::PurgeSignal;
-use super::records::{last_audit_seq, read_record};
+use super::records::{last_audit_seq, read_kind, read_record};
 use super::schema::*;
 use super::shared::{Quarantine, QuarantinedRecord};
 use super::{Command, MAX_GROUP, PutMode, SharedOp, StoreError, cf};
@@ -69,8 +69,8 @@ impl LinkResolver for BatchResolver<'_> {
             return Some(*kind);
         }
         // A read error is reported as "missing": the write is then refused, never half-done.
-        match read_record(self.db, id) {
-            Ok(Some(r)) => Some(r.kind),
+        match read_kind(self.db, id) {
+            Ok(Some(kind)) => Some(kind),
             Ok(None) => super::shared::shared_kind(self.db, id),
             Err(_) => None,
         }
@@ -635,6 +635,12 @@ impl Writer {
             }
         }
 
+        // Every accepted record of the command goes into one atomic batch: one RocksDB write
+        // for the lot instead of one per record. Each record's entries are those a write of it
+        // alone would make, so the batch holds every record whole or none.
+        let rollback = (self.feed_seq, self.group_feed.len(), self.audit_seq);
+        let mut batch = WriteBatch::default();
+        let mut staged = Vec::new();
         for (i, record) in records.iter_mut().enumerate() {
             if results[i].is_some() {
                 continue;
@@ -660,10 +666,31 @@ impl Writer {
                 (_, Some(_)) => "replace",
                 (_, None) => "create",
             };
-            results[i] = Some(
-                self.write_record(record, prev, actor, action, &now)
-                    .map(|()| record.clone()),
-            );
+            match self.stage_record(&mut batch, record, prev, actor, action, &now) {
+                Ok(()) => staged.push(i),
+                Err(e) => results[i] = Some(Err(e)),
+            }
+        }
+        if !staged.is_empty() {
+            let mut wo = WriteOptions::default();
+            // Not synced here: the group's single flush_wal(true) syncs before anything is
+            // acknowledged.
+            wo.set_sync(false);
+            match self.db.write_opt(batch, &wo) {
+                Ok(()) => {
+                    for i in staged {
+                        results[i] = Some(Ok(records[i].clone()));
+                    }
+                }
+                Err(e) => {
+                    // Nothing of the batch was written: neither are its feed or audit entries.
+                    (self.feed_seq, _, self.audit_seq) = rollback;
+                    self.group_feed.truncate(rollback.1);
+                    for i in staged {
+                        results[i] = Some(Err(StoreError::Rocks(e.clone())));
+                    }
+                }
+            }
         }
         results
             .into_iter()
@@ -671,16 +698,16 @@ impl Writer {
             .collect()
     }
 
-    fn audit(
-        &mut self,
-        batch: &mut WriteBatch,
+    /// The audit entry of a write, serialised, numbered `seq`.
+    fn audit_entry(
+        seq: u64,
         actor: &str,
         action: &str,
         record: &Record,
         now: &str,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<u8>, StoreError> {
         let entry = AuditEntry {
-            seq: self.audit_seq + 1,
+            seq,
             at: now.to_owned(),
             actor: actor.to_owned(),
             action: action.to_owned(),
@@ -692,29 +719,27 @@ impl Writer {
             key: "audit".into(),
             reason: e.to_string(),
         })?;
-        batch.put_cf(
-            cf(&self.db, CF_AUDIT),
-            entry.seq.to_be_bytes(),
-            encode_versioned(AUDIT_VALUE_VERSION, &json),
-        );
-        Ok(())
+        Ok(encode_versioned(AUDIT_VALUE_VERSION, &json))
     }
 
-    /// One logical write = one atomic batch: record, kind index, link index, audit entry.
-    fn write_record(
+    /// Adds one record's write to `batch`: the record, its kind and link index entries, its
+    /// audit entry and its feed entry. Whatever can fail is done before anything is added, so
+    /// a record is staged whole or not at all.
+    fn stage_record(
         &mut self,
+        batch: &mut WriteBatch,
         record: &Record,
         prev: Option<&Record>,
         actor: &str,
         action: &str,
         now: &str,
     ) -> Result<(), StoreError> {
-        let db = self.db.clone();
-        let mut batch = WriteBatch::default();
         let json = serde_json::to_vec(&record.to_json()).map_err(|e| StoreError::Corrupt {
             key: record.id.to_string(),
             reason: e.to_string(),
         })?;
+        let audit = Self::audit_entry(self.audit_seq + 1, actor, action, record, now)?;
+        let db = self.db.clone();
         batch.put_cf(
             cf(&db, CF_RECORDS),
             record.id.as_bytes(),
@@ -734,12 +759,14 @@ impl Writer {
         for target in &new_links {
             batch.put_cf(cf(&db, CF_LINKS_IN), links_in_key(target, &record.id), b"");
         }
-        self.audit(&mut batch, actor, action, record, now)?;
-        self.commit(
+        self.audit_seq += 1;
+        batch.put_cf(cf(&db, CF_AUDIT), self.audit_seq.to_be_bytes(), audit);
+        self.feed(
             batch,
             FeedChange::Local(record.id.clone()),
             Written::Local(Some(record.clone())),
-        )
+        );
+        Ok(())
     }
 
     /// Writes one logical write's batch, with its feed entry.
@@ -789,7 +816,8 @@ impl Writer {
         for target in record.link_targets() {
             batch.delete_cf(cf(&db, CF_LINKS_IN), links_in_key(&target, id));
         }
-        self.audit(&mut batch, actor, "delete", &record, &Self::now())?;
+        let audit = Self::audit_entry(self.audit_seq + 1, actor, "delete", &record, &Self::now())?;
+        batch.put_cf(cf(&db, CF_AUDIT), (self.audit_seq + 1).to_be_bytes(), audit);
         self.journal_erasure(&mut batch, Erased::Record { id: id.to_string() });
         self.commit(batch, FeedChange::Local(id.clone()), Written::Local(None))?;
         self.group_erased = true;
