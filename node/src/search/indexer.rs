@@ -12,6 +12,7 @@ use sicc_protocol::query::Filter;
 use sicc_protocol::record::Record;
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 use tokio::sync::{mpsc, oneshot, watch};
@@ -20,7 +21,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 const UPDATE_QUEUE: usize = 4_096;
 
 pub(super) enum Update {
-    Upsert(Box<(Record, Origin)>),
+    Upsert(Box<(Arc<Record>, Origin)>),
     Delete(String),
     Clear,
     /// Every update before this one reflects the feed up to this sequence.
@@ -99,6 +100,7 @@ pub fn open(data_dir: &Path) -> Result<(SearchHandle, Indexer, IndexStart), Sear
         IndexStart::At(Some(seq)) => seq,
         _ => 0,
     });
+    let (applied, applied_rx) = watch::channel(*indexed_rx.borrow());
     // The indexer thread's own clock, to wait for a queued update or a commit deadline,
     // whichever comes first.
     let clock = tokio::runtime::Builder::new_current_thread()
@@ -125,6 +127,7 @@ pub fn open(data_dir: &Path) -> Result<(SearchHandle, Indexer, IndexStart), Sear
                         reader: thread_reader,
                         fields: thread_fields,
                         indexed,
+                        applied,
                         mark: None,
                         last_commit: None,
                         pending: Pending::default(),
@@ -147,6 +150,7 @@ pub fn open(data_dir: &Path) -> Result<(SearchHandle, Indexer, IndexStart), Sear
             analyzers,
             updates: tx,
             indexed: indexed_rx,
+            applied: applied_rx,
         },
         Indexer { thread },
         start,
@@ -216,6 +220,8 @@ struct IndexerThread {
     reader: IndexReader,
     fields: Fields,
     indexed: watch::Sender<u64>,
+    /// The feed sequence the updates applied so far reflect (committed or not).
+    applied: watch::Sender<u64>,
     /// Every update before the last `Mark` reflects the feed up to this sequence.
     mark: Option<u64>,
     last_commit: Option<Instant>,
@@ -253,7 +259,10 @@ impl IndexerThread {
                     tracing::error!(error = %e, "index not cleared");
                 }
             }
-            Update::Mark(seq) => self.mark = Some(seq),
+            Update::Mark(seq) => {
+                self.mark = Some(seq);
+                self.applied.send_replace(seq);
+            }
             Update::Flush(tx) => self.pending.flushes.push(tx),
         }
     }
@@ -427,7 +436,7 @@ pub async fn rebuild(
             .await?;
         for r in page.records {
             search
-                .send(Update::Upsert(Box::new((r, Origin::Local))))
+                .send(Update::Upsert(Box::new((Arc::new(r), Origin::Local))))
                 .await?;
             n += 1;
         }
@@ -451,7 +460,7 @@ pub async fn rebuild(
                 catalog: s.catalog,
             };
             search
-                .send(Update::Upsert(Box::new((s.record, origin))))
+                .send(Update::Upsert(Box::new((Arc::new(s.record), origin))))
                 .await?;
             n += 1;
         }
@@ -509,7 +518,7 @@ async fn index_batch(
             (FeedChange::Local(id), Some(Written::Local(record))) => local_update(&id, record),
             (FeedChange::Local(id), _) => {
                 let record = store.get(id.clone()).await?;
-                local_update(&id, record)
+                local_update(&id, record.map(Arc::new))
             }
             (FeedChange::Shared { doc, catalog }, Some(Written::Shared { origin, record })) => {
                 shared_update(&doc, catalog, origin, record)
@@ -523,7 +532,9 @@ async fn index_batch(
                     Err(_) => Ok(None),
                 };
                 match found {
-                    Ok(Some(s)) => shared_update(&doc, catalog, s.origin, Some(Ok(s.record))),
+                    Ok(Some(s)) => {
+                        shared_update(&doc, catalog, s.origin, Some(Ok(Arc::new(s.record))))
+                    }
                     Ok(None) => shared_update(&doc, catalog, String::new(), None),
                     Err(e) => {
                         tracing::warn!(%doc, error = %e, "shared record not readable; not searchable");
@@ -538,7 +549,7 @@ async fn index_batch(
     Ok(())
 }
 
-fn local_update(id: &sicc_protocol::id::RecordId, record: Option<Record>) -> Update {
+fn local_update(id: &sicc_protocol::id::RecordId, record: Option<Arc<Record>>) -> Update {
     match record {
         Some(r) => Update::Upsert(Box::new((r, Origin::Local))),
         None => Update::Delete(Origin::Local.key(id.as_str())),
@@ -549,7 +560,7 @@ fn shared_update(
     doc: &str,
     catalog: String,
     node: String,
-    record: Option<Result<Record, String>>,
+    record: Option<Result<Arc<Record>, String>>,
 ) -> Update {
     let origin = Origin::Shared { node, catalog };
     match record {
@@ -597,7 +608,7 @@ mod tests {
     async fn a_record_indexed_again_replaces_itself_within_a_commit_and_across_commits() {
         let dir = tempfile::tempdir().unwrap();
         let (search, indexer, _) = open(dir.path()).unwrap();
-        let upsert = |id: &str| Update::Upsert(Box::new((initiative(id), Origin::Local)));
+        let upsert = |id: &str| Update::Upsert(Box::new((Arc::new(initiative(id)), Origin::Local)));
         // New records go in without a delete; the same one again within one commit (added
         // since the last commit, unseen by the reader) and after it must replace itself.
         search.send(upsert("lv-init-1")).await.unwrap();
@@ -615,7 +626,10 @@ mod tests {
             catalog: "lv-catalog".into(),
         };
         search
-            .send(Update::Upsert(Box::new((initiative("lv-init-1"), shared))))
+            .send(Update::Upsert(Box::new((
+                Arc::new(initiative("lv-init-1")),
+                shared,
+            ))))
             .await
             .unwrap();
         search.flush().await.unwrap();
@@ -632,10 +646,33 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn applied_follows_the_marks_the_indexer_has_taken_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let (search, indexer, _) = open(dir.path()).unwrap();
+        let upsert = |id: &str| Update::Upsert(Box::new((Arc::new(initiative(id)), Origin::Local)));
+        search.send(upsert("lv-init-1")).await.unwrap();
+        search.send(Update::Mark(3)).await.unwrap();
+        // The wait ends with the mark, long before its own bound (a deadline, not a pace).
+        let deadline = Duration::from_secs(60);
+        let mark = |seq| tokio::time::timeout(deadline, search.applied(seq, deadline * 60));
+        mark(3).await.expect("the mark was applied");
+        assert_eq!(*search.applied.borrow(), 3);
+        // A sequence no mark reached: the wait ends at its bound, the sequence unmoved.
+        search.applied(4, Duration::from_millis(10)).await;
+        assert_eq!(*search.applied.borrow(), 3);
+        search.send(upsert("lv-init-2")).await.unwrap();
+        search.send(Update::Mark(5)).await.unwrap();
+        mark(4).await.expect("a later mark covers it");
+        assert_eq!(*search.applied.borrow(), 5);
+        drop(search);
+        indexer.join();
+    }
+
+    #[tokio::test]
     async fn what_is_pending_when_the_indexer_stops_is_committed_and_erasures_purged() {
         let dir = tempfile::tempdir().unwrap();
         let (search, indexer, _) = open(dir.path()).unwrap();
-        let upsert = |id: &str| Update::Upsert(Box::new((initiative(id), Origin::Local)));
+        let upsert = |id: &str| Update::Upsert(Box::new((Arc::new(initiative(id)), Origin::Local)));
         // Two records in one segment: a segment whose records are all deleted is dropped
         // whole, while one keeping a record keeps the erased one's text until it is merged.
         search.send(upsert("lv-init-1")).await.unwrap();

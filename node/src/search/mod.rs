@@ -129,6 +129,8 @@ pub struct SearchHandle {
     updates: mpsc::Sender<Update>,
     /// The feed sequence the committed index reflects.
     indexed: watch::Receiver<u64>,
+    /// The feed sequence the indexer has applied (searchable at its next commit).
+    applied: watch::Receiver<u64>,
 }
 
 impl std::fmt::Debug for SearchHandle {
@@ -293,6 +295,14 @@ impl SearchHandle {
     pub async fn caught_up(&self, seq: u64) {
         let mut indexed = self.indexed.clone();
         let _ = indexed.wait_for(|s| *s >= seq).await;
+    }
+
+    /// Waits until the indexer has applied the feed up to `seq` (searchable at its next
+    /// commit, within [`indexer::COMMIT_INTERVAL`] under load), or for at most `bound`.
+    /// Returns at once if the indexer has stopped.
+    pub async fn applied(&self, seq: u64, bound: std::time::Duration) {
+        let mut applied = self.applied.clone();
+        let _ = tokio::time::timeout(bound, applied.wait_for(|s| *s >= seq)).await;
     }
 
     /// Number of indexed records.

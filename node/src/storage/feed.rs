@@ -37,13 +37,14 @@ pub enum FeedChange {
 /// What a change wrote, as the writer hands it to live followers.
 #[derive(Debug, Clone)]
 pub enum Written {
-    /// The local record as stored (`None`: deleted).
-    Local(Option<Record>),
+    /// The local record as stored (`None`: deleted). Shared by every follower's copy of the
+    /// batch: an import's records are not copied once per follower.
+    Local(Option<Arc<Record>>),
     /// The shared record as validated here, or why it does not validate (quarantined), and
     /// its origin node (`None`: removed).
     Shared {
         origin: String,
-        record: Option<Result<Record, String>>,
+        record: Option<Result<Arc<Record>, String>>,
     },
 }
 

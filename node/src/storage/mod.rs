@@ -232,6 +232,10 @@ impl Store {
         tables.set_block_cache(&cache);
         tables.set_cache_index_and_filter_blocks(true);
         tables.set_pin_l0_filter_and_index_blocks_in_cache(true);
+        // A Bloom filter per table (10 bits a key, about 1% false positives): a lookup of a key
+        // a table does not hold skips its data blocks. An import checks whether each record
+        // exists already; without filters, each new id read a data block of every level.
+        tables.set_bloom_filter(10.0, false);
         opts.set_block_based_table_factory(&tables);
         let cfs = ALL_CFS.iter().map(|name| {
             let mut o = Options::default();

@@ -496,8 +496,11 @@ impl Writer {
                         }
                     }
                     // Validated once, here: the quarantine and the search index both use it.
-                    let record =
-                        record.map(|v| Record::from_shared(&doc, &v).map_err(|e| e.to_string()));
+                    let record = record.map(|v| {
+                        Record::from_shared(&doc, &v)
+                            .map(Arc::new)
+                            .map_err(|e| e.to_string())
+                    });
                     self.feed(
                         &mut batch,
                         FeedChange::Shared { doc, catalog },
@@ -639,8 +642,7 @@ impl Writer {
         // for the lot instead of one per record. Each record's entries are those a write of it
         // alone would make, so the batch holds every record whole or none.
         let rollback = (self.feed_seq, self.group_feed.len(), self.audit_seq);
-        let mut batch = WriteBatch::default();
-        let mut staged = Vec::new();
+        let mut accepted = Vec::new();
         for (i, record) in records.iter_mut().enumerate() {
             if results[i].is_some() {
                 continue;
@@ -661,12 +663,28 @@ impl Writer {
                 record.updated_at = Some(now.clone());
             }
             stamp_status_since(record, prev, now.get(..10).unwrap_or_default(), keep_meta);
+            accepted.push(i);
+        }
+        // Serialising the records is most of a write's work and needs nothing of the writer's
+        // state: it runs on every core (this thread is the import's bottleneck).
+        let stored_forms = crate::parallel::on_every_core(
+            accepted.iter().map(|&i| &records[i]).collect(),
+            stored_form,
+        );
+        let mut batch = WriteBatch::default();
+        let mut staged = Vec::new();
+        for (i, json) in accepted.into_iter().zip(stored_forms) {
+            let record = &records[i];
+            let prev = existing[i].as_ref();
             let action = match (mode, prev) {
                 (PutMode::Import, _) => "import",
                 (_, Some(_)) => "replace",
                 (_, None) => "create",
             };
-            match self.stage_record(&mut batch, record, prev, actor, action, &now) {
+            let staging = json.and_then(|json| {
+                self.stage_record(&mut batch, record, json, prev, actor, action, &now)
+            });
+            match staging {
                 Ok(()) => staged.push(i),
                 Err(e) => results[i] = Some(Err(e)),
             }
@@ -678,8 +696,12 @@ impl Writer {
             wo.set_sync(false);
             match self.db.write_opt(batch, &wo) {
                 Ok(()) => {
-                    for i in staged {
-                        results[i] = Some(Ok(records[i].clone()));
+                    // The records themselves go back (the feed holds its own copies).
+                    let mut staged = staged.into_iter().peekable();
+                    for (i, record) in records.into_iter().enumerate() {
+                        if staged.next_if_eq(&i).is_some() {
+                            results[i] = Some(Ok(record));
+                        }
                     }
                 }
                 Err(e) => {
@@ -725,26 +747,20 @@ impl Writer {
     /// Adds one record's write to `batch`: the record, its kind and link index entries, its
     /// audit entry and its feed entry. Whatever can fail is done before anything is added, so
     /// a record is staged whole or not at all.
+    #[allow(clippy::too_many_arguments)]
     fn stage_record(
         &mut self,
         batch: &mut WriteBatch,
         record: &Record,
+        stored: Vec<u8>,
         prev: Option<&Record>,
         actor: &str,
         action: &str,
         now: &str,
     ) -> Result<(), StoreError> {
-        let json = serde_json::to_vec(&record.to_json()).map_err(|e| StoreError::Corrupt {
-            key: record.id.to_string(),
-            reason: e.to_string(),
-        })?;
         let audit = Self::audit_entry(self.audit_seq + 1, actor, action, record, now)?;
         let db = self.db.clone();
-        batch.put_cf(
-            cf(&db, CF_RECORDS),
-            record.id.as_bytes(),
-            encode_versioned(RECORD_VALUE_VERSION, &json),
-        );
+        batch.put_cf(cf(&db, CF_RECORDS), record.id.as_bytes(), stored);
         batch.put_cf(
             cf(&db, CF_BY_KIND),
             by_kind_key(record.kind, &record.id),
@@ -764,7 +780,7 @@ impl Writer {
         self.feed(
             batch,
             FeedChange::Local(record.id.clone()),
-            Written::Local(Some(record.clone())),
+            Written::Local(Some(Arc::new(record.clone()))),
         );
         Ok(())
     }
@@ -823,6 +839,15 @@ impl Writer {
         self.group_erased = true;
         Ok(record)
     }
+}
+
+/// A record as the store keeps it: its canonical JSON behind the format version.
+fn stored_form(record: &Record) -> Result<Vec<u8>, StoreError> {
+    let json = serde_json::to_vec(&record.to_json()).map_err(|e| StoreError::Corrupt {
+        key: record.id.to_string(),
+        reason: e.to_string(),
+    })?;
+    Ok(encode_versioned(RECORD_VALUE_VERSION, &json))
 }
 
 /// A record whose kind keeps `status_since` (a replication case) gets a date there when its

@@ -464,7 +464,7 @@ impl Engine {
                 continue;
             }
             let record = match c.written {
-                Some(Written::Local(record)) => Some(record),
+                Some(Written::Local(record)) => Some(record.map(Arc::unwrap_or_clone)),
                 _ => None,
             };
             changed.push((id, record));
