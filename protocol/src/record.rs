@@ -218,6 +218,24 @@ impl Errors {
     }
 }
 
+/// The length of `value` serialised as JSON, counted without keeping the bytes.
+fn serialised_len(value: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // A `Value` always serialises, and counting cannot fail.
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
+}
+
 impl Record {
     /// Parses and validates a record from JSON. Checks everything that needs no other record:
     /// required fields, types, code lists, sizes, dates, cross-field rules. Links are checked
@@ -376,9 +394,7 @@ impl Record {
         if !errs.0.is_empty() {
             return Err(ValidationError { errors: errs.0 });
         }
-        let size = serde_json::to_vec(&record.to_json())
-            .map(|v| v.len())
-            .unwrap_or(0);
+        let size = serialised_len(&record.to_json());
         if size > MAX_RECORD_BYTES {
             return Err(ValidationError::one(
                 "",
@@ -1121,6 +1137,19 @@ fn field_to_json(spec: &FieldSpec, v: &FieldValue) -> Value {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_size_a_record_is_checked_at_is_its_serialised_length() {
+        let mut v = initiative();
+        v["summary"]["fr"] = json!("« Soins » \"mobiles\" à domicile \\ \u{1F690}");
+        let record = Record::from_json(&v).unwrap();
+        for value in [v, record.to_json()] {
+            assert_eq!(
+                serialised_len(&value),
+                serde_json::to_vec(&value).unwrap().len()
+            );
+        }
+    }
 
     fn initiative() -> Value {
         json!({

@@ -134,7 +134,7 @@ impl Client {
         Ok(self.send(req).await?.unwrap_or(Value::Null))
     }
 
-    pub async fn post_ndjson(&self, path: &str, body: String) -> Result<Value, ClientError> {
+    pub async fn post_ndjson(&self, path: &str, body: Vec<u8>) -> Result<Value, ClientError> {
         let req = self
             .http
             .post(format!("{}{path}", self.base))
