@@ -241,7 +241,7 @@ impl App {
         // the index has applied what was committed before this request, so the index lags an
         // import by the requests in flight, not by a backlog that grows with the import (100,000
         // records acknowledged at 16,000/s were searchable up to 4 s after the last answer).
-        // Bounded, so that an index that stopped following the feed cannot stall imports.
+        // Bounded too: a batch the index failed to take in moves no mark (the next one does).
         self.search.applied(before, IMPORT_INDEX_WAIT).await;
         Ok(Imported { results })
     }

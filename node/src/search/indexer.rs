@@ -26,6 +26,8 @@ pub(super) enum Update {
     Clear,
     /// Every update before this one reflects the feed up to this sequence.
     Mark(u64),
+    /// The feed follower stopped: nothing will be applied any more, so nobody waits for it.
+    Unfollowed,
     Flush(oneshot::Sender<()>),
 }
 
@@ -262,6 +264,9 @@ impl IndexerThread {
             Update::Mark(seq) => {
                 self.mark = Some(seq);
                 self.applied.send_replace(seq);
+            }
+            Update::Unfollowed => {
+                self.applied.send_replace(u64::MAX);
             }
             Update::Flush(tx) => self.pending.flushes.push(tx),
         }
@@ -503,6 +508,9 @@ pub async fn follow_feed(store: Store, search: SearchHandle, mut follower: Follo
             }
         }
     }
+    // Imports wait on what the index applied (`SearchHandle::applied`): they must not wait
+    // for a follower that is gone.
+    let _ = search.send(Update::Unfollowed).await;
 }
 
 async fn index_batch(

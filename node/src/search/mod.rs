@@ -299,7 +299,7 @@ impl SearchHandle {
 
     /// Waits until the indexer has applied the feed up to `seq` (searchable at its next
     /// commit, within [`indexer::COMMIT_INTERVAL`] under load), or for at most `bound`.
-    /// Returns at once if the indexer has stopped.
+    /// Returns at once if the indexer, or its feed follower, has stopped.
     pub async fn applied(&self, seq: u64, bound: std::time::Duration) {
         let mut applied = self.applied.clone();
         let _ = tokio::time::timeout(bound, applied.wait_for(|s| *s >= seq)).await;

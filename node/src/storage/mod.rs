@@ -214,6 +214,16 @@ impl StoreWriter {
 impl Store {
     /// Opens (or creates) the database under `path` and starts the writer thread.
     pub fn open(path: &Path) -> Result<(Store, StoreWriter), StoreError> {
+        const READ_BY_KEY: &[&str] = &[
+            CF_RECORDS,
+            CF_SHARED_DOCS,
+            CF_SHARED_RECORDS,
+            CF_CATALOGS,
+            CF_TOMBSTONES,
+            CF_SYNC_STATE,
+            CF_ACCOUNTS,
+            CF_META,
+        ];
         let mut opts = Options::default();
         opts.create_if_missing(true);
         opts.create_missing_column_families(true);
@@ -228,19 +238,32 @@ impl Store {
         // alone, RocksDB gives each of the 13 column families its own 32 MiB cache, which a
         // restarted node reading its 10,000 shared documents filled (sicc-bench, memory).
         let cache = rocksdb::Cache::new_lru_cache(BLOCK_CACHE_BYTES);
-        let mut tables = rocksdb::BlockBasedOptions::default();
-        tables.set_block_cache(&cache);
-        tables.set_cache_index_and_filter_blocks(true);
-        tables.set_pin_l0_filter_and_index_blocks_in_cache(true);
-        // A Bloom filter per table (10 bits a key, about 1% false positives): a lookup of a key
-        // a table does not hold skips its data blocks. An import checks whether each record
-        // exists already; without filters, each new id read a data block of every level.
-        tables.set_bloom_filter(10.0, false);
+        let table_options = |bloom_filter: bool| {
+            let mut tables = rocksdb::BlockBasedOptions::default();
+            tables.set_block_cache(&cache);
+            tables.set_cache_index_and_filter_blocks(true);
+            tables.set_pin_l0_filter_and_index_blocks_in_cache(true);
+            if bloom_filter {
+                tables.set_bloom_filter(10.0, false);
+            }
+            tables
+        };
+        let tables = table_options(false);
         opts.set_block_based_table_factory(&tables);
+        // A Bloom filter per table of the column families read by key (10 bits a key, about 1%
+        // false positives): a lookup of a key a table does not hold skips its data blocks. An
+        // import checks whether each record exists already; without filters, each new id read
+        // a data block of every level. The others are only scanned: a filter would cost
+        // without helping.
+        let filtered = table_options(true);
         let cfs = ALL_CFS.iter().map(|name| {
             let mut o = Options::default();
             o.set_compression_type(rocksdb::DBCompressionType::Lz4);
-            o.set_block_based_table_factory(&tables);
+            o.set_block_based_table_factory(if READ_BY_KEY.contains(name) {
+                &filtered
+            } else {
+                &tables
+            });
             ColumnFamilyDescriptor::new(*name, o)
         });
         let db = DB::open_cf_descriptors(&opts, path, cfs).map_err(|e| {
@@ -304,7 +327,9 @@ impl Store {
             .unwrap_or(Err(StoreError::Stopped))
     }
 
-    /// Writes many records in one group commit; each is accepted or rejected on its own.
+    /// Writes many records in one group commit; each is accepted or refused on its own by
+    /// the checks (validation, links, revision, kind), and the accepted ones are written in
+    /// atomic batches of a few MiB, each record whole: a storage failure fails a batch.
     /// Links may point at other records of the same call (in any order, even in cycles).
     pub async fn put_many(
         &self,
@@ -981,6 +1006,18 @@ mod tests {
             .unwrap();
         let ids: Vec<&str> = tools.records.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, ["tool-1", "tool-3"]);
+        // A batch larger than a part (4 KiB in tests) is written in several, numbered on.
+        let many: Vec<Record> = (0..40).map(|i| org(&format!("org-many-{i:02}"))).collect();
+        let results = store.put_many(many, PutMode::Create, "c").await.unwrap();
+        assert!(results.iter().all(Result::is_ok), "{results:?}");
+        let audit = store.audit(None, 100).await.unwrap();
+        let seqs: Vec<u64> = audit.iter().map(|a| a.seq).collect();
+        assert_eq!(seqs, (1..=44).rev().collect::<Vec<u64>>());
+        let orgs = store
+            .list(Filter::kind(RecordKind::Organisation), None, 100)
+            .await
+            .unwrap();
+        assert_eq!(orgs.records.len(), 42);
         drop(store);
         writer.join();
     }

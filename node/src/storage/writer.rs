@@ -17,6 +17,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::{mpsc, watch};
 
+/// A put command's records are written in atomic batches of about this size (each record
+/// whole): an import request may carry 64 MiB, which one batch would put in a single memtable.
+/// (4 KiB in unit tests, so that a test's batch of a few dozen records spans several.)
+const PART_BYTES: usize = if cfg!(test) { 4 << 10 } else { 4 << 20 };
 /// Feed entries every consumer has passed are pruned once this many have accumulated.
 const PRUNE_EVERY: u64 = 4_096;
 /// A record id: the process aborts right after the group writing it is durable, before the
@@ -638,10 +642,9 @@ impl Writer {
             }
         }
 
-        // Every accepted record of the command goes into one atomic batch: one RocksDB write
-        // for the lot instead of one per record. Each record's entries are those a write of it
-        // alone would make, so the batch holds every record whole or none.
-        let rollback = (self.feed_seq, self.group_feed.len(), self.audit_seq);
+        // The accepted records go into atomic batches of up to `PART_BYTES`: one RocksDB write
+        // for many records instead of one per record. Each record's entries are those a write
+        // of it alone would make, and a batch holds every record of it whole or none.
         let mut accepted = Vec::new();
         for (i, record) in records.iter_mut().enumerate() {
             if results[i].is_some() {
@@ -672,7 +675,8 @@ impl Writer {
             stored_form,
         );
         let mut batch = WriteBatch::default();
-        let mut staged = Vec::new();
+        let mut part = Vec::new();
+        let mut written = Vec::new();
         for (i, json) in accepted.into_iter().zip(stored_forms) {
             let record = &records[i];
             let prev = existing[i].as_ref();
@@ -685,39 +689,57 @@ impl Writer {
                 self.stage_record(&mut batch, record, json, prev, actor, action, &now)
             });
             match staging {
-                Ok(()) => staged.push(i),
+                Ok(()) => part.push(i),
                 Err(e) => results[i] = Some(Err(e)),
             }
+            if batch.size_in_bytes() >= PART_BYTES {
+                let full = std::mem::take(&mut batch);
+                self.write_part(full, &mut part, &mut written, &mut results);
+            }
         }
-        if !staged.is_empty() {
-            let mut wo = WriteOptions::default();
-            // Not synced here: the group's single flush_wal(true) syncs before anything is
-            // acknowledged.
-            wo.set_sync(false);
-            match self.db.write_opt(batch, &wo) {
-                Ok(()) => {
-                    // The records themselves go back (the feed holds its own copies).
-                    let mut staged = staged.into_iter().peekable();
-                    for (i, record) in records.into_iter().enumerate() {
-                        if staged.next_if_eq(&i).is_some() {
-                            results[i] = Some(Ok(record));
-                        }
-                    }
-                }
-                Err(e) => {
-                    // Nothing of the batch was written: neither are its feed or audit entries.
-                    (self.feed_seq, _, self.audit_seq) = rollback;
-                    self.group_feed.truncate(rollback.1);
-                    for i in staged {
-                        results[i] = Some(Err(StoreError::Rocks(e.clone())));
-                    }
-                }
+        self.write_part(batch, &mut part, &mut written, &mut results);
+        // The records themselves go back (the feed holds its own copies).
+        let mut written = written.into_iter().peekable();
+        for (i, record) in records.into_iter().enumerate() {
+            if written.next_if_eq(&i).is_some() {
+                results[i] = Some(Ok(record));
             }
         }
         results
             .into_iter()
             .map(|r| r.unwrap_or(Err(StoreError::Stopped)))
             .collect()
+    }
+
+    /// Writes the staged records `part` as one batch and moves them to `written`; if the write
+    /// fails, nothing of it was written, so neither are its feed and audit entries (the last
+    /// ones staged) and each of its records gets the error.
+    fn write_part(
+        &mut self,
+        batch: WriteBatch,
+        part: &mut Vec<usize>,
+        written: &mut Vec<usize>,
+        results: &mut [Option<Result<Record, StoreError>>],
+    ) {
+        if part.is_empty() {
+            return;
+        }
+        let mut wo = WriteOptions::default();
+        // Not synced here: the group's single flush_wal(true) syncs before anything is
+        // acknowledged.
+        wo.set_sync(false);
+        match self.db.write_opt(batch, &wo) {
+            Ok(()) => written.append(part),
+            Err(e) => {
+                let n = part.len();
+                self.feed_seq -= n as u64;
+                self.audit_seq -= n as u64;
+                self.group_feed.truncate(self.group_feed.len() - n);
+                for i in part.drain(..) {
+                    results[i] = Some(Err(StoreError::Rocks(e.clone())));
+                }
+            }
+        }
     }
 
     /// The audit entry of a write, serialised, numbered `seq`.
@@ -832,6 +854,7 @@ impl Writer {
         for target in record.link_targets() {
             batch.delete_cf(cf(&db, CF_LINKS_IN), links_in_key(&target, id));
         }
+        // Numbered as the next entry: `commit` counts it once the batch is written.
         let audit = Self::audit_entry(self.audit_seq + 1, actor, "delete", &record, &Self::now())?;
         batch.put_cf(cf(&db, CF_AUDIT), (self.audit_seq + 1).to_be_bytes(), audit);
         self.journal_erasure(&mut batch, Erased::Record { id: id.to_string() });
