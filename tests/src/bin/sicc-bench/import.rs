@@ -1,7 +1,7 @@
 //! Import throughput, then backup and restore of the node that imported.
 //!
 //! Import: N records (~1 KB of JSON each) through `sicc records import FILE` (the
-//! CLI process, chunks of 500 over HTTP, validated, written and fsynced by the daemon), against
+//! CLI process, chunks of 1,000 over HTTP, validated, written and fsynced by the daemon), against
 //! raw RocksDB batched puts of the same bytes (batches of 500, one synced write each) in the
 //! same run, and against a floor of the work an import cannot skip (`import_floor`).
 
