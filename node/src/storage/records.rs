@@ -34,8 +34,8 @@ pub(super) fn read_record(db: &DB, id: &RecordId) -> Result<Option<Record>, Stor
 /// The kind of the local record `id`, read without decoding the record: a link check needs
 /// only that (a full decode of each link target took a large share of an import's writer).
 /// Unlike [`read_record`], the rest of the record is not validated again: a stored record
-/// that no longer validates (a code removed from a list) can still be linked to, as its
-/// page still shows it.
+/// that no longer validates (a code removed from a list without a migration) can still be
+/// linked to; reading it whole still reports the problem.
 pub(super) fn read_kind(db: &DB, id: &RecordId) -> Result<Option<RecordKind>, StoreError> {
     #[derive(serde::Deserialize)]
     struct KindOnly {
