@@ -603,6 +603,11 @@ mod tests {
         );
     }
 
+    /// A local initiative `id`, indexed as the feed follower would send it.
+    fn upsert(id: &str) -> Update {
+        Update::Upsert(Box::new((Arc::new(initiative(id)), Origin::Local)))
+    }
+
     fn initiative(id: &str) -> Record {
         Record::from_json(&serde_json::json!({
             "id": id, "kind": "initiative", "access_level": "consortium",
@@ -616,7 +621,6 @@ mod tests {
     async fn a_record_indexed_again_replaces_itself_within_a_commit_and_across_commits() {
         let dir = tempfile::tempdir().unwrap();
         let (search, indexer, _) = open(dir.path()).unwrap();
-        let upsert = |id: &str| Update::Upsert(Box::new((Arc::new(initiative(id)), Origin::Local)));
         // New records go in without a delete; the same one again within one commit (added
         // since the last commit, unseen by the reader) and after it must replace itself.
         search.send(upsert("lv-init-1")).await.unwrap();
@@ -657,7 +661,6 @@ mod tests {
     async fn applied_follows_the_marks_the_indexer_has_taken_in() {
         let dir = tempfile::tempdir().unwrap();
         let (search, indexer, _) = open(dir.path()).unwrap();
-        let upsert = |id: &str| Update::Upsert(Box::new((Arc::new(initiative(id)), Origin::Local)));
         search.send(upsert("lv-init-1")).await.unwrap();
         search.send(Update::Mark(3)).await.unwrap();
         // The wait ends with the mark, long before its own bound (a deadline, not a pace).
@@ -680,7 +683,6 @@ mod tests {
     async fn what_is_pending_when_the_indexer_stops_is_committed_and_erasures_purged() {
         let dir = tempfile::tempdir().unwrap();
         let (search, indexer, _) = open(dir.path()).unwrap();
-        let upsert = |id: &str| Update::Upsert(Box::new((Arc::new(initiative(id)), Origin::Local)));
         // Two records in one segment: a segment whose records are all deleted is dropped
         // whole, while one keeping a record keeps the erased one's text until it is merged.
         search.send(upsert("lv-init-1")).await.unwrap();
