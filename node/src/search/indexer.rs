@@ -149,6 +149,7 @@ pub fn open(data_dir: &Path) -> Result<(SearchHandle, Indexer, IndexStart), Sear
             reader,
             fields,
             label_words: std::sync::Arc::new(LabelWords::new(&analyzers["sicc_folded"])),
+            facet_terms: Default::default(),
             analyzers,
             updates: tx,
             indexed: indexed_rx,
@@ -714,6 +715,66 @@ mod tests {
                 .all(|s| s.num_deleted_docs() == 0),
             "the erased record is gone from the files, not only from results"
         );
+        drop(search);
+        indexer.join();
+    }
+
+    /// The facet counts of a search with no conditions, as `facet=value` → count.
+    async fn facet_counts(search: &SearchHandle) -> std::collections::BTreeMap<String, u64> {
+        let request = super::super::SearchRequest::parse([]).unwrap();
+        let result = search.search(request).await.unwrap();
+        result
+            .facets
+            .into_iter()
+            .flat_map(|(facet, buckets)| {
+                buckets
+                    .into_iter()
+                    .map(move |b| (format!("{facet}={}", b.value), b.count))
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn facets_count_every_segment_and_follow_a_record_that_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let (search, indexer, _) = open(dir.path()).unwrap();
+        let in_country = |id: &str, country: &str| {
+            let record = Record::from_json(&serde_json::json!({
+                "id": id, "kind": "initiative", "access_level": "consortium",
+                "title": {"en": "Home care"}, "status": "active", "countries": [country],
+                "summary": {"en": "Home care in rural areas"},
+            }))
+            .unwrap();
+            Update::Upsert(Box::new((Arc::new(record), Origin::Local)))
+        };
+        // Three commits: three segments, each with its own dictionary of facet values.
+        search.send(in_country("a", "LV")).await.unwrap();
+        search.send(in_country("b", "LV")).await.unwrap();
+        search.flush().await.unwrap();
+        search.send(in_country("c", "SE")).await.unwrap();
+        search.flush().await.unwrap();
+        search.send(in_country("d", "ES")).await.unwrap();
+        search.flush().await.unwrap();
+        assert!(search.segments() >= 2, "{} segments", search.segments());
+        let counts = facet_counts(&search).await;
+        assert_eq!(counts["country=LV"], 2);
+        assert_eq!(counts["country=SE"], 1);
+        assert_eq!(counts["country=ES"], 1);
+        assert_eq!(counts["kind=initiative"], 4);
+        assert_eq!(counts["origin=local"], 4);
+        // A record that moves country: its old entry, in a segment whose values were decoded
+        // already, no longer counts.
+        search.send(in_country("a", "FR")).await.unwrap();
+        search.flush().await.unwrap();
+        let counts = facet_counts(&search).await;
+        assert_eq!(counts["country=LV"], 1);
+        assert_eq!(counts["country=FR"], 1);
+        assert_eq!(counts["kind=initiative"], 4);
+        // Opened again, with nothing decoded yet: the same counts.
+        drop(search);
+        indexer.join();
+        let (search, indexer, _) = open(dir.path()).unwrap();
+        assert_eq!(facet_counts(&search).await, counts);
         drop(search);
         indexer.join();
     }

@@ -40,7 +40,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 const LABEL_WEIGHT: f32 = 0.4;
 
 /// Version of the index layout; another version on disk is dropped and rebuilt.
-pub const INDEX_VERSION: u32 = 4;
+pub const INDEX_VERSION: u32 = 5;
 /// Subdirectory of the data directory holding the index.
 pub use crate::data_dir::INDEX_DIR;
 pub(crate) const VERSION_FILE: &str = "sicc-index-version";
@@ -126,6 +126,7 @@ pub struct SearchHandle {
     fields: Fields,
     analyzers: BTreeMap<&'static str, TextAnalyzer>,
     label_words: std::sync::Arc<schema::LabelWords>,
+    facet_terms: std::sync::Arc<facets::FacetTerms>,
     updates: mpsc::Sender<Update>,
     /// The feed sequence the committed index reflects.
     indexed: watch::Receiver<u64>,
@@ -310,6 +311,11 @@ impl SearchHandle {
         self.reader.searcher().num_docs()
     }
 
+    /// Number of segments the index is split into (a query visits each one).
+    pub fn segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
+    }
+
     /// Whether the index holds nothing.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
@@ -468,7 +474,15 @@ impl SearchHandle {
             Box::new(BooleanQuery::new(clauses))
         };
         let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
-        let aggregation = facets::FacetCollector { facets: &FACETS };
+        let aggregation = facets::FacetCollector {
+            facets: &FACETS,
+            terms: &self.facet_terms,
+            live: searcher
+                .segment_readers()
+                .iter()
+                .map(|r| r.segment_id())
+                .collect(),
+        };
         let (addresses, total, facets): (Vec<(f32, DocAddress)>, usize, _) =
             if request.sort == Sort::Date || !has_text {
                 let (docs, total, facets) = searcher.search(

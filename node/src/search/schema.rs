@@ -23,6 +23,8 @@ pub(super) struct Fields {
     pub(super) text_all: Field,
     pub(super) texts: Vec<(&'static str, Field)>,
     pub(super) facets: BTreeMap<&'static str, Field>,
+    /// Every facet value of the record, counted for facets ([`super::facets`]).
+    pub(super) facet_values: Field,
     pub(super) nuts_prefix: Field,
     /// Every labelled code the record holds, as `list:code`. A query word is matched against
     /// the codes' labels in the five languages and the words staff type for them
@@ -79,8 +81,9 @@ pub(super) fn schema() -> (Schema, Fields) {
         .collect();
     let facets = FACETS
         .iter()
-        .map(|name| (*name, b.add_text_field(name, STRING | FAST | STORED)))
+        .map(|name| (*name, b.add_text_field(name, STRING | STORED)))
         .collect();
+    let facet_values = b.add_text_field(super::facets::FACET_VALUES, STRING | FAST);
     let nuts_prefix = b.add_text_field("nuts_prefix", STRING);
     let codes = b.add_text_field("codes", STRING);
     let scope = b.add_text_field("held_as", STRING);
@@ -95,6 +98,7 @@ pub(super) fn schema() -> (Schema, Fields) {
             text_all,
             texts,
             facets,
+            facet_values,
             nuts_prefix,
             codes,
             scope,
@@ -242,6 +246,7 @@ pub(super) fn to_document(fields: &Fields, record: &Record, origin: &Origin) -> 
         let f = fields.facets[facet];
         for v in &values {
             doc.add_text(f, v);
+            doc.add_text(fields.facet_values, super::facets::facet_value(facet, v));
             if facet == "nuts" {
                 for end in 2..=v.len() {
                     doc.add_text(fields.nuts_prefix, &v[..end]);

@@ -157,8 +157,15 @@ pub async fn run(n: usize, rounds: usize) -> Result<Vec<Figure>> {
         })
         .collect();
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-    // Per query, its times: the slowest queries say where the p99 comes from.
-    let mut by_query: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
+    let idle_segments = search.segments();
+    // Per query, its hits and times, idle and busy: the slowest queries say where the p99
+    // comes from, and their hits why (facets are counted over every hit).
+    let mut by_query: std::collections::BTreeMap<String, (usize, Vec<f64>, Vec<f64>)> =
+        Default::default();
+    let name = |q: &[(&str, &str)]| {
+        let name: Vec<String> = q.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        name.join("&")
+    };
     for _ in 0..rounds {
         for q in queries() {
             let request = SearchRequest::parse(q.iter().copied())?;
@@ -166,9 +173,9 @@ pub async fn run(n: usize, rounds: usize) -> Result<Vec<Figure>> {
             let result = search.search(request).await?;
             let ms = t.elapsed().as_secs_f64() * 1000.0;
             ours.push(ms);
-            let name: Vec<String> = q.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            by_query.entry(name.join("&")).or_default().push(ms);
-            std::hint::black_box(result);
+            let entry = by_query.entry(name(&q)).or_default();
+            entry.0 = result.total;
+            entry.1.push(ms);
             let t = Instant::now();
             std::hint::black_box(baseline(&scanned, &q));
             theirs.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -211,10 +218,13 @@ pub async fn run(n: usize, rounds: usize) -> Result<Vec<Figure>> {
             let request = SearchRequest::parse(q.iter().copied())?;
             let t = Instant::now();
             std::hint::black_box(search.search(request).await?);
-            busy.push(t.elapsed().as_secs_f64() * 1000.0);
+            let ms = t.elapsed().as_secs_f64() * 1000.0;
+            busy.push(ms);
+            by_query.entry(name(&q)).or_default().2.push(ms);
         }
     }
     drop(stop_importing);
+    let busy_segments = search.segments();
     let imported = importer.await??;
     let import_rate = imported as f64 / started.elapsed().as_secs_f64();
     busy.sort_by(f64::total_cmp);
@@ -228,18 +238,27 @@ pub async fn run(n: usize, rounds: usize) -> Result<Vec<Figure>> {
     writer.join();
     drop(search);
     indexer.join();
-    let medians: serde_json::Map<String, Value> = by_query
+    let round = |ms: f64| (ms * 100.0).round() / 100.0;
+    eprintln!("  segments: {idle_segments} idle, {busy_segments} at the import's end");
+    eprintln!("  idle p50   busy p50   busy p99     hits  query");
+    let by_query: serde_json::Map<String, Value> = by_query
         .into_iter()
-        .map(|(q, mut times)| {
-            times.sort_by(f64::total_cmp);
-            let median = (percentile(&times, 0.5) * 100.0).round() / 100.0;
-            eprintln!("  {median:>8.2} ms  {q}");
-            (q, json!(median))
+        .map(|(q, (hits, mut idle, mut busy))| {
+            idle.sort_by(f64::total_cmp);
+            busy.sort_by(f64::total_cmp);
+            let (idle_p50, busy_p50, busy_p99) = (
+                round(percentile(&idle, 0.5)),
+                round(percentile(&busy, 0.5)),
+                round(percentile(&busy, 0.99)),
+            );
+            eprintln!("  {idle_p50:>8.2} {busy_p50:>10.2} {busy_p99:>10.2} {hits:>8}  {q}");
+            let figures = json!({"hits": hits, "idle_p50_ms": idle_p50,
+                                 "busy_p50_ms": busy_p50, "busy_p99_ms": busy_p99});
+            (q, figures)
         })
         .collect();
-    let detail = json!({"records": n, "sample_records": sample, "queries": ours.len(), "index_secs": index_secs, "median_ms_by_query": medians});
-    let busy_detail =
-        json!({"records": n, "queries": busy.len(), "records_imported_per_s": import_rate});
+    let detail = json!({"records": n, "sample_records": sample, "queries": ours.len(), "index_secs": index_secs, "segments": idle_segments, "by_query": by_query});
+    let busy_detail = json!({"records": n, "queries": busy.len(), "records_imported_per_s": import_rate, "segments_at_the_end": busy_segments});
     Ok(vec![
         Figure::new(
             "search p50, idle",
