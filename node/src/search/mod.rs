@@ -40,7 +40,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 const LABEL_WEIGHT: f32 = 0.4;
 
 /// Version of the index layout; another version on disk is dropped and rebuilt.
-pub const INDEX_VERSION: u32 = 5;
+pub const INDEX_VERSION: u32 = 6;
 /// Subdirectory of the data directory holding the index.
 pub use crate::data_dir::INDEX_DIR;
 pub(crate) const VERSION_FILE: &str = "sicc-index-version";

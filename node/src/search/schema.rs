@@ -60,6 +60,9 @@ pub(super) fn analyzers() -> BTreeMap<&'static str, TextAnalyzer> {
     ])
 }
 
+/// The facets a hit reports (stored with each document).
+const HIT_FACETS: [&str; 3] = ["kind", "origin", "catalog"];
+
 pub(super) fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = |tokenizer: &str| {
@@ -69,7 +72,7 @@ pub(super) fn schema() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
     };
-    let key = b.add_text_field("key", STRING | STORED);
+    let key = b.add_text_field("key", STRING);
     let id = b.add_text_field("id", STRING | STORED);
     let title = b.add_text_field("title", STORED);
     let updated = b.add_i64_field("updated", FAST);
@@ -81,7 +84,16 @@ pub(super) fn schema() -> (Schema, Fields) {
         .collect();
     let facets = FACETS
         .iter()
-        .map(|name| (*name, b.add_text_field(name, STRING | STORED)))
+        .map(|name| {
+            // Stored only where a hit reads it: every stored value is compressed at indexing
+            // and decompressed with the hit.
+            let options = if HIT_FACETS.contains(name) {
+                STRING | STORED
+            } else {
+                STRING
+            };
+            (*name, b.add_text_field(name, options))
+        })
         .collect();
     let facet_values = b.add_text_field(super::facets::FACET_VALUES, STRING | FAST);
     let nuts_prefix = b.add_text_field("nuts_prefix", STRING);
