@@ -16,6 +16,8 @@ use tantivy::columnar::{Column, StrColumn};
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
+use super::FACETS;
+
 /// Most values reported per facet (the most frequent first).
 pub(super) const MAX_VALUES: usize = 500;
 
@@ -32,32 +34,52 @@ pub(super) fn facet_value(facet: &str, value: &str) -> String {
     format!("{facet}:{value}")
 }
 
+const _: () = {
+    // Facet names hold no `:` (see `facet_value`).
+    let mut i = 0;
+    while i < FACETS.len() {
+        let name = FACETS[i].as_bytes();
+        let mut j = 0;
+        while j < name.len() {
+            assert!(name[j] != b':', "a facet name holds a `:`");
+            j += 1;
+        }
+        i += 1;
+    }
+};
+
 /// A segment's facet values by term ordinal: the facet's position and the value.
 type SegmentTerms = Arc<[Option<(usize, Box<str>)>]>;
 
-/// Each segment's facet values by term ordinal, decoded when a query first meets the segment.
+/// Each segment's facet values by term ordinal, decoded when a query first meets the segment
+/// and forgotten by the first query after it is merged away. (A query still on an older
+/// searcher may decode a merged-away segment again and forget a newer one: work wasted, never
+/// a wrong count.)
 #[derive(Default)]
 pub(super) struct FacetTerms(RwLock<HashMap<SegmentId, SegmentTerms>>);
 
 impl FacetTerms {
-    /// The terms of `reader`'s segment for `facets`; on a miss, also forgets the segments not
-    /// in `live` (merged away).
+    /// The terms of `reader`'s segment; forgets the segments not in `live` when it holds
+    /// others.
     fn of(
         &self,
         reader: &SegmentReader,
         strings: &StrColumn,
-        facets: &[&str],
         live: &[SegmentId],
     ) -> tantivy::Result<SegmentTerms> {
         let id = reader.segment_id();
-        if let Some(terms) = self
-            .0
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&id)
-        {
-            return Ok(terms.clone());
+        let cache = self.0.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some(terms) = cache.get(&id).cloned() {
+            // More kept than live: a segment was merged away (or emptied) since.
+            let stale = cache.len() > live.len();
+            drop(cache);
+            if stale {
+                let mut cache = self.0.write().unwrap_or_else(PoisonError::into_inner);
+                cache.retain(|segment, _| live.contains(segment));
+            }
+            return Ok(terms);
         }
+        drop(cache);
         let mut terms = Vec::with_capacity(strings.num_terms());
         let mut stream = strings.dictionary().stream()?;
         while stream.advance() {
@@ -65,7 +87,7 @@ impl FacetTerms {
                 .ok()
                 .and_then(|t| t.split_once(':'))
                 .and_then(|(facet, value)| {
-                    let i = facets.iter().position(|f| *f == facet)?;
+                    let i = FACETS.iter().position(|f| *f == facet)?;
                     Some((i, Box::from(value)))
                 });
             terms.push(term);
@@ -76,17 +98,22 @@ impl FacetTerms {
         cache.insert(id, terms.clone());
         Ok(terms)
     }
+
+    /// Segments whose values are kept.
+    #[cfg(test)]
+    pub(super) fn len(&self) -> usize {
+        self.0.read().unwrap_or_else(PoisonError::into_inner).len()
+    }
 }
 
+/// Counts every facet of [`FACETS`], in that order.
 pub(super) struct FacetCollector<'a> {
-    pub(super) facets: &'static [&'static str],
     pub(super) terms: &'a FacetTerms,
     /// The segments of the searcher the collector runs on.
     pub(super) live: Vec<SegmentId>,
 }
 
 pub(super) struct FacetSegment {
-    facets: &'static [&'static str],
     /// Absent when no record of the segment has a facet value.
     column: Option<FacetColumn>,
     /// Matching records not counted yet: counted a block at a time.
@@ -123,14 +150,13 @@ impl Collector for FacetCollector<'_> {
             .filter(|c| c.num_terms() > 0)
         {
             Some(strings) => Some(FacetColumn {
-                terms: self.terms.of(reader, &strings, self.facets, &self.live)?,
+                terms: self.terms.of(reader, &strings, &self.live)?,
                 ords: strings.ords().clone(),
                 counters: vec![0u32; strings.num_terms()],
             }),
             None => None,
         };
         Ok(FacetSegment {
-            facets: self.facets,
             column,
             pending: Vec::with_capacity(BLOCK),
             docs: Vec::new(),
@@ -145,7 +171,7 @@ impl Collector for FacetCollector<'_> {
 
     fn merge_fruits(&self, segments: Vec<Counts>) -> tantivy::Result<Counts> {
         let mut merged: Vec<std::collections::HashMap<String, u64>> =
-            vec![Default::default(); self.facets.len()];
+            vec![Default::default(); FACETS.len()];
         for segment in segments {
             for (total, counts) in merged.iter_mut().zip(segment) {
                 for (value, n) in counts {
@@ -206,7 +232,7 @@ impl SegmentCollector for FacetSegment {
 
     fn harvest(mut self) -> Counts {
         self.count_pending();
-        let mut out: Counts = vec![Vec::new(); self.facets.len()];
+        let mut out: Counts = vec![Vec::new(); FACETS.len()];
         let Some(column) = self.column else {
             return out;
         };

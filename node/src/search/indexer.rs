@@ -610,9 +610,13 @@ mod tests {
     }
 
     fn initiative(id: &str) -> Record {
+        initiative_in(id, "LV")
+    }
+
+    fn initiative_in(id: &str, country: &str) -> Record {
         Record::from_json(&serde_json::json!({
             "id": id, "kind": "initiative", "access_level": "consortium",
-            "title": {"en": "Home care"}, "status": "active", "countries": ["LV"],
+            "title": {"en": "Home care"}, "status": "active", "countries": [country],
             "summary": {"en": "Home care in rural Latgale"},
         }))
         .unwrap()
@@ -739,13 +743,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (search, indexer, _) = open(dir.path()).unwrap();
         let in_country = |id: &str, country: &str| {
-            let record = Record::from_json(&serde_json::json!({
-                "id": id, "kind": "initiative", "access_level": "consortium",
-                "title": {"en": "Home care"}, "status": "active", "countries": [country],
-                "summary": {"en": "Home care in rural areas"},
-            }))
-            .unwrap();
-            Update::Upsert(Box::new((Arc::new(record), Origin::Local)))
+            Update::Upsert(Box::new((
+                Arc::new(initiative_in(id, country)),
+                Origin::Local,
+            )))
         };
         // Three commits: three segments, each with its own dictionary of facet values.
         search.send(in_country("a", "LV")).await.unwrap();
@@ -770,6 +771,34 @@ mod tests {
         assert_eq!(counts["country=LV"], 1);
         assert_eq!(counts["country=FR"], 1);
         assert_eq!(counts["kind=initiative"], 4);
+        // A partner's record, whose origin holds a `:`: the facet's name ends at the first.
+        let shared = Origin::Shared {
+            node: "lv:node".into(),
+            catalog: "lv-catalog".into(),
+        };
+        search
+            .send(Update::Upsert(Box::new((
+                Arc::new(initiative("e")),
+                shared,
+            ))))
+            .await
+            .unwrap();
+        search.flush().await.unwrap();
+        let counts = facet_counts(&search).await;
+        assert_eq!(counts["origin=lv:node"], 1);
+        assert_eq!(counts["catalog=lv-catalog"], 1);
+        assert_eq!(counts["country=LV"], 2);
+        // An erasure merges the segments holding deleted records away (here into nothing: the
+        // segment of `a` and `b` holds no live record after it): their values are forgotten.
+        search
+            .send(Update::Delete(Origin::Local.key("b")))
+            .await
+            .unwrap();
+        search.flush().await.unwrap();
+        let counts = facet_counts(&search).await;
+        assert_eq!(counts["country=LV"], 1);
+        assert_eq!(counts["kind=initiative"], 4);
+        assert_eq!(search.facet_terms.len(), search.segments());
         // Opened again, with nothing decoded yet: the same counts.
         drop(search);
         indexer.join();

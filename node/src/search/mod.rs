@@ -58,7 +58,7 @@ pub(crate) const LANGUAGES: [(&str, &str); 5] = [
     ("lv", "text_lv"),
 ];
 
-/// Facets: the name (also the filter parameter) and how a record's values are found.
+/// Facets, by name (also the filter parameter); a record's values are `schema::facet_values`.
 pub const FACETS: [&str; 24] = [
     "kind",
     "country",
@@ -475,7 +475,6 @@ impl SearchHandle {
         };
         let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
         let aggregation = facets::FacetCollector {
-            facets: &FACETS,
             terms: &self.facet_terms,
             live: searcher
                 .segment_readers()

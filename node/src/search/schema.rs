@@ -95,7 +95,8 @@ pub(super) fn schema() -> (Schema, Fields) {
             (*name, b.add_text_field(name, options))
         })
         .collect();
-    let facet_values = b.add_text_field(super::facets::FACET_VALUES, STRING | FAST);
+    // Counted, never searched: a fast column only, not indexed.
+    let facet_values = b.add_text_field(super::facets::FACET_VALUES, FAST);
     let nuts_prefix = b.add_text_field("nuts_prefix", STRING);
     let codes = b.add_text_field("codes", STRING);
     let scope = b.add_text_field("held_as", STRING);
@@ -257,12 +258,14 @@ pub(super) fn to_document(fields: &Fields, record: &Record, origin: &Origin) -> 
     for (facet, values) in facet_values(record, origin) {
         let f = fields.facets[facet];
         for v in &values {
-            doc.add_text(f, v);
             doc.add_text(fields.facet_values, super::facets::facet_value(facet, v));
+            // A NUTS filter matches by prefix (`nuts_prefix`, the whole code included).
             if facet == "nuts" {
                 for end in 2..=v.len() {
                     doc.add_text(fields.nuts_prefix, &v[..end]);
                 }
+            } else {
+                doc.add_text(f, v);
             }
         }
     }
