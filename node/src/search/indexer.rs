@@ -609,6 +609,15 @@ mod tests {
         Update::Upsert(Box::new((Arc::new(initiative(id)), Origin::Local)))
     }
 
+    /// Initiative `id` as published by `node` in its catalogue `lv-catalog`.
+    fn shared_upsert(id: &str, node: &str) -> Update {
+        let origin = Origin::Shared {
+            node: node.into(),
+            catalog: "lv-catalog".into(),
+        };
+        Update::Upsert(Box::new((Arc::new(initiative(id)), origin)))
+    }
+
     fn initiative(id: &str) -> Record {
         initiative_in(id, "LV")
     }
@@ -638,15 +647,8 @@ mod tests {
         search.flush().await.unwrap();
         assert_eq!(search.len(), 3, "indexed again after a commit, held once");
         // The same id from a partner is another entry.
-        let shared = Origin::Shared {
-            node: "lv-node".into(),
-            catalog: "lv-catalog".into(),
-        };
         search
-            .send(Update::Upsert(Box::new((
-                Arc::new(initiative("lv-init-1")),
-                shared,
-            ))))
+            .send(shared_upsert("lv-init-1", "lv-node"))
             .await
             .unwrap();
         search.flush().await.unwrap();
@@ -772,17 +774,7 @@ mod tests {
         assert_eq!(counts["country=FR"], 1);
         assert_eq!(counts["kind=initiative"], 4);
         // A partner's record, whose origin holds a `:`: the facet's name ends at the first.
-        let shared = Origin::Shared {
-            node: "lv:node".into(),
-            catalog: "lv-catalog".into(),
-        };
-        search
-            .send(Update::Upsert(Box::new((
-                Arc::new(initiative("e")),
-                shared,
-            ))))
-            .await
-            .unwrap();
+        search.send(shared_upsert("e", "lv:node")).await.unwrap();
         search.flush().await.unwrap();
         let counts = facet_counts(&search).await;
         assert_eq!(counts["origin=lv:node"], 1);
