@@ -5,9 +5,9 @@
 //! of the segment). The strings of a segment's ordinals are decoded once and kept
 //! ([`FacetTerms`]): segments never change, and decoding their compressed dictionary at each
 //! query cost more than the counting. Against one fast field per facet (24 column reads per
-//! matching record) this cut the median query from 3.9 to 2.3–2.8 ms and the p99 while
-//! importing from 30 to 13–19 ms (sicc-bench `--only search`, 100,000 records); tantivy's
-//! general terms aggregation cost twice the per-facet fields.
+//! matching record) this cut the median query from 3.3–3.5 to 2.0–2.6 ms and the p99 while
+//! importing from 17–18 to 12–13 ms (sicc-bench `--only search`, 100,000 records, builds
+//! alternated); tantivy's general terms aggregation cost twice the per-facet fields.
 
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};

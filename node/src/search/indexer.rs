@@ -606,7 +606,15 @@ mod tests {
 
     /// A local initiative `id`, indexed as the feed follower would send it.
     fn upsert(id: &str) -> Update {
-        Update::Upsert(Box::new((Arc::new(initiative(id)), Origin::Local)))
+        upsert_in(id, "LV")
+    }
+
+    /// A local initiative `id` of `country`.
+    fn upsert_in(id: &str, country: &str) -> Update {
+        Update::Upsert(Box::new((
+            Arc::new(initiative_in(id, country)),
+            Origin::Local,
+        )))
     }
 
     /// Initiative `id` as published by `node` in its catalogue `lv-catalog`.
@@ -744,19 +752,13 @@ mod tests {
     async fn facets_count_every_segment_and_follow_a_record_that_changes() {
         let dir = tempfile::tempdir().unwrap();
         let (search, indexer, _) = open(dir.path()).unwrap();
-        let in_country = |id: &str, country: &str| {
-            Update::Upsert(Box::new((
-                Arc::new(initiative_in(id, country)),
-                Origin::Local,
-            )))
-        };
         // Three commits: three segments, each with its own dictionary of facet values.
-        search.send(in_country("a", "LV")).await.unwrap();
-        search.send(in_country("b", "LV")).await.unwrap();
+        search.send(upsert_in("a", "LV")).await.unwrap();
+        search.send(upsert_in("b", "LV")).await.unwrap();
         search.flush().await.unwrap();
-        search.send(in_country("c", "SE")).await.unwrap();
+        search.send(upsert_in("c", "SE")).await.unwrap();
         search.flush().await.unwrap();
-        search.send(in_country("d", "ES")).await.unwrap();
+        search.send(upsert_in("d", "ES")).await.unwrap();
         search.flush().await.unwrap();
         assert!(search.segments() >= 2, "{} segments", search.segments());
         let counts = facet_counts(&search).await;
@@ -767,7 +769,7 @@ mod tests {
         assert_eq!(counts["origin=local"], 4);
         // A record that moves country: its old entry, in a segment whose values were decoded
         // already, no longer counts.
-        search.send(in_country("a", "FR")).await.unwrap();
+        search.send(upsert_in("a", "FR")).await.unwrap();
         search.flush().await.unwrap();
         let counts = facet_counts(&search).await;
         assert_eq!(counts["country=LV"], 1);
